@@ -1,0 +1,44 @@
+# dxsteps: `make demo` runs the workshop Data Pipeline on the local engine; `make test` runs every test.
+GO       ?= go
+BIN      := bin
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X github.com/dxsteps/dxsteps/internal/cli.Version=$(VERSION)
+STEPS    := $(notdir $(wildcard steps/*))
+TOOLS    := test/dx-engine $(wildcard test/tools/*)
+
+.PHONY: all build deps test test-go test-groovy lint demo bench dist clean
+
+all: build
+
+build:
+	@mkdir -p $(BIN)
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ ./steps/... $(addprefix ./,$(TOOLS))
+
+# deps installs what the Jenkins-side tests and the demo need on a Debian machine.
+deps:
+	./test/deps.sh
+
+test: build test-go test-groovy
+
+test-go:
+	$(GO) test -count=1 ./...
+
+test-groovy:
+	./test/groovy/run-tests.sh
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	./test/groovy/lint.sh
+
+demo: build
+	./test/demo.sh
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
+
+dist:
+	./test/dist.sh $(VERSION)
+
+clean:
+	rm -rf $(BIN) dist

@@ -1,0 +1,3 @@
+module github.com/dxsteps/dxsteps
+
+go 1.26.8
