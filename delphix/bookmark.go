@@ -1,0 +1,134 @@
+package delphix
+
+import (
+	"context"
+	"net/url"
+)
+
+// Bookmark is a named point in a template's or container's data (JSBookmark).
+type Bookmark struct {
+	Type          string   `json:"type"`
+	Reference     string   `json:"reference"`
+	Name          string   `json:"name"`
+	Branch        string   `json:"branch"`
+	Template      string   `json:"template"`
+	TemplateName  string   `json:"templateName"`
+	Container     string   `json:"container"`
+	ContainerName string   `json:"containerName"`
+	BookmarkType  string   `json:"bookmarkType"` // DATA_CONTAINER or DATA_TEMPLATE
+	Timestamp     string   `json:"timestamp"`
+	CreationTime  string   `json:"creationTime"`
+	Shared        bool     `json:"shared"`
+	Tags          []string `json:"tags"`
+	Description   string   `json:"description"`
+	Usable        bool     `json:"usable"`
+}
+
+// BookmarkListOptions filters List: at most one of Container and Template.
+type BookmarkListOptions struct {
+	Container string
+	Template  string
+}
+
+// BookmarkCreate describes a bookmark at the latest point of a data
+// layout's active branch.
+type BookmarkCreate struct {
+	Name        string
+	Layout      string // template or container reference
+	Branch      string // the layout's active branch
+	Tags        []string
+	Shared      bool
+	Description string
+}
+
+// BookmarksService manages bookmarks.
+type BookmarksService service
+
+// List returns the bookmarks the user can see (GET /{js}/bookmark).
+func (s *BookmarksService) List(ctx context.Context, opts BookmarkListOptions) ([]Bookmark, error) {
+	q := url.Values{}
+	if opts.Container != "" {
+		q.Set("container", opts.Container)
+	}
+	if opts.Template != "" {
+		q.Set("template", opts.Template)
+	}
+	var bs []Bookmark
+	_, err := s.client.call(ctx, "GET", withQuery(s.client.selfService()+"/bookmark", q), nil, &bs)
+	return bs, err
+}
+
+// Get returns GET /{js}/bookmark/{ref}.
+func (s *BookmarksService) Get(ctx context.Context, ref string) (*Bookmark, error) {
+	var b Bookmark
+	if _, err := s.client.call(ctx, "GET", s.client.selfService()+"/bookmark/"+url.PathEscape(ref), nil, &b); err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// Create bookmarks the latest point of p.Layout's active branch
+// (JSBookmarkCreateParameters). The operation's Reference is the new bookmark.
+func (s *BookmarksService) Create(ctx context.Context, p BookmarkCreate) (Operation, error) {
+	bm := typed{"type": "JSBookmark", "name": p.Name, "branch": p.Branch, "shared": p.Shared}
+	if p.Tags != nil {
+		bm["tags"] = p.Tags
+	}
+	if p.Description != "" {
+		bm["description"] = p.Description
+	}
+	body := typed{"type": "JSBookmarkCreateParameters", "bookmark": bm,
+		"timelinePointParameters": typed{"type": "JSTimelinePointLatestTimeInput", "sourceDataLayout": p.Layout}}
+	return s.client.start(ctx, s.client.selfService()+"/bookmark", body)
+}
+
+// Share makes a bookmark visible to other users.
+func (s *BookmarksService) Share(ctx context.Context, ref string) (Operation, error) {
+	return s.client.start(ctx, s.client.selfService()+"/bookmark/"+url.PathEscape(ref)+"/share", struct{}{})
+}
+
+// Unshare makes a bookmark private again.
+func (s *BookmarksService) Unshare(ctx context.Context, ref string) (Operation, error) {
+	return s.client.start(ctx, s.client.selfService()+"/bookmark/"+url.PathEscape(ref)+"/unshare", struct{}{})
+}
+
+// Delete deletes a bookmark.
+func (s *BookmarksService) Delete(ctx context.Context, ref string) (Operation, error) {
+	return s.client.start(ctx, s.client.selfService()+"/bookmark/"+url.PathEscape(ref)+"/delete", struct{}{})
+}
+
+// Branch is a line of a data layout's timeline (JSBranch).
+type Branch struct {
+	Type       string `json:"type"`
+	Reference  string `json:"reference"`
+	Name       string `json:"name"`
+	DataLayout string `json:"dataLayout"`
+}
+
+// BranchesService manages branches.
+type BranchesService service
+
+// List returns the branches of a template or container (GET /{js}/branch?dataLayout=).
+func (s *BranchesService) List(ctx context.Context, layoutRef string) ([]Branch, error) {
+	var bs []Branch
+	_, err := s.client.call(ctx, "GET", withQuery(s.client.selfService()+"/branch", url.Values{"dataLayout": {layoutRef}}), nil, &bs)
+	return bs, err
+}
+
+// Create creates a branch on a container starting at a bookmark
+// (JSBranchCreateParameters). The operation's Reference is the new branch.
+func (s *BranchesService) Create(ctx context.Context, name, containerRef, bookmarkRef string) (Operation, error) {
+	body := typed{"type": "JSBranchCreateParameters", "name": name, "dataContainer": containerRef,
+		"timelinePointParameters": typed{"type": "JSTimelinePointBookmarkInput", "bookmark": bookmarkRef}}
+	return s.client.start(ctx, s.client.selfService()+"/branch", body)
+}
+
+// Activate makes a branch its container's active branch.
+func (s *BranchesService) Activate(ctx context.Context, ref string) (Operation, error) {
+	return s.client.start(ctx, s.client.selfService()+"/branch/"+url.PathEscape(ref)+"/activate", struct{}{})
+}
+
+// Delete deletes a branch.
+func (s *BranchesService) Delete(ctx context.Context, ref string) (Operation, error) {
+	return s.client.start(ctx, s.client.selfService()+"/branch/"+url.PathEscape(ref)+"/delete", struct{}{})
+}

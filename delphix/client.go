@@ -1,0 +1,362 @@
+// Package delphix is a client for the classic Delphix engine web services
+// (/resources/json/delphix, API 1.8 to 1.11), including Jet Stream self-service.
+//
+// A Client is built without network I/O; Login opens the session. Every call
+// takes a context first and returns typed values or an error that works with
+// errors.Is (ErrNotFound, ErrUnauthorized, ErrForbidden, ErrConflict) and
+// errors.As (*APIError, *JobError).
+//
+// The package never reads the environment and never prints.
+package delphix
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	retryablehttp "github.com/hashicorp/go-retryablehttp"
+)
+
+// BasePath is where the engine serves its web services.
+const BasePath = "/resources/json/delphix"
+
+// maxBody bounds how much of a response body the client reads.
+const maxBody = 64 << 20
+
+// Client talks to one Delphix engine. It is safe for concurrent use once
+// logged in.
+type Client struct {
+	base   *url.URL
+	http   *retryablehttp.Client
+	jar    http.CookieJar
+	common service
+
+	mu         sync.Mutex
+	version    APIVersion // negotiated session version; zero before Login
+	pinned     APIVersion // version asked for by WithAPIVersion
+	user, pass string     // kept for one transparent re-login
+	clientName string
+	wait       waitSettings
+
+	About         *AboutService
+	Actions       *ActionsService
+	Bookmarks     *BookmarksService
+	Branches      *BranchesService
+	Containers    *ContainersService
+	DataSources   *DataSourcesService
+	Databases     *DatabasesService
+	Jobs          *JobsService
+	MaskingJobs   *MaskingJobsService
+	Notifications *NotificationsService
+	Snapshots     *SnapshotsService
+	Sources       *SourcesService
+	Templates     *TemplatesService
+	Users         *UsersService
+}
+
+type service struct{ client *Client }
+
+type clientOptions struct {
+	httpClient *http.Client
+	tls        *tls.Config
+	retryMax   int
+	waitMin    time.Duration
+	waitMax    time.Duration
+	version    APIVersion
+	clientName string
+	wait       waitSettings
+}
+
+// Option configures a Client.
+type Option func(*clientOptions) error
+
+// WithHTTPClient uses a copy of hc as the transport base (its Transport,
+// Timeout). Its cookie jar is replaced by the client's own.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(o *clientOptions) error {
+		if hc == nil {
+			return errors.New("delphix: http client must not be nil")
+		}
+		c := *hc
+		o.httpClient = &c
+		return nil
+	}
+}
+
+// WithCACertPEM trusts the CA certificates in pem in addition to none other:
+// the engine's certificate must chain to one of them.
+func WithCACertPEM(pem []byte) Option {
+	return func(o *clientOptions) error {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return errors.New("delphix: no PEM certificate found in the CA bundle")
+		}
+		o.tlsConfig().RootCAs = pool
+		return nil
+	}
+}
+
+// WithInsecureSkipVerify turns off TLS certificate verification. Callers
+// should warn their users when they use it.
+func WithInsecureSkipVerify() Option {
+	return func(o *clientOptions) error {
+		o.tlsConfig().InsecureSkipVerify = true //nolint:gosec // asked for explicitly
+		return nil
+	}
+}
+
+// WithRetryMax sets how many times a safe request is retried (default 4).
+func WithRetryMax(n int) Option {
+	return func(o *clientOptions) error {
+		if n < 0 {
+			return fmt.Errorf("delphix: retry max must be >= 0, got %d", n)
+		}
+		o.retryMax = n
+		return nil
+	}
+}
+
+// WithBackoff sets the minimum and maximum wait between retries
+// (default 1s and 30s).
+func WithBackoff(min, max time.Duration) Option {
+	return func(o *clientOptions) error {
+		if min < 0 || max < min {
+			return fmt.Errorf("delphix: invalid backoff %v..%v", min, max)
+		}
+		o.waitMin, o.waitMax = min, max
+		return nil
+	}
+}
+
+// WithAPIVersion pins the session's API version instead of negotiating the
+// highest one both sides speak.
+func WithAPIVersion(v APIVersion) Option {
+	return func(o *clientOptions) error {
+		if v.Less(MinAPIVersion) {
+			return fmt.Errorf("delphix: API version %s is older than the oldest supported, %s", v, MinAPIVersion)
+		}
+		o.version = v
+		return nil
+	}
+}
+
+// WithClientName sets the APISession client name the engine records.
+func WithClientName(name string) Option {
+	return func(o *clientOptions) error {
+		if len(name) > 64 {
+			return errors.New("delphix: client name longer than 64 characters")
+		}
+		o.clientName = name
+		return nil
+	}
+}
+
+func (o *clientOptions) tlsConfig() *tls.Config {
+	if o.tls == nil {
+		o.tls = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	return o.tls
+}
+
+// NewClient returns a client for the engine at baseURL (for example
+// "https://delphix.example.com"). It does no network I/O.
+func NewClient(baseURL string, opts ...Option) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("delphix: engine URL %q must look like https://host[:port]", baseURL)
+	}
+	o := clientOptions{retryMax: 4, waitMin: time.Second, waitMax: 30 * time.Second, clientName: "dxsteps",
+		wait: waitSettings{min: time.Second, max: 10 * time.Second, notifyTimeout: 10 * time.Second}}
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	hc := o.httpClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 2 * time.Minute}
+	}
+	if o.tls != nil {
+		tr, ok := hc.Transport.(*http.Transport)
+		if hc.Transport == nil || !ok {
+			tr = http.DefaultTransport.(*http.Transport)
+		}
+		tr = tr.Clone()
+		tr.TLSClientConfig = o.tls
+		hc.Transport = tr
+	}
+	jar, _ := cookiejar.New(nil)
+	hc.Jar = jar
+
+	c := &Client{base: u, jar: jar, pinned: o.version, clientName: o.clientName, wait: o.wait}
+	c.http = &retryablehttp.Client{
+		HTTPClient:   hc,
+		RetryWaitMin: o.waitMin,
+		RetryWaitMax: o.waitMax,
+		RetryMax:     o.retryMax,
+		CheckRetry:   checkRetry,
+		Backoff:      retryablehttp.DefaultBackoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	c.common.client = c
+	c.About = (*AboutService)(&c.common)
+	c.Actions = (*ActionsService)(&c.common)
+	c.Bookmarks = (*BookmarksService)(&c.common)
+	c.Branches = (*BranchesService)(&c.common)
+	c.Containers = (*ContainersService)(&c.common)
+	c.DataSources = (*DataSourcesService)(&c.common)
+	c.Databases = (*DatabasesService)(&c.common)
+	c.Jobs = (*JobsService)(&c.common)
+	c.MaskingJobs = (*MaskingJobsService)(&c.common)
+	c.Notifications = (*NotificationsService)(&c.common)
+	c.Snapshots = (*SnapshotsService)(&c.common)
+	c.Sources = (*SourcesService)(&c.common)
+	c.Templates = (*TemplatesService)(&c.common)
+	c.Users = (*UsersService)(&c.common)
+	return c, nil
+}
+
+// BaseURL is the engine address the client was built with.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// APIVersion is the session's negotiated API version (zero before Login).
+func (c *Client) APIVersion() APIVersion {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.version
+}
+
+// Result is what an engine call returned besides its result value: the job
+// and action it started, if any, and a list's total.
+type Result struct {
+	Job    string
+	Action string
+	Total  int
+}
+
+// envelope is the CallResult family: OKResult, ListResult, ErrorResult.
+type envelope struct {
+	Type   string          `json:"type"`
+	Status string          `json:"status"`
+	Result json.RawMessage `json:"result"`
+	Job    *string         `json:"job"`
+	Action *string         `json:"action"`
+	Total  *int            `json:"total"`
+	Error  *APIError       `json:"error"`
+}
+
+// call sends one request and decodes the envelope's result into out (when
+// out is non-nil). A lost session (401/403 with a non-JSON body) is
+// re-established once and the request repeated: such an answer means the
+// engine did not act on it.
+func (c *Client) call(ctx context.Context, method, path string, body, out any) (Result, error) {
+	res, err := c.send(ctx, method, path, body, out)
+	if errors.Is(err, errSessionLost) && path != "/login" && path != "/session" {
+		if lerr := c.relogin(ctx); lerr != nil {
+			return Result{}, lerr
+		}
+		res, err = c.send(ctx, method, path, body, out)
+	}
+	if errors.Is(err, errSessionLost) {
+		return Result{}, &APIError{Method: method, Path: path, HTTPStatus: http.StatusForbidden,
+			ID: "session.lost", Details: json.RawMessage(`"the engine refused the session (not logged in)"`),
+			Action: "check the user and password, then try again"}
+	}
+	return res, err
+}
+
+func (c *Client) send(ctx context.Context, method, path string, body, out any) (Result, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return Result{}, fmt.Errorf("delphix: encode %s %s: %w", method, path, err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	ctx = withRetrySafety(ctx, method, path)
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.base.String()+BasePath+path, rd)
+	if err != nil {
+		return Result{}, fmt.Errorf("delphix: %s %s: %w", method, path, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Result{}, ctx.Err()
+		}
+		return Result{}, &UnreachableError{Method: method, Path: path, Err: err}
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return Result{}, &UnreachableError{Method: method, Path: path, Err: err}
+	}
+	return decodeResponse(method, path, resp.StatusCode, raw, out)
+}
+
+// decodeResponse is the one place that turns an HTTP answer into a result
+// or an error: the envelope's status decides first (an ErrorResult is an
+// error whatever the HTTP status), then the HTTP status.
+func decodeResponse(method, path string, status int, raw []byte, out any) (Result, error) {
+	var env envelope
+	if jerr := json.Unmarshal(sanitizeJSON(raw), &env); jerr != nil || env.Type == "" {
+		switch {
+		case status == http.StatusUnauthorized || status == http.StatusForbidden:
+			return Result{}, errSessionLost
+		case status >= 500 || status == http.StatusTooManyRequests:
+			return Result{}, &UnreachableError{Method: method, Path: path, Status: status}
+		default:
+			return Result{}, &APIError{Method: method, Path: path, HTTPStatus: status, ID: "response.invalid",
+				Details: mustJSON(fmt.Sprintf("the engine answered HTTP %d with a body that is not a Delphix result: %.120q", status, raw))}
+		}
+	}
+	if env.Status == "ERROR" || env.Type == "ErrorResult" {
+		e := env.Error
+		if e == nil {
+			e = &APIError{ID: "response.error", Details: mustJSON("the engine answered ERROR without details")}
+		}
+		e.Method, e.Path, e.HTTPStatus = method, path, status
+		return Result{}, e
+	}
+	if status >= 300 {
+		return Result{}, &APIError{Method: method, Path: path, HTTPStatus: status, ID: "response.status",
+			Details: mustJSON(fmt.Sprintf("unexpected HTTP status %d", status))}
+	}
+	res := Result{Job: deref(env.Job), Action: deref(env.Action)}
+	if env.Total != nil {
+		res.Total = *env.Total
+	}
+	if out != nil && len(env.Result) > 0 && string(env.Result) != "null" {
+		if err := json.Unmarshal(env.Result, out); err != nil {
+			return res, fmt.Errorf("delphix: decode result of %s %s: %w", method, path, err)
+		}
+	}
+	return res, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func mustJSON(s string) json.RawMessage {
+	b, _ := json.Marshal(s)
+	return b
+}

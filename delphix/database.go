@@ -1,0 +1,175 @@
+package delphix
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"sort"
+)
+
+// Database is a container (dSource or VDB) as GET /database returns it.
+// Type is the concrete platform type, e.g. "AppDataContainer" or
+// "OracleDatabaseContainer"; fields other platforms add are kept in Raw.
+type Database struct {
+	Type               string `json:"type"`
+	Reference          string `json:"reference"`
+	Name               string `json:"name"`
+	Group              string `json:"group"`
+	ProvisionContainer string `json:"provisionContainer"` // parent; empty for a dSource
+	Masked             bool   `json:"masked"`
+	CurrentTimeflow    string `json:"currentTimeflow"`
+
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON keeps the whole object in Raw.
+func (d *Database) UnmarshalJSON(b []byte) error {
+	type plain Database
+	if err := json.Unmarshal(b, (*plain)(d)); err != nil {
+		return err
+	}
+	d.Raw = append(json.RawMessage(nil), b...)
+	return nil
+}
+
+// IsVDB reports whether the container was provisioned from another one.
+func (d *Database) IsVDB() bool { return d.ProvisionContainer != "" }
+
+// DatabasesService lists, syncs and refreshes containers.
+type DatabasesService service
+
+// List returns every container the user can see (GET /database).
+func (s *DatabasesService) List(ctx context.Context) ([]Database, error) {
+	var dbs []Database
+	_, err := s.client.call(ctx, "GET", "/database", nil, &dbs)
+	return dbs, err
+}
+
+// Get returns GET /database/{ref}.
+func (s *DatabasesService) Get(ctx context.Context, ref string) (*Database, error) {
+	var d Database
+	if _, err := s.client.call(ctx, "GET", "/database/"+url.PathEscape(ref), nil, &d); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// FindByName returns the one container named exactly name, or a *NameError.
+func (s *DatabasesService) FindByName(ctx context.Context, name string) (*Database, error) {
+	dbs, err := s.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return findByName("database", name, dbs, func(d *Database) string { return d.Name }, func(d *Database) string { return d.Reference })
+}
+
+// Sync snapshots a dSource with the sync parameters its platform needs at
+// the session's API version (POST /database/{ref}/sync).
+func (s *DatabasesService) Sync(ctx context.Context, db *Database) (Operation, error) {
+	return s.client.start(ctx, "/database/"+url.PathEscape(db.Reference)+"/sync", SyncParameters(db.Type, s.client.APIVersion()))
+}
+
+// SyncParameters returns the concrete SyncParameters object for a
+// container type at API version v, or nil when the engine's default (no
+// body) is right for it.
+func SyncParameters(containerType string, v APIVersion) any {
+	switch containerType {
+	case "OracleDatabaseContainer":
+		// OracleSyncParameters became abstract in 1.11.8; its external-sync
+		// subtype exists from 1.11.0.
+		if v.AtLeast(1, 11, 0) {
+			return typed{"type": "OracleSyncFromExternalParameters"}
+		}
+		return typed{"type": "OracleSyncParameters"}
+	case "MSSqlDatabaseContainer":
+		if v.AtLeast(1, 9, 0) {
+			return typed{"type": "MSSqlExistingMostRecentBackupSyncParameters"}
+		}
+		return typed{"type": "MSSqlSyncParameters", "loadFromBackup": false}
+	case "ASEDBContainer":
+		return typed{"type": "ASELatestBackupSyncParameters"}
+	case "AppDataContainer":
+		if v.AtLeast(1, 11, 6) {
+			return typed{"type": "AppDataSyncParameters", "parameters": typed{"resync": false}}
+		}
+		return typed{"type": "AppDataSyncParameters", "resync": false}
+	case "PgSQLDatabaseContainer":
+		return typed{"type": "PgSQLSyncParameters"}
+	}
+	return nil
+}
+
+// typed is a JSON object built for the wire.
+type typed map[string]any
+
+// RefreshPoint says where a VDB refresh takes its data from: one snapshot,
+// or the parent's latest snapshot when Snapshot is empty.
+type RefreshPoint struct {
+	Snapshot string
+}
+
+// Refresh refreshes a VDB from point (POST /database/{ref}/refresh), with
+// OracleRefreshParameters for Oracle and RefreshParameters for the others.
+func (s *DatabasesService) Refresh(ctx context.Context, vdb *Database, point RefreshPoint) (Operation, error) {
+	var tp typed
+	if point.Snapshot != "" {
+		tp = typed{"type": "TimeflowPointSnapshot", "snapshot": point.Snapshot}
+	} else {
+		tp = typed{"type": "TimeflowPointSemantic", "container": vdb.ProvisionContainer, "location": "LATEST_SNAPSHOT"}
+	}
+	kind := "RefreshParameters"
+	if vdb.Type == "OracleDatabaseContainer" {
+		kind = "OracleRefreshParameters"
+	}
+	body := typed{"type": kind, "timeflowPointParameters": tp}
+	return s.client.start(ctx, "/database/"+url.PathEscape(vdb.Reference)+"/refresh", body)
+}
+
+// start POSTs an operation and returns what it started.
+func (c *Client) start(ctx context.Context, path string, body any) (Operation, error) {
+	var ref string
+	var raw json.RawMessage
+	res, err := c.call(ctx, "POST", path, body, &raw)
+	if err != nil {
+		return Operation{}, err
+	}
+	_ = json.Unmarshal(raw, &ref) // a created object's reference, or ""
+	return Operation{Reference: ref, Job: res.Job, Action: res.Action}, nil
+}
+
+// Snapshot is a TimeflowSnapshot of any platform.
+type Snapshot struct {
+	Type              string `json:"type"`
+	Reference         string `json:"reference"`
+	Name              string `json:"name"`
+	Container         string `json:"container"`
+	Timeflow          string `json:"timeflow"`
+	CreationTime      string `json:"creationTime"`
+	LatestChangePoint struct {
+		Timestamp string `json:"timestamp"`
+		Location  string `json:"location"`
+	} `json:"latestChangePoint"`
+}
+
+// SnapshotsService lists snapshots.
+type SnapshotsService service
+
+// List returns the container's snapshots, newest first (the engine's own
+// order differs between versions, so the client sorts by creationTime).
+func (s *SnapshotsService) List(ctx context.Context, dbRef string) ([]Snapshot, error) {
+	var snaps []Snapshot
+	if _, err := s.client.call(ctx, "GET", withQuery("/snapshot", url.Values{"database": {dbRef}}), nil, &snaps); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(snaps, func(i, j int) bool { return snaps[i].CreationTime > snaps[j].CreationTime })
+	return snaps, nil
+}
+
+// Get returns GET /snapshot/{ref}.
+func (s *SnapshotsService) Get(ctx context.Context, ref string) (*Snapshot, error) {
+	var snap Snapshot
+	if _, err := s.client.call(ctx, "GET", "/snapshot/"+url.PathEscape(ref), nil, &snap); err != nil {
+		return nil, err
+	}
+	return &snap, nil
+}

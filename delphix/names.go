@@ -1,0 +1,105 @@
+package delphix
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// NameError is a lookup by exact name that found no object, or more than one.
+type NameError struct {
+	Kind        string   // "database", "data container", ...
+	Name        string   // the name asked for
+	Matches     []string // references of the objects with that name, when more than one
+	Suggestions []string // the closest existing names, when none matched
+}
+
+func (e *NameError) Error() string {
+	if len(e.Matches) > 1 {
+		return fmt.Sprintf("%d %ss are named %q (%s): rename one, or name the object more precisely",
+			len(e.Matches), e.Kind, e.Name, strings.Join(e.Matches, ", "))
+	}
+	msg := fmt.Sprintf("no %s is named %q", e.Kind, e.Name)
+	if len(e.Suggestions) > 0 {
+		quoted := make([]string, len(e.Suggestions))
+		for i, s := range e.Suggestions {
+			quoted[i] = fmt.Sprintf("%q", s)
+		}
+		msg += "; closest: " + strings.Join(quoted, ", ")
+	}
+	return msg
+}
+
+// Is makes a NameError with no match an ErrNotFound.
+func (e *NameError) Is(target error) bool { return target == ErrNotFound && len(e.Matches) == 0 }
+
+// findByName returns the one item whose name is exactly name.
+func findByName[T any](kind, name string, items []T, nameOf func(*T) string, refOf func(*T) string) (*T, error) {
+	var found []*T
+	for i := range items {
+		if nameOf(&items[i]) == name {
+			found = append(found, &items[i])
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		names := make([]string, len(items))
+		for i := range items {
+			names[i] = nameOf(&items[i])
+		}
+		return nil, &NameError{Kind: kind, Name: name, Suggestions: closest(name, names, 3)}
+	}
+	refs := make([]string, len(found))
+	for i, f := range found {
+		refs[i] = refOf(f)
+	}
+	return nil, &NameError{Kind: kind, Name: name, Matches: refs}
+}
+
+// closest returns up to n names nearest to name by edit distance (case
+// folded), nearest first.
+func closest(name string, names []string, n int) []string {
+	type scored struct {
+		name string
+		d    int
+	}
+	var all []scored
+	seen := map[string]bool{}
+	for _, c := range names {
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		all = append(all, scored{c, distance(strings.ToLower(name), strings.ToLower(c))})
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].d < all[j].d })
+	var out []string
+	for i := 0; i < len(all) && i < n; i++ {
+		out = append(out, all[i].name)
+	}
+	return out
+}
+
+// distance is the Levenshtein distance between a and b, in runes.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,204 @@
+package delphix
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// APIVersion is an engine web-services version, e.g. 1.11.9.
+type APIVersion struct {
+	Major int `json:"major"`
+	Minor int `json:"minor"`
+	Micro int `json:"micro"`
+}
+
+// Versions the client knows. Engines 5.1 (1.8) to 6.0 (1.11) are supported.
+var (
+	MinAPIVersion = APIVersion{1, 8, 0}
+	MaxAPIVersion = APIVersion{1, 11, 11}
+	// probeVersion opens the first session, before the engine's own version is known.
+	probeVersion = APIVersion{1, 3, 0}
+)
+
+// ParseAPIVersion parses "1.10.6" (a missing micro is 0).
+func ParseAPIVersion(s string) (APIVersion, error) {
+	parts := strings.Split(strings.TrimSpace(s), ".")
+	if len(parts) < 2 || len(parts) > 3 {
+		return APIVersion{}, fmt.Errorf("API version %q must look like 1.10.6", s)
+	}
+	var n [3]int
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || v < 0 {
+			return APIVersion{}, fmt.Errorf("API version %q must look like 1.10.6", s)
+		}
+		n[i] = v
+	}
+	return APIVersion{n[0], n[1], n[2]}, nil
+}
+
+func (v APIVersion) String() string { return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Micro) }
+
+// Less reports whether v is older than w.
+func (v APIVersion) Less(w APIVersion) bool {
+	if v.Major != w.Major {
+		return v.Major < w.Major
+	}
+	if v.Minor != w.Minor {
+		return v.Minor < w.Minor
+	}
+	return v.Micro < w.Micro
+}
+
+// AtLeast reports whether v is w or newer.
+func (v APIVersion) AtLeast(major, minor, micro int) bool {
+	return !v.Less(APIVersion{major, minor, micro})
+}
+
+// IsZero reports whether no version is set.
+func (v APIVersion) IsZero() bool { return v == APIVersion{} }
+
+type apiSession struct {
+	Type    string     `json:"type"`
+	Version APIVersion `json:"version"`
+	Locale  string     `json:"locale,omitempty"`
+	Client  string     `json:"client,omitempty"`
+}
+
+// SystemInfo is the engine's PublicSystemInfo.
+type SystemInfo struct {
+	Type         string     `json:"type"`
+	ProductName  string     `json:"productName"`
+	BuildTitle   string     `json:"buildTitle"`
+	APIVersion   APIVersion `json:"apiVersion"`
+	EngineType   string     `json:"engineType"`
+	BuildVersion struct {
+		Major int `json:"major"`
+		Minor int `json:"minor"`
+		Micro int `json:"micro"`
+		Patch int `json:"patch"`
+	} `json:"buildVersion"`
+}
+
+// AboutService reads the engine's public system information.
+type AboutService service
+
+// Get returns GET /about, which the engine answers before login.
+func (s *AboutService) Get(ctx context.Context) (*SystemInfo, error) {
+	var info SystemInfo
+	if _, err := s.client.call(ctx, "GET", "/about", nil, &info); err != nil {
+		return nil, err
+	}
+	return &info, nil
+}
+
+type loginRequest struct {
+	Type     string `json:"type"`
+	Username string `json:"username"`
+	Password string `json:"password"`
+	Target   string `json:"target,omitempty"`
+}
+
+// Login opens a session and logs in. It opens a session at a low version,
+// asks the engine its API version, re-opens the session at the highest
+// version both sides speak (or the pinned one), then logs in. A user named
+// "name@SYSTEM" or "name@DOMAIN" logs in to that target.
+func (c *Client) Login(ctx context.Context, user, password string) error {
+	if _, err := c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: probeVersion, Client: c.clientName}, nil); err != nil {
+		return err
+	}
+	info, err := c.About.Get(ctx)
+	if err != nil {
+		return err
+	}
+	v, err := c.chooseVersion(info.APIVersion)
+	if err != nil {
+		return err
+	}
+	if _, err := c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: v, Client: c.clientName}, nil); err != nil {
+		return err
+	}
+	name, target := splitTarget(user)
+	if _, err := c.call(ctx, "POST", "/login", loginRequest{Type: "LoginRequest", Username: name, Password: password, Target: target}, nil); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.version, c.user, c.pass = v, user, password
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *Client) chooseVersion(engine APIVersion) (APIVersion, error) {
+	if engine.Less(MinAPIVersion) {
+		return APIVersion{}, fmt.Errorf("delphix: the engine speaks API %s; dxsteps needs %s or newer (Delphix 5.1+)", engine, MinAPIVersion)
+	}
+	if !c.pinned.IsZero() {
+		if engine.Less(c.pinned) {
+			return APIVersion{}, fmt.Errorf("delphix: API version %s was asked for, but the engine speaks at most %s", c.pinned, engine)
+		}
+		return c.pinned, nil
+	}
+	if MaxAPIVersion.Less(engine) {
+		return MaxAPIVersion, nil
+	}
+	return engine, nil
+}
+
+func splitTarget(user string) (name, target string) {
+	if i := strings.LastIndex(user, "@"); i > 0 {
+		switch t := strings.ToUpper(user[i+1:]); t {
+		case "SYSTEM", "DOMAIN":
+			return user[:i], t
+		}
+	}
+	return user, ""
+}
+
+// relogin re-establishes a lost session with the credentials of the last
+// successful Login.
+func (c *Client) relogin(ctx context.Context) error {
+	c.mu.Lock()
+	user, pass, v := c.user, c.pass, c.version
+	c.mu.Unlock()
+	if user == "" {
+		return &APIError{ID: "session.lost", HTTPStatus: 403, Method: "POST", Path: "/login",
+			Details: mustJSON("not logged in"), Action: "call Login first"}
+	}
+	if _, err := c.send(ctx, "POST", "/session", apiSession{Type: "APISession", Version: v, Client: c.clientName}, nil); err != nil {
+		return err
+	}
+	name, target := splitTarget(user)
+	_, err := c.send(ctx, "POST", "/login", loginRequest{Type: "LoginRequest", Username: name, Password: pass, Target: target}, nil)
+	return err
+}
+
+// Logout ends the session and forgets the credentials.
+func (c *Client) Logout(ctx context.Context) error {
+	_, err := c.send(ctx, "POST", "/logout", struct{}{}, nil)
+	c.mu.Lock()
+	c.user, c.pass = "", ""
+	c.mu.Unlock()
+	return err
+}
+
+// User is an engine user.
+type User struct {
+	Type      string `json:"type"`
+	Reference string `json:"reference"`
+	Name      string `json:"name"`
+	UserType  string `json:"userType"`
+}
+
+// UsersService reads engine users.
+type UsersService service
+
+// Current returns the logged-in user (GET /user/current).
+func (s *UsersService) Current(ctx context.Context) (*User, error) {
+	var u User
+	if _, err := s.client.call(ctx, "GET", "/user/current", nil, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}

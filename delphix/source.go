@@ -1,0 +1,93 @@
+package delphix
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+)
+
+// Source is the source object behind a container; it carries the hooks.
+type Source struct {
+	Type       string                     `json:"type"`
+	Reference  string                     `json:"reference"`
+	Name       string                     `json:"name"`
+	Container  string                     `json:"container"`
+	Virtual    bool                       `json:"virtual"`
+	Operations map[string]json.RawMessage `json:"operations"` // hook lists by hook name, raw
+}
+
+// HookOperation is one hook command, e.g. a RunBashOnSourceOperation.
+type HookOperation struct {
+	Type    string `json:"type"`
+	Name    string `json:"name,omitempty"`
+	Command string `json:"command"`
+	// CredentialsEnvVarsList hands secrets to the hook as environment
+	// variables (API 1.11 and newer), never on its command line.
+	CredentialsEnvVarsList []CredentialsEnvVars `json:"credentialsEnvVarsList,omitempty"`
+}
+
+// CredentialsEnvVars exposes Credentials to a hook as <BaseVarName>_USER
+// and <BaseVarName>_PASSWORD.
+type CredentialsEnvVars struct {
+	Type        string             `json:"type"`
+	BaseVarName string             `json:"baseVarName"`
+	Credentials PasswordCredential `json:"credentials"`
+}
+
+// PasswordCredential is a password the engine stores and redacts.
+type PasswordCredential struct {
+	Type     string `json:"type"`
+	Password string `json:"password"`
+}
+
+// SourcesService reads sources and changes their hooks.
+type SourcesService service
+
+// ListForDatabase returns the sources of a container (GET /source?database=).
+func (s *SourcesService) ListForDatabase(ctx context.Context, dbRef string) ([]Source, error) {
+	var srcs []Source
+	_, err := s.client.call(ctx, "GET", withQuery("/source", url.Values{"database": {dbRef}}), nil, &srcs)
+	return srcs, err
+}
+
+// Get returns GET /source/{ref}.
+func (s *SourcesService) Get(ctx context.Context, ref string) (*Source, error) {
+	var src Source
+	if _, err := s.client.call(ctx, "GET", "/source/"+url.PathEscape(ref), nil, &src); err != nil {
+		return nil, err
+	}
+	return &src, nil
+}
+
+// SetHooks replaces one hook list (e.g. "configureClone") of a virtual
+// source with ops (POST /source/{ref}). The engine takes the whole list,
+// so callers pass what they want kept too. Hook names are required from
+// API 1.9; credentials in env vars need API 1.11.
+func (s *SourcesService) SetHooks(ctx context.Context, src *Source, hook string, ops []json.RawMessage) (Operation, error) {
+	if ops == nil {
+		ops = []json.RawMessage{}
+	}
+	body := typed{"type": src.Type, "operations": typed{"type": "VirtualSourceOperations", hook: ops}}
+	return s.client.start(ctx, "/source/"+url.PathEscape(src.Reference), body)
+}
+
+// MaskingJob is a masking job known to the engine; one associated with a
+// VDB runs on every provision and refresh of it.
+type MaskingJob struct {
+	Type                string `json:"type"`
+	Reference           string `json:"reference"`
+	Name                string `json:"name"`
+	MaskingJobID        string `json:"maskingJobId"`
+	AssociatedContainer string `json:"associatedContainer"`
+}
+
+// MaskingJobsService reads masking jobs.
+type MaskingJobsService service
+
+// ListForContainer returns the masking jobs tied to a container
+// (GET /maskingjob?container=).
+func (s *MaskingJobsService) ListForContainer(ctx context.Context, dbRef string) ([]MaskingJob, error) {
+	var jobs []MaskingJob
+	_, err := s.client.call(ctx, "GET", withQuery("/maskingjob", url.Values{"container": {dbRef}}), nil, &jobs)
+	return jobs, err
+}
