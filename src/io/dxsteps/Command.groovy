@@ -1,0 +1,83 @@
+package io.dxsteps
+
+import com.cloudbees.groovy.cps.NonCPS
+
+/**
+ * The shell text that runs one dxsteps binary. Every value is quoted here, with POSIX single
+ * quotes, so any name reaches the binary byte for byte: Groovy never interpolates a value into
+ * unquoted shell, and no secret is ever part of the text (the binary reads it from the
+ * environment).
+ */
+class Command implements Serializable {
+
+    private static final long serialVersionUID = 1L
+
+    /** One shell word holding value exactly: 'it'\''s' for it's. */
+    @NonCPS
+    static String quote(Object value) {
+        return "'" + value.toString().replace("'", "'\\''") + "'"
+    }
+
+    /** Where the binary is: "$home/dx-sync" when a home is set, else plain "dx-sync" for PATH. */
+    @NonCPS
+    static String binaryPath(String binary, String home) {
+        if (!home) {
+            return binary
+        }
+        return home.replaceAll('/+$', '') + '/' + binary
+    }
+
+    /**
+     * The binary's arguments from a merged config: the operation first, then one flag per set key
+     * in the order of the defaults (step keys, then connection keys).
+     */
+    @NonCPS
+    static List<String> arguments(Map cfg) {
+        List<String> words = []
+        if (cfg.operation) {
+            words << quote(cfg.operation)
+        }
+        for (Map.Entry entry in cfg.entrySet()) {
+            String flag = Steps.flag(entry.key as String)
+            Object value = entry.value
+            if (flag == null || value == null) {
+                continue
+            }
+            if (value instanceof Boolean) {
+                if (value) {
+                    words << flag
+                }
+            } else if (value instanceof List) {
+                for (Object item in value) {
+                    words << flag + ' ' + quote(item)
+                }
+            } else {
+                words << flag + ' ' + quote(value)
+            }
+        }
+        return words
+    }
+
+    /**
+     * The sh script: make the output directory, exit 127 when the binary cannot be found, then
+     * run it with stdout (its JSON result) into resultFile and its error report into errorFile.
+     */
+    @NonCPS
+    static String script(String binaryPath, List<String> arguments, String resultFile, String errorFile) {
+        String dir = resultFile.contains('/') ? resultFile.substring(0, resultFile.lastIndexOf('/')) : '.'
+        String bin = quote(binaryPath)
+        List<String> words = [bin]
+        words.addAll(arguments)
+        words << '--error-file ' + quote(errorFile)
+        return "mkdir -p ${quote(dir)}\n" +
+            "command -v ${bin} >/dev/null || exit 127\n" +
+            "${words.join(' ')} >${quote(resultFile)}\n"
+    }
+
+    /** A one-line Blue Ocean label: 'delphixSync: Patients Prod'. */
+    @NonCPS
+    static String label(String step, String what) {
+        String line = (what ?: '').replaceAll(/[\r\n\t]+/, ' ').trim()
+        return line ? "${step}: ${line}" : step
+    }
+}

@@ -1,0 +1,125 @@
+package io.dxsteps
+
+import com.cloudbees.groovy.cps.NonCPS
+
+/**
+ * Runs the dxsteps binaries for the library's vars. Each var hands its script (`this`) and its
+ * config to one DxStep; DxStep checks the config against the step's defaults, binds the engine
+ * credentials as environment variables, runs the binary in a labelled sh step and returns its
+ * JSON result as a Map, or fails the build with one error line built from the binary's error file.
+ */
+class DxStep implements Serializable {
+
+    private static final long serialVersionUID = 1L
+
+    /** Workspace directory receiving each run's JSON result and error file. */
+    static final String OUTPUT_DIR = '.dxsteps'
+
+    /** The pipeline script: the source of sh, withCredentials, readJSON, error and env. */
+    private final Object script
+
+    DxStep(Object script) {
+        this.script = script
+    }
+
+    /** Runs the binary of var `step` (e.g. 'delphixSync') and returns its result. */
+    Map run(String step, Map config) {
+        Map cfg = settle(step, config)
+        String binary = Steps.STEPS[step].binary
+        String runId = "${step}-${UUID.randomUUID()}"
+        String resultFile = "${OUTPUT_DIR}/${runId}.json"
+        String errorFile = "${OUTPUT_DIR}/${runId}.error.json"
+        String text = Command.script(Command.binaryPath(binary, cfg.dxstepsHome as String),
+            Command.arguments(cfg), resultFile, errorFile)
+        String label = Command.label(step, Steps.describe(step, cfg))
+        int status = -1
+        script.withCredentials([script.usernamePassword(credentialsId: cfg.credentialsId,
+                usernameVariable: 'DELPHIX_USER', passwordVariable: 'DELPHIX_PASSWORD')]) {
+            status = script.sh(label: label, script: text, returnStatus: true) as int
+        }
+        if (status != 0) {
+            script.error(failure(step, binary, status, errorFile))
+        }
+        return plain(script.readJSON(file: resultFile)) as Map
+    }
+
+    /**
+     * One subset lane in one call: refresh the data pod from its template, subset it, bookmark
+     * it. Returns the three results as [dataPod: ..., subset: ..., bookmark: ...].
+     */
+    Map prepareDataset(Map config) {
+        Map cfg = settle('delphixPrepareDataset', config)
+        Map connection = Steps.connection(cfg)
+        Map dataPod = run('delphixDataPod', connection +
+            [container: cfg.container, template: cfg.template, create: cfg.create])
+        Map subset = run('delphixSubset', connection +
+            [container: cfg.container, percent: cfg.percent, exec: cfg.subsetExec])
+        Map bookmark = run('delphixBookmark', connection +
+            [container: cfg.container, name: cfg.bookmarkName, tags: cfg.tags, shared: cfg.shared])
+        return [dataPod: dataPod, subset: subset, bookmark: bookmark]
+    }
+
+    /**
+     * The caller's config merged over the step's defaults, with the engine and the binaries'
+     * home taken from the environment when the config leaves them out. Fails on anything wrong.
+     */
+    private Map settle(String step, Map config) {
+        String problem = Steps.problem(step, config ?: [:])
+        if (problem) {
+            script.error("${step}: ${problem}")
+        }
+        Map cfg = Steps.merge(step, config ?: [:])
+        cfg.engine = cfg.engine ?: script.env.DELPHIX_ENGINE
+        if (!cfg.engine) {
+            script.error("${step}: no engine: set the engine key or the environment variable DELPHIX_ENGINE")
+        }
+        cfg.dxstepsHome = cfg.dxstepsHome ?: script.env.DXSTEPS_HOME
+        return cfg
+    }
+
+    /** The one error line for a failed run: the binary's own message, else what its exit code means. */
+    private String failure(String step, String binary, int status, String errorFile) {
+        if (status == 127) {
+            return "${step}: ${binary} not found: set DXSTEPS_HOME or put the dxsteps binaries on PATH"
+        }
+        Map report = [:]
+        if (script.fileExists(errorFile)) {
+            try {
+                report = plain(script.readJSON(file: errorFile)) as Map
+            } catch (Exception unreadable) {
+                report = [:]
+            }
+        }
+        if (report.message) {
+            return "${step}: ${report.message} (exit ${status}, ${report.category ?: 'unknown'})"
+        }
+        String meaning = Steps.EXIT_CODES[status] ?: 'not a dxsteps exit code'
+        return "${step}: ${binary} failed with exit ${status}: ${meaning} (no error file; see the log above)"
+    }
+
+    /**
+     * A copy of a readJSON result made of plain maps and lists, so callers can keep it across
+     * pipeline restarts and so a JSON null is a Groovy null (net.sf.json's JSONNull is truthy).
+     */
+    @NonCPS
+    static Object plain(Object value) {
+        if (value instanceof Map) {
+            Map copy = [:]
+            for (Map.Entry entry in value.entrySet()) {
+                copy[entry.key as String] = plain(entry.value)
+            }
+            return copy
+        }
+        if (value instanceof List) {
+            List copy = []
+            for (Object item in value) {
+                copy << plain(item)
+            }
+            return copy
+        }
+        if (value != null && value.getClass().name == 'net.sf.json.JSONNull') {
+            return null
+        }
+        return value
+    }
+}

@@ -1,0 +1,165 @@
+/**
+ * A fake Jenkins pipeline for the library's vars. It loads a var the way Jenkins does (the var
+ * script's unknown methods and properties resolve to pipeline steps), implements the steps the
+ * library uses, and records what they were asked to do.
+ *
+ * sh really runs the script text with /bin/sh -xe (as Jenkins does) in a temporary workspace,
+ * with an environment made only of PATH, env and the bound credentials. The dx-* binaries on
+ * PATH are fakes that record their arguments and environment (see FAKE_BINARY).
+ */
+class StepStub {
+
+    /** The engine password of the default credential; it must never show in a script or label. */
+    static final String SECRET = 'pa$$ \'w0rd\' `s3cret`'
+
+    /**
+     * A fake dxsteps binary. It writes its argv (NUL separated), DELPHIX_USER and DELPHIX_PASSWORD
+     * next to itself, then exits with FAKE_DX_EXIT (default 0). On failure it writes FAKE_DX_ERROR
+     * to the --error-file; on success it prints FAKE_DX_OUTPUT or {"step":"<its name>"}.
+     */
+    static final String FAKE_BINARY = '''#!/bin/sh
+name=$(basename "$0")
+dir=$(dirname "$0")
+: >"$dir/$name.argv"
+for arg in "$@"; do printf '%s\\0' "$arg" >>"$dir/$name.argv"; done
+printf '%s' "${DELPHIX_USER-}" >"$dir/$name.user"
+printf '%s' "${DELPHIX_PASSWORD-}" >"$dir/$name.password"
+error_file=
+previous=
+for arg in "$@"; do
+  if [ "$previous" = --error-file ]; then error_file=$arg; fi
+  previous=$arg
+done
+if [ "${FAKE_DX_EXIT:-0}" != 0 ]; then
+  if [ -n "${FAKE_DX_ERROR:-}" ]; then printf '%s' "$FAKE_DX_ERROR" >"$error_file"; fi
+  echo "$name: failing as told" >&2
+  exit "$FAKE_DX_EXIT"
+fi
+if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else printf '{"step":"%s"}\\n' "$name"; fi
+'''
+
+    static final List<String> BINARIES = ['dx-sync', 'dx-refresh', 'dx-credentials', 'dx-datapod',
+                                          'dx-subset', 'dx-bookmark', 'dx-branch']
+
+    /** What env.X answers; also exported to every sh script. */
+    Map<String, String> env = [DELPHIX_ENGINE: 'http://engine.test']
+
+    /** Jenkins username/password credentials by id: [username, password]. */
+    Map<String, List<String>> credentials = ['delphix-engine': ['delphix_admin', SECRET]]
+
+    /** Every sh call: label, script (as given), env (as the script saw it), status, output. */
+    List<Map> shCalls = []
+
+    /** Every message given to echo and error. */
+    List<String> messages = []
+
+    /** The workspace the scripts run in, and the directory of the fake binaries. */
+    final File workspace
+    final File fakeBin
+
+    /** Whether fakeBin is on the scripts' PATH. */
+    boolean binariesOnPath = true
+
+    private final Map<String, String> bound = [:]
+
+    StepStub() {
+        File root = File.createTempDir('dxsteps-test', '')
+        root.deleteOnExit()
+        workspace = new File(root, 'workspace')
+        fakeBin = new File(root, 'bin')
+        workspace.mkdirs()
+        fakeBin.mkdirs()
+        for (String binary in BINARIES) {
+            File file = new File(fakeBin, binary)
+            file.text = FAKE_BINARY
+            file.setExecutable(true)
+        }
+    }
+
+    /** Loads vars/<name>.groovy with this stub as its pipeline. */
+    Script load(String name) {
+        Binding binding = new Binding()
+        binding.setVariable('env', env)
+        binding.setVariable('sh', { Map args -> sh(args) })
+        binding.setVariable('withCredentials', { List bindings, Closure body -> withCredentials(bindings, body) })
+        binding.setVariable('usernamePassword', { Map args -> [type: 'usernamePassword'] + args })
+        binding.setVariable('readJSON', { Map args -> readJSON(args) })
+        binding.setVariable('fileExists', { String path -> new File(workspace, path).exists() })
+        binding.setVariable('writeFile', { Map args -> new File(workspace, args.file as String).text = args.text })
+        binding.setVariable('echo', { Object message -> messages << message.toString() })
+        binding.setVariable('error', { Object message -> messages << message.toString(); throw new StubError(message.toString()) })
+        GroovyShell shell = new GroovyShell(StepStub.classLoader, binding)
+        return shell.parse(new File("vars/${name}.groovy"))
+    }
+
+    /** Runs a var with a config, as a Jenkinsfile would: delphixSync(config). */
+    Object call(String name, Map config) {
+        return load(name).invokeMethod('call', [config] as Object[])
+    }
+
+    /** The arguments the fake binary last received. */
+    List<String> argv(String binary) {
+        byte[] bytes = new File(fakeBin, binary + '.argv').bytes
+        List<String> args = new String(bytes, 'UTF-8').split('\u0000', -1) as List
+        return args[0..-2]
+    }
+
+    /** The DELPHIX_USER or DELPHIX_PASSWORD the fake binary last received. */
+    String received(String binary, String what) {
+        return new File(fakeBin, "${binary}.${what}").getText('UTF-8')
+    }
+
+    /** The last sh script, its run id replaced by ID so tests can compare exact text. */
+    String lastScript() {
+        return normalized(shCalls[-1].script as String)
+    }
+
+    static String normalized(String text) {
+        return text.replaceAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/, 'ID')
+    }
+
+    private Object sh(Map args) {
+        Map<String, String> scriptEnv = [PATH: (binariesOnPath ? fakeBin.path + ':' : '') + '/usr/bin:/bin']
+        scriptEnv.putAll(env)
+        scriptEnv.putAll(bound)
+        ProcessBuilder builder = new ProcessBuilder('/bin/sh', '-xe', '-c', args.script as String)
+        builder.directory(workspace)
+        builder.environment().clear()
+        builder.environment().putAll(scriptEnv)
+        Process process = builder.start()
+        ByteArrayOutputStream out = new ByteArrayOutputStream()
+        ByteArrayOutputStream err = new ByteArrayOutputStream()
+        process.waitForProcessOutput(out, err)
+        int status = process.waitFor()
+        shCalls << [label: args.label, script: args.script, env: scriptEnv, status: status,
+                    stdout: out.toString('UTF-8'), stderr: err.toString('UTF-8')]
+        if (args.returnStatus) {
+            return status
+        }
+        if (status != 0) {
+            throw new StubError("script returned exit code ${status}")
+        }
+        return args.returnStdout ? out.toString('UTF-8') : null
+    }
+
+    private Object withCredentials(List bindings, Closure body) {
+        for (Map binding in bindings) {
+            List<String> pair = credentials[binding.credentialsId as String]
+            if (pair == null) {
+                throw new StubError("Could not find credentials entry with ID '${binding.credentialsId}'")
+            }
+            bound[binding.usernameVariable as String] = pair[0]
+            bound[binding.passwordVariable as String] = pair[1]
+        }
+        try {
+            return body()
+        } finally {
+            bound.clear()
+        }
+    }
+
+    private Object readJSON(Map args) {
+        String text = args.text ?: new File(workspace, args.file as String).getText('UTF-8')
+        return new groovy.json.JsonSlurper().parseText(text)
+    }
+}
