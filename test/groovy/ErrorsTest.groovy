@@ -1,0 +1,73 @@
+// A failed binary becomes one error(...) line: the binary's own message from its error file, else
+// what its exit code means.
+
+import static TestKit.stepError
+import static TestKit.test
+
+Map login = [credentialsId: 'delphix-engine']
+
+test('the error file\'s message and category make the error line') {
+    StepStub stub = new StepStub()
+    stub.env.FAKE_DX_EXIT = '1'
+    stub.env.FAKE_DX_ERROR = '{"step":"dx-refresh","category":"engine","exitCode":1,' +
+        '"message":"refresh of VDB \\"Patients Masked Master\\" failed: masking job failed",' +
+        '"engineErrorId":"exception.executor.job.failed"}'
+    assert stepError { stub.call('delphixRefresh', login + [vdb: 'Patients Masked Master']) } ==
+        'delphixRefresh: refresh of VDB "Patients Masked Master" failed: masking job failed (exit 1, engine)'
+}
+
+test('without an error file the exit code says what happened') {
+    StepStub stub = new StepStub()
+    Map<String, String> meanings = [
+        '1': 'the engine operation or a check failed',
+        '2': 'usage or bad input (a flag, or a name that matches nothing or more than one object)',
+        '3': 'authentication or permission refused',
+        '4': 'the timeout passed',
+        '5': 'engine unreachable',
+        '130': 'aborted by SIGINT',
+        '143': 'aborted by SIGTERM',
+        '9': 'not a dxsteps exit code',
+    ]
+    for (Map.Entry<String, String> entry in meanings.entrySet()) {
+        stub.env.FAKE_DX_EXIT = entry.key
+        assert stepError { stub.call('delphixSync', login + [database: 'P']) } ==
+            "delphixSync: dx-sync failed with exit ${entry.key}: ${entry.value} (no error file; see the log above)"
+    }
+}
+
+test('an unreadable error file falls back to the exit code') {
+    StepStub stub = new StepStub()
+    stub.env.FAKE_DX_EXIT = '5'
+    stub.env.FAKE_DX_ERROR = 'not json {'
+    assert stepError { stub.call('delphixSync', login + [database: 'P']) } ==
+        'delphixSync: dx-sync failed with exit 5: engine unreachable (no error file; see the log above)'
+}
+
+test('a missing binary says how to make it found') {
+    StepStub stub = new StepStub()
+    stub.binariesOnPath = false
+    assert stepError { stub.call('delphixSync', login + [database: 'P']) } ==
+        'delphixSync: dx-sync not found: set DXSTEPS_HOME or put the dxsteps binaries on PATH'
+    stub.env.DXSTEPS_HOME = '/nonexistent'
+    assert stepError { stub.call('delphixBookmark', login + [container: 'c', name: 'n']) } ==
+        'delphixBookmark: dx-bookmark not found: set DXSTEPS_HOME or put the dxsteps binaries on PATH'
+}
+
+test('delphixPrepareDataset stops at the first failing binary') {
+    StepStub stub = new StepStub()
+    File subset = new File(stub.fakeBin, 'dx-subset')
+    subset.text = '#!/bin/sh\necho \'{"category":"engine","message":"subsetter failed"}\' >"$8"\nexit 1\n'
+    String message = stepError {
+        stub.call('delphixPrepareDataset', login + [template: 'Patients', container: 'prep1', percent: 5, bookmarkName: 'n'])
+    }
+    assert message == 'delphixSubset: subsetter failed (exit 1, engine)'
+    assert stub.shCalls.collect { it.label } == ['delphixDataPod: refresh prep1', 'delphixSubset: prep1 to 5%']
+}
+
+test('a JSON null in the result is a Groovy null') {
+    StepStub stub = new StepStub()
+    stub.env.FAKE_DX_OUTPUT = '{"snapshot":null,"tags":["a",null],"nested":{"x":null}}'
+    Map result = stub.call('delphixSync', login + [database: 'P'])
+    assert result == [snapshot: null, tags: ['a', null], nested: [x: null]]
+    assert !result.snapshot
+}

@@ -1,0 +1,106 @@
+// The vars refuse a config they cannot run, before running anything, with one line naming the key.
+
+import static TestKit.stepError
+import static TestKit.test
+
+Map login = [credentialsId: 'delphix-engine']
+String syncKeys = 'allowed keys: database, credentialsId, engine, apiVersion, caCert, insecure, timeout, dxstepsHome'
+
+test('an unknown key is refused, naming it and the allowed keys') {
+    StepStub stub = new StepStub()
+    String message = stepError { stub.call('delphixSync', login + [databse: 'Patients Prod']) }
+    assert message == "delphixSync: unknown key 'databse'; ${syncKeys}"
+    assert stub.shCalls.empty
+}
+
+test('a missing mandatory key is refused, naming it and the allowed keys') {
+    StepStub stub = new StepStub()
+    assert stepError { stub.call('delphixSync', login) } == "delphixSync: missing mandatory key 'database'; ${syncKeys}"
+    assert stepError { stub.call('delphixSync', [database: 'P']) } ==
+        "delphixSync: missing mandatory key 'credentialsId'; ${syncKeys}"
+    assert stepError { stub.call('delphixSync', login + [database: '']) } ==
+        "delphixSync: missing mandatory key 'database'; ${syncKeys}"
+    assert stub.shCalls.empty
+}
+
+test('every var refuses an unknown key and no config at all') {
+    StepStub stub = new StepStub()
+    for (String step in ['delphixSync', 'delphixRefresh', 'delphixCredentials', 'delphixDataPod', 'delphixSubset',
+                         'delphixBookmark', 'delphixBranch', 'delphixPrepareDataset']) {
+        assert stepError { stub.call(step, [nope: 1]) }.startsWith("${step}: unknown key 'nope'; allowed keys: ")
+        assert stepError { stub.load(step).call() } =~ "^${step}: missing mandatory key '\\w+'; allowed keys: "
+    }
+    assert stub.shCalls.empty
+}
+
+test('a boolean given as a string is refused: \'false\' would be true') {
+    StepStub stub = new StepStub()
+    assert stepError { stub.call('delphixRefresh', login + [vdb: 'V', requireMasked: 'false']) } ==
+        "delphixRefresh: key 'requireMasked' must be true or false, not String 'false'"
+}
+
+test('tags must be a list') {
+    StepStub stub = new StepStub()
+    assert stepError { stub.call('delphixBookmark', login + [container: 'c', name: 'n', tags: 'a,b']) } ==
+        "delphixBookmark: key 'tags' must be a list such as ['a', 'b'], not String 'a,b'"
+}
+
+test('an operation the binary does not have is refused') {
+    StepStub stub = new StepStub()
+    assert stepError { stub.call('delphixDataPod', login + [operation: 'destroy', container: 'c']) } ==
+        "delphixDataPod: operation 'destroy' is not one of refresh, reset, restore, enable, disable, lock, unlock"
+    assert stepError { stub.call('delphixBranch', login + [operation: 'merge', container: 'c', name: 'b']) } ==
+        "delphixBranch: operation 'merge' is not one of create, activate, delete, list"
+}
+
+test('delphixBookmark needs exactly one of container or template, and a name unless listing') {
+    StepStub stub = new StepStub()
+    assert stepError { stub.call('delphixBookmark', login + [name: 'n']) } ==
+        'delphixBookmark: set exactly one of container or template'
+    assert stepError { stub.call('delphixBookmark', login + [name: 'n', container: 'c', template: 't']) } ==
+        'delphixBookmark: set exactly one of container or template'
+    assert stepError { stub.call('delphixBookmark', login + [container: 'c']) } ==
+        "delphixBookmark: operation 'create' needs name"
+    assert stepError { stub.call('delphixBranch', login + [operation: 'activate', container: 'c']) } ==
+        "delphixBranch: operation 'activate' needs name"
+    assert stub.shCalls.empty
+}
+
+test('delphixCredentials needs exec or installHook with hookCommand, not both') {
+    StepStub stub = new StepStub()
+    Map keys = login + [vdb: 'V', policy: 'p.yaml']
+    assert stepError { stub.call('delphixCredentials', keys) } ==
+        'delphixCredentials: set exec (a command that applies each account change) or installHook with hookCommand'
+    assert stepError { stub.call('delphixCredentials', keys + [exec: 'x', installHook: true, hookCommand: 'h']) } ==
+        'delphixCredentials: set exec or installHook, not both'
+    assert stepError { stub.call('delphixCredentials', keys + [installHook: true]) } ==
+        'delphixCredentials: installHook needs hookCommand'
+    assert stepError { stub.call('delphixCredentials', keys + [exec: 'x', hookCommand: 'h']) } ==
+        'delphixCredentials: hookCommand needs installHook: true'
+}
+
+test('delphixDataPod create needs a template') {
+    StepStub stub = new StepStub()
+    assert stepError { stub.call('delphixDataPod', login + [container: 'prep1', create: true]) } ==
+        'delphixDataPod: create needs template'
+}
+
+test('a null value leaves the default, so env.X that is not set can be passed as it is') {
+    StepStub stub = new StepStub()
+    stub.call('delphixSubset', login + [container: 'prep1', percent: 5, exec: null])
+    assert !stub.lastScript().contains('--exec')
+}
+
+test('without an engine key or DELPHIX_ENGINE the step says what to set') {
+    StepStub stub = new StepStub()
+    stub.env.remove('DELPHIX_ENGINE')
+    assert stepError { stub.call('delphixSync', login + [database: 'P']) } ==
+        'delphixSync: no engine: set the engine key or the environment variable DELPHIX_ENGINE'
+    assert stub.shCalls.empty
+}
+
+test('an empty engine key falls back to DELPHIX_ENGINE, as an empty build parameter does') {
+    StepStub stub = new StepStub()
+    stub.call('delphixSync', login + [database: 'P', engine: ''])
+    assert stub.lastScript().contains("--engine 'http://engine.test'")
+}
