@@ -1,0 +1,8 @@
+package dxrunner
+
+import hudson.AbortException
+
+/** What credentials('id') returns inside an environment block. */
+class CredentialRef {
+    String id
+}

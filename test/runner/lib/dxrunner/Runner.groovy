@@ -1,0 +1,176 @@
+package dxrunner
+
+import groovy.json.JsonOutput
+import org.codehaus.groovy.control.CompilationFailedException
+import org.codehaus.groovy.control.CompilerConfiguration
+
+/**
+ * The command line: loads the library and the Jenkinsfile, runs it, prints the stage graph and
+ * "Finished: RESULT", optionally writes the graph as JSON, and exits with the result's code
+ * (SUCCESS 0, UNSTABLE 1, FAILURE 2, ABORTED 4; 64 for a usage error).
+ */
+class Runner {
+    static final String USAGE = '''usage: jenkinsfile-runner [--library DIR] [--credentials FILE] [--param K=V ...]
+                          [--job-name NAME] [--build-number N] [--workspace DIR]
+                          [--graph-json FILE] [--previous-result RESULT] Jenkinsfile'''
+
+    File jenkinsfile
+    File library
+    File credentialsFile
+    File graphJson
+    Map<String, String> params = [:]
+    String jobName = 'local'
+    int buildNumber = 1
+    File workspace = new File('.').canonicalFile
+    String previousResult
+
+    static void main(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, 'UTF-8')
+        Runner r
+        try {
+            r = parse(args as List<String>)
+        } catch (IllegalArgumentException e) {
+            System.err.println("jenkinsfile-runner: ${e.message}\n${USAGE}")
+            System.exit(64)
+        }
+        System.exit(r.run(out))
+    }
+
+    static Runner parse(List<String> args) {
+        Runner r = new Runner()
+        Iterator<String> rest = args.iterator()
+        while (rest.hasNext()) {
+            String a = rest.next()
+            Closure<String> value = {
+                if (!rest.hasNext()) {
+                    throw new IllegalArgumentException("${a} needs a value")
+                }
+                rest.next()
+            }
+            switch (a) {
+                case '--library': r.library = new File(value()).canonicalFile; break
+                case '--credentials': r.credentialsFile = new File(value()); break
+                case '--graph-json': r.graphJson = new File(value()); break
+                case '--job-name': r.jobName = value(); break
+                case '--build-number': r.buildNumber = Integer.parseInt(value()); break
+                case '--workspace': r.workspace = new File(value()).canonicalFile; break
+                case '--previous-result': r.previousResult = Results.checkBuild(value()); break
+                case '--param':
+                    String kv = value()
+                    int eq = kv.indexOf('=')
+                    if (eq < 1) {
+                        throw new IllegalArgumentException("--param ${kv}: expected NAME=value")
+                    }
+                    r.params[kv.substring(0, eq)] = kv.substring(eq + 1)
+                    break
+                case ['-h', '--help']: throw new IllegalArgumentException('help')
+                default:
+                    if (a.startsWith('-') || r.jenkinsfile != null) {
+                        throw new IllegalArgumentException("unexpected argument ${a}")
+                    }
+                    r.jenkinsfile = new File(a)
+            }
+        }
+        if (r.jenkinsfile == null) {
+            throw new IllegalArgumentException('no Jenkinsfile given')
+        }
+        if (!r.jenkinsfile.isFile()) {
+            throw new IllegalArgumentException("${r.jenkinsfile} does not exist")
+        }
+        r
+    }
+
+    int run(PrintStream out) {
+        Console console = new Console(out)
+        Build build = newBuild(console)
+        String source = jenkinsfile.getText('UTF-8')
+        if (LibraryDirective.present(source) && build.library == null) {
+            console.print('', "ERROR: ${jenkinsfile} loads a library but none was found; pass --library DIR (a directory with vars/ or src/)")
+            return finish(build, 'FAILURE', out)
+        }
+        if (build.library) {
+            console.print('', "Loading library from ${build.library}")
+        }
+        StageNode root = build.root
+        build.ctx = new Context(env: initialEnv(build), cwd: workspace, node: root)
+        workspace.mkdirs()
+        try {
+            Class c = build.loader.parseClass(new GroovyCodeSource(LibraryDirective.strip(source), jenkinsfile.name, '/groovy/script'))
+            PipelineScript script = (PipelineScript) c.newInstance()
+            script.attach(build)
+            script.run()
+        } catch (CompilationFailedException e) {
+            build.worsen('FAILURE')
+            console.print('', "ERROR: ${jenkinsfile} does not compile:\n${e.message}")
+        } catch (AlreadyReported e) {
+            // Declarative already printed and counted it.
+        } catch (Throwable e) {
+            build.worsen(Errors.isInterrupt(e) ? 'ABORTED' : 'FAILURE')
+            console.print('', "ERROR: ${Errors.describe(e)}")
+        }
+        finish(build, build.result, out)
+    }
+
+    private Build newBuild(Console console) {
+        Build b = new Build(jobName: jobName, number: buildNumber, displayName: "#${buildNumber}",
+                workspace: workspace, console: console, previousResult: previousResult)
+        b.library = library ?: findLibrary()
+        b.credentials = Credentials.load(credentialsFile)
+        b.cliParams = params
+        b.steps = new Steps(b)
+        b.env = new EnvProxy(b)
+        b.currentBuild = new CurrentBuild(b)
+        CompilerConfiguration cc = new CompilerConfiguration()
+        cc.scriptBaseClass = PipelineScript.name
+        cc.sourceEncoding = 'UTF-8'
+        b.loader = new GroovyClassLoader(Runner.classLoader, cc)
+        if (b.library != null && new File(b.library, 'src').isDirectory()) {
+            b.loader.addClasspath(new File(b.library, 'src').path)
+        }
+        b
+    }
+
+    /** The nearest directory from the Jenkinsfile up that has vars/ or src/. */
+    private File findLibrary() {
+        for (File d = jenkinsfile.canonicalFile.parentFile; d != null; d = d.parentFile) {
+            if (new File(d, 'vars').isDirectory() || new File(d, 'src').isDirectory()) {
+                return d
+            }
+        }
+        null
+    }
+
+    private Map<String, String> initialEnv(Build b) {
+        Map<String, String> env = new LinkedHashMap<String, String>(System.getenv())
+        env.BUILD_NUMBER = String.valueOf(b.number)
+        env.BUILD_ID = String.valueOf(b.number)
+        env.BUILD_DISPLAY_NAME = b.displayName
+        env.JOB_NAME = b.jobName
+        env.JOB_BASE_NAME = b.jobName.tokenize('/').last()
+        env.BUILD_TAG = "jenkins-${b.jobName.replace('/', '-')}-${b.number}".toString()
+        env.WORKSPACE = workspace.path
+        env.WORKSPACE_TMP = workspace.path + '@tmp'
+        env.NODE_NAME = 'built-in'
+        env.EXECUTOR_NUMBER = '0'
+        env.JENKINS_URL = 'http://localhost/'
+        env.BUILD_URL = "http://localhost/job/${b.jobName}/${b.number}/".toString()
+        env
+    }
+
+    private int finish(Build build, String result, PrintStream out) {
+        Console console = build.console
+        if (!build.root.children.isEmpty()) {
+            console.print('', '')
+            console.print('', 'Stage graph:')
+            GraphPrinter.lines(build.root).each { String l -> console.print('', l) }
+        }
+        if (graphJson != null) {
+            Map graph = [result: result, stages: build.root.toMap().stages ?: []]
+            graphJson.absoluteFile.parentFile.mkdirs()
+            graphJson.setText(JsonOutput.prettyPrint(JsonOutput.toJson(graph)) + '\n', 'UTF-8')
+        }
+        console.print('', "Finished: ${result}")
+        out.flush()
+        Results.EXIT[result]
+    }
+}

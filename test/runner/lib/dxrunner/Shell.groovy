@@ -1,0 +1,105 @@
+package dxrunner
+
+import hudson.AbortException
+
+/**
+ * The `sh` step: runs the script with `sh -xe -c` (or its own #! interpreter), in the context's
+ * directory, with exactly the pipeline's environment, streaming its output line by line to the
+ * console under the stage prefix.
+ */
+class Shell {
+    private final Build build
+    private final Context ctx
+
+    Shell(Build build, Context ctx) {
+        this.build = build
+        this.ctx = ctx
+    }
+
+    Object run(Map args) {
+        if (args.script == null) {
+            throw new AbortException('sh: script is required')
+        }
+        String script = args.script.toString()
+        boolean returnStdout = args.returnStdout as boolean
+        boolean returnStatus = args.returnStatus as boolean
+        if (args.label) {
+            build.console.print(ctx.prefix, "\u25b6 ${args.label}")
+        }
+        ProcessBuilder pb = new ProcessBuilder(command(script))
+        pb.directory(ctx.cwd)
+        pb.environment().clear()
+        pb.environment().putAll(ctx.env)
+        pb.redirectErrorStream(!returnStdout)
+        ctx.cwd.mkdirs()
+        Process p = pb.start()
+        p.outputStream.close()
+        StringBuilder captured = new StringBuilder()
+        List<Thread> pumps = [pump(p.inputStream, returnStdout ? captured : null, 'out')]
+        if (returnStdout) {
+            pumps.add(pump(p.errorStream, null, 'err'))
+        }
+        int status
+        try {
+            status = p.waitFor()
+        } catch (InterruptedException e) {
+            kill(p)
+            pumps.each { Thread t -> t.join(2000) }
+            throw new FlowInterrupted('sh interrupted')
+        }
+        // Background children may keep the pipe open; do not wait for them for long.
+        pumps.each { Thread t -> t.join(2000) }
+        if (status != 0 && !returnStatus) {
+            throw new AbortException("script returned exit code ${status}")
+        }
+        if (returnStatus) {
+            return status
+        }
+        returnStdout ? captured.toString() : null
+    }
+
+    private List<String> command(String script) {
+        if (script.startsWith('#!')) {
+            File f = File.createTempFile('script', '.sh', build.steps.tmpDir())
+            f.deleteOnExit()
+            f.setText(script, 'UTF-8')
+            f.setExecutable(true, true)
+            return [f.path]
+        }
+        ['sh', '-xe', '-c', script]
+    }
+
+    private Thread pump(InputStream stream, StringBuilder into, String name) {
+        String prefix = ctx.prefix
+        Thread t = new Thread({
+            Reader r = new InputStreamReader(stream, 'UTF-8')
+            if (into != null) {
+                char[] buf = new char[8192]
+                int n
+                while ((n = r.read(buf)) > 0) {
+                    synchronized (into) {
+                        into.append(buf, 0, n)
+                    }
+                }
+            } else {
+                BufferedReader br = new BufferedReader(r)
+                String line
+                while ((line = br.readLine()) != null) {
+                    build.console.print(prefix, line)
+                }
+            }
+        } as Runnable, "sh-${name}")
+        t.daemon = true
+        t.start()
+        t
+    }
+
+    /** Kills the process and everything it started. */
+    static void kill(Process p) {
+        Object[] kids = p.toHandle().descendants().toArray()
+        for (Object h : kids) {
+            ((ProcessHandle) h).destroyForcibly()
+        }
+        p.destroyForcibly()
+    }
+}
