@@ -60,7 +60,7 @@ func (s *DatabasesService) FindByName(ctx context.Context, name string) (*Databa
 	if err != nil {
 		return nil, err
 	}
-	return findByName("database", name, dbs, func(d *Database) string { return d.Name }, func(d *Database) string { return d.Reference })
+	return FindByName("database", name, dbs, func(d *Database) string { return d.Name }, func(d *Database) string { return d.Reference })
 }
 
 // Sync snapshots a dSource with the sync parameters its platform needs at

@@ -133,6 +133,16 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 	w := s.client.wait
 	channel := newChannel()
 	notify, seen, lastPct := !w.noNotify, 0, -1.0
+	if notify {
+		// Open the channel before the first read, so no change between that
+		// read and the first long-poll goes unnoticed.
+		if _, err := s.client.Notifications.Poll(ctx, channel, 0); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			notify = false
+		}
+	}
 	interval := w.min
 	for {
 		job, err := s.Get(ctx, ref)

@@ -33,8 +33,10 @@ func (e *NameError) Error() string {
 // Is makes a NameError with no match an ErrNotFound.
 func (e *NameError) Is(target error) bool { return target == ErrNotFound && len(e.Matches) == 0 }
 
-// findByName returns the one item whose name is exactly name.
-func findByName[T any](kind, name string, items []T, nameOf func(*T) string, refOf func(*T) string) (*T, error) {
+// FindByName returns the one item whose name is exactly name, or a
+// *NameError listing the closest names (none matched) or the references
+// (several matched).
+func FindByName[T any](kind, name string, items []T, nameOf func(*T) string, refOf func(*T) string) (*T, error) {
 	var found []*T
 	for i := range items {
 		if nameOf(&items[i]) == name {

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strings"
 )
 
 // selfService returns the self-service (Jet Stream) path prefix for the
@@ -41,7 +42,7 @@ func (s *TemplatesService) FindByName(ctx context.Context, name string) (*Templa
 	if err != nil {
 		return nil, err
 	}
-	return findByName("data template", name, ts, func(t *Template) string { return t.Name }, func(t *Template) string { return t.Reference })
+	return FindByName("data template", name, ts, func(t *Template) string { return t.Name }, func(t *Template) string { return t.Reference })
 }
 
 // Container is a self-service data container, a data pod (JSDataContainer).
@@ -89,7 +90,7 @@ func (s *ContainersService) FindByName(ctx context.Context, templateRef, name st
 	if err != nil {
 		return nil, err
 	}
-	return findByName("data container", name, cs, func(c *Container) string { return c.Name }, func(c *Container) string { return c.Reference })
+	return FindByName("data container", name, cs, func(c *Container) string { return c.Name }, func(c *Container) string { return c.Reference })
 }
 
 // ContainerCreate describes a new data container: its data sources are
@@ -200,13 +201,33 @@ type DataSource struct {
 // ConnectionInfo is a SourceConnectionInfo of any platform; fields a
 // platform does not have stay empty.
 type ConnectionInfo struct {
-	Type       string `json:"type"`
-	Host       string `json:"host"`
-	Port       int    `json:"port"`
-	User       string `json:"user"`
-	JDBCString string `json:"jdbcString"`
-	Path       string `json:"path"`
-	Version    string `json:"version"`
+	Type         string `json:"type"`
+	Host         string `json:"host"`
+	Port         int    `json:"port"`
+	User         string `json:"user"`
+	DatabaseName string `json:"databaseName"`
+	JDBCString   string `json:"jdbcString"`
+	Path         string `json:"path"`
+	Version      string `json:"version"`
+}
+
+// Database returns the database name: databaseName where the platform has
+// it, else the last part of the JDBC URL or path.
+func (ci ConnectionInfo) Database() string {
+	if ci.DatabaseName != "" {
+		return ci.DatabaseName
+	}
+	s := ci.JDBCString
+	if s == "" {
+		s = ci.Path
+	}
+	if i := strings.LastIndexAny(s, "/:"); i >= 0 {
+		s = s[i+1:]
+	}
+	if i := strings.IndexAny(s, "?;"); i >= 0 {
+		s = s[:i]
+	}
+	return s
 }
 
 // DataSourcesService lists data sources.
@@ -222,4 +243,13 @@ func (s *DataSourcesService) List(ctx context.Context, layoutRef string) ([]Data
 	var ds []DataSource
 	_, err := s.client.call(ctx, "GET", withQuery(s.client.selfService()+"/datasource", q), nil, &ds)
 	return ds, err
+}
+
+// Get returns GET /{js}/template/{ref}.
+func (s *TemplatesService) Get(ctx context.Context, ref string) (*Template, error) {
+	var t Template
+	if _, err := s.client.call(ctx, "GET", s.client.selfService()+"/template/"+url.PathEscape(ref), nil, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
 }

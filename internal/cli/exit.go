@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+
+	"github.com/dxsteps/dxsteps/delphix"
+)
+
+// Exit codes, the same for every step binary.
+const (
+	ExitOK          = 0   // success
+	ExitFailed      = 1   // the engine operation failed, or a check did
+	ExitUsage       = 2   // flags, config or a name that matches nothing or several objects
+	ExitAuth        = 3   // login or permission refused
+	ExitTimeout     = 4   // the --timeout deadline passed
+	ExitUnreachable = 5   // no answer from the engine after retries
+	ExitSIGINT      = 130 // aborted by SIGINT
+	ExitSIGTERM     = 143 // aborted by SIGTERM
+)
+
+// UsageError is bad input the user can fix: a flag, the config, a policy file.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Usagef returns a *UsageError.
+func Usagef(format string, args ...any) error {
+	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// CheckError is a check the step makes after the engine's work, such as
+// --require-masked, that failed.
+type CheckError struct{ Msg string }
+
+func (e *CheckError) Error() string { return e.Msg }
+
+// AbortError is a SIGINT or SIGTERM received while the step ran.
+type AbortError struct {
+	Signal    syscall.Signal
+	Cancelled []string // what was cancelled on the engine
+}
+
+func (e *AbortError) Error() string {
+	msg := fmt.Sprintf("aborted by %s", signalName(e.Signal))
+	if len(e.Cancelled) > 0 {
+		msg += "; cancelled " + strings.Join(e.Cancelled, ", ")
+	}
+	return msg
+}
+
+// DeadlineError is the --timeout deadline passing.
+type DeadlineError struct {
+	Timeout   string
+	Cancelled []string
+}
+
+func (e *DeadlineError) Error() string {
+	msg := "the --timeout of " + e.Timeout + " passed"
+	if len(e.Cancelled) > 0 {
+		msg += "; cancelled " + strings.Join(e.Cancelled, ", ")
+	}
+	return msg + "; raise --timeout or look at the job on the engine"
+}
+
+func signalName(s syscall.Signal) string {
+	if s == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return "SIGINT"
+}
+
+// classify decides, in one place, the exit code and category of an error.
+func classify(err error) (code int, category string) {
+	var (
+		usage    *UsageError
+		name     *delphix.NameError
+		abort    *AbortError
+		deadline *DeadlineError
+		unreach  *delphix.UnreachableError
+	)
+	switch {
+	case errors.As(err, &abort):
+		if abort.Signal == syscall.SIGTERM {
+			return ExitSIGTERM, "aborted"
+		}
+		return ExitSIGINT, "aborted"
+	case errors.As(err, &deadline), errors.Is(err, context.DeadlineExceeded):
+		return ExitTimeout, "timeout"
+	case errors.As(err, &usage), errors.As(err, &name), errors.Is(err, delphix.ErrNotFound):
+		return ExitUsage, "usage"
+	case errors.Is(err, delphix.ErrUnauthorized), errors.Is(err, delphix.ErrForbidden):
+		return ExitAuth, "auth"
+	case errors.As(err, &unreach):
+		return ExitUnreachable, "unreachable"
+	}
+	return ExitFailed, "engine"
+}
+
+// hint is what to do, by category, appended when the message lacks advice.
+var hint = map[string]string{
+	"auth":        "check DELPHIX_USER and the password (DELPHIX_PASSWORD or --password-file), and the user's rights on that object",
+	"unreachable": "check --engine and that the engine is up and reachable from this agent",
+	"usage":       "see --help",
+}
+
+// errorRecord is the --error-file content.
+type errorRecord struct {
+	Step          string `json:"step"`
+	Category      string `json:"category"`
+	ExitCode      int    `json:"exitCode"`
+	Message       string `json:"message"`
+	EngineErrorID string `json:"engineErrorId,omitempty"`
+}
+
+func engineErrorID(err error) string {
+	var api *delphix.APIError
+	if errors.As(err, &api) {
+		return api.ID
+	}
+	var job *delphix.JobError
+	if errors.As(err, &job) && job.Event != nil {
+		return job.Event.MessageCode
+	}
+	return ""
+}
+
+func writeErrorFile(path string, rec errorRecord) error {
+	b, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o600)
+}

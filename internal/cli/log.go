@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/dxsteps/dxsteps/delphix"
+)
+
+// Log writes lines for people to stderr, each prefixed with the step name,
+// plain text (a Jenkins log shows no terminal colours).
+type Log struct {
+	mu     sync.Mutex
+	w      io.Writer
+	prefix string
+}
+
+// NewLog returns a Log writing to w.
+func NewLog(w io.Writer, step string) *Log { return &Log{w: w, prefix: step + ": "} }
+
+// Printf writes one line.
+func (l *Log) Printf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintf(l.w, "%s%s\n", l.prefix, strings.TrimRight(fmt.Sprintf(format, args...), "\n"))
+}
+
+// Writer returns an io.Writer that prefixes each line it is given, for a
+// child process's output.
+func (l *Log) Writer(prefix string) io.Writer { return &lineWriter{log: l, prefix: prefix} }
+
+type lineWriter struct {
+	log     *Log
+	prefix  string
+	pending []byte
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.pending = append(w.pending, p...)
+	for {
+		i := strings.IndexByte(string(w.pending), '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		w.log.Printf("%s%s", w.prefix, w.pending[:i])
+		w.pending = w.pending[i+1:]
+	}
+}
+
+// Flush writes a last line without a newline, if any.
+func (w *lineWriter) Flush() {
+	if len(w.pending) > 0 {
+		w.log.Printf("%s%s", w.prefix, w.pending)
+		w.pending = nil
+	}
+}
+
+// Progress returns a delphix wait callback that prints the job's percent
+// and each new engine event on its own line.
+func (l *Log) Progress(job string) func(delphix.Progress) {
+	last := -1.0
+	return func(p delphix.Progress) {
+		for _, e := range p.NewEvents {
+			msg := strings.Join(strings.Fields(e.MessageDetails), " ")
+			if msg == "" {
+				msg = e.MessageCode
+			}
+			l.Printf("  %s %3.0f%% %-7s %s", job, e.PercentComplete, e.EventType, msg)
+			last = e.PercentComplete
+		}
+		if p.Job.PercentComplete != last {
+			l.Printf("  %s %3.0f%%", job, p.Job.PercentComplete)
+			last = p.Job.PercentComplete
+		}
+	}
+}

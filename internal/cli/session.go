@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dxsteps/dxsteps/delphix"
+	ucli "github.com/urfave/cli/v2"
+)
+
+// Session is what a step's Runner works with: a logged-in client and the
+// log, and it remembers the jobs the step started so an abort cancels them.
+type Session struct {
+	Client *delphix.Client
+	Log    *Log
+
+	mu   sync.Mutex
+	jobs map[string]string // running job reference -> what it does
+}
+
+// connect builds the client from the connection flags and logs in.
+func connect(ctx context.Context, c *ucli.Context, log *Log, environ []string) (*Session, error) {
+	engine := c.String(EngineFlag)
+	if engine == "" {
+		return nil, Usagef("no engine: set --engine or %s", EnvName(EngineFlag))
+	}
+	if u, err := url.Parse(engine); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, Usagef("--engine %q must look like https://host[:port]", engine)
+	}
+	user := c.String(UserFlag)
+	if user == "" {
+		return nil, Usagef("no user: set --user or %s", EnvName(UserFlag))
+	}
+	password, err := readPassword(c, environ)
+	if err != nil {
+		return nil, err
+	}
+	opts := []delphix.Option{delphix.WithClientName("dxsteps/" + Version)}
+	if v := c.String(APIVersionFlag); v != "" {
+		parsed, err := delphix.ParseAPIVersion(v)
+		if err != nil {
+			return nil, Usagef("--api-version: %v", err)
+		}
+		opts = append(opts, delphix.WithAPIVersion(parsed))
+	}
+	if path := c.Path(CACertFlag); path != "" {
+		pem, err := os.ReadFile(path)
+		if err != nil {
+			return nil, Usagef("cannot read --ca-cert: %v", err)
+		}
+		opts = append(opts, delphix.WithCACertPEM(pem))
+	}
+	if c.Bool(InsecureFlag) {
+		log.Printf("warning: --insecure: the engine's TLS certificate is not verified; anyone on the network path can read the password")
+		opts = append(opts, delphix.WithInsecureSkipVerify())
+	}
+	client, err := delphix.NewClient(engine, opts...)
+	if err != nil {
+		return nil, Usagef("%v", err)
+	}
+	if err := client.Login(ctx, user, password); err != nil {
+		if errors.Is(err, delphix.ErrUnauthorized) {
+			return nil, fmt.Errorf("login as %q refused by %s: %w", user, engine, err)
+		}
+		return nil, err
+	}
+	return &Session{Client: client, Log: log, jobs: map[string]string{}}, nil
+}
+
+func readPassword(c *ucli.Context, environ []string) (string, error) {
+	if path := c.Path(PasswordFileFlag); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", Usagef("cannot read --password-file: %v", err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	if p := lookupEnv(environ, PasswordEnv); p != "" {
+		return p, nil
+	}
+	return "", Usagef("no password: set %s or --password-file (there is no password flag, so it never shows in a process list)", PasswordEnv)
+}
+
+// Wait follows an operation to its end, printing progress. what says what
+// the job does, for people ("refresh of VDB \"x\"").
+func (s *Session) Wait(ctx context.Context, op delphix.Operation, what string) (*delphix.Job, error) {
+	if op.Job != "" {
+		s.mu.Lock()
+		s.jobs[op.Job] = what
+		s.mu.Unlock()
+		s.Log.Printf("%s: job %s started", what, op.Job)
+	}
+	job, err := s.Client.Wait(ctx, op, s.Log.Progress(op.Job))
+	if op.Job != "" && ctx.Err() == nil {
+		s.mu.Lock()
+		delete(s.jobs, op.Job)
+		s.mu.Unlock()
+	}
+	if err == nil && job != nil {
+		s.Log.Printf("%s: job %s %s", what, job.Reference, job.JobState)
+	}
+	return job, err
+}
+
+// cancelJobs cancels the jobs still running, with a short deadline of its
+// own, and says what it cancelled.
+func (s *Session) cancelJobs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var done []string
+	for ref, what := range s.jobs {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		err := s.Client.Jobs.Cancel(ctx, ref)
+		cancel()
+		if err != nil {
+			s.Log.Printf("warning: could not cancel job %s (%s): %v", ref, what, err)
+			continue
+		}
+		s.Log.Printf("cancelled job %s (%s)", ref, what)
+		done = append(done, fmt.Sprintf("job %s (%s)", ref, what))
+	}
+	return done
+}
+
+func (s *Session) logout() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = s.Client.Logout(ctx)
+}

@@ -1,0 +1,154 @@
+// Package branch is dx-branch: create a branch on one's data pod from a
+// bookmark and make it active, activate another branch, delete one, list them.
+package branch
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dxsteps/dxsteps/delphix"
+	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
+	ucli "github.com/urfave/cli/v2"
+)
+
+const (
+	containerFlag = "container"
+	nameFlag      = "name"
+	bookmarkFlag  = "from-bookmark"
+)
+
+// Step is the dx-branch binary.
+var Step = &cli.Step{
+	Name:       "dx-branch",
+	Usage:      "create, activate, delete and list the branches of a data pod",
+	Operations: []string{"create", "activate", "delete", "list"},
+	Description: `create (the default) makes a branch named --name on the data pod from a bookmark you can see
+(--from-bookmark: your own, or a shared one on the pod's template) and makes it active: the pod
+then holds exactly the bookmarked data. If the pod already has a branch of that name, it is
+reused and activated. activate switches the pod to another branch (its default one is
+"default" or "master"); delete removes an inactive branch; list shows the branches and which
+is active.
+
+Example: dx-branch create --container dev-pod --name bug-1234 --from-bookmark "Bug 1234 data"`,
+	Flags: func() []ucli.Flag {
+		return []ucli.Flag{
+			&ucli.StringFlag{Name: containerFlag, Usage: "data pod `NAME` (exact)"},
+			&ucli.StringFlag{Name: nameFlag, Usage: "branch `NAME` (exact)"},
+			&ucli.StringFlag{Name: bookmarkFlag, Usage: "create: bookmark `NAME` the branch starts from"},
+		}
+	},
+	Parse: func(c *ucli.Context, op string) (cli.Runner, error) {
+		o := options{op: op, container: c.String(containerFlag), name: c.String(nameFlag), bookmark: c.String(bookmarkFlag)}
+		switch {
+		case o.container == "":
+			return nil, cli.Usagef("--%s is required", containerFlag)
+		case op != "list" && o.name == "":
+			return nil, cli.Usagef("%s needs --%s", op, nameFlag)
+		case op == "create" && o.bookmark == "":
+			return nil, cli.Usagef("create needs --%s", bookmarkFlag)
+		case op != "create" && o.bookmark != "":
+			return nil, cli.Usagef("--%s goes with create only", bookmarkFlag)
+		}
+		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
+	},
+}
+
+type options struct{ op, container, name, bookmark string }
+
+// Result is the output of create, activate and delete.
+type Result struct {
+	Container       string `json:"container"`
+	Branch          string `json:"branch"`
+	BranchReference string `json:"branchReference"`
+	Active          bool   `json:"active"`
+	Created         *bool  `json:"created,omitempty"`
+	Deleted         bool   `json:"deleted,omitempty"`
+	FromBookmark    string `json:"fromBookmark,omitempty"`
+}
+
+// ListResult is the output of list.
+type ListResult struct {
+	Container string   `json:"container"`
+	Branches  []Result `json:"branches"`
+}
+
+func run(ctx context.Context, s *cli.Session, o options) (any, error) {
+	c := s.Client
+	pod, err := c.Containers.FindByName(ctx, "", o.container)
+	if err != nil {
+		return nil, err
+	}
+	branches, err := c.Branches.List(ctx, pod.Reference)
+	if err != nil {
+		return nil, err
+	}
+	if o.op == "list" {
+		out := ListResult{Container: pod.Name, Branches: []Result{}}
+		for _, b := range branches {
+			out.Branches = append(out.Branches, Result{Container: pod.Name, Branch: b.Name, BranchReference: b.Reference, Active: b.Reference == pod.ActiveBranch})
+		}
+		return out, nil
+	}
+	kind := fmt.Sprintf("branch of data pod %q", pod.Name)
+	b, findErr := delphix.FindByName(kind, o.name, branches, func(b *delphix.Branch) string { return b.Name }, func(b *delphix.Branch) string { return b.Reference })
+	label := fmt.Sprintf("branch %q of data pod %q", o.name, pod.Name)
+	res := Result{Container: pod.Name, Branch: o.name}
+	switch {
+	case o.op == "create" && findErr != nil:
+		bm, err := stepkit.FindBookmark(ctx, c, pod, o.bookmark)
+		if err != nil {
+			return nil, err
+		}
+		op, err := c.Branches.Create(ctx, o.name, pod.Reference, bm.Reference)
+		if err == nil {
+			_, err = s.Wait(ctx, op, "creation of "+label)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("creation of %s from bookmark %q failed: %w", label, o.bookmark, err)
+		}
+		created := true
+		res.Created, res.BranchReference, res.FromBookmark = &created, op.Reference, bm.Name
+	case findErr != nil:
+		return nil, findErr
+	case o.op == "delete":
+		if b.Reference == pod.ActiveBranch {
+			return nil, cli.Usagef("%s is active: activate another branch first", label)
+		}
+		op, err := c.Branches.Delete(ctx, b.Reference)
+		if err == nil {
+			_, err = s.Wait(ctx, op, "deletion of "+label)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("deletion of %s failed: %w", label, err)
+		}
+		res.BranchReference, res.Deleted = b.Reference, true
+		return res, nil
+	default:
+		res.BranchReference = b.Reference
+		if o.op == "create" {
+			created := false
+			res.Created = &created
+			s.Log.Printf("%s already exists; activating it", label)
+		}
+	}
+	return activate(ctx, s, pod.Reference, res, label)
+}
+
+func activate(ctx context.Context, s *cli.Session, podRef string, res Result, label string) (any, error) {
+	pod, err := s.Client.Containers.Get(ctx, podRef)
+	if err != nil {
+		return nil, err
+	}
+	if pod.ActiveBranch != res.BranchReference {
+		op, err := s.Client.Branches.Activate(ctx, res.BranchReference)
+		if err == nil {
+			_, err = s.Wait(ctx, op, "activation of "+label)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("activation of %s failed: %w", label, err)
+		}
+	}
+	res.Active = true
+	return res, nil
+}

@@ -1,0 +1,247 @@
+// Package credentials is dx-credentials: the Users/Passwords stage. It
+// resets, locks or drops the production accounts on a VDB, as a policy file
+// says, through the user's own tool or a configure-clone hook.
+package credentials
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/dxsteps/dxsteps/delphix"
+	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
+	ucli "github.com/urfave/cli/v2"
+)
+
+const (
+	vdbFlag         = "vdb"
+	policyFlag      = "policy"
+	execFlag        = "exec"
+	installHookFlag = "install-hook"
+	hookCommandFlag = "hook-command"
+	passwordOutFlag = "password-output"
+	hookPrefix      = "dxsteps-credentials: "
+)
+
+// Step is the dx-credentials binary.
+var Step = &cli.Step{
+	Name:  "dx-credentials",
+	Usage: "reset, lock or drop database accounts on a VDB, as a policy file says",
+	Description: `Applies an accounts policy to a VDB. With --exec, runs your tool once per account now, with
+DX_ACCOUNT, DX_ACTION, DX_NEW_PASSWORD, DX_VDB and DX_DB_HOST/PORT/NAME/USER in its environment
+(never on a command line). With --install-hook, installs the same as configure-clone hooks on
+the VDB so every refresh repeats it (passwords travel as engine credentials, API 1.11+).
+Generated passwords go only to --password-output (mode 0600).
+
+Example: dx-credentials --vdb "Patients Masked Master" --policy accounts.yaml --exec ./reset-account.sh --password-output /secure/passwords.yaml`,
+	Flags: func() []ucli.Flag {
+		return []ucli.Flag{
+			&ucli.StringFlag{Name: vdbFlag, Usage: "VDB `NAME` (exact)"},
+			&ucli.PathFlag{Name: policyFlag, Usage: "accounts policy YAML `FILE`"},
+			&ucli.StringFlag{Name: execFlag, Usage: "`COMMAND` run with sh -c once per account"},
+			&ucli.BoolFlag{Name: installHookFlag, Usage: "install the policy as configure-clone hooks instead"},
+			&ucli.StringFlag{Name: hookCommandFlag, Usage: "`COMMAND` the hooks run on the VDB's host"},
+			&ucli.PathFlag{Name: passwordOutFlag, Usage: "write generated passwords to `FILE` (mode 0600)"},
+		}
+	},
+	Parse: parse,
+}
+
+type options struct {
+	vdb, exec, hookCommand, passwordOut string
+	hook                                bool
+	policy                              *Policy
+}
+
+func parse(c *ucli.Context, _ string) (cli.Runner, error) {
+	o := options{vdb: c.String(vdbFlag), exec: c.String(execFlag), hook: c.Bool(installHookFlag),
+		hookCommand: c.String(hookCommandFlag), passwordOut: c.Path(passwordOutFlag)}
+	switch {
+	case o.vdb == "":
+		return nil, cli.Usagef("--%s is required", vdbFlag)
+	case c.Path(policyFlag) == "":
+		return nil, cli.Usagef("--%s is required", policyFlag)
+	case (o.exec == "") == !o.hook:
+		return nil, cli.Usagef("give exactly one of --%s and --%s", execFlag, installHookFlag)
+	case o.hook && o.hookCommand == "":
+		return nil, cli.Usagef("--%s needs --%s, the tool the hooks run", installHookFlag, hookCommandFlag)
+	}
+	p, err := loadPolicy(c.Path(policyFlag))
+	if err != nil {
+		return nil, err
+	}
+	o.policy = p
+	for _, a := range p.Accounts {
+		if a.Password == "generate" && o.passwordOut == "" {
+			return nil, cli.Usagef("account %q gets a generated password: name --%s to keep it", a.Name, passwordOutFlag)
+		}
+	}
+	return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
+}
+
+// Result is dx-credentials' output; it never holds a secret.
+type Result struct {
+	VDB          string    `json:"vdb"`
+	Mode         string    `json:"mode"` // exec or hook
+	Accounts     []Account `json:"accounts"`
+	PasswordFile string    `json:"passwordFile,omitempty"`
+	AppliesAt    string    `json:"appliesAt"` // now, or next refresh
+}
+
+func run(ctx context.Context, s *cli.Session, o options) (any, error) {
+	vdb, err := s.Client.Databases.FindByName(ctx, o.vdb)
+	if err != nil {
+		return nil, err
+	}
+	if !vdb.IsVDB() {
+		return nil, cli.Usagef("%q is a dSource: dx-credentials changes accounts on VDBs only, never on production", o.vdb)
+	}
+	conn, ok, err := stepkit.ConnectionOf(ctx, s.Client, "", vdb.Reference)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		s.Log.Printf("warning: the engine shows no connection details for %q; DX_DB_* are empty", o.vdb)
+	}
+	res := Result{VDB: vdb.Name, Accounts: o.policy.Accounts, PasswordFile: o.passwordOut}
+	if o.hook {
+		res.Mode, res.AppliesAt = "hook", "next refresh"
+		return res, installHooks(ctx, s, o, vdb, conn)
+	}
+	res.Mode, res.AppliesAt = "exec", "now"
+	return res, execAll(ctx, s, o, vdb, conn)
+}
+
+func execAll(ctx context.Context, s *cli.Session, o options, vdb *delphix.Database, conn stepkit.Connection) error {
+	out := &passwordFile{path: o.passwordOut}
+	var done []string
+	for _, a := range o.policy.Accounts {
+		env := append(conn.Env(), "DX_ACCOUNT="+a.Name, "DX_ACTION="+a.Action, "DX_VDB="+vdb.Name)
+		var pw string
+		if a.Action == "reset" {
+			var err error
+			if pw, err = newPassword(a); err != nil {
+				return err
+			}
+			env = append(env, "DX_NEW_PASSWORD="+pw)
+		}
+		s.Log.Printf("account %s: %s", a.Name, a.Action)
+		code, err := stepkit.RunTool(ctx, s.Log, a.Name, o.exec, stepkit.ToolEnv(s.Client.BaseURL(), env...))
+		if err == nil && code != 0 {
+			err = fmt.Errorf("the --exec tool exited %d", code)
+		}
+		if err != nil {
+			return fmt.Errorf("account %q (%s) on %q: %w; done before it: [%s]", a.Name, a.Action, vdb.Name, err, strings.Join(done, ", "))
+		}
+		if a.Password == "generate" {
+			if err := out.add(a.Name, pw); err != nil {
+				return err
+			}
+		}
+		done = append(done, a.Name)
+	}
+	return nil
+}
+
+func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.Database, conn stepkit.Connection) error {
+	v := s.Client.APIVersion()
+	for _, a := range o.policy.Accounts {
+		if a.Action == "reset" && !v.AtLeast(1, 11, 0) {
+			return cli.Usagef("--install-hook hands passwords to hooks as engine credentials, which needs API 1.11 (Delphix 6.0); this session speaks %s: use --exec", v)
+		}
+	}
+	sources, err := s.Client.Sources.ListForDatabase(ctx, vdb.Reference)
+	if err != nil {
+		return err
+	}
+	var src *delphix.Source
+	for i := range sources {
+		if sources[i].Virtual {
+			src = &sources[i]
+		}
+	}
+	if src == nil {
+		return fmt.Errorf("VDB %q has no virtual source to hold hooks", vdb.Name)
+	}
+	hooks, err := keptHooks(src)
+	if err != nil {
+		return err
+	}
+	var generated [][2]string // account, password: kept once the hooks are in
+	for _, a := range o.policy.Accounts {
+		h := delphix.HookOperation{Type: "RunBashOnSourceOperation", Name: hookPrefix + a.Name,
+			Command: hookCommand(a, vdb.Name, conn, o.hookCommand)}
+		if a.Action == "reset" {
+			pw, err := newPassword(a)
+			if err != nil {
+				return err
+			}
+			h.CredentialsEnvVarsList = []delphix.CredentialsEnvVars{{Type: "CredentialsEnvVars", BaseVarName: "DX_NEW",
+				Credentials: delphix.PasswordCredential{Type: "PasswordCredential", Password: pw}}}
+			if a.Password == "generate" {
+				generated = append(generated, [2]string{a.Name, pw})
+			}
+		}
+		raw, err := json.Marshal(h)
+		if err != nil {
+			return err
+		}
+		hooks = append(hooks, raw)
+	}
+	op, err := s.Client.Sources.SetHooks(ctx, src, "configureClone", hooks)
+	if err != nil {
+		return fmt.Errorf("install configure-clone hooks on %q: %w", vdb.Name, err)
+	}
+	if _, err := s.Wait(ctx, op, fmt.Sprintf("hook update of %q", vdb.Name)); err != nil {
+		return err
+	}
+	out := &passwordFile{path: o.passwordOut}
+	for _, g := range generated {
+		if err := out.add(g[0], g[1]); err != nil {
+			return err
+		}
+	}
+	s.Log.Printf("installed %d configure-clone hooks on %q; every refresh applies them", len(o.policy.Accounts), vdb.Name)
+	return nil
+}
+
+// keptHooks returns the VDB's configure-clone hooks that dxsteps did not
+// install, so a rerun replaces ours and leaves the others alone.
+func keptHooks(src *delphix.Source) ([]json.RawMessage, error) {
+	var current []json.RawMessage
+	if raw, ok := src.Operations["configureClone"]; ok && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &current); err != nil {
+			return nil, fmt.Errorf("read the configure-clone hooks: %w", err)
+		}
+	}
+	kept := []json.RawMessage{}
+	for _, h := range current {
+		var named struct{ Name string }
+		_ = json.Unmarshal(h, &named)
+		if !strings.HasPrefix(named.Name, hookPrefix) {
+			kept = append(kept, h)
+		}
+	}
+	return kept, nil
+}
+
+// hookCommand is the hook's shell text: the account's settings exported,
+// then the user's tool. It holds no secret.
+func hookCommand(a Account, vdb string, conn stepkit.Connection, tool string) string {
+	vars := append(conn.Env(), "DX_ACCOUNT="+a.Name, "DX_ACTION="+a.Action, "DX_VDB="+vdb)
+	var b strings.Builder
+	b.WriteString("export")
+	for _, kv := range vars {
+		k, v, _ := strings.Cut(kv, "=")
+		fmt.Fprintf(&b, " %s=%s", k, shellQuote(v))
+	}
+	b.WriteString("\n")
+	b.WriteString(tool)
+	return b.String()
+}
+
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

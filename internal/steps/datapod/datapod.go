@@ -1,0 +1,239 @@
+// Package datapod is dx-datapod: make a self-service data container (a
+// data pod) ready, or reset, restore, enable, disable, lock or unlock it.
+package datapod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dxsteps/dxsteps/delphix"
+	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
+	ucli "github.com/urfave/cli/v2"
+)
+
+const (
+	templateFlag  = "template"
+	containerFlag = "container"
+	createFlag    = "create"
+	vdbFlag       = "vdb"
+	bookmarkFlag  = "bookmark"
+	busyWaitFlag  = "busy-wait"
+)
+
+// Step is the dx-datapod binary.
+var Step = &cli.Step{
+	Name:       "dx-datapod",
+	Usage:      "make a data pod ready, or operate on it",
+	Operations: []string{"refresh", "reset", "restore", "enable", "disable", "lock", "unlock"},
+	Description: `refresh (the default) refreshes the data pod from its template's latest data; with --create
+it first creates the pod from the template (adopting --vdb) when it does not exist. An
+INCONSISTENT pod is recovered and an OFFLINE one enabled first; a job already running on
+the pod is waited for (at most --busy-wait). reset returns the pod to its last data
+operation; restore --bookmark NAME restores it to a bookmark; lock locks it for the user.
+
+Example: dx-datapod refresh --template Patients --container prep1`,
+	Flags: func() []ucli.Flag {
+		return []ucli.Flag{
+			&ucli.StringFlag{Name: templateFlag, Usage: "data template `NAME` (exact); optional except with --create"},
+			&ucli.StringFlag{Name: containerFlag, Usage: "data pod `NAME` (exact)"},
+			&ucli.BoolFlag{Name: createFlag, Usage: "refresh: create the pod from the template when it does not exist"},
+			&ucli.StringFlag{Name: vdbFlag, Usage: "with --create: the VDB `NAME` the new pod adopts"},
+			&ucli.StringFlag{Name: bookmarkFlag, Usage: "restore: bookmark `NAME` to restore to"},
+			&ucli.DurationFlag{Name: busyWaitFlag, Value: 10 * time.Minute, Usage: "wait at most `DURATION` for a job already running on the pod"},
+		}
+	},
+	Parse: parse,
+}
+
+type options struct {
+	op, template, container, vdb, bookmark string
+	create                                 bool
+	busyWait                               time.Duration
+}
+
+func parse(c *ucli.Context, op string) (cli.Runner, error) {
+	o := options{op: op, template: c.String(templateFlag), container: c.String(containerFlag), create: c.Bool(createFlag),
+		vdb: c.String(vdbFlag), bookmark: c.String(bookmarkFlag), busyWait: c.Duration(busyWaitFlag)}
+	switch {
+	case o.container == "":
+		return nil, cli.Usagef("--%s is required", containerFlag)
+	case o.create && (op != "refresh" || o.template == "" || o.vdb == ""):
+		return nil, cli.Usagef("--%s goes with refresh, --%s and --%s", createFlag, templateFlag, vdbFlag)
+	case op == "restore" && o.bookmark == "":
+		return nil, cli.Usagef("restore needs --%s", bookmarkFlag)
+	case op != "restore" && o.bookmark != "":
+		return nil, cli.Usagef("--%s goes with restore only", bookmarkFlag)
+	}
+	return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
+}
+
+// Result is dx-datapod's output.
+type Result struct {
+	Container             string `json:"container"`
+	ContainerReference    string `json:"containerReference"`
+	Template              string `json:"template"`
+	Operation             string `json:"operation"`
+	Created               bool   `json:"created"`
+	State                 string `json:"state"`
+	ActiveBranch          string `json:"activeBranch"`
+	ActiveBranchReference string `json:"activeBranchReference"`
+	DataTime              string `json:"dataTime"`
+	Job                   string `json:"job,omitempty"`
+}
+
+func run(ctx context.Context, s *cli.Session, o options) (any, error) {
+	c := s.Client
+	var tmpl *delphix.Template
+	if o.template != "" {
+		var err error
+		if tmpl, err = c.Templates.FindByName(ctx, o.template); err != nil {
+			return nil, err
+		}
+	}
+	pod, created, job, err := findOrCreate(ctx, s, o, tmpl)
+	if err != nil {
+		return nil, err
+	}
+	label := fmt.Sprintf("data pod %q", pod.Name)
+	if err := stepkit.WaitIdle(ctx, s, pod.Reference, label, o.busyWait); err != nil {
+		return nil, err
+	}
+	if !created {
+		if err := ready(ctx, s, o.op, pod, label); err != nil {
+			return nil, err
+		}
+		if job, err = operate(ctx, s, o, pod, label); err != nil {
+			return nil, err
+		}
+	}
+	return describe(ctx, c, o.op, pod.Reference, created, job)
+}
+
+func findOrCreate(ctx context.Context, s *cli.Session, o options, tmpl *delphix.Template) (*delphix.Container, bool, string, error) {
+	tmplRef := ""
+	if tmpl != nil {
+		tmplRef = tmpl.Reference
+	}
+	pod, err := s.Client.Containers.FindByName(ctx, tmplRef, o.container)
+	var nameErr *delphix.NameError
+	if !o.create || !errors.As(err, &nameErr) || len(nameErr.Matches) > 0 {
+		return pod, false, "", err
+	}
+	vdb, err := s.Client.Databases.FindByName(ctx, o.vdb)
+	if err != nil {
+		return nil, false, "", err
+	}
+	sources, err := s.Client.DataSources.List(ctx, tmpl.Reference)
+	if err != nil {
+		return nil, false, "", err
+	}
+	if len(sources) != 1 {
+		return nil, false, "", cli.Usagef("template %q has %d data sources; --create handles templates with one", tmpl.Name, len(sources))
+	}
+	me, err := s.Client.Users.Current(ctx)
+	if err != nil {
+		return nil, false, "", err
+	}
+	what := fmt.Sprintf("creation of data pod %q from template %q", o.container, tmpl.Name)
+	op, err := s.Client.Containers.Create(ctx, delphix.ContainerCreate{Name: o.container, Template: tmpl.Reference,
+		DataSources: map[string]string{sources[0].Name: vdb.Reference}, Owners: []string{me.Reference}})
+	if err != nil {
+		return nil, false, "", fmt.Errorf("%s: %w", what, err)
+	}
+	if _, err := s.Wait(ctx, op, what); err != nil {
+		return nil, false, "", fmt.Errorf("%s failed: %w", what, err)
+	}
+	pod, err = s.Client.Containers.Get(ctx, op.Reference)
+	return pod, true, op.Job, err
+}
+
+// ready recovers an INCONSISTENT pod and enables an OFFLINE one, unless
+// the operation is about that state itself.
+func ready(ctx context.Context, s *cli.Session, op string, pod *delphix.Container, label string) error {
+	c := s.Client
+	if pod.State == "INCONSISTENT" && op != "disable" {
+		s.Log.Printf("%s is INCONSISTENT; recovering it first", label)
+		rop, err := c.Containers.Recover(ctx, pod.Reference)
+		if err == nil {
+			_, err = s.Wait(ctx, rop, "recovery of "+label)
+		}
+		if err != nil {
+			return fmt.Errorf("recovery of %s failed: %w", label, err)
+		}
+		if pod, err = c.Containers.Get(ctx, pod.Reference); err != nil {
+			return err
+		}
+	}
+	if pod.State == "OFFLINE" && op != "enable" && op != "disable" {
+		s.Log.Printf("%s is OFFLINE; enabling it first", label)
+		eop, err := c.Containers.Enable(ctx, pod.Reference)
+		if err == nil {
+			_, err = s.Wait(ctx, eop, "enabling "+label)
+		}
+		if err != nil {
+			return fmt.Errorf("enabling %s failed: %w", label, err)
+		}
+	}
+	return nil
+}
+
+func operate(ctx context.Context, s *cli.Session, o options, pod *delphix.Container, label string) (string, error) {
+	c, ref := s.Client, pod.Reference
+	var op delphix.Operation
+	var err error
+	switch o.op {
+	case "refresh":
+		op, err = c.Containers.Refresh(ctx, ref)
+	case "reset":
+		op, err = c.Containers.Reset(ctx, ref)
+	case "restore":
+		var bm *delphix.Bookmark
+		if bm, err = stepkit.FindBookmark(ctx, c, pod, o.bookmark); err == nil {
+			op, err = c.Containers.Restore(ctx, ref, bm.Reference)
+		}
+	case "enable":
+		op, err = c.Containers.Enable(ctx, ref)
+	case "disable":
+		op, err = c.Containers.Disable(ctx, ref)
+	case "lock":
+		var me *delphix.User
+		if me, err = c.Users.Current(ctx); err == nil {
+			op, err = c.Containers.Lock(ctx, ref, me.Reference)
+		}
+	case "unlock":
+		op, err = c.Containers.Unlock(ctx, ref)
+	}
+	what := fmt.Sprintf("%s of %s", o.op, label)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", what, err)
+	}
+	if _, err := s.Wait(ctx, op, what); err != nil {
+		return "", fmt.Errorf("%s failed: %w", what, err)
+	}
+	return op.Job, nil
+}
+
+func describe(ctx context.Context, c *delphix.Client, op, ref string, created bool, job string) (*Result, error) {
+	pod, err := c.Containers.Get(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Container: pod.Name, ContainerReference: pod.Reference, Operation: op, Created: created,
+		State: pod.State, ActiveBranchReference: pod.ActiveBranch, DataTime: pod.LastUpdated, Job: job}
+	if tmpl, err := c.Templates.Get(ctx, pod.Template); err == nil {
+		res.Template = tmpl.Name
+	}
+	branches, err := c.Branches.List(ctx, pod.Reference)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range branches {
+		if b.Reference == pod.ActiveBranch {
+			res.ActiveBranch = b.Name
+		}
+	}
+	return res, nil
+}

@@ -1,0 +1,78 @@
+// Package dbsync is dx-sync: snapshot a dSource and hand the new snapshot
+// to the next stage.
+package dbsync
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
+	ucli "github.com/urfave/cli/v2"
+)
+
+const databaseFlag = "database"
+
+// Step is the dx-sync binary.
+var Step = &cli.Step{
+	Name:  "dx-sync",
+	Usage: "snapshot a dSource and print the new snapshot",
+	Description: `Takes a snapshot of the named dSource with the sync parameters its platform needs,
+waits for the job, and prints the new snapshot for dx-refresh --snapshot.
+
+Example: DELPHIX_PASSWORD=... dx-sync --engine https://delphix --user admin --database "Patients Prod"`,
+	Flags: func() []ucli.Flag {
+		return []ucli.Flag{&ucli.StringFlag{Name: databaseFlag, Usage: "dSource `NAME` (exact)"}}
+	},
+	Parse: func(c *ucli.Context, _ string) (cli.Runner, error) {
+		name := c.String(databaseFlag)
+		if name == "" {
+			return nil, cli.Usagef("--%s is required", databaseFlag)
+		}
+		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, name) }, nil
+	},
+}
+
+// Result is dx-sync's output.
+type Result struct {
+	Database          string `json:"database"`
+	DatabaseReference string `json:"databaseReference"`
+	Snapshot          string `json:"snapshot"`
+	SnapshotName      string `json:"snapshotName"`
+	SnapshotTime      string `json:"snapshotTime"`
+	Job               string `json:"job"`
+}
+
+func run(ctx context.Context, s *cli.Session, name string) (any, error) {
+	db, err := s.Client.Databases.FindByName(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := stepkit.WaitIdle(ctx, s, db.Reference, fmt.Sprintf("dSource %q", name), time.Hour); err != nil {
+		return nil, err
+	}
+	before, err := s.Client.Snapshots.List(ctx, db.Reference)
+	if err != nil {
+		return nil, err
+	}
+	what := fmt.Sprintf("sync of %q", name)
+	op, err := s.Client.Databases.Sync(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if _, err := s.Wait(ctx, op, what); err != nil {
+		return nil, fmt.Errorf("%s failed: %w", what, err)
+	}
+	after, err := s.Client.Snapshots.List(ctx, db.Reference)
+	if err != nil {
+		return nil, err
+	}
+	if len(after) == 0 || (len(before) > 0 && after[0].Reference == before[0].Reference) {
+		return nil, fmt.Errorf("%s completed (job %s) but no new snapshot of %q appeared; look at the job on the engine", what, op.Job, name)
+	}
+	snap := after[0]
+	s.Log.Printf("new snapshot %s (%s) of %q", snap.Reference, snap.Name, name)
+	return Result{Database: db.Name, DatabaseReference: db.Reference, Snapshot: snap.Reference,
+		SnapshotName: snap.Name, SnapshotTime: snap.CreationTime, Job: op.Job}, nil
+}

@@ -1,0 +1,140 @@
+// Package stepkit holds what several steps do alike: finding objects by
+// name, waiting for an object to be idle, connection details, and running
+// the user's own tools.
+package stepkit
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dxsteps/dxsteps/delphix"
+	"github.com/dxsteps/dxsteps/internal/cli"
+)
+
+// WaitIdle waits, at most max, for the jobs running on target to end, so
+// a step never starts a second job on a busy object.
+func WaitIdle(ctx context.Context, s *cli.Session, target, name string, max time.Duration) error {
+	deadline := time.Now().Add(max)
+	for {
+		running, err := s.Client.Jobs.List(ctx, delphix.JobListOptions{State: delphix.JobRunning, Target: target})
+		if err != nil || len(running) == 0 {
+			return err
+		}
+		j := running[0]
+		left := time.Until(deadline)
+		if left <= 0 {
+			return fmt.Errorf("%s is still busy with job %s (%s) after waiting %v; try again later or raise the busy wait", name, j.Reference, j.ActionType, max)
+		}
+		s.Log.Printf("%s is busy with job %s (%s); waiting for it to end", name, j.Reference, j.ActionType)
+		wctx, cancel := context.WithTimeout(ctx, left)
+		_, err = s.Client.Jobs.Wait(wctx, j.Reference, nil)
+		cancel()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		_ = err // the other job's outcome is not ours to report; look again
+	}
+}
+
+// Connection is how the user's tools reach a dataset's database.
+type Connection struct {
+	Host, Database, User string
+	Port                 int
+}
+
+// ConnectionOf returns the connection details of the data source backed
+// by container (a VDB reference), or of the data layout (template or data
+// pod) when layout is set. ok is false when the engine shows none.
+func ConnectionOf(ctx context.Context, c *delphix.Client, layout, container string) (Connection, bool, error) {
+	sources, err := c.DataSources.List(ctx, layout)
+	if err != nil {
+		return Connection{}, false, err
+	}
+	for _, ds := range sources {
+		if layout != "" || ds.Container == container {
+			rt := ds.Runtime
+			return Connection{Host: rt.Host, Port: rt.Port, Database: rt.Database(), User: rt.User}, true, nil
+		}
+	}
+	return Connection{}, false, nil
+}
+
+// Env returns the DX_DB_* variables for the connection.
+func (cn Connection) Env() []string {
+	return []string{"DX_DB_HOST=" + cn.Host, "DX_DB_PORT=" + strconv.Itoa(cn.Port), "DX_DB_NAME=" + cn.Database, "DX_DB_USER=" + cn.User}
+}
+
+// ToolEnv is the environment for a user's tool: ours, minus the engine
+// password (the tool has no business with it), plus extra.
+func ToolEnv(engineURL string, extra ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, cli.PasswordEnv+"=") || strings.HasPrefix(kv, "DX_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	env = append(env, "DELPHIX_ENGINE="+engineURL)
+	return append(env, extra...)
+}
+
+// RunTool runs command with sh -c, its output streamed into the log
+// prefixed with label, and returns its exit code. Cancelling ctx stops the
+// tool's whole process group.
+func RunTool(ctx context.Context, log *cli.Log, label, command string, env []string) (int, error) {
+	cmd := exec.Command("/bin/sh", "-c", command)
+	cmd.Env = env
+	out := log.Writer(label + ": ")
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return -1, fmt.Errorf("cannot start %s: %w", label, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+		return -1, ctx.Err()
+	}
+	if f, ok := out.(interface{ Flush() }); ok {
+		f.Flush()
+	}
+	if err != nil {
+		if exit, ok := err.(*exec.ExitError); ok {
+			return exit.ExitCode(), nil
+		}
+		return -1, err
+	}
+	return 0, nil
+}
+
+// FindBookmark returns the one bookmark named name that the data pod can
+// use: its own, or one on its template (shared ones included).
+func FindBookmark(ctx context.Context, c *delphix.Client, pod *delphix.Container, name string) (*delphix.Bookmark, error) {
+	all, err := c.Bookmarks.List(ctx, delphix.BookmarkListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	var usable []delphix.Bookmark
+	for _, b := range all {
+		if b.Container == pod.Reference || b.Template == pod.Template {
+			usable = append(usable, b)
+		}
+	}
+	return delphix.FindByName("bookmark", name, usable, func(b *delphix.Bookmark) string { return b.Name }, func(b *delphix.Bookmark) string { return b.Reference })
+}

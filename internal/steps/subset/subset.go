@@ -1,0 +1,100 @@
+// Package subset is dx-subset: run the subset step for a data pod, through
+// the user's subsetter, or simulated (and said so) when there is none.
+package subset
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
+	ucli "github.com/urfave/cli/v2"
+)
+
+const (
+	containerFlag = "container"
+	templateFlag  = "template"
+	percentFlag   = "percent"
+	execFlag      = "exec"
+)
+
+// Step is the dx-subset binary.
+var Step = &cli.Step{
+	Name:  "dx-subset",
+	Usage: "subset a data pod's data to a percentage",
+	Description: `Runs your subsetter (--exec, with sh -c) against the data pod, with DX_CONTAINER,
+DX_SUBSET_PERCENT and DX_DB_HOST/PORT/NAME/USER in its environment; its output is streamed
+and a non-zero exit fails the step. Without --exec nothing is changed and the output says
+"mode":"simulated".
+
+Example: dx-subset --container prep1 --percent 50 --exec ./jailer-subset.sh`,
+	Flags: func() []ucli.Flag {
+		return []ucli.Flag{
+			&ucli.StringFlag{Name: containerFlag, Usage: "data pod `NAME` (exact)"},
+			&ucli.StringFlag{Name: templateFlag, Usage: "data template `NAME` the pod belongs to (optional)"},
+			&ucli.IntFlag{Name: percentFlag, Usage: "keep `N` percent of the data (1-100)"},
+			&ucli.StringFlag{Name: execFlag, Usage: "subsetter `COMMAND` run with sh -c"},
+		}
+	},
+	Parse: func(c *ucli.Context, _ string) (cli.Runner, error) {
+		o := options{container: c.String(containerFlag), template: c.String(templateFlag), percent: c.Int(percentFlag), exec: c.String(execFlag)}
+		switch {
+		case o.container == "":
+			return nil, cli.Usagef("--%s is required", containerFlag)
+		case o.percent < 1 || o.percent > 100:
+			return nil, cli.Usagef("--%s must be 1 to 100, got %d", percentFlag, o.percent)
+		}
+		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
+	},
+}
+
+type options struct {
+	container, template, exec string
+	percent                   int
+}
+
+// Result is dx-subset's output.
+type Result struct {
+	Container string `json:"container"`
+	Percent   int    `json:"percent"`
+	Mode      string `json:"mode"` // exec or simulated
+}
+
+func run(ctx context.Context, s *cli.Session, o options) (any, error) {
+	tmplRef := ""
+	if o.template != "" {
+		tmpl, err := s.Client.Templates.FindByName(ctx, o.template)
+		if err != nil {
+			return nil, err
+		}
+		tmplRef = tmpl.Reference
+	}
+	pod, err := s.Client.Containers.FindByName(ctx, tmplRef, o.container)
+	if err != nil {
+		return nil, err
+	}
+	res := Result{Container: pod.Name, Percent: o.percent, Mode: "simulated"}
+	if o.exec == "" {
+		s.Log.Printf("no --exec subsetter: SIMULATED %d%% subset of %q, its data is unchanged", o.percent, pod.Name)
+		return res, nil
+	}
+	conn, ok, err := stepkit.ConnectionOf(ctx, s.Client, pod.Reference, "")
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		s.Log.Printf("warning: the engine shows no connection details for %q; DX_DB_* are empty", pod.Name)
+	}
+	env := append(conn.Env(), "DX_CONTAINER="+pod.Name, "DX_SUBSET_PERCENT="+strconv.Itoa(o.percent))
+	s.Log.Printf("subsetting %q to %d%%", pod.Name, o.percent)
+	code, err := stepkit.RunTool(ctx, s.Log, "subset", o.exec, stepkit.ToolEnv(s.Client.BaseURL(), env...))
+	if err != nil {
+		return nil, err
+	}
+	if code != 0 {
+		return nil, &cli.CheckError{Msg: fmt.Sprintf("the subsetter for %q exited %d; see its output above", pod.Name, code)}
+	}
+	res.Mode = "exec"
+	return res, nil
+}
