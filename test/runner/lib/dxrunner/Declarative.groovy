@@ -30,6 +30,7 @@ class Declarative {
                 if (model.environment) {
                     applyEnvironment(model.environment, root)
                 }
+                model.stages.each { StageModel st -> skeleton(st, root.node) }
                 runStages(model.stages, root.node, root)
             }
         } catch (Throwable e) {
@@ -59,7 +60,7 @@ class Declarative {
     }
 
     private void runStages(List<StageModel> stages, StageNode parent, Context ctx) {
-        List<StageNode> nodes = stages.collect { StageModel s -> skeleton(s, parent) }
+        List<StageNode> nodes = new ArrayList<StageNode>(parent.children)
         Throwable failure = null
         stages.eachWithIndex { StageModel s, int i ->
             if (failure != null) {
@@ -83,6 +84,7 @@ class Declarative {
     private StageNode skeleton(StageModel s, StageNode parent) {
         StageNode n = parent.child(s.name)
         n.parallel = s.parallel != null
+        (s.stages ?: s.parallel ?: []).each { StageModel c -> skeleton(c, n) }
         n
     }
 
@@ -99,8 +101,7 @@ class Declarative {
                 if (s.when && !holds(s.when.conditions)) {
                     build.log("Stage \"${s.name}\" skipped due to when conditional")
                     status = 'SKIPPED'
-                    n.status = 'SKIPPED'
-                    (s.stages ?: s.parallel ?: []).each { StageModel c -> skeleton(c, n).skip() }
+                    n.skip()
                     return
                 }
                 withOptions(s.options) {
@@ -136,7 +137,7 @@ class Declarative {
         } else if (s.stages) {
             runStages(s.stages, n, ctx)
         } else {
-            List<StageNode> lanes = s.parallel.collect { StageModel l -> skeleton(l, n) }
+            List<StageNode> lanes = new ArrayList<StageNode>(n.children)
             List<Map> runs = []
             s.parallel.eachWithIndex { StageModel lane, int i ->
                 runs.add([name: lane.name, run: { runStage(lane, lanes[i], ctx) }])
