@@ -4,7 +4,8 @@ import io.dxsteps.DxStep
  * Refreshes a VDB from a snapshot or its source's latest one (dx-refresh).
  * Keys, credentials and exit codes: vars/delphixRefresh.txt.
  *
- * @param config the step's keys, e.g. [credentialsId: 'delphix', vdb: 'Patients Masked Master', snapshot: sync.snapshot]
+ * @param config the step's keys, for example
+ *        [credentialsId: 'delphix', vdb: 'Patients Masked Master', snapshot: sync.snapshot]
  * @return dx-refresh's result: vdb, source, snapshot, snapshotTime, masked, job
  */
 def call(Map config = [:]) {

@@ -60,7 +60,7 @@ test('Jenkinsfile.example loads the library, runs anywhere, one build at a time,
     assert text.contains('options {\n        disableConcurrentBuilds()\n    }')
     assert text.contains("stage('Prepare Data and Make Available For Use') {\n            parallel {")
     ['prep1': 50, 'prep2': 25, 'prep3': 15, 'prep4': 10, 'prep5': 5, 'prep6': 1].each { pod, percent ->
-        assert text.contains("createDataset('${pod}', ${percent})")
+        assert text.contains("refreshAndSubset('${pod}', ${percent})")
     }
 }
 

@@ -39,21 +39,23 @@ class Command implements Serializable {
         }
         for (Map.Entry entry in cfg.entrySet()) {
             String flag = Steps.flag(entry.key as String)
-            Object value = entry.value
-            if (flag == null || value == null) {
-                continue
+            if (flag != null) {
+                words.addAll(flagWords(flag, entry.value))
             }
-            if (value instanceof Boolean) {
-                if (value) {
-                    words << flag
-                }
-            } else if (value instanceof List) {
-                for (Object item in value) {
-                    words << flag + ' ' + quote(item)
-                }
-            } else {
-                words << flag + ' ' + quote(value)
-            }
+        }
+        return words
+    }
+
+    /** One key's words: none for null or false, the bare flag for true, the flag per list item. */
+    @NonCPS
+    static List<String> flagWords(String flag, Object value) {
+        if (value == null || value instanceof Boolean) {
+            return value ? [flag] : []
+        }
+        List items = value instanceof List ? value : [value]
+        List<String> words = []
+        for (Object item in items) {
+            words << flag + ' ' + quote(item)
         }
         return words
     }
@@ -80,4 +82,5 @@ class Command implements Serializable {
         String line = (what ?: '').replaceAll(/[\r\n\t]+/, ' ').trim()
         return line ? "${step}: ${line}" : step
     }
+
 }

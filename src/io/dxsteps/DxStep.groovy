@@ -22,6 +22,32 @@ class DxStep implements Serializable {
         this.script = script
     }
 
+    /**
+     * A copy of a readJSON result made of plain maps and lists, so callers can keep it across
+     * pipeline restarts and so a JSON null is a Groovy null (net.sf.json's JSONNull is truthy).
+     */
+    @NonCPS
+    static Object plain(Object value) {
+        if (value instanceof Map) {
+            Map copy = [:]
+            for (Map.Entry entry in value.entrySet()) {
+                copy[entry.key as String] = plain(entry.value)
+            }
+            return copy
+        }
+        if (value instanceof List) {
+            List copy = []
+            for (Object item in value) {
+                copy << plain(item)
+            }
+            return copy
+        }
+        if (value != null && value.getClass().name == 'net.sf.json.JSONNull') {
+            return null
+        }
+        return value
+    }
+
     /** Runs the binary of var `step` (e.g. 'delphixSync') and returns its result. */
     Map run(String step, Map config) {
         Map cfg = settle(step, config)
@@ -84,9 +110,11 @@ class DxStep implements Serializable {
         }
         Map report = [:]
         if (script.fileExists(errorFile)) {
+            // A report that cannot be read (cut short, not JSON) counts as no report.
             try {
                 report = plain(script.readJSON(file: errorFile)) as Map
-            } catch (Exception unreadable) {
+            } catch (Exception unreadable) { // groovylint-disable-line CatchException
+
                 report = [:]
             }
         }
@@ -97,29 +125,4 @@ class DxStep implements Serializable {
         return "${step}: ${binary} failed with exit ${status}: ${meaning} (no error file; see the log above)"
     }
 
-    /**
-     * A copy of a readJSON result made of plain maps and lists, so callers can keep it across
-     * pipeline restarts and so a JSON null is a Groovy null (net.sf.json's JSONNull is truthy).
-     */
-    @NonCPS
-    static Object plain(Object value) {
-        if (value instanceof Map) {
-            Map copy = [:]
-            for (Map.Entry entry in value.entrySet()) {
-                copy[entry.key as String] = plain(entry.value)
-            }
-            return copy
-        }
-        if (value instanceof List) {
-            List copy = []
-            for (Object item in value) {
-                copy << plain(item)
-            }
-            return copy
-        }
-        if (value != null && value.getClass().name == 'net.sf.json.JSONNull') {
-            return null
-        }
-        return value
-    }
 }

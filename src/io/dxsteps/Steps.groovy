@@ -192,18 +192,18 @@ class Steps implements Serializable {
 
     /** Booleans must stay booleans and lists lists: 'false' as a string would be true. */
     @NonCPS
-    private static String typeProblem(String key, Object defaultValue, Object value) {
-        if (defaultValue instanceof Boolean && !(value instanceof Boolean)) {
-            return "key '${key}' must be true or false, not ${value.getClass().simpleName} '${value}'"
+    static String typeProblem(String key, Object defaultValue, Object value) {
+        String kind = value?.getClass()?.simpleName
+        if (defaultValue instanceof Boolean) {
+            return value instanceof Boolean ? null : "key '${key}' must be true or false, not ${kind} '${value}'"
         }
-        if (defaultValue instanceof List && !(value instanceof List)) {
-            return "key '${key}' must be a list such as ['a', 'b'], not ${value.getClass().simpleName} '${value}'"
+        if (defaultValue instanceof List) {
+            String listExample = "['a', 'b']"
+            return value instanceof List ? null :
+                "key '${key}' must be a list such as ${listExample}, not ${kind} '${value}'"
         }
-        if (!(defaultValue instanceof Boolean || defaultValue instanceof List) &&
-                (value instanceof Map || value instanceof List || value instanceof Boolean)) {
-            return "key '${key}' must be a string or a number, not ${value.getClass().simpleName}"
-        }
-        return null
+        boolean scalar = !(value instanceof Map || value instanceof List || value instanceof Boolean)
+        return scalar ? null : "key '${key}' must be a string or a number, not ${kind}"
     }
 
     /** The common keys of a merged config, to hand on to the steps a composite step runs. */
@@ -281,4 +281,5 @@ class Steps implements Serializable {
         }
         return step
     }
+
 }
