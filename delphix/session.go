@@ -2,6 +2,7 @@ package delphix
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -37,6 +38,16 @@ func ParseAPIVersion(s string) (APIVersion, error) {
 		n[i] = v
 	}
 	return APIVersion{n[0], n[1], n[2]}, nil
+}
+
+// MarshalJSON writes the wire form, an APIVersion typed object.
+func (v APIVersion) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Type  string `json:"type"`
+		Major int    `json:"major"`
+		Minor int    `json:"minor"`
+		Micro int    `json:"micro"`
+	}{"APIVersion", v.Major, v.Minor, v.Micro})
 }
 
 func (v APIVersion) String() string { return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Micro) }
