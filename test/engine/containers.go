@@ -1,0 +1,292 @@
+package engine
+
+import "net/http"
+
+func (e *Engine) containerRoutes() {
+	e.api("POST {js}/container", 0, e.createContainer)
+	e.api("POST {js}/container/{ref}/refresh", 0, e.containerRefresh)
+	e.api("POST {js}/container/{ref}/reset", 0, e.containerReset)
+	e.api("POST {js}/container/{ref}/restore", 0, e.containerRestore)
+	e.api("POST {js}/container/{ref}/enable", 0, e.containerState("ENABLE", "OFFLINE", "ONLINE"))
+	e.api("POST {js}/container/{ref}/disable", 0, e.containerState("DISABLE", "ONLINE", "OFFLINE"))
+	e.api("POST {js}/container/{ref}/recover", 0, e.containerState("RECOVER", "INCONSISTENT", "ONLINE"))
+	e.api("POST {js}/container/{ref}/lock", 0, e.containerLock)
+	e.api("POST {js}/container/{ref}/unlock", 0, e.containerUnlock)
+}
+
+// usable resolves a container the caller may operate on: visible, not locked by someone
+// else and, when online is set, ONLINE.
+func (c *call) usable(ref string, online bool) (*jsContainer, error) {
+	jc, err := c.container(ref)
+	if err != nil {
+		return nil, err
+	}
+	if jc.lockUser != nil && jc.lockUser != c.user {
+		return nil, errPermission("Data container %q is locked by user %q.", jc.name, jc.lockUser.name)
+	}
+	if online && jc.state != "ONLINE" {
+		return nil, &apiError{status: http.StatusOK, id: idFieldValue,
+			details: "Data container \"" + jc.name + "\" is " + jc.state + ".",
+			action:  "Enable or recover the data container and try again."}
+	}
+	return jc, nil
+}
+
+// containerJob starts a self-service job on a container; apply runs with the lock held at
+// the end and returns the data the active branch should then hold (nil: data unchanged).
+func (e *Engine) containerJob(c *call, jc *jsContainer, op, actionType, verb string, apply func() *Contents) (any, error) {
+	start := e.now()
+	j, err := e.startJob(c.user, jobSpec{actionType: actionType, title: title(verb, "data container", jc.name),
+		target: jc.ref, targetName: jc.name, targetTy: "JSDataContainer", busy: []string{jc.ref, jc.ds.db.ref},
+		duration: jsDuration,
+		run: func(r *jobRun) error {
+			if err := r.step(0.6, 50, "event.jetstream.container."+lower(op),
+				verb+"ing data sources of \""+jc.name+"\"."); err != nil {
+				return err
+			}
+			if err := r.step(0.4, 90, "event.jetstream.operation.record", "Recording the "+lower(op)+" operation."); err != nil {
+				return err
+			}
+			return r.locked(func() error {
+				if data := apply(); data != nil {
+					e.setContainerData(jc, data)
+				}
+				jc.lastUpdated = e.now()
+				e.recordOp(jc.ref, &jc.ops, jc.active, op, c.user, "", start)
+				return nil
+			})
+		}})
+	if err != nil {
+		return nil, err
+	}
+	return okResult("", j.ref, j.act.ref), nil
+}
+
+// setContainerData makes data (copied) the container's live data and the active branch's
+// baseline, and records a checkpoint.
+func (e *Engine) setContainerData(jc *jsContainer, data *Contents) {
+	jc.ds.db.contents = data.clone()
+	jc.active.baseline = data.clone()
+	jc.active.history = append(jc.active.history, checkpoint{at: e.now(), contents: data.clone()})
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func (e *Engine) containerRefresh(c *call) (any, error) {
+	jc, err := c.usable(c.r.PathValue("ref"), true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.jsParams("JSDataContainerRefreshParameters"); err != nil {
+		return nil, err
+	}
+	return e.containerJob(c, jc, "REFRESH", "JETSTREAM_USER_CONTAINER_REFRESH", "Refresh", func() *Contents {
+		return jc.tmpl.ds.db.contents
+	})
+}
+
+func (e *Engine) containerReset(c *call) (any, error) {
+	jc, err := c.usable(c.r.PathValue("ref"), true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.jsParams("JSDataContainerResetParameters"); err != nil {
+		return nil, err
+	}
+	return e.containerJob(c, jc, "RESET", "JETSTREAM_USER_CONTAINER_RESET", "Reset", func() *Contents {
+		return jc.active.baseline
+	})
+}
+
+// containerRestore restores to a timeline point: on API 1.8 the body is the point itself,
+// from 1.9 JSDataContainerRestoreParameters wraps it.
+func (e *Engine) containerRestore(c *call) (any, error) {
+	jc, err := c.usable(c.r.PathValue("ref"), true)
+	if err != nil {
+		return nil, err
+	}
+	var point input
+	if c.ver.atLeast("1.9.0") {
+		in, err := c.parse("JSDataContainerRestoreParameters", "JSDataContainerRestoreParameters")
+		if err != nil {
+			return nil, err
+		}
+		point = in.sub("timelinePointParameters")
+	} else if point, err = c.parse("JSTimelinePointParameters"); err != nil {
+		return nil, err
+	}
+	data, err := c.jsPoint(point)
+	if err != nil {
+		return nil, err
+	}
+	data = data.clone()
+	return e.containerJob(c, jc, "RESTORE", "JETSTREAM_USER_CONTAINER_RESTORE", "Restore", func() *Contents { return data })
+}
+
+// containerState returns the enable/disable/recover handler: from state want to state to.
+func (e *Engine) containerState(op, want, to string) handler {
+	verbs := map[string]string{"ENABLE": "Enable", "DISABLE": "Disable", "RECOVER": "Recover"}
+	return func(c *call) (any, error) {
+		jc, err := c.usable(c.r.PathValue("ref"), false)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.noParams(); err != nil {
+			return nil, err
+		}
+		if jc.state != want {
+			return nil, &apiError{status: http.StatusOK, id: idFieldValue,
+				details: "Data container \"" + jc.name + "\" is " + jc.state + "; " + lower(op) + " needs " + want + ".",
+				action:  "Check the data container's state."}
+		}
+		return e.containerJob(c, jc, op, "JETSTREAM_USER_CONTAINER_"+op, verbs[op], func() *Contents {
+			jc.state = to
+			return nil
+		})
+	}
+}
+
+// containerLock locks a container for one user (the caller, or lockUser); action only.
+func (e *Engine) containerLock(c *call) (any, error) {
+	jc, err := c.usable(c.r.PathValue("ref"), false)
+	if err != nil {
+		return nil, err
+	}
+	lockUser := c.user
+	if !c.untypedEmpty() {
+		in, err := c.parse("JSDataContainerLockParameters", "JSDataContainerLockParameters")
+		if err != nil {
+			return nil, err
+		}
+		u, ok := lookup[*user](e, in.str("lockUser"))
+		if !ok {
+			return nil, errNotFound(in.str("lockUser"))
+		}
+		lockUser = u
+	}
+	if err := e.checkBusy(jc.ref); err != nil {
+		return nil, err
+	}
+	jc.lockUser = lockUser
+	e.recordOp(jc.ref, &jc.ops, jc.active, "LOCK", c.user, "", e.now())
+	a := e.newAction(c.user, "JETSTREAM_USER_CONTAINER_LOCK", title("Lock", "data container", jc.name))
+	return okResult("", "", a.ref), nil
+}
+
+// containerUnlock unlocks; the lock holder or an admin may do it. Action only.
+func (e *Engine) containerUnlock(c *call) (any, error) {
+	jc, err := c.container(c.r.PathValue("ref"))
+	if err != nil {
+		return nil, err
+	}
+	if err := c.noParams(); err != nil {
+		return nil, err
+	}
+	if jc.lockUser != nil && jc.lockUser != c.user && !c.user.admin {
+		return nil, errPermission("Data container %q is locked by user %q.", jc.name, jc.lockUser.name)
+	}
+	jc.lockUser = nil
+	e.recordOp(jc.ref, &jc.ops, jc.active, "UNLOCK", c.user, "", e.now())
+	a := e.newAction(c.user, "JETSTREAM_USER_CONTAINER_UNLOCK", title("Unlock", "data container", jc.name))
+	return okResult("", "", a.ref), nil
+}
+
+// createContainer creates a data pod over a free VDB (admin only); the result is the new
+// reference plus a job. With a refresh, the data comes from the timeline point at the end.
+func (e *Engine) createContainer(c *call) (any, error) {
+	if err := c.requireAdmin(); err != nil {
+		return nil, err
+	}
+	allowed := []string{"JSDataContainerCreateWithRefreshParameters", "JSDataContainerCreateWithoutRefreshParameters"}
+	if !c.ver.atLeast("1.8.2") {
+		allowed = []string{"JSDataContainerCreateParameters"}
+	}
+	in, err := c.parse("JSDataContainerCreateParameters", allowed...)
+	if err != nil {
+		return nil, err
+	}
+	t, ok := lookup[*jsTemplate](e, in.str("template"))
+	if !ok {
+		return nil, errNotFound(in.str("template"))
+	}
+	dss := in.list("dataSources")
+	if len(dss) != 1 {
+		return nil, errValue("dataSources", "Exactly one data source is needed (template %q has one).", t.name)
+	}
+	dsIn := input(dss[0].(map[string]any))
+	db, ok := lookup[*dbContainer](e, dsIn.str("container"))
+	if !ok {
+		return nil, errNotFound(dsIn.str("container"))
+	}
+	if db.parent == nil || e.containerUsing(db) != nil || len(e.templatesUsing(db)) > 0 {
+		return nil, errValue("dataSources[0].container", "The database %q is not a free virtual database.", db.name)
+	}
+	if n := dsIn.sub("source").str("name"); n != t.ds.name {
+		return nil, errValue("dataSources[0].source.name", "The data source name %q does not match the template's %q.", n, t.ds.name)
+	}
+	for _, x := range e.containers {
+		if x.name == in.str("name") {
+			return nil, errValue("name", "A data container named %q already exists.", x.name)
+		}
+	}
+	owner := c.user
+	if owners := in.list("owners"); len(owners) > 0 {
+		if owner, ok = lookup[*user](e, owners[0].(string)); !ok {
+			return nil, errNotFound(owners[0].(string))
+		}
+	}
+	var data *Contents
+	if p := in.sub("timelinePointParameters"); p != nil {
+		if data, err = c.jsPoint(p); err != nil {
+			return nil, err
+		}
+		data = data.clone()
+	}
+	if err := e.checkBusy(db.ref); err != nil {
+		return nil, err
+	}
+	jc := e.newContainer(in.str("name"), t, owner, db, t.ds.name)
+	start := e.now()
+	j, err := e.startJob(c.user, jobSpec{actionType: "JETSTREAM_ADMIN_CONTAINER_CREATE",
+		title: title("Create", "data container", jc.name), target: jc.ref, targetName: jc.name,
+		targetTy: "JSDataContainer", busy: []string{jc.ref, db.ref}, duration: jsDuration,
+		onFail: func() { e.dropContainer(jc) },
+		run: func(r *jobRun) error {
+			if err := r.step(1, 80, "event.jetstream.container.create", "Creating data container \""+jc.name+"\"."); err != nil {
+				return err
+			}
+			return r.locked(func() error {
+				if data != nil {
+					e.setContainerData(jc, data)
+				}
+				jc.state = "ONLINE"
+				e.recordOp(jc.ref, &jc.ops, jc.active, "CREATE_BRANCH", c.user, "", start)
+				return nil
+			})
+		}})
+	if err != nil {
+		e.dropContainer(jc)
+		return nil, err
+	}
+	return okResult(jc.ref, j.ref, j.act.ref), nil
+}
+
+// dropContainer forgets a container whose creation failed.
+func (e *Engine) dropContainer(jc *jsContainer) {
+	var kept []*jsContainer
+	for _, x := range e.containers {
+		if x != jc {
+			kept = append(kept, x)
+		}
+	}
+	e.containers = kept
+	delete(e.byRef, jc.ref)
+}

@@ -1,0 +1,274 @@
+package engine
+
+import (
+	"net/http"
+	"sort"
+)
+
+func (e *Engine) databaseRoutes() {
+	e.api("GET /database", 0, e.listDatabases)
+	e.api("GET /database/{ref}", 0, e.getDatabase)
+	e.api("POST /database/{ref}/sync", 0, e.sync)
+	e.api("POST /database/{ref}/refresh", 0, e.refresh)
+	e.api("GET /snapshot", 0, e.listSnapshots)
+	e.api("GET /snapshot/{ref}", 0, e.getSnapshot)
+	e.api("GET /source", 0, e.listSources)
+	e.api("GET /source/{ref}", 0, e.getSource)
+	e.api("POST /source/{ref}", 0, e.updateSource)
+	e.api("GET /source/{ref}/connectionInfo", 0, e.connectionInfo)
+	e.api("GET /maskingjob", 0, e.listMaskingJobs)
+	e.api("GET /group", 0, e.listGroups)
+	e.api("GET /group/{ref}", 0, e.getGroup)
+}
+
+// adminLookup resolves the {ref} path value to an object of type T for an admin caller.
+func adminLookup[T any](c *call) (T, error) {
+	var zero T
+	if err := c.requireAdmin(); err != nil {
+		return zero, err
+	}
+	v, ok := lookup[T](c.e, c.r.PathValue("ref"))
+	if !ok {
+		return zero, errNotFound(c.r.PathValue("ref"))
+	}
+	return v, nil
+}
+
+func (e *Engine) listDatabases(c *call) (any, error) {
+	if err := c.requireAdmin(); err != nil {
+		return nil, err
+	}
+	q := c.r.URL.Query()
+	var out []obj
+	for _, d := range e.dbs {
+		if g := q.Get("group"); g != "" && d.group.ref != g {
+			continue
+		}
+		if p := q.Get("provisionContainer"); p != "" && (d.parent == nil || d.parent.ref != p) {
+			continue
+		}
+		out = append(out, e.dbObject(d))
+	}
+	return listResult(out), nil
+}
+
+func (e *Engine) getDatabase(c *call) (any, error) {
+	d, err := adminLookup[*dbContainer](c)
+	if err != nil {
+		return nil, err
+	}
+	return okResult(e.dbObject(d), "", ""), nil
+}
+
+// syncTypes lists the concrete SyncParameters types a container accepts at an API version.
+func syncTypes(platName string, v version) []string {
+	switch platName {
+	case "oracle":
+		switch {
+		case !v.atLeast("1.11.0"):
+			return []string{"OracleSyncParameters"}
+		case !v.atLeast("1.11.8"):
+			return []string{"OracleSyncParameters", "OracleSyncFromExternalParameters"}
+		}
+		return []string{"OracleSyncFromExternalParameters"}
+	case "mssql":
+		if !v.atLeast("1.9.0") {
+			return []string{"MSSqlSyncParameters"}
+		}
+		return []string{"MSSqlExistingMostRecentBackupSyncParameters", "MSSqlExistingSpecificBackupSyncParameters",
+			"MSSqlNewCopyOnlyFullBackupSyncParameters"}
+	case "ase":
+		return []string{"ASELatestBackupSyncParameters", "ASENewBackupSyncParameters", "ASESpecificBackupSyncParameters"}
+	}
+	return []string{"AppDataSyncParameters"}
+}
+
+// sync snapshots a container (DB_SYNC). The body is optional.
+func (e *Engine) sync(c *call) (any, error) {
+	d, err := adminLookup[*dbContainer](c)
+	if err != nil {
+		return nil, err
+	}
+	if !c.bodyEmpty() {
+		if _, err := c.parse("SyncParameters", syncTypes(d.platName, c.ver)...); err != nil {
+			return nil, err
+		}
+	}
+	j, err := e.startJob(c.user, jobSpec{actionType: "DB_SYNC", title: "Run SnapSync for database \"" + d.name + "\".",
+		target: d.ref, targetName: d.name, targetTy: d.plat.container, duration: syncDuration,
+		run: func(r *jobRun) error {
+			steps := []struct {
+				frac      float64
+				pct       int
+				code, msg string
+			}{
+				{0.2, 10, "event.jobs.snapsync.start", "Starting SnapSync of dSource \"" + d.name + "\"."},
+				{0.5, 60, "event.jobs.snapsync.transfer", "Transferring data from the source database."},
+				{0.3, 90, "event.jobs.snapshot.create", "Creating a snapshot of \"" + d.name + "\"."},
+			}
+			for _, s := range steps {
+				if err := r.step(s.frac, s.pct, s.code, s.msg); err != nil {
+					return err
+				}
+			}
+			return r.locked(func() error { e.takeSnapshot(d); return nil })
+		}})
+	if err != nil {
+		return nil, err
+	}
+	return okResult("", j.ref, j.act.ref), nil
+}
+
+// takeSnapshot records a snapshot of a container's current contents.
+func (e *Engine) takeSnapshot(d *dbContainer) *snapshot {
+	s := &snapshot{ref: e.nextRef(d.plat.snapshotRef), db: d, timeflow: d.timeflow, created: e.now(),
+		contents: d.contents.clone()}
+	e.snapshots = append(e.snapshots, s)
+	e.register(s.ref, s)
+	return s
+}
+
+// snapshotsOf lists a container's snapshots, newest first.
+func (e *Engine) snapshotsOf(d *dbContainer) []*snapshot {
+	var out []*snapshot
+	for _, s := range e.snapshots {
+		if s.db == d {
+			out = append(out, s)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].created.After(out[j].created) })
+	return out
+}
+
+func (e *Engine) listSnapshots(c *call) (any, error) {
+	if err := c.requireAdmin(); err != nil {
+		return nil, err
+	}
+	q := c.r.URL.Query()
+	var out []obj
+	if ref := q.Get("database"); ref != "" {
+		d, ok := lookup[*dbContainer](e, ref)
+		if !ok {
+			return nil, errNotFound(ref)
+		}
+		for _, s := range e.snapshotsOf(d) {
+			out = append(out, e.snapshotObject(s))
+		}
+		return listResult(page(out, q.Get("pageSize"), q.Get("pageOffset"), 0)), nil
+	}
+	for i := len(e.snapshots) - 1; i >= 0; i-- {
+		if tf := q.Get("timeflow"); tf == "" || e.snapshots[i].timeflow == tf {
+			out = append(out, e.snapshotObject(e.snapshots[i]))
+		}
+	}
+	return listResult(page(out, q.Get("pageSize"), q.Get("pageOffset"), 0)), nil
+}
+
+func (e *Engine) getSnapshot(c *call) (any, error) {
+	s, err := adminLookup[*snapshot](c)
+	if err != nil {
+		return nil, err
+	}
+	return okResult(e.snapshotObject(s), "", ""), nil
+}
+
+func (e *Engine) listSources(c *call) (any, error) {
+	if err := c.requireAdmin(); err != nil {
+		return nil, err
+	}
+	db := c.r.URL.Query().Get("database")
+	if _, ok := lookup[*dbContainer](e, db); db != "" && !ok {
+		return nil, errNotFound(db)
+	}
+	var out []obj
+	for _, s := range e.sources {
+		if db == "" || s.db.ref == db {
+			out = append(out, e.sourceObject(s))
+		}
+	}
+	return listResult(out), nil
+}
+
+func (e *Engine) getSource(c *call) (any, error) {
+	s, err := adminLookup[*source](c)
+	if err != nil {
+		return nil, err
+	}
+	return okResult(e.sourceObject(s), "", ""), nil
+}
+
+// updateSource applies a partial source; each hook list sent replaces the whole list.
+// The answer carries an action and no job, as on a real engine.
+func (e *Engine) updateSource(c *call) (any, error) {
+	s, err := adminLookup[*source](c)
+	if err != nil {
+		return nil, err
+	}
+	in, err := c.parse("Source", s.typ)
+	if err != nil {
+		return nil, err
+	}
+	if ops := in.sub("operations"); ops != nil {
+		wantOps := "LinkedSourceOperations"
+		if s.virtual {
+			wantOps = "VirtualSourceOperations"
+		}
+		if ops.str("type") != wantOps {
+			return nil, errValidation("operations.type", idTypeMismatch, "Expected "+wantOps+" for a source of type "+s.typ+".")
+		}
+		for name, list := range ops {
+			if name != "type" {
+				s.ops[name] = rawList(list)
+			}
+		}
+	}
+	a := e.newAction(c.user, "SOURCE_UPDATE", "Update source \""+s.db.name+"\".")
+	return okResult("", "", a.ref), nil
+}
+
+// connectionInfo answers GET /source/{ref}/connectionInfo: the SourceConnectionInfo subtype
+// of the source's platform (PgSQLSourceConnectionInfo with jdbcString for PostgreSQL).
+func (e *Engine) connectionInfo(c *call) (any, error) {
+	s, err := adminLookup[*source](c)
+	if err != nil {
+		return nil, err
+	}
+	return okResult(s.db.plat.connectionInfoObject(s.db.conn), "", ""), nil
+}
+
+func (e *Engine) listMaskingJobs(c *call) (any, error) {
+	if err := c.requireAdmin(); err != nil {
+		return nil, err
+	}
+	cont := c.r.URL.Query().Get("container")
+	var out []obj
+	for _, m := range e.maskingJobs {
+		if cont == "" || m.db.ref == cont {
+			out = append(out, e.maskingJobObject(m))
+		}
+	}
+	return listResult(out), nil
+}
+
+func (e *Engine) listGroups(c *call) (any, error) {
+	var out []obj
+	for _, g := range e.groups {
+		out = append(out, groupObject(g))
+	}
+	return listResult(out), nil
+}
+
+func (e *Engine) getGroup(c *call) (any, error) {
+	g, ok := lookup[*group](e, c.r.PathValue("ref"))
+	if !ok {
+		return nil, errNotFound(c.r.PathValue("ref"))
+	}
+	return okResult(groupObject(g), "", ""), nil
+}
+
+// errNotVDB answers a VDB-only operation on a dSource.
+func errNotVDB(d *dbContainer) error {
+	return &apiError{status: http.StatusOK, id: idFieldValue,
+		details: "The database \"" + d.name + "\" is not a virtual database and cannot be refreshed.",
+		action:  "Choose a virtual database."}
+}

@@ -1,0 +1,163 @@
+package engine
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// JobFault makes the next job that matches fail with Message. Empty fields match anything;
+// Target matches a job's target reference or name.
+type JobFault struct {
+	Target     string `json:"target,omitempty"`
+	ActionType string `json:"actionType,omitempty"`
+	Message    string `json:"message,omitempty"`
+}
+
+// HTTPFault answers Count matching API requests (default 1) with Status and an HTML body,
+// like a proxy would. With AfterProcessing the engine performs the operation first, so a
+// client that re-sends a job-starting POST would start a second job.
+type HTTPFault struct {
+	Method          string `json:"method,omitempty"`
+	PathSuffix      string `json:"pathSuffix,omitempty"`
+	Status          int    `json:"status"`
+	AfterProcessing bool   `json:"afterProcessing,omitempty"`
+	Count           int    `json:"count,omitempty"`
+}
+
+// RequestRecord is one API request as the engine received it, password fields redacted.
+type RequestRecord struct {
+	Time   string          `json:"time"`
+	Method string          `json:"method"`
+	Path   string          `json:"path"`
+	Query  string          `json:"query,omitempty"`
+	Body   json.RawMessage `json:"body,omitempty"`
+	Status int             `json:"status"`
+}
+
+type faultState struct {
+	jobs []JobFault
+	http []*HTTPFault
+}
+
+// FailNextJob arranges for the next matching job to fail.
+func (e *Engine) FailNextJob(f JobFault) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.addJobFault(f)
+}
+
+func (e *Engine) addJobFault(f JobFault) {
+	if f.Message == "" {
+		f.Message = "Injected failure."
+	}
+	e.faults.jobs = append(e.faults.jobs, f)
+}
+
+// InjectHTTPError arranges for matching API requests to be answered with an HTTP error.
+func (e *Engine) InjectHTTPError(f HTTPFault) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.addHTTPFault(f)
+}
+
+func (e *Engine) addHTTPFault(f HTTPFault) {
+	if f.Count <= 0 {
+		f.Count = 1
+	}
+	if f.Status == 0 {
+		f.Status = http.StatusBadGateway
+	}
+	e.faults.http = append(e.faults.http, &f)
+}
+
+// takeJobFault consumes the first job fault matching j and returns its message.
+func (e *Engine) takeJobFault(j *job) string {
+	for i, f := range e.faults.jobs {
+		if (f.Target == "" || f.Target == j.target || f.Target == j.targetName) &&
+			(f.ActionType == "" || f.ActionType == j.actionType) {
+			e.faults.jobs = append(e.faults.jobs[:i:i], e.faults.jobs[i+1:]...)
+			return f.Message
+		}
+	}
+	return ""
+}
+
+// matchFault consumes one use of the first HTTP fault matching r.
+func (e *Engine) matchFault(r *http.Request) *HTTPFault {
+	for i, f := range e.faults.http {
+		if (f.Method == "" || strings.EqualFold(f.Method, r.Method)) && strings.HasSuffix(r.URL.Path, f.PathSuffix) {
+			if f.Count--; f.Count <= 0 {
+				e.faults.http = append(e.faults.http[:i:i], e.faults.http[i+1:]...)
+			}
+			return f
+		}
+	}
+	return nil
+}
+
+// logRequest appends a record (status filled in later by the caller).
+func (e *Engine) logRequest(r *http.Request, body []byte) *RequestRecord {
+	rec := &RequestRecord{Time: stamp(time.Now()), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+		Body: redact(body)}
+	e.requests = append(e.requests, rec)
+	return rec
+}
+
+// redact replaces the value of every JSON field whose name contains "password".
+func redact(body []byte) json.RawMessage {
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		b, _ := json.Marshal(string(body))
+		return b
+	}
+	b, _ := json.Marshal(redactValue(v))
+	return b
+}
+
+func redactValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, val := range x {
+			if strings.Contains(strings.ToLower(k), "password") {
+				x[k] = "********"
+			} else {
+				x[k] = redactValue(val)
+			}
+		}
+	case []any:
+		for i := range x {
+			x[i] = redactValue(x[i])
+		}
+	}
+	return v
+}
+
+// Requests returns the API requests received so far.
+func (e *Engine) Requests() []RequestRecord {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]RequestRecord, 0, len(e.requests))
+	for _, r := range e.requests {
+		out = append(out, *r)
+	}
+	return out
+}
+
+// ClearRequests forgets the request log.
+func (e *Engine) ClearRequests() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.requests = nil
+}
+
+// ExpireSessions ends every session, as if they had timed out.
+func (e *Engine) ExpireSessions() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	clear(e.sessions)
+}

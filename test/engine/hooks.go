@@ -1,0 +1,116 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"time"
+)
+
+// hookOp is one element of a hook list as the engine runs it.
+type hookOp struct {
+	Type        string `json:"type"`
+	Name        string `json:"name"`
+	Command     string `json:"command"`
+	Credentials []struct {
+		BaseVarName string `json:"baseVarName"`
+		Credentials struct {
+			Type     string `json:"type"`
+			Password string `json:"password"`
+		} `json:"credentials"`
+	} `json:"credentialsEnvVarsList"`
+}
+
+// maxHookOutput bounds the command output kept in a failed job's messageCommandOutput.
+const maxHookOutput = 64 << 10
+
+// hooks runs a source's hook list on this machine, the way a real engine runs them on the
+// target host: RunBashOnSourceOperation with bash -c, RunCommandOnSourceOperation with sh -c.
+// The environment carries DX_ENGINE_TEST_API and, per credentialsEnvVarsList entry,
+// <base>_USER and <base>_PASSWORD. A non-zero exit fails the job with the output.
+func (r *jobRun) hooks(src *source, list string, pct int) error {
+	var raw []json.RawMessage
+	_ = r.locked(func() error { raw = append(raw, src.ops[list]...); return nil })
+	for _, m := range raw {
+		var op hookOp
+		if err := json.Unmarshal(m, &op); err != nil {
+			return &jobFailure{code: "exception.jobs.hook.invalid", details: "Invalid hook: " + err.Error()}
+		}
+		shell := map[string]string{"RunBashOnSourceOperation": "bash", "RunCommandOnSourceOperation": "sh"}[op.Type]
+		if shell == "" {
+			if err := r.event("WARNING", pct, "event.jobs.hook.skipped",
+				fmt.Sprintf("Hook %q of type %s is not run by this engine.", op.Name, op.Type)); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := r.event("INFO", pct, "event.jobs.hook.run", fmt.Sprintf("Running %s hook %q.", list, op.Name)); err != nil {
+			return err
+		}
+		if err := r.runHook(shell, op, list); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// event records an event without waiting.
+func (r *jobRun) event(typ string, pct int, code, details string) error {
+	return r.locked(func() error {
+		select {
+		case <-r.j.cancel:
+			return errCanceled
+		default:
+		}
+		r.e.addEvent(r.j, typ, pct, code, details, "", "")
+		return nil
+	})
+}
+
+func (r *jobRun) runHook(shell string, op hookOp, list string) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-r.j.cancel:
+		case <-r.e.closing:
+		case <-ctx.Done():
+		}
+		cancel()
+	}()
+	cmd := exec.CommandContext(ctx, shell, "-c", op.Command)
+	cmd.WaitDelay = 2 * time.Second
+	cmd.Env = append(os.Environ(), "DX_ENGINE_TEST_API="+r.e.TestAPIURL())
+	for _, c := range op.Credentials {
+		cmd.Env = append(cmd.Env, c.BaseVarName+"_USER="+r.e.hookUser(), c.BaseVarName+"_PASSWORD="+c.Credentials.Password)
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	if ctx.Err() != nil && err != nil {
+		return errCanceled
+	}
+	if err == nil {
+		return nil
+	}
+	text := out.String()
+	if len(text) > maxHookOutput {
+		text = text[len(text)-maxHookOutput:]
+	}
+	code := -1
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	}
+	return &jobFailure{code: "exception.jobs.hook.failed",
+		details: fmt.Sprintf("The %s hook %q failed with exit code %d.", list, op.Name, code),
+		action:  "Check the hook's command and its output, then run the operation again.",
+		output:  text}
+}
+
+// hookUser is the OS user a PasswordCredential stands for (the credential has no user name).
+func (e *Engine) hookUser() string { return "delphix" }

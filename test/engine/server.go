@@ -1,0 +1,264 @@
+// Package engine is a local, stateful, wire-faithful fake of the classic Delphix engine REST
+// API (/resources/json/delphix, API 1.8 to 1.11) for tests and demos.
+//
+// It keeps a small data model behind every dataset (rows, accounts, masking and subset
+// flags) so that tests can check what a pipeline really did, runs jobs that take (scaled)
+// time, long-polls notifications, and serves a test-only admin API under /dxsteps-test/v1.
+//
+// ErrorResult ids and HTTP codes: unknown reference 404 exception.executor.object.missing;
+// validation 200 exception.validation.*; bad login 401 exception.webservices.login.failed;
+// permission 403 exception.security.permission.denied (a 403 with an HTML body means "not
+// logged in"); busy 409 exception.executor.object.busy; unsupported session version 200
+// exception.webservices.session.version.unsupported.
+package engine
+
+import (
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure a new Engine. The zero value is a workshop engine on a free loopback port.
+type Options struct {
+	// Addr to listen on; default "127.0.0.1:0".
+	Addr string
+	// Seed is the estate; default WorkshopSeed().
+	Seed *Seed
+	// Speed multiplies job durations: 1 = realistic seconds, 0.01 for tests; 0 means 1.
+	Speed float64
+	// APIVersion is the highest API version served, default "1.11.9" (1.8.0 to 1.11.x).
+	APIVersion string
+	// SessionTimeout is the idle time after which a session is gone; default 30m.
+	SessionTimeout time.Duration
+	// DisableNotifications makes /notification answer 404 so that clients fall back to polling.
+	DisableNotifications bool
+}
+
+// Engine is a running local engine. All methods are safe for concurrent use.
+type Engine struct {
+	opts    Options
+	maxVer  version
+	ln      net.Listener
+	srv     *http.Server
+	mux     *http.ServeMux
+	url     string
+	closing chan struct{}
+	wg      sync.WaitGroup
+	once    sync.Once
+
+	mu       sync.Mutex
+	lastNow  time.Time
+	counters map[string]int
+	byRef    map[string]any
+	sessions map[string]*session
+	notes    *notifier
+	faults   faultState
+	requests []*RequestRecord
+
+	users       []*user
+	groups      []*group
+	dbs         []*dbContainer
+	sources     []*source
+	snapshots   []*snapshot
+	maskingJobs []*maskingJob
+	templates   []*jsTemplate
+	containers  []*jsContainer
+	datasources []*jsDataSource
+	branches    []*jsBranch
+	bookmarks   []*jsBookmark
+	operations  []*jsOperation
+	jobs        []*job
+	actions     []*action
+	busy        map[string]*job
+}
+
+const (
+	apiBase  = "/resources/json/delphix"
+	testBase = "/dxsteps-test/v1"
+)
+
+// New builds the estate and starts listening.
+func New(opts Options) (*Engine, error) {
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	if opts.Seed == nil {
+		opts.Seed = WorkshopSeed()
+	}
+	if opts.Speed <= 0 {
+		opts.Speed = 1
+	}
+	if opts.APIVersion == "" {
+		opts.APIVersion = "1.11.9"
+	}
+	if opts.SessionTimeout <= 0 {
+		opts.SessionTimeout = 30 * time.Minute
+	}
+	v, err := parseVersion(opts.APIVersion)
+	if err != nil {
+		return nil, err
+	}
+	if v.less(mustVersion("1.8.0")) || !v.less(mustVersion("1.12.0")) {
+		return nil, errors.New("engine: APIVersion must be between 1.8.0 and 1.11.x")
+	}
+	e := &Engine{opts: opts, maxVer: v, closing: make(chan struct{}), counters: map[string]int{},
+		byRef: map[string]any{}, sessions: map[string]*session{}, busy: map[string]*job{}}
+	e.notes = newNotifier()
+	if err := e.load(opts.Seed); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return nil, err
+	}
+	e.ln = ln
+	e.url = "http://" + ln.Addr().String()
+	e.mux = http.NewServeMux()
+	e.routes()
+	e.srv = &http.Server{Handler: e.mux, ReadHeaderTimeout: 10 * time.Second}
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		_ = e.srv.Serve(ln)
+	}()
+	return e, nil
+}
+
+// URL is the engine's base URL, e.g. "http://127.0.0.1:PORT"; the API is under
+// /resources/json/delphix and the test API under /dxsteps-test/v1.
+func (e *Engine) URL() string { return e.url }
+
+// TestAPIURL is the base URL of the test-only admin API.
+func (e *Engine) TestAPIURL() string { return e.url + testBase }
+
+// Close stops the server, cancels running jobs and waits for every goroutine to end.
+func (e *Engine) Close() error {
+	var err error
+	e.once.Do(func() {
+		close(e.closing)
+		err = e.srv.Close()
+		e.wg.Wait()
+	})
+	return err
+}
+
+// handler answers one API call; it returns an envelope object or an error (*apiError).
+type handler func(c *call) (any, error)
+
+// Route flags.
+const (
+	public  = 1 << iota // allowed before login (about, session, login)
+	noLock              // the handler takes the lock itself (long poll)
+	selfSvc             // self-service path: the prefix must match the session version
+)
+
+// call is one API request as a handler sees it.
+type call struct {
+	e    *Engine
+	w    http.ResponseWriter
+	r    *http.Request
+	sess *session
+	user *user
+	ver  version
+	body []byte
+}
+
+// api registers an API route. pattern is "METHOD /path" below the API base; self-service
+// routes ("METHOD {js}/...") are registered under both prefixes.
+func (e *Engine) api(pattern string, flags int, h handler) {
+	method, path, _ := strings.Cut(pattern, " ")
+	if strings.HasPrefix(path, "{js}") {
+		for _, p := range []string{"/jetstream", "/selfservice"} {
+			e.mux.HandleFunc(method+" "+apiBase+p+strings.TrimPrefix(path, "{js}"), e.serve(flags|selfSvc, h))
+		}
+		return
+	}
+	e.mux.HandleFunc(method+" "+apiBase+path, e.serve(flags, h))
+}
+
+func (e *Engine) serve(flags int, h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+		e.mu.Lock()
+		locked := true
+		defer func() {
+			if locked {
+				e.mu.Unlock()
+			}
+		}()
+		rec := e.logRequest(r, body)
+		inject := e.matchFault(r)
+		if inject != nil && !inject.AfterProcessing {
+			rec.Status = inject.Status
+			writeHTML(w, inject.Status, http.StatusText(inject.Status))
+			return
+		}
+		c := &call{e: e, w: w, r: r, body: body, ver: e.maxVer}
+		if s := e.sessionOf(r); s != nil {
+			c.sess, c.user, c.ver = s, s.user, s.ver
+		}
+		if flags&public == 0 && c.user == nil {
+			rec.Status = http.StatusForbidden
+			writeHTML(w, http.StatusForbidden, notLoggedInReason)
+			return
+		}
+		if flags&selfSvc != 0 && !strings.HasPrefix(r.URL.Path, apiBase+"/"+c.ver.jsPrefix()+"/") {
+			rec.Status = http.StatusNotFound
+			writeHTML(w, http.StatusNotFound, "The requested resource is not available.")
+			return
+		}
+		if flags&noLock != 0 {
+			e.mu.Unlock()
+			locked = false
+		}
+		res, err := h(c)
+		if !locked {
+			e.mu.Lock()
+			locked = true
+		}
+		status := http.StatusOK
+		var ae *apiError
+		var he *htmlError
+		switch {
+		case errors.As(err, &he):
+			rec.Status = he.status
+			writeHTML(w, he.status, he.msg)
+			return
+		case errors.As(err, &ae):
+			status, res = ae.status, ae.object()
+		case err != nil:
+			status, res = http.StatusInternalServerError, (&apiError{id: "exception.internal", details: err.Error()}).object()
+		}
+		rec.Status = status
+		if inject != nil {
+			rec.Status = inject.Status
+			writeHTML(w, inject.Status, http.StatusText(inject.Status))
+			return
+		}
+		writeJSON(w, status, res)
+	}
+}
+
+// requireAdmin refuses self-service users access to admin-only areas.
+func (c *call) requireAdmin() error {
+	if !c.user.admin {
+		return errPermission("User %q is not authorized to access %s.", c.user.name, c.r.URL.Path)
+	}
+	return nil
+}
+
+// routes registers every endpoint.
+func (e *Engine) routes() {
+	e.sessionRoutes()
+	e.databaseRoutes()
+	e.jobRoutes()
+	e.selfServiceRoutes()
+	e.testRoutes()
+	e.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeHTML(w, http.StatusNotFound, "The requested resource is not available.")
+	})
+}
