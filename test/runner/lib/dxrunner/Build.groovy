@@ -91,7 +91,7 @@ class Build {
             }
         }
         paramValues.each { k, v ->
-            rootCtx.env[k] = v == null ? '' : v.toString()
+            rootCtx.setEnv(k, v == null ? '' : v.toString())
         }
     }
 

@@ -28,7 +28,7 @@ class Declarative {
         try {
             withOptions(model.options) {
                 if (model.environment) {
-                    applyEnvironment(model.environment, root)
+                    applyEnvironment(model.environment, root, root.global)
                 }
                 model.stages.each { StageModel st -> skeleton(st, root.node) }
                 runStages(model.stages, root.node, root)
@@ -69,7 +69,7 @@ class Declarative {
                 nodes[i].skip()
             } else {
                 try {
-                    runStage(s, nodes[i], ctx)
+                    runStage(s, nodes[i], ctx.scope(nodes[i]))
                 } catch (Throwable e) {
                     failure = e
                 }
@@ -88,15 +88,15 @@ class Declarative {
         n
     }
 
-    private void runStage(StageModel s, StageNode n, Context parentCtx) {
-        Context ctx = parentCtx.copy(n)
+    /** Runs stage s as node n in ctx (a scope of its parent's context, or a fork for a lane). */
+    private void runStage(StageModel s, StageNode n, Context ctx) {
         n.start()
         String status = null
         Throwable failure = null
         build.within(ctx) {
             try {
                 if (s.environment) {
-                    applyEnvironment(s.environment, ctx)
+                    applyEnvironment(s.environment, ctx, ctx.overlay)
                 }
                 if (s.when && !holds(s.when.conditions)) {
                     build.log("Stage \"${s.name}\" skipped due to when conditional")
@@ -140,7 +140,8 @@ class Declarative {
             List<StageNode> lanes = new ArrayList<StageNode>(n.children)
             List<Map> runs = []
             s.parallel.eachWithIndex { StageModel lane, int i ->
-                runs.add([name: lane.name, run: { runStage(lane, lanes[i], ctx) }])
+                Context laneCtx = ctx.fork(lanes[i])
+                runs.add([name: lane.name, run: { runStage(lane, lanes[i], laneCtx) }])
             }
             new Lanes(build).run(runs, s.failFast || model.options.parallelsAlwaysFailFast != null)
         }
@@ -162,8 +163,8 @@ class Declarative {
     }
 
     /** Runs an environment block: each assignment goes straight into the context's env. */
-    private void applyEnvironment(Closure body, Context ctx) {
-        Closure c = body.rehydrate(new EnvironmentDsl(build, ctx), script, script)
+    private void applyEnvironment(Closure body, Context ctx, Map<String, String> target) {
+        Closure c = body.rehydrate(new EnvironmentDsl(build, ctx, target), script, script)
         c.resolveStrategy = Closure.DELEGATE_FIRST
         c.call()
     }
@@ -175,9 +176,9 @@ class Declarative {
     private boolean holds(Map c) {
         switch (c.kind) {
             case 'expression': return forScript((Closure) c.body).call() as boolean
-            case 'environment': return build.ctx().env[(String) c.name] == c.value?.toString()
+            case 'environment': return build.ctx().env((String) c.name) == c.value?.toString()
             case 'equals': return c.expected == c.actual
-            case 'branch': return globMatches((String) c.pattern, build.ctx().env.BRANCH_NAME)
+            case 'branch': return globMatches((String) c.pattern, build.ctx().env('BRANCH_NAME'))
             case 'not': return !holds((List<Map>) c.children)
             case 'allOf': return holds((List<Map>) c.children)
             case 'anyOf': return ((List<Map>) c.children).any { Map k -> holds(k) }

@@ -16,16 +16,12 @@ class EnvProxy extends GroovyObjectSupport {
         if (name == 'environment') {
             return getEnvironment()
         }
-        build.ctx().env[name]
+        build.ctx().env(name)
     }
 
     @Override
     void setProperty(String name, Object value) {
-        if (value == null) {
-            build.ctx().env.remove(name)
-        } else {
-            build.ctx().env[name] = value.toString()
-        }
+        build.ctx().setEnv(name, value?.toString())
     }
 
     Object getAt(String name) {

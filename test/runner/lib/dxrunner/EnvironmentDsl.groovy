@@ -6,10 +6,13 @@ import hudson.AbortException
 class EnvironmentDsl extends GroovyObjectSupport {
     private final Build build
     private final Context ctx
+    /** Where assignments go: the lane's global env (pipeline level) or the stage's overlay. */
+    private final Map<String, String> target
 
-    EnvironmentDsl(Build build, Context ctx) {
+    EnvironmentDsl(Build build, Context ctx, Map<String, String> target) {
         this.build = build
         this.ctx = ctx
+        this.target = target
     }
 
     @Override
@@ -17,14 +20,14 @@ class EnvironmentDsl extends GroovyObjectSupport {
         if (value instanceof CredentialRef) {
             bindCredential(name, ((CredentialRef) value).id)
         } else {
-            ctx.env[name] = value == null ? '' : value.toString()
+            target[name] = value == null ? '' : value.toString()
         }
     }
 
     @Override
     Object getProperty(String name) {
-        if (ctx.env.containsKey(name) && name != 'env') {
-            return ctx.env[name]
+        if (name != 'env' && ctx.env(name) != null) {
+            return ctx.env(name)
         }
         throw new MissingPropertyException(name, EnvironmentDsl)
     }
@@ -38,16 +41,16 @@ class EnvironmentDsl extends GroovyObjectSupport {
         String kind = build.credentials.kindOf(id)
         Map cred = build.credentials.get(id, kind)
         if (kind == 'string') {
-            ctx.env[name] = cred.secret.toString()
+            target[name] = cred.secret.toString()
             build.console.addSecret(cred.secret.toString())
         } else if (kind == 'usernamePassword') {
-            ctx.env[name] = "${cred.username}:${cred.password}".toString()
-            ctx.env[name + '_USR'] = cred.username.toString()
-            ctx.env[name + '_PSW'] = cred.password.toString()
-            build.console.addSecret(ctx.env[name])
+            target[name] = "${cred.username}:${cred.password}".toString()
+            target[name + '_USR'] = cred.username.toString()
+            target[name + '_PSW'] = cred.password.toString()
+            build.console.addSecret(target[name])
             build.console.addSecret(cred.password.toString())
         } else {
-            ctx.env[name] = build.steps.secretFile(id, cred).path
+            target[name] = build.steps.secretFile(id, cred).path
         }
     }
 }

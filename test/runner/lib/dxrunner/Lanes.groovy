@@ -24,7 +24,8 @@ class Lanes {
         List<Thread> threads = []
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<Throwable>())
         List<Throwable> interruptions = Collections.synchronizedList(new ArrayList<Throwable>())
-        for (Map lane : runs) {
+        for (Map each : runs) {
+            Map lane = each
             Closure body = (Closure) lane.run
             Thread t = new Thread({
                 try {

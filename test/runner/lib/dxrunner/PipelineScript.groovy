@@ -51,7 +51,7 @@ abstract class PipelineScript extends Script {
                 return b.var(name)
             }
             // As in Jenkins, environment variables and parameters can be named bare.
-            String v = b.ctx().env[name]
+            String v = b.ctx().env(name)
             if (v != null) {
                 return v
             }

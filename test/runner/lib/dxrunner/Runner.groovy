@@ -92,7 +92,7 @@ class Runner {
             console.print('', "Loading library from ${build.library}")
         }
         StageNode root = build.root
-        build.ctx = new Context(env: initialEnv(build), cwd: workspace, node: root)
+        build.ctx = new Context(global: initialEnv(build), cwd: workspace, node: root)
         workspace.mkdirs()
         try {
             Class c = build.loader.parseClass(new GroovyCodeSource(LibraryDirective.strip(source), jenkinsfile.name, '/groovy/script'))

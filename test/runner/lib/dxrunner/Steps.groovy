@@ -44,8 +44,8 @@ class Steps {
     }
 
     Object node(String label, Closure body) {
-        Context c = ctx().copy()
-        c.env.NODE_NAME = 'built-in'
+        Context c = ctx().scope()
+        c.overlay.NODE_NAME = 'built-in'
         build.within(c) { body.call() }
     }
 
@@ -56,7 +56,7 @@ class Steps {
     /** Scripted stage: a node in the graph; an error fails it and goes on up. */
     Object stage(String name, Closure body) {
         StageNode n = ctx().node.child(name)
-        runStage(n, ctx().copy(n), body)
+        runStage(n, ctx().scope(n), body)
     }
 
     Object stage(Map args, Closure body) {
@@ -102,7 +102,7 @@ class Steps {
         List<Map> runs = []
         lanes.each { String name, Closure body ->
             StageNode n = parent.child(name)
-            Context c = ctx().copy(n)
+            Context c = ctx().fork(n)
             runs.add([name: name, run: { runStage(n, c, body) }])
         }
         try {
@@ -188,19 +188,19 @@ class Steps {
     // ---- environment, directories, credentials ----------------------------------------------
 
     Object withEnv(List<String> vars, Closure body) {
-        Context c = ctx().copy()
+        Context c = ctx().scope()
         for (String kv : vars) {
             int eq = kv.indexOf('=')
             if (eq < 1) {
                 throw new AbortException("withEnv: '${kv}' is not NAME=value")
             }
-            c.env[kv.substring(0, eq)] = kv.substring(eq + 1)
+            c.overlay[kv.substring(0, eq)] = kv.substring(eq + 1)
         }
         build.within(c, body)
     }
 
     Object dir(String path, Closure body) {
-        Context c = ctx().copy()
+        Context c = ctx().scope()
         c.cwd = resolve(path)
         c.cwd.mkdirs()
         build.within(c, body)
@@ -236,7 +236,7 @@ class Steps {
     }
 
     Object withCredentials(List<Map> bindings, Closure body) {
-        Context c = ctx().copy()
+        Context c = ctx().scope()
         List<File> tempFiles = []
         try {
             for (Map b : bindings) {
@@ -254,8 +254,8 @@ class Steps {
         switch (kind) {
             case 'usernamePassword':
                 need(b, kind, ['usernameVariable', 'passwordVariable'])
-                c.env[(String) b.usernameVariable] = cred.username.toString()
-                c.env[(String) b.passwordVariable] = cred.password.toString()
+                c.overlay[(String) b.usernameVariable] = cred.username.toString()
+                c.overlay[(String) b.passwordVariable] = cred.password.toString()
                 if (cred.usernameSecret) {
                     build.console.addSecret(cred.username.toString())
                 }
@@ -263,20 +263,20 @@ class Steps {
                 break
             case 'usernameColonPassword':
                 need(b, kind, ['variable'])
-                c.env[(String) b.variable] = "${cred.username}:${cred.password}".toString()
-                build.console.addSecret(c.env[(String) b.variable])
+                c.overlay[(String) b.variable] = "${cred.username}:${cred.password}".toString()
+                build.console.addSecret(c.overlay[(String) b.variable])
                 build.console.addSecret(cred.password.toString())
                 break
             case 'string':
                 need(b, kind, ['variable'])
-                c.env[(String) b.variable] = cred.secret.toString()
+                c.overlay[(String) b.variable] = cred.secret.toString()
                 build.console.addSecret(cred.secret.toString())
                 break
             case 'file':
                 need(b, kind, ['variable'])
                 File f = secretFile((String) b.credentialsId, cred)
                 tempFiles.add(f)
-                c.env[(String) b.variable] = f.path
+                c.overlay[(String) b.variable] = f.path
                 break
             default:
                 throw new AbortException("withCredentials: unsupported binding ${b}")
@@ -402,10 +402,11 @@ class Steps {
         f.absolute ? f : new File(ctx().cwd, path)
     }
 
+    /** Parsed with JsonSlurperClassic into plain LinkedHashMap / ArrayList (Serializable, as CPS needs). */
     Object readJSON(Map args) {
         def slurper = new JsonSlurperClassic()
         if (args.text != null) {
-            return slurper.parseText(args.text.toString())
+            return plain(slurper.parseText(args.text.toString()))
         }
         if (args.file == null) {
             throw new AbortException('readJSON: give file: or text:')
@@ -414,7 +415,21 @@ class Steps {
         if (!f.isFile()) {
             throw new AbortException("readJSON: ${args.file} does not exist")
         }
-        slurper.parseText(f.getText('UTF-8'))
+        plain(slurper.parseText(f.getText('UTF-8')))
+    }
+
+    private static Object plain(Object v) {
+        if (v instanceof Map) {
+            Map m = new LinkedHashMap()
+            ((Map) v).each { k, x -> m[k] = plain(x) }
+            return m
+        }
+        if (v instanceof List) {
+            List l = new ArrayList()
+            ((List) v).each { x -> l.add(plain(x)) }
+            return l
+        }
+        v
     }
 
     void writeJSON(Map args) {

@@ -1,0 +1,5 @@
+// A var that calls steps and another var directly on its own `this`.
+def call(String text) {
+    echo "shouting ${text.toUpperCase()}"
+    return fakeGreet(name: text.toUpperCase(), credentialsId: 'engine-login')
+}
