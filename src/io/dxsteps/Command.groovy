@@ -83,4 +83,21 @@ class Command implements Serializable {
         return line ? "${step}: ${line}" : step
     }
 
+    /** What the step does, in a few words, for the Blue Ocean step label. */
+    @NonCPS
+    static String describe(String step, Map cfg) {
+        switch (step) {
+            case 'delphixSync': return cfg.database
+            case 'delphixRefresh': return cfg.snapshot ? "${cfg.vdb} from ${cfg.snapshot}" : cfg.vdb
+            case 'delphixCredentials': return "${cfg.vdb} accounts"
+            case 'delphixDataPod': return "${cfg.operation} ${cfg.container}"
+            case 'delphixSubset': return "${cfg.container} to ${cfg.percent}%"
+            case 'delphixBookmark':
+                String on = cfg.container ?: cfg.template
+                return cfg.name ? "${cfg.operation} '${cfg.name}' on ${on}" : "${cfg.operation} ${on ?: ''}".trim()
+            case 'delphixBranch': return "${cfg.operation} ${cfg.name ?: ''} on ${cfg.container}".replace('  ', ' ')
+        }
+        return step
+    }
+
 }

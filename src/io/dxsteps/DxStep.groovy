@@ -57,7 +57,7 @@ class DxStep implements Serializable {
         String errorFile = "${OUTPUT_DIR}/${runId}.error.json"
         String text = Command.script(Command.binaryPath(binary, cfg.dxstepsHome as String),
             Command.arguments(cfg), resultFile, errorFile)
-        String label = Command.label(step, Steps.describe(step, cfg))
+        String label = Command.label(step, Command.describe(step, cfg))
         int status = -1
         script.withCredentials([script.usernamePassword(credentialsId: cfg.credentialsId,
                 usernameVariable: 'DELPHIX_USER', passwordVariable: 'DELPHIX_PASSWORD')]) {
@@ -75,7 +75,7 @@ class DxStep implements Serializable {
      */
     Map prepareDataset(Map config) {
         Map cfg = settle('delphixPrepareDataset', config)
-        Map connection = Steps.connection(cfg)
+        Map connection = Config.connection(cfg)
         Map dataPod = run('delphixDataPod', connection +
             [container: cfg.container, template: cfg.template, create: cfg.create])
         Map subset = run('delphixSubset', connection +
@@ -90,11 +90,11 @@ class DxStep implements Serializable {
      * home taken from the environment when the config leaves them out. Fails on anything wrong.
      */
     private Map settle(String step, Map config) {
-        String problem = Steps.problem(step, config ?: [:])
+        String problem = Config.problem(step, config ?: [:])
         if (problem) {
             script.error("${step}: ${problem}")
         }
-        Map cfg = Steps.merge(step, config ?: [:])
+        Map cfg = Config.merge(step, config ?: [:])
         cfg.engine = cfg.engine ?: script.env.DELPHIX_ENGINE
         if (!cfg.engine) {
             script.error("${step}: no engine: set the engine key or the environment variable DELPHIX_ENGINE")

@@ -1,0 +1,127 @@
+package io.dxsteps
+
+import com.cloudbees.groovy.cps.NonCPS
+
+/**
+ * Checks a caller's config against a step's defaults (Steps) and merges it over them. Pure
+ * functions: the runner turns a problem into error(...).
+ */
+class Config implements Serializable {
+
+    private static final long serialVersionUID = 1L
+
+    /** The caller's config over the defaults; a null value leaves the default in place. */
+    @NonCPS
+    static Map merge(String step, Map config) {
+        Map cfg = Steps.defaults(step)
+        for (Map.Entry entry in config.entrySet()) {
+            if (entry.value != null) {
+                cfg[entry.key as String] = entry.value
+            }
+        }
+        return cfg
+    }
+
+    /**
+     * What is wrong with a caller's config, as one sentence naming the key and the allowed keys,
+     * or null when nothing is.
+     */
+    @NonCPS
+    static String problem(String step, Map config) {
+        Map keys = Steps.defaults(step)
+        String allowed = "allowed keys: ${keys.keySet().join(', ')}"
+        for (Object key in config.keySet()) {
+            if (!keys.containsKey(key)) {
+                return "unknown key '${key}'; ${allowed}"
+            }
+        }
+        Map cfg = merge(step, config)
+        for (Map.Entry entry in keys.entrySet()) {
+            Object value = cfg[entry.key]
+            if (entry.value == Steps.MANDATORY && (value == Steps.MANDATORY || value == '')) {
+                return "missing mandatory key '${entry.key}'; ${allowed}"
+            }
+            String wrongType = typeProblem(entry.key as String, entry.value, value)
+            if (wrongType) {
+                return wrongType
+            }
+        }
+        return brokenRule(step, cfg)
+    }
+
+    /** Booleans must stay booleans and lists lists: 'false' as a string would be true. */
+    @NonCPS
+    static String typeProblem(String key, Object defaultValue, Object value) {
+        String kind = value?.getClass()?.simpleName
+        if (defaultValue instanceof Boolean) {
+            return value instanceof Boolean ? null : "key '${key}' must be true or false, not ${kind} '${value}'"
+        }
+        if (defaultValue instanceof List) {
+            String listExample = "['a', 'b']"
+            return value instanceof List ? null :
+                "key '${key}' must be a list such as ${listExample}, not ${kind} '${value}'"
+        }
+        boolean scalar = !(value instanceof Map || value instanceof List || value instanceof Boolean)
+        return scalar ? null : "key '${key}' must be a string or a number, not ${kind}"
+    }
+
+    /** The common keys of a merged config, to hand on to the steps a composite step runs. */
+    @NonCPS
+    static Map connection(Map cfg) {
+        Map picked = [:]
+        for (Object key in Steps.COMMON.keySet()) {
+            picked[key] = cfg[key]
+        }
+        return picked
+    }
+
+    /**
+     * Rules between keys that a defaults map cannot say. Returns the first broken rule as a
+     * sentence, or null.
+     */
+    @NonCPS
+    static String brokenRule(String step, Map cfg) {
+        List ops = Steps.OPERATIONS[step]
+        if (ops && !ops.contains(cfg.operation)) {
+            return "operation '${cfg.operation}' is not one of ${ops.join(', ')}"
+        }
+        boolean listing = cfg.operation == 'list'
+        switch (step) {
+            case 'delphixCredentials':
+                if (cfg.exec && cfg.installHook) {
+                    return 'set exec or installHook, not both'
+                }
+                if (!cfg.exec && !cfg.installHook) {
+                    return 'set exec (a command that applies each account change) or installHook with hookCommand'
+                }
+                if (cfg.installHook && !cfg.hookCommand) {
+                    return 'installHook needs hookCommand'
+                }
+                if (cfg.hookCommand && !cfg.installHook) {
+                    return 'hookCommand needs installHook: true'
+                }
+                break
+            case 'delphixDataPod':
+                if (cfg.create && !cfg.template) {
+                    return 'create needs template'
+                }
+                break
+            case 'delphixBookmark':
+                boolean both = cfg.container && cfg.template
+                if (!listing && (both || !(cfg.container || cfg.template))) {
+                    return 'set exactly one of container or template'
+                }
+                if (!listing && !cfg.name) {
+                    return "operation '${cfg.operation}' needs name"
+                }
+                break
+            case 'delphixBranch':
+                if (!listing && !cfg.name) {
+                    return "operation '${cfg.operation}' needs name"
+                }
+                break
+        }
+        return null
+    }
+
+}
