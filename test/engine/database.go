@@ -128,11 +128,11 @@ func (e *Engine) takeSnapshot(d *dbContainer) *snapshot {
 	return s
 }
 
-// snapshotsOf lists a container's snapshots, newest first.
+// snapshotsOf lists a container's snapshots, newest first (later ones first on equal times).
 func (e *Engine) snapshotsOf(d *dbContainer) []*snapshot {
 	var out []*snapshot
-	for _, s := range e.snapshots {
-		if s.db == d {
+	for i := len(e.snapshots) - 1; i >= 0; i-- {
+		if s := e.snapshots[i]; s.db == d {
 			out = append(out, s)
 		}
 	}

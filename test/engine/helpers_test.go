@@ -169,3 +169,10 @@ func dataset(t *testing.T, e *Engine, name string) Dataset {
 	require.True(t, ok, name)
 	return d
 }
+
+func jsonBody(t *testing.T, v any) io.Reader {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return bytes.NewReader(b)
+}

@@ -13,6 +13,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -51,7 +52,6 @@ type Engine struct {
 	once    sync.Once
 
 	mu       sync.Mutex
-	lastNow  time.Time
 	counters map[string]int
 	byRef    map[string]any
 	sessions map[string]*session
@@ -135,12 +135,17 @@ func (e *Engine) URL() string { return e.url }
 // TestAPIURL is the base URL of the test-only admin API.
 func (e *Engine) TestAPIURL() string { return e.url + testBase }
 
-// Close stops the server, cancels running jobs and waits for every goroutine to end.
+// Close stops the server, cancels running jobs, ends long polls and waits for every
+// handler and job goroutine to end.
 func (e *Engine) Close() error {
 	var err error
 	e.once.Do(func() {
 		close(e.closing)
-		err = e.srv.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err = e.srv.Shutdown(ctx); err != nil {
+			err = e.srv.Close()
+		}
 		e.wg.Wait()
 	})
 	return err

@@ -200,13 +200,7 @@ func stamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
-// now returns the current time, strictly after the previous call, so that objects created
-// in a row sort by time.
+// now returns the current time at the engine's precision (milliseconds).
 func (e *Engine) now() time.Time {
-	t := time.Now().UTC().Truncate(time.Millisecond)
-	if !t.After(e.lastNow) {
-		t = e.lastNow.Add(time.Millisecond)
-	}
-	e.lastNow = t
-	return t
+	return time.Now().UTC().Truncate(time.Millisecond)
 }
