@@ -77,7 +77,6 @@ type MaskingJob struct {
 	Type                string `json:"type"`
 	Reference           string `json:"reference"`
 	Name                string `json:"name"`
-	MaskingJobID        string `json:"maskingJobId"`
 	AssociatedContainer string `json:"associatedContainer"`
 }
 

@@ -100,10 +100,14 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 				return err
 			}
 			result, err := execute(ctx, c, log, environ, run)
-			if err != nil {
+			var check *CheckError
+			if err != nil && (!errors.As(err, &check) || result == nil) {
 				return err
 			}
-			return writeResult(stdout, result)
+			if werr := writeResult(stdout, result); werr != nil {
+				return werr
+			}
+			return err // a failed check still prints what was done
 		},
 	}
 	if op != "" {
@@ -164,7 +168,7 @@ func execute(parent context.Context, c *ucli.Context, log *Log, environ []string
 	defer sess.logout()
 	result, err := run(ctx, sess)
 	if err != nil {
-		return nil, interrupted(parent, ctx, c, sess, err)
+		return result, interrupted(parent, ctx, c, sess, err)
 	}
 	return result, nil
 }

@@ -29,6 +29,7 @@ const (
 	ConfigFlag       = "config"
 	ErrorFileFlag    = "error-file"
 	CancelFlag       = "cancel-on-abort"
+	RetryMaxFlag     = "retry-max"
 )
 
 // connectionFlags builds the connection flags afresh: urfave flags keep
@@ -45,6 +46,7 @@ func connectionFlags() []ucli.Flag {
 		&ucli.PathFlag{Name: ConfigFlag, Usage: "YAML `FILE` whose keys are these flags' names"},
 		&ucli.PathFlag{Name: ErrorFileFlag, Usage: "on failure, also write the error as JSON to `FILE`"},
 		&ucli.BoolFlag{Name: CancelFlag, Value: true, Usage: "cancel the engine job on SIGINT/SIGTERM or timeout"},
+		&ucli.IntFlag{Name: RetryMaxFlag, Value: 4, Usage: "retry a request that is safe to repeat at most `N` times when the engine is unreachable"},
 	}
 }
 

@@ -42,6 +42,11 @@ func connect(ctx context.Context, c *ucli.Context, log *Log, environ []string) (
 		return nil, err
 	}
 	opts := []delphix.Option{delphix.WithClientName("dxsteps/" + Version)}
+	if n := c.Int(RetryMaxFlag); n >= 0 {
+		opts = append(opts, delphix.WithRetryMax(n))
+	} else {
+		return nil, Usagef("--%s must be 0 or more", RetryMaxFlag)
+	}
 	if v := c.String(APIVersionFlag); v != "" {
 		parsed, err := delphix.ParseAPIVersion(v)
 		if err != nil {

@@ -1,0 +1,159 @@
+// Package e2e runs the step binaries, built from this checkout, against the
+// local engine: their flags, JSON outputs, exit codes, and the whole
+// workshop Data Pipeline as a chain.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/stretchr/testify/require"
+)
+
+// binDir holds the binaries TestMain builds.
+var binDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "dxsteps-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	build := exec.Command("go", "build", "-o", dir+string(os.PathSeparator), "./steps/...", "./test/tools/...")
+	build.Dir = filepath.Join("..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building the binaries: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// start runs a local engine for one test (fast jobs unless opts say otherwise).
+func start(t *testing.T, opts engine.Options) *engine.Engine {
+	t.Helper()
+	if opts.Speed == 0 {
+		opts.Speed = 0.002
+	}
+	e, err := engine.New(opts)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = e.Close() })
+	return e
+}
+
+// step is one binary invocation.
+type step struct {
+	t    *testing.T
+	e    *engine.Engine
+	bin  string
+	args []string
+	env  []string // added to, or overriding, the default environment
+	dir  string
+}
+
+// result is what a binary did.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func (r result) json(t *testing.T) map[string]any {
+	t.Helper()
+	var v map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &v), "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	return v
+}
+
+func run(t *testing.T, e *engine.Engine, bin string, args ...string) result {
+	return step{t: t, e: e, bin: bin, args: args}.run()
+}
+
+// environ is the binaries' environment: the engine and the admin's
+// credentials, the binaries on PATH, and nothing else of ours.
+func (s step) environ() []string {
+	env := []string{"PATH=" + binDir + ":/usr/bin:/bin", "HOME=" + os.TempDir(),
+		"DELPHIX_USER=delphix_admin", "DELPHIX_PASSWORD=delphix", "DELPHIX_RETRY_MAX=0"}
+	if s.e != nil {
+		env = append(env, "DELPHIX_ENGINE="+s.e.URL())
+	}
+	return append(env, s.env...)
+}
+
+func (s step) command(ctx context.Context) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	cmd := exec.CommandContext(ctx, filepath.Join(binDir, s.bin), s.args...)
+	cmd.Env = s.environ()
+	cmd.Dir = s.dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	return cmd, &stdout, &stderr
+}
+
+func (s step) run() result {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd, stdout, stderr := s.command(ctx)
+	err := cmd.Run()
+	code := 0
+	if err != nil {
+		exit, ok := err.(*exec.ExitError)
+		require.True(s.t, ok, "%s: %v", s.bin, err)
+		code = exit.ExitCode()
+	}
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// signal starts the binary, waits until its stderr shows marker, sends sig
+// and returns what it did.
+func (s step) signal(marker string, sig syscall.Signal) result {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd, stdout, stderr := s.command(ctx)
+	pr, pw, err := os.Pipe()
+	require.NoError(s.t, err)
+	cmd.Stderr = pw
+	require.NoError(s.t, cmd.Start())
+	pw.Close()
+	seen, read := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(read)
+		buf := make([]byte, 4096)
+		signalled := false
+		for {
+			n, err := pr.Read(buf)
+			stderr.Write(buf[:n])
+			if !signalled && strings.Contains(stderr.String(), marker) {
+				signalled = true
+				close(seen)
+			}
+			if err != nil {
+				if !signalled {
+					close(seen)
+				}
+				return
+			}
+		}
+	}()
+	<-seen
+	require.NoError(s.t, cmd.Process.Signal(sig))
+	err = cmd.Wait()
+	<-read
+	code := 0
+	if exit, ok := err.(*exec.ExitError); ok {
+		code = exit.ExitCode()
+	}
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}

@@ -1,0 +1,163 @@
+package e2e
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+)
+
+// lanes are the workshop's subset lanes: data pod and percent.
+var lanes = []struct {
+	pod     string
+	percent int
+}{{"prep1", 50}, {"prep2", 25}, {"prep3", 15}, {"prep4", 10}, {"prep5", 5}, {"prep6", 1}}
+
+const policy = `accounts:
+  - name: app_user
+    action: reset
+    password: generate
+  - name: report_ro
+    action: reset
+    password: env:REPORT_RO_PASSWORD
+  - name: dba_alice
+    action: drop
+`
+
+func sha(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// TestWorkshopPipelineChain runs the Data Pipeline's stages with the
+// binaries, in order and with the subset lanes in parallel, then checks
+// the engine's state, then reruns the catalog stages.
+func TestWorkshopPipelineChain(t *testing.T) {
+	e := start(t, engine.Options{})
+	dir := t.TempDir()
+	require.NoError(t, e.ChangeProd("Patients Prod"))
+	prod, _ := e.Dataset("Patients Prod")
+
+	// Sync Delphix with Prod
+	r := run(t, e, "dx-sync", "--database", "Patients Prod")
+	require.Equal(t, 0, r.code, r.stderr)
+	snapshot := r.json(t)["snapshot"].(string)
+	require.NotEmpty(t, snapshot)
+	require.NoError(t, e.ChangeProd("Patients Prod")) // after the sync: must not reach the master
+
+	// Refresh Secure Pipeline Master, from exactly that snapshot
+	r = run(t, e, "dx-refresh", "--vdb", "Patients Masked Master", "--snapshot", snapshot, "--require-masked")
+	require.Equal(t, 0, r.code, r.stderr)
+	out := r.json(t)
+	assert.Equal(t, snapshot, out["snapshot"])
+	assert.Equal(t, true, out["masked"])
+	assert.Equal(t, "Patients Prod", out["source"])
+
+	// Update Database Users and Passwords
+	policyFile := filepath.Join(dir, "accounts.yaml")
+	require.NoError(t, os.WriteFile(policyFile, []byte(policy), 0o644))
+	passwords := filepath.Join(dir, "passwords.yaml")
+	r = step{t: t, e: e, bin: "dx-credentials", env: []string{"REPORT_RO_PASSWORD=report-test-pw"},
+		args: []string{"--vdb", "Patients Masked Master", "--policy", policyFile, "--exec", "dx-example-accounts", "--password-output", passwords}}.run()
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.NotContains(t, r.stdout+r.stderr, "report-test-pw")
+	info, err := os.Stat(passwords)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	var generated map[string]string
+	raw, _ := os.ReadFile(passwords)
+	require.NoError(t, yaml.Unmarshal(raw, &generated))
+	require.Len(t, generated, 1)
+	assert.NotContains(t, r.stdout+r.stderr, generated["app_user"])
+
+	// Prepare Data and Make Available For Use: seven lanes in parallel
+	date := "2019-03-14 101502"
+	tag := "jenkins-data-pipeline-7"
+	var wg sync.WaitGroup
+	results := make([][]result, len(lanes)+1)
+	wg.Add(len(lanes) + 1)
+	go func() {
+		defer wg.Done()
+		results[0] = []result{run(t, e, "dx-bookmark", "create", "--template", "Patients", "--name", date+" FULL",
+			"--tag", date, "--tag", "FULL%", "--tag", tag, "--shared")}
+	}()
+	for i, l := range lanes {
+		go func() {
+			defer wg.Done()
+			n := fmt.Sprintf("%02d", l.percent)
+			results[i+1] = []result{
+				run(t, e, "dx-datapod", "refresh", "--template", "Patients", "--container", l.pod),
+				run(t, e, "dx-subset", "--container", l.pod, "--percent", fmt.Sprint(l.percent), "--exec", "dx-example-subset"),
+				run(t, e, "dx-bookmark", "create", "--container", l.pod, "--name", date+" "+n, "--tag", date, "--tag", n+"%", "--tag", tag, "--shared"),
+			}
+		}()
+	}
+	wg.Wait()
+	for _, lane := range results {
+		for _, r := range lane {
+			require.Equal(t, 0, r.code, r.stderr)
+		}
+	}
+
+	// The engine's state: the master holds the synced data, masked, with
+	// the accounts handled.
+	master, _ := e.Dataset("Patients Masked Master")
+	assert.Equal(t, prod.Contents.DataVersion, master.Contents.DataVersion)
+	assert.True(t, master.Contents.Masked)
+	accounts := map[string]engine.Account{}
+	for _, a := range master.Contents.Accounts {
+		accounts[a.Name] = a
+	}
+	assert.Equal(t, sha(generated["app_user"]), accounts["app_user"].PasswordSha256)
+	assert.Equal(t, sha("report-test-pw"), accounts["report_ro"].PasswordSha256)
+	assert.Equal(t, "dropped", accounts["dba_alice"].State)
+
+	// Each pod holds the master's data at its subset percent.
+	for _, l := range lanes {
+		got, _ := e.Dataset(l.pod)
+		assert.Equal(t, master.Contents.DataVersion, got.Contents.DataVersion, l.pod)
+		assert.True(t, got.Contents.Masked, l.pod)
+		assert.Equal(t, l.percent, got.Contents.SubsetPercent, l.pod)
+		want := len(master.Contents.Rows) * l.percent / 100
+		assert.Len(t, got.Contents.Rows, want, l.pod)
+		assert.Equal(t, master.Contents.Rows[:want], got.Contents.Rows, l.pod)
+	}
+
+	// Seven shared bookmarks with the workshop's names and tags.
+	r = run(t, e, "dx-bookmark", "list", "--tag", tag)
+	require.Equal(t, 0, r.code, r.stderr)
+	bookmarks := r.json(t)["bookmarks"].([]any)
+	require.Len(t, bookmarks, 7)
+	names := map[string]bool{}
+	for _, b := range bookmarks {
+		b := b.(map[string]any)
+		names[b["bookmark"].(string)] = true
+		assert.Equal(t, true, b["shared"])
+		tags := fmt.Sprint(b["tags"])
+		assert.Contains(t, tags, date)
+		n := strings.TrimPrefix(b["bookmark"].(string), date+" ")
+		assert.Contains(t, tags, n+"%")
+	}
+	for _, n := range []string{"FULL", "50", "25", "15", "10", "05", "01"} {
+		assert.True(t, names[date+" "+n], "bookmark %q", date+" "+n)
+	}
+
+	// A rerun of the catalog stages creates no duplicate.
+	r = run(t, e, "dx-bookmark", "create", "--container", "prep1", "--name", date+" 50", "--tag", date, "--tag", "50%", "--tag", tag, "--shared")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, false, r.json(t)["created"])
+	r = run(t, e, "dx-bookmark", "create", "--template", "Patients", "--name", date+" FULL", "--shared")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, false, r.json(t)["created"])
+	r = run(t, e, "dx-bookmark", "list", "--tag", tag)
+	assert.Len(t, r.json(t)["bookmarks"], 7)
+}
