@@ -25,6 +25,7 @@ test-go:
 
 test-groovy:
 	./test/groovy/run-tests.sh
+	./test/runner/run-tests.sh
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt: $$unformatted"; exit 1; fi
