@@ -20,6 +20,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// adminPassword is the local engine's workshop admin password.
+const adminPassword = "delphix"
+
 // binDir holds the binaries TestMain builds.
 var binDir string
 
@@ -84,7 +87,7 @@ func run(t *testing.T, e *engine.Engine, bin string, args ...string) result {
 // credentials, the binaries on PATH, and nothing else of ours.
 func (s step) environ() []string {
 	env := []string{"PATH=" + binDir + ":/usr/bin:/bin", "HOME=" + os.TempDir(),
-		"DELPHIX_USER=delphix_admin", "DELPHIX_PASSWORD=delphix", "DELPHIX_RETRY_MAX=0"}
+		"DELPHIX_USER=delphix_admin", "DELPHIX_PASSWORD=" + adminPassword, "DELPHIX_RETRY_MAX=0"}
 	if s.e != nil {
 		env = append(env, "DELPHIX_ENGINE="+s.e.URL())
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
@@ -108,48 +107,14 @@ func TestWorkshopPipelineChain(t *testing.T) {
 		}
 	}
 
-	// The engine's state: the master holds the synced data, masked, with
-	// the accounts handled.
+	assertWorkshopState(t, e, prod.Contents.DataVersion, date, tag, lanes)
 	master, _ := e.Dataset("Patients Masked Master")
-	assert.Equal(t, prod.Contents.DataVersion, master.Contents.DataVersion)
-	assert.True(t, master.Contents.Masked)
 	accounts := map[string]engine.Account{}
 	for _, a := range master.Contents.Accounts {
 		accounts[a.Name] = a
 	}
 	assert.Equal(t, sha(generated["app_user"]), accounts["app_user"].PasswordSha256)
 	assert.Equal(t, sha("report-test-pw"), accounts["report_ro"].PasswordSha256)
-	assert.Equal(t, "dropped", accounts["dba_alice"].State)
-
-	// Each pod holds the master's data at its subset percent.
-	for _, l := range lanes {
-		got, _ := e.Dataset(l.pod)
-		assert.Equal(t, master.Contents.DataVersion, got.Contents.DataVersion, l.pod)
-		assert.True(t, got.Contents.Masked, l.pod)
-		assert.Equal(t, l.percent, got.Contents.SubsetPercent, l.pod)
-		want := len(master.Contents.Rows) * l.percent / 100
-		assert.Len(t, got.Contents.Rows, want, l.pod)
-		assert.Equal(t, master.Contents.Rows[:want], got.Contents.Rows, l.pod)
-	}
-
-	// Seven shared bookmarks with the workshop's names and tags.
-	r = run(t, e, "dx-bookmark", "list", "--tag", tag)
-	require.Equal(t, 0, r.code, r.stderr)
-	bookmarks := r.json(t)["bookmarks"].([]any)
-	require.Len(t, bookmarks, 7)
-	names := map[string]bool{}
-	for _, b := range bookmarks {
-		b := b.(map[string]any)
-		names[b["bookmark"].(string)] = true
-		assert.Equal(t, true, b["shared"])
-		tags := fmt.Sprint(b["tags"])
-		assert.Contains(t, tags, date)
-		n := strings.TrimPrefix(b["bookmark"].(string), date+" ")
-		assert.Contains(t, tags, n+"%")
-	}
-	for _, n := range []string{"FULL", "50", "25", "15", "10", "05", "01"} {
-		assert.True(t, names[date+" "+n], "bookmark %q", date+" "+n)
-	}
 
 	// A rerun of the catalog stages creates no duplicate.
 	r = run(t, e, "dx-bookmark", "create", "--container", "prep1", "--name", date+" 50", "--tag", date, "--tag", "50%", "--tag", tag, "--shared")
@@ -160,4 +125,49 @@ func TestWorkshopPipelineChain(t *testing.T) {
 	assert.Equal(t, false, r.json(t)["created"])
 	r = run(t, e, "dx-bookmark", "list", "--tag", tag)
 	assert.Len(t, r.json(t)["bookmarks"], 7)
+}
+
+// assertWorkshopState checks what the Data Pipeline must leave behind: the
+// master holds prod's data version, masked, with dba_alice dropped; each
+// pod of done holds the master's data at its subset percent; and a shared
+// bookmark with the workshop's name and tags for the full dataset and each
+// lane of done, and no other.
+func assertWorkshopState(t *testing.T, e *engine.Engine, version int, date, tag string, done []struct {
+	pod     string
+	percent int
+}) {
+	t.Helper()
+	master, _ := e.Dataset("Patients Masked Master")
+	assert.Equal(t, version, master.Contents.DataVersion)
+	assert.True(t, master.Contents.Masked)
+	for _, a := range master.Contents.Accounts {
+		if a.Name == "dba_alice" {
+			assert.Equal(t, "dropped", a.State)
+		}
+	}
+	want := map[string]string{date + " FULL": "FULL%"}
+	for _, l := range done {
+		got, _ := e.Dataset(l.pod)
+		assert.Equal(t, master.Contents.DataVersion, got.Contents.DataVersion, l.pod)
+		assert.True(t, got.Contents.Masked, l.pod)
+		assert.Equal(t, l.percent, got.Contents.SubsetPercent, l.pod)
+		n := len(master.Contents.Rows) * l.percent / 100
+		assert.Len(t, got.Contents.Rows, n, l.pod)
+		assert.Equal(t, master.Contents.Rows[:n], got.Contents.Rows, l.pod)
+		want[fmt.Sprintf("%s %02d", date, l.percent)] = fmt.Sprintf("%02d%%", l.percent)
+	}
+	r := run(t, e, "dx-bookmark", "list", "--tag", tag)
+	require.Equal(t, 0, r.code, r.stderr)
+	bookmarks := r.json(t)["bookmarks"].([]any)
+	assert.Len(t, bookmarks, len(want))
+	for _, b := range bookmarks {
+		b := b.(map[string]any)
+		name := b["bookmark"].(string)
+		sizeTag, ok := want[name]
+		if !assert.True(t, ok, "unexpected bookmark %q", name) {
+			continue
+		}
+		assert.Equal(t, true, b["shared"], name)
+		assert.ElementsMatch(t, []any{date, sizeTag, tag}, b["tags"], name)
+	}
 }

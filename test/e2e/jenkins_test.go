@@ -1,0 +1,135 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// jenkins runs a Jenkinsfile with the local pipeline runner and the
+// library of this checkout, against e. It returns the runner's exit code,
+// its console output and the stage graph.
+func jenkins(t *testing.T, e *engine.Engine, jenkinsfile string, extraEnv ...string) (int, string, map[string]any) {
+	t.Helper()
+	if _, err := exec.LookPath("groovy"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("groovy is not installed: CI must run make deps")
+		}
+		t.Skip("groovy not installed (make deps); skipping the pipeline runner test")
+	}
+	root, _ := filepath.Abs(filepath.Join("..", ".."))
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials.json")
+	require.NoError(t, os.WriteFile(creds, []byte(`{"delphix-engine":{"username":"delphix_admin","password":"`+adminPassword+`"},
+	  "report-ro-password":{"secret":"report-ro-from-jenkins"}}`), 0o600))
+	ws := filepath.Join(dir, "workspace")
+	require.NoError(t, os.CopyFS(filepath.Join(ws, "examples"), os.DirFS(filepath.Join(root, "examples"))))
+	graph := filepath.Join(dir, "graph.json")
+	cmd := exec.Command(filepath.Join(root, "test", "runner", "jenkinsfile-runner"), "--library", root, "--credentials", creds,
+		"--job-name", "data-pipeline", "--build-number", "7", "--workspace", ws, "--graph-json", graph, filepath.Join(root, jenkinsfile))
+	cmd.Env = append(os.Environ(), "DXSTEPS_HOME="+binDir, "DELPHIX_ENGINE="+e.URL(),
+		"DXSTEPS_ACCOUNT_TOOL="+filepath.Join(binDir, "dx-example-accounts"), "DXSTEPS_SUBSET_TOOL="+filepath.Join(binDir, "dx-example-subset"))
+	cmd.Env = append(cmd.Env, extraEnv...)
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if exit, ok := err.(*exec.ExitError); ok {
+		code = exit.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	var g map[string]any
+	raw, err := os.ReadFile(graph)
+	require.NoError(t, err, "%s", out)
+	require.NoError(t, json.Unmarshal(raw, &g))
+	return code, string(out), g
+}
+
+// stageStatus finds a stage by name anywhere in the graph.
+func stageStatus(v any, name string) string {
+	switch v := v.(type) {
+	case map[string]any:
+		if v["name"] == name {
+			if s, ok := v["status"].(string); ok {
+				return s
+			}
+		}
+		for _, child := range v {
+			if s := stageStatus(child, name); s != "" {
+				return s
+			}
+		}
+	case []any:
+		for _, child := range v {
+			if s := stageStatus(child, name); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+func datasetDate(t *testing.T, e *engine.Engine) string {
+	t.Helper()
+	r := run(t, e, "dx-bookmark", "list", "--template", "Patients")
+	require.Equal(t, 0, r.code, r.stderr)
+	for _, b := range r.json(t)["bookmarks"].([]any) {
+		if name := b.(map[string]any)["bookmark"].(string); strings.HasSuffix(name, " FULL") {
+			return strings.TrimSuffix(name, " FULL")
+		}
+	}
+	t.Fatal("no FULL bookmark on the template")
+	return ""
+}
+
+func TestJenkinsfileExampleRunsTheWorkshopPipeline(t *testing.T) {
+	e := start(t, engine.Options{})
+	require.NoError(t, e.ChangeProd("Patients Prod"))
+	prod, _ := e.Dataset("Patients Prod")
+	code, out, graph := jenkins(t, e, "Jenkinsfile.example")
+	require.Equal(t, 0, code, out)
+	assert.Equal(t, "SUCCESS", graph["result"])
+	for _, stage := range []string{"Sync Delphix with Prod", "Refresh Secure Pipeline Master", "Update Database Users and Passwords",
+		"Add full dataset to catalog", "Create 50% dataset", "Add 01% dataset to catalog"} {
+		assert.Equal(t, "SUCCESS", stageStatus(graph, stage), stage)
+	}
+	assertWorkshopState(t, e, prod.Contents.DataVersion, datasetDate(t, e), "jenkins-data-pipeline-7", lanes)
+	master, _ := e.Dataset("Patients Masked Master")
+	for _, a := range master.Contents.Accounts {
+		if a.Name == "report_ro" {
+			assert.Equal(t, sha("report-ro-from-jenkins"), a.PasswordSha256)
+		}
+	}
+	assert.NotContains(t, out, "report-ro-from-jenkins")
+	assert.NotContains(t, out, adminPassword)
+}
+
+func TestAFailingLaneFailsTheBuildWhileTheOthersFinish(t *testing.T) {
+	e := start(t, engine.Options{})
+	prod, _ := e.Dataset("Patients Prod")
+	e.FailNextJob(engine.JobFault{Target: "prep3", ActionType: "JETSTREAM_USER_CONTAINER_REFRESH", Message: "Storage pool is full."})
+	code, out, graph := jenkins(t, e, "Jenkinsfile.example")
+	assert.Equal(t, 2, code, out)
+	assert.Equal(t, "FAILURE", graph["result"])
+	assert.Equal(t, "FAILED", stageStatus(graph, "Create 15% dataset"))
+	assert.Contains(t, out, "Storage pool is full.")
+	var others []struct {
+		pod     string
+		percent int
+	}
+	for _, l := range lanes {
+		if l.pod != "prep3" {
+			others = append(others, l)
+			assert.Equal(t, "SUCCESS", stageStatus(graph, fmt.Sprintf("Add %02d%% dataset to catalog", l.percent)), l.pod)
+		}
+	}
+	assertWorkshopState(t, e, prod.Contents.DataVersion, datasetDate(t, e), "jenkins-data-pipeline-7", others)
+}
+
