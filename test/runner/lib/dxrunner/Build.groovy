@@ -31,6 +31,12 @@ class Build {
     volatile String result = 'SUCCESS'
     volatile boolean resultSet
 
+    /** Set when the runner is being stopped (Ctrl-C, kill): what fails from then on was aborted. */
+    volatile boolean stopping
+
+    /** sh processes still running, killed if the runner is stopped. */
+    final Set<Process> processes = java.util.concurrent.ConcurrentHashMap.newKeySet()
+
     private final ThreadLocal<Context> contexts = new ThreadLocal<Context>()
     private final Map<String, Object> vars = [:]
 

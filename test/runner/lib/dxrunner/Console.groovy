@@ -13,6 +13,8 @@ class Console {
     private final List<String> secrets = new CopyOnWriteArrayList<String>()
     /** Set by `options { timestamps() }`: each line starts with the time of day. */
     volatile boolean timestamps
+    /** Set after "Finished: ..." so nothing comes after it. */
+    volatile boolean closed
 
     Console(PrintStream out) {
         this.out = out
@@ -43,6 +45,9 @@ class Console {
 
     /** Prints text (possibly several lines) under a stage prefix; prefix may be empty. */
     void print(String prefix, Object text) {
+        if (closed) {
+            return
+        }
         String[] parts = String.valueOf(text).split('\r?\n', -1)
         int n = parts.length
         if (n > 1 && parts[n - 1].isEmpty()) {

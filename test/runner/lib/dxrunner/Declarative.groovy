@@ -20,6 +20,7 @@ class Declarative {
 
     void run() {
         Context root = build.ctx()
+        note(model.agent)
         build.declareParams(model.parameters, root)
         if (model.options.timestamps != null) {
             build.console.timestamps = true
@@ -43,6 +44,13 @@ class Declarative {
         }
         if (postFailure != null) {
             throw new AlreadyReported(postFailure)
+        }
+    }
+
+    /** Agents other than any/none are accepted, and said to be ignored: steps run on this machine. */
+    private void note(Object agent) {
+        if (agent != null && !(agent in ['any', 'none'])) {
+            build.log("agent ${agent} ignored by the local runner: steps run on this machine, in the workspace")
         }
     }
 
@@ -94,6 +102,7 @@ class Declarative {
         String status = null
         Throwable failure = null
         build.within(ctx) {
+            note(s.agent)
             try {
                 if (s.environment) {
                     applyEnvironment(s.environment, ctx, ctx.overlay)

@@ -23,6 +23,8 @@ class Runner {
     int buildNumber = 1
     File workspace = new File('.').canonicalFile
     String previousResult
+    /** Set once the result is printed, so stopping afterwards prints nothing more. */
+    private volatile boolean finished
 
     static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, 'UTF-8')
@@ -92,6 +94,17 @@ class Runner {
             console.print('', "Loading library from ${build.library}")
         }
         StageNode root = build.root
+        // Ctrl-C or kill: still show what ran, as Jenkins shows an aborted build.
+        Thread onStop = new Thread({
+            if (!finished) {
+                build.stopping = true
+                build.processes.each { Process p -> Shell.kill(p) }
+                root.stopAll()
+                console.print('', 'Stopped: aborting the build')
+                finish(build, 'ABORTED', out)
+            }
+        } as Runnable, 'runner-stop')
+        Runtime.runtime.addShutdownHook(onStop)
         build.ctx = new Context(global: initialEnv(build), cwd: workspace, node: root)
         workspace.mkdirs()
         try {
@@ -157,7 +170,11 @@ class Runner {
         env
     }
 
-    private int finish(Build build, String result, PrintStream out) {
+    private synchronized int finish(Build build, String result, PrintStream out) {
+        if (finished) {
+            return Results.EXIT[result]
+        }
+        finished = true
         Console console = build.console
         if (!build.root.children.isEmpty()) {
             console.print('', '')
@@ -170,6 +187,7 @@ class Runner {
             graphJson.setText(JsonOutput.prettyPrint(JsonOutput.toJson(graph)) + '\n', 'UTF-8')
         }
         console.print('', "Finished: ${result}")
+        console.closed = true
         out.flush()
         Results.EXIT[result]
     }

@@ -33,6 +33,7 @@ class Shell {
         pb.redirectErrorStream(!returnStdout)
         ctx.cwd.mkdirs()
         Process p = pb.start()
+        build.processes.add(p)
         p.outputStream.close()
         StringBuilder captured = new StringBuilder()
         List<Thread> pumps = [pump(p.inputStream, returnStdout ? captured : null, 'out')]
@@ -46,9 +47,14 @@ class Shell {
             kill(p)
             pumps.each { Thread t -> t.join(2000) }
             throw new FlowInterrupted('sh interrupted')
+        } finally {
+            build.processes.remove(p)
         }
         // Background children may keep the pipe open; do not wait for them for long.
         pumps.each { Thread t -> t.join(2000) }
+        if (build.stopping) {
+            throw new FlowInterrupted('the runner is stopping')
+        }
         if (status != 0 && !returnStatus) {
             throw new AbortException("script returned exit code ${status}")
         }

@@ -58,6 +58,19 @@ class StageNode {
         }
     }
 
+    /** The runner is being stopped: running stages become ABORTED, those not started SKIPPED. */
+    void stopAll() {
+        if (status == null && !root) {
+            status = startMillis ? 'ABORTED' : 'SKIPPED'
+            endMillis = System.currentTimeMillis()
+        }
+        synchronized (children) {
+            for (StageNode c : children) {
+                c.stopAll()
+            }
+        }
+    }
+
     long getDurationMillis() {
         (startMillis && endMillis) ? endMillis - startMillis : 0L
     }
