@@ -251,6 +251,19 @@ tests['a scripted pipeline runs node, stage and parallel'] = {
     assert r.status('Build', 'right', 'Right inner') == 'SUCCESS'
 }
 
+tests['retry, timestamps, writeJSON, usernameColonPassword, libraryResource and var methods work'] = {
+    Run r = runner(here, data, tmp, 'Jenkinsfile.more')
+    assert r.status == 0
+    assert r.out =~ /(?m)^\d\d:\d\d:\d\d\.\d{3} \[Retried\] try 1$/
+    assert r.out =~ /(?m)^\d\d:\d\d:\d\d\.\d{3} \[Retried\] Retrying \(2\/3\)$/
+    assert r.out.contains('[Retried] try 2') && !r.out.contains('try 3')
+    assert r.out.contains('[Misc] written: {"b":1,"a":[true,null]}')
+    assert r.out.contains('[Misc] colon: ****') && !r.out.contains('fake_admin:pa55-w0rd')
+    assert r.out.contains('[Misc] resource: greeting: from resources')
+    assert r.out.contains('[Misc] whisper: quiet')
+    assert r.out.readLines().last() == 'Finished: SUCCESS'
+}
+
 tests['a timeout aborts the stage and the build'] = {
     Run r = runner(here, data, tmp, 'Jenkinsfile.timeout')
     assert r.status == 4

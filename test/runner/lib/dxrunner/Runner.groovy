@@ -176,6 +176,7 @@ class Runner {
         }
         finished = true
         Console console = build.console
+        console.timestamps = false
         if (!build.root.children.isEmpty()) {
             console.print('', '')
             console.print('', 'Stage graph:')

@@ -3,3 +3,8 @@ def call(String text) {
     echo "shouting ${text.toUpperCase()}"
     return fakeGreet(name: text.toUpperCase(), credentialsId: 'engine-login')
 }
+
+/** Another method of the var, called as fakeShout.whisper(...). */
+String whisper(String text) {
+    return text.toLowerCase()
+}
