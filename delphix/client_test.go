@@ -72,7 +72,7 @@ func setup(t *testing.T, opts engine.Options, copts ...Option) (*Client, *engine
 func loggedIn(t *testing.T, opts engine.Options, copts ...Option) (*Client, *engine.Engine) {
 	t.Helper()
 	c, e := setup(t, opts, copts...)
-	require.NoError(t, c.Login(t.Context(), "delphix_admin", "delphix"))
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", "landshark"))
 	return c, e
 }
 

@@ -72,7 +72,7 @@ func TestThereIsNoPasswordFlag(t *testing.T) {
 func TestPasswordFileIsRead(t *testing.T) {
 	e := start(t, engine.Options{})
 	pw := filepath.Join(t.TempDir(), "pw")
-	require.NoError(t, os.WriteFile(pw, []byte("delphix\n"), 0o600))
+	require.NoError(t, os.WriteFile(pw, []byte(adminPassword+"\n"), 0o600))
 	r := step{t: t, e: e, bin: "dx-sync", args: []string{"--password-file", pw, "--database", "Patients Prod"},
 		env: []string{"DELPHIX_PASSWORD="}}.run()
 	require.Equal(t, 0, r.code, r.stderr)

@@ -132,4 +132,3 @@ func TestAFailingLaneFailsTheBuildWhileTheOthersFinish(t *testing.T) {
 	}
 	assertWorkshopState(t, e, prod.Contents.DataVersion, datasetDate(t, e), "jenkins-data-pipeline-7", others)
 }
-

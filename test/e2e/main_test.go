@@ -21,7 +21,7 @@ import (
 )
 
 // adminPassword is the local engine's workshop admin password.
-const adminPassword = "delphix"
+const adminPassword = "landshark"
 
 // binDir holds the binaries TestMain builds.
 var binDir string

@@ -11,7 +11,7 @@ import (
 // Seed is the estate an engine starts with. As YAML (LoadSeed), for example:
 //
 //	users:                        # every user; admin: true for domain admins
-//	  - {name: delphix_admin, password: delphix, admin: true}
+//	  - {name: delphix_admin, password: landshark, admin: true}
 //	  - {name: qa, password: qa}
 //	dsources:                     # linked databases with their production data
 //	  - name: Patients Prod
@@ -118,7 +118,7 @@ func LoadSeed(path string) (*Seed, error) {
 // prep1..prep6 (delphix_admin), qa-pod (qa) and dev-pod (dev), each on its own VDB.
 func WorkshopSeed() *Seed {
 	s := &Seed{
-		Users: []SeedUser{{Name: "delphix_admin", Password: "delphix", Admin: true},
+		Users: []SeedUser{{Name: "delphix_admin", Password: "landshark", Admin: true},
 			{Name: "qa", Password: "qa"}, {Name: "dev", Password: "dev"}},
 		DSources: []SeedDatabase{{Name: "Patients Prod", Platform: "appdata", Group: "Sources",
 			Connection: Connection{Host: "prod-db.workshop.local", Port: 5432, Database: "patients", User: "postgres"},

@@ -43,7 +43,7 @@ func TestLoginReissuesTheSessionCookieAndGetSessionEchoesTheVersion(t *testing.T
 	c.session("1.10.0")
 	u, _ := http.NewRequest("GET", e.URL(), nil)
 	before := c.hc.Jar.Cookies(u.URL)[0].Value
-	res := c.ok("POST", "/login", obj{"type": "LoginRequest", "username": "delphix_admin", "password": "delphix", "target": "DOMAIN"})
+	res := c.ok("POST", "/login", obj{"type": "LoginRequest", "username": "delphix_admin", "password": "landshark", "target": "DOMAIN"})
 	assert.Equal(t, "USER-1", res["result"])
 	assert.NotEqual(t, before, c.hc.Jar.Cookies(u.URL)[0].Value)
 	sess := c.get("/session")

@@ -39,7 +39,7 @@ func TestAsAConfigureCloneHookItResetsThePasswordFromTheCredential(t *testing.T)
 		return m
 	}
 	post("/session", map[string]any{"type": "APISession", "version": map[string]any{"type": "APIVersion", "major": 1, "minor": 11, "micro": 9}})
-	post("/login", map[string]any{"type": "LoginRequest", "username": "delphix_admin", "password": "delphix"})
+	post("/login", map[string]any{"type": "LoginRequest", "username": "delphix_admin", "password": "landshark"})
 	post("/source/APPDATA_VIRTUAL_SOURCE-1", map[string]any{"type": "AppDataVirtualSource", "operations": map[string]any{
 		"type": "VirtualSourceOperations", "configureClone": []any{map[string]any{
 			"type": "RunBashOnSourceOperation", "name": "reset app_user",

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# make demo: the workshop's Data Pipeline, Jenkinsfile.example, run by the local pipeline runner
+# against the local engine with the workshop estate. Prints the stage graph and the catalog.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+bin="$root/bin"
+if ! command -v groovy >/dev/null || ! command -v java >/dev/null; then
+  echo "demo: the pipeline runner needs Groovy 2.4 and a Java runtime: run 'make deps' (apt-get install groovy default-jre-headless)" >&2
+  exit 1
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/dxsteps-demo.XXXXXX")
+engine_pid=""
+cleanup() {
+  if [ -n "$engine_pid" ]; then kill "$engine_pid" 2>/dev/null || true; wait "$engine_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The local engine, on a free loopback port; jobs run at a tenth of real time.
+"$bin/dx-engine" --addr 127.0.0.1:0 --speed "${DXSTEPS_DEMO_SPEED:-0.1}" --url-file "$work/engine-url" 2>"$work/engine.log" &
+engine_pid=$!
+for _ in $(seq 100); do [ -s "$work/engine-url" ] && break; sleep 0.1; done
+engine=$(cat "$work/engine-url")
+echo "demo: local Delphix engine at $engine (workshop estate: Patients Prod, Patients Masked Master, template Patients, prep1..prep6)"
+
+# Production changes before the pipeline runs, so the run has new data to carry.
+curl -fsS -X POST -d '{"database":"Patients Prod"}' "$engine/dxsteps-test/v1/prod/change" >/dev/null
+
+# The Jenkins credentials the Jenkinsfile names, as the runner reads them.
+cat >"$work/credentials.json" <<JSON
+{"delphix-engine": {"username": "delphix_admin", "password": "landshark"},
+ "report-ro-password": {"secret": "demo-report-ro-$$"}}
+JSON
+
+mkdir -p "$work/workspace"
+cp -r examples "$work/workspace/"
+set +e
+DXSTEPS_HOME="$bin" DELPHIX_ENGINE="$engine" \
+DXSTEPS_ACCOUNT_TOOL="$bin/dx-example-accounts" DXSTEPS_SUBSET_TOOL="$bin/dx-example-subset" \
+  test/runner/jenkinsfile-runner --library "$root" --credentials "$work/credentials.json" \
+    --job-name data-pipeline --build-number 1 --workspace "$work/workspace" Jenkinsfile.example
+status=$?
+set -e
+
+echo
+DELPHIX_ENGINE="$engine" "$bin/dx-engine" catalog
+exit $status
