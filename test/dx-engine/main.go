@@ -1,6 +1,7 @@
 // Command dx-engine runs the local Delphix engine (package test/engine) until SIGINT or
 // SIGTERM: dx-engine [--addr 127.0.0.1:8080] [--seed FILE] [--speed 0.1] [--api-version 1.11.9]
 // [--url-file PATH]. It prints the engine's URL on stderr and, with --url-file, writes it there.
+// dx-engine catalog [--engine URL] prints a running engine's bookmarks and what their data holds.
 package main
 
 import (
@@ -19,6 +20,9 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && os.Args[1] == "catalog" {
+		os.Exit(catalog(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	os.Exit(run(ctx, os.Args[1:], os.Stderr))
 }
 

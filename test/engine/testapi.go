@@ -72,6 +72,7 @@ func (e *Engine) testRoutes() {
 		return e.changeProd(in.Database)
 	})
 	e.test("POST /faults", e.postFaults)
+	e.test("GET /catalog", func(*http.Request, []byte) (any, error) { return e.catalog(), nil })
 	e.test("GET /requests", func(*http.Request, []byte) (any, error) {
 		out := []RequestRecord{}
 		for _, r := range e.requests {

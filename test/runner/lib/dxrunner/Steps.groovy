@@ -1,7 +1,5 @@
 package dxrunner
 
-import groovy.json.JsonOutput
-import groovy.json.JsonSlurperClassic
 import hudson.AbortException
 
 import java.util.concurrent.Executors
@@ -12,11 +10,11 @@ import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicBoolean
 
 /**
- * The pipeline steps. Each public method is a step callable from a Jenkinsfile, a var or a library
- * class through the script object. Steps act on the calling thread's Context.
+ * The pipeline steps. Each public method (here and in FileSteps) is a step callable from a
+ * Jenkinsfile, a var or a library class through the script object. Steps act on the calling
+ * thread's Context.
  */
-class Steps {
-    private final Build build
+class Steps extends FileSteps {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor({ Runnable r ->
         Thread t = new Thread(r, 'timeout-watchdog')
         t.daemon = true
@@ -24,11 +22,7 @@ class Steps {
     } as ThreadFactory)
 
     Steps(Build build) {
-        this.build = build
-    }
-
-    private Context ctx() {
-        build.ctx()
+        super(build)
     }
 
     // ---- structure -------------------------------------------------------------------------
@@ -206,14 +200,6 @@ class Steps {
         build.within(c, body)
     }
 
-    String pwd(Map args = [:]) {
-        args.tmp ? tmpDir().path : ctx().cwd.path
-    }
-
-    void deleteDir() {
-        ctx().cwd.deleteDir()
-    }
-
     boolean isUnix() {
         !System.getProperty('os.name').toLowerCase().contains('windows')
     }
@@ -304,12 +290,6 @@ class Steps {
         f
     }
 
-    File tmpDir() {
-        File t = new File(build.workspace.path + '@tmp')
-        t.mkdirs()
-        t
-    }
-
     // ---- processes and time ------------------------------------------------------------------
 
     Object sh(String script) {
@@ -393,86 +373,6 @@ class Steps {
         String message = args instanceof Map ? args.message : args
         build.log("Input requested: ${message} (approved by the local runner)")
         null
-    }
-
-    // ---- files -------------------------------------------------------------------------------
-
-    File resolve(String path) {
-        File f = new File(path)
-        f.absolute ? f : new File(ctx().cwd, path)
-    }
-
-    /** Parsed with JsonSlurperClassic into plain LinkedHashMap / ArrayList (Serializable, as CPS needs). */
-    Object readJSON(Map args) {
-        def slurper = new JsonSlurperClassic()
-        if (args.text != null) {
-            return plain(slurper.parseText(args.text.toString()))
-        }
-        if (args.file == null) {
-            throw new AbortException('readJSON: give file: or text:')
-        }
-        File f = resolve(args.file.toString())
-        if (!f.isFile()) {
-            throw new AbortException("readJSON: ${args.file} does not exist")
-        }
-        plain(slurper.parseText(f.getText('UTF-8')))
-    }
-
-    private static Object plain(Object v) {
-        if (v instanceof Map) {
-            Map m = new LinkedHashMap()
-            ((Map) v).each { k, x -> m[k] = plain(x) }
-            return m
-        }
-        if (v instanceof List) {
-            List l = new ArrayList()
-            ((List) v).each { x -> l.add(plain(x)) }
-            return l
-        }
-        v
-    }
-
-    void writeJSON(Map args) {
-        String text = args.pretty ? JsonOutput.prettyPrint(JsonOutput.toJson(args.json)) : JsonOutput.toJson(args.json)
-        writeFile(file: args.file, text: text)
-    }
-
-    String readFile(String path) {
-        readFile([file: path])
-    }
-
-    String readFile(Map args) {
-        File f = resolve(args.file.toString())
-        if (!f.isFile()) {
-            throw new AbortException("readFile: ${args.file} does not exist")
-        }
-        f.getText((String) (args.encoding ?: 'UTF-8'))
-    }
-
-    void writeFile(Map args) {
-        if (args.file == null || args.text == null) {
-            throw new AbortException('writeFile: file: and text: are required')
-        }
-        File f = resolve(args.file.toString())
-        f.absoluteFile.parentFile.mkdirs()
-        f.setText(args.text.toString(), (String) (args.encoding ?: 'UTF-8'))
-    }
-
-    boolean fileExists(String path) {
-        resolve(path).exists()
-    }
-
-    boolean fileExists(Map args) {
-        fileExists(args.file.toString())
-    }
-
-    /** A file from the library's resources/ directory, as Jenkins' libraryResource. */
-    String libraryResource(String path) {
-        File f = build.library ? new File(build.library, "resources/${path}") : null
-        if (f == null || !f.isFile()) {
-            throw new AbortException("No such library resource ${path} could be found.")
-        }
-        f.getText('UTF-8')
     }
 
     // ---- accepted for compatibility ----------------------------------------------------------

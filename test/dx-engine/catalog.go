@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dxsteps/dxsteps/test/engine"
+)
+
+// catalog prints the bookmarks of a running local engine with what their
+// data holds: dx-engine catalog [--engine URL] (default $DELPHIX_ENGINE).
+func catalog(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("dx-engine catalog", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("engine", os.Getenv("DELPHIX_ENGINE"), "URL of a running local engine")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	var entries []engine.CatalogEntry
+	var datasets []struct{ Name, Kind string }
+	if err := getJSON(*url+"/dxsteps-test/v1/catalog", &entries); err != nil {
+		fmt.Fprintln(stderr, "dx-engine catalog:", err)
+		return 1
+	}
+	if err := getJSON(*url+"/dxsteps-test/v1/datasets", &datasets); err != nil {
+		fmt.Fprintln(stderr, "dx-engine catalog:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Catalog: %d bookmarks\n", len(entries))
+	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "BOOKMARK\tON\tSHARED\tTAGS\tDATA\tROWS")
+	for _, c := range entries {
+		shared := "no"
+		if c.Shared {
+			shared = "yes"
+		}
+		data := fmt.Sprintf("prod v%d", c.DataVersion)
+		if c.Masked {
+			data += ", masked"
+		} else {
+			data += ", NOT masked"
+		}
+		data += fmt.Sprintf(", %d%%", c.SubsetPercent)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\n", c.Bookmark, c.On, shared, strings.Join(c.Tags, ", "), data, c.Rows)
+	}
+	_ = w.Flush()
+	for _, d := range datasets {
+		if d.Kind == "dsource" {
+			var ds engine.Dataset
+			if getJSON(*url+"/dxsteps-test/v1/datasets/"+strings.ReplaceAll(d.Name, " ", "%20"), &ds) == nil {
+				fmt.Fprintf(stdout, "%s is at data version %d.\n", d.Name, ds.Contents.DataVersion)
+			}
+		}
+	}
+	return 0
+}
+
+func getJSON(url string, out any) error {
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: HTTP %d", url, resp.StatusCode)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}

@@ -1,0 +1,47 @@
+package engine
+
+import "sort"
+
+// CatalogEntry is one bookmark with what its data holds: the self-service
+// catalog as a person would check it.
+type CatalogEntry struct {
+	Bookmark      string   `json:"bookmark"`
+	Reference     string   `json:"reference"`
+	On            string   `json:"on"`   // the template or data pod it was taken on
+	Kind          string   `json:"kind"` // "template" or "container"
+	Owner         string   `json:"owner"`
+	Shared        bool     `json:"shared"`
+	Tags          []string `json:"tags"`
+	DataVersion   int      `json:"dataVersion"`
+	Masked        bool     `json:"masked"`
+	SubsetPercent int      `json:"subsetPercent"`
+	Rows          int      `json:"rows"`
+}
+
+// Catalog lists every bookmark, oldest first, with its captured contents.
+func (e *Engine) Catalog() []CatalogEntry {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.catalog()
+}
+
+func (e *Engine) catalog() []CatalogEntry {
+	out := []CatalogEntry{}
+	for _, b := range e.bookmarks {
+		c := CatalogEntry{Bookmark: b.name, Reference: b.ref, Shared: b.shared, Tags: append([]string{}, b.tags...)}
+		if b.cont != nil {
+			c.On, c.Kind = b.cont.name, "container"
+		} else if b.tmpl != nil {
+			c.On, c.Kind = b.tmpl.name, "template"
+		}
+		if b.user != nil {
+			c.Owner = b.user.name
+		}
+		if b.contents != nil {
+			c.DataVersion, c.Masked, c.SubsetPercent, c.Rows = b.contents.DataVersion, b.contents.Masked, b.contents.SubsetPercent, len(b.contents.Rows)
+		}
+		out = append(out, c)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Bookmark < out[j].Bookmark })
+	return out
+}
