@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/dxsteps/dxsteps/delphix"
@@ -92,7 +91,7 @@ func RunTool(ctx context.Context, log *cli.Log, label, command string, env []str
 	cmd.Env = env
 	out := log.Writer(label + ": ")
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(cmd)
 	if err := cmd.Start(); err != nil {
 		return -1, fmt.Errorf("cannot start %s: %w", label, err)
 	}
@@ -102,11 +101,11 @@ func RunTool(ctx context.Context, log *cli.Log, label, command string, env []str
 	select {
 	case err = <-done:
 	case <-ctx.Done():
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		stopGroup(cmd, false)
 		select {
 		case <-done:
 		case <-time.After(10 * time.Second):
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			stopGroup(cmd, true)
 			<-done
 		}
 		return -1, ctx.Err()
