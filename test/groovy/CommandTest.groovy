@@ -54,9 +54,9 @@ test('delphixCredentials runs an exec tool, or installs a hook') {
 
 test('delphixDataPod runs the refresh subcommand by default and others when asked') {
     StepStub stub = new StepStub()
-    stub.call('delphixDataPod', login + [template: 'Patients', container: 'prep1', create: true])
+    stub.call('delphixDataPod', login + [template: 'Patients', container: 'prep1', create: true, vdb: 'prep1 DB'])
     assert ran(stub) == expected('delphixDataPod', 'dx-datapod',
-        "'refresh' --container 'prep1' --template 'Patients' --create --engine 'http://engine.test'")
+        "'refresh' --container 'prep1' --template 'Patients' --create --vdb 'prep1 DB' --engine 'http://engine.test'")
     assert stub.shCalls[-1].label == 'delphixDataPod: refresh prep1'
     stub.call('delphixDataPod', login + [operation: 'restore', container: 'qa-pod', bookmark: 'after edge', busyWait: '10m'])
     assert ran(stub) == expected('delphixDataPod', 'dx-datapod',

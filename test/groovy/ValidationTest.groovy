@@ -82,7 +82,7 @@ test('delphixCredentials needs exec or installHook with hookCommand, not both') 
 test('delphixDataPod create needs a template') {
     StepStub stub = new StepStub()
     assert stepError { stub.call('delphixDataPod', login + [container: 'prep1', create: true]) } ==
-        'delphixDataPod: create needs template'
+        'delphixDataPod: create needs template and vdb'
 }
 
 test('a null value leaves the default, so env.X that is not set can be passed as it is') {

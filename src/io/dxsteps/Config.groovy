@@ -102,8 +102,8 @@ class Config implements Serializable {
                 }
                 break
             case 'delphixDataPod':
-                if (cfg.create && !cfg.template) {
-                    return 'create needs template'
+                if (cfg.create && (!cfg.template || !cfg.vdb)) {
+                    return 'create needs template and vdb'
                 }
                 break
             case 'delphixBookmark':

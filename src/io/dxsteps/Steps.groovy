@@ -68,6 +68,7 @@ class Steps implements Serializable {
                 container: MANDATORY,     // data pod (self-service container), e.g. 'prep1' (--container)
                 template: null,           // template of the data pod, e.g. 'Patients' (--template)
                 create: false,            // create the data pod from template when missing (--create)
+                vdb: null,                // VDB the created data pod adopts; needs create (--vdb)
                 bookmark: null,           // bookmark to restore to (--bookmark)
                 busyWait: null,           // how long to wait for a busy data pod, e.g. '10m' (--busy-wait)
             ],

@@ -1,0 +1,103 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+)
+
+func writePolicy(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "policy.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	return p
+}
+
+func accountsOf(t *testing.T, e *engine.Engine, name string) map[string]engine.Account {
+	t.Helper()
+	d, _ := e.Dataset(name)
+	out := map[string]engine.Account{}
+	for _, a := range d.Contents.Accounts {
+		out[a.Name] = a
+	}
+	return out
+}
+
+func TestCredentialsHookRepeatsThePolicyOnEveryRefresh(t *testing.T) {
+	e := start(t, engine.Options{})
+	pwFile := filepath.Join(t.TempDir(), "pw.yaml")
+	r := step{t: t, e: e, bin: "dx-credentials", env: []string{"REPORT_RO_PASSWORD=report-hook-pw"}, args: []string{
+		"--vdb", "Patients Masked Master", "--policy", writePolicy(t, policy), "--install-hook",
+		"--hook-command", filepath.Join(binDir, "dx-example-accounts"), "--password-output", pwFile}}.run()
+	out := ok(t, r)
+	assert.Equal(t, "hook", out["mode"])
+	assert.Equal(t, "next refresh", out["appliesAt"])
+	raw, err := os.ReadFile(pwFile)
+	require.NoError(t, err)
+	var generated map[string]string
+	require.NoError(t, yaml.Unmarshal(raw, &generated))
+
+	// Nothing changes until the next refresh, which runs the hooks.
+	assert.Equal(t, "active", accountsOf(t, e, "Patients Masked Master")["dba_alice"].State)
+	for range 2 {
+		ok(t, run(t, e, "dx-refresh", "--vdb", "Patients Masked Master"))
+		accounts := accountsOf(t, e, "Patients Masked Master")
+		assert.Equal(t, sha(generated["app_user"]), accounts["app_user"].PasswordSha256)
+		assert.Equal(t, sha("report-hook-pw"), accounts["report_ro"].PasswordSha256)
+		assert.Equal(t, "dropped", accounts["dba_alice"].State)
+	}
+	// The engine keeps the secrets; the request log, like every output, has none.
+	for _, req := range e.Requests() {
+		assert.NotContains(t, string(req.Body), "report-hook-pw")
+	}
+
+	// A rerun replaces dxsteps' hooks instead of adding more.
+	r = step{t: t, e: e, bin: "dx-credentials", env: []string{"REPORT_RO_PASSWORD=report-hook-pw"}, args: []string{
+		"--vdb", "Patients Masked Master", "--policy", writePolicy(t, policy), "--install-hook",
+		"--hook-command", filepath.Join(binDir, "dx-example-accounts"), "--password-output", pwFile}}.run()
+	ok(t, r)
+	ok(t, run(t, e, "dx-refresh", "--vdb", "Patients Masked Master"))
+}
+
+func TestCredentialsHookNeedsAPI111ForPasswords(t *testing.T) {
+	e := start(t, engine.Options{APIVersion: "1.10.6"})
+	r := step{t: t, e: e, bin: "dx-credentials", env: []string{"REPORT_RO_PASSWORD=x"}, args: []string{
+		"--vdb", "Patients Masked Master", "--policy", writePolicy(t, policy), "--install-hook",
+		"--hook-command", "reset-account", "--password-output", filepath.Join(t.TempDir(), "pw")}}.run()
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "needs API 1.11")
+}
+
+func TestBadPolicyIsRefusedBeforeAnythingIsDone(t *testing.T) {
+	e := start(t, engine.Options{})
+	for name, tc := range map[string]struct{ policy, want string }{
+		"unknown key":     {"accounts:\n  - name: a\n    action: reset\n    pasword: generate\n", "field pasword not found"},
+		"unknown action":  {"accounts:\n  - name: a\n    action: rename\n", `action "rename" must be reset, lock or drop`},
+		"missing env":     {"accounts:\n  - name: a\n    action: reset\n    password: env:NOT_SET_ANYWHERE\n", "NOT_SET_ANYWHERE, which is not set"},
+		"twice":           {"accounts:\n  - {name: a, action: drop}\n  - {name: a, action: lock}\n", "listed twice"},
+		"no output file":  {"accounts:\n  - {name: a, action: reset}\n", "--password-output"},
+		"password w/lock": {"accounts:\n  - {name: a, action: lock, password: generate}\n", "only with action reset"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e.ClearRequests()
+			marker := filepath.Join(t.TempDir(), "ran")
+			r := run(t, e, "dx-credentials", "--vdb", "Patients Masked Master", "--policy", writePolicy(t, tc.policy), "--exec", "touch "+marker)
+			assert.Equal(t, 2, r.code)
+			assert.Contains(t, r.stderr, tc.want)
+			assert.NoFileExists(t, marker)
+			assert.Empty(t, e.Requests(), "the engine was not even asked")
+		})
+	}
+}
+
+func TestCredentialsRefuseADSource(t *testing.T) {
+	e := start(t, engine.Options{})
+	r := run(t, e, "dx-credentials", "--vdb", "Patients Prod", "--policy", writePolicy(t, "accounts:\n  - {name: dba_alice, action: drop}\n"), "--exec", "true")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "VDBs only, never on production")
+}
