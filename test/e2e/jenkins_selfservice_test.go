@@ -86,7 +86,7 @@ func TestJenkinsfileSelfServiceTellsTheJetStreamStory(t *testing.T) {
 		assert.False(t, bookmarks[name].Shared, name)
 	}
 
-	// The developer's bug branch is still there, inactive, with their change.
+	// The developer's bug branch is still there and holds their change.
 	r := as(t, e, "dev", "dx-branch", "list", "--container", "dev-pod")
 	var names []string
 	for _, b := range ok(t, r)["branches"].([]any) {
