@@ -77,7 +77,7 @@ class DxStep implements Serializable {
         Map cfg = settle('delphixPrepareDataset', config)
         Map connection = Config.connection(cfg)
         Map dataPod = run('delphixDataPod', connection +
-            [container: cfg.container, template: cfg.template, create: cfg.create])
+            [container: cfg.container, template: cfg.template, create: cfg.create, vdb: cfg.vdb])
         Map subset = run('delphixSubset', connection +
             [container: cfg.container, percent: cfg.percent, exec: cfg.subsetExec])
         Map bookmark = run('delphixBookmark', connection +

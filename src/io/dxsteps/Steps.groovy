@@ -113,6 +113,7 @@ class Steps implements Serializable {
         shared: false,                    // share that bookmark
         subsetExec: null,                 // subsetting command; null: simulated subset
         create: false,                    // create the data pod from template when missing
+        vdb: null,                        // VDB the created data pod adopts; needs create
     ]
 
     /** Operations each var with an operation key accepts. */
