@@ -145,7 +145,7 @@ func TestDataSourcesCarryConnectionDetails(t *testing.T) {
 
 func TestAnotherUsersPodIsForbidden(t *testing.T) {
 	c, _ := setup(t, engine.Options{})
-	require.NoError(t, c.Login(t.Context(), "dev", "dev"))
+	require.NoError(t, c.Login(t.Context(), "dev", "dev-local-pw"))
 	_, err := c.Containers.FindByName(t.Context(), "", "qa-pod")
 	assert.ErrorIs(t, err, ErrNotFound, "the developer does not even see QA's pod")
 	_, err = c.Databases.List(t.Context())

@@ -14,8 +14,8 @@ import (
 
 // selfServiceCredentials is the Jenkins credentials store of the
 // self-service pipeline: the QA user and the developer of the local engine.
-const selfServiceCredentials = `{"qa-engine":{"username":"qa","password":"qa"},
-  "dev-engine":{"username":"dev","password":"dev"}}`
+const selfServiceCredentials = `{"qa-engine":{"username":"qa","password":"qa-local-pw"},
+  "dev-engine":{"username":"dev","password":"dev-local-pw"}}`
 
 // jenkinsWith runs a Jenkinsfile with the local pipeline runner, the
 // library of this checkout and the given credentials store against e, with

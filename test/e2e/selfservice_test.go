@@ -14,7 +14,7 @@ import (
 
 // as runs a binary with a self-service user's credentials.
 func as(t *testing.T, e *engine.Engine, user, bin string, args ...string) result {
-	return step{t: t, e: e, bin: bin, args: args, env: []string{"DELPHIX_USER=" + user, "DELPHIX_PASSWORD=" + user}}.run()
+	return step{t: t, e: e, bin: bin, args: args, env: []string{"DELPHIX_USER=" + user, "DELPHIX_PASSWORD=" + user + "-local-pw"}}.run()
 }
 
 // testAPI stands in for the application: it changes a dataset's rows.

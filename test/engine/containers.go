@@ -41,7 +41,7 @@ func (e *Engine) containerJob(c *call, jc *jsContainer, op, actionType, verb str
 		duration: jsDuration,
 		run: func(r *jobRun) error {
 			if err := r.step(0.6, 50, "event.jetstream.container."+lower(op),
-				verb+"ing data sources of \""+jc.name+"\"."); err != nil {
+				"Running the "+lower(op)+" on the data sources of \""+jc.name+"\"."); err != nil {
 				return err
 			}
 			if err := r.step(0.4, 90, "event.jetstream.operation.record", "Recording the "+lower(op)+" operation."); err != nil {

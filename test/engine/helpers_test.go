@@ -53,7 +53,7 @@ func login(t *testing.T, e *Engine, user, ver string) *client {
 	return c
 }
 
-var passwords = map[string]string{"delphix_admin": "landshark", "qa": "qa", "dev": "dev"}
+var passwords = map[string]string{"delphix_admin": "landshark", "qa": "qa-local-pw", "dev": "dev-local-pw"}
 
 func (c *client) session(ver string) {
 	c.t.Helper()

@@ -12,7 +12,7 @@ import (
 //
 //	users:                        # every user; admin: true for domain admins
 //	  - {name: delphix_admin, password: landshark, admin: true}
-//	  - {name: qa, password: qa}
+//	  - {name: qa, password: qa-local-pw}
 //	dsources:                     # linked databases with their production data
 //	  - name: Patients Prod
 //	    platform: appdata         # appdata (PostgreSQL via AppData) | oracle | mssql | ase
@@ -119,7 +119,7 @@ func LoadSeed(path string) (*Seed, error) {
 func WorkshopSeed() *Seed {
 	s := &Seed{
 		Users: []SeedUser{{Name: "delphix_admin", Password: "landshark", Admin: true},
-			{Name: "qa", Password: "qa"}, {Name: "dev", Password: "dev"}},
+			{Name: "qa", Password: "qa-local-pw"}, {Name: "dev", Password: "dev-local-pw"}},
 		DSources: []SeedDatabase{{Name: "Patients Prod", Platform: "appdata", Group: "Sources",
 			Connection: Connection{Host: "prod-db.workshop.local", Port: 5432, Database: "patients", User: "postgres"},
 			Data: &SeedData{Rows: 200, DataVersion: 1, Accounts: []SeedAccount{
