@@ -113,6 +113,20 @@ func (s *Session) Wait(ctx context.Context, op delphix.Operation, what string) (
 	return job, err
 }
 
+// Do starts an engine operation and follows it to its end. The error says
+// what failed: "<what>: ..." when it could not start, "<what> failed: ..."
+// when it ended badly.
+func (s *Session) Do(ctx context.Context, what string, start func() (delphix.Operation, error)) (delphix.Operation, error) {
+	op, err := start()
+	if err != nil {
+		return op, fmt.Errorf("%s: %w", what, err)
+	}
+	if _, err := s.Wait(ctx, op, what); err != nil {
+		return op, fmt.Errorf("%s failed: %w", what, err)
+	}
+	return op, nil
+}
+
 // cancelJobs cancels the jobs still running, with a short deadline of its
 // own, and says what it cancelled.
 func (s *Session) cancelJobs() []string {

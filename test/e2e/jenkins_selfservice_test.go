@@ -1,10 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/dxsteps/dxsteps/test/engine"
@@ -17,42 +13,6 @@ import (
 const selfServiceCredentials = `{"qa-engine":{"username":"qa","password":"qa-local-pw"},
   "dev-engine":{"username":"dev","password":"dev-local-pw"}}`
 
-// jenkinsWith runs a Jenkinsfile with the local pipeline runner, the
-// library of this checkout and the given credentials store against e, with
-// the engine's test API in DXSTEPS_TEST_API. It returns the runner's exit
-// code, its console output and the stage graph.
-func jenkinsWith(t *testing.T, e *engine.Engine, credentials, jenkinsfile string) (int, string, map[string]any) {
-	t.Helper()
-	if _, err := exec.LookPath("groovy"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("groovy is not installed: CI must run make deps")
-		}
-		t.Skip("groovy not installed (make deps); skipping the pipeline runner test")
-	}
-	root, _ := filepath.Abs(filepath.Join("..", ".."))
-	dir := t.TempDir()
-	creds := filepath.Join(dir, "credentials.json")
-	require.NoError(t, os.WriteFile(creds, []byte(credentials), 0o600))
-	ws := filepath.Join(dir, "workspace")
-	require.NoError(t, os.Mkdir(ws, 0o700))
-	graph := filepath.Join(dir, "graph.json")
-	cmd := exec.Command(filepath.Join(root, "test", "runner", "jenkinsfile-runner"), "--library", root, "--credentials", creds,
-		"--job-name", "self-service", "--build-number", "1", "--workspace", ws, "--graph-json", graph, jenkinsfile)
-	cmd.Env = append(os.Environ(), "DXSTEPS_HOME="+binDir, "DELPHIX_ENGINE="+e.URL(), "DXSTEPS_TEST_API="+e.TestAPIURL())
-	out, err := cmd.CombinedOutput()
-	code := 0
-	if exit, ok := err.(*exec.ExitError); ok {
-		code = exit.ExitCode()
-	} else {
-		require.NoError(t, err)
-	}
-	var g map[string]any
-	raw, err := os.ReadFile(graph)
-	require.NoError(t, err, "%s", out)
-	require.NoError(t, json.Unmarshal(raw, &g))
-	return code, string(out), g
-}
-
 // TestJenkinsfileSelfServiceTellsTheJetStreamStory runs the self-service
 // story as a scripted pipeline, as the QA user and the developer, and checks
 // the engine it leaves behind.
@@ -60,7 +20,7 @@ func TestJenkinsfileSelfServiceTellsTheJetStreamStory(t *testing.T) {
 	e := start(t, engine.Options{})
 	qaBefore, devBefore := rows(t, e, "qa-pod"), rows(t, e, "dev-pod")
 
-	code, out, graph := jenkinsWith(t, e, selfServiceCredentials, filepath.Join("testdata", "Jenkinsfile.self-service"))
+	code, out, graph := jenkins(t, e, selfServiceCredentials, "test/e2e/testdata/Jenkinsfile.self-service")
 	require.Equal(t, 0, code, out)
 	assert.Equal(t, "SUCCESS", graph["result"])
 	for _, stage := range []string{"QA bookmarks edge-case data", "QA runs destructive tests", "QA restores the bookmark",
@@ -107,7 +67,7 @@ func TestJenkinsfileSelfServiceFailsWhenTheDeveloperSeesAPrivateBookmark(t *test
 	devBefore := rows(t, e, "dev-pod")
 	ok(t, as(t, e, "qa", "dx-bookmark", "create", "--container", "qa-pod", "--name", "QA private", "--shared"))
 
-	code, out, graph := jenkinsWith(t, e, selfServiceCredentials, filepath.Join("testdata", "Jenkinsfile.self-service"))
+	code, out, graph := jenkins(t, e, selfServiceCredentials, "test/e2e/testdata/Jenkinsfile.self-service")
 	assert.Equal(t, 2, code, out)
 	assert.Equal(t, "FAILURE", graph["result"])
 	assert.Equal(t, "FAILED", stageStatus(graph, "Developer finds the shared bookmark"))

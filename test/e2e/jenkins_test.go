@@ -14,10 +14,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// jenkins runs a Jenkinsfile with the local pipeline runner and the
-// library of this checkout, against e. It returns the runner's exit code,
-// its console output and the stage graph.
-func jenkins(t *testing.T, e *engine.Engine, jenkinsfile string, extraEnv ...string) (int, string, map[string]any) {
+// workshopCredentials is the Jenkins credentials store Jenkinsfile.example names.
+const workshopCredentials = `{"delphix-engine":{"username":"delphix_admin","password":"` + adminPassword + `"},
+  "report-ro-password":{"secret":"report-ro-from-jenkins"}}`
+
+// jenkins runs a Jenkinsfile (a path from the repository root) with the
+// local pipeline runner, the library of this checkout and the credentials
+// store given as JSON, against e, with the example tools and the engine's
+// test API (DXSTEPS_TEST_API) in its environment. It returns the runner's
+// exit code, its console output and the stage graph.
+func jenkins(t *testing.T, e *engine.Engine, credentials, jenkinsfile string) (int, string, map[string]any) {
 	t.Helper()
 	if _, err := exec.LookPath("groovy"); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -28,16 +34,15 @@ func jenkins(t *testing.T, e *engine.Engine, jenkinsfile string, extraEnv ...str
 	root, _ := filepath.Abs(filepath.Join("..", ".."))
 	dir := t.TempDir()
 	creds := filepath.Join(dir, "credentials.json")
-	require.NoError(t, os.WriteFile(creds, []byte(`{"delphix-engine":{"username":"delphix_admin","password":"`+adminPassword+`"},
-	  "report-ro-password":{"secret":"report-ro-from-jenkins"}}`), 0o600))
+	require.NoError(t, os.WriteFile(creds, []byte(credentials), 0o600))
 	ws := filepath.Join(dir, "workspace")
 	require.NoError(t, os.CopyFS(filepath.Join(ws, "examples"), os.DirFS(filepath.Join(root, "examples"))))
 	graph := filepath.Join(dir, "graph.json")
 	cmd := exec.Command(filepath.Join(root, "test", "runner", "jenkinsfile-runner"), "--library", root, "--credentials", creds,
 		"--job-name", "data-pipeline", "--build-number", "7", "--workspace", ws, "--graph-json", graph, filepath.Join(root, jenkinsfile))
 	cmd.Env = append(os.Environ(), "DXSTEPS_HOME="+binDir, "DELPHIX_ENGINE="+e.URL(),
-		"DXSTEPS_ACCOUNT_TOOL="+filepath.Join(binDir, "dx-example-accounts"), "DXSTEPS_SUBSET_TOOL="+filepath.Join(binDir, "dx-example-subset"))
-	cmd.Env = append(cmd.Env, extraEnv...)
+		"DXSTEPS_ACCOUNT_TOOL="+filepath.Join(binDir, "dx-example-accounts"), "DXSTEPS_SUBSET_TOOL="+filepath.Join(binDir, "dx-example-subset"),
+		"DXSTEPS_TEST_API="+e.TestAPIURL())
 	out, err := cmd.CombinedOutput()
 	code := 0
 	if exit, ok := err.(*exec.ExitError); ok {
@@ -93,7 +98,7 @@ func TestJenkinsfileExampleRunsTheWorkshopPipeline(t *testing.T) {
 	e := start(t, engine.Options{})
 	require.NoError(t, e.ChangeProd("Patients Prod"))
 	prod, _ := e.Dataset("Patients Prod")
-	code, out, graph := jenkins(t, e, "Jenkinsfile.example")
+	code, out, graph := jenkins(t, e, workshopCredentials, "Jenkinsfile.example")
 	require.Equal(t, 0, code, out)
 	assert.Equal(t, "SUCCESS", graph["result"])
 	for _, stage := range []string{"Sync Delphix with Prod", "Refresh Secure Pipeline Master", "Update Database Users and Passwords",
@@ -115,7 +120,7 @@ func TestAFailingLaneFailsTheBuildWhileTheOthersFinish(t *testing.T) {
 	e := start(t, engine.Options{})
 	prod, _ := e.Dataset("Patients Prod")
 	e.FailNextJob(engine.JobFault{Target: "prep3", ActionType: "JETSTREAM_USER_CONTAINER_REFRESH", Message: "Storage pool is full."})
-	code, out, graph := jenkins(t, e, "Jenkinsfile.example")
+	code, out, graph := jenkins(t, e, workshopCredentials, "Jenkinsfile.example")
 	assert.Equal(t, 2, code, out)
 	assert.Equal(t, "FAILURE", graph["result"])
 	assert.Equal(t, "FAILED", stageStatus(graph, "Create 15% dataset"))

@@ -207,12 +207,11 @@ func hasAll(have, want []string) bool {
 func create(ctx context.Context, s *cli.Session, o options, l *layout) (any, error) {
 	c := s.Client
 	what := fmt.Sprintf("bookmark %q on %s %q", o.name, l.kind, l.name)
-	op, err := c.Bookmarks.Create(ctx, delphix.BookmarkCreate{Name: o.name, Layout: l.ref, Branch: l.branch, Tags: o.tags, Shared: o.shared})
+	op, err := s.Do(ctx, what, func() (delphix.Operation, error) {
+		return c.Bookmarks.Create(ctx, delphix.BookmarkCreate{Name: o.name, Layout: l.ref, Branch: l.branch, Tags: o.tags, Shared: o.shared})
+	})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	if _, err := s.Wait(ctx, op, what); err != nil {
-		return nil, fmt.Errorf("%s failed: %w", what, err)
+		return nil, err
 	}
 	b, err := c.Bookmarks.Get(ctx, op.Reference)
 	if err != nil {
@@ -228,10 +227,8 @@ func create(ctx context.Context, s *cli.Session, o options, l *layout) (any, err
 // bookmark, reused, and shared when --shared asks for it.
 func change(ctx context.Context, s *cli.Session, o options, b *delphix.Bookmark) (any, error) {
 	c := s.Client
-	var op delphix.Operation
-	var err error
-	switch {
-	case o.op == "create":
+	op := o.op
+	if op == "create" {
 		s.Log.Printf("bookmark %q already exists (%s); reusing it", b.Name, b.Reference)
 		if !slices.Equal(b.Tags, o.tags) && len(o.tags) > 0 {
 			s.Log.Printf("note: its tags %q differ from --tag %q and were left as they are", b.Tags, o.tags)
@@ -242,20 +239,18 @@ func change(ctx context.Context, s *cli.Session, o options, b *delphix.Bookmark)
 			res.Created = &created
 			return res, nil
 		}
-		op, err = c.Bookmarks.Share(ctx, b.Reference)
-	case o.op == "share":
-		op, err = c.Bookmarks.Share(ctx, b.Reference)
-	case o.op == "unshare":
-		op, err = c.Bookmarks.Unshare(ctx, b.Reference)
-	case o.op == "delete":
-		op, err = c.Bookmarks.Delete(ctx, b.Reference)
+		op = "share"
 	}
-	what := fmt.Sprintf("%s of bookmark %q", o.op, b.Name)
-	if err == nil {
-		_, err = s.Wait(ctx, op, what)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s failed: %w", what, err)
+	if _, err := s.Do(ctx, fmt.Sprintf("%s of bookmark %q", op, b.Name), func() (delphix.Operation, error) {
+		switch op {
+		case "unshare":
+			return c.Bookmarks.Unshare(ctx, b.Reference)
+		case "delete":
+			return c.Bookmarks.Delete(ctx, b.Reference)
+		}
+		return c.Bookmarks.Share(ctx, b.Reference)
+	}); err != nil {
+		return nil, err
 	}
 	if o.op == "delete" {
 		res := describe(b)

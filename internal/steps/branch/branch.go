@@ -100,12 +100,10 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		op, err := c.Branches.Create(ctx, o.name, pod.Reference, bm.Reference)
-		if err == nil {
-			_, err = s.Wait(ctx, op, "creation of "+label)
-		}
+		what := fmt.Sprintf("creation of %s from bookmark %q", label, o.bookmark)
+		op, err := s.Do(ctx, what, func() (delphix.Operation, error) { return c.Branches.Create(ctx, o.name, pod.Reference, bm.Reference) })
 		if err != nil {
-			return nil, fmt.Errorf("creation of %s from bookmark %q failed: %w", label, o.bookmark, err)
+			return nil, err
 		}
 		created := true
 		res.Created, res.BranchReference, res.FromBookmark = &created, op.Reference, bm.Name
@@ -115,12 +113,8 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		if b.Reference == pod.ActiveBranch {
 			return nil, cli.Usagef("%s is active: activate another branch first", label)
 		}
-		op, err := c.Branches.Delete(ctx, b.Reference)
-		if err == nil {
-			_, err = s.Wait(ctx, op, "deletion of "+label)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("deletion of %s failed: %w", label, err)
+		if _, err := s.Do(ctx, "deletion of "+label, func() (delphix.Operation, error) { return c.Branches.Delete(ctx, b.Reference) }); err != nil {
+			return nil, err
 		}
 		res.BranchReference, res.Deleted = b.Reference, true
 		return res, nil
@@ -141,12 +135,10 @@ func activate(ctx context.Context, s *cli.Session, podRef string, res Result, la
 		return nil, err
 	}
 	if pod.ActiveBranch != res.BranchReference {
-		op, err := s.Client.Branches.Activate(ctx, res.BranchReference)
-		if err == nil {
-			_, err = s.Wait(ctx, op, "activation of "+label)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("activation of %s failed: %w", label, err)
+		if _, err := s.Do(ctx, "activation of "+label, func() (delphix.Operation, error) {
+			return s.Client.Branches.Activate(ctx, res.BranchReference)
+		}); err != nil {
+			return nil, err
 		}
 	}
 	res.Active = true

@@ -190,11 +190,9 @@ func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.D
 		}
 		hooks = append(hooks, raw)
 	}
-	op, err := s.Client.Sources.SetHooks(ctx, src, "configureClone", hooks)
-	if err != nil {
-		return fmt.Errorf("install configure-clone hooks on %q: %w", vdb.Name, err)
-	}
-	if _, err := s.Wait(ctx, op, fmt.Sprintf("hook update of %q", vdb.Name)); err != nil {
+	if _, err := s.Do(ctx, fmt.Sprintf("installing configure-clone hooks on %q", vdb.Name), func() (delphix.Operation, error) {
+		return s.Client.Sources.SetHooks(ctx, src, "configureClone", hooks)
+	}); err != nil {
 		return err
 	}
 	out := &passwordFile{path: o.passwordOut}

@@ -138,13 +138,12 @@ func findOrCreate(ctx context.Context, s *cli.Session, o options, tmpl *delphix.
 		return nil, false, "", err
 	}
 	what := fmt.Sprintf("creation of data pod %q from template %q", o.container, tmpl.Name)
-	op, err := s.Client.Containers.Create(ctx, delphix.ContainerCreate{Name: o.container, Template: tmpl.Reference,
-		DataSources: map[string]string{sources[0].Name: vdb.Reference}, Owners: []string{me.Reference}})
+	op, err := s.Do(ctx, what, func() (delphix.Operation, error) {
+		return s.Client.Containers.Create(ctx, delphix.ContainerCreate{Name: o.container, Template: tmpl.Reference,
+			DataSources: map[string]string{sources[0].Name: vdb.Reference}, Owners: []string{me.Reference}})
+	})
 	if err != nil {
-		return nil, false, "", fmt.Errorf("%s: %w", what, err)
-	}
-	if _, err := s.Wait(ctx, op, what); err != nil {
-		return nil, false, "", fmt.Errorf("%s failed: %w", what, err)
+		return nil, false, "", err
 	}
 	pod, err = s.Client.Containers.Get(ctx, op.Reference)
 	return pod, true, op.Job, err
@@ -156,25 +155,18 @@ func ready(ctx context.Context, s *cli.Session, op string, pod *delphix.Containe
 	c := s.Client
 	if pod.State == "INCONSISTENT" && op != "disable" {
 		s.Log.Printf("%s is INCONSISTENT; recovering it first", label)
-		rop, err := c.Containers.Recover(ctx, pod.Reference)
-		if err == nil {
-			_, err = s.Wait(ctx, rop, "recovery of "+label)
+		if _, err := s.Do(ctx, "recovery of "+label, func() (delphix.Operation, error) { return c.Containers.Recover(ctx, pod.Reference) }); err != nil {
+			return err
 		}
-		if err != nil {
-			return fmt.Errorf("recovery of %s failed: %w", label, err)
-		}
+		var err error
 		if pod, err = c.Containers.Get(ctx, pod.Reference); err != nil {
 			return err
 		}
 	}
 	if pod.State == "OFFLINE" && op != "enable" && op != "disable" {
 		s.Log.Printf("%s is OFFLINE; enabling it first", label)
-		eop, err := c.Containers.Enable(ctx, pod.Reference)
-		if err == nil {
-			_, err = s.Wait(ctx, eop, "enabling "+label)
-		}
-		if err != nil {
-			return fmt.Errorf("enabling %s failed: %w", label, err)
+		if _, err := s.Do(ctx, "enabling "+label, func() (delphix.Operation, error) { return c.Containers.Enable(ctx, pod.Reference) }); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -182,38 +174,32 @@ func ready(ctx context.Context, s *cli.Session, op string, pod *delphix.Containe
 
 func operate(ctx context.Context, s *cli.Session, o options, pod *delphix.Container, label string) (string, error) {
 	c, ref := s.Client, pod.Reference
-	var op delphix.Operation
-	var err error
-	switch o.op {
-	case "refresh":
-		op, err = c.Containers.Refresh(ctx, ref)
-	case "reset":
-		op, err = c.Containers.Reset(ctx, ref)
-	case "restore":
-		var bm *delphix.Bookmark
-		if bm, err = stepkit.FindBookmark(ctx, c, pod, o.bookmark); err == nil {
-			op, err = c.Containers.Restore(ctx, ref, bm.Reference)
+	op, err := s.Do(ctx, fmt.Sprintf("%s of %s", o.op, label), func() (delphix.Operation, error) {
+		switch o.op {
+		case "reset":
+			return c.Containers.Reset(ctx, ref)
+		case "restore":
+			bm, err := stepkit.FindBookmark(ctx, c, pod, o.bookmark)
+			if err != nil {
+				return delphix.Operation{}, err
+			}
+			return c.Containers.Restore(ctx, ref, bm.Reference)
+		case "enable":
+			return c.Containers.Enable(ctx, ref)
+		case "disable":
+			return c.Containers.Disable(ctx, ref)
+		case "lock":
+			me, err := c.Users.Current(ctx)
+			if err != nil {
+				return delphix.Operation{}, err
+			}
+			return c.Containers.Lock(ctx, ref, me.Reference)
+		case "unlock":
+			return c.Containers.Unlock(ctx, ref)
 		}
-	case "enable":
-		op, err = c.Containers.Enable(ctx, ref)
-	case "disable":
-		op, err = c.Containers.Disable(ctx, ref)
-	case "lock":
-		var me *delphix.User
-		if me, err = c.Users.Current(ctx); err == nil {
-			op, err = c.Containers.Lock(ctx, ref, me.Reference)
-		}
-	case "unlock":
-		op, err = c.Containers.Unlock(ctx, ref)
-	}
-	what := fmt.Sprintf("%s of %s", o.op, label)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", what, err)
-	}
-	if _, err := s.Wait(ctx, op, what); err != nil {
-		return "", fmt.Errorf("%s failed: %w", what, err)
-	}
-	return op.Job, nil
+		return c.Containers.Refresh(ctx, ref)
+	})
+	return op.Job, err
 }
 
 func describe(ctx context.Context, c *delphix.Client, op, ref string, created bool, job string) (*Result, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
 	ucli "github.com/urfave/cli/v2"
@@ -57,12 +58,9 @@ func run(ctx context.Context, s *cli.Session, name string) (any, error) {
 		return nil, err
 	}
 	what := fmt.Sprintf("sync of %q", name)
-	op, err := s.Client.Databases.Sync(ctx, db)
+	op, err := s.Do(ctx, what, func() (delphix.Operation, error) { return s.Client.Databases.Sync(ctx, db) })
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	if _, err := s.Wait(ctx, op, what); err != nil {
-		return nil, fmt.Errorf("%s failed: %w", what, err)
+		return nil, err
 	}
 	after, err := s.Client.Snapshots.List(ctx, db.Reference)
 	if err != nil {

@@ -84,12 +84,11 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return nil, err
 	}
 	what := fmt.Sprintf("refresh of VDB %q from %s", o.vdb, snap.Reference)
-	op, err := c.Databases.Refresh(ctx, vdb, delphix.RefreshPoint{Snapshot: snap.Reference})
+	op, err := s.Do(ctx, what, func() (delphix.Operation, error) {
+		return c.Databases.Refresh(ctx, vdb, delphix.RefreshPoint{Snapshot: snap.Reference})
+	})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	if _, err := s.Wait(ctx, op, what); err != nil {
-		return nil, fmt.Errorf("%s failed: %w", what, err)
+		return nil, err
 	}
 	after, err := c.Databases.Get(ctx, vdb.Reference)
 	if err != nil {
