@@ -1,17 +1,16 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
+	neturl "net/url"
 	"os"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/testapi"
 )
 
 // catalog prints the bookmarks of a running local engine with what their
@@ -23,13 +22,14 @@ func catalog(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	base := strings.TrimRight(*url, "/") + "/dxsteps-test/v1"
 	var entries []engine.CatalogEntry
 	var datasets []struct{ Name, Kind string }
-	if err := getJSON(*url+"/dxsteps-test/v1/catalog", &entries); err != nil {
+	if err := testapi.Call("GET", base+"/catalog", nil, &entries); err != nil {
 		fmt.Fprintln(stderr, "dx-engine catalog:", err)
 		return 1
 	}
-	if err := getJSON(*url+"/dxsteps-test/v1/datasets", &datasets); err != nil {
+	if err := testapi.Call("GET", base+"/datasets", nil, &datasets); err != nil {
 		fmt.Fprintln(stderr, "dx-engine catalog:", err)
 		return 1
 	}
@@ -54,23 +54,10 @@ func catalog(args []string, stdout, stderr io.Writer) int {
 	for _, d := range datasets {
 		if d.Kind == "dsource" {
 			var ds engine.Dataset
-			if getJSON(*url+"/dxsteps-test/v1/datasets/"+strings.ReplaceAll(d.Name, " ", "%20"), &ds) == nil {
+			if testapi.Call("GET", base+"/datasets/"+neturl.PathEscape(d.Name), nil, &ds) == nil {
 				fmt.Fprintf(stdout, "%s is at data version %d.\n", d.Name, ds.Contents.DataVersion)
 			}
 		}
 	}
 	return 0
-}
-
-func getJSON(url string, out any) error {
-	client := &http.Client{Timeout: 10 * time.Second}
-	resp, err := client.Get(url)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: HTTP %d", url, resp.StatusCode)
-	}
-	return json.NewDecoder(resp.Body).Decode(out)
 }

@@ -8,15 +8,12 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
-	"strings"
-	"time"
+
+	"github.com/dxsteps/dxsteps/test/testapi"
 )
 
 func main() { os.Exit(run(os.Getenv, os.Stdout, os.Stderr)) }
@@ -26,7 +23,7 @@ func run(getenv func(string) string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dx-example-accounts: "+format+"\n", a...)
 		return code
 	}
-	base := testAPI(getenv)
+	base := testapi.BaseURL(getenv)
 	account, action, vdb, password := getenv("DX_ACCOUNT"), getenv("DX_ACTION"), getenv("DX_VDB"), getenv("DX_NEW_PASSWORD")
 	switch {
 	case base == "":
@@ -43,41 +40,9 @@ func run(getenv func(string) string, stdout, stderr io.Writer) int {
 		body["password"] = password
 	}
 	u := base + "/datasets/" + url.PathEscape(vdb) + "/accounts/" + url.PathEscape(account)
-	if err := post(u, body); err != nil {
+	if err := testapi.Call("POST", u, body, nil); err != nil {
 		return fail(1, "%s %s on %s: %v", action, account, vdb, err)
 	}
 	fmt.Fprintf(stdout, "%s: account %s on %s\n", map[string]string{"reset": "password reset", "lock": "locked", "drop": "dropped"}[action], account, vdb)
 	return 0
-}
-
-// testAPI is the engine's test API base URL.
-func testAPI(getenv func(string) string) string {
-	if u := getenv("DX_ENGINE_TEST_API"); u != "" {
-		return strings.TrimRight(u, "/")
-	}
-	if u := getenv("DELPHIX_ENGINE"); u != "" {
-		return strings.TrimRight(u, "/") + "/dxsteps-test/v1"
-	}
-	return ""
-}
-
-// post sends a JSON body to the test API; an error carries the API's message.
-func post(u string, in any) error {
-	b, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	resp, err := (&http.Client{Timeout: time.Minute}).Post(u, "application/json", bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusOK {
-		return nil
-	}
-	var e struct{ Error string }
-	if json.NewDecoder(resp.Body).Decode(&e) == nil && e.Error != "" {
-		return fmt.Errorf("%s", e.Error)
-	}
-	return fmt.Errorf("HTTP %d", resp.StatusCode)
 }
