@@ -18,5 +18,5 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing ${missing[*]} with apt-get" >&2
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 groovy --version
