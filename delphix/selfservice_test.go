@@ -58,6 +58,12 @@ func TestContainerOperationsOnEveryVersion(t *testing.T) {
 
 			op, err = c.Containers.Reset(ctx, p.Reference)
 			wait(t, c, op, err)
+
+			testAPI(t, e, "POST", "/faults", `{"containerState":{"container":"prep1","state":"INCONSISTENT"}}`)
+			assert.Equal(t, "INCONSISTENT", pod(t, c, "prep1").State)
+			op, err = c.Containers.Recover(ctx, p.Reference)
+			wait(t, c, op, err)
+			assert.Equal(t, "ONLINE", pod(t, c, "prep1").State)
 		})
 	}
 }

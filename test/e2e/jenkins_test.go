@@ -22,8 +22,9 @@ const workshopCredentials = `{"delphix-engine":{"username":"delphix_admin","pass
 // local pipeline runner, the library of this checkout and the credentials
 // store given as JSON, against e, with the example tools and the engine's
 // test API (DXSTEPS_TEST_API) in its environment. It returns the runner's
-// exit code, its console output and the stage graph.
-func jenkins(t *testing.T, e *engine.Engine, credentials, jenkinsfile string) (int, string, map[string]any) {
+// exit code, its console output and the stage graph. Each of more may put
+// files into the workspace and returns arguments for the runner.
+func jenkins(t *testing.T, e *engine.Engine, credentials, jenkinsfile string, more ...func(ws string) []string) (int, string, map[string]any) {
 	t.Helper()
 	if _, err := exec.LookPath("groovy"); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -38,8 +39,12 @@ func jenkins(t *testing.T, e *engine.Engine, credentials, jenkinsfile string) (i
 	ws := filepath.Join(dir, "workspace")
 	require.NoError(t, os.CopyFS(filepath.Join(ws, "examples"), os.DirFS(filepath.Join(root, "examples"))))
 	graph := filepath.Join(dir, "graph.json")
-	cmd := exec.Command(filepath.Join(root, "test", "runner", "jenkinsfile-runner"), "--library", root, "--credentials", creds,
-		"--job-name", "data-pipeline", "--build-number", "7", "--workspace", ws, "--graph-json", graph, filepath.Join(root, jenkinsfile))
+	args := []string{"--library", root, "--credentials", creds, "--job-name", "data-pipeline", "--build-number", "7",
+		"--workspace", ws, "--graph-json", graph}
+	for _, m := range more {
+		args = append(args, m(ws)...)
+	}
+	cmd := exec.Command(filepath.Join(root, "test", "runner", "jenkinsfile-runner"), append(args, filepath.Join(root, jenkinsfile))...)
 	cmd.Env = append(os.Environ(), "DXSTEPS_HOME="+binDir, "DELPHIX_ENGINE="+e.URL(),
 		"DXSTEPS_ACCOUNT_TOOL="+filepath.Join(binDir, "dx-example-accounts"), "DXSTEPS_SUBSET_TOOL="+filepath.Join(binDir, "dx-example-subset"),
 		"DXSTEPS_TEST_API="+e.TestAPIURL())
