@@ -12,8 +12,6 @@ package delphix
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,108 +64,6 @@ type Client struct {
 }
 
 type service struct{ client *Client }
-
-type clientOptions struct {
-	httpClient *http.Client
-	tls        *tls.Config
-	retryMax   int
-	waitMin    time.Duration
-	waitMax    time.Duration
-	version    APIVersion
-	clientName string
-	wait       waitSettings
-}
-
-// Option configures a Client.
-type Option func(*clientOptions) error
-
-// WithHTTPClient uses a copy of hc as the transport base (its Transport,
-// Timeout). Its cookie jar is replaced by the client's own.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(o *clientOptions) error {
-		if hc == nil {
-			return errors.New("delphix: http client must not be nil")
-		}
-		c := *hc
-		o.httpClient = &c
-		return nil
-	}
-}
-
-// WithCACertPEM trusts the CA certificates in pem in addition to none other:
-// the engine's certificate must chain to one of them.
-func WithCACertPEM(pem []byte) Option {
-	return func(o *clientOptions) error {
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return errors.New("delphix: no PEM certificate found in the CA bundle")
-		}
-		o.tlsConfig().RootCAs = pool
-		return nil
-	}
-}
-
-// WithInsecureSkipVerify turns off TLS certificate verification. Callers
-// should warn their users when they use it.
-func WithInsecureSkipVerify() Option {
-	return func(o *clientOptions) error {
-		o.tlsConfig().InsecureSkipVerify = true //nolint:gosec // asked for explicitly
-		return nil
-	}
-}
-
-// WithRetryMax sets how many times a safe request is retried (default 4).
-func WithRetryMax(n int) Option {
-	return func(o *clientOptions) error {
-		if n < 0 {
-			return fmt.Errorf("delphix: retry max must be >= 0, got %d", n)
-		}
-		o.retryMax = n
-		return nil
-	}
-}
-
-// WithBackoff sets the minimum and maximum wait between retries
-// (default 1s and 30s).
-func WithBackoff(min, max time.Duration) Option {
-	return func(o *clientOptions) error {
-		if min < 0 || max < min {
-			return fmt.Errorf("delphix: invalid backoff %v..%v", min, max)
-		}
-		o.waitMin, o.waitMax = min, max
-		return nil
-	}
-}
-
-// WithAPIVersion pins the session's API version instead of negotiating the
-// highest one both sides speak.
-func WithAPIVersion(v APIVersion) Option {
-	return func(o *clientOptions) error {
-		if v.Less(MinAPIVersion) {
-			return fmt.Errorf("delphix: API version %s is older than the oldest supported, %s", v, MinAPIVersion)
-		}
-		o.version = v
-		return nil
-	}
-}
-
-// WithClientName sets the APISession client name the engine records.
-func WithClientName(name string) Option {
-	return func(o *clientOptions) error {
-		if len(name) > 64 {
-			return errors.New("delphix: client name longer than 64 characters")
-		}
-		o.clientName = name
-		return nil
-	}
-}
-
-func (o *clientOptions) tlsConfig() *tls.Config {
-	if o.tls == nil {
-		o.tls = &tls.Config{MinVersion: tls.VersionTLS12}
-	}
-	return o.tls
-}
 
 // NewClient returns a client for the engine at baseURL (for example
 // "https://delphix.example.com"). It does no network I/O.

@@ -80,7 +80,6 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 			return &UsageError{Msg: err.Error()}
 		},
 		Action: func(c *ucli.Context) error {
-			errorFile = c.Path(ErrorFileFlag)
 			if c.Args().Present() {
 				return Usagef("unexpected argument %q; operations are: %s", c.Args().First(), strings.Join(step.Operations, ", "))
 			}
@@ -94,7 +93,7 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 			for _, key := range unknown {
 				log.Printf("warning: --config key %q is not a flag of %s; ignored", key, step.Name)
 			}
-			errorFile = c.Path(ErrorFileFlag)
+			errorFile = c.Path(ErrorFileFlag) // the config may name it too
 			run, err := step.Parse(c, op)
 			if err != nil {
 				return err
