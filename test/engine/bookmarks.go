@@ -197,16 +197,23 @@ func (c *call) mayChangeBookmark(b *jsBookmark) error {
 	return errPermission("User %q may not change bookmark %q.", c.user.name, b.name)
 }
 
+// bookmarkOperand is the bookmark a POST /bookmark/{ref}/<op> names, when
+// the user may change it and the operation has no parameters.
+func (c *call) bookmarkOperand() (*jsBookmark, error) {
+	b, err := c.bookmark(c.r.PathValue("ref"))
+	if err != nil {
+		return nil, err
+	}
+	if err := c.mayChangeBookmark(b); err != nil {
+		return nil, err
+	}
+	return b, c.noParams()
+}
+
 func (e *Engine) shareBookmark(shared bool) handler {
 	return func(c *call) (any, error) {
-		b, err := c.bookmark(c.r.PathValue("ref"))
+		b, err := c.bookmarkOperand()
 		if err != nil {
-			return nil, err
-		}
-		if err := c.mayChangeBookmark(b); err != nil {
-			return nil, err
-		}
-		if err := c.noParams(); err != nil {
 			return nil, err
 		}
 		b.shared = shared
@@ -217,14 +224,8 @@ func (e *Engine) shareBookmark(shared bool) handler {
 }
 
 func (e *Engine) deleteBookmark(c *call) (any, error) {
-	b, err := c.bookmark(c.r.PathValue("ref"))
+	b, err := c.bookmarkOperand()
 	if err != nil {
-		return nil, err
-	}
-	if err := c.mayChangeBookmark(b); err != nil {
-		return nil, err
-	}
-	if err := c.noParams(); err != nil {
 		return nil, err
 	}
 	j, err := e.startJob(c.user, jobSpec{actionType: "JETSTREAM_USER_BOOKMARK_DELETE", title: title("Delete", "bookmark", b.name),

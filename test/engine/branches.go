@@ -112,16 +112,23 @@ func (e *Engine) createBranch(c *call) (any, error) {
 	return okResult(b.ref, jobRef, actRef), nil
 }
 
-func (e *Engine) activateBranch(c *call) (any, error) {
+// branchOperand is the branch a POST /branch/{ref}/<op> names and its
+// container, for an operation that takes no parameters.
+func (c *call) branchOperand() (*jsBranch, *jsContainer, error) {
 	b, err := c.branch(c.r.PathValue("ref"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	jc, err := c.branchContainer(b)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := c.noParams(); err != nil {
+	return b, jc, c.noParams()
+}
+
+func (e *Engine) activateBranch(c *call) (any, error) {
+	b, jc, err := c.branchOperand()
+	if err != nil {
 		return nil, err
 	}
 	jobRef, actRef, err := e.branchJob(c, jc, b, "ACTIVATE", "Activate", func() { e.activate(jc, b) })
@@ -132,15 +139,8 @@ func (e *Engine) activateBranch(c *call) (any, error) {
 }
 
 func (e *Engine) deleteBranch(c *call) (any, error) {
-	b, err := c.branch(c.r.PathValue("ref"))
+	b, jc, err := c.branchOperand()
 	if err != nil {
-		return nil, err
-	}
-	jc, err := c.branchContainer(b)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.noParams(); err != nil {
 		return nil, err
 	}
 	if jc.active == b {
