@@ -101,3 +101,19 @@ func TestCredentialsRefuseADSource(t *testing.T) {
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "VDBs only, never on production")
 }
+
+func TestToolsNeverSeeTheEnginePassword(t *testing.T) {
+	e := start(t, engine.Options{})
+	seen := filepath.Join(t.TempDir(), "env")
+	r := step{t: t, e: e, bin: "dx-subset", env: []string{"DX_SUBSET_PERCENT=99", "MY_TOOL_HOME=/opt/tool"},
+		args: []string{"--container", "prep1", "--percent", "10", "--exec", "env > " + seen}}.run()
+	ok(t, r)
+	raw, err := os.ReadFile(seen)
+	require.NoError(t, err)
+	env := string(raw)
+	assert.NotContains(t, env, "DELPHIX_PASSWORD")
+	assert.NotContains(t, env, adminPassword)
+	assert.Contains(t, env, "DX_SUBSET_PERCENT=10\n", "the step's own value wins")
+	assert.Contains(t, env, "MY_TOOL_HOME=/opt/tool", "the tool's own settings pass through")
+	assert.Contains(t, env, "DX_DB_NAME=prep1")
+}

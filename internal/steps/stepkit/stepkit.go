@@ -70,14 +70,14 @@ func (cn Connection) Env() []string {
 }
 
 // ToolEnv is the environment for a user's tool: ours, minus the engine
-// password (the tool has no business with it), plus extra.
+// password (the tool has no business with it), plus extra, which wins over
+// anything of the same name (os/exec keeps the last value of a key).
 func ToolEnv(engineURL string, extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, cli.PasswordEnv+"=") || strings.HasPrefix(kv, "DX_") {
-			continue
+		if !strings.HasPrefix(kv, cli.PasswordEnv+"=") {
+			env = append(env, kv)
 		}
-		env = append(env, kv)
 	}
 	env = append(env, "DELPHIX_ENGINE="+engineURL)
 	return append(env, extra...)
