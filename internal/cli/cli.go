@@ -60,11 +60,11 @@ func Main(step *Step) int {
 // Run runs the step with args (args[0] is the program name). Cancelling
 // ctx with an *AbortError as its cause acts as that signal.
 func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Writer, environ []string) int {
-	op := ""
+	op, named := "", false
 	if len(step.Operations) > 0 {
 		op = step.Operations[0]
 		if len(args) > 1 && slices.Contains(step.Operations, args[1]) {
-			op, args = args[1], append([]string{args[0]}, args[2:]...)
+			op, named, args = args[1], true, append([]string{args[0]}, args[2:]...)
 		}
 	}
 	flags := append(step.Flags(), connectionFlags()...)
@@ -80,8 +80,11 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 			return &UsageError{Msg: err.Error()}
 		},
 		Action: func(c *ucli.Context) error {
-			if c.Args().Present() {
-				return Usagef("unexpected argument %q; operations are: %s", c.Args().First(), strings.Join(step.Operations, ", "))
+			// The operation may also come last, after the flags.
+			if a := c.Args(); a.Len() == 1 && !named && slices.Contains(step.Operations, a.First()) {
+				op = a.First()
+			} else if a.Present() {
+				return Usagef("unexpected argument %q; operations are: %s, and come first", a.First(), strings.Join(step.Operations, ", "))
 			}
 			for _, name := range unknownEnv(flags, environ) {
 				log.Printf("warning: %s is set but no flag reads it (a typo?)", name)
