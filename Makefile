@@ -32,7 +32,7 @@ lint:
 	$(GO) vet ./...
 	./test/groovy/lint.sh
 
-demo: build
+demo: build deps
 	./test/demo.sh
 
 bench:

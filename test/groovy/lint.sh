@@ -5,7 +5,7 @@
 # Node.js with npm and Java 17.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-files=(vars src Jenkinsfile.example examples/Jenkinsfile.bug-repro)
+files=(vars src Jenkinsfile.example examples/Jenkinsfile.bug-repro test/e2e/testdata/Jenkinsfile.self-service)
 
 if [ -x test/runner/check-syntax ]; then
   test/runner/check-syntax
