@@ -18,7 +18,7 @@ build:
 deps:
 	./test/deps.sh
 
-test: build test-go test-groovy
+test: build deps test-go test-groovy
 
 test-go:
 	$(GO) test -count=1 ./...
