@@ -9,7 +9,7 @@ import (
 
 // Database is a container (dSource or VDB) as GET /database returns it.
 // Type is the concrete platform type, e.g. "AppDataContainer" or
-// "OracleDatabaseContainer"; fields other platforms add are kept in Raw.
+// "OracleDatabaseContainer"; the fields other platforms add are ignored.
 type Database struct {
 	Type               string `json:"type"`
 	Reference          string `json:"reference"`
@@ -18,18 +18,6 @@ type Database struct {
 	ProvisionContainer string `json:"provisionContainer"` // parent; empty for a dSource
 	Masked             bool   `json:"masked"`
 	CurrentTimeflow    string `json:"currentTimeflow"`
-
-	Raw json.RawMessage `json:"-"`
-}
-
-// UnmarshalJSON keeps the whole object in Raw.
-func (d *Database) UnmarshalJSON(b []byte) error {
-	type plain Database
-	if err := json.Unmarshal(b, (*plain)(d)); err != nil {
-		return err
-	}
-	d.Raw = append(json.RawMessage(nil), b...)
-	return nil
 }
 
 // IsVDB reports whether the container was provisioned from another one.

@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"syscall"
+	"testing"
+
+	"github.com/dxsteps/dxsteps/delphix"
+	"github.com/stretchr/testify/assert"
+)
+
+func TestEveryErrorHasOneExitCodeAndCategory(t *testing.T) {
+	for _, tc := range []struct {
+		err      error
+		code     int
+		category string
+	}{
+		{Usagef("--vdb is required"), ExitUsage, "usage"},
+		{fmt.Errorf("refresh: %w", &delphix.NameError{Kind: "database", Name: "x"}), ExitUsage, "usage"},
+		{&delphix.NameError{Kind: "database", Name: "x", Matches: []string{"A-1", "A-2"}}, ExitUsage, "usage"},
+		{&delphix.APIError{HTTPStatus: 404, ID: "exception.executor.object.missing"}, ExitUsage, "usage"},
+		{&delphix.APIError{HTTPStatus: 401, ID: "exception.webservices.login.failed"}, ExitAuth, "auth"},
+		{&delphix.APIError{HTTPStatus: 403, ID: "exception.security.permission.denied"}, ExitAuth, "auth"},
+		{&delphix.UnreachableError{Method: "GET", Path: "/about", Status: 502}, ExitUnreachable, "unreachable"},
+		{&delphix.JobError{Job: &delphix.Job{Reference: "JOB-1", JobState: delphix.JobFailed}}, ExitFailed, "engine"},
+		{&delphix.APIError{HTTPStatus: 200, ID: "exception.validation.field.required"}, ExitFailed, "engine"},
+		{&CheckError{Msg: "unmasked"}, ExitFailed, "engine"},
+		{&DeadlineError{Timeout: "1s"}, ExitTimeout, "timeout"},
+		{fmt.Errorf("wait: %w", context.DeadlineExceeded), ExitTimeout, "timeout"},
+		{&AbortError{Signal: syscall.SIGINT}, ExitSIGINT, "aborted"},
+		{&AbortError{Signal: syscall.SIGTERM}, ExitSIGTERM, "aborted"},
+		{errors.New("anything else"), ExitFailed, "engine"},
+	} {
+		code, category := classify(tc.err)
+		assert.Equal(t, tc.code, code, "%v", tc.err)
+		assert.Equal(t, tc.category, category, "%v", tc.err)
+	}
+}
