@@ -47,7 +47,7 @@ func TestInconsistentPodIsRecoveredAndOfflinePodEnabledBeforeRefresh(t *testing.
 }
 
 func TestDataPodStepWaitsForAJobAlreadyRunningOnThePod(t *testing.T) {
-	e := start(t, engine.Options{Speed: 0.2})
+	e := start(t, engine.Options{Speed: 1})
 	first := make(chan result, 1)
 	go func() { first <- run(t, e, "dx-datapod", "--container", "prep4") }()
 	// The second run finds the first one's job running and waits for it
