@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -27,20 +28,21 @@ func (l *Log) Printf(format string, args ...any) {
 	fmt.Fprintf(l.w, "%s%s\n", l.prefix, strings.TrimRight(fmt.Sprintf(format, args...), "\n"))
 }
 
-// Writer returns an io.Writer that prefixes each line it is given, for a
-// child process's output.
-func (l *Log) Writer(prefix string) io.Writer { return &lineWriter{log: l, prefix: prefix} }
+// Writer returns a writer that logs each line it is given with prefix, for
+// a child process's output; Flush logs a last unterminated line.
+func (l *Log) Writer(prefix string) *LineWriter { return &LineWriter{log: l, prefix: prefix} }
 
-type lineWriter struct {
+// LineWriter is the io.Writer Log.Writer returns.
+type LineWriter struct {
 	log     *Log
 	prefix  string
 	pending []byte
 }
 
-func (w *lineWriter) Write(p []byte) (int, error) {
+func (w *LineWriter) Write(p []byte) (int, error) {
 	w.pending = append(w.pending, p...)
 	for {
-		i := strings.IndexByte(string(w.pending), '\n')
+		i := bytes.IndexByte(w.pending, '\n')
 		if i < 0 {
 			return len(p), nil
 		}
@@ -50,7 +52,7 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 }
 
 // Flush writes a last line without a newline, if any.
-func (w *lineWriter) Flush() {
+func (w *LineWriter) Flush() {
 	if len(w.pending) > 0 {
 		w.log.Printf("%s%s", w.prefix, w.pending)
 		w.pending = nil

@@ -92,9 +92,9 @@ func readPassword(c *ucli.Context, environ []string) (string, error) {
 	return "", Usagef("no password: set %s or --password-file (there is no password flag, so it never shows in a process list)", PasswordEnv)
 }
 
-// Wait follows an operation to its end, printing progress. what says what
+// wait follows an operation to its end, printing progress. what says what
 // the job does, for people ("refresh of VDB \"x\"").
-func (s *Session) Wait(ctx context.Context, op delphix.Operation, what string) (*delphix.Job, error) {
+func (s *Session) wait(ctx context.Context, op delphix.Operation, what string) (*delphix.Job, error) {
 	if op.Job != "" {
 		s.mu.Lock()
 		s.jobs[op.Job] = what
@@ -121,7 +121,7 @@ func (s *Session) Do(ctx context.Context, what string, start func() (delphix.Ope
 	if err != nil {
 		return op, fmt.Errorf("%s: %w", what, err)
 	}
-	if _, err := s.Wait(ctx, op, what); err != nil {
+	if _, err := s.wait(ctx, op, what); err != nil {
 		return op, fmt.Errorf("%s failed: %w", what, err)
 	}
 	return op, nil

@@ -110,9 +110,7 @@ func RunTool(ctx context.Context, log *cli.Log, label, command string, env []str
 		}
 		return -1, ctx.Err()
 	}
-	if f, ok := out.(interface{ Flush() }); ok {
-		f.Flush()
-	}
+	out.Flush()
 	if err != nil {
 		if exit, ok := err.(*exec.ExitError); ok {
 			return exit.ExitCode(), nil
