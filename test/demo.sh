@@ -5,10 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 bin="$root/bin"
-if ! command -v groovy >/dev/null || ! command -v java >/dev/null; then
-  echo "demo: the pipeline runner needs Groovy 2.4 and a Java runtime: run 'make deps' (apt-get install groovy default-jre-headless)" >&2
-  exit 1
-fi
+. test/runner/groovy-env.sh
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/dxsteps-demo.XXXXXX")
 engine_pid=""
@@ -43,7 +40,11 @@ DXSTEPS_ACCOUNT_TOOL="$bin/dx-example-accounts" DXSTEPS_SUBSET_TOOL="$bin/dx-exa
     --job-name data-pipeline --build-number 1 --workspace "$work/workspace" Jenkinsfile.example
 status=$?
 set -e
+if [ $status -ne 0 ]; then
+  echo "demo: the pipeline did not succeed (runner exit $status: 1 unstable, 2 failure, 4 aborted); the engine's log follows" >&2
+  tail -n 20 "$work/engine.log" >&2
+  exit $status
+fi
 
 echo
 DELPHIX_ENGINE="$engine" "$bin/dx-engine" catalog
-exit $status

@@ -5,6 +5,8 @@
 # Node.js with npm and Java 17.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# npm-groovy-lint runs CodeNarc on the Java that the Groovy scripts use.
+. test/runner/groovy-env.sh
 files=(vars src Jenkinsfile.example examples/Jenkinsfile.bug-repro test/e2e/testdata/Jenkinsfile.self-service)
 
 if [ -x test/runner/check-syntax ]; then

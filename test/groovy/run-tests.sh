@@ -3,11 +3,7 @@
 # Jenkins runs, with no build tool. Closes with "N passed, M failed"; exits non-zero on a failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if ! command -v groovy >/dev/null; then
-  echo "groovy not found: install Groovy 2.4 and a Java runtime (make deps)" >&2
-  exit 1
-fi
-# The tests pass names with non-ASCII characters to processes: the JVM must encode them as UTF-8.
+. test/runner/groovy-env.sh
+# The tests pass names with non-ASCII characters to processes: they must be encoded as UTF-8.
 export LC_ALL=C.UTF-8
-export JAVA_OPTS="${JAVA_OPTS:-} -Dfile.encoding=UTF-8"
 exec groovy -cp src:test/groovy test/groovy/RunTests.groovy test/groovy/*Test.groovy
