@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -141,6 +142,14 @@ type Result struct {
 	Total  int
 }
 
+// Operation is what an engine call that starts work returns: the reference
+// of a created object (if any), the job, and the action.
+type Operation struct {
+	Reference string
+	Job       string
+	Action    string
+}
+
 // envelope is the CallResult family: OKResult, ListResult, ErrorResult.
 type envelope struct {
 	Type   string          `json:"type"`
@@ -195,6 +204,9 @@ func (c *Client) send(ctx context.Context, method, path string, body, out any) (
 		if ctx.Err() != nil {
 			return Result{}, ctx.Err()
 		}
+		if plainHTTP(err) {
+			err = fmt.Errorf("%w: use http://%s", ErrPlainHTTP, c.base.Host+c.base.Path)
+		}
 		return Result{}, &UnreachableError{Method: method, Path: path, Err: err}
 	}
 	defer resp.Body.Close()
@@ -243,6 +255,95 @@ func decodeResponse(method, path string, status int, raw []byte, out any) (Resul
 		}
 	}
 	return res, nil
+}
+
+// sanitizeJSON escapes raw control characters (engines send raw TABs) that
+// appear inside JSON strings, which encoding/json rejects. Bytes outside
+// strings are left alone. It returns raw itself when nothing needs fixing.
+func sanitizeJSON(raw []byte) []byte {
+	var out []byte
+	inString, escaped := false, false
+	for i, b := range raw {
+		switch {
+		case escaped:
+			escaped = false
+		case inString && b == '\\':
+			escaped = true
+		case b == '"':
+			inString = !inString
+		case inString && b < 0x20:
+			if out == nil {
+				out = append(make([]byte, 0, len(raw)+16), raw[:i]...)
+			}
+			out = append(out, `\u00`...)
+			out = append(out, hexDigit(b>>4), hexDigit(b&0xf))
+			continue
+		}
+		if out != nil {
+			out = append(out, b)
+		}
+	}
+	if out == nil {
+		return raw
+	}
+	return out
+}
+
+func hexDigit(b byte) byte { return strconv.FormatInt(int64(b), 16)[0] }
+
+// start POSTs an operation and returns what it started.
+func (c *Client) start(ctx context.Context, path string, body any) (Operation, error) {
+	var ref string
+	var raw json.RawMessage
+	res, err := c.call(ctx, "POST", path, body, &raw)
+	if err != nil {
+		return Operation{}, err
+	}
+	_ = json.Unmarshal(raw, &ref) // a created object's reference, or ""
+	return Operation{Reference: ref, Job: res.Job, Action: res.Action}, nil
+}
+
+// typed is a JSON object built for the wire.
+type typed map[string]any
+
+func withQuery(path string, q url.Values) string {
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
+}
+
+// selfService returns the self-service (Jet Stream) path prefix for the
+// session's version: /jetstream before API 1.10, /selfservice from 1.10.
+func (c *Client) selfService() string {
+	if c.APIVersion().AtLeast(1, 10, 0) {
+		return "/selfservice"
+	}
+	return "/jetstream"
+}
+
+// Wait follows what op started to its end: its job if it has one, else its
+// action. It returns the job (nil when there was none).
+func (c *Client) Wait(ctx context.Context, op Operation, progress func(Progress)) (*Job, error) {
+	switch {
+	case op.Job != "":
+		return c.Jobs.Wait(ctx, op.Job, progress)
+	case op.Action != "":
+		_, err := c.Actions.Wait(ctx, op.Action)
+		return nil, err
+	}
+	return nil, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 func deref(s *string) string {

@@ -2,20 +2,17 @@ package delphix
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/dxsteps/dxsteps/test/engine"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -84,113 +81,22 @@ func requestLines(e *engine.Engine) []string {
 	return out
 }
 
-func TestLoginNegotiatesTheEnginesVersionOnEverySupportedRelease(t *testing.T) {
-	for _, v := range []string{"1.8.0", "1.9.0", "1.10.6", "1.11.9", "1.11.11"} {
-		t.Run(v, func(t *testing.T) {
-			c, e := loggedIn(t, engine.Options{APIVersion: v})
-			assert.Equal(t, v, c.APIVersion().String())
-			assert.Equal(t, []string{"POST /session", "GET /about", "POST /session", "POST /login"}, requestLines(e)[:4])
-			first, second := e.Requests()[0].Body, e.Requests()[2].Body
-			assert.Contains(t, string(first), `"minor":3`)
-			assert.Contains(t, string(second), fmt.Sprintf(`"micro":%d`, c.APIVersion().Micro))
-			tmpls, err := c.Templates.List(t.Context())
-			require.NoError(t, err)
-			require.NotEmpty(t, tmpls)
-			prefix := "/jetstream/"
-			if c.APIVersion().AtLeast(1, 10, 0) {
-				prefix = "/selfservice/"
-			}
-			lines := requestLines(e)
-			assert.Equal(t, "GET "+prefix+"template", lines[len(lines)-1])
-		})
-	}
-}
+// selfServiceVersions covers both path prefixes and both body styles:
+// /jetstream with empty bodies (1.8), /jetstream typed (1.9), /selfservice (1.11).
+var selfServiceVersions = []string{"1.8.0", "1.9.0", "1.11.9"}
 
-func TestLoginAtAPinnedVersion(t *testing.T) {
-	c, _ := loggedIn(t, engine.Options{}, WithAPIVersion(APIVersion{1, 9, 0}))
-	assert.Equal(t, "1.9.0", c.APIVersion().String())
-	_, err := c.Containers.List(t.Context(), "")
+func wait(t *testing.T, c *Client, op Operation, err error) {
+	t.Helper()
 	require.NoError(t, err)
-
-	c2, _ := setup(t, engine.Options{APIVersion: "1.10.6"}, WithAPIVersion(APIVersion{1, 11, 0}))
-	err = c2.Login(t.Context(), "delphix_admin", "delphix")
-	assert.ErrorContains(t, err, "API version 1.11.0 was asked for, but the engine speaks at most 1.10.6")
-}
-
-func TestWrongPasswordIsUnauthorized(t *testing.T) {
-	c, _ := setup(t, engine.Options{})
-	err := c.Login(t.Context(), "delphix_admin", "wrong")
-	require.ErrorIs(t, err, ErrUnauthorized)
-	assert.NotContains(t, err.Error(), "wrong")
-}
-
-func TestLostSessionIsReestablishedOnceAndTheRequestRepeated(t *testing.T) {
-	c, e := loggedIn(t, engine.Options{})
-	e.ExpireSessions()
-	e.ClearRequests()
-	dbs, err := c.Databases.List(t.Context())
+	_, err = c.Wait(t.Context(), op, nil)
 	require.NoError(t, err)
-	assert.NotEmpty(t, dbs)
-	assert.Equal(t, []string{"GET /database", "POST /session", "POST /login", "GET /database"}, requestLines(e))
-	assert.Equal(t, http.StatusForbidden, e.Requests()[0].Status)
 }
 
-func TestCallsWithoutLoginFailAsUnauthorized(t *testing.T) {
-	c, _ := setup(t, engine.Options{})
-	_, err := c.Databases.List(t.Context())
-	assert.ErrorIs(t, err, ErrUnauthorized)
-}
-
-func TestEngineValidationErrorArrivesWithHTTP200AndIsAnError(t *testing.T) {
-	c, _ := loggedIn(t, engine.Options{})
-	db, err := c.Databases.FindByName(t.Context(), "Patients Prod")
+func pod(t *testing.T, c *Client, name string) *Container {
+	t.Helper()
+	p, err := c.Containers.FindByName(t.Context(), "", name)
 	require.NoError(t, err)
-	sent.Lock()
-	sent.paused = true
-	sent.Unlock()
-	_, err = c.call(t.Context(), "POST", "/database/"+db.Reference+"/sync", typed{"type": "OracleSyncParameters"}, nil)
-	sent.Lock()
-	sent.paused = false
-	sent.Unlock()
-	var api *APIError
-	require.ErrorAs(t, err, &api)
-	assert.Equal(t, http.StatusOK, api.HTTPStatus)
-	assert.True(t, strings.HasPrefix(api.ID, "exception.validation."), api.ID)
-	assert.NotContains(t, api.Error(), "\n")
-}
-
-func TestUnknownReferenceIsNotFound(t *testing.T) {
-	c, _ := loggedIn(t, engine.Options{})
-	_, err := c.Databases.Get(t.Context(), "APPDATA_CONTAINER-999")
-	assert.ErrorIs(t, err, ErrNotFound)
-}
-
-func TestFindByNameNamesTheClosestDatabases(t *testing.T) {
-	c, _ := loggedIn(t, engine.Options{})
-	_, err := c.Databases.FindByName(t.Context(), "Patients Mask Master")
-	assert.ErrorContains(t, err, `no database is named "Patients Mask Master"; closest: "Patients Masked Master"`)
-}
-
-func TestJobStartingPOSTIsNotResentWhenItsAnswerIsLost(t *testing.T) {
-	c, e := loggedIn(t, engine.Options{})
-	db, err := c.Databases.FindByName(t.Context(), "Patients Prod")
-	require.NoError(t, err)
-	e.InjectHTTPError(engine.HTTPFault{Method: "POST", PathSuffix: "/sync", Status: http.StatusBadGateway, AfterProcessing: true})
-	e.ClearRequests()
-	_, err = c.Databases.Sync(t.Context(), db)
-	var unreachable *UnreachableError
-	require.ErrorAs(t, err, &unreachable)
-	assert.Equal(t, []string{"POST /database/" + db.Reference + "/sync"}, requestLines(e))
-}
-
-func TestReadsAreRetriedOnProxyErrors(t *testing.T) {
-	c, e := loggedIn(t, engine.Options{})
-	e.InjectHTTPError(engine.HTTPFault{Method: "GET", PathSuffix: "/database", Status: http.StatusBadGateway, Count: 2})
-	e.ClearRequests()
-	dbs, err := c.Databases.List(t.Context())
-	require.NoError(t, err)
-	assert.NotEmpty(t, dbs)
-	assert.Equal(t, []string{"GET /database", "GET /database", "GET /database"}, requestLines(e))
+	return p
 }
 
 func syncProd(t *testing.T, c *Client) (*Database, Operation) {
@@ -203,62 +109,16 @@ func syncProd(t *testing.T, c *Client) (*Database, Operation) {
 	return db, op
 }
 
-func TestWaitFollowsTheJobThroughNotifications(t *testing.T) {
-	c, e := loggedIn(t, engine.Options{Speed: 0.02})
-	_, op := syncProd(t, c)
-	var percents []float64
-	events := 0
-	job, err := c.Jobs.Wait(t.Context(), op.Job, func(p Progress) {
-		percents = append(percents, p.Job.PercentComplete)
-		events += len(p.NewEvents)
-	})
+// testAPI calls the local engine's test API, as the application would
+// change its own database.
+func testAPI(t *testing.T, e *engine.Engine, method, path, body string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, e.TestAPIURL()+path, strings.NewReader(body))
 	require.NoError(t, err)
-	assert.Equal(t, JobCompleted, job.JobState)
-	assert.True(t, sort.Float64sAreSorted(percents), "%v", percents)
-	assert.Equal(t, 100.0, percents[len(percents)-1])
-	assert.Equal(t, len(job.Events), events, "every event reported once")
-	assert.Contains(t, requestLines(e), "GET /notification")
-}
-
-func TestWaitPollsWhenTheEngineHasNoNotifications(t *testing.T) {
-	c, e := loggedIn(t, engine.Options{DisableNotifications: true})
-	_, op := syncProd(t, c)
-	job, err := c.Jobs.Wait(t.Context(), op.Job, nil)
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
-	assert.Equal(t, JobCompleted, job.JobState)
-	jobReads := 0
-	for _, l := range requestLines(e) {
-		if l == "GET /job/"+op.Job {
-			jobReads++
-		}
-	}
-	assert.Greater(t, jobReads, 1)
-}
-
-func TestFailedJobReturnsItsLastErrorEvent(t *testing.T) {
-	c, e := loggedIn(t, engine.Options{})
-	e.FailNextJob(engine.JobFault{Target: "Patients Prod", Message: "Could not connect to the staging database."})
-	_, op := syncProd(t, c)
-	_, err := c.Jobs.Wait(t.Context(), op.Job, nil)
-	var jobErr *JobError
-	require.ErrorAs(t, err, &jobErr)
-	assert.Equal(t, JobFailed, jobErr.Job.JobState)
-	assert.Contains(t, jobErr.Error(), "Could not connect to the staging database.")
-	assert.Contains(t, jobErr.Error(), "FAILED")
-}
-
-func TestWaitStopsWhenTheContextEnds(t *testing.T) {
-	c, _ := loggedIn(t, engine.Options{Speed: 1})
-	_, op := syncProd(t, c)
-	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
-	defer cancel()
-	_, err := c.Jobs.Wait(ctx, op.Job, nil)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	require.NoError(t, c.Jobs.Cancel(t.Context(), op.Job))
-	job, err := c.Jobs.Wait(t.Context(), op.Job, nil)
-	var jobErr *JobError
-	require.ErrorAs(t, err, &jobErr)
-	assert.Equal(t, JobCanceled, job.JobState)
+	resp.Body.Close()
+	require.Less(t, resp.StatusCode, 300, "%s %s", method, path)
 }
 
 // TestMain checks, after the tests, that every request body the client

@@ -23,6 +23,10 @@ var (
 	ErrConflict = errors.New("delphix: conflict")
 )
 
+// ErrPlainHTTP is in an *UnreachableError when an https:// URL reached an
+// engine that answered in plain HTTP: the URL should start with http://.
+var ErrPlainHTTP = errors.New("the engine answered plain HTTP on an https:// URL")
+
 // errSessionLost is an HTTP 401/403 without a Delphix body: the engine's
 // "log in first" page.
 var errSessionLost = errors.New("delphix: session lost")
@@ -127,6 +131,9 @@ type UnreachableError struct {
 }
 
 func (e *UnreachableError) Error() string {
+	if errors.Is(e.Err, ErrPlainHTTP) {
+		return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err)
+	}
 	if e.Err != nil {
 		return fmt.Sprintf("engine unreachable: %s %s: %v", e.Method, e.Path, e.Err)
 	}
@@ -134,31 +141,3 @@ func (e *UnreachableError) Error() string {
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }
-
-// JobError is a job that ended FAILED or CANCELED.
-type JobError struct {
-	Job *Job
-	// Event is the job's last ERROR event (or its last event), nil if it had none.
-	Event *JobEvent
-}
-
-func (e *JobError) Error() string {
-	j := e.Job
-	msg := fmt.Sprintf("job %s (%s", j.Reference, j.ActionType)
-	if j.TargetName != "" {
-		msg += fmt.Sprintf(" of %q", j.TargetName)
-	}
-	msg += ") " + j.JobState
-	if e.Event != nil {
-		if d := oneLine(e.Event.MessageDetails); d != "" {
-			msg += ": " + d
-		}
-		if a := oneLine(e.Event.MessageAction); a != "" {
-			msg += " (" + a + ")"
-		}
-	}
-	if j.JobState == JobCanceled && j.CancelReason != "" {
-		msg += ": " + oneLine(j.CancelReason)
-	}
-	return msg
-}

@@ -104,6 +104,26 @@ func WithClientName(name string) Option {
 	}
 }
 
+// waitSettings paces Wait; see WithWaitIntervals.
+type waitSettings struct {
+	min, max      time.Duration
+	notifyTimeout time.Duration
+	noNotify      bool
+}
+
+// WithWaitIntervals sets how Wait paces itself: polling starts at min and
+// backs off to max; each notification long-poll lasts at most notify
+// (0 turns notifications off and polls only). Defaults: 1s, 10s, 10s.
+func WithWaitIntervals(min, max, notify time.Duration) Option {
+	return func(o *clientOptions) error {
+		if min <= 0 || max < min || notify < 0 {
+			return errors.New("delphix: wait intervals must be positive with min <= max")
+		}
+		o.wait = waitSettings{min: min, max: max, notifyTimeout: notify, noNotify: notify == 0}
+		return nil
+	}
+}
+
 func (o *clientOptions) tlsConfig() *tls.Config {
 	if o.tls == nil {
 		o.tls = &tls.Config{MinVersion: tls.VersionTLS12}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"strconv"
 )
 
 type retrySafeKey struct{}
@@ -63,8 +62,9 @@ func isDialError(err error) bool {
 	return errors.As(err, &dns)
 }
 
-// isPermanentTransportError reports TLS verification failures: retrying
-// them only delays the one clear message the user needs.
+// isPermanentTransportError reports TLS failures (a certificate that does
+// not verify, a server that does not speak TLS): retrying them only delays
+// the one clear message the user needs.
 func isPermanentTransportError(err error) bool {
 	var unknown x509.UnknownAuthorityError
 	var invalid x509.CertificateInvalidError
@@ -72,39 +72,12 @@ func isPermanentTransportError(err error) bool {
 	var verify *tls.CertificateVerificationError
 	var record tls.RecordHeaderError
 	return errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &hostname) ||
-		errors.As(err, &verify) || errors.As(err, &record)
+		errors.As(err, &verify) || errors.As(err, &record) || errors.Is(err, http.ErrSchemeMismatch)
 }
 
-// sanitizeJSON escapes raw control characters (engines send raw TABs) that
-// appear inside JSON strings, which encoding/json rejects. Bytes outside
-// strings are left alone. It returns raw itself when nothing needs fixing.
-func sanitizeJSON(raw []byte) []byte {
-	var out []byte
-	inString, escaped := false, false
-	for i, b := range raw {
-		switch {
-		case escaped:
-			escaped = false
-		case inString && b == '\\':
-			escaped = true
-		case b == '"':
-			inString = !inString
-		case inString && b < 0x20:
-			if out == nil {
-				out = append(make([]byte, 0, len(raw)+16), raw[:i]...)
-			}
-			out = append(out, `\u00`...)
-			out = append(out, hexDigit(b>>4), hexDigit(b&0xf))
-			continue
-		}
-		if out != nil {
-			out = append(out, b)
-		}
-	}
-	if out == nil {
-		return raw
-	}
-	return out
+// plainHTTP reports whether an https:// request reached a server that
+// answered in plain HTTP.
+func plainHTTP(err error) bool {
+	var record tls.RecordHeaderError
+	return errors.Is(err, http.ErrSchemeMismatch) || (errors.As(err, &record) && string(record.RecordHeader[:]) == "HTTP/")
 }
-
-func hexDigit(b byte) byte { return strconv.FormatInt(int64(b), 16)[0] }

@@ -78,33 +78,6 @@ type apiSession struct {
 	Client  string     `json:"client,omitempty"`
 }
 
-// SystemInfo is the engine's PublicSystemInfo.
-type SystemInfo struct {
-	Type         string     `json:"type"`
-	ProductName  string     `json:"productName"`
-	BuildTitle   string     `json:"buildTitle"`
-	APIVersion   APIVersion `json:"apiVersion"`
-	EngineType   string     `json:"engineType"`
-	BuildVersion struct {
-		Major int `json:"major"`
-		Minor int `json:"minor"`
-		Micro int `json:"micro"`
-		Patch int `json:"patch"`
-	} `json:"buildVersion"`
-}
-
-// AboutService reads the engine's public system information.
-type AboutService service
-
-// Get returns GET /about, which the engine answers before login.
-func (s *AboutService) Get(ctx context.Context) (*SystemInfo, error) {
-	var info SystemInfo
-	if _, err := s.client.call(ctx, "GET", "/about", nil, &info); err != nil {
-		return nil, err
-	}
-	return &info, nil
-}
-
 type loginRequest struct {
 	Type     string `json:"type"`
 	Username string `json:"username"`
@@ -192,24 +165,4 @@ func (c *Client) Logout(ctx context.Context) error {
 	c.user, c.pass = "", ""
 	c.mu.Unlock()
 	return err
-}
-
-// User is an engine user.
-type User struct {
-	Type      string `json:"type"`
-	Reference string `json:"reference"`
-	Name      string `json:"name"`
-	UserType  string `json:"userType"`
-}
-
-// UsersService reads engine users.
-type UsersService service
-
-// Current returns the logged-in user (GET /user/current).
-func (s *UsersService) Current(ctx context.Context) (*User, error) {
-	var u User
-	if _, err := s.client.call(ctx, "GET", "/user/current", nil, &u); err != nil {
-		return nil, err
-	}
-	return &u, nil
 }

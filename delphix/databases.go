@@ -2,9 +2,7 @@ package delphix
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
-	"sort"
 )
 
 // Database is a container (dSource or VDB) as GET /database returns it.
@@ -87,9 +85,6 @@ func SyncParameters(containerType string, v APIVersion) any {
 	return nil
 }
 
-// typed is a JSON object built for the wire.
-type typed map[string]any
-
 // RefreshPoint says where a VDB refresh takes its data from: one snapshot,
 // or the parent's latest snapshot when Snapshot is empty.
 type RefreshPoint struct {
@@ -111,53 +106,4 @@ func (s *DatabasesService) Refresh(ctx context.Context, vdb *Database, point Ref
 	}
 	body := typed{"type": kind, "timeflowPointParameters": tp}
 	return s.client.start(ctx, "/database/"+url.PathEscape(vdb.Reference)+"/refresh", body)
-}
-
-// start POSTs an operation and returns what it started.
-func (c *Client) start(ctx context.Context, path string, body any) (Operation, error) {
-	var ref string
-	var raw json.RawMessage
-	res, err := c.call(ctx, "POST", path, body, &raw)
-	if err != nil {
-		return Operation{}, err
-	}
-	_ = json.Unmarshal(raw, &ref) // a created object's reference, or ""
-	return Operation{Reference: ref, Job: res.Job, Action: res.Action}, nil
-}
-
-// Snapshot is a TimeflowSnapshot of any platform.
-type Snapshot struct {
-	Type              string `json:"type"`
-	Reference         string `json:"reference"`
-	Name              string `json:"name"`
-	Container         string `json:"container"`
-	Timeflow          string `json:"timeflow"`
-	CreationTime      string `json:"creationTime"`
-	LatestChangePoint struct {
-		Timestamp string `json:"timestamp"`
-		Location  string `json:"location"`
-	} `json:"latestChangePoint"`
-}
-
-// SnapshotsService lists snapshots.
-type SnapshotsService service
-
-// List returns the container's snapshots, newest first (the engine's own
-// order differs between versions, so the client sorts by creationTime).
-func (s *SnapshotsService) List(ctx context.Context, dbRef string) ([]Snapshot, error) {
-	var snaps []Snapshot
-	if _, err := s.client.call(ctx, "GET", withQuery("/snapshot", url.Values{"database": {dbRef}}), nil, &snaps); err != nil {
-		return nil, err
-	}
-	sort.SliceStable(snaps, func(i, j int) bool { return snaps[i].CreationTime > snaps[j].CreationTime })
-	return snaps, nil
-}
-
-// Get returns GET /snapshot/{ref}.
-func (s *SnapshotsService) Get(ctx context.Context, ref string) (*Snapshot, error) {
-	var snap Snapshot
-	if _, err := s.client.call(ctx, "GET", "/snapshot/"+url.PathEscape(ref), nil, &snap); err != nil {
-		return nil, err
-	}
-	return &snap, nil
 }

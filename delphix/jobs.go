@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
+	"fmt"
 	"net/url"
 	"time"
 )
@@ -51,11 +51,6 @@ type JobEvent struct {
 	MessageCommandOutput string  `json:"messageCommandOutput"`
 }
 
-// Done reports whether the job reached a final state.
-func (j *Job) Done() bool {
-	return j.JobState == JobCompleted || j.JobState == JobFailed || j.JobState == JobCanceled
-}
-
 // lastError returns the last ERROR event, else the last event, else nil.
 func (j *Job) lastError() *JobEvent {
 	for i := len(j.Events) - 1; i >= 0; i-- {
@@ -69,12 +64,32 @@ func (j *Job) lastError() *JobEvent {
 	return nil
 }
 
-// Operation is what an engine call that starts work returns: the reference
-// of a created object (if any), the job, and the action.
-type Operation struct {
-	Reference string
-	Job       string
-	Action    string
+// JobError is a job that ended FAILED or CANCELED.
+type JobError struct {
+	Job *Job
+	// Event is the job's last ERROR event (or its last event), nil if it had none.
+	Event *JobEvent
+}
+
+func (e *JobError) Error() string {
+	j := e.Job
+	msg := fmt.Sprintf("job %s (%s", j.Reference, j.ActionType)
+	if j.TargetName != "" {
+		msg += fmt.Sprintf(" of %q", j.TargetName)
+	}
+	msg += ") " + j.JobState
+	if e.Event != nil {
+		if d := oneLine(e.Event.MessageDetails); d != "" {
+			msg += ": " + d
+		}
+		if a := oneLine(e.Event.MessageAction); a != "" {
+			msg += " (" + a + ")"
+		}
+	}
+	if j.JobState == JobCanceled && j.CancelReason != "" {
+		msg += ": " + oneLine(j.CancelReason)
+	}
+	return msg
 }
 
 // JobsService reads, cancels and waits for jobs.
@@ -164,7 +179,7 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 			return job, &JobError{Job: job, Event: job.lastError()}
 		}
 		if notify {
-			if err := s.client.Notifications.waitFor(ctx, channel, ref, w.notifyTimeout); err == nil {
+			if err := s.waitFor(ctx, channel, ref, w.notifyTimeout); err == nil {
 				continue
 			} else if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -178,34 +193,19 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 	}
 }
 
-// waitSettings paces Wait; see WithWaitIntervals.
-type waitSettings struct {
-	min, max      time.Duration
-	notifyTimeout time.Duration
-	noNotify      bool
-}
-
-// WithWaitIntervals sets how Wait paces itself: polling starts at min and
-// backs off to max; each notification long-poll lasts at most notify
-// (0 turns notifications off and polls only). Defaults: 1s, 10s, 10s.
-func WithWaitIntervals(min, max, notify time.Duration) Option {
-	return func(o *clientOptions) error {
-		if min <= 0 || max < min || notify < 0 {
-			return errors.New("delphix: wait intervals must be positive with min <= max")
+// waitFor returns when a notification may concern object ref: one about
+// it, a drop (notifications were lost), or the long-poll's timeout.
+func (s *JobsService) waitFor(ctx context.Context, channel, ref string, timeout time.Duration) error {
+	for {
+		notes, err := s.client.Notifications.Poll(ctx, channel, timeout)
+		if err != nil || len(notes) == 0 {
+			return err
 		}
-		o.wait = waitSettings{min: min, max: max, notifyTimeout: notify, noNotify: notify == 0}
-		return nil
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+		for _, n := range notes {
+			if n.Object == ref || n.Type == "NotificationDrop" {
+				return nil
+			}
+		}
 	}
 }
 
@@ -213,11 +213,4 @@ func newChannel() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return "dxsteps-" + hex.EncodeToString(b[:])
-}
-
-func withQuery(path string, q url.Values) string {
-	if len(q) == 0 {
-		return path
-	}
-	return path + "?" + q.Encode()
 }

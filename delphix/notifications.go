@@ -29,19 +29,3 @@ func (s *NotificationsService) Poll(ctx context.Context, channel string, timeout
 	_, err := s.client.call(ctx, "GET", withQuery("/notification", q), nil, &notes)
 	return notes, err
 }
-
-// waitFor returns when a notification may concern object ref: one about
-// it, a drop (notifications were lost), or the long-poll's timeout.
-func (s *NotificationsService) waitFor(ctx context.Context, channel, ref string, timeout time.Duration) error {
-	for {
-		notes, err := s.Poll(ctx, channel, timeout)
-		if err != nil || len(notes) == 0 {
-			return err
-		}
-		for _, n := range notes {
-			if n.Object == ref || n.Type == "NotificationDrop" {
-				return nil
-			}
-		}
-	}
-}

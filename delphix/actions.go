@@ -67,16 +67,3 @@ func (s *ActionsService) Wait(ctx context.Context, ref string) (*Action, error) 
 		interval = min(interval*2, s.client.wait.max)
 	}
 }
-
-// Wait follows what op started to its end: its job if it has one, else its
-// action. It returns the job (nil when there was none).
-func (c *Client) Wait(ctx context.Context, op Operation, progress func(Progress)) (*Job, error) {
-	switch {
-	case op.Job != "":
-		return c.Jobs.Wait(ctx, op.Job, progress)
-	case op.Action != "":
-		_, err := c.Actions.Wait(ctx, op.Action)
-		return nil, err
-	}
-	return nil, nil
-}

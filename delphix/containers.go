@@ -5,45 +5,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
-	"strings"
 )
-
-// selfService returns the self-service (Jet Stream) path prefix for the
-// session's version: /jetstream before API 1.10, /selfservice from 1.10.
-func (c *Client) selfService() string {
-	if c.APIVersion().AtLeast(1, 10, 0) {
-		return "/selfservice"
-	}
-	return "/jetstream"
-}
-
-// Template is a self-service data template (JSDataTemplate).
-type Template struct {
-	Type         string `json:"type"`
-	Reference    string `json:"reference"`
-	Name         string `json:"name"`
-	ActiveBranch string `json:"activeBranch"`
-	LastUpdated  string `json:"lastUpdated"`
-}
-
-// TemplatesService reads data templates.
-type TemplatesService service
-
-// List returns GET /{js}/template.
-func (s *TemplatesService) List(ctx context.Context) ([]Template, error) {
-	var ts []Template
-	_, err := s.client.call(ctx, "GET", s.client.selfService()+"/template", nil, &ts)
-	return ts, err
-}
-
-// FindByName returns the one template named exactly name, or a *NameError.
-func (s *TemplatesService) FindByName(ctx context.Context, name string) (*Template, error) {
-	ts, err := s.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return FindByName("data template", name, ts, func(t *Template) string { return t.Name }, func(t *Template) string { return t.Reference })
-}
 
 // Container is a self-service data container, a data pod (JSDataContainer).
 type Container struct {
@@ -183,73 +145,4 @@ func (s *ContainersService) op(ctx context.Context, ref, name, kind string, fiel
 		}
 	}
 	return s.client.start(ctx, s.client.selfService()+"/container/"+url.PathEscape(ref)+"/"+name, body)
-}
-
-// DataSource is a self-service data source: one VDB of a template or
-// container, with its connection details in Runtime.
-type DataSource struct {
-	Type       string         `json:"type"`
-	Reference  string         `json:"reference"`
-	Name       string         `json:"name"`
-	Container  string         `json:"container"` // the VDB or dSource behind it
-	DataLayout string         `json:"dataLayout"`
-	Priority   int            `json:"priority"`
-	Masked     bool           `json:"masked"`
-	Runtime    ConnectionInfo `json:"runtime"`
-}
-
-// ConnectionInfo is a SourceConnectionInfo of any platform; fields a
-// platform does not have stay empty.
-type ConnectionInfo struct {
-	Type         string `json:"type"`
-	Host         string `json:"host"`
-	Port         int    `json:"port"`
-	User         string `json:"user"`
-	DatabaseName string `json:"databaseName"`
-	JDBCString   string `json:"jdbcString"`
-	Path         string `json:"path"`
-	Version      string `json:"version"`
-}
-
-// Database returns the database name: databaseName where the platform has
-// it, else the last part of the JDBC URL or path.
-func (ci ConnectionInfo) Database() string {
-	if ci.DatabaseName != "" {
-		return ci.DatabaseName
-	}
-	s := ci.JDBCString
-	if s == "" {
-		s = ci.Path
-	}
-	if i := strings.LastIndexAny(s, "/:"); i >= 0 {
-		s = s[i+1:]
-	}
-	if i := strings.IndexAny(s, "?;"); i >= 0 {
-		s = s[:i]
-	}
-	return s
-}
-
-// DataSourcesService lists data sources.
-type DataSourcesService service
-
-// List returns the data sources of a template or container, or all visible
-// ones when layoutRef is empty (GET /{js}/datasource?dataLayout=).
-func (s *DataSourcesService) List(ctx context.Context, layoutRef string) ([]DataSource, error) {
-	q := url.Values{}
-	if layoutRef != "" {
-		q.Set("dataLayout", layoutRef)
-	}
-	var ds []DataSource
-	_, err := s.client.call(ctx, "GET", withQuery(s.client.selfService()+"/datasource", q), nil, &ds)
-	return ds, err
-}
-
-// Get returns GET /{js}/template/{ref}.
-func (s *TemplatesService) Get(ctx context.Context, ref string) (*Template, error) {
-	var t Template
-	if _, err := s.client.call(ctx, "GET", s.client.selfService()+"/template/"+url.PathEscape(ref), nil, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
 }

@@ -50,15 +50,6 @@ func (s *SourcesService) ListForDatabase(ctx context.Context, dbRef string) ([]S
 	return srcs, err
 }
 
-// Get returns GET /source/{ref}.
-func (s *SourcesService) Get(ctx context.Context, ref string) (*Source, error) {
-	var src Source
-	if _, err := s.client.call(ctx, "GET", "/source/"+url.PathEscape(ref), nil, &src); err != nil {
-		return nil, err
-	}
-	return &src, nil
-}
-
 // SetHooks replaces one hook list (e.g. "configureClone") of a virtual
 // source with ops (POST /source/{ref}). The engine takes the whole list,
 // so callers pass what they want kept too. Hook names are required from
@@ -69,24 +60,4 @@ func (s *SourcesService) SetHooks(ctx context.Context, src *Source, hook string,
 	}
 	body := typed{"type": src.Type, "operations": typed{"type": "VirtualSourceOperations", hook: ops}}
 	return s.client.start(ctx, "/source/"+url.PathEscape(src.Reference), body)
-}
-
-// MaskingJob is a masking job known to the engine; one associated with a
-// VDB runs on every provision and refresh of it.
-type MaskingJob struct {
-	Type                string `json:"type"`
-	Reference           string `json:"reference"`
-	Name                string `json:"name"`
-	AssociatedContainer string `json:"associatedContainer"`
-}
-
-// MaskingJobsService reads masking jobs.
-type MaskingJobsService service
-
-// ListForContainer returns the masking jobs tied to a container
-// (GET /maskingjob?container=).
-func (s *MaskingJobsService) ListForContainer(ctx context.Context, dbRef string) ([]MaskingJob, error) {
-	var jobs []MaskingJob
-	_, err := s.client.call(ctx, "GET", withQuery("/maskingjob", url.Values{"container": {dbRef}}), nil, &jobs)
-	return jobs, err
 }
