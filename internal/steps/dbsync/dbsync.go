@@ -41,7 +41,8 @@ type Result struct {
 	DatabaseReference string `json:"databaseReference"`
 	Snapshot          string `json:"snapshot"`
 	SnapshotName      string `json:"snapshotName"`
-	SnapshotTime      string `json:"snapshotTime"`
+	SnapshotTime      string `json:"snapshotTime"`     // when the engine took the snapshot
+	SnapshotDataTime  string `json:"snapshotDataTime"` // the time of its data, in the source's zone
 	Job               string `json:"job"`
 }
 
@@ -72,5 +73,5 @@ func run(ctx context.Context, s *cli.Session, name string) (any, error) {
 	snap := after[0]
 	s.Log.Printf("new snapshot %s (%s) of %q", snap.Reference, snap.Name, name)
 	return Result{Database: db.Name, DatabaseReference: db.Reference, Snapshot: snap.Reference,
-		SnapshotName: snap.Name, SnapshotTime: snap.CreationTime, Job: op.Job}, nil
+		SnapshotName: snap.Name, SnapshotTime: snap.CreationTime, SnapshotDataTime: snap.DataTime(), Job: op.Job}, nil
 }

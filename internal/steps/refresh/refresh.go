@@ -4,8 +4,10 @@ package refresh
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dxsteps/dxsteps/delphix"
@@ -27,7 +29,8 @@ var Step = &cli.Step{
 	Description: `Refreshes the named VDB from --snapshot (the reference dx-sync printed) or, without it,
 from its parent's latest snapshot, waits for the job, and prints what the VDB now holds.
 A masking job attached to the VDB runs inside the refresh; --require-masked fails the step
-(exit 1) when the VDB comes out unmasked.
+(exit 1) when nothing the engine shows says the VDB is masked: its masked flag, a
+configure-clone hook that runs a masking job, an attached masking job.
 
 Example: dx-refresh --vdb "Patients Masked Master" --snapshot APPDATA_SNAPSHOT-3 --require-masked`,
 	Flags: func() []ucli.Flag {
@@ -53,14 +56,16 @@ type options struct {
 
 // Result is dx-refresh's output.
 type Result struct {
-	VDB          string `json:"vdb"`
-	VDBReference string `json:"vdbReference"`
-	Source       string `json:"source"`
-	Snapshot     string `json:"snapshot"`
-	SnapshotTime string `json:"snapshotTime"`
-	Masked       bool   `json:"masked"`
-	MaskingJob   string `json:"maskingJob,omitempty"`
-	Job          string `json:"job"`
+	VDB              string   `json:"vdb"`
+	VDBReference     string   `json:"vdbReference"`
+	Source           string   `json:"source"`
+	Snapshot         string   `json:"snapshot"`
+	SnapshotTime     string   `json:"snapshotTime"`     // when the engine took the snapshot
+	SnapshotDataTime string   `json:"snapshotDataTime"` // the time of its data, in the source's zone
+	Masked           bool     `json:"masked"`           // some evidence shows masking
+	MaskingEvidence  []string `json:"maskingEvidence"`  // what the engine shows of it, [] for nothing
+	MaskingJob       string   `json:"maskingJob,omitempty"`
+	Job              string   `json:"job"`
 }
 
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
@@ -95,18 +100,57 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return nil, err
 	}
 	res := Result{VDB: vdb.Name, VDBReference: vdb.Reference, Source: parent.Name, Snapshot: snap.Reference,
-		SnapshotTime: snap.CreationTime, Masked: after.Masked, Job: op.Job}
-	masking, err := c.MaskingJobs.ListForContainer(ctx, vdb.Reference)
-	if err != nil && !errors.Is(err, delphix.ErrNotFound) {
+		SnapshotTime: snap.CreationTime, SnapshotDataTime: snap.DataTime(), Job: op.Job}
+	if res.MaskingEvidence, res.MaskingJob, err = maskingEvidence(ctx, c, after); err != nil {
 		return nil, err
 	}
-	if len(masking) > 0 {
-		res.MaskingJob = masking[0].Name
-	}
-	if o.requireMasked && (!res.Masked || res.MaskingJob == "") {
-		return res, &cli.CheckError{Msg: fmt.Sprintf("VDB %q came out of the refresh (job %s) without masking applied: attach a masking job to it before it is used", o.vdb, op.Job)}
+	res.Masked = len(res.MaskingEvidence) > 0
+	if o.requireMasked && !res.Masked {
+		return res, &cli.CheckError{Msg: fmt.Sprintf("VDB %q came out of the refresh (job %s) without masking applied: the engine does not mark it masked, "+
+			"and it has no configure-clone masking hook and no masking job; attach one before it is used", o.vdb, op.Job)}
 	}
 	return res, nil
+}
+
+// maskingEvidence returns what the engine shows of masking on the VDB: its
+// masked flag, configure-clone hooks that run a masking job (how many
+// engines mask on refresh), masking jobs attached to it; and the first
+// attached masking job's name.
+func maskingEvidence(ctx context.Context, c *delphix.Client, vdb *delphix.Database) ([]string, string, error) {
+	evidence := []string{}
+	if vdb.Masked {
+		evidence = append(evidence, "the engine marks the VDB masked")
+	}
+	sources, err := c.Sources.ListForDatabase(ctx, vdb.Reference)
+	if err != nil && !errors.Is(err, delphix.ErrNotFound) {
+		return nil, "", err
+	}
+	for _, src := range sources {
+		var hooks []struct {
+			Type, Name   string
+			MaskingJobID json.RawMessage `json:"maskingJobId"`
+		}
+		if raw := src.Operations["configureClone"]; len(raw) > 0 && json.Unmarshal(raw, &hooks) != nil {
+			return nil, "", fmt.Errorf("the configure-clone hooks of %s are not a list of hooks: %.80s", src.Reference, raw)
+		}
+		for _, h := range hooks {
+			if h.Type == "RunMaskingJobOnSourceOperation" {
+				evidence = append(evidence, fmt.Sprintf("configure-clone hook %q runs masking job %s", h.Name, strings.Trim(string(h.MaskingJobID), `"`)))
+			}
+		}
+	}
+	jobs, err := c.MaskingJobs.ListForContainer(ctx, vdb.Reference)
+	if err != nil && !errors.Is(err, delphix.ErrNotFound) {
+		return nil, "", err
+	}
+	first := ""
+	for _, j := range jobs {
+		evidence = append(evidence, fmt.Sprintf("masking job %q is attached", j.Name))
+		if first == "" {
+			first = j.Name
+		}
+	}
+	return evidence, first, nil
 }
 
 // pickSnapshot returns the snapshot named by --snapshot, which must belong

@@ -41,10 +41,11 @@ func WaitIdle(ctx context.Context, s *cli.Session, target, name string, max time
 	}
 }
 
-// Connection is how the user's tools reach a dataset's database.
+// Connection is how the user's tools reach a dataset's database, as the
+// engine gives it: a detail the engine does not give stays empty (Port 0).
 type Connection struct {
-	Host, Database, User string
-	Port                 int
+	Platform, Host, Database, User, JDBC, Instance, Path, Version string
+	Port                                                          int
 }
 
 // ConnectionOf returns the connection details of the data source backed
@@ -58,15 +59,36 @@ func ConnectionOf(ctx context.Context, c *delphix.Client, layout, container stri
 	for _, ds := range sources {
 		if layout != "" || ds.Container == container {
 			rt := ds.Runtime
-			return Connection{Host: rt.Host, Port: rt.Port, Database: rt.Database(), User: rt.User}, true, nil
+			port, _ := rt.PortNumber()
+			return Connection{Platform: rt.Platform(), Host: rt.HostName(), Port: port, Database: rt.Database(),
+				User: rt.User, JDBC: rt.JDBC(), Instance: rt.InstanceName, Path: rt.Path, Version: rt.Version}, rt.Type != "", nil
 		}
 	}
 	return Connection{}, false, nil
 }
 
-// Env returns the DX_DB_* variables for the connection.
+// Env returns a DX_DB_* variable for each detail the engine gave. Any other
+// is left out, never set empty or to 0, so a value from the agent's own
+// environment (a user name the engine does not know) reaches the tool.
 func (cn Connection) Env() []string {
-	return []string{"DX_DB_HOST=" + cn.Host, "DX_DB_PORT=" + strconv.Itoa(cn.Port), "DX_DB_NAME=" + cn.Database, "DX_DB_USER=" + cn.User}
+	var env []string
+	add := func(name, value string) {
+		if value != "" {
+			env = append(env, name+"="+value)
+		}
+	}
+	add("DX_DB_PLATFORM", cn.Platform)
+	add("DX_DB_HOST", cn.Host)
+	if cn.Port > 0 {
+		add("DX_DB_PORT", strconv.Itoa(cn.Port))
+	}
+	add("DX_DB_NAME", cn.Database)
+	add("DX_DB_USER", cn.User)
+	add("DX_DB_JDBC", cn.JDBC)
+	add("DX_DB_INSTANCE", cn.Instance)
+	add("DX_DB_PATH", cn.Path)
+	add("DX_DB_VERSION", cn.Version)
+	return env
 }
 
 // ToolEnv is the environment for a user's tool: ours, minus the engine
