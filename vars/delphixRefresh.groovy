@@ -6,7 +6,7 @@ import io.dxsteps.DxStep
  *
  * @param config the step's keys, for example
  *        [credentialsId: 'delphix', vdb: 'Patients Masked Master', snapshot: sync.snapshot]
- * @return dx-refresh's result: vdb, source, snapshot, snapshotTime, masked, job
+ * @return dx-refresh's result: vdb, source, snapshot, snapshotTime, snapshotDataTime, masked, maskingEvidence, job
  */
 def call(Map config = [:]) {
     return new DxStep(this).run('delphixRefresh', config)

@@ -5,7 +5,7 @@ import io.dxsteps.DxStep
  * Keys, credentials and exit codes: vars/delphixSync.txt.
  *
  * @param config the step's keys, e.g. [credentialsId: 'delphix', database: 'Patients Prod']
- * @return dx-sync's result: database, snapshot, snapshotName, snapshotTime, job
+ * @return dx-sync's result: database, snapshot, snapshotName, snapshotTime, snapshotDataTime, job
  */
 def call(Map config = [:]) {
     return new DxStep(this).run('delphixSync', config)
