@@ -135,11 +135,10 @@ func (c *Client) APIVersion() APIVersion {
 }
 
 // Result is what an engine call returned besides its result value: the job
-// and action it started, if any, and a list's total.
+// and action it started, if any.
 type Result struct {
 	Job    string
 	Action string
-	Total  int
 }
 
 // Operation is what an engine call that starts work returns: the reference
@@ -157,7 +156,6 @@ type envelope struct {
 	Result json.RawMessage `json:"result"`
 	Job    *string         `json:"job"`
 	Action *string         `json:"action"`
-	Total  *int            `json:"total"`
 	Error  *APIError       `json:"error"`
 }
 
@@ -246,9 +244,6 @@ func decodeResponse(method, path string, status int, raw []byte, out any) (Resul
 			Details: mustJSON(fmt.Sprintf("unexpected HTTP status %d", status))}
 	}
 	res := Result{Job: deref(env.Job), Action: deref(env.Action)}
-	if env.Total != nil {
-		res.Total = *env.Total
-	}
 	if out != nil && len(env.Result) > 0 && string(env.Result) != "null" {
 		if err := json.Unmarshal(env.Result, out); err != nil {
 			return res, fmt.Errorf("delphix: decode result of %s %s: %w", method, path, err)

@@ -52,13 +52,13 @@ func (s *DatabasesService) FindByName(ctx context.Context, name string) (*Databa
 // Sync snapshots a dSource with the sync parameters its platform needs at
 // the session's API version (POST /database/{ref}/sync).
 func (s *DatabasesService) Sync(ctx context.Context, db *Database) (Operation, error) {
-	return s.client.start(ctx, "/database/"+url.PathEscape(db.Reference)+"/sync", SyncParameters(db.Type, s.client.APIVersion()))
+	return s.client.start(ctx, "/database/"+url.PathEscape(db.Reference)+"/sync", syncParameters(db.Type, s.client.APIVersion()))
 }
 
-// SyncParameters returns the concrete SyncParameters object for a
+// syncParameters returns the concrete SyncParameters object for a
 // container type at API version v, or nil when the engine's default (no
 // body) is right for it.
-func SyncParameters(containerType string, v APIVersion) any {
+func syncParameters(containerType string, v APIVersion) any {
 	switch containerType {
 	case "OracleDatabaseContainer":
 		// OracleSyncParameters became abstract in 1.11.8; its external-sync
