@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestBookmarkRestoreAndBranchOnEveryVersion(t *testing.T) {
+func TestBookmarkShareAndRestoreOnEveryVersion(t *testing.T) {
 	for _, v := range selfServiceVersions {
 		t.Run(v, func(t *testing.T) {
 			c, e := loggedIn(t, engine.Options{APIVersion: v})
@@ -46,28 +46,6 @@ func TestBookmarkRestoreAndBranchOnEveryVersion(t *testing.T) {
 			wait(t, c, op, err)
 			after, _ := e.Dataset("prep2")
 			assert.Equal(t, before.Contents.Rows, after.Contents.Rows)
-
-			// A branch from the bookmark, activated, then the default again.
-			op, err = c.Branches.Create(ctx, "feature", p.Reference, bm.Reference)
-			wait(t, c, op, err)
-			branches, err := c.Branches.List(ctx, p.Reference)
-			require.NoError(t, err)
-			assert.Len(t, branches, 2)
-			var defaultBranch Branch
-			for _, b := range branches {
-				if b.Reference != op.Reference {
-					defaultBranch = b
-				}
-			}
-			op2, err := c.Branches.Activate(ctx, op.Reference)
-			wait(t, c, op2, err)
-			assert.Equal(t, op.Reference, pod(t, c, "prep2").ActiveBranch)
-			op2, err = c.Branches.Activate(ctx, defaultBranch.Reference)
-			wait(t, c, op2, err)
-			op2, err = c.Branches.Delete(ctx, op.Reference)
-			wait(t, c, op2, err)
-			branches, _ = c.Branches.List(ctx, p.Reference)
-			assert.Len(t, branches, 1)
 
 			op, err = c.Bookmarks.Delete(ctx, bm.Reference)
 			wait(t, c, op, err)
