@@ -74,7 +74,6 @@ func (e *Engine) newAction(u *user, actionType, title string) *action {
 	t := e.now()
 	a := &action{ref: e.nextRef("ACTION"), actionType: actionType, title: title, details: title,
 		state: "COMPLETED", user: u, start: t, end: t}
-	e.actions = append(e.actions, a)
 	e.register(a.ref, a)
 	return a
 }

@@ -21,6 +21,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dxsteps/dxsteps/test/testapi"
 )
 
 // Options configure a new Engine. The zero value is a workshop engine on a free loopback port.
@@ -72,13 +74,12 @@ type Engine struct {
 	bookmarks   []*jsBookmark
 	operations  []*jsOperation
 	jobs        []*job
-	actions     []*action
 	busy        map[string]*job
 }
 
 const (
 	apiBase  = "/resources/json/delphix"
-	testBase = "/dxsteps-test/v1"
+	testBase = testapi.Path
 )
 
 // New builds the estate and starts listening.
