@@ -115,6 +115,6 @@ func (e *Engine) notification(c *call) (any, error) {
 	}
 	q := c.r.URL.Query()
 	timeout := time.Duration(atoiDefault(q.Get("timeout"), 10000)) * time.Millisecond
-	items := e.notes.wait(q.Get("channel"), timeout, atoiDefault(q.Get("max"), 0), e.closing, c.r.Context().Done())
-	return listResult(items), nil
+	notes, dropped := e.notes.Wait(q.Get("channel"), timeout, atoiDefault(q.Get("max"), 0), e.closing, c.r.Context().Done())
+	return listResult(noteObjects(notes, dropped)), nil
 }

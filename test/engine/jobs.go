@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/notify"
 )
 
 // Job durations at Speed 1; Options.Speed scales them.
@@ -159,7 +161,7 @@ func (e *Engine) addEvent(j *job, typ string, pct int, code, details, act, outpu
 	j.events = append(j.events, obj{"type": "JobEvent", "timestamp": stamp(j.update), "eventType": typ,
 		"state": nil, "percentComplete": pct, "messageCode": code, "messageDetails": details,
 		"messageAction": nullable(act), "messageCommandOutput": nullable(output), "diagnoses": []any{}})
-	e.notes.publish(obj{"type": "ObjectNotification", "object": j.ref, "objectType": "Job", "eventType": "UPDATE"})
+	e.notes.Publish(notify.Note{Object: j.ref, ObjectType: "Job", EventType: "UPDATE"})
 }
 
 // jobRun is what a running job's work function uses.

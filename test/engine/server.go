@@ -14,6 +14,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -22,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dxsteps/dxsteps/test/engine/internal/notify"
 	"github.com/dxsteps/dxsteps/test/testapi"
 )
 
@@ -57,7 +59,7 @@ type Engine struct {
 	counters map[string]int
 	byRef    map[string]any
 	sessions map[string]*session
-	notes    *notifier
+	notes    *notify.Hub
 	faults   faultState
 	requests []*RequestRecord
 
@@ -108,7 +110,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	e := &Engine{opts: opts, maxVer: v, closing: make(chan struct{}), counters: map[string]int{},
 		byRef: map[string]any{}, sessions: map[string]*session{}, busy: map[string]*job{}}
-	e.notes = newNotifier()
+	e.notes = notify.New(channelTTL, nil)
 	if err := e.load(opts.Seed); err != nil {
 		return nil, err
 	}
@@ -186,67 +188,98 @@ func (e *Engine) api(pattern string, flags int, h handler) {
 	e.mux.HandleFunc(method+" "+apiBase+path, e.serve(flags, h))
 }
 
+// serve wraps a handler: under the state lock it logs the request, applies faults, finds the
+// session and runs the handler; a noLock handler (the long poll) runs without the lock.
+// The answer is encoded under the lock and written after it is released.
 func (e *Engine) serve(flags int, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
 		e.mu.Lock()
-		locked := true
-		defer func() {
-			if locked {
-				e.mu.Unlock()
-			}
-		}()
 		rec := e.logRequest(r, body)
-		inject := e.matchFault(r)
-		if inject != nil && !inject.AfterProcessing {
-			rec.Status = inject.Status
-			writeHTML(w, inject.Status, http.StatusText(inject.Status))
+		c, inject, refused := e.admit(flags, r, body)
+		if refused != nil {
+			rec.Status = refused.status
+			e.mu.Unlock()
+			writeHTML(w, refused.status, refused.msg)
 			return
 		}
-		c := &call{e: e, w: w, r: r, body: body, ver: e.maxVer}
-		if s := e.sessionOf(r); s != nil {
-			c.sess, c.user, c.ver = s, s.user, s.ver
-		}
-		if flags&public == 0 && c.user == nil {
-			rec.Status = http.StatusForbidden
-			writeHTML(w, http.StatusForbidden, notLoggedInReason)
-			return
-		}
-		if flags&selfSvc != 0 && !strings.HasPrefix(r.URL.Path, apiBase+"/"+c.ver.jsPrefix()+"/") {
-			rec.Status = http.StatusNotFound
-			writeHTML(w, http.StatusNotFound, "The requested resource is not available.")
-			return
-		}
+		c.w = w
+		var res any
+		var err error
 		if flags&noLock != 0 {
 			e.mu.Unlock()
-			locked = false
-		}
-		res, err := h(c)
-		if !locked {
+			res, err = h(c)
 			e.mu.Lock()
-			locked = true
+		} else {
+			res, err = h(c)
 		}
-		status := http.StatusOK
-		var ae *apiError
-		var he *htmlError
-		switch {
-		case errors.As(err, &he):
-			rec.Status = he.status
-			writeHTML(w, he.status, he.msg)
-			return
-		case errors.As(err, &ae):
-			status, res = ae.status, ae.object()
-		case err != nil:
-			status, res = http.StatusInternalServerError, (&apiError{id: "exception.internal", details: err.Error()}).object()
-		}
-		rec.Status = status
-		if inject != nil {
-			rec.Status = inject.Status
-			writeHTML(w, inject.Status, http.StatusText(inject.Status))
-			return
-		}
-		writeJSON(w, status, res)
+		a := answerOf(res, err, inject)
+		rec.Status = a.status
+		e.mu.Unlock()
+		a.write(w)
 	}
+}
+
+// admit checks a request before its handler: an injected fault that answers before
+// processing, a session for non-public routes, the self-service prefix of the session's
+// version. The caller holds the lock.
+func (e *Engine) admit(flags int, r *http.Request, body []byte) (*call, *HTTPFault, *htmlError) {
+	inject := e.matchFault(r)
+	if inject != nil && !inject.AfterProcessing {
+		return nil, nil, &htmlError{inject.Status, http.StatusText(inject.Status)}
+	}
+	c := &call{e: e, r: r, body: body, ver: e.maxVer}
+	if s := e.sessionOf(r); s != nil {
+		c.sess, c.user, c.ver = s, s.user, s.ver
+	}
+	if flags&public == 0 && c.user == nil {
+		return nil, nil, errNoSession
+	}
+	if flags&selfSvc != 0 && !strings.HasPrefix(r.URL.Path, apiBase+"/"+c.ver.jsPrefix()+"/") {
+		return nil, nil, &htmlError{http.StatusNotFound, "The requested resource is not available."}
+	}
+	return c, inject, nil
+}
+
+// answer is an encoded response, ready to write once the lock is released.
+type answer struct {
+	status int
+	html   string // an HTML page instead of JSON when set
+	body   []byte
+}
+
+// answerOf encodes what a handler returned: its envelope, an ErrorResult, an HTML page, or
+// the injected fault's status when one applies after processing. The caller holds the lock.
+func answerOf(res any, err error, inject *HTTPFault) answer {
+	status := http.StatusOK
+	var ae *apiError
+	var he *htmlError
+	switch {
+	case errors.As(err, &he):
+		return answer{status: he.status, html: he.msg}
+	case errors.As(err, &ae):
+		status, res = ae.status, ae.object()
+	case err != nil:
+		status, res = http.StatusInternalServerError, (&apiError{id: "exception.internal", details: err.Error()}).object()
+	}
+	if inject != nil {
+		return answer{status: inject.Status, html: http.StatusText(inject.Status)}
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return answer{status: http.StatusInternalServerError, html: err.Error()}
+	}
+	return answer{status: status, body: b}
+}
+
+func (a answer) write(w http.ResponseWriter) {
+	if a.body == nil {
+		writeHTML(w, a.status, a.html)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(a.status)
+	_, _ = w.Write(a.body)
 }
 
 // requireAdmin refuses self-service users access to admin-only areas.
