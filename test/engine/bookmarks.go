@@ -151,12 +151,12 @@ func (e *Engine) createBookmark(c *call) (any, error) {
 	if err := e.checkBusy(br.layout); err != nil {
 		return nil, err
 	}
-	b.ref, b.contents = e.nextRef("JS_BOOKMARK"), data.clone()
+	b.ref, b.contents = e.nextRef("JS_BOOKMARK"), data.Clone()
 	b.created = e.now()
 	b.timestamp = b.created
 	e.bookmarks = append(e.bookmarks, b)
 	e.register(b.ref, b)
-	br.history = append(br.history, checkpoint{at: b.timestamp, contents: data.clone()})
+	br.history = append(br.history, checkpoint{at: b.timestamp, contents: data.Clone()})
 	j, err := e.startJob(c.user, jobSpec{actionType: "JETSTREAM_USER_BOOKMARK_CREATE", title: title("Create", "bookmark", b.name),
 		target: b.ref, targetName: b.name, targetTy: "JSBookmark", busy: []string{b.ref, br.layout}, duration: quickDuration,
 		onFail: func() { e.dropBookmark(b) },

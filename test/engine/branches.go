@@ -80,7 +80,7 @@ func (e *Engine) activate(jc *jsContainer, b *jsBranch) {
 	if jc.active == b {
 		return
 	}
-	jc.active.saved = jc.ds.db.contents.clone()
+	jc.active.saved = jc.ds.db.contents.Clone()
 	jc.ds.db.contents, b.saved = b.saved, nil
 	jc.active = b
 }

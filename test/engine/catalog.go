@@ -2,22 +2,6 @@ package engine
 
 import "sort"
 
-// CatalogEntry is one bookmark with what its data holds: the self-service
-// catalog as a person would check it.
-type CatalogEntry struct {
-	Bookmark      string   `json:"bookmark"`
-	Reference     string   `json:"reference"`
-	On            string   `json:"on"`   // the template or data pod it was taken on
-	Kind          string   `json:"kind"` // "template" or "container"
-	Owner         string   `json:"owner"`
-	Shared        bool     `json:"shared"`
-	Tags          []string `json:"tags"`
-	DataVersion   int      `json:"dataVersion"`
-	Masked        bool     `json:"masked"`
-	SubsetPercent int      `json:"subsetPercent"`
-	Rows          int      `json:"rows"`
-}
-
 // Catalog lists every bookmark, oldest first, with its captured contents.
 func (e *Engine) Catalog() []CatalogEntry {
 	e.mu.Lock()

@@ -49,7 +49,7 @@ func (e *Engine) createContainer(c *call) (any, error) {
 		if data, err = c.jsPoint(p); err != nil {
 			return nil, err
 		}
-		data = data.clone()
+		data = data.Clone()
 	}
 	if err := e.checkBusy(db.ref); err != nil {
 		return nil, err

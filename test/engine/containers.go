@@ -65,9 +65,9 @@ func (e *Engine) containerJob(c *call, jc *jsContainer, op, actionType, verb str
 // setContainerData makes data (copied) the container's live data and the active branch's
 // baseline, and records a checkpoint.
 func (e *Engine) setContainerData(jc *jsContainer, data *Contents) {
-	jc.ds.db.contents = data.clone()
-	jc.active.baseline = data.clone()
-	jc.active.history = append(jc.active.history, checkpoint{at: e.now(), contents: data.clone()})
+	jc.ds.db.contents = data.Clone()
+	jc.active.baseline = data.Clone()
+	jc.active.history = append(jc.active.history, checkpoint{at: e.now(), contents: data.Clone()})
 }
 
 func lower(s string) string {
@@ -127,7 +127,7 @@ func (e *Engine) containerRestore(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	data = data.clone()
+	data = data.Clone()
 	return e.containerJob(c, jc, "RESTORE", "JETSTREAM_USER_CONTAINER_RESTORE", "Restore", func() *Contents { return data })
 }
 

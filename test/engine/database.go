@@ -122,7 +122,7 @@ func (e *Engine) sync(c *call) (any, error) {
 // takeSnapshot records a snapshot of a container's current contents.
 func (e *Engine) takeSnapshot(d *dbContainer) *snapshot {
 	s := &snapshot{ref: e.nextRef(d.plat.snapshotRef), db: d, timeflow: d.timeflow, created: e.now(),
-		contents: d.contents.clone()}
+		contents: d.contents.Clone()}
 	e.snapshots = append(e.snapshots, s)
 	e.register(s.ref, s)
 	return s

@@ -7,35 +7,6 @@ import (
 	"time"
 )
 
-// JobFault makes the next job that matches fail with Message. Empty fields match anything;
-// Target matches a job's target reference or name.
-type JobFault struct {
-	Target     string `json:"target,omitempty"`
-	ActionType string `json:"actionType,omitempty"`
-	Message    string `json:"message,omitempty"`
-}
-
-// HTTPFault answers Count matching API requests (default 1) with Status and an HTML body,
-// like a proxy would. With AfterProcessing the engine performs the operation first, so a
-// client that re-sends a job-starting POST would start a second job.
-type HTTPFault struct {
-	Method          string `json:"method,omitempty"`
-	PathSuffix      string `json:"pathSuffix,omitempty"`
-	Status          int    `json:"status"`
-	AfterProcessing bool   `json:"afterProcessing,omitempty"`
-	Count           int    `json:"count,omitempty"`
-}
-
-// RequestRecord is one API request as the engine received it, password fields redacted.
-type RequestRecord struct {
-	Time   string          `json:"time"`
-	Method string          `json:"method"`
-	Path   string          `json:"path"`
-	Query  string          `json:"query,omitempty"`
-	Body   json.RawMessage `json:"body,omitempty"`
-	Status int             `json:"status"`
-}
-
 type faultState struct {
 	jobs []JobFault
 	http []*HTTPFault

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/model"
 )
 
 // load builds the estate from a seed. References are handed out in seed order, so the
@@ -27,9 +29,9 @@ func (e *Engine) load(s *Seed) error {
 			data = &SeedData{}
 		}
 		d.contents = &Contents{DataVersion: max(data.DataVersion, 1), SubsetPercent: 100,
-			Rows: generateRows(data.Rows, max(data.DataVersion, 1)), Accounts: []Account{}}
+			Rows: model.GenerateRows(data.Rows, max(data.DataVersion, 1)), Accounts: []Account{}}
 		for _, a := range data.Accounts {
-			d.contents.Accounts = append(d.contents.Accounts, Account{Name: a.Name, State: "active", PasswordSha256: passwordHash(a.Password)})
+			d.contents.Accounts = append(d.contents.Accounts, Account{Name: a.Name, State: "active", PasswordSha256: model.PasswordHash(a.Password)})
 		}
 		e.takeSnapshot(d)
 	}
@@ -43,13 +45,13 @@ func (e *Engine) load(s *Seed) error {
 			return err
 		}
 		snap := e.snapshotsOf(parent)[0]
-		d.contents, d.lastRefreshed = snap.contents.clone(), snap
+		d.contents, d.lastRefreshed = snap.contents.Clone(), snap
 		if sd.MaskingJob != "" {
 			m := &maskingJob{ref: e.nextRef("MASKING_JOB"), name: sd.MaskingJob, id: len(e.maskingJobs) + 1, db: d}
 			e.maskingJobs = append(e.maskingJobs, m)
 			e.register(m.ref, m)
 			d.masking = m
-			d.contents.mask()
+			d.contents.Mask()
 		}
 		for _, h := range sd.ConfigureClone {
 			b, _ := json.Marshal(obj{"type": h.Type, "name": h.Name, "command": h.Command})

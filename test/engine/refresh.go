@@ -94,7 +94,7 @@ func (e *Engine) runRefresh(r *jobRun, d *dbContainer, snap *snapshot) error {
 	}
 	var masking *maskingJob
 	_ = r.locked(func() error {
-		d.contents = snap.contents.clone()
+		d.contents = snap.contents.Clone()
 		d.prevTimeflow, d.timeflow = d.timeflow, e.nextRef(d.plat.timeflowRef)
 		d.lastRefreshed, masking = snap, d.masking
 		return nil
@@ -104,7 +104,7 @@ func (e *Engine) runRefresh(r *jobRun, d *dbContainer, snap *snapshot) error {
 			fmt.Sprintf("Running masking job %q on virtual database %q.", masking.name, d.name)); err != nil {
 			return err
 		}
-		_ = r.locked(func() error { d.contents.mask(); return nil })
+		_ = r.locked(func() error { d.contents.Mask(); return nil })
 	}
 	if err := r.hooks(d.src, "configureClone", 75); err != nil {
 		return err
@@ -119,7 +119,7 @@ func (e *Engine) runRefresh(r *jobRun, d *dbContainer, snap *snapshot) error {
 	return r.locked(func() error {
 		e.takeSnapshot(d)
 		for _, t := range e.templatesUsing(d) {
-			t.branch.history = append(t.branch.history, checkpoint{at: e.now(), contents: d.contents.clone()})
+			t.branch.history = append(t.branch.history, checkpoint{at: e.now(), contents: d.contents.Clone()})
 		}
 		return nil
 	})

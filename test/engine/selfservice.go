@@ -35,8 +35,8 @@ func (e *Engine) newDataSource(name string, db *dbContainer, layout string) *jsD
 
 // newBranch creates a branch whose data (and baseline) is a copy of contents.
 func (e *Engine) newBranch(name, layout string, contents *Contents) *jsBranch {
-	b := &jsBranch{ref: e.nextRef("JS_BRANCH"), name: name, layout: layout, saved: contents.clone(),
-		baseline: contents.clone(), history: []checkpoint{{at: e.now(), contents: contents.clone()}}}
+	b := &jsBranch{ref: e.nextRef("JS_BRANCH"), name: name, layout: layout, saved: contents.Clone(),
+		baseline: contents.Clone(), history: []checkpoint{{at: e.now(), contents: contents.Clone()}}}
 	e.branches = append(e.branches, b)
 	e.register(b.ref, b)
 	return b

@@ -127,7 +127,7 @@ func (e *Engine) datasetNamed(name string) (Dataset, error) {
 	if !ok {
 		return Dataset{}, notFound("no dataset named %q", name)
 	}
-	return Dataset{Name: name, Kind: kind, Reference: ref, Contents: *d.contents.clone(), Connection: d.conn}, nil
+	return Dataset{Name: name, Kind: kind, Reference: ref, Contents: *d.contents.Clone(), Connection: d.conn}, nil
 }
 
 // Dataset returns a dataset (dSource, VDB, container or template) by name, as the test API
@@ -203,10 +203,10 @@ func (e *Engine) postAccount(r *http.Request, body []byte) (any, error) {
 	}
 	acct := r.PathValue("account")
 	return e.changeDataset(r.PathValue("name"), func(c *Contents) error {
-		if c.account(acct) == nil {
+		if c.Account(acct) == nil {
 			return notFound("dataset %q has no account %q", r.PathValue("name"), acct)
 		}
-		if err := c.applyAccount(acct, in.Action, in.Password); err != nil {
+		if err := c.ApplyAccount(acct, in.Action, in.Password); err != nil {
 			return badRequest("%v", err)
 		}
 		return nil
@@ -218,7 +218,7 @@ func (e *Engine) changeProd(name string) (any, error) {
 	if d == nil || d.parent != nil {
 		return nil, notFound("no dSource named %q", name)
 	}
-	d.contents.changeProd()
+	d.contents.ChangeProd()
 	return e.datasetNamed(name)
 }
 
@@ -228,12 +228,6 @@ func (e *Engine) ChangeProd(name string) error {
 	defer e.mu.Unlock()
 	_, err := e.changeProd(name)
 	return err
-}
-
-// ContainerStateFault puts a container in a state (e.g. INCONSISTENT, as after a failure).
-type ContainerStateFault struct {
-	Container string `json:"container"`
-	State     string `json:"state"`
 }
 
 func (e *Engine) postFaults(_ *http.Request, body []byte) (any, error) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dxsteps/dxsteps/test/engine/internal/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -65,7 +66,7 @@ func TestTestAPIChangesRowsAccountsAndProd(t *testing.T) {
 	assert.Equal(t, []Row{{ID: 7, Name: "x"}}, d.Contents.Rows, "partial update keeps rows")
 
 	testAPI(t, e, "POST", "/datasets/prep1/accounts/app_user", obj{"action": "reset", "password": "n3w"}, &d)
-	assert.Equal(t, Account{Name: "app_user", State: "active", PasswordSha256: passwordHash("n3w")}, d.Contents.Accounts[0])
+	assert.Equal(t, Account{Name: "app_user", State: "active", PasswordSha256: model.PasswordHash("n3w")}, d.Contents.Accounts[0])
 	testAPI(t, e, "POST", "/datasets/prep1/accounts/dba_alice", obj{"action": "drop"}, &d)
 	assert.Equal(t, "dropped", d.Contents.Accounts[2].State)
 	assert.Equal(t, http.StatusNotFound, testAPI(t, e, "POST", "/datasets/prep1/accounts/ghost", obj{"action": "lock"}, nil))

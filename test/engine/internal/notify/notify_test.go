@@ -12,7 +12,7 @@ import (
 // clock is a hand-driven clock for the hub.
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time            { return c.t }
+func (c *clock) now() time.Time          { return c.t }
 func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 func newHub(ttl time.Duration) (*Hub, *clock) {
