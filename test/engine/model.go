@@ -14,6 +14,8 @@ type (
 	Connection = model.Connection
 	// Dataset is one named dataset as the test API shows it.
 	Dataset = model.Dataset
+	// DatasetRef names a dataset in the test API's list.
+	DatasetRef = model.DatasetRef
 	// JobFault makes the next matching job fail.
 	JobFault = model.JobFault
 	// HTTPFault answers matching API requests with an HTTP error, as a proxy would.

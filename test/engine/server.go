@@ -5,6 +5,12 @@
 // flags) so that tests can check what a pipeline really did, runs jobs that take (scaled)
 // time, long-polls notifications, and serves a test-only admin API under /dxsteps-test/v1.
 //
+// Layout: internal/model is the data model and the test API's values; internal/notify the
+// notification hub; internal/testhttp the test API, a thin HTTP layer over the engine's
+// exported state methods (testapi.go here); this package holds the engine's objects, jobs
+// and the engine API's handlers. enginetest.Start starts an engine for a test, and
+// Engine.Client reaches one in memory.
+//
 // ErrorResult ids and HTTP codes: unknown reference 404 exception.executor.object.missing;
 // validation 200 exception.validation.*; bad login 401 exception.webservices.login.failed;
 // permission 403 exception.security.permission.denied (a 403 with an HTML body means "not
@@ -24,6 +30,7 @@ import (
 	"time"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/notify"
+	"github.com/dxsteps/dxsteps/test/engine/internal/testhttp"
 	"github.com/dxsteps/dxsteps/test/testapi"
 )
 
@@ -79,10 +86,8 @@ type Engine struct {
 	busy        map[string]*job
 }
 
-const (
-	apiBase  = "/resources/json/delphix"
-	testBase = testapi.Path
-)
+// apiBase is where the engine API lives below the engine's URL.
+const apiBase = "/resources/json/delphix"
 
 // New builds the estate and starts listening.
 func New(opts Options) (*Engine, error) {
@@ -136,7 +141,7 @@ func New(opts Options) (*Engine, error) {
 func (e *Engine) URL() string { return e.url }
 
 // TestAPIURL is the base URL of the test-only admin API.
-func (e *Engine) TestAPIURL() string { return e.url + testBase }
+func (e *Engine) TestAPIURL() string { return e.url + testapi.Path }
 
 // Close stops the server, cancels running jobs, ends long polls and waits for every
 // handler and job goroutine to end.
@@ -296,7 +301,7 @@ func (e *Engine) routes() {
 	e.databaseRoutes()
 	e.jobRoutes()
 	e.selfServiceRoutes()
-	e.testRoutes()
+	testhttp.Register(e.mux, e)
 	e.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeHTML(w, http.StatusNotFound, "The requested resource is not available.")
 	})
