@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// maxRequests bounds the request log so that a long-running engine's memory stays flat: at
+// the bound the oldest half is forgotten.
+const maxRequests = 50000
+
 type faultState struct {
 	jobs []JobFault
 	http []*HTTPFault
@@ -72,6 +76,9 @@ func (e *Engine) matchFault(r *http.Request) *HTTPFault {
 func (e *Engine) logRequest(r *http.Request, body []byte) *RequestRecord {
 	rec := &RequestRecord{Time: stamp(time.Now()), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
 		Body: redact(body)}
+	if len(e.requests) >= maxRequests {
+		e.requests = append([]*RequestRecord(nil), e.requests[maxRequests/2:]...)
+	}
 	e.requests = append(e.requests, rec)
 	return rec
 }
@@ -108,7 +115,7 @@ func redactValue(v any) any {
 	return v
 }
 
-// Requests returns the API requests received so far.
+// Requests returns the API requests received so far, the newest maxRequests at most.
 func (e *Engine) Requests() []RequestRecord {
 	e.mu.Lock()
 	defer e.mu.Unlock()

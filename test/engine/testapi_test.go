@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -152,4 +153,16 @@ func TestCloseEndsRunningJobsAndLongPolls(t *testing.T) {
 	time.Sleep(20 * time.Millisecond)
 	require.NoError(t, e.Close())
 	<-done
+}
+
+func TestTheRequestLogForgetsItsOldestHalfAtTheBound(t *testing.T) {
+	e := start(t, Options{})
+	r := httptest.NewRequest("GET", apiBase+"/about", nil)
+	e.mu.Lock()
+	for range maxRequests + 1 {
+		e.logRequest(r, nil)
+	}
+	e.mu.Unlock()
+	n := len(e.Requests())
+	assert.Equal(t, maxRequests/2+1, n, "the log is bounded, so a long run's memory stays flat")
 }
