@@ -26,4 +26,27 @@ type (
 	CatalogEntry = model.CatalogEntry
 	// ContainerStateFault puts a container in a state.
 	ContainerStateFault = model.ContainerStateFault
+
+	// Seed is the estate an engine starts with (see model.Seed for the YAML form).
+	Seed = model.Seed
+	// SeedUser is a user of a seed.
+	SeedUser = model.SeedUser
+	// SeedDatabase is a dSource or VDB of a seed.
+	SeedDatabase = model.SeedDatabase
+	// SeedData is what a seed database holds.
+	SeedData = model.SeedData
+	// SeedAccount is a database account of a seed database.
+	SeedAccount = model.SeedAccount
+	// SeedHook is a hook of a seed database.
+	SeedHook = model.SeedHook
+	// SeedTemplate is a self-service template of a seed.
+	SeedTemplate = model.SeedTemplate
+	// SeedContainer is a self-service container of a seed.
+	SeedContainer = model.SeedContainer
 )
+
+// LoadSeed reads a YAML seed file (format: see Seed). Unknown keys are errors.
+func LoadSeed(path string) (*Seed, error) { return model.LoadSeed(path) }
+
+// WorkshopSeed is the Delphix Toolchain Workshop estate, the default of Options.Seed.
+func WorkshopSeed() *Seed { return model.WorkshopSeed() }
