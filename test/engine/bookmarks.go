@@ -40,7 +40,7 @@ func (c *call) jsPoint(p input) (*Contents, error) {
 		}
 		return nil, errValue("timelinePointParameters.sourceDataLayout", "%q is not a data layout.", ref)
 	case "JSTimelinePointTimeInput":
-		b, ok := lookup[*jsBranch](e, p.str("branch"))
+		b, ok := lookup[*jsBranch](e.State, p.str("branch"))
 		if !ok {
 			return nil, errNotFound(p.str("branch"))
 		}
@@ -73,7 +73,7 @@ func (e *Engine) dataAt(b *jsBranch, at time.Time) (*Contents, error) {
 
 // bookmark resolves a bookmark the caller may see.
 func (c *call) bookmark(ref string) (*jsBookmark, error) {
-	b, ok := lookup[*jsBookmark](c.e, ref)
+	b, ok := lookup[*jsBookmark](c.e.State, ref)
 	if !ok {
 		return nil, errNotFound(ref)
 	}
@@ -123,7 +123,7 @@ func (e *Engine) createBookmark(c *call) (any, error) {
 		return nil, err
 	}
 	bin := in.sub("bookmark")
-	br, ok := lookup[*jsBranch](e, bin.str("branch"))
+	br, ok := lookup[*jsBranch](e.State, bin.str("branch"))
 	if !ok {
 		return nil, errNotFound(bin.str("branch"))
 	}

@@ -27,7 +27,7 @@ func (e *Engine) listBranches(c *call) (any, error) {
 
 // branch resolves a branch the caller may see.
 func (c *call) branch(ref string) (*jsBranch, error) {
-	b, ok := lookup[*jsBranch](c.e, ref)
+	b, ok := lookup[*jsBranch](c.e.State, ref)
 	if !ok {
 		return nil, errNotFound(ref)
 	}

@@ -1,18 +1,21 @@
 package engine
 
-import "sort"
+import (
+	"github.com/dxsteps/dxsteps/test/engine/internal/model"
+	"sort"
+)
 
 // Catalog lists every bookmark, oldest first, with its captured contents.
-func (e *Engine) Catalog() []CatalogEntry {
+func (e *State) Catalog() []model.CatalogEntry {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.catalog()
 }
 
-func (e *Engine) catalog() []CatalogEntry {
-	out := []CatalogEntry{}
+func (e *State) catalog() []model.CatalogEntry {
+	out := []model.CatalogEntry{}
 	for _, b := range e.bookmarks {
-		c := CatalogEntry{Bookmark: b.name, Reference: b.ref, Shared: b.shared, Tags: append([]string{}, b.tags...)}
+		c := model.CatalogEntry{Bookmark: b.name, Reference: b.ref, Shared: b.shared, Tags: append([]string{}, b.tags...)}
 		if b.cont != nil {
 			c.On, c.Kind = b.cont.name, "container"
 		} else if b.tmpl != nil {

@@ -14,7 +14,7 @@ func (e *Engine) createContainer(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, ok := lookup[*jsTemplate](e, in.str("template"))
+	t, ok := lookup[*jsTemplate](e.State, in.str("template"))
 	if !ok {
 		return nil, errNotFound(in.str("template"))
 	}
@@ -23,7 +23,7 @@ func (e *Engine) createContainer(c *call) (any, error) {
 		return nil, errValue("dataSources", "Exactly one data source is needed (template %q has one).", t.name)
 	}
 	dsIn := input(dss[0].(map[string]any))
-	db, ok := lookup[*dbContainer](e, dsIn.str("container"))
+	db, ok := lookup[*dbContainer](e.State, dsIn.str("container"))
 	if !ok {
 		return nil, errNotFound(dsIn.str("container"))
 	}
@@ -40,7 +40,7 @@ func (e *Engine) createContainer(c *call) (any, error) {
 	}
 	owner := c.user
 	if owners := in.list("owners"); len(owners) > 0 {
-		if owner, ok = lookup[*user](e, owners[0].(string)); !ok {
+		if owner, ok = lookup[*user](e.State, owners[0].(string)); !ok {
 			return nil, errNotFound(owners[0].(string))
 		}
 	}

@@ -166,7 +166,7 @@ func (e *Engine) containerLock(c *call) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		u, ok := lookup[*user](e, in.str("lockUser"))
+		u, ok := lookup[*user](e.State, in.str("lockUser"))
 		if !ok {
 			return nil, errNotFound(in.str("lockUser"))
 		}

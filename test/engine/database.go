@@ -2,7 +2,6 @@ package engine
 
 import (
 	"net/http"
-	"sort"
 )
 
 func (e *Engine) databaseRoutes() {
@@ -27,7 +26,7 @@ func adminLookup[T any](c *call) (T, error) {
 	if err := c.requireAdmin(); err != nil {
 		return zero, err
 	}
-	v, ok := lookup[T](c.e, c.r.PathValue("ref"))
+	v, ok := lookup[T](c.e.State, c.r.PathValue("ref"))
 	if !ok {
 		return zero, errNotFound(c.r.PathValue("ref"))
 	}
@@ -119,27 +118,6 @@ func (e *Engine) sync(c *call) (any, error) {
 	return okResult("", j.ref, j.act.ref), nil
 }
 
-// takeSnapshot records a snapshot of a container's current contents.
-func (e *Engine) takeSnapshot(d *dbContainer) *snapshot {
-	s := &snapshot{ref: e.nextRef(d.plat.snapshotRef), db: d, timeflow: d.timeflow, created: e.now(),
-		contents: d.contents.Clone()}
-	e.snapshots = append(e.snapshots, s)
-	e.register(s.ref, s)
-	return s
-}
-
-// snapshotsOf lists a container's snapshots, newest first (later ones first on equal times).
-func (e *Engine) snapshotsOf(d *dbContainer) []*snapshot {
-	var out []*snapshot
-	for i := len(e.snapshots) - 1; i >= 0; i-- {
-		if s := e.snapshots[i]; s.db == d {
-			out = append(out, s)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].created.After(out[j].created) })
-	return out
-}
-
 func (e *Engine) listSnapshots(c *call) (any, error) {
 	if err := c.requireAdmin(); err != nil {
 		return nil, err
@@ -147,7 +125,7 @@ func (e *Engine) listSnapshots(c *call) (any, error) {
 	q := c.r.URL.Query()
 	var out []obj
 	if ref := q.Get("database"); ref != "" {
-		d, ok := lookup[*dbContainer](e, ref)
+		d, ok := lookup[*dbContainer](e.State, ref)
 		if !ok {
 			return nil, errNotFound(ref)
 		}
@@ -177,7 +155,7 @@ func (e *Engine) listSources(c *call) (any, error) {
 		return nil, err
 	}
 	db := c.r.URL.Query().Get("database")
-	if _, ok := lookup[*dbContainer](e, db); db != "" && !ok {
+	if _, ok := lookup[*dbContainer](e.State, db); db != "" && !ok {
 		return nil, errNotFound(db)
 	}
 	var out []obj
@@ -233,7 +211,7 @@ func (e *Engine) connectionInfo(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return okResult(s.db.plat.connectionInfoObject(s.db.conn), "", ""), nil
+	return okResult(connectionInfoObject(s.db.plat, s.db.conn), "", ""), nil
 }
 
 func (e *Engine) listMaskingJobs(c *call) (any, error) {
@@ -259,7 +237,7 @@ func (e *Engine) listGroups(c *call) (any, error) {
 }
 
 func (e *Engine) getGroup(c *call) (any, error) {
-	g, ok := lookup[*group](e, c.r.PathValue("ref"))
+	g, ok := lookup[*group](e.State, c.r.PathValue("ref"))
 	if !ok {
 		return nil, errNotFound(c.r.PathValue("ref"))
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"github.com/dxsteps/dxsteps/test/engine/internal/model"
 	"net/http"
 	"strings"
 	"time"
@@ -12,18 +13,18 @@ import (
 const maxRequests = 50000
 
 type faultState struct {
-	jobs []JobFault
-	http []*HTTPFault
+	jobs []model.JobFault
+	http []*model.HTTPFault
 }
 
 // FailNextJob arranges for the next matching job to fail.
-func (e *Engine) FailNextJob(f JobFault) {
+func (e *State) FailNextJob(f model.JobFault) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.addJobFault(f)
 }
 
-func (e *Engine) addJobFault(f JobFault) {
+func (e *State) addJobFault(f model.JobFault) {
 	if f.Message == "" {
 		f.Message = "Injected failure."
 	}
@@ -31,13 +32,13 @@ func (e *Engine) addJobFault(f JobFault) {
 }
 
 // InjectHTTPError arranges for matching API requests to be answered with an HTTP error.
-func (e *Engine) InjectHTTPError(f HTTPFault) {
+func (e *State) InjectHTTPError(f model.HTTPFault) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.addHTTPFault(f)
 }
 
-func (e *Engine) addHTTPFault(f HTTPFault) {
+func (e *State) addHTTPFault(f model.HTTPFault) {
 	if f.Count <= 0 {
 		f.Count = 1
 	}
@@ -48,7 +49,7 @@ func (e *Engine) addHTTPFault(f HTTPFault) {
 }
 
 // takeJobFault consumes the first job fault matching j and returns its message.
-func (e *Engine) takeJobFault(j *job) string {
+func (e *State) takeJobFault(j *job) string {
 	for i, f := range e.faults.jobs {
 		if (f.Target == "" || f.Target == j.target || f.Target == j.targetName) &&
 			(f.ActionType == "" || f.ActionType == j.actionType) {
@@ -60,7 +61,7 @@ func (e *Engine) takeJobFault(j *job) string {
 }
 
 // matchFault consumes one use of the first HTTP fault matching r.
-func (e *Engine) matchFault(r *http.Request) *HTTPFault {
+func (e *State) matchFault(r *http.Request) *model.HTTPFault {
 	for i, f := range e.faults.http {
 		if (f.Method == "" || strings.EqualFold(f.Method, r.Method)) && strings.HasSuffix(r.URL.Path, f.PathSuffix) {
 			if f.Count--; f.Count <= 0 {
@@ -73,11 +74,11 @@ func (e *Engine) matchFault(r *http.Request) *HTTPFault {
 }
 
 // logRequest appends a record (status filled in later by the caller).
-func (e *Engine) logRequest(r *http.Request, body []byte) *RequestRecord {
-	rec := &RequestRecord{Time: stamp(time.Now()), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+func (e *State) logRequest(r *http.Request, body []byte) *model.RequestRecord {
+	rec := &model.RequestRecord{Time: stamp(time.Now()), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
 		Body: redact(body)}
 	if len(e.requests) >= maxRequests {
-		e.requests = append([]*RequestRecord(nil), e.requests[maxRequests/2:]...)
+		e.requests = append([]*model.RequestRecord(nil), e.requests[maxRequests/2:]...)
 	}
 	e.requests = append(e.requests, rec)
 	return rec
@@ -116,10 +117,10 @@ func redactValue(v any) any {
 }
 
 // Requests returns the API requests received so far, the newest maxRequests at most.
-func (e *Engine) Requests() []RequestRecord {
+func (e *State) Requests() []model.RequestRecord {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]RequestRecord, 0, len(e.requests))
+	out := make([]model.RequestRecord, 0, len(e.requests))
 	for _, r := range e.requests {
 		out = append(out, *r)
 	}
@@ -127,15 +128,8 @@ func (e *Engine) Requests() []RequestRecord {
 }
 
 // ClearRequests forgets the request log.
-func (e *Engine) ClearRequests() {
+func (e *State) ClearRequests() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.requests = nil
-}
-
-// ExpireSessions ends every session, as if they had timed out.
-func (e *Engine) ExpireSessions() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	clear(e.sessions)
 }

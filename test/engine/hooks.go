@@ -84,9 +84,9 @@ func (r *jobRun) runHook(shell string, op hookOp, list string) error {
 	}()
 	cmd := exec.CommandContext(ctx, shell, "-c", op.Command)
 	cmd.WaitDelay = 2 * time.Second
-	cmd.Env = append(os.Environ(), "DX_ENGINE_TEST_API="+r.e.TestAPIURL())
+	cmd.Env = append(os.Environ(), r.e.hookEnv...)
 	for _, c := range op.Credentials {
-		cmd.Env = append(cmd.Env, c.BaseVarName+"_USER="+r.e.hookUser(), c.BaseVarName+"_PASSWORD="+c.Credentials.Password)
+		cmd.Env = append(cmd.Env, c.BaseVarName+"_USER="+hookUser, c.BaseVarName+"_PASSWORD="+c.Credentials.Password)
 	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -113,4 +113,4 @@ func (r *jobRun) runHook(shell string, op hookOp, list string) error {
 }
 
 // hookUser is the OS user a PasswordCredential stands for (the credential has no user name).
-func (e *Engine) hookUser() string { return "delphix" }
+const hookUser = "delphix"

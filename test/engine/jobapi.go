@@ -40,7 +40,7 @@ func (c *call) mayReadJob(j *job) error {
 }
 
 func (e *Engine) getJob(c *call) (any, error) {
-	j, ok := lookup[*job](e, c.r.PathValue("ref"))
+	j, ok := lookup[*job](e.State, c.r.PathValue("ref"))
 	if !ok {
 		return nil, errNotFound(c.r.PathValue("ref"))
 	}
@@ -69,7 +69,7 @@ func (e *Engine) listJobs(c *call) (any, error) {
 }
 
 func (e *Engine) cancelJob(c *call) (any, error) {
-	j, ok := lookup[*job](e, c.r.PathValue("ref"))
+	j, ok := lookup[*job](e.State, c.r.PathValue("ref"))
 	if !ok {
 		return nil, errNotFound(c.r.PathValue("ref"))
 	}
@@ -88,7 +88,7 @@ func (e *Engine) cancelJob(c *call) (any, error) {
 }
 
 func (e *Engine) getAction(c *call) (any, error) {
-	a, ok := lookup[*action](e, c.r.PathValue("ref"))
+	a, ok := lookup[*action](e.State, c.r.PathValue("ref"))
 	if !ok {
 		return nil, errNotFound(c.r.PathValue("ref"))
 	}

@@ -61,18 +61,27 @@ func (f *jobFailure) Error() string { return f.details }
 
 var errCanceled = errors.New("canceled")
 
+// BusyError refuses an operation on an object that a running job holds; the engine API
+// answers it as exception.executor.object.busy.
+type BusyError struct {
+	Target string
+	Job    *job
+}
+
+func (b *BusyError) Error() string { return fmt.Sprintf("%s is busy: job %s", b.Target, b.Job.ref) }
+
 // checkBusy refuses an operation on an object that has a RUNNING job.
-func (e *Engine) checkBusy(refs ...string) error {
+func (e *State) checkBusy(refs ...string) error {
 	for _, r := range refs {
 		if j := e.busy[r]; j != nil {
-			return errBusy(r, j)
+			return &BusyError{Target: r, Job: j}
 		}
 	}
 	return nil
 }
 
 // newAction records a completed, action-only operation (no job).
-func (e *Engine) newAction(u *user, actionType, title string) *action {
+func (e *State) newAction(u *user, actionType, title string) *action {
 	t := e.now()
 	a := &action{ref: e.nextRef("ACTION"), actionType: actionType, title: title, details: title,
 		state: "COMPLETED", user: u, start: t, end: t}
@@ -82,7 +91,7 @@ func (e *Engine) newAction(u *user, actionType, title string) *action {
 
 // startJob creates the action and job, marks the objects busy and runs the job. The caller
 // holds the lock.
-func (e *Engine) startJob(u *user, s jobSpec) (*job, error) {
+func (e *State) startJob(u *user, s jobSpec) (*job, error) {
 	if len(s.busy) == 0 {
 		s.busy = []string{s.target}
 	}
@@ -102,7 +111,7 @@ func (e *Engine) startJob(u *user, s jobSpec) (*job, error) {
 		e.busy[b] = j
 	}
 	e.addEvent(j, "INFO", 0, "event.job.started", fmt.Sprintf("%s job started for %q.", j.actionType, j.targetName), "", "")
-	r := &jobRun{e: e, j: j, dur: time.Duration(float64(s.duration) * e.opts.Speed)}
+	r := &jobRun{e: e, j: j, dur: time.Duration(float64(s.duration) * e.speed)}
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
@@ -124,7 +133,7 @@ func (e *Engine) startJob(u *user, s jobSpec) (*job, error) {
 }
 
 // finish ends a job: final event, action state, busy released, notification sent.
-func (e *Engine) finish(j *job, err error) {
+func (e *State) finish(j *job, err error) {
 	var f *jobFailure
 	switch {
 	case err == nil:
@@ -155,18 +164,18 @@ func (e *Engine) finish(j *job, err error) {
 }
 
 // addEvent appends a JobEvent and wakes notification long-polls.
-func (e *Engine) addEvent(j *job, typ string, pct int, code, details, act, output string) {
+func (e *State) addEvent(j *job, typ string, pct int, code, details, act, output string) {
 	j.update = e.now()
 	j.percent = pct
 	j.events = append(j.events, obj{"type": "JobEvent", "timestamp": stamp(j.update), "eventType": typ,
 		"state": nil, "percentComplete": pct, "messageCode": code, "messageDetails": details,
-		"messageAction": nullable(act), "messageCommandOutput": nullable(output), "diagnoses": []any{}})
+		"messageAction": orNull(act), "messageCommandOutput": orNull(output), "diagnoses": []any{}})
 	e.notes.Publish(notify.Note{Object: j.ref, ObjectType: "Job", EventType: "UPDATE"})
 }
 
 // jobRun is what a running job's work function uses.
 type jobRun struct {
-	e   *Engine
+	e   *State
 	j   *job
 	dur time.Duration
 }
@@ -197,4 +206,12 @@ func (r *jobRun) locked(f func() error) error {
 	r.e.mu.Lock()
 	defer r.e.mu.Unlock()
 	return f()
+}
+
+// orNull turns "" into JSON null.
+func orNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

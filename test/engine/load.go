@@ -10,7 +10,7 @@ import (
 
 // load builds the estate from a seed. References are handed out in seed order, so the
 // workshop estate always gets the same ones (see WorkshopSeed).
-func (e *Engine) load(s *Seed) error {
+func (e *State) load(s *model.Seed) error {
 	for _, su := range s.Users {
 		u := &user{ref: e.nextRef("USER"), name: su.Name, password: su.Password, admin: su.Admin}
 		e.users = append(e.users, u)
@@ -26,12 +26,12 @@ func (e *Engine) load(s *Seed) error {
 		}
 		data := sd.Data
 		if data == nil {
-			data = &SeedData{}
+			data = &model.SeedData{}
 		}
-		d.contents = &Contents{DataVersion: max(data.DataVersion, 1), SubsetPercent: 100,
-			Rows: model.GenerateRows(data.Rows, max(data.DataVersion, 1)), Accounts: []Account{}}
+		d.contents = &model.Contents{DataVersion: max(data.DataVersion, 1), SubsetPercent: 100,
+			Rows: model.GenerateRows(data.Rows, max(data.DataVersion, 1)), Accounts: []model.Account{}}
 		for _, a := range data.Accounts {
-			d.contents.Accounts = append(d.contents.Accounts, Account{Name: a.Name, State: "active", PasswordSha256: model.PasswordHash(a.Password)})
+			d.contents.Accounts = append(d.contents.Accounts, model.Account{Name: a.Name, State: "active", PasswordSha256: model.PasswordHash(a.Password)})
 		}
 		e.takeSnapshot(d)
 	}
@@ -73,7 +73,7 @@ func (e *Engine) load(s *Seed) error {
 }
 
 // newDB creates a container, its timeflow and its source.
-func (e *Engine) newDB(sd SeedDatabase, parent *dbContainer) (*dbContainer, error) {
+func (e *State) newDB(sd model.SeedDatabase, parent *dbContainer) (*dbContainer, error) {
 	name := sd.Platform
 	if name == "" {
 		name = "appdata"
@@ -103,7 +103,7 @@ func (e *Engine) newDB(sd SeedDatabase, parent *dbContainer) (*dbContainer, erro
 	return d, nil
 }
 
-func (e *Engine) groupNamed(name string) *group {
+func (e *State) groupNamed(name string) *group {
 	if name == "" {
 		name = "Untitled"
 	}
@@ -118,7 +118,7 @@ func (e *Engine) groupNamed(name string) *group {
 	return g
 }
 
-func (e *Engine) seedTemplate(st SeedTemplate) error {
+func (e *State) seedTemplate(st model.SeedTemplate) error {
 	db := e.dbByName(st.Source)
 	if db == nil || db.parent == nil {
 		return fmt.Errorf("seed: template %q: source %q is not a VDB", st.Name, st.Source)
@@ -135,7 +135,7 @@ func (e *Engine) seedTemplate(st SeedTemplate) error {
 	return nil
 }
 
-func (e *Engine) seedContainer(sc SeedContainer) error {
+func (e *State) seedContainer(sc model.SeedContainer) error {
 	var t *jsTemplate
 	for _, x := range e.templates {
 		if x.name == sc.Template {

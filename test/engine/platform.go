@@ -1,7 +1,5 @@
 package engine
 
-import "fmt"
-
 // platform holds the per-database-type names the engine uses on the wire.
 type platform struct {
 	container, containerRef         string
@@ -57,27 +55,4 @@ var platforms = map[string]*platform{
 		snapshotRuntime: "ASESnapshotRuntime", sourcingPolicy: "SourcingPolicy",
 		refreshParams: "RefreshParameters", connectionInfo: "ASESourceConnectionInfo",
 	},
-}
-
-// connectionInfo renders the SourceConnectionInfo subtype a real engine returns for a source
-// of this platform (GET /source/{ref}/connectionInfo, and JSDataSource.runtime). PostgreSQL
-// reached through the AppData toolkit is shown as PgSQLSourceConnectionInfo, whose jdbcString
-// carries the database name.
-func (p *platform) connectionInfoObject(c Connection) obj {
-	switch p.connectionInfo {
-	case "OracleSISourceConnectionInfo":
-		return obj{"type": p.connectionInfo, "host": c.Host, "databaseName": c.Database,
-			"jdbcStrings": []string{fmt.Sprintf("jdbc:oracle:thin:@%s:%d/%s", c.Host, c.Port, c.Database)},
-			"oracleHome":  "/u01/app/oracle/product/19.0.0/dbhome_1", "version": "19.3.0.0.0"}
-	case "MSSqlSourceConnectionInfo":
-		return obj{"type": p.connectionInfo, "host": c.Host, "port": c.Port, "databaseName": c.Database,
-			"instanceName": "MSSQLSERVER", "version": "15.0.2000.5",
-			"instanceJDBCString": fmt.Sprintf("jdbc:sqlserver://%s:%d", c.Host, c.Port)}
-	case "ASESourceConnectionInfo":
-		return obj{"type": p.connectionInfo, "host": c.Host, "port": c.Port, "databaseName": c.Database,
-			"user": c.User, "version": "16.0", "jdbcString": fmt.Sprintf("jdbc:sybase:Tds:%s:%d/%s", c.Host, c.Port, c.Database)}
-	}
-	return obj{"type": "PgSQLSourceConnectionInfo", "host": c.Host, "port": c.Port, "user": c.User,
-		"jdbcString":      fmt.Sprintf("jdbc:postgresql://%s:%d/%s", c.Host, c.Port, c.Database),
-		"pgDataDirectory": "/mnt/provision/" + c.Database + "/data", "version": "11.2"}
 }

@@ -43,7 +43,7 @@ func (e *Engine) resolvePoint(d *dbContainer, p input) (*snapshot, error) {
 	snaps := e.snapshotsOf(d.parent)
 	switch p.str("type") {
 	case "TimeflowPointSnapshot":
-		s, ok := lookup[*snapshot](e, p.str("snapshot"))
+		s, ok := lookup[*snapshot](e.State, p.str("snapshot"))
 		if !ok {
 			return nil, errNotFound(p.str("snapshot"))
 		}

@@ -26,34 +26,6 @@ func (e *Engine) selfServiceRoutes() {
 	e.branchRoutes()
 }
 
-func (e *Engine) newDataSource(name string, db *dbContainer, layout string) *jsDataSource {
-	ds := &jsDataSource{ref: e.nextRef("JS_DATA_SOURCE"), name: name, db: db, layout: layout, priority: 1}
-	e.datasources = append(e.datasources, ds)
-	e.register(ds.ref, ds)
-	return ds
-}
-
-// newBranch creates a branch whose data (and baseline) is a copy of contents.
-func (e *Engine) newBranch(name, layout string, contents *Contents) *jsBranch {
-	b := &jsBranch{ref: e.nextRef("JS_BRANCH"), name: name, layout: layout, saved: contents.Clone(),
-		baseline: contents.Clone(), history: []checkpoint{{at: e.now(), contents: contents.Clone()}}}
-	e.branches = append(e.branches, b)
-	e.register(b.ref, b)
-	return b
-}
-
-// newContainer creates an ONLINE container over db with an active "default" branch.
-func (e *Engine) newContainer(name string, t *jsTemplate, owner *user, db *dbContainer, dsName string) *jsContainer {
-	c := &jsContainer{ref: e.nextRef("JS_DATA_CONTAINER"), name: name, tmpl: t, owner: owner, state: "ONLINE",
-		lastUpdated: e.now()}
-	c.ds = e.newDataSource(dsName, db, c.ref)
-	c.active = e.newBranch("default", c.ref, db.contents)
-	c.active.saved = nil
-	e.containers = append(e.containers, c)
-	e.register(c.ref, c)
-	return c
-}
-
 // recordOp records a JSOperation on a layout and branch.
 func (e *Engine) recordOp(layout string, log *opLog, br *jsBranch, op string, u *user, bookmark string, start time.Time) {
 	o := &jsOperation{ref: e.nextRef("JS_OPERATION"), name: op, op: op, layout: layout, branch: br.ref,
@@ -96,7 +68,7 @@ func (c *call) canSeeLayout(ref string) bool {
 
 // container resolves a container reference the caller may read.
 func (c *call) container(ref string) (*jsContainer, error) {
-	jc, ok := lookup[*jsContainer](c.e, ref)
+	jc, ok := lookup[*jsContainer](c.e.State, ref)
 	if !ok {
 		return nil, errNotFound(ref)
 	}
@@ -134,7 +106,7 @@ func (e *Engine) dataSourceObject(ds *jsDataSource) obj {
 	return obj{"type": "JSDataSource", "reference": ds.ref, "name": ds.name, "container": ds.db.ref,
 		"dataLayout": ds.layout, "priority": ds.priority, "enabled": true, "masked": ds.db.contents.Masked,
 		"description": nil, "properties": obj{}, "namespace": nil,
-		"runtime": ds.db.plat.connectionInfoObject(ds.db.conn)}
+		"runtime": connectionInfoObject(ds.db.plat, ds.db.conn)}
 }
 
 func (e *Engine) listTemplates(c *call) (any, error) {
@@ -146,7 +118,7 @@ func (e *Engine) listTemplates(c *call) (any, error) {
 }
 
 func (e *Engine) getTemplate(c *call) (any, error) {
-	t, ok := lookup[*jsTemplate](e, c.r.PathValue("ref"))
+	t, ok := lookup[*jsTemplate](e.State, c.r.PathValue("ref"))
 	if !ok {
 		return nil, errNotFound(c.r.PathValue("ref"))
 	}

@@ -50,40 +50,18 @@ type Options struct {
 	DisableNotifications bool
 }
 
-// Engine is a running local engine. All methods are safe for concurrent use.
+// Engine is a running local engine: its state and the HTTP APIs over it. All methods are
+// safe for concurrent use.
 type Engine struct {
-	opts    Options
-	maxVer  version
-	ln      net.Listener
-	srv     *http.Server
-	mux     *http.ServeMux
-	url     string
-	closing chan struct{}
-	wg      sync.WaitGroup
-	once    sync.Once
-
-	mu       sync.Mutex
-	counters map[string]int
-	byRef    map[string]any
-	sessions map[string]*session
-	notes    *notify.Hub
-	faults   faultState
-	requests []*RequestRecord
-
-	users       []*user
-	groups      []*group
-	dbs         []*dbContainer
-	sources     []*source
-	snapshots   []*snapshot
-	maskingJobs []*maskingJob
-	templates   []*jsTemplate
-	containers  []*jsContainer
-	datasources []*jsDataSource
-	branches    []*jsBranch
-	bookmarks   []*jsBookmark
-	operations  []*jsOperation
-	jobs        []*job
-	busy        map[string]*job
+	*State
+	opts     Options
+	maxVer   version
+	ln       net.Listener
+	srv      *http.Server
+	mux      *http.ServeMux
+	url      string
+	once     sync.Once
+	sessions map[string]*session // guarded by the state's lock
 }
 
 // apiBase is where the engine API lives below the engine's URL.
@@ -113,9 +91,8 @@ func New(opts Options) (*Engine, error) {
 	if v.less(mustVersion("1.8.0")) || !v.less(mustVersion("1.12.0")) {
 		return nil, errors.New("engine: APIVersion must be between 1.8.0 and 1.11.x")
 	}
-	e := &Engine{opts: opts, maxVer: v, closing: make(chan struct{}), counters: map[string]int{},
-		byRef: map[string]any{}, sessions: map[string]*session{}, busy: map[string]*job{}}
-	e.notes = notify.New(channelTTL, nil)
+	e := &Engine{State: newState(opts.Speed, notify.New(channelTTL, nil)), opts: opts, maxVer: v,
+		sessions: map[string]*session{}}
 	if err := e.load(opts.Seed); err != nil {
 		return nil, err
 	}
@@ -125,6 +102,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	e.ln = ln
 	e.url = "http://" + ln.Addr().String()
+	e.hookEnv = []string{"DX_ENGINE_TEST_API=" + e.TestAPIURL()}
 	e.mux = http.NewServeMux()
 	e.routes()
 	e.srv = &http.Server{Handler: e.mux, ReadHeaderTimeout: 10 * time.Second}
@@ -259,6 +237,10 @@ func answerOf(res any, err error, inject *HTTPFault) answer {
 	status := http.StatusOK
 	var ae *apiError
 	var he *htmlError
+	var be *BusyError
+	if errors.As(err, &be) {
+		err = errBusy(be.Target, be.Job)
+	}
 	switch {
 	case errors.As(err, &he):
 		return answer{status: he.status, html: he.msg}

@@ -166,7 +166,7 @@ func (e *Engine) listUsers(c *call) (any, error) {
 }
 
 func (e *Engine) getUser(c *call) (any, error) {
-	u, ok := lookup[*user](e, c.r.PathValue("ref"))
+	u, ok := lookup[*user](e.State, c.r.PathValue("ref"))
 	if !ok {
 		return nil, errNotFound(c.r.PathValue("ref"))
 	}
@@ -174,4 +174,11 @@ func (e *Engine) getUser(c *call) (any, error) {
 		return nil, errPermission("User %q may not read user %q.", c.user.name, u.name)
 	}
 	return okResult(e.userObject(u), "", ""), nil
+}
+
+// ExpireSessions ends every session, as if they had timed out.
+func (e *Engine) ExpireSessions() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	clear(e.sessions)
 }

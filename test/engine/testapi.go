@@ -6,7 +6,7 @@ import "github.com/dxsteps/dxsteps/test/engine/internal/model"
 
 // datasetContents finds a dataset's live contents, its kind and reference. A container's
 // contents are its active branch's (its VDB's); a template's are its data source VDB's.
-func (e *Engine) datasetContents(name string) (*dbContainer, string, string, bool) {
+func (e *State) datasetContents(name string) (*dbContainer, string, string, bool) {
 	for _, c := range e.containers {
 		if c.name == name {
 			return c.ds.db, "container", c.ref, true
@@ -28,7 +28,7 @@ func (e *Engine) datasetContents(name string) (*dbContainer, string, string, boo
 }
 
 // Datasets lists every dataset: dSources and VDBs, then templates, then containers.
-func (e *Engine) Datasets() []model.DatasetRef {
+func (e *State) Datasets() []model.DatasetRef {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	out := []model.DatasetRef{}
@@ -45,17 +45,17 @@ func (e *Engine) Datasets() []model.DatasetRef {
 	return out
 }
 
-func (e *Engine) datasetNamed(name string) (Dataset, error) {
+func (e *State) datasetNamed(name string) (model.Dataset, error) {
 	d, kind, ref, ok := e.datasetContents(name)
 	if !ok {
-		return Dataset{}, model.NotFound("no dataset named %q", name)
+		return model.Dataset{}, model.NotFound("no dataset named %q", name)
 	}
-	return Dataset{Name: name, Kind: kind, Reference: ref, Contents: *d.contents.Clone(), Connection: d.conn}, nil
+	return model.Dataset{Name: name, Kind: kind, Reference: ref, Contents: *d.contents.Clone(), Connection: d.conn}, nil
 }
 
 // Dataset returns a dataset (dSource, VDB, container or template) by name, as the test API
 // shows it; the contents are a copy.
-func (e *Engine) Dataset(name string) (Dataset, bool) {
+func (e *State) Dataset(name string) (model.Dataset, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	ds, err := e.datasetNamed(name)
@@ -64,28 +64,28 @@ func (e *Engine) Dataset(name string) (Dataset, bool) {
 
 // ChangeDataset applies f to a dataset's live contents (templates are read-only) and
 // returns the dataset after the change.
-func (e *Engine) ChangeDataset(name string, f func(*Contents) error) (Dataset, error) {
+func (e *State) ChangeDataset(name string, f func(*model.Contents) error) (model.Dataset, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.changeDataset(name, f)
 }
 
-func (e *Engine) changeDataset(name string, f func(*Contents) error) (Dataset, error) {
+func (e *State) changeDataset(name string, f func(*model.Contents) error) (model.Dataset, error) {
 	d, kind, _, ok := e.datasetContents(name)
 	if !ok {
-		return Dataset{}, model.NotFound("no dataset named %q", name)
+		return model.Dataset{}, model.NotFound("no dataset named %q", name)
 	}
 	if kind == "template" {
-		return Dataset{}, model.Invalid("template %q is read-only: change its data source VDB %q", name, d.name)
+		return model.Dataset{}, model.Invalid("template %q is read-only: change its data source VDB %q", name, d.name)
 	}
 	if err := f(d.contents); err != nil {
-		return Dataset{}, err
+		return model.Dataset{}, err
 	}
 	return e.datasetNamed(name)
 }
 
 // ChangeProd simulates production activity on a dSource: dataVersion+1, rows change.
-func (e *Engine) ChangeProd(name string) error {
+func (e *State) ChangeProd(name string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	d := e.dbByName(name)
@@ -98,7 +98,7 @@ func (e *Engine) ChangeProd(name string) error {
 
 // SetContainerState puts a self-service container (by name or reference) in a state, e.g.
 // INCONSISTENT, as after a failure.
-func (e *Engine) SetContainerState(container, state string) error {
+func (e *State) SetContainerState(container, state string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, c := range e.containers {
