@@ -5,11 +5,16 @@
 // flags) so that tests can check what a pipeline really did, runs jobs that take (scaled)
 // time, long-polls notifications, and serves a test-only admin API under /dxsteps-test/v1.
 //
-// Layout: internal/model is the data model and the test API's values; internal/notify the
-// notification hub; internal/testhttp the test API, a thin HTTP layer over the engine's
-// exported state methods (testapi.go here); this package holds the engine's objects, jobs
-// and the engine API's handlers. enginetest.Start starts an engine for a test, and
-// Engine.Client reaches one in memory.
+// Layout, as fake-gcs-server lays out its backend and its APIs:
+//   - internal/state: the estate (users, databases, self-service objects), its jobs and
+//     hooks, faults and the request log; no HTTP. Engine embeds a *state.State.
+//   - internal/model: the data model and the test API's values (no engine objects).
+//   - internal/notify: the notification hub the jobs publish to and /notification reads.
+//   - this package: the engine API, a layer of handlers over the state (a DCT API would be
+//     another, beside it), and the server that mounts the APIs.
+//   - internal/testhttp: the test API, a layer over the state's exported methods.
+//   - enginetest: Start, the one way tests start an engine; Engine.Client reaches one in
+//     memory, without a socket.
 //
 // ErrorResult ids and HTTP codes: unknown reference 404 exception.executor.object.missing;
 // validation 200 exception.validation.*; bad login 401 exception.webservices.login.failed;
@@ -30,6 +35,7 @@ import (
 	"time"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/notify"
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 	"github.com/dxsteps/dxsteps/test/engine/internal/testhttp"
 	"github.com/dxsteps/dxsteps/test/testapi"
 )
@@ -50,10 +56,11 @@ type Options struct {
 	DisableNotifications bool
 }
 
-// Engine is a running local engine: its state and the HTTP APIs over it. All methods are
-// safe for concurrent use.
+// Engine is a running local engine: its state and the HTTP APIs over it. The state's
+// exported methods (Dataset, ChangeProd, FailNextJob, Requests ...) are the Go side of the
+// test API. All methods are safe for concurrent use.
 type Engine struct {
-	*State
+	*state.State
 	opts     Options
 	maxVer   version
 	ln       net.Listener
@@ -91,9 +98,9 @@ func New(opts Options) (*Engine, error) {
 	if v.less(mustVersion("1.8.0")) || !v.less(mustVersion("1.12.0")) {
 		return nil, errors.New("engine: APIVersion must be between 1.8.0 and 1.11.x")
 	}
-	e := &Engine{State: newState(opts.Speed, notify.New(channelTTL, nil)), opts: opts, maxVer: v,
+	e := &Engine{State: state.New(opts.Speed, notify.New(channelTTL, nil)), opts: opts, maxVer: v,
 		sessions: map[string]*session{}}
-	if err := e.load(opts.Seed); err != nil {
+	if err := e.Load(opts.Seed); err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
@@ -102,13 +109,13 @@ func New(opts Options) (*Engine, error) {
 	}
 	e.ln = ln
 	e.url = "http://" + ln.Addr().String()
-	e.hookEnv = []string{"DX_ENGINE_TEST_API=" + e.TestAPIURL()}
+	e.HookEnv = []string{"DX_ENGINE_TEST_API=" + e.TestAPIURL()}
 	e.mux = http.NewServeMux()
 	e.routes()
 	e.srv = &http.Server{Handler: e.mux, ReadHeaderTimeout: 10 * time.Second}
-	e.wg.Add(1)
+	e.WG.Add(1)
 	go func() {
-		defer e.wg.Done()
+		defer e.WG.Done()
 		_ = e.srv.Serve(ln)
 	}()
 	return e, nil
@@ -126,13 +133,13 @@ func (e *Engine) TestAPIURL() string { return e.url + testapi.Path }
 func (e *Engine) Close() error {
 	var err error
 	e.once.Do(func() {
-		close(e.closing)
+		close(e.Closing)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		if err = e.srv.Shutdown(ctx); err != nil {
 			err = e.srv.Close()
 		}
-		e.wg.Wait()
+		e.WG.Wait()
 	})
 	return err
 }
@@ -153,7 +160,7 @@ type call struct {
 	w    http.ResponseWriter
 	r    *http.Request
 	sess *session
-	user *user
+	user *state.User
 	ver  version
 	body []byte
 }
@@ -177,12 +184,12 @@ func (e *Engine) api(pattern string, flags int, h handler) {
 func (e *Engine) serve(flags int, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
-		e.mu.Lock()
-		rec := e.logRequest(r, body)
+		e.Mu.Lock()
+		rec := e.LogRequest(r.Method, r.URL.Path, r.URL.RawQuery, body)
 		c, inject, refused := e.admit(flags, r, body)
 		if refused != nil {
 			rec.Status = refused.status
-			e.mu.Unlock()
+			e.Mu.Unlock()
 			writeHTML(w, refused.status, refused.msg)
 			return
 		}
@@ -190,15 +197,15 @@ func (e *Engine) serve(flags int, h handler) http.HandlerFunc {
 		var res any
 		var err error
 		if flags&noLock != 0 {
-			e.mu.Unlock()
+			e.Mu.Unlock()
 			res, err = h(c)
-			e.mu.Lock()
+			e.Mu.Lock()
 		} else {
 			res, err = h(c)
 		}
 		a := answerOf(res, err, inject)
 		rec.Status = a.status
-		e.mu.Unlock()
+		e.Mu.Unlock()
 		a.write(w)
 	}
 }
@@ -207,7 +214,7 @@ func (e *Engine) serve(flags int, h handler) http.HandlerFunc {
 // processing, a session for non-public routes, the self-service prefix of the session's
 // version. The caller holds the lock.
 func (e *Engine) admit(flags int, r *http.Request, body []byte) (*call, *HTTPFault, *htmlError) {
-	inject := e.matchFault(r)
+	inject := e.MatchFault(r.Method, r.URL.Path)
 	if inject != nil && !inject.AfterProcessing {
 		return nil, nil, &htmlError{inject.Status, http.StatusText(inject.Status)}
 	}
@@ -237,7 +244,7 @@ func answerOf(res any, err error, inject *HTTPFault) answer {
 	status := http.StatusOK
 	var ae *apiError
 	var he *htmlError
-	var be *BusyError
+	var be *state.BusyError
 	if errors.As(err, &be) {
 		err = errBusy(be.Target, be.Job)
 	}
@@ -271,8 +278,8 @@ func (a answer) write(w http.ResponseWriter) {
 
 // requireAdmin refuses self-service users access to admin-only areas.
 func (c *call) requireAdmin() error {
-	if !c.user.admin {
-		return errPermission("User %q is not authorized to access %s.", c.user.name, c.r.URL.Path)
+	if !c.user.Admin {
+		return errPermission("User %q is not authorized to access %s.", c.user.Name, c.r.URL.Path)
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/model"
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -157,12 +157,11 @@ func TestCloseEndsRunningJobsAndLongPolls(t *testing.T) {
 
 func TestTheRequestLogForgetsItsOldestHalfAtTheBound(t *testing.T) {
 	e := start(t, Options{})
-	r := httptest.NewRequest("GET", apiBase+"/about", nil)
-	e.mu.Lock()
-	for range maxRequests + 1 {
-		e.logRequest(r, nil)
+	e.Mu.Lock()
+	for range state.MaxRequests + 1 {
+		e.LogRequest("GET", apiBase+"/about", "", nil)
 	}
-	e.mu.Unlock()
+	e.Mu.Unlock()
 	n := len(e.Requests())
-	assert.Equal(t, maxRequests/2+1, n, "the log is bounded, so a long run's memory stays flat")
+	assert.Equal(t, state.MaxRequests/2+1, n, "the log is bounded, so a long run's memory stays flat")
 }

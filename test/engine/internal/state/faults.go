@@ -1,16 +1,16 @@
-package engine
+package state
 
 import (
 	"encoding/json"
-	"github.com/dxsteps/dxsteps/test/engine/internal/model"
-	"net/http"
 	"strings"
 	"time"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/model"
 )
 
-// maxRequests bounds the request log so that a long-running engine's memory stays flat: at
+// MaxRequests bounds the request log so that a long-running engine's memory stays flat: at
 // the bound the oldest half is forgotten.
-const maxRequests = 50000
+const MaxRequests = 50000
 
 type faultState struct {
 	jobs []model.JobFault
@@ -19,8 +19,8 @@ type faultState struct {
 
 // FailNextJob arranges for the next matching job to fail.
 func (e *State) FailNextJob(f model.JobFault) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.Mu.Lock()
+	defer e.Mu.Unlock()
 	e.addJobFault(f)
 }
 
@@ -33,8 +33,8 @@ func (e *State) addJobFault(f model.JobFault) {
 
 // InjectHTTPError arranges for matching API requests to be answered with an HTTP error.
 func (e *State) InjectHTTPError(f model.HTTPFault) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.Mu.Lock()
+	defer e.Mu.Unlock()
 	e.addHTTPFault(f)
 }
 
@@ -43,16 +43,16 @@ func (e *State) addHTTPFault(f model.HTTPFault) {
 		f.Count = 1
 	}
 	if f.Status == 0 {
-		f.Status = http.StatusBadGateway
+		f.Status = 502 // Bad Gateway
 	}
 	e.faults.http = append(e.faults.http, &f)
 }
 
 // takeJobFault consumes the first job fault matching j and returns its message.
-func (e *State) takeJobFault(j *job) string {
+func (e *State) takeJobFault(j *Job) string {
 	for i, f := range e.faults.jobs {
-		if (f.Target == "" || f.Target == j.target || f.Target == j.targetName) &&
-			(f.ActionType == "" || f.ActionType == j.actionType) {
+		if (f.Target == "" || f.Target == j.Target || f.Target == j.TargetName) &&
+			(f.ActionType == "" || f.ActionType == j.ActionType) {
 			e.faults.jobs = append(e.faults.jobs[:i:i], e.faults.jobs[i+1:]...)
 			return f.Message
 		}
@@ -60,10 +60,10 @@ func (e *State) takeJobFault(j *job) string {
 	return ""
 }
 
-// matchFault consumes one use of the first HTTP fault matching r.
-func (e *State) matchFault(r *http.Request) *model.HTTPFault {
+// MatchFault consumes one use of the first HTTP fault matching r.
+func (e *State) MatchFault(method, path string) *model.HTTPFault {
 	for i, f := range e.faults.http {
-		if (f.Method == "" || strings.EqualFold(f.Method, r.Method)) && strings.HasSuffix(r.URL.Path, f.PathSuffix) {
+		if (f.Method == "" || strings.EqualFold(f.Method, method)) && strings.HasSuffix(path, f.PathSuffix) {
 			if f.Count--; f.Count <= 0 {
 				e.faults.http = append(e.faults.http[:i:i], e.faults.http[i+1:]...)
 			}
@@ -73,12 +73,12 @@ func (e *State) matchFault(r *http.Request) *model.HTTPFault {
 	return nil
 }
 
-// logRequest appends a record (status filled in later by the caller).
-func (e *State) logRequest(r *http.Request, body []byte) *model.RequestRecord {
-	rec := &model.RequestRecord{Time: stamp(time.Now()), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+// LogRequest appends a record (status filled in later by the caller).
+func (e *State) LogRequest(method, path, query string, body []byte) *model.RequestRecord {
+	rec := &model.RequestRecord{Time: Stamp(time.Now()), Method: method, Path: path, Query: query,
 		Body: redact(body)}
-	if len(e.requests) >= maxRequests {
-		e.requests = append([]*model.RequestRecord(nil), e.requests[maxRequests/2:]...)
+	if len(e.requests) >= MaxRequests {
+		e.requests = append([]*model.RequestRecord(nil), e.requests[MaxRequests/2:]...)
 	}
 	e.requests = append(e.requests, rec)
 	return rec
@@ -118,8 +118,8 @@ func redactValue(v any) any {
 
 // Requests returns the API requests received so far, the newest maxRequests at most.
 func (e *State) Requests() []model.RequestRecord {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.Mu.Lock()
+	defer e.Mu.Unlock()
 	out := make([]model.RequestRecord, 0, len(e.requests))
 	for _, r := range e.requests {
 		out = append(out, *r)
@@ -129,7 +129,7 @@ func (e *State) Requests() []model.RequestRecord {
 
 // ClearRequests forgets the request log.
 func (e *State) ClearRequests() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.Mu.Lock()
+	defer e.Mu.Unlock()
 	e.requests = nil
 }
