@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,7 +24,7 @@ func errorFile(t *testing.T, path string) map[string]any {
 }
 
 func TestFlagsBeatEnvironmentWhichBeatsTheConfigFile(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	cfg := filepath.Join(t.TempDir(), "dx.yaml")
 	require.NoError(t, os.WriteFile(cfg, []byte("engine: "+e.URL()+"\ndatabase: From File\n"), 0o644))
 
@@ -44,7 +45,7 @@ func TestFlagsBeatEnvironmentWhichBeatsTheConfigFile(t *testing.T) {
 }
 
 func TestUnknownVariablesAndConfigKeysAreReported(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	cfg := filepath.Join(t.TempDir(), "dx.yaml")
 	require.NoError(t, os.WriteFile(cfg, []byte("databse: x\n"), 0o644))
 	r := step{t: t, e: e, bin: "dx-sync", args: []string{"--config", cfg, "--database", "Patients Prod"},
@@ -70,7 +71,7 @@ func TestThereIsNoPasswordFlag(t *testing.T) {
 }
 
 func TestPasswordFileIsRead(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	pw := filepath.Join(t.TempDir(), "pw")
 	require.NoError(t, os.WriteFile(pw, []byte(adminPassword+"\n"), 0o600))
 	r := step{t: t, e: e, bin: "dx-sync", args: []string{"--password-file", pw, "--database", "Patients Prod"},
@@ -79,7 +80,7 @@ func TestPasswordFileIsRead(t *testing.T) {
 }
 
 func TestWrongPasswordExits3(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	ef := filepath.Join(t.TempDir(), "err.json")
 	r := step{t: t, e: e, bin: "dx-sync", args: []string{"--database", "Patients Prod", "--error-file", ef},
 		env: []string{"DELPHIX_PASSWORD=not-the-password"}}.run()
@@ -96,7 +97,7 @@ func TestWrongPasswordExits3(t *testing.T) {
 }
 
 func TestUnknownNameExits2AndNamesTheClosest(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	r := run(t, e, "dx-refresh", "--vdb", "Patients Mask Master")
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, `no database is named "Patients Mask Master"; closest: "Patients Masked Master"`)
@@ -104,7 +105,7 @@ func TestUnknownNameExits2AndNamesTheClosest(t *testing.T) {
 }
 
 func TestRefreshRefusesASnapshotOfAnotherDatabase(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	r := run(t, e, "dx-sync", "--database", "Patients Prod")
 	require.Equal(t, 0, r.code, r.stderr)
 	e.ClearRequests()
@@ -117,7 +118,7 @@ func TestRefreshRefusesASnapshotOfAnotherDatabase(t *testing.T) {
 }
 
 func TestFailedJobExits1WithTheEnginesMessage(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	e.FailNextJob(engine.JobFault{Target: "Patients Masked Master", Message: "Masking job 12 failed: table PATIENTS is locked."})
 	ef := filepath.Join(t.TempDir(), "err.json")
 	r := run(t, e, "dx-refresh", "--vdb", "Patients Masked Master", "--error-file", ef)
@@ -129,7 +130,7 @@ func TestFailedJobExits1WithTheEnginesMessage(t *testing.T) {
 }
 
 func TestRequireMaskedFailsForAnUnmaskedVDB(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	r := run(t, e, "dx-refresh", "--vdb", "prep1 DB", "--require-masked")
 	assert.Equal(t, 1, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "without masking applied")
@@ -137,7 +138,7 @@ func TestRequireMaskedFailsForAnUnmaskedVDB(t *testing.T) {
 }
 
 func TestDeadlineExits4AndCancelsTheJob(t *testing.T) {
-	e := start(t, engine.Options{Speed: 1})
+	e := enginetest.Start(t, engine.Options{Speed: 1})
 	r := run(t, e, "dx-refresh", "--vdb", "Patients Masked Master", "--timeout", "500ms")
 	assert.Equal(t, 4, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "cancelled job")
@@ -145,7 +146,7 @@ func TestDeadlineExits4AndCancelsTheJob(t *testing.T) {
 }
 
 func TestSIGTERMCancelsTheJobAndExits143(t *testing.T) {
-	e := start(t, engine.Options{Speed: 1})
+	e := enginetest.Start(t, engine.Options{Speed: 1})
 	r := step{t: t, e: e, bin: "dx-refresh", args: []string{"--vdb", "Patients Masked Master"}}.signal("started", syscall.SIGTERM)
 	assert.Equal(t, 143, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "aborted by SIGTERM; cancelled job")
@@ -153,7 +154,7 @@ func TestSIGTERMCancelsTheJobAndExits143(t *testing.T) {
 }
 
 func TestSIGINTExits130(t *testing.T) {
-	e := start(t, engine.Options{Speed: 1})
+	e := enginetest.Start(t, engine.Options{Speed: 1})
 	r := step{t: t, e: e, bin: "dx-sync", args: []string{"--database", "Patients Prod"}}.signal("started", syscall.SIGINT)
 	assert.Equal(t, 130, r.code, r.stderr)
 	assertJobCanceled(t, e, r.stderr)

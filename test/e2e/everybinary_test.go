@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -32,7 +32,7 @@ var binaries = []struct {
 // the environment beats it, and the flag beats both. A name that matches
 // nothing exits 2 and names what it looked for.
 func TestEveryBinaryReadsItsFlagsFromFlagsEnvironmentAndConfig(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	dir := t.TempDir()
 	policy := writePolicy(t, "accounts:\n  - {name: dba_alice, action: drop}\n")
 	for _, b := range binaries {
@@ -64,7 +64,7 @@ func TestEveryBinaryReadsItsFlagsFromFlagsEnvironmentAndConfig(t *testing.T) {
 
 // TestEveryBinaryExits3OnAWrongPassword and writes the error file.
 func TestEveryBinaryExits3OnAWrongPassword(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	policy := writePolicy(t, "accounts:\n  - {name: dba_alice, action: drop}\n")
 	for _, b := range binaries {
 		t.Run(b.bin, func(t *testing.T) {
