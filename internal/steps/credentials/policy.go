@@ -25,7 +25,7 @@ type Account struct {
 }
 
 // loadPolicy reads and checks the whole policy before anything is done.
-func loadPolicy(path string) (*Policy, error) {
+func loadPolicy(path string, getenv func(string) string) (*Policy, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, cli.Usagef("cannot read --policy: %v", err)
@@ -61,7 +61,7 @@ func loadPolicy(path string) (*Policy, error) {
 			if !ok || env == "" {
 				return nil, cli.Usagef("--policy %s: account %q: password %q must be generate or env:NAME", path, a.Name, a.Password)
 			}
-			if os.Getenv(env) == "" {
+			if getenv(env) == "" {
 				return nil, cli.Usagef("--policy %s: account %q takes its password from %s, which is not set", path, a.Name, env)
 			}
 		}
@@ -71,9 +71,9 @@ func loadPolicy(path string) (*Policy, error) {
 
 // newPassword returns the password for a reset: generated, or read from
 // the environment variable the policy names.
-func newPassword(a Account) (string, error) {
+func newPassword(a Account, getenv func(string) string) (string, error) {
 	if env, ok := strings.CutPrefix(a.Password, "env:"); ok {
-		return os.Getenv(env), nil
+		return getenv(env), nil
 	}
 	const alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 	b := make([]byte, 24)
