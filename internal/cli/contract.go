@@ -50,6 +50,7 @@ type KeySpec struct {
 	Type       Type     `json:"type"`
 	Default    any      `json:"default,omitempty"`
 	Usage      string   `json:"usage"`
+	Value      string   `json:"value,omitempty"` // what the flag's value is, for --help: NAME, FILE ...
 	Mandatory  bool     `json:"mandatory,omitempty"`
 	NeededBy   []string `json:"neededBy,omitempty"`
 	Operations []string `json:"operations,omitempty"` // empty: every operation
@@ -130,6 +131,9 @@ func (s *Step) Contract() Contract {
 func (s *Step) keySpec(k *Key) KeySpec {
 	ks := KeySpec{Key: k.KeyName(), Flag: "--" + k.Flag, Env: s.env(k), Type: k.Type, Default: jsonDefault(k.Default),
 		Usage: strings.ReplaceAll(k.Usage, "`", ""), Mandatory: k.Mandatory, NeededBy: k.NeededBy, Operations: k.Only, Library: k.Library}
+	if _, rest, ok := strings.Cut(k.Usage, "`"); ok {
+		ks.Value, _, _ = strings.Cut(rest, "`")
+	}
 	if k.Max > 0 {
 		ks.Min, ks.Max = &k.Min, &k.Max
 	}

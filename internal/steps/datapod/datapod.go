@@ -14,10 +14,10 @@ import (
 )
 
 var (
-	template  = &cli.Key{Flag: "template", Type: cli.String, Usage: "data template `NAME` (exact), e.g. 'Patients'; optional except with --create"}
+	template  = &cli.Key{Flag: "template", Type: cli.String, Usage: "data template `NAME` (exact), e.g. 'Patients'"}
 	container = &cli.Key{Flag: "container", Type: cli.String, Mandatory: true, Usage: "data pod `NAME` (exact), e.g. 'prep1'"}
 	create    = &cli.Key{Flag: "create", Type: cli.Bool, Only: []string{"refresh"}, Usage: "create the pod from the template when it does not exist"}
-	vdb       = &cli.Key{Flag: "vdb", Type: cli.String, Usage: "with --create: the VDB `NAME` the new pod adopts as its data source"}
+	vdb       = &cli.Key{Flag: "vdb", Type: cli.String, Usage: "the VDB `NAME` a pod that create makes adopts as its data source"}
 	bookmark  = &cli.Key{Flag: "bookmark", Type: cli.String, NeededBy: []string{"restore"}, Only: []string{"restore"}, Usage: "bookmark `NAME` to restore to (the pod's own, or one on its template)"}
 	busyWait  = &cli.Key{Flag: "busy-wait", Type: cli.Duration, Default: 10 * time.Minute, Usage: "wait at most `DURATION` for a job already running on the pod"}
 )
