@@ -136,6 +136,9 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 			for _, w := range unknownEnv(step, environ) {
 				log.Printf("warning: %s", w)
 			}
+			if err := applyEnv(c, step, environ); err != nil {
+				return err
+			}
 			unknown, err := applyConfig(c, flags)
 			if err != nil {
 				return err
@@ -208,13 +211,19 @@ func writeResult(w io.Writer, result any) error {
 	return err
 }
 
+// lookupEnv reads name from environ; the last value wins, as in os/exec.
 func lookupEnv(environ []string, name string) string {
-	for _, kv := range environ {
-		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
-			return v
+	v, _ := lookupEnvOK(environ, name)
+	return v
+}
+
+func lookupEnvOK(environ []string, name string) (string, bool) {
+	for i := len(environ) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(environ[i], "="); ok && k == name {
+			return v, true
 		}
 	}
-	return ""
+	return "", false
 }
 
 // execute connects, runs the step under the --timeout deadline and, when

@@ -79,6 +79,22 @@ func unknownEnv(step *Step, environ []string) []string {
 	return warnings
 }
 
+// applyEnv fills every key not set on the command line from its
+// environment variable in environ.
+func applyEnv(c *ucli.Context, step *Step, environ []string) error {
+	for _, k := range step.allKeys() {
+		env := step.env(k)
+		v, ok := lookupEnvOK(environ, env)
+		if !ok || v == "" || c.IsSet(k.Flag) {
+			continue
+		}
+		if err := c.Set(k.Flag, v); err != nil {
+			return Usagef("%s=%q: %v", env, v, err)
+		}
+	}
+	return nil
+}
+
 // applyConfig fills every flag not set on the command line or in the
 // environment from the --config file. Unknown keys are returned so the
 // caller can report them; a password key is refused.

@@ -81,25 +81,27 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// flag builds the urfave flag afresh: urfave flags keep parse state.
+// flag builds the urfave flag afresh: urfave flags keep parse state. The
+// environment variable is read by applyEnv from the injected environment
+// (urfave would read the process's), and only shown here.
 func (k *Key) flag() ucli.Flag {
-	env := []string{k.Env}
+	usage := k.Usage + " [$" + k.Env + "]"
 	switch k.Type {
 	case String:
-		return &ucli.StringFlag{Name: k.Flag, Usage: k.Usage, EnvVars: env}
+		return &ucli.StringFlag{Name: k.Flag, Usage: usage}
 	case Path:
-		return &ucli.PathFlag{Name: k.Flag, Usage: k.Usage, EnvVars: env}
+		return &ucli.PathFlag{Name: k.Flag, Usage: usage}
 	case Bool:
 		v, _ := k.Default.(bool)
-		return &ucli.BoolFlag{Name: k.Flag, Usage: k.Usage, EnvVars: env, Value: v}
+		return &ucli.BoolFlag{Name: k.Flag, Usage: usage, Value: v}
 	case Int:
 		v, _ := k.Default.(int)
-		return &ucli.IntFlag{Name: k.Flag, Usage: k.Usage, EnvVars: env, Value: v}
+		return &ucli.IntFlag{Name: k.Flag, Usage: usage, Value: v}
 	case Duration:
 		v, _ := k.Default.(time.Duration)
-		return &ucli.DurationFlag{Name: k.Flag, Usage: k.Usage, EnvVars: env, Value: v}
+		return &ucli.DurationFlag{Name: k.Flag, Usage: usage, Value: v}
 	case List:
-		return &ucli.StringSliceFlag{Name: k.Flag, Usage: k.Usage, EnvVars: env}
+		return &ucli.StringSliceFlag{Name: k.Flag, Usage: usage}
 	}
 	panic(fmt.Sprintf("cli: key %s has no type", k.Flag))
 }

@@ -115,22 +115,27 @@ func (r Rule) text(name func(*Key) string, op string) string {
 		if len(r.ops) == 0 {
 			return k + " is required"
 		}
-		if op == "" && len(r.ops) > 1 {
-			return ops + " need " + k
-		}
-		return ops + " needs " + k
+		return ops + r.needs(op) + k
 	case ruleOnly:
 		return k + " goes with " + ops + " only"
 	case ruleRange:
 		return fmt.Sprintf("%s must be %d to %d", k, r.keys[0].Min, r.keys[0].Max)
 	case ruleOneOf:
-		return ops + " needs " + joinWords(names(name, r.keys), "or")
+		return ops + r.needs(op) + joinWords(names(name, r.keys), "or")
 	case ruleExactlyOne:
 		return "give exactly one of " + joinWords(names(name, r.keys), "and")
 	case ruleNeeds:
 		return k + " needs " + joinWords(names(name, r.then), "and")
 	}
 	return r.kind
+}
+
+// needs is the verb after the operations: "create needs", "share and delete need".
+func (r Rule) needs(op string) string {
+	if op == "" && len(r.ops) > 1 {
+		return " need "
+	}
+	return " needs "
 }
 
 func names(name func(*Key) string, keys []*Key) []string {
