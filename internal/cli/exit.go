@@ -114,7 +114,7 @@ type ExitCode struct {
 var ExitCodes = []ExitCode{
 	{ExitOK, "", "success"},
 	{ExitFailed, "engine", "the engine operation failed (job FAILED or CANCELED) or a check the step makes failed"},
-	{ExitUsage, "usage", "usage or bad input: a flag or key the binary refuses, or a name that matches nothing or more than one object"},
+	{ExitUsage, "usage", "usage or bad input: a flag or key refused, or a name that matches no object or several"},
 	{ExitAuth, "auth", "authentication or permission refused"},
 	{ExitTimeout, "timeout", "the timeout passed (the engine job the step started is cancelled)"},
 	{ExitUnreachable, "unreachable", "engine unreachable after retries"},

@@ -166,7 +166,7 @@ class StepContracts implements Serializable {
 			fmt.Fprintf(&b, "                operation: %s, // %s\n", quote(c.Operations[0].Name), strings.Join(opNames(c), ", "))
 		}
 		for _, k := range c.Keys {
-			fmt.Fprintf(&b, "                %s: %s, // %s (%s)\n", k.Key, groovyDefault(k), k.Usage, k.Flag)
+			keyLine(&b, "                ", k)
 			addFlag(k)
 		}
 		b.WriteString("            ],\n        ],\n")
@@ -174,7 +174,7 @@ class StepContracts implements Serializable {
 	b.WriteString("    ]\n\n    /** Connection keys every var accepts (the binaries' own connection flags). */\n    static final Map CONNECTION = [\n")
 	for _, k := range contracts[0].Connection {
 		if k.Library {
-			fmt.Fprintf(&b, "        %s: %s, // %s (%s)\n", k.Key, groovyDefault(k), k.Usage, k.Flag)
+			keyLine(&b, "        ", k)
 			addFlag(k)
 		}
 	}
@@ -188,6 +188,20 @@ class StepContracts implements Serializable {
 	}
 	b.WriteString("    ]\n\n}\n")
 	return b.Bytes()
+}
+
+// keyLine writes "key: default," after its usage as a comment, wrapped
+// to fit 120 columns.
+func keyLine(b *bytes.Buffer, indent string, k cli.KeySpec) {
+	line := indent + "//"
+	for _, w := range strings.Fields(k.Usage + " (" + k.Flag + ")") {
+		if len(line)+1+len(w) > 110 {
+			b.WriteString(line + "\n")
+			line = indent + "//"
+		}
+		line += " " + w
+	}
+	fmt.Fprintf(b, "%s\n%s%s: %s,\n", line, indent, k.Key, groovyDefault(k))
 }
 
 func opNames(c cli.Contract) []string {

@@ -20,7 +20,7 @@ test('without an error file the exit code says what happened') {
     StepStub stub = new StepStub()
     Map<String, String> meanings = [
         '1': 'the engine operation failed (job FAILED or CANCELED) or a check the step makes failed',
-        '2': 'usage or bad input: a flag or key the binary refuses, or a name that matches nothing or more than one object',
+        '2': 'usage or bad input: a flag or key refused, or a name that matches no object or several',
         '3': 'authentication or permission refused',
         '4': 'the timeout passed (the engine job the step started is cancelled)',
         '5': 'engine unreachable after retries',

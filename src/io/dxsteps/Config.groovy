@@ -82,10 +82,8 @@ class Config implements Serializable {
     @NonCPS
     static String brokenRule(String step, Map cfg) {
         List ops = Steps.operations(step)
-        if (ops && !ops.contains(cfg.operation)) {
-            return "operation '${cfg.operation}' is not one of ${ops.join(', ')}"
-        }
-        return null
+        boolean known = !ops || ops.contains(cfg.operation)
+        return known ? null : "operation '${cfg.operation}' is not one of ${ops.join(', ')}"
     }
 
 }

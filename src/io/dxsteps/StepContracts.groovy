@@ -20,28 +20,42 @@ class StepContracts implements Serializable {
             binary: 'dx-sync',
             operations: [],
             keys: [
-                database: MANDATORY, // dSource NAME (exact), e.g. 'Patients Prod' (--database)
+                // dSource NAME (exact), e.g. 'Patients Prod' (--database)
+                database: MANDATORY,
             ],
         ],
         delphixRefresh: [
             binary: 'dx-refresh',
             operations: [],
             keys: [
-                vdb: MANDATORY, // VDB NAME (exact), e.g. 'Patients Masked Master' (--vdb)
-                snapshot: null, // snapshot REFERENCE of the VDB's parent, as dx-sync printed it (default: its latest) (--snapshot)
-                requireMasked: false, // fail (exit 1) unless the VDB comes out masked, with a masking job attached (--require-masked)
+                // VDB NAME (exact), e.g. 'Patients Masked Master' (--vdb)
+                vdb: MANDATORY,
+                // snapshot REFERENCE of the VDB's parent, as dx-sync printed it (default: its latest)
+                // (--snapshot)
+                snapshot: null,
+                // fail (exit 1) unless the VDB comes out masked, with a masking job attached
+                // (--require-masked)
+                requireMasked: false,
             ],
         ],
         delphixCredentials: [
             binary: 'dx-credentials',
             operations: [],
             keys: [
-                vdb: MANDATORY, // VDB NAME (exact; never a dSource) (--vdb)
-                policy: MANDATORY, // accounts policy YAML FILE (--policy)
-                exec: null, // COMMAND run with sh -c once per account, now (--exec)
-                installHook: false, // install the policy as configure-clone hooks, applied on every refresh, instead (--install-hook)
-                hookCommand: null, // COMMAND the hooks run on the VDB's host (--hook-command)
-                passwordOutput: null, // write generated passwords to FILE (mode 0600); needed when the policy generates one (--password-output)
+                // VDB NAME (exact; never a dSource) (--vdb)
+                vdb: MANDATORY,
+                // accounts policy YAML FILE (--policy)
+                policy: MANDATORY,
+                // COMMAND run with sh -c once per account, now (--exec)
+                exec: null,
+                // install the policy as configure-clone hooks, applied on every refresh, instead
+                // (--install-hook)
+                installHook: false,
+                // COMMAND the hooks run on the VDB's host (--hook-command)
+                hookCommand: null,
+                // write generated passwords to FILE (mode 0600); needed when the policy generates one
+                // (--password-output)
+                passwordOutput: null,
             ],
         ],
         delphixDataPod: [
@@ -49,22 +63,32 @@ class StepContracts implements Serializable {
             operations: ['refresh', 'reset', 'restore', 'enable', 'disable', 'lock', 'unlock'],
             keys: [
                 operation: 'refresh', // refresh, reset, restore, enable, disable, lock, unlock
-                container: MANDATORY, // data pod NAME (exact), e.g. 'prep1' (--container)
-                template: null, // data template NAME (exact), e.g. 'Patients' (--template)
-                create: false, // create the pod from the template when it does not exist (--create)
-                vdb: null, // the VDB NAME a pod that create makes adopts as its data source (--vdb)
-                bookmark: null, // bookmark NAME to restore to (the pod's own, or one on its template) (--bookmark)
-                busyWait: null, // wait at most DURATION for a job already running on the pod (--busy-wait)
+                // data pod NAME (exact), e.g. 'prep1' (--container)
+                container: MANDATORY,
+                // data template NAME (exact), e.g. 'Patients' (--template)
+                template: null,
+                // create the pod from the template when it does not exist (--create)
+                create: false,
+                // the VDB NAME a pod that create makes adopts as its data source (--vdb)
+                vdb: null,
+                // bookmark NAME to restore to (the pod's own, or one on its template) (--bookmark)
+                bookmark: null,
+                // wait at most DURATION for a job already running on the pod (--busy-wait)
+                busyWait: null,
             ],
         ],
         delphixSubset: [
             binary: 'dx-subset',
             operations: [],
             keys: [
-                container: MANDATORY, // data pod NAME (exact), e.g. 'prep1' (--container)
-                template: null, // data template NAME the pod belongs to (optional) (--template)
-                percent: MANDATORY, // keep N percent of the data (1-100) (--percent)
-                exec: null, // subsetter COMMAND run with sh -c (default: a simulated subset) (--exec)
+                // data pod NAME (exact), e.g. 'prep1' (--container)
+                container: MANDATORY,
+                // data template NAME the pod belongs to (optional) (--template)
+                template: null,
+                // keep N percent of the data (1-100) (--percent)
+                percent: MANDATORY,
+                // subsetter COMMAND run with sh -c (default: a simulated subset) (--exec)
+                exec: null,
             ],
         ],
         delphixBookmark: [
@@ -72,11 +96,17 @@ class StepContracts implements Serializable {
             operations: ['create', 'share', 'unshare', 'delete', 'list'],
             keys: [
                 operation: 'create', // create, share, unshare, delete, list
-                container: null, // data pod NAME (exact), e.g. 'prep1' (--container)
-                template: null, // data template NAME (exact), e.g. 'Patients' (--template)
-                name: null, // bookmark NAME (exact; for list, part of the name) (--name)
-                tags: [], // TAG of the new bookmark (for list: bookmarks with all these tags), repeatable or comma-separated (--tag)
-                shared: false, // share the new bookmark with other users (--shared)
+                // data pod NAME (exact), e.g. 'prep1' (--container)
+                container: null,
+                // data template NAME (exact), e.g. 'Patients' (--template)
+                template: null,
+                // bookmark NAME (exact; for list, part of the name) (--name)
+                name: null,
+                // TAG of the new bookmark (for list: bookmarks with all these tags), repeatable or
+                // comma-separated (--tag)
+                tags: [],
+                // share the new bookmark with other users (--shared)
+                shared: false,
             ],
         ],
         delphixBranch: [
@@ -84,20 +114,28 @@ class StepContracts implements Serializable {
             operations: ['create', 'activate', 'delete', 'list'],
             keys: [
                 operation: 'create', // create, activate, delete, list
-                container: MANDATORY, // data pod NAME (exact), e.g. 'dev-pod' (--container)
-                name: null, // branch NAME (exact) (--name)
-                fromBookmark: null, // bookmark NAME the new branch starts from (--from-bookmark)
+                // data pod NAME (exact), e.g. 'dev-pod' (--container)
+                container: MANDATORY,
+                // branch NAME (exact) (--name)
+                name: null,
+                // bookmark NAME the new branch starts from (--from-bookmark)
+                fromBookmark: null,
             ],
         ],
     ]
 
     /** Connection keys every var accepts (the binaries' own connection flags). */
     static final Map CONNECTION = [
-        engine: null, // engine URL, e.g. https://delphix.example.com (--engine)
-        apiVersion: null, // pin the engine API VERSION, e.g. 1.10.6 (default: the highest both sides speak) (--api-version)
-        caCert: null, // trust the CA certificates in FILE (PEM) (--ca-cert)
-        insecure: false, // do not verify the engine's TLS certificate (unsafe) (--insecure)
-        timeout: null, // overall DURATION before the step gives up and cancels its job (--timeout)
+        // engine URL, e.g. https://delphix.example.com (--engine)
+        engine: null,
+        // pin the engine API VERSION, e.g. 1.10.6 (default: the highest both sides speak) (--api-version)
+        apiVersion: null,
+        // trust the CA certificates in FILE (PEM) (--ca-cert)
+        caCert: null,
+        // do not verify the engine's TLS certificate (unsafe) (--insecure)
+        insecure: false,
+        // overall DURATION before the step gives up and cancels its job (--timeout)
+        timeout: null,
     ]
 
     /** The flag each key becomes. */
@@ -132,7 +170,7 @@ class StepContracts implements Serializable {
     static final Map EXIT_CODES = [
         0: 'success',
         1: 'the engine operation failed (job FAILED or CANCELED) or a check the step makes failed',
-        2: 'usage or bad input: a flag or key the binary refuses, or a name that matches nothing or more than one object',
+        2: 'usage or bad input: a flag or key refused, or a name that matches no object or several',
         3: 'authentication or permission refused',
         4: 'the timeout passed (the engine job the step started is cancelled)',
         5: 'engine unreachable after retries',
