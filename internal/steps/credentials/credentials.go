@@ -53,7 +53,7 @@ type options struct {
 func parse(in *cli.Input) (cli.Runner, error) {
 	o := options{vdb: in.String(vdb), exec: in.String(execKey), hook: in.Bool(installHook),
 		hookCommand: in.String(hookCommand), passwordOut: in.String(passwordOutput), environ: in.Getenv}
-	p, err := loadPolicy(in.String(policy), in.Getenv)
+	p, err := loadPolicy(in.String(policy), in.Name(policy), in.Getenv)
 	if err != nil {
 		return nil, err
 	}

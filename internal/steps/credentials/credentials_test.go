@@ -85,3 +85,12 @@ func TestRulesBetweenKeys(t *testing.T) {
 	r := st.Run(t, credentials.Step, nil, []string{"DXSTEPS_CALLER=jenkins"}, "--vdb", "V", "--policy", p, "--exec", "x", "--hook-command", "h")
 	assert.Equal(t, "dx-credentials: error: key 'hookCommand' needs key 'installHook'\n", r.Stderr)
 }
+
+func TestAPolicyProblemNamesThePolicyKeyInsideJenkins(t *testing.T) {
+	p := policy(t, "accounts:\n  - {name: a, action: lock, password: generate}\n")
+	r := st.Run(t, credentials.Step, nil, []string{"DXSTEPS_CALLER=jenkins"}, "--vdb", "V", "--policy", p, "--exec", "x")
+	assert.Equal(t, 2, r.Code)
+	assert.Contains(t, r.Stderr, "error: key 'policy' "+p+`: account "a": a password goes only with action reset`)
+	r = st.Run(t, credentials.Step, nil, nil, "--vdb", "V", "--policy", p, "--exec", "x")
+	assert.Contains(t, r.Stderr, "error: --policy "+p+`: account "a"`)
+}
