@@ -74,3 +74,11 @@ func TestExitCodesListEveryCodeClassifyReturns(t *testing.T) {
 		assert.Equal(t, category, listed[code], "%T", err)
 	}
 }
+
+func TestOnlyANearMissOfAStepVariableIsReported(t *testing.T) {
+	_, stderr := runTest([]string{"DXSTEPS_TEST_NAEM=x", "DXSTEPS_TEST_TOOL=mine", "DELPHIX_NAME=y", "DELPHIX_ENGNE=z"}, "list")
+	assert.Contains(t, stderr, "warning: DXSTEPS_TEST_NAEM is set but no flag reads it; did you mean DXSTEPS_TEST_NAME?")
+	assert.NotContains(t, stderr, "DXSTEPS_TEST_TOOL", "a variable of the user's own is left alone")
+	assert.Contains(t, stderr, "warning: DELPHIX_NAME is set but --name reads DXSTEPS_TEST_NAME; ignored")
+	assert.Contains(t, stderr, "warning: DELPHIX_ENGNE is set but no flag reads it (a typo?)")
+}

@@ -54,14 +54,16 @@ func init() {
 func envWord(s string) string { return strings.ToUpper(strings.ReplaceAll(s, "-", "_")) }
 
 // unknownEnv warns about variables that look meant for this step but that
-// no flag reads: a DELPHIX_* or DXSTEPS_<STEP>_* typo, or DELPHIX_<FLAG>
-// for a step flag, which reads DXSTEPS_<STEP>_<FLAG> instead.
+// no flag reads: a DELPHIX_* name, a near miss of a DXSTEPS_<STEP>_* name,
+// or DELPHIX_<FLAG> for a step flag, which reads DXSTEPS_<STEP>_<FLAG>.
 func unknownEnv(step *Step, environ []string) []string {
 	known := map[string]bool{PasswordEnv: true}
 	stepFlag := map[string]*Key{}
+	var stepEnvs []string
 	for _, k := range step.allKeys() {
 		known[step.env(k)] = true
 		stepFlag[EnvPrefix+envWord(k.Flag)] = k
+		stepEnvs = append(stepEnvs, step.env(k))
 	}
 	var warnings []string
 	for _, kv := range environ {
@@ -71,8 +73,13 @@ func unknownEnv(step *Step, environ []string) []string {
 		case stepFlag[name] != nil:
 			k := stepFlag[name]
 			warnings = append(warnings, fmt.Sprintf("%s is set but --%s reads %s; ignored", name, k.Flag, step.env(k)))
-		case strings.HasPrefix(name, EnvPrefix), strings.HasPrefix(name, step.envPrefix()):
+		case strings.HasPrefix(name, EnvPrefix):
 			warnings = append(warnings, name+" is set but no flag reads it (a typo?)")
+		case strings.HasPrefix(name, step.envPrefix()):
+			// Other DXSTEPS_<STEP>_* names may be the user's own (DXSTEPS_SUBSET_TOOL): only a near miss is reported.
+			if near := suggestWithin(name, stepEnvs, 1+len(name)/20); near != "" {
+				warnings = append(warnings, name+" is set but no flag reads it; did you mean "+near+"?")
+			}
 		}
 	}
 	sort.Strings(warnings)

@@ -51,7 +51,12 @@ func wordProblem(step *Step, word string, named bool) error {
 // suggest returns the candidate closest to word, if it is close enough
 // to be a typo of it.
 func suggest(word string, candidates []string) string {
-	best, bestDist := "", len(word)/3+2
+	return suggestWithin(word, candidates, len(word)/3+1)
+}
+
+// suggestWithin returns the candidate closest to word, at most max edits away.
+func suggestWithin(word string, candidates []string, max int) string {
+	best, bestDist := "", max+1
 	for _, c := range candidates {
 		if d := distance(strings.ToLower(word), strings.ToLower(c)); d < bestDist {
 			best, bestDist = c, d

@@ -51,7 +51,7 @@ func TestUnknownVariablesAndConfigKeysAreReported(t *testing.T) {
 		env: []string{"DELPHIX_DATABSE=Patients Prod", "DXSTEPS_SYNC_DATABSE=x"}}.run()
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "DELPHIX_DATABSE is set but no flag reads it")
-	assert.Contains(t, r.stderr, "DXSTEPS_SYNC_DATABSE is set but no flag reads it")
+	assert.Contains(t, r.stderr, "DXSTEPS_SYNC_DATABSE is set but no flag reads it; did you mean DXSTEPS_SYNC_DATABASE?")
 	assert.Contains(t, r.stderr, `--config key "databse" is not a flag of dx-sync`)
 }
 
