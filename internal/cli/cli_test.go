@@ -82,3 +82,9 @@ func TestOnlyANearMissOfAStepVariableIsReported(t *testing.T) {
 	assert.Contains(t, stderr, "warning: DELPHIX_NAME is set but --name reads DXSTEPS_TEST_NAME; ignored")
 	assert.Contains(t, stderr, "warning: DELPHIX_ENGNE is set but no flag reads it (a typo?)")
 }
+
+func TestABadValueInTheEnvironmentNamesTheVariable(t *testing.T) {
+	code, stderr := runTest([]string{"DELPHIX_TIMEOUT=soon"}, "list")
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, stderr, `error: DELPHIX_TIMEOUT="soon" is not a valid duration for --timeout`)
+}

@@ -96,7 +96,7 @@ func applyEnv(c *ucli.Context, step *Step, environ []string) error {
 			continue
 		}
 		if err := c.Set(k.Flag, v); err != nil {
-			return Usagef("%s=%q: %v", env, v, err)
+			return Usagef("%s=%q is not a valid %s for --%s", env, v, k.Type, k.Flag)
 		}
 	}
 	return nil

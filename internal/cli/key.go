@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,21 +65,12 @@ func (k *Key) KeyName() string {
 
 // accepts says whether operation op takes the key.
 func (k *Key) accepts(op string) bool {
-	return len(k.Only) == 0 || op == "" || contains(k.Only, op)
+	return len(k.Only) == 0 || op == "" || slices.Contains(k.Only, op)
 }
 
 // needed says whether operation op needs the key.
 func (k *Key) needed(op string) bool {
-	return k.Mandatory || contains(k.NeededBy, op)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return k.Mandatory || slices.Contains(k.NeededBy, op)
 }
 
 // flag builds the urfave flag afresh: urfave flags keep parse state. The

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -57,7 +58,7 @@ func keyRules(keys []*Key) []Rule {
 
 // applies says whether the rule is about operation op.
 func (r Rule) applies(op string) bool {
-	return len(r.ops) == 0 || r.kind == ruleOnly || contains(r.ops, op)
+	return len(r.ops) == 0 || r.kind == ruleOnly || slices.Contains(r.ops, op)
 }
 
 // broken returns what is wrong with in, naming keys as in.Name does, or "".
@@ -72,7 +73,7 @@ func (r Rule) broken(in *Input) string {
 			return r.text(in.Name, in.Op)
 		}
 	case ruleOnly:
-		if in.set(k) && !contains(r.ops, in.Op) {
+		if in.set(k) && !slices.Contains(r.ops, in.Op) {
 			return r.text(in.Name, in.Op)
 		}
 	case ruleRange:
