@@ -48,11 +48,12 @@ type options struct {
 	hook                                bool
 	policy                              *Policy
 	environ                             func(string) string
+	name                                func(*cli.Key) string // how errors name a key
 }
 
 func parse(in *cli.Input) (cli.Runner, error) {
 	o := options{vdb: in.String(vdb), exec: in.String(execKey), hook: in.Bool(installHook),
-		hookCommand: in.String(hookCommand), passwordOut: in.String(passwordOutput), environ: in.Getenv}
+		hookCommand: in.String(hookCommand), passwordOut: in.String(passwordOutput), environ: in.Getenv, name: in.Name}
 	p, err := loadPolicy(in.String(policy), in.Name(policy), in.Getenv)
 	if err != nil {
 		return nil, err
@@ -115,7 +116,7 @@ func execAll(ctx context.Context, s *cli.Session, o options, vdb *delphix.Databa
 		s.Log.Printf("account %s: %s", a.Name, a.Action)
 		code, err := stepkit.RunTool(ctx, s.Log, a.Name, o.exec, stepkit.ToolEnv(s, env...))
 		if err == nil && code != 0 {
-			err = fmt.Errorf("the --exec tool exited %d", code)
+			err = fmt.Errorf("the tool (%s) exited %d", o.name(execKey), code)
 		}
 		if err != nil {
 			return fmt.Errorf("account %q (%s) on %q: %w; done before it: [%s]", a.Name, a.Action, vdb.Name, err, strings.Join(done, ", "))
@@ -134,7 +135,7 @@ func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.D
 	v := s.Client.APIVersion()
 	for _, a := range o.policy.Accounts {
 		if a.Action == "reset" && !v.AtLeast(1, 11, 0) {
-			return cli.Usagef("--install-hook hands passwords to hooks as engine credentials, which needs API 1.11 (Delphix 6.0); this session speaks %s: use --exec", v)
+			return cli.Usagef("%s hands passwords to hooks as engine credentials, which needs API 1.11 (Delphix 6.0); this session speaks %s: use %s", o.name(installHook), v, o.name(execKey))
 		}
 	}
 	sources, err := s.Client.Sources.ListForDatabase(ctx, vdb.Reference)

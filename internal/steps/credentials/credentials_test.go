@@ -94,3 +94,12 @@ func TestAPolicyProblemNamesThePolicyKeyInsideJenkins(t *testing.T) {
 	r = st.Run(t, credentials.Step, nil, nil, "--vdb", "V", "--policy", p, "--exec", "x")
 	assert.Contains(t, r.Stderr, "error: --policy "+p+`: account "a"`)
 }
+
+func TestAFailingToolStopsAndSaysWhatWasDoneBeforeIt(t *testing.T) {
+	e := st.Engine(t)
+	p := policy(t, "accounts:\n  - {name: first, action: lock}\n  - {name: second, action: drop}\n")
+	r := st.Run(t, credentials.Step, e, nil, "--vdb", "Patients Masked Master", "--policy", p, "--exec", `test "$DX_ACCOUNT" = first`)
+	assert.Equal(t, 1, r.Code)
+	assert.Contains(t, r.Stderr, `account "second" (drop) on "Patients Masked Master": the tool (--exec) exited 1; done before it: [first]`)
+	assert.Empty(t, r.Stdout)
+}
