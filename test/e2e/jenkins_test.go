@@ -166,3 +166,14 @@ func TestAFailingLaneFailsTheBuildWhileTheOthersFinish(t *testing.T) {
 	}
 	assertWorkshopState(t, e, prod.Contents.DataVersion, datasetDate(t, e), "jenkins-data-pipeline-7", others)
 }
+
+// TestARuleBrokenInJenkinsNamesTheKey: the library no longer repeats the
+// binaries' rules; the binary's error line reaches the build naming the
+// step key, without a command-line hint.
+func TestARuleBrokenInJenkinsNamesTheKey(t *testing.T) {
+	e := enginetest.Start(t)
+	code, out, _ := jenkins(t, e, workshopCredentials, "test/e2e/testdata/Jenkinsfile.rule")
+	assert.NotEqual(t, 0, code, out)
+	assert.Contains(t, out, "delphixDataPod: restore needs key 'bookmark' (exit 2, usage)")
+	assert.NotContains(t, out, "--help")
+}
