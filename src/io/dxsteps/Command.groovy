@@ -46,6 +46,26 @@ class Command implements Serializable {
         return words
     }
 
+    /** The same arguments unquoted, one list item per argument, for a Windows command line. */
+    @NonCPS
+    static List<String> argv(Map cfg) {
+        List<String> words = cfg.operation ? [cfg.operation.toString()] : []
+        for (Map.Entry entry in cfg.entrySet()) {
+            String flag = Steps.flag(entry.key as String)
+            Object value = entry.value
+            if (flag != null && value != null && !(value instanceof Boolean && !value)) {
+                List items = value instanceof List ? value : [value]
+                for (Object item in items) {
+                    words << flag
+                    if (!(item instanceof Boolean)) {
+                        words << item.toString()
+                    }
+                }
+            }
+        }
+        return words
+    }
+
     /** One key's words: none for null or false, the bare flag for true, the flag per list item. */
     @NonCPS
     static List<String> flagWords(String flag, Object value) {

@@ -52,16 +52,19 @@ class DxStep implements Serializable {
     Map run(String step, Map config) {
         Map cfg = settle(step, config)
         String binary = Steps.STEPS[step].binary
+        Map agent = new Installer(script).prepare(step, binary, cfg)
         String runId = "${step}-${UUID.randomUUID()}"
         String resultFile = "${OUTPUT_DIR}/${runId}.json"
         String errorFile = "${OUTPUT_DIR}/${runId}.error.json"
-        String text = Command.script(Command.binaryPath(binary, cfg.dxstepsHome as String),
-            Command.arguments(cfg), resultFile, errorFile)
+        String text = agent.unix ?
+            Command.script(Command.binaryPath(binary, agent.home as String), Command.arguments(cfg), resultFile, errorFile) :
+            PowerShell.script(PowerShell.binaryPath(binary, agent.home as String), Command.argv(cfg), resultFile, errorFile)
         String label = Command.label(step, Command.describe(step, cfg))
         int status = -1
         script.withCredentials([script.usernamePassword(credentialsId: cfg.credentialsId,
                 usernameVariable: 'DELPHIX_USER', passwordVariable: 'DELPHIX_PASSWORD')]) {
-            status = script.sh(label: label, script: text, returnStatus: true) as int
+            status = agent.unix ? script.sh(label: label, script: text, returnStatus: true) as int :
+                script.powershell(label: label, script: text, returnStatus: true) as int
         }
         if (status != 0) {
             script.error(failure(step, binary, status, errorFile))

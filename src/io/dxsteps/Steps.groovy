@@ -25,11 +25,12 @@ class Steps implements Serializable {
         caCert: null,             // path of a CA bundle to trust (--ca-cert)
         insecure: false,          // skip TLS verification (--insecure)
         timeout: null,            // deadline of the whole step, e.g. '45m' (--timeout); binary default 2h
-        dxstepsHome: null,        // directory holding the dx-* binaries; null: env.DXSTEPS_HOME, else PATH
+        dxstepsHome: null,        // directory holding the dx-* binaries; null: env.DXSTEPS_HOME, else installed from distUrl, else PATH
+        distUrl: null,            // where make dist archives are, to install from; null: env.DXSTEPS_DIST_URL
     ]
 
     /** Keys that are not flags of the binary: the runner uses them itself. */
-    static final List NOT_FLAGS = ['credentialsId', 'dxstepsHome', 'operation']
+    static final List NOT_FLAGS = ['credentialsId', 'dxstepsHome', 'distUrl', 'operation']
 
     /** Keys whose flag is not their kebab-case name. */
     static final Map RENAMED = [tags: 'tag']

@@ -1,0 +1,88 @@
+package io.dxsteps
+
+import com.cloudbees.groovy.cps.NonCPS
+
+/**
+ * Makes sure the agent a step runs on has the dxsteps binaries of the library's version, and says
+ * where they are. Before each step it runs one short script on the agent (sh, or powershell when
+ * isUnix() is false) that picks the first of:
+ *
+ * <ol>
+ *   <li>an override: the dxstepsHome key or DXSTEPS_HOME, a directory holding the binaries;</li>
+ *   <li>a distribution: the distUrl key or DXSTEPS_DIST_URL, an http(s) URL, a file:// URL or a
+ *       path of a shared folder holding the archives and SHA256SUMS of one `make dist`. The
+ *       archive of the agent's platform is fetched from there only, checked against SHA256SUMS,
+ *       unpacked into DXSTEPS_TOOLS_DIR (default: dxsteps-tools beside the workspace) under
+ *       VERSION/OS-ARCH, and reused by every later step on that agent;</li>
+ *   <li>PATH.</li>
+ * </ol>
+ *
+ * Every binary must report the library's version: one of another version is refused, naming both
+ * versions; a development build (version "dev", from a plain go build) found through an
+ * override or PATH is used with a warning. The script answers on stdout with one line
+ * dxsteps-home=DIR (empty for PATH), dxsteps-error=REASON or dxsteps-warning=TEXT, so a failure
+ * reaches the build as one line.
+ */
+class Installer implements Serializable {
+
+    private static final long serialVersionUID = 1L
+
+    /** The library resource holding the library's version, the one source of truth for it. */
+    static final String VERSION_RESOURCE = 'io/dxsteps/version.txt'
+
+    /** The pipeline script: the source of isUnix, sh, powershell, libraryResource, echo and error. */
+    private final Object script
+
+    Installer(Object script) {
+        this.script = script
+    }
+
+    /**
+     * Readies binary (e.g. 'dx-sync') for step on this agent. Returns [home: DIR or null for
+     * PATH, unix: whether the agent runs sh], or fails the build with one line.
+     */
+    Map prepare(String step, String binary, Map cfg) {
+        String version = libraryVersion(script.libraryResource(VERSION_RESOURCE) as String)
+        if (version == null) {
+            script.error("${step}: the library's ${VERSION_RESOURCE} holds no version")
+        }
+        boolean unix = script.isUnix()
+        Map plan = [version: version, binary: binary, home: cfg.dxstepsHome, dist: cfg.distUrl]
+        String label = "dxsteps ${version}: ${binary}"
+        String out = unix ?
+            script.sh(label: label, script: InstallScripts.unix(plan), returnStdout: true) :
+            script.powershell(label: label, script: InstallScripts.windows(plan), returnStdout: true)
+        Map answer = answer(out as String)
+        if (answer.warning) {
+            script.echo("${step}: warning: ${answer.warning}")
+        }
+        if (answer.error || answer.home == null) {
+            script.error("${step}: ${answer.error ?: 'preparing the dxsteps binaries failed (no answer; see the log above)'}")
+        }
+        return [home: answer.home ?: null, unix: unix]
+    }
+
+    /** The version in the text of version.txt, or null when it holds none. */
+    @NonCPS
+    static String libraryVersion(String text) {
+        String version = (text ?: '').trim()
+        return version ==~ /[0-9A-Za-z][0-9A-Za-z.+_-]*/ ? version : null
+    }
+
+    /** The home, error and warning lines of the script's stdout (the last of each kind). */
+    @NonCPS
+    static Map answer(String out) {
+        Map found = [:]
+        for (String line in (out ?: '').readLines()) {
+            String text = line.replaceAll(/\r$/, '')
+            for (String kind in ['home', 'error', 'warning']) {
+                String marker = "dxsteps-${kind}="
+                if (text.startsWith(marker)) {
+                    found[kind] = text.substring(marker.length())
+                }
+            }
+        }
+        return found
+    }
+
+}
