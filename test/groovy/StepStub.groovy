@@ -75,6 +75,9 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
     String powershellStdout = 'dxsteps-home=C:\\dxsteps'
     int powershellStatus = 0
 
+    /** When set, a step's powershell call writes it to the script's result file, as the binary would. */
+    String writeResult = null
+
     /** The library's version, as the library reads it. */
     static final String VERSION = new File('resources/io/dxsteps/version.txt').text.trim()
 
@@ -172,6 +175,12 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
             return powershellStdout
         }
         if (args.returnStatus) {
+            def result = (args.script as String) =~ ('(?m)^[$]result = ' + "'([^']*)'" + '$')
+            if (writeResult != null && result.find()) {
+                File file = new File(workspace, result.group(1))
+                file.parentFile.mkdirs()
+                file.text = writeResult
+            }
             return powershellStatus
         }
         return null

@@ -42,10 +42,13 @@ class PowerShell implements Serializable {
         if (literal != null) {
             parts << "'" + literal + "'"
         }
+        if (parts.isEmpty()) {
+            return "''"
+        }
         if (parts.size() == 1 && parts[0].startsWith("'")) {
             return parts[0]
         }
-        if (parts.isEmpty() || !parts[0].startsWith("'")) {
+        if (!parts[0].startsWith("'")) {
             parts.add(0, "''")
         }
         return '(' + parts.join('+') + ')'
