@@ -66,14 +66,14 @@ class Installer implements Serializable {
     @NonCPS
     static String libraryVersion(String text) {
         String version = (text ?: '').trim()
-        return version ==~ /[0-9A-Za-z][0-9A-Za-z.+_-]*/ ? version : null
+        return version.matches('[0-9A-Za-z][0-9A-Za-z.+_-]*') ? version : null
     }
 
     /** The home, error and warning lines of the script's stdout (the last of each kind). */
     @NonCPS
     static Map answer(String out) {
         Map found = [:]
-        for (String line in (out ?: '').readLines()) {
+        for (String line in (out ?: '').split('\n')) {
             String text = line.replaceAll(/\r$/, '')
             for (String kind in ['home', 'error', 'warning']) {
                 String marker = "dxsteps-${kind}="

@@ -80,17 +80,26 @@ class PowerShell implements Serializable {
                 if (c == '\\' as char) {
                     backslashes++
                 } else if (c == '"' as char) {
-                    word.append('\\' * (backslashes + 1))
+                    appendBackslashes(word, backslashes + 1)
                     backslashes = 0
                 } else {
                     backslashes = 0
                 }
                 word.append(c)
             }
-            word.append('\\' * backslashes).append('"')
+            appendBackslashes(word, backslashes)
+            word.append('"')
             words << word.toString()
         }
         return words.join(' ')
+    }
+
+    /** Appends count backslashes to word. */
+    @NonCPS
+    private static void appendBackslashes(StringBuilder word, int count) {
+        for (int i = 0; i < count; i++) {
+            word.append('\\')
+        }
     }
 
     /** Where the binary is: "$home\dx-sync.exe" when a home is set, else "dx-sync.exe" for PATH. */
