@@ -117,8 +117,8 @@ test('a PowerShell literal holds any value exactly and is plain ASCII without Po
         assert evaluate(expression) == value
     }
     assert PowerShell.quote("it's") == "'it''s'"
-    assert PowerShell.quote('caf\u00e9') == "('caf'+[char]0x00e9)"
-    assert PowerShell.quote('\u00e9') == "(''+[char]0x00e9)"
+    assert PowerShell.quote('caf\u00e9') == "('caf'+[char]0x00e9+'')"
+    assert PowerShell.quote('\u00e9') == "(''+[char]0x00e9+'')"
     assert PowerShell.quote('') == "''"
 }
 

@@ -52,16 +52,23 @@ class Command implements Serializable {
         List<String> words = cfg.operation ? [cfg.operation.toString()] : []
         for (Map.Entry entry in cfg.entrySet()) {
             String flag = Steps.flag(entry.key as String)
-            Object value = entry.value
-            if (flag != null && value != null && !(value instanceof Boolean && !value)) {
-                List items = value instanceof List ? value : [value]
-                for (Object item in items) {
-                    words << flag
-                    if (!(item instanceof Boolean)) {
-                        words << item.toString()
-                    }
-                }
+            if (flag != null) {
+                words.addAll(flagArgv(flag, entry.value))
             }
+        }
+        return words
+    }
+
+    /** One key's arguments, unquoted: as flagWords, with the flag and each value apart. */
+    @NonCPS
+    static List<String> flagArgv(String flag, Object value) {
+        if (value == null || value instanceof Boolean) {
+            return value ? [flag] : []
+        }
+        List<String> words = []
+        for (Object item in (value instanceof List ? value : [value])) {
+            words << flag
+            words << item.toString()
         }
         return words
     }

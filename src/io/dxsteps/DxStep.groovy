@@ -56,9 +56,10 @@ class DxStep implements Serializable {
         String runId = "${step}-${UUID.randomUUID()}"
         String resultFile = "${OUTPUT_DIR}/${runId}.json"
         String errorFile = "${OUTPUT_DIR}/${runId}.error.json"
+        String home = agent.home
         String text = agent.unix ?
-            Command.script(Command.binaryPath(binary, agent.home as String), Command.arguments(cfg), resultFile, errorFile) :
-            PowerShell.script(PowerShell.binaryPath(binary, agent.home as String), Command.argv(cfg), resultFile, errorFile)
+            Command.script(Command.binaryPath(binary, home), Command.arguments(cfg), resultFile, errorFile) :
+            PowerShell.script(PowerShell.binaryPath(binary, home), Command.argv(cfg), resultFile, errorFile)
         String label = Command.label(step, Command.describe(step, cfg))
         int status = -1
         script.withCredentials([script.usernamePassword(credentialsId: cfg.credentialsId,

@@ -21,7 +21,8 @@ import com.cloudbees.groovy.cps.NonCPS
  * versions; a development build (version "dev", from a plain go build) found through an
  * override or PATH is used with a warning. The script answers on stdout with one line
  * dxsteps-home=DIR (empty for PATH), dxsteps-error=REASON or dxsteps-warning=TEXT, so a failure
- * reaches the build as one line.
+ * reaches the build as one line. The scripts are resources/io/dxsteps/install.sh and install.ps1,
+ * after lines that give them the version, the binary, and the dxstepsHome and distUrl keys.
  */
 class Installer implements Serializable {
 
@@ -30,6 +31,10 @@ class Installer implements Serializable {
     /** The library resource holding the library's version, the one source of truth for it. */
     static final String VERSION_RESOURCE = 'io/dxsteps/version.txt'
 
+    /** The library resources holding the fixed part of the scripts, for sh and for powershell. */
+    static final String UNIX_RESOURCE = 'io/dxsteps/install.sh'
+    static final String WINDOWS_RESOURCE = 'io/dxsteps/install.ps1'
+
     /** The pipeline script: the source of isUnix, sh, powershell, libraryResource, echo and error. */
     private final Object script
 
@@ -37,36 +42,32 @@ class Installer implements Serializable {
         this.script = script
     }
 
-    /**
-     * Readies binary (e.g. 'dx-sync') for step on this agent. Returns [home: DIR or null for
-     * PATH, unix: whether the agent runs sh], or fails the build with one line.
-     */
-    Map prepare(String step, String binary, Map cfg) {
-        String version = libraryVersion(script.libraryResource(VERSION_RESOURCE) as String)
-        if (version == null) {
-            script.error("${step}: the library's ${VERSION_RESOURCE} holds no version")
-        }
-        boolean unix = script.isUnix()
-        Map plan = [version: version, binary: binary, home: cfg.dxstepsHome, dist: cfg.distUrl]
-        String label = "dxsteps ${version}: ${binary}"
-        String out = unix ?
-            script.sh(label: label, script: InstallScripts.unix(plan), returnStdout: true) :
-            script.powershell(label: label, script: InstallScripts.windows(plan), returnStdout: true)
-        Map answer = answer(out as String)
-        if (answer.warning) {
-            script.echo("${step}: warning: ${answer.warning}")
-        }
-        if (answer.error || answer.home == null) {
-            script.error("${step}: ${answer.error ?: 'preparing the dxsteps binaries failed (no answer; see the log above)'}")
-        }
-        return [home: answer.home ?: null, unix: unix]
-    }
-
     /** The version in the text of version.txt, or null when it holds none. */
     @NonCPS
     static String libraryVersion(String text) {
         String version = (text ?: '').trim()
         return version.matches('[0-9A-Za-z][0-9A-Za-z.+_-]*') ? version : null
+    }
+
+    /** The sh script for plan [version, binary, home, dist] (home and dist may be null): values, then body. */
+    @NonCPS
+    static String unixScript(Map plan, String body) {
+        return '#!/bin/sh\n' +
+            "version=${Command.quote(plan.version)}\n" +
+            "binary=${Command.quote(plan.binary)}\n" +
+            "given_home=${Command.quote(plan.home ?: '')}\n" +
+            "given_dist=${Command.quote(plan.dist ?: '')}\n" +
+            body
+    }
+
+    /** The powershell script for the same plan. */
+    @NonCPS
+    static String windowsScript(Map plan, String body) {
+        return "\$version = ${PowerShell.quote(plan.version)}\n" +
+            "\$binary = ${PowerShell.quote(plan.binary)}\n" +
+            "\$givenHome = ${PowerShell.quote(plan.home ?: '')}\n" +
+            "\$givenDist = ${PowerShell.quote(plan.dist ?: '')}\n" +
+            body
     }
 
     /** The home, error and warning lines of the script's stdout (the last of each kind). */
@@ -83,6 +84,37 @@ class Installer implements Serializable {
             }
         }
         return found
+    }
+
+    /**
+     * Readies binary (e.g. 'dx-sync') for step on this agent. Returns [home: DIR or null for
+     * PATH, unix: whether the agent runs sh], or fails the build with one line.
+     */
+    Map prepare(String step, String binary, Map cfg) {
+        String version = libraryVersion(script.libraryResource(VERSION_RESOURCE) as String)
+        if (version == null) {
+            script.error("${step}: the library's ${VERSION_RESOURCE} holds no version")
+        }
+        boolean unix = script.isUnix() // groovylint-disable-line UnnecessaryGetter
+        Map plan = [version: version, binary: binary, home: cfg.dxstepsHome, dist: cfg.distUrl]
+        String label = "dxsteps ${version}: ${binary}"
+        String out
+        if (unix) {
+            String text = unixScript(plan, script.libraryResource(UNIX_RESOURCE) as String)
+            out = script.sh(label: label, script: text, returnStdout: true)
+        } else {
+            String text = windowsScript(plan, script.libraryResource(WINDOWS_RESOURCE) as String)
+            out = script.powershell(label: label, script: text, returnStdout: true)
+        }
+        Map answer = answer(out)
+        if (answer.warning) {
+            script.echo("${step}: warning: ${answer.warning}")
+        }
+        if (answer.error || answer.home == null) {
+            String why = answer.error ?: 'preparing the dxsteps binaries failed (no answer; see the log above)'
+            script.error("${step}: ${why}")
+        }
+        return [home: answer.home ?: null, unix: unix]
     }
 
 }

@@ -2,6 +2,8 @@ package io.dxsteps
 
 import com.cloudbees.groovy.cps.NonCPS
 
+// groovylint-disable DuplicateNumberLiteral
+
 /**
  * The powershell text that runs one dxsteps binary on a Windows agent, with the guarantees of the
  * sh text: any value reaches the binary unchanged and no secret is part of the text.
@@ -17,41 +19,28 @@ class PowerShell implements Serializable {
 
     private static final long serialVersionUID = 1L
 
-    /** A PowerShell expression whose value is value exactly: 'it''s', ('caf'+[char]0x00e9). */
+    /** The first and last characters that quote keeps as they are: printable ASCII. */
+    private static final char FIRST_PLAIN = ' '
+    private static final char LAST_PLAIN = '~'
+    private static final char APOSTROPHE = "'"
+
+    /** A PowerShell expression whose value is value exactly: 'it''s', ('caf'+[char]0x00e9+''). */
     @NonCPS
     static String quote(Object value) {
-        String text = value.toString()
-        List<String> parts = []
-        StringBuilder literal = null
+        String text = value as String
+        StringBuilder out = new StringBuilder("'")
+        boolean joined = false
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i)
-            int code = (int) c
-            if (code >= 0x20 && code < 0x7f) {
-                if (literal == null) {
-                    literal = new StringBuilder()
-                }
-                literal.append(c == '\'' as char ? "''" : c as String)
+            if (c >= FIRST_PLAIN && c <= LAST_PLAIN) {
+                out.append(c == APOSTROPHE ? "''" : c as String)
             } else {
-                if (literal != null) {
-                    parts << "'" + literal + "'"
-                    literal = null
-                }
-                parts << '[char]0x' + hex(code)
+                out.append("'+[char]0x").append(hex(c as int)).append("+'")
+                joined = true
             }
         }
-        if (literal != null) {
-            parts << "'" + literal + "'"
-        }
-        if (parts.isEmpty()) {
-            return "''"
-        }
-        if (parts.size() == 1 && parts[0].startsWith("'")) {
-            return parts[0]
-        }
-        if (!parts[0].startsWith("'")) {
-            parts.add(0, "''")
-        }
-        return '(' + parts.join('+') + ')'
+        out.append("'")
+        return joined ? "(${out})" : out.toString()
     }
 
     /** Four lowercase hex digits of a UTF-16 code unit. */
@@ -94,14 +83,6 @@ class PowerShell implements Serializable {
         return words.join(' ')
     }
 
-    /** Appends count backslashes to word. */
-    @NonCPS
-    private static void appendBackslashes(StringBuilder word, int count) {
-        for (int i = 0; i < count; i++) {
-            word.append('\\')
-        }
-    }
-
     /** Where the binary is: "$home\dx-sync.exe" when a home is set, else "dx-sync.exe" for PATH. */
     @NonCPS
     static String binaryPath(String binary, String home) {
@@ -141,13 +122,22 @@ $psi.FileName = $exe
 $psi.Arguments = $arguments
 $psi.UseShellExecute = $false
 $psi.RedirectStandardOutput = $true
-$psi.StandardOutputEncoding = New-Object System.Text.UTF8Encoding $false
+$psi.StandardOutputEncoding = [System.Text.Encoding]::UTF8
 $psi.WorkingDirectory = (Get-Location).ProviderPath
 $p = [System.Diagnostics.Process]::Start($psi)
 $out = $p.StandardOutput.ReadToEnd()
 $p.WaitForExit()
-[System.IO.File]::WriteAllText((Join-Path $psi.WorkingDirectory $result), $out, (New-Object System.Text.UTF8Encoding $false))
+$utf8 = New-Object System.Text.UTF8Encoding $false
+[System.IO.File]::WriteAllText((Join-Path $psi.WorkingDirectory $result), $out, $utf8)
 exit $p.ExitCode
 '''
+
+    /** Appends count backslashes to word. */
+    @NonCPS
+    private static void appendBackslashes(StringBuilder word, int count) {
+        for (int i = 0; i < count; i++) {
+            word.append('\\')
+        }
+    }
 
 }
