@@ -74,13 +74,13 @@ class Installer implements Serializable {
     @NonCPS
     static Map answer(String out) {
         Map found = [:]
+        String prefix = 'dxsteps-'
         for (String line in (out ?: '').split('\n')) {
             String text = line.replaceAll(/\r$/, '')
-            for (String kind in ['home', 'error', 'warning']) {
-                String marker = "dxsteps-${kind}="
-                if (text.startsWith(marker)) {
-                    found[kind] = text.substring(marker.length())
-                }
+            int equals = text.indexOf('=')
+            String kind = text.startsWith(prefix) && equals > 0 ? text.substring(prefix.length(), equals) : ''
+            if (kind in ['home', 'error', 'warning']) {
+                found[kind] = text.substring(equals + 1)
             }
         }
         return found

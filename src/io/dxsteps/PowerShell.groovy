@@ -62,25 +62,30 @@ class PowerShell implements Serializable {
     static String commandLine(List<String> args) {
         List<String> words = []
         for (String arg in args) {
-            StringBuilder word = new StringBuilder('"')
-            int backslashes = 0
-            for (int i = 0; i < arg.length(); i++) {
-                char c = arg.charAt(i)
-                if (c == '\\' as char) {
-                    backslashes++
-                } else if (c == '"' as char) {
-                    appendBackslashes(word, backslashes + 1)
-                    backslashes = 0
-                } else {
-                    backslashes = 0
-                }
-                word.append(c)
-            }
-            appendBackslashes(word, backslashes)
-            word.append('"')
-            words << word.toString()
+            words << commandWord(arg)
         }
         return words.join(' ')
+    }
+
+    /** One argument of commandLine, quoted. */
+    @NonCPS
+    static String commandWord(String arg) {
+        StringBuilder word = new StringBuilder('"')
+        int backslashes = 0
+        for (int i = 0; i < arg.length(); i++) {
+            char c = arg.charAt(i)
+            if (c == '\\' as char) {
+                backslashes++
+            } else if (c == '"' as char) {
+                appendBackslashes(word, backslashes + 1)
+                backslashes = 0
+            } else {
+                backslashes = 0
+            }
+            word.append(c)
+        }
+        appendBackslashes(word, backslashes)
+        return word.append('"').toString()
     }
 
     /** Where the binary is: "$home\dx-sync.exe" when a home is set, else "dx-sync.exe" for PATH. */

@@ -26,7 +26,7 @@ class Steps implements Serializable {
         insecure: false,          // skip TLS verification (--insecure)
         timeout: null,            // deadline of the whole step, e.g. '45m' (--timeout); binary default 2h
         dxstepsHome: null,        // directory holding the dx-* binaries; null: env.DXSTEPS_HOME, else distUrl's
-        distUrl: null,            // where make dist archives are, to install from; null: env.DXSTEPS_DIST_URL, else PATH
+        distUrl: null,            // where make dist archives are, to install from; null: env.DXSTEPS_DIST_URL
     ]
 
     /** Keys that are not flags of the binary: the runner uses them itself. */
