@@ -89,6 +89,8 @@ got=$(version_of "$tmp/$name/$binary")
 for f in "$tmp/$name"/*; do
   mv -f "$f" "$home/" || fail "cannot move the binaries into $home"
 done
-printf '%s\n' "$version" >"$tmp/.version" && mv -f "$tmp/.version" "$home/.version" || fail "cannot write $home/.version"
+if ! { printf '%s\n' "$version" >"$tmp/.version" && mv -f "$tmp/.version" "$home/.version"; }; then
+  fail "cannot write $home/.version"
+fi
 echo "dxsteps: installed dxsteps $version ($os-$arch) from $base into $home" >&2
 echo "dxsteps-home=$home"
