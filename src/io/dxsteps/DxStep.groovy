@@ -5,8 +5,9 @@ import com.cloudbees.groovy.cps.NonCPS
 /**
  * Runs the dxsteps binaries for the library's vars. Each var hands its script (`this`) and its
  * config to one DxStep; DxStep checks the config against the step's defaults, binds the engine
- * credentials as environment variables, runs the binary in a labelled sh step and returns its
- * JSON result as a Map, or fails the build with one error line built from the binary's error file.
+ * credentials as environment variables, has Installer ready the binary on the agent, runs it in a
+ * labelled sh step (powershell on Windows) and returns its JSON result as a Map, or fails the build
+ * with one error line built from the binary's error file.
  */
 class DxStep implements Serializable {
 
