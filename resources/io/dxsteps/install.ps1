@@ -53,7 +53,9 @@ if (-not $dist) {
   exit 0
 }
 $cpu = if ($env:PROCESSOR_ARCHITEW6432) { $env:PROCESSOR_ARCHITEW6432 } else { $env:PROCESSOR_ARCHITECTURE }
-$arch = switch ($cpu) { 'AMD64' { 'amd64' } 'ARM64' { 'arm64' } default { Fail "dxsteps has no binaries for $cpu agents (amd64 and arm64)" } }
+# Fail only where its output is not assigned: output inside $x = ... would go into $x.
+$arch = switch ($cpu) { 'AMD64' { 'amd64' } 'ARM64' { 'arm64' } default { '' } }
+if (-not $arch) { Fail "dxsteps has no binaries for $cpu agents (amd64 and arm64)" }
 $root = if ($env:DXSTEPS_TOOLS_DIR) { $env:DXSTEPS_TOOLS_DIR } else { Join-Path $env:WORKSPACE '..\dxsteps-tools' }
 New-Item -ItemType Directory -Force -Path $root | Out-Null
 $root = (Resolve-Path -LiteralPath $root).ProviderPath
@@ -71,7 +73,8 @@ function Fetch([string]$from, [string]$to) {
       [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
       Invoke-WebRequest -UseBasicParsing -Uri $from -OutFile $to
     } else {
-      Copy-Item -LiteralPath ($from -replace '^file:///?', '') -Destination $to
+      $path = if ($from -match '^file:') { ([Uri]$from).LocalPath } else { $from }
+      Copy-Item -LiteralPath $path -Destination $to
     }
   } catch {
     Fail "cannot fetch ${from}: $($_.Exception.Message)"
@@ -111,7 +114,7 @@ try {
   }
   Set-Content -LiteralPath (Join-Path $tmp '.version') -Value $version
   Move-Item -LiteralPath (Join-Path $tmp '.version') -Destination $marker -Force
-  [Console]::Error.WriteLine("dxsteps: installed dxsteps $version (windows-$arch) from $base into $dir")
+  Write-Host "dxsteps: installed dxsteps $version (windows-$arch) from $base into $dir"
 } finally {
   Remove-Item -LiteralPath $tmp -Recurse -Force -ErrorAction SilentlyContinue
 }
