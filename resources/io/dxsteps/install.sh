@@ -1,8 +1,8 @@
 # Readies the dxsteps binaries on a Unix agent; the library runs it before each step, after lines
 # that set version, binary, given_home and given_dist. See src/io/dxsteps/Installer.groovy.
 # Answers on stdout with one line: dxsteps-home=DIR (empty: PATH), dxsteps-error=REASON or
-# dxsteps-warning=TEXT, and exits 0. It never relies on set -e (Jenkins runs sh -xe; the #! line the
-# library puts first makes it run plain): every failure goes through fail.
+# dxsteps-warning=TEXT, and exits 0. It runs under sh -e (as Jenkins runs it, after set +x) but
+# does not rely on it: every expected failure goes through fail.
 fail() { printf 'dxsteps-error=%s\n' "$*" | tr -d '\r'; exit 0; }
 oneline() { tr '\r\n' '  ' | sed 's/  *$//'; }
 # version_of BIN: the last word of the first line BIN --version prints.

@@ -52,7 +52,10 @@ class Installer implements Serializable {
     /** The sh script for plan [version, binary, home, dist] (home and dist may be null): values, then body. */
     @NonCPS
     static String unixScript(Map plan, String body) {
-        return '#!/bin/sh\n' +
+        // Jenkins runs sh -xe: no trace of every line in the log. No #! line: an agent (or the local
+        // runner) would write the script to a file and exec it, which can fail with "Text file busy"
+        // while a parallel lane forks.
+        return 'set +x\n' +
             "version=${Command.quote(plan.version)}\n" +
             "binary=${Command.quote(plan.binary)}\n" +
             "given_home=${Command.quote(plan.home ?: '')}\n" +
