@@ -98,6 +98,18 @@ test('an archive that does not match SHA256SUMS is refused with one line and not
     assert stub.shCalls.isEmpty()
 }
 
+test('an archive that SHA256SUMS does not list is refused') {
+    StepStub stub = new StepStub()
+    stub.binariesOnPath = false
+    File root = dist(stub)
+    new File(root, "${version}/SHA256SUMS").text = "${'0' * 64}  dxsteps-${version}-other-os.tar.gz\n"
+    stub.env.DXSTEPS_DIST_URL = root.path
+    String message = TestKit.stepError { stub.call('delphixSync', login + [database: 'P']) }
+    assert message == "delphixSync: dxsteps-${version}-${platform()}.tar.gz is not listed in ${root.path}/${version}/SHA256SUMS: " +
+        'publish the archives and SHA256SUMS of one make dist together'
+    assert !new File(installed(stub), 'dx-sync').exists()
+}
+
 test('a missing archive fails with one line naming what could not be fetched') {
     StepStub stub = new StepStub()
     stub.binariesOnPath = false
