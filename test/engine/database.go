@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
@@ -213,6 +215,9 @@ func (e *Engine) updateSource(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := c.unnamedHook(); err != nil {
+		return nil, err
+	}
 	in, err := c.parse("Source", s.Typ)
 	if err != nil {
 		return nil, err
@@ -233,6 +238,36 @@ func (e *Engine) updateSource(c *call) (any, error) {
 	}
 	a := e.NewAction(c.user, "SOURCE_UPDATE", "Update source \""+s.DB.Name+"\".")
 	return okResult("", "", a.Ref), nil
+}
+
+// unnamedHook refuses, from API 1.9, a hook sent without a name. Engines upgraded from 5.1
+// show hooks created then without one (recorded at 1.9); a client that re-sends such a list
+// unchanged is told which hook needs a name.
+func (c *call) unnamedHook() error {
+	if !c.ver.atLeast("1.9.0") {
+		return nil
+	}
+	var body struct {
+		Operations map[string]json.RawMessage `json:"operations"`
+	}
+	if json.Unmarshal(c.body, &body) != nil {
+		return nil // parse reports it
+	}
+	for _, list := range append(append([]string{}, virtualHooks...), linkedHooks...) {
+		var hooks []map[string]any
+		if json.Unmarshal(body.Operations[list], &hooks) != nil {
+			continue
+		}
+		for i, h := range hooks {
+			if _, ok := h["name"]; !ok {
+				field := fmt.Sprintf("operations.%s[%d].name", list, i)
+				return errValidation(field, idFieldRequired, fmt.Sprintf("The %s hook %d (%v) has no name. "+
+					"Hooks need a name from API 1.9; one created on an older engine has none: name it and send the list again.",
+					list, i, h["type"]))
+			}
+		}
+	}
+	return nil
 }
 
 // connectionInfo answers GET /source/{ref}/connectionInfo: the SourceConnectionInfo subtype
