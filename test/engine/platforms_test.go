@@ -197,3 +197,21 @@ func TestOracleRACSourcesGiveScanNodesAndJDBCStringsWithThePort(t *testing.T) {
 	assert.Len(t, ci["nodes"], 2)
 	assert.Contains(t, ci["jdbcStrings"].([]any)[0], "(PORT=1524)")
 }
+
+func TestAMaskingHookListIsAcceptedBackBelowAPI111(t *testing.T) {
+	e := start(t, Options{Seed: platformSeed()})
+	for ver, id := range map[string]string{"1.9.0": "", "1.10.6": "", "1.11.9": idTypeUnknown} {
+		c := login(t, e, "delphix_admin", ver)
+		src := refsByName(c, "/source")["Billing Masked"]
+		hooks := src["operations"].(map[string]any)["configureClone"].([]any)
+		body := obj{"type": src["type"], "operations": obj{"type": "VirtualSourceOperations", "configureClone": hooks}}
+		if id == "" {
+			c.ok("POST", "/source/"+src["reference"].(string), body)
+			continue
+		}
+		_, err := c.apiErr("POST", "/source/"+src["reference"].(string), body)
+		assert.Equal(t, id, err["id"], ver)
+	}
+	c := login(t, e, "delphix_admin", "1.9.0")
+	assert.Equal(t, true, refsByName(c, "/database")["Billing Masked"]["masked"], "the hook is still there")
+}
