@@ -32,8 +32,8 @@ type Option func(*clientOptions) error
 func WithAPIKey(key string) Option {
 	return func(o *clientOptions) error {
 		key = strings.TrimSpace(key)
-		if len(key) >= 4 && strings.EqualFold(key[:4], "apk ") {
-			key = strings.TrimSpace(key[4:])
+		if f := strings.Fields(key); len(f) > 0 && strings.EqualFold(f[0], "apk") {
+			key = strings.TrimSpace(key[3:])
 		}
 		if key == "" {
 			return errors.New("dct: the API key is empty")

@@ -14,7 +14,7 @@ import (
 )
 
 // CheckRequest checks one request: method, path (relative to the base
-// path, unescaped segments), query and body (nil or empty when none was
+// path, escaped as on the wire), query and body (nil or empty when none was
 // sent). It returns the problems found, none when the request fits.
 func (s *Spec) CheckRequest(method, path string, query url.Values, body []byte) []string {
 	o, problem := s.find(method, path)
@@ -108,7 +108,7 @@ func decode(b []byte) (any, error) {
 // checkParams checks path parameters and the query string.
 func (s *Spec) checkParams(where string, o *operation, path string, query url.Values) []string {
 	var problems []string
-	segs := strings.Split(strings.Trim(path, "/"), "/")
+	segs := segments(path)
 	declared := map[string]map[string]any{}
 	for _, p := range o.params {
 		name, _ := p["name"].(string)

@@ -12,6 +12,7 @@ package dctspec
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -177,10 +178,10 @@ func (s *Spec) resolveList(v any) []map[string]any {
 }
 
 // find returns the operation for method and path (relative to the base
-// path), preferring the template with the most literal segments
+// path, escaped: an id holding a slash stays one segment), preferring the template with the most literal segments
 // ("/vdbs/search" over "/vdbs/{vdbId}"), or a problem.
 func (s *Spec) find(method, path string) (*operation, string) {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
+	segs := segments(path)
 	var best *operation
 	bestLit, pathKnown := -1, false
 	for i := range s.ops {
@@ -221,4 +222,15 @@ func matchSegments(tmpl, segs []string) (int, bool) {
 		}
 	}
 	return lit, true
+}
+
+// segments splits an escaped path into unescaped segments.
+func segments(path string) []string {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for i, s := range segs {
+		if u, err := url.PathUnescape(s); err == nil {
+			segs[i] = u
+		}
+	}
+	return segs
 }

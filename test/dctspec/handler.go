@@ -17,7 +17,7 @@ func (s *Spec) Handler(basePath string, h http.Handler, report func(format strin
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		path, ok := strings.CutPrefix(r.URL.Path, basePath)
+		path, ok := strings.CutPrefix(r.URL.EscapedPath(), basePath)
 		if !ok {
 			report("dctspec: %s %s is outside the base path %s", r.Method, r.URL.Path, basePath)
 			h.ServeHTTP(w, r)
