@@ -54,7 +54,7 @@ func collect[T any](ctx context.Context, c *Client, path, filter, sortBy string)
 		}
 		all = append(all, p.Items...)
 		cursor = p.ResponseMetadata.NextCursor
-		if cursor == "" || len(p.Items) == 0 {
+		if cursor == "" {
 			return all, nil
 		}
 		if seen[cursor] {
