@@ -58,15 +58,6 @@ type JobTaskEvent struct {
 	MessageDetails string `json:"message_details"`
 }
 
-// Done reports whether the job reached a final status.
-func (j *Job) Done() bool {
-	switch j.Status {
-	case JobCompleted, JobFailed, JobTimedOut, JobCanceled, JobAbandoned:
-		return true
-	}
-	return false
-}
-
 // JobError is a job that ended FAILED, TIMEDOUT, CANCELED or ABANDONED.
 type JobError struct{ Job *Job }
 
