@@ -23,6 +23,9 @@ func (s *Spec) CheckRequest(method, path string, query url.Values, body []byte) 
 	}
 	where := method + " " + o.template
 	var problems []string
+	if d, _ := o.op["deprecated"].(bool); d {
+		problems = append(problems, where+": the operation is deprecated")
+	}
 	problems = append(problems, s.checkParams(where, o, path, query)...)
 	rb := s.resolve(o.op["requestBody"])
 	empty := len(bytes.TrimSpace(body)) == 0
@@ -197,7 +200,7 @@ func asList(v any) []any {
 }
 
 // validate checks v against schema; request says v is sent by the client
-// (read-only fields are then a problem). Unknown object fields are a
+// (read-only and deprecated fields are then a problem). Unknown object fields are a
 // problem unless the schema allows additional properties.
 func (s *Spec) validate(schema map[string]any, v any, where string, request bool) []string {
 	if schema == nil {
@@ -251,6 +254,9 @@ func (s *Spec) validate(schema map[string]any, v any, where string, request bool
 			case ok:
 				if ro, _ := p["readOnly"].(bool); ro && request {
 					bad("field %s is read-only", k)
+				}
+				if d, _ := p["deprecated"].(bool); d && request {
+					bad("field %s is deprecated", k)
 				}
 				problems = append(problems, s.validate(p, m[k], where+"."+k, request)...)
 			case sh.additional == true:

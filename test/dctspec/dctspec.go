@@ -2,11 +2,12 @@
 // (../shared/reference/dct-openapi.yaml beside the repository, DCT API
 // 3.18.0). Tests wrap their fake or local DCT with Handler so that every
 // request the client sends and every answer the server gives is checked:
-// the path template and method exist, query parameters are declared and
-// fit, bodies are present when required and absent when none is declared,
-// and every JSON value fits its schema (types, required and unknown fields,
-// enums, lengths, ranges, formats); search filters use only the fields the
-// endpoint declares filterable.
+// the path template and method exist and are not deprecated; query
+// parameters are declared and fit; bodies are present when required and
+// absent when none is declared; every JSON value fits its schema (types,
+// required and unknown fields, enums, lengths, ranges, formats, and no
+// read-only or deprecated field in a request); search filters use only
+// the fields the endpoint declares filterable.
 package dctspec
 
 import (

@@ -124,3 +124,13 @@ func TestHandlerReportsBadRequestsAndAnswers(t *testing.T) {
 	assert.Contains(t, reports[0], "query parameter verbose is not in the spec")
 	assert.Contains(t, reports[1], "FINISHED is not one of")
 }
+
+func TestDeprecatedOperationsAndFieldsAreProblems(t *testing.T) {
+	s := spec(t)
+	assert.Contains(t, joined(s.CheckRequest("POST", "/vdbs/vdb-1/rollback_from_bookmark", nil, []byte(`{"bookmark_id":"b"}`))),
+		"the operation is deprecated")
+	assert.Contains(t, joined(s.CheckRequest("POST", "/masking-jobs/mj-1/execute", nil, []byte(`{}`))), "the operation is deprecated")
+	assert.Contains(t, joined(s.CheckRequest("POST", "/bookmarks", nil, []byte(`{"name":"b","vdb_ids":["v"],"retention":7}`))),
+		"field retention is deprecated")
+	assert.Empty(t, s.CheckResponse("GET", "/snapshots/s", 200, []byte(`{"id":"s","retention":7}`)), "answers may carry them")
+}
