@@ -97,3 +97,13 @@ func TestFindBookmarksNarrowsOnDCTAndMatchesExactly(t *testing.T) {
 	assert.Len(t, bs, 2)
 	assert.Equal(t, `vdb_ids CONTAINS 'vdb-1'`, (*filters)[1])
 }
+
+func TestGetABookmark(t *testing.T) {
+	c, f := setup(t)
+	f.answer("GET /bookmarks/{id}", http.StatusOK, bookmark("bm-1", "golden", obj{"expiration": "2027-01-31", "tags": []obj{{"key": "k", "value": "v"}}}))
+	b, err := c.Bookmarks.Get(t.Context(), "bm-1")
+	require.NoError(t, err)
+	assert.Equal(t, "2027-01-31", b.Expiration)
+	assert.Equal(t, []Tag{{"k", "v"}}, b.Tags)
+	assert.Equal(t, BookmarkPublic, b.BookmarkType)
+}

@@ -172,7 +172,7 @@ func findByName[T any](ctx context.Context, c *Client, l lookup[T], name string)
 	return nil, &NameError{Kind: l.kind, Name: name, Matches: ids}
 }
 
-// suggest lists the collection's first page (by name) and returns the
+// suggest lists the collection's first page and returns the
 // three names nearest to name; none when that read fails.
 func suggest[T any](ctx context.Context, c *Client, l lookup[T], name string) []string {
 	q := url.Values{"limit": {strconv.Itoa(pageLimit)}}

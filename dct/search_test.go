@@ -121,3 +121,24 @@ func TestAnEmptyNameIsRefusedWithoutARequest(t *testing.T) {
 	require.Error(t, err)
 	assert.Empty(t, f.reqs())
 }
+
+func TestEveryKindSuggestsFromItsOwnList(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		find func(c *Client) error
+	}{
+		{"/dsources", func(c *Client) error { _, err := c.DSources.FindByName(t.Context(), "prd"); return err }},
+		{"/vdb-groups", func(c *Client) error { _, err := c.VDBGroups.FindByName(t.Context(), "prd"); return err }},
+		{"/compliance-jobs", func(c *Client) error { _, err := c.ComplianceJobs.FindByName(t.Context(), "prd"); return err }},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			c, f := setup(t)
+			f.answer("POST "+tc.path+"/search", http.StatusOK, items(""))
+			f.answer("GET "+tc.path, http.StatusOK, items("", obj{"id": "x-1", "name": "prod"}))
+			err := tc.find(c)
+			require.ErrorIs(t, err, ErrNotFound)
+			assert.Contains(t, err.Error(), `closest: "prod"`)
+			assert.Equal(t, []string{"POST " + tc.path + "/search", "GET " + tc.path}, f.lines())
+		})
+	}
+}
