@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -46,7 +47,8 @@ type service struct{ client *Client }
 // NewClient returns a client for the DCT at baseURL, for example
 // "https://dct.example.com". A URL whose path ends in /v3
 // ("https://dct.example.com/dct/v3") sets the base path too. It does no
-// network I/O; the API key is given with WithAPIKey.
+// network I/O; the API key, which every DCT call needs, is given with
+// WithAPIKey.
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
@@ -66,6 +68,9 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		if err := opt(&o); err != nil {
 			return nil, err
 		}
+	}
+	if o.auth == "" {
+		return nil, errors.New("dct: an API key is required (WithAPIKey)")
 	}
 	hc := o.httpClient
 	if hc == nil {
@@ -135,9 +140,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if c.auth != "" {
-		req.Header.Set("Authorization", c.auth)
-	}
+	req.Header.Set("Authorization", c.auth)
 	req.Header.Set("User-Agent", "dxsteps")
 	if c.clientName != "" {
 		req.Header.Set("x-dct-client-name", c.clientName)
@@ -150,7 +153,8 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		if plainHTTP(err) {
 			err = fmt.Errorf("%w: use http://%s", ErrPlainHTTP, c.base.Host)
 		}
-		return 0, &UnreachableError{Method: method, Path: path, Err: err}
+		return 0, &UnreachableError{Method: method, Path: path, Err: err,
+			MayHaveStarted: !retrySafe(ctx) && !isDialError(err) && !isPermanentTransportError(err)}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
@@ -158,8 +162,11 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		return resp.StatusCode, &UnreachableError{Method: method, Path: path, Err: err}
 	}
 	err = decodeResponse(method, path, resp.StatusCode, raw, out)
-	if e, ok := err.(*APIError); ok {
+	switch e := err.(type) {
+	case *APIError:
 		e.redact(c.secret)
+	case *UnreachableError:
+		e.MayHaveStarted = !retrySafe(ctx) && e.Status != http.StatusTooManyRequests
 	}
 	return resp.StatusCode, err
 }

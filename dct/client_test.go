@@ -10,19 +10,22 @@ import (
 
 func TestNewClientChecksTheURLAndDoesNoIO(t *testing.T) {
 	for _, bad := range []string{"dct.example.com", "ftp://dct.example.com", "https://", "https://dct.example.com/ui", "https://h?x=1"} {
-		_, err := NewClient(bad)
+		_, err := NewClient(bad, WithAPIKey(testKey))
 		assert.Error(t, err, bad)
 	}
-	c, err := NewClient("https://dct.example.com:8443/")
+	_, err := NewClient("https://dct.example.com")
+	require.ErrorContains(t, err, "an API key is required")
+	key := WithAPIKey(testKey)
+	c, err := NewClient("https://dct.example.com:8443/", key)
 	require.NoError(t, err)
 	assert.Equal(t, "https://dct.example.com:8443/dct/v3", c.BaseURL())
-	c, err = NewClient("https://dct.example.com/v3")
+	c, err = NewClient("https://dct.example.com/v3", key)
 	require.NoError(t, err)
 	assert.Equal(t, "https://dct.example.com/v3", c.BaseURL(), "a URL ending in /v3 sets the base path")
-	c, err = NewClient("https://dct.example.com", WithBasePath("/v3/"))
+	c, err = NewClient("https://dct.example.com", key, WithBasePath("/v3/"))
 	require.NoError(t, err)
 	assert.Equal(t, "https://dct.example.com/v3", c.BaseURL())
-	_, err = NewClient("https://dct.example.com", WithBasePath("v3"))
+	_, err = NewClient("https://dct.example.com", key, WithBasePath("v3"))
 	assert.Error(t, err)
 }
 

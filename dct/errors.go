@@ -174,16 +174,23 @@ type UnreachableError struct {
 	Method, Path string
 	Status       int   // HTTP status of the last answer, 0 when there was none
 	Err          error // the transport error, if any
+	// MayHaveStarted: the request could start a job and may have reached
+	// DCT before its answer was lost, so it was not sent again.
+	MayHaveStarted bool
 }
 
 func (e *UnreachableError) Error() string {
 	if errors.Is(e.Err, ErrPlainHTTP) {
 		return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err)
 	}
+	msg := fmt.Sprintf("DCT unreachable: %s %s: HTTP %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
 	if e.Err != nil {
-		return fmt.Sprintf("DCT unreachable: %s %s: %v", e.Method, e.Path, e.Err)
+		msg = fmt.Sprintf("DCT unreachable: %s %s: %v", e.Method, e.Path, e.Err)
 	}
-	return fmt.Sprintf("DCT unreachable: %s %s: HTTP %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
+	if e.MayHaveStarted {
+		msg += " (the operation may have started: check the object's jobs in DCT before running it again)"
+	}
+	return msg
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }

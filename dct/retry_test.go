@@ -60,6 +60,8 @@ func TestJobStartingPOSTIsNotResentWhenItsAnswerIsLost(t *testing.T) {
 	_, err := c.VDBs.RefreshBySnapshot(t.Context(), "vdb-1", "snap-1")
 	var unreachable *UnreachableError
 	require.ErrorAs(t, err, &unreachable)
+	assert.Equal(t, "DCT unreachable: POST /vdbs/vdb-1/refresh_by_snapshot: HTTP 502 Bad Gateway (the operation may have started: "+
+		"check the object's jobs in DCT before running it again)", err.Error())
 	assert.Equal(t, []string{"POST /vdbs/vdb-1/refresh_by_snapshot"}, f.lines())
 }
 
@@ -132,4 +134,17 @@ func TestHTTPSToAPlainHTTPServerSaysSoAtOnce(t *testing.T) {
 	require.ErrorIs(t, err, ErrPlainHTTP)
 	assert.Equal(t, "GET /jobs/job-1: DCT answered plain HTTP on an https:// URL: use http://"+host, err.Error())
 	assert.Equal(t, int32(1), conns.Load(), "not retried")
+}
+
+func TestAJobStartingPOSTThatNeverReachedDCTSaysNothingStarted(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // nothing listens there now: every dial is refused
+	c, err := NewClient(url, WithAPIKey(testKey), WithRetryMax(1), WithBackoff(time.Millisecond, time.Millisecond))
+	require.NoError(t, err)
+	_, err = c.VDBs.RefreshBySnapshot(t.Context(), "vdb-1", "snap-1")
+	var unreachable *UnreachableError
+	require.ErrorAs(t, err, &unreachable)
+	assert.False(t, unreachable.MayHaveStarted)
+	assert.NotContains(t, err.Error(), "may have started")
 }
