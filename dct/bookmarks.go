@@ -104,7 +104,7 @@ func (s *BookmarksService) Create(ctx context.Context, p BookmarkCreate) (*Bookm
 		Bookmark *Bookmark `json:"bookmark"`
 		Job      *Job      `json:"job"`
 	}
-	if _, err := s.client.do(ctx, http.MethodPost, "/bookmarks", nil, body, &r); err != nil {
+	if err := s.client.do(ctx, http.MethodPost, "/bookmarks", nil, body, &r); err != nil {
 		return nil, nil, err
 	}
 	if r.Bookmark == nil || r.Job == nil {
@@ -159,7 +159,7 @@ func (s *BookmarksService) Update(ctx context.Context, id string, u BookmarkUpda
 // nil; later versions answer with a job to wait for.
 func (s *BookmarksService) Delete(ctx context.Context, id string) (*Job, error) {
 	var r jobResponse
-	if _, err := s.client.do(ctx, http.MethodDelete, pathOf("bookmarks", id), nil, noBody, &r); err != nil {
+	if err := s.client.do(ctx, http.MethodDelete, pathOf("bookmarks", id), nil, noBody, &r); err != nil {
 		return nil, err
 	}
 	return r.Job, nil

@@ -117,13 +117,13 @@ var emptyBody = struct{}{}
 
 // do sends one request to path (relative to the base path) with query q
 // and the JSON of body (none when body is nil), and decodes a 2xx answer
-// into out when out is non-nil. It returns the HTTP status.
-func (c *Client) do(ctx context.Context, method, path string, q url.Values, body, out any) (int, error) {
+// into out when out is non-nil.
+func (c *Client) do(ctx context.Context, method, path string, q url.Values, body, out any) error {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return 0, fmt.Errorf("dct: encode %s %s: %w", method, path, err)
+			return fmt.Errorf("dct: encode %s %s: %w", method, path, err)
 		}
 		rd = bytes.NewReader(b)
 	}
@@ -134,7 +134,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
-		return 0, fmt.Errorf("dct: %s %s: %w", method, path, err)
+		return fmt.Errorf("dct: %s %s: %w", method, path, err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -148,18 +148,18 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return 0, ctx.Err()
+			return ctx.Err()
 		}
+		started := !retrySafe(ctx) && !isDialError(err) && !isPermanentTransportError(err)
 		if plainHTTP(err) {
 			err = fmt.Errorf("%w: use http://%s", ErrPlainHTTP, c.base.Host)
 		}
-		return 0, &UnreachableError{Method: method, Path: path, Err: err,
-			MayHaveStarted: !retrySafe(ctx) && !isDialError(err) && !isPermanentTransportError(err)}
+		return &UnreachableError{Method: method, Path: path, Err: err, MayHaveStarted: started}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return resp.StatusCode, &UnreachableError{Method: method, Path: path, Err: err}
+		return &UnreachableError{Method: method, Path: path, Err: err, MayHaveStarted: !retrySafe(ctx)}
 	}
 	err = decodeResponse(method, path, resp.StatusCode, raw, out)
 	switch e := err.(type) {
@@ -168,7 +168,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	case *UnreachableError:
 		e.MayHaveStarted = !retrySafe(ctx) && e.Status != http.StatusTooManyRequests
 	}
-	return resp.StatusCode, err
+	return err
 }
 
 // decodeResponse is the one place that turns an HTTP answer into a value
@@ -204,7 +204,7 @@ type jobResponse struct {
 // startJob POSTs body to path and returns the job it started.
 func (c *Client) startJob(ctx context.Context, method, path string, body any) (*Job, error) {
 	var r jobResponse
-	if _, err := c.do(ctx, method, path, nil, body, &r); err != nil {
+	if err := c.do(ctx, method, path, nil, body, &r); err != nil {
 		return nil, err
 	}
 	if r.Job == nil || r.Job.ID == "" {
@@ -215,8 +215,7 @@ func (c *Client) startJob(ctx context.Context, method, path string, body any) (*
 
 // get reads one object.
 func (c *Client) get(ctx context.Context, path string, out any) error {
-	_, err := c.do(ctx, http.MethodGet, path, nil, noBody, out)
-	return err
+	return c.do(ctx, http.MethodGet, path, nil, noBody, out)
 }
 
 // pathOf joins escaped segments under the base path: pathOf("vdbs", id, "lock").

@@ -115,8 +115,7 @@ func (s *JobsService) Get(ctx context.Context, id string) (*Job, error) {
 // Abandon makes DCT stop following the job and mark it ABANDONED. It does
 // not stop the work on the engine.
 func (s *JobsService) Abandon(ctx context.Context, id string) error {
-	_, err := s.client.do(ctx, http.MethodPost, pathOf("jobs", id, "abandon"), nil, noBody, nil)
-	return err
+	return s.client.do(ctx, http.MethodPost, pathOf("jobs", id, "abandon"), nil, noBody, nil)
 }
 
 // Progress is what Wait reports: the job as just read, and the task

@@ -45,9 +45,9 @@ func collect[T any](ctx context.Context, c *Client, path, filter, sortBy string)
 		var p page[T]
 		var err error
 		if filter == "" {
-			_, err = c.do(ctx, http.MethodGet, path, q, noBody, &p)
+			err = c.do(ctx, http.MethodGet, path, q, noBody, &p)
 		} else {
-			_, err = c.do(ctx, http.MethodPost, path+"/search", q, searchBody{filter}, &p)
+			err = c.do(ctx, http.MethodPost, path+"/search", q, searchBody{filter}, &p)
 		}
 		if err != nil {
 			return nil, err
@@ -68,7 +68,7 @@ func collect[T any](ctx context.Context, c *Client, path, filter, sortBy string)
 func first[T any](ctx context.Context, c *Client, path, filter, sortBy string) (*T, error) {
 	q := url.Values{"limit": {"1"}, "sort": {sortBy}}
 	var p page[T]
-	if _, err := c.do(ctx, http.MethodPost, path+"/search", q, searchBody{filter}, &p); err != nil {
+	if err := c.do(ctx, http.MethodPost, path+"/search", q, searchBody{filter}, &p); err != nil {
 		return nil, err
 	}
 	if len(p.Items) == 0 {
@@ -177,7 +177,7 @@ func findByName[T any](ctx context.Context, c *Client, l lookup[T], name string)
 func suggest[T any](ctx context.Context, c *Client, l lookup[T], name string) []string {
 	q := url.Values{"limit": {strconv.Itoa(pageLimit)}}
 	var p page[T]
-	if _, err := c.do(ctx, http.MethodGet, l.path, q, noBody, &p); err != nil {
+	if err := c.do(ctx, http.MethodGet, l.path, q, noBody, &p); err != nil {
 		return nil
 	}
 	names := make([]string, 0, len(p.Items))

@@ -69,7 +69,7 @@ func (s *VDBGroupsService) RefreshBySnapshot(ctx context.Context, id string, map
 // Lock locks the group for the key's account and returns it (synchronous).
 func (s *VDBGroupsService) Lock(ctx context.Context, id string) (*VDBGroup, error) {
 	var g VDBGroup
-	if _, err := s.client.do(ctx, http.MethodPost, pathOf("vdb-groups", id, "lock"), nil, emptyBody, &g); err != nil {
+	if err := s.client.do(ctx, http.MethodPost, pathOf("vdb-groups", id, "lock"), nil, emptyBody, &g); err != nil {
 		return nil, err
 	}
 	return &g, nil
@@ -78,7 +78,7 @@ func (s *VDBGroupsService) Lock(ctx context.Context, id string) (*VDBGroup, erro
 // Unlock unlocks the group and returns it.
 func (s *VDBGroupsService) Unlock(ctx context.Context, id string) (*VDBGroup, error) {
 	var g VDBGroup
-	if _, err := s.client.do(ctx, http.MethodPost, pathOf("vdb-groups", id, "unlock"), nil, noBody, &g); err != nil {
+	if err := s.client.do(ctx, http.MethodPost, pathOf("vdb-groups", id, "unlock"), nil, noBody, &g); err != nil {
 		return nil, err
 	}
 	return &g, nil

@@ -101,7 +101,7 @@ func (s *VDBsService) ProvisionFromBookmark(ctx context.Context, p ProvisionFrom
 		VDBID string `json:"vdb_id"`
 		Job   *Job   `json:"job"`
 	}
-	if _, err := s.client.do(ctx, http.MethodPost, "/vdbs/provision_from_bookmark", nil, p, &r); err != nil {
+	if err := s.client.do(ctx, http.MethodPost, "/vdbs/provision_from_bookmark", nil, p, &r); err != nil {
 		return "", nil, err
 	}
 	if r.Job == nil || r.VDBID == "" {
@@ -130,7 +130,7 @@ func (s *VDBsService) Disable(ctx context.Context, id string, attemptCleanup boo
 // operate it. It is synchronous and returns the VDB.
 func (s *VDBsService) Lock(ctx context.Context, id string) (*VDB, error) {
 	var v VDB
-	if _, err := s.client.do(ctx, http.MethodPost, pathOf("vdbs", id, "lock"), nil, emptyBody, &v); err != nil {
+	if err := s.client.do(ctx, http.MethodPost, pathOf("vdbs", id, "lock"), nil, emptyBody, &v); err != nil {
 		return nil, err
 	}
 	return &v, nil
@@ -139,7 +139,7 @@ func (s *VDBsService) Lock(ctx context.Context, id string) (*VDB, error) {
 // Unlock unlocks the VDB and returns it.
 func (s *VDBsService) Unlock(ctx context.Context, id string) (*VDB, error) {
 	var v VDB
-	if _, err := s.client.do(ctx, http.MethodPost, pathOf("vdbs", id, "unlock"), nil, noBody, &v); err != nil {
+	if err := s.client.do(ctx, http.MethodPost, pathOf("vdbs", id, "unlock"), nil, noBody, &v); err != nil {
 		return nil, err
 	}
 	return &v, nil
