@@ -106,7 +106,7 @@ func WithRetryMax(n int) Option {
 }
 
 // WithBackoff sets the minimum and maximum wait between retries (default
-// 1s and 30s). A Retry-After header is honoured within maxRetryAfter.
+// 1s and 30s). A Retry-After header on a 429 or 503 is honoured, up to 5 minutes.
 func WithBackoff(min, max time.Duration) Option {
 	return func(o *clientOptions) error {
 		if min < 0 || max < min {

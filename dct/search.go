@@ -135,7 +135,7 @@ type lookup[T any] struct {
 }
 
 // findByName returns the one object whose name is exactly name. It searches
-// with a name filter (and extra, when given), then matches exactly. None is
+// with a name filter, then matches exactly. None is
 // a *NameError with the closest existing names; several is a *NameError
 // listing their ids.
 func findByName[T any](ctx context.Context, c *Client, l lookup[T], name string) (*T, error) {
