@@ -135,9 +135,8 @@ type lookup[T any] struct {
 }
 
 // findByName returns the one object whose name is exactly name. It searches
-// with a name filter, then matches exactly. None is
-// a *NameError with the closest existing names; several is a *NameError
-// listing their ids.
+// with a name filter, then matches exactly. None is a *NameError with the
+// closest existing names; several is a *NameError listing their ids.
 func findByName[T any](ctx context.Context, c *Client, l lookup[T], name string) (*T, error) {
 	if name == "" {
 		return nil, fmt.Errorf("dct: a %s name is required", l.kind)
