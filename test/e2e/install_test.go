@@ -16,7 +16,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -106,7 +106,7 @@ func installParams(distURL, home string) func(string) []string {
 const installJenkinsfile = "test/e2e/testdata/Jenkinsfile.install"
 
 func TestJenkinsInstallsTheBinariesFromAnHTTPServerOnFirstUseAndReusesThem(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	root, archive := dist(t, binDir)
 	srv, hits := distServer(t, root)
 	version := libraryVersion()
@@ -135,7 +135,7 @@ func TestJenkinsInstallsTheBinariesFromAnHTTPServerOnFirstUseAndReusesThem(t *te
 }
 
 func TestJenkinsInstallsTheBinariesFromASharedFolderBesideTheWorkspace(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	root, _ := dist(t, binDir)
 	version := libraryVersion()
 	var ws string
@@ -151,7 +151,7 @@ func TestJenkinsInstallsTheBinariesFromASharedFolderBesideTheWorkspace(t *testin
 }
 
 func TestJenkinsRefusesAnArchiveThatDoesNotMatchItsChecksum(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	root, archive := dist(t, binDir)
 	version := libraryVersion()
 	path := filepath.Join(root, version, archive)
@@ -176,7 +176,7 @@ func TestJenkinsRefusesAnArchiveThatDoesNotMatchItsChecksum(t *testing.T) {
 }
 
 func TestJenkinsRefusesAMissingArchiveWithOneLine(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	root := t.TempDir()
 	srv, _ := distServer(t, root)
 	t.Setenv("DXSTEPS_TOOLS_DIR", t.TempDir())
@@ -186,7 +186,7 @@ func TestJenkinsRefusesAMissingArchiveWithOneLine(t *testing.T) {
 }
 
 func TestJenkinsRefusesBinariesOfAnotherVersion(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	other := t.TempDir()
 	build := exec.Command("go", "build", "-ldflags", "-X github.com/dxsteps/dxsteps/internal/cli.Version=0.0.1-other",
 		"-o", other+string(os.PathSeparator), "./steps/dx-sync")
