@@ -67,10 +67,20 @@ func TestDataPodStepWaitsForAJobAlreadyRunningOnThePod(t *testing.T) {
 	assert.Contains(t, second.stderr, "is busy with job")
 }
 
-func TestSubsetWithoutExecSaysSimulatedAndChangesNothing(t *testing.T) {
+func TestSubsetWithoutASubsetterIsRefusedUnlessSimulateIsAskedFor(t *testing.T) {
 	e := start(t, engine.Options{})
 	before := rows(t, e, "prep5")
 	r := run(t, e, "dx-subset", "--container", "prep5", "--percent", "5")
+	assert.Equal(t, 2, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "no subsetter: give --exec COMMAND")
+	assert.Contains(t, r.stderr, "or --simulate")
+	assert.Equal(t, 1, strings.Count(strings.TrimSpace(r.stderr), "\n")+1, r.stderr)
+	assert.Empty(t, r.stdout)
+
+	r = run(t, e, "dx-subset", "--container", "prep5", "--percent", "5", "--simulate", "--exec", "true")
+	assert.Equal(t, 2, r.code, r.stderr)
+
+	r = run(t, e, "dx-subset", "--container", "prep5", "--percent", "5", "--simulate")
 	out := ok(t, r)
 	assert.Equal(t, "simulated", out["mode"])
 	assert.Contains(t, r.stderr, "SIMULATED")

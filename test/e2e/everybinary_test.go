@@ -22,7 +22,7 @@ var binaries = []struct {
 	{"dx-refresh", "vdb", nil},
 	{"dx-credentials", "vdb", []string{"--exec", "true"}}, // --policy is added by the test
 	{"dx-datapod", "container", nil},
-	{"dx-subset", "container", []string{"--percent", "10"}},
+	{"dx-subset", "container", []string{"--percent", "10", "--simulate"}},
 	{"dx-bookmark", "container", []string{"--name", "x"}},
 	{"dx-branch", "container", []string{"list"}},
 }

@@ -22,6 +22,7 @@ const (
 	installHookFlag = "install-hook"
 	hookCommandFlag = "hook-command"
 	passwordOutFlag = "password-output"
+	passwordCmdFlag = "password-command"
 	hookPrefix      = "dxsteps-credentials: "
 )
 
@@ -33,9 +34,12 @@ var Step = &cli.Step{
 DX_ACCOUNT, DX_ACTION, DX_NEW_PASSWORD, DX_VDB and DX_DB_HOST/PORT/NAME/USER in its environment
 (never on a command line). With --install-hook, installs the same as configure-clone hooks on
 the VDB so every refresh repeats it (passwords travel as engine credentials, API 1.11+).
-Generated passwords go only to --password-output (mode 0600).
+Generated passwords go only where you say: --password-command runs your command once per
+generated password, with DX_ACCOUNT, DX_VDB and DX_NEW_PASSWORD in its environment, to store it
+in your vault; --password-output writes them to a file (mode 0600) that you keep out of the
+Jenkins workspace.
 
-Example: dx-credentials --vdb "Patients Masked Master" --policy accounts.yaml --exec ./reset-account.sh --password-output /secure/passwords.yaml`,
+Example: dx-credentials --vdb "Patients Masked Master" --policy accounts.yaml --exec ./reset-account.sh --password-command ./vault-store.sh`,
 	Flags: func() []ucli.Flag {
 		return []ucli.Flag{
 			&ucli.StringFlag{Name: vdbFlag, Usage: "VDB `NAME` (exact)"},
@@ -44,6 +48,7 @@ Example: dx-credentials --vdb "Patients Masked Master" --policy accounts.yaml --
 			&ucli.BoolFlag{Name: installHookFlag, Usage: "install the policy as configure-clone hooks instead"},
 			&ucli.StringFlag{Name: hookCommandFlag, Usage: "`COMMAND` the hooks run on the VDB's host"},
 			&ucli.PathFlag{Name: passwordOutFlag, Usage: "write generated passwords to `FILE` (mode 0600)"},
+			&ucli.StringFlag{Name: passwordCmdFlag, Usage: "`COMMAND` run with sh -c once per generated password, which it gets in DX_NEW_PASSWORD"},
 		}
 	},
 	Parse: parse,
@@ -51,13 +56,14 @@ Example: dx-credentials --vdb "Patients Masked Master" --policy accounts.yaml --
 
 type options struct {
 	vdb, exec, hookCommand, passwordOut string
+	passwordCmd                         string
 	hook                                bool
 	policy                              *Policy
 }
 
 func parse(c *ucli.Context, _ string) (cli.Runner, error) {
 	o := options{vdb: c.String(vdbFlag), exec: c.String(execFlag), hook: c.Bool(installHookFlag),
-		hookCommand: c.String(hookCommandFlag), passwordOut: c.Path(passwordOutFlag)}
+		hookCommand: c.String(hookCommandFlag), passwordOut: c.Path(passwordOutFlag), passwordCmd: c.String(passwordCmdFlag)}
 	switch {
 	case o.vdb == "":
 		return nil, cli.Usagef("--%s is required", vdbFlag)
@@ -74,8 +80,9 @@ func parse(c *ucli.Context, _ string) (cli.Runner, error) {
 	}
 	o.policy = p
 	for _, a := range p.Accounts {
-		if a.Password == "generate" && o.passwordOut == "" {
-			return nil, cli.Usagef("account %q gets a generated password: name --%s to keep it", a.Name, passwordOutFlag)
+		if a.Password == "generate" && o.passwordOut == "" && o.passwordCmd == "" {
+			return nil, cli.Usagef("account %q gets a generated password: give --%s COMMAND (stores it in your vault) or --%s FILE to keep it",
+				a.Name, passwordCmdFlag, passwordOutFlag)
 		}
 	}
 	return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
@@ -115,7 +122,7 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 }
 
 func execAll(ctx context.Context, s *cli.Session, o options, vdb *delphix.Database, conn stepkit.Connection) error {
-	out := &passwordFile{path: o.passwordOut}
+	out := &passwordSink{path: o.passwordOut, command: o.passwordCmd, vdb: vdb.Name}
 	var done []string
 	for _, a := range o.policy.Accounts {
 		env := append(conn.Env(), "DX_ACCOUNT="+a.Name, "DX_ACTION="+a.Action, "DX_VDB="+vdb.Name)
@@ -136,8 +143,8 @@ func execAll(ctx context.Context, s *cli.Session, o options, vdb *delphix.Databa
 			return fmt.Errorf("account %q (%s) on %q: %w; done before it: [%s]", a.Name, a.Action, vdb.Name, err, strings.Join(done, ", "))
 		}
 		if a.Password == "generate" {
-			if err := out.add(a.Name, pw); err != nil {
-				return err
+			if err := out.add(ctx, s, a.Name, pw); err != nil {
+				return fmt.Errorf("account %q on %q: its password is reset but not kept: %w", a.Name, vdb.Name, err)
 			}
 		}
 		done = append(done, a.Name)
@@ -195,10 +202,10 @@ func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.D
 	}); err != nil {
 		return err
 	}
-	out := &passwordFile{path: o.passwordOut}
+	out := &passwordSink{path: o.passwordOut, command: o.passwordCmd, vdb: vdb.Name}
 	for _, g := range generated {
-		if err := out.add(g[0], g[1]); err != nil {
-			return err
+		if err := out.add(ctx, s, g[0], g[1]); err != nil {
+			return fmt.Errorf("account %q on %q: its hook is installed but its password not kept: %w", g[0], vdb.Name, err)
 		}
 	}
 	s.Log.Printf("installed %d configure-clone hooks on %q; every refresh applies them", len(o.policy.Accounts), vdb.Name)

@@ -1,5 +1,5 @@
 // Package subset is dx-subset: run the subset step for a data pod, through
-// the user's subsetter, or simulated (and said so) when there is none.
+// the user's subsetter, or simulated (and said so) only when asked for.
 package subset
 
 import (
@@ -17,6 +17,7 @@ const (
 	templateFlag  = "template"
 	percentFlag   = "percent"
 	execFlag      = "exec"
+	simulateFlag  = "simulate"
 )
 
 // Step is the dx-subset binary.
@@ -25,8 +26,8 @@ var Step = &cli.Step{
 	Usage: "subset a data pod's data to a percentage",
 	Description: `Runs your subsetter (--exec, with sh -c) against the data pod, with DX_CONTAINER,
 DX_SUBSET_PERCENT and DX_DB_HOST/PORT/NAME/USER in its environment; its output is streamed
-and a non-zero exit fails the step. Without --exec nothing is changed and the output says
-"mode":"simulated".
+and a non-zero exit fails the step. --simulate instead changes nothing and the output says
+"mode":"simulated"; one of the two is required, so a missing subsetter never passes for a subset.
 
 Example: dx-subset --container prep1 --percent 50 --exec ./jailer-subset.sh`,
 	Flags: func() []ucli.Flag {
@@ -35,15 +36,21 @@ Example: dx-subset --container prep1 --percent 50 --exec ./jailer-subset.sh`,
 			&ucli.StringFlag{Name: templateFlag, Usage: "data template `NAME` the pod belongs to (optional)"},
 			&ucli.IntFlag{Name: percentFlag, Usage: "keep `N` percent of the data (1-100)"},
 			&ucli.StringFlag{Name: execFlag, Usage: "subsetter `COMMAND` run with sh -c"},
+			&ucli.BoolFlag{Name: simulateFlag, Usage: "change nothing and report a simulated subset (instead of --exec)"},
 		}
 	},
 	Parse: func(c *ucli.Context, _ string) (cli.Runner, error) {
-		o := options{container: c.String(containerFlag), template: c.String(templateFlag), percent: c.Int(percentFlag), exec: c.String(execFlag)}
+		o := options{container: c.String(containerFlag), template: c.String(templateFlag), percent: c.Int(percentFlag),
+			exec: c.String(execFlag), simulate: c.Bool(simulateFlag)}
 		switch {
 		case o.container == "":
 			return nil, cli.Usagef("--%s is required", containerFlag)
 		case o.percent < 1 || o.percent > 100:
 			return nil, cli.Usagef("--%s must be 1 to 100, got %d", percentFlag, o.percent)
+		case o.exec == "" && !o.simulate:
+			return nil, cli.Usagef("no subsetter: give --%s COMMAND, your subsetting tool (it gets DX_CONTAINER, DX_SUBSET_PERCENT and DX_DB_*), or --%s to change nothing", execFlag, simulateFlag)
+		case o.exec != "" && o.simulate:
+			return nil, cli.Usagef("give --%s or --%s, not both", execFlag, simulateFlag)
 		}
 		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
 	},
@@ -52,6 +59,7 @@ Example: dx-subset --container prep1 --percent 50 --exec ./jailer-subset.sh`,
 type options struct {
 	container, template, exec string
 	percent                   int
+	simulate                  bool
 }
 
 // Result is dx-subset's output.
@@ -75,8 +83,8 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return nil, err
 	}
 	res := Result{Container: pod.Name, Percent: o.percent, Mode: "simulated"}
-	if o.exec == "" {
-		s.Log.Printf("no --exec subsetter: SIMULATED %d%% subset of %q, its data is unchanged", o.percent, pod.Name)
+	if o.simulate {
+		s.Log.Printf("--simulate: SIMULATED %d%% subset of %q, its data is unchanged", o.percent, pod.Name)
 		return res, nil
 	}
 	conn, ok, err := stepkit.ConnectionOf(ctx, s.Client, pod.Reference, "")
