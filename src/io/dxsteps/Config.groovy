@@ -101,6 +101,15 @@ class Config implements Serializable {
                     return 'hookCommand needs installHook: true'
                 }
                 break
+            case 'delphixPrepareDataset':
+                if (!cfg.subsetExec && !cfg.simulate) {
+                    return 'no subsetter: set subsetExec (your subsetting command; it gets DX_CONTAINER, ' +
+                        'DX_SUBSET_PERCENT and DX_DB_*) or simulate: true to leave the data whole'
+                }
+                if (cfg.subsetExec && cfg.simulate) {
+                    return 'set subsetExec or simulate, not both'
+                }
+                break
             case 'delphixDataPod':
                 if (cfg.create && (!cfg.template || !cfg.vdb)) {
                     return 'create needs template and vdb'

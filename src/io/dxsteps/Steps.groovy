@@ -59,6 +59,7 @@ class Steps implements Serializable {
                 installHook: false,       // install a clone hook instead of running exec (--install-hook)
                 hookCommand: null,        // command the hook runs; needs installHook (--hook-command)
                 passwordOutput: null,     // file receiving generated passwords, mode 0600 (--password-output)
+                passwordCommand: null,    // command storing each generated password, e.g. in a vault (--password-command)
             ],
         ],
         delphixDataPod: [
@@ -78,7 +79,8 @@ class Steps implements Serializable {
             keys: [
                 container: MANDATORY,     // data pod to subset (--container)
                 percent: MANDATORY,       // share of rows to keep, 1 to 100 (--percent)
-                exec: null,               // subsetting command; null: simulated subset (--exec)
+                exec: null,               // subsetting command; needed unless simulate (--exec)
+                simulate: false,          // change nothing, report a simulated subset; instead of exec (--simulate)
             ],
         ],
         delphixBookmark: [
@@ -111,7 +113,8 @@ class Steps implements Serializable {
         bookmarkName: MANDATORY,          // name of the bookmark made at the end
         tags: [],                         // tags of that bookmark
         shared: false,                    // share that bookmark
-        subsetExec: null,                 // subsetting command; null: simulated subset
+        subsetExec: null,                 // subsetting command; needed unless simulate
+        simulate: false,                  // simulated subset: the data stays whole; instead of subsetExec
         create: false,                    // create the data pod from template when missing
         vdb: null,                        // VDB the created data pod adopts; needs create
     ]
@@ -138,7 +141,8 @@ class Steps implements Serializable {
     /** All keys of a var with their defaults, common keys last. */
     @NonCPS
     static Map defaults(String step) {
-        Map keys = new LinkedHashMap(step == 'delphixPrepareDataset' ? PREPARE_DATASET : STEPS[step].keys)
+        Map keys = [:]
+        keys.putAll(step == 'delphixPrepareDataset' ? PREPARE_DATASET : STEPS[step].keys)
         keys.putAll(COMMON)
         return keys
     }
