@@ -19,6 +19,44 @@ class Catalog implements Serializable {
         keepOutput: false,                // keep .dxsteps/<BUILD_NUMBER>; also env DXSTEPS_KEEP_OUTPUT=true
     ]
 
+    /** A catalog entry from a dx-bookmark result; empty unless the result is a created bookmark. */
+    @NonCPS
+    static Map entry(Map result) {
+        if (result == null || !result.containsKey('created') || !result.bookmark) {
+            return [:]
+        }
+        return [
+            name: result.bookmark,
+            pod: result.container ?: result.template,
+            template: result.template,
+            tags: result.tags ?: [],
+            dataTime: result.timestamp,
+            shared: result.shared == true,
+            reference: result.bookmarkReference,
+        ]
+    }
+
+    /** The entries by name, so the catalog reads the same whatever order the lanes ended in. */
+    @NonCPS
+    static List sorted(List entries) {
+        List copy = []
+        copy.addAll(entries)
+        return copy.sort { Map a, Map b -> (a.name as String) <=> (b.name as String) }
+    }
+
+    /** The build description: one line per bookmark, with what a QA user picks it by. */
+    @NonCPS
+    static String summary(List entries, String artifact) {
+        List<String> lines = ["Delphix bookmarks created: ${entries.size()} (artifact ${artifact})".toString()]
+        for (Object item in entries) {
+            Map e = item as Map
+            String tags = (e.tags as List).join(', ')
+            String shared = e.shared ? 'shared' : 'private'
+            lines << "${e.name} | on ${e.pod} | tags ${tags} | data ${e.dataTime} | ${shared}".toString()
+        }
+        return lines.join('\n')
+    }
+
     /** The pipeline script: the source of findFiles, readJSON, writeJSON, archiveArtifacts, dir. */
     private final Object script
 
@@ -76,43 +114,6 @@ class Catalog implements Serializable {
             script.error("delphixCatalog: artifact must be a file name, not '${cfg.artifact}'")
         }
         return cfg
-    }
-
-    /** A catalog entry from a dx-bookmark result; null unless the result is a created bookmark. */
-    @NonCPS
-    static Map entry(Map result) {
-        if (result == null || !result.containsKey('created') || !result.bookmark) {
-            return null
-        }
-        return [
-            name: result.bookmark,
-            pod: result.container ?: result.template,
-            template: result.template,
-            tags: result.tags ?: [],
-            dataTime: result.timestamp,
-            shared: result.shared == true,
-            reference: result.bookmarkReference,
-        ]
-    }
-
-    /** The entries by name, so the catalog reads the same whatever order the lanes ended in. */
-    @NonCPS
-    static List sorted(List entries) {
-        List copy = []
-        copy.addAll(entries)
-        return copy.sort { Map a, Map b -> (a.name as String) <=> (b.name as String) }
-    }
-
-    /** The build description: one line per bookmark, with what a QA user picks it by. */
-    @NonCPS
-    static String summary(List entries, String artifact) {
-        List<String> lines = ["Delphix bookmarks created: ${entries.size()} (artifact ${artifact})".toString()]
-        for (Object item in entries) {
-            Map e = item as Map
-            String tags = (e.tags as List).join(', ')
-            lines << "${e.name} | on ${e.pod} | tags ${tags} | data ${e.dataTime} | ${e.shared ? 'shared' : 'private'}".toString()
-        }
-        return lines.join('\n')
     }
 
 }

@@ -59,7 +59,7 @@ class Steps implements Serializable {
                 installHook: false,       // install a clone hook instead of running exec (--install-hook)
                 hookCommand: null,        // command the hook runs; needs installHook (--hook-command)
                 passwordOutput: null,     // file receiving generated passwords, mode 0600 (--password-output)
-                passwordCommand: null,    // command storing each generated password, e.g. in a vault (--password-command)
+                passwordCommand: null,    // command storing each generated password in a vault (--password-command)
             ],
         ],
         delphixDataPod: [
