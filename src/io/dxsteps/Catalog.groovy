@@ -22,10 +22,8 @@ class Catalog implements Serializable {
     /** A catalog entry from a dx-bookmark result; empty unless the result is a created bookmark. */
     @NonCPS
     static Map entry(Map result) {
-        if (result == null || !result.containsKey('created') || !result.bookmark) {
-            return [:]
-        }
-        return [
+        boolean created = result != null && result.containsKey('created') && result.bookmark
+        return created ? [
             name: result.bookmark,
             pod: result.container ?: result.template,
             template: result.template,
@@ -33,7 +31,7 @@ class Catalog implements Serializable {
             dataTime: result.timestamp,
             shared: result.shared == true,
             reference: result.bookmarkReference,
-        ]
+        ] : [:]
     }
 
     /** The entries by name, so the catalog reads the same whatever order the lanes ended in. */
