@@ -118,7 +118,7 @@ func TestAbortingTheBuildDuringARefreshCancelsTheEngineJob(t *testing.T) {
 	exit, ok := err.(*exec.ExitError)
 	require.True(t, ok, "the runner was stopped: %v\n%s", err, out.String())
 	assert.Equal(t, 143, exit.ExitCode(), out.String())
-	assert.Contains(t, out.String(), "aborted by SIGTERM; cancelled job "+job)
+	assert.Contains(t, out.String(), "cancelled job "+job)
 	assert.Contains(t, out.String(), "Finished: ABORTED")
 
 	c, err := delphix.NewClient(e.URL())

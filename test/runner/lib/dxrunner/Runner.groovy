@@ -103,6 +103,11 @@ class Runner {
                 build.stopping = true
                 console.print('', 'Aborting: sending SIGTERM to the running sh steps')
                 Shell.stop(new ArrayList<Process>(build.processes))
+                // Let each sh step print the last words of its processes before the graph.
+                long until = System.nanoTime() + 3000000000L
+                while (!build.processes.isEmpty() && System.nanoTime() < until) {
+                    Thread.sleep(50)
+                }
                 root.stopAll()
                 console.print('', 'Stopped: aborting the build')
                 finish(build, 'ABORTED', out)

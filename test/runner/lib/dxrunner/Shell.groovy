@@ -45,13 +45,13 @@ class Shell {
             status = p.waitFor()
         } catch (InterruptedException e) {
             stop([p])
-            pumps.each { Thread t -> t.join(2000) }
             throw new FlowInterrupted('sh interrupted')
         } finally {
+            // All the output, also of an aborted step, before the step counts as ended. Background
+            // children may keep the pipe open; do not wait for them for long.
+            pumps.each { Thread t -> t.join(2000) }
             build.processes.remove(p)
         }
-        // Background children may keep the pipe open; do not wait for them for long.
-        pumps.each { Thread t -> t.join(2000) }
         if (build.stopping) {
             throw new FlowInterrupted('the runner is stopping')
         }
