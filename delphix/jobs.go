@@ -144,6 +144,10 @@ type Progress struct {
 // engine offers no notifications. progress, if not nil, is called after
 // every read that brought something new. The caller owns the deadline: Wait
 // returns ctx.Err() when ctx ends.
+//
+// A quiet job costs one long poll per notify timeout and no read; reads
+// that follow notifications are at least the minimum wait interval apart,
+// however many events the job logs (see WithWaitIntervals).
 func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progress)) (*Job, error) {
 	w := s.client.wait
 	channel := newChannel()
@@ -159,6 +163,7 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 		}
 	}
 	interval := w.min
+	var lastRead time.Time // of the last read a notification caused
 	for {
 		job, err := s.Get(ctx, ref)
 		if err != nil {
@@ -179,7 +184,9 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 			return job, &JobError{Job: job, Event: job.lastError()}
 		}
 		if notify {
-			if err := s.waitFor(ctx, channel, ref, w.notifyTimeout); err == nil {
+			err := s.waitFor(ctx, channel, ref, lastRead.Add(w.min))
+			if err == nil {
+				lastRead = time.Now()
 				continue
 			} else if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -193,21 +200,36 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 	}
 }
 
-// waitFor returns when a notification may concern object ref: one about
-// it, a drop (notifications were lost), or the long-poll's timeout.
-func (s *JobsService) waitFor(ctx context.Context, channel, ref string, timeout time.Duration) error {
-	for {
-		notes, err := s.client.Notifications.Poll(ctx, channel, timeout)
-		if err != nil || len(notes) == 0 {
+// waitFor returns when the job should be read again: after a notification
+// that may concern object ref (one about it, or a drop: notifications were
+// lost), but not before notBefore; or after quietReads long polls that
+// brought nothing, in case the engine forgot the channel.
+func (s *JobsService) waitFor(ctx context.Context, channel, ref string, notBefore time.Time) error {
+	w := s.client.wait
+	for quiet := 0; quiet < quietReads; {
+		notes, err := s.client.Notifications.Poll(ctx, channel, w.notifyTimeout)
+		if err != nil {
 			return err
+		}
+		if len(notes) == 0 {
+			quiet++
+			continue
 		}
 		for _, n := range notes {
 			if n.Object == ref || n.Type == "NotificationDrop" {
+				if d := time.Until(notBefore); d > 0 {
+					return sleep(ctx, d)
+				}
 				return nil
 			}
 		}
 	}
+	return nil
 }
+
+// quietReads is how many empty long polls in a row Wait makes before it
+// reads the job anyway (about 4 minutes at the default notify timeout).
+const quietReads = 5
 
 func newChannel() string {
 	var b [8]byte

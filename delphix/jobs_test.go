@@ -28,6 +28,43 @@ func TestWaitFollowsTheJobThroughNotifications(t *testing.T) {
 	assert.Contains(t, requestLines(e), "GET /notification")
 }
 
+func jobReads(e *engine.Engine, ref string) (reads, polls int) {
+	for _, l := range requestLines(e) {
+		switch l {
+		case "GET /job/" + ref:
+			reads++
+		case "GET /notification":
+			polls++
+		}
+	}
+	return reads, polls
+}
+
+func TestAQuietLongPollCostsNoJobRead(t *testing.T) {
+	// 20 ms long polls over a 300 ms sync that logs 4 events.
+	c, e := loggedIn(t, engine.Options{Speed: 0.1}, WithWaitIntervals(time.Millisecond, time.Millisecond, 20*time.Millisecond))
+	_, op := syncProd(t, c)
+	job, err := c.Jobs.Wait(t.Context(), op.Job, nil)
+	require.NoError(t, err)
+	assert.Equal(t, JobCompleted, job.JobState)
+	reads, polls := jobReads(e, op.Job)
+	assert.LessOrEqual(t, reads, 1+len(job.Events), "one read at the start and at most one per event")
+	assert.Greater(t, polls, reads, "empty long polls are not followed by reads")
+}
+
+func TestReadsThatEventsCauseAreSpacedByTheMinimumInterval(t *testing.T) {
+	// Events at 60, 210 and 300 ms, completion at 300 ms; reads at least 400 ms apart.
+	c, e := loggedIn(t, engine.Options{Speed: 0.1}, WithWaitIntervals(400*time.Millisecond, time.Second, 5*time.Second))
+	_, op := syncProd(t, c)
+	var percents []float64
+	job, err := c.Jobs.Wait(t.Context(), op.Job, func(p Progress) { percents = append(percents, p.Job.PercentComplete) })
+	require.NoError(t, err)
+	assert.Equal(t, JobCompleted, job.JobState)
+	assert.Equal(t, 100.0, percents[len(percents)-1])
+	reads, _ := jobReads(e, op.Job)
+	assert.LessOrEqual(t, reads, 3, "the first read, the first event's, then one for the rest")
+}
+
 func TestWaitPollsWhenTheEngineHasNoNotifications(t *testing.T) {
 	c, e := loggedIn(t, engine.Options{DisableNotifications: true})
 	_, op := syncProd(t, c)
