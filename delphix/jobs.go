@@ -145,9 +145,11 @@ type Progress struct {
 // every read that brought something new. The caller owns the deadline: Wait
 // returns ctx.Err() when ctx ends.
 //
-// A quiet job costs one long poll per notify timeout and no read; reads
-// that follow notifications are at least the minimum wait interval apart,
-// however many events the job logs (see WithWaitIntervals).
+// A quiet job costs one long poll per notify timeout and no read. Reads
+// that notifications cause come at most one per minimum wait interval over
+// time, however many events the job logs, with a burst of readBurst so that
+// a completion right after a progress event is still read at once (see
+// WithWaitIntervals).
 func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progress)) (*Job, error) {
 	w := s.client.wait
 	channel := newChannel()
@@ -163,7 +165,7 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 		}
 	}
 	interval := w.min
-	var lastRead time.Time // of the last read a notification caused
+	reads := &readLimiter{every: w.min, tokens: readBurst, at: time.Now()}
 	for {
 		job, err := s.Get(ctx, ref)
 		if err != nil {
@@ -184,9 +186,11 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 			return job, &JobError{Job: job, Event: job.lastError()}
 		}
 		if notify {
-			err := s.waitFor(ctx, channel, ref, lastRead.Add(w.min))
+			err := s.waitFor(ctx, channel, ref)
 			if err == nil {
-				lastRead = time.Now()
+				err = reads.wait(ctx)
+			}
+			if err == nil {
 				continue
 			} else if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -202,9 +206,9 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 
 // waitFor returns when the job should be read again: after a notification
 // that may concern object ref (one about it, or a drop: notifications were
-// lost), but not before notBefore; or after quietReads long polls that
-// brought nothing, in case the engine forgot the channel.
-func (s *JobsService) waitFor(ctx context.Context, channel, ref string, notBefore time.Time) error {
+// lost), or after quietReads long polls that brought nothing, in case the
+// engine forgot the channel.
+func (s *JobsService) waitFor(ctx context.Context, channel, ref string) error {
 	w := s.client.wait
 	for quiet := 0; quiet < quietReads; {
 		notes, err := s.client.Notifications.Poll(ctx, channel, w.notifyTimeout)
@@ -217,9 +221,6 @@ func (s *JobsService) waitFor(ctx context.Context, channel, ref string, notBefor
 		}
 		for _, n := range notes {
 			if n.Object == ref || n.Type == "NotificationDrop" {
-				if d := time.Until(notBefore); d > 0 {
-					return sleep(ctx, d)
-				}
 				return nil
 			}
 		}
@@ -230,6 +231,32 @@ func (s *JobsService) waitFor(ctx context.Context, channel, ref string, notBefor
 // quietReads is how many empty long polls in a row Wait makes before it
 // reads the job anyway (about 4 minutes at the default notify timeout).
 const quietReads = 5
+
+// readBurst is how many reads notifications may cause at once.
+const readBurst = 5
+
+// readLimiter is a token bucket: one read per every, up to readBurst saved.
+type readLimiter struct {
+	every  time.Duration
+	tokens float64
+	at     time.Time
+}
+
+// wait returns when a read may be made, and takes it.
+func (l *readLimiter) wait(ctx context.Context) error {
+	now := time.Now()
+	l.tokens = min(readBurst, l.tokens+float64(now.Sub(l.at))/float64(l.every))
+	l.at = now
+	if l.tokens < 1 {
+		d := time.Duration((1 - l.tokens) * float64(l.every))
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+		l.tokens, l.at = 1, now.Add(d)
+	}
+	l.tokens--
+	return nil
+}
 
 func newChannel() string {
 	var b [8]byte

@@ -57,13 +57,16 @@ func (c *Client) openSession(ctx context.Context) (APIVersion, error) {
 	if err != nil && !errors.As(err, &refused) {
 		return APIVersion{}, err
 	}
-	// Refused, or answered at another version: ask the engine its own.
-	if _, err := c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: probeVersion, Client: c.clientName}, nil); err != nil {
-		return APIVersion{}, err
-	}
-	info, err := c.About.Get(ctx)
-	if err != nil {
-		return APIVersion{}, err
+	// Refused, or answered at another version: ask the engine its own, on
+	// a session at a low version if /about needs one.
+	info := &SystemInfo{}
+	if _, err := c.send(ctx, "GET", "/about", nil, info); err != nil {
+		if _, err := c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: probeVersion, Client: c.clientName}, nil); err != nil {
+			return APIVersion{}, err
+		}
+		if info, err = c.About.Get(ctx); err != nil {
+			return APIVersion{}, err
+		}
 	}
 	if v, err = c.chooseVersion(info.APIVersion); err != nil {
 		return APIVersion{}, err
