@@ -68,7 +68,8 @@ type Engine struct {
 	mux      *http.ServeMux
 	url      string
 	once     sync.Once
-	sessions map[string]*session // guarded by the state's lock
+	sessions map[string]*session                    // guarded by the state's lock
+	rendered map[*state.Container]renderedContainer // guarded by the state's lock
 }
 
 // apiBase is where the engine API lives below the engine's URL.
