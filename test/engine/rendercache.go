@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
@@ -43,11 +44,25 @@ func (e *Engine) containerJSON(jc *state.Container, v version) json.RawMessage {
 	return b
 }
 
-// rawListResult is listResult over items already encoded.
-func rawListResult(items []json.RawMessage) obj {
-	if items == nil {
-		items = []json.RawMessage{}
+// encoded is an answer already in JSON, written as it is.
+type encoded []byte
+
+// rawListResult is listResult over items already encoded, in the same bytes json.Marshal
+// would write for listResult, without scanning the items again.
+func rawListResult(items []json.RawMessage) encoded {
+	n := 128
+	for _, it := range items {
+		n += len(it) + 1
 	}
-	return obj{"type": "ListResult", "status": "OK", "result": items, "job": nil, "action": nil,
-		"total": len(items), "overflow": false}
+	b := make([]byte, 0, n)
+	b = append(b, `{"action":null,"job":null,"overflow":false,"result":[`...)
+	for i, it := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, it...)
+	}
+	b = append(b, `],"status":"OK","total":`...)
+	b = strconv.AppendInt(b, int64(len(items)), 10)
+	return append(b, `,"type":"ListResult"}`...)
 }

@@ -260,6 +260,9 @@ func answerOf(res any, err error, inject *HTTPFault) answer {
 	if inject != nil {
 		return answer{status: inject.Status, html: http.StatusText(inject.Status)}
 	}
+	if b, ok := res.(encoded); ok {
+		return answer{status: status, body: b}
+	}
 	b, err := json.Marshal(res)
 	if err != nil {
 		return answer{status: http.StatusInternalServerError, html: err.Error()}
