@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"sync"
 	"time"
@@ -17,16 +18,17 @@ import (
 // with their interval and is given in engine time; dxsteps' is the latency of one long poll's
 // wake-up and one read, which does not scale, and is given as measured.
 const (
-	waitSpeed    = 0.25                     // engine speed: a data pod refresh takes 0.5 s (2 s at speed 1)
-	refreshReal  = 2 * waitSpeed            // seconds a refresh takes
-	bookmarkReal = 1 * waitSpeed            // seconds a bookmark takes (QuickDuration 1 s)
-	jobSeconds   = 60.0                     // what a refresh stands for, in engine time
-	quietSecs    = 600.0                    // what a bookmark stands for
-	kRefresh     = jobSeconds / refreshReal // engine seconds per real second
-	kQuiet       = quietSecs / bookmarkReal
-	defaultMin   = time.Second // dxsteps' default wait intervals, scaled like the jobs
-	defaultMax   = 10 * time.Second
-	defaultLP    = 50 * time.Second
+	waitSpeed   = 0.25           // engine speed for the 60 s jobs: a data pod refresh takes 0.5 s
+	quietSpeed  = 2.5            // engine speed for the quiet jobs: a bookmark takes 2.5 s
+	refreshReal = 2 * waitSpeed  // seconds a refresh takes (JSDuration 2 s)
+	quietReal   = 1 * quietSpeed // seconds a bookmark takes (QuickDuration 1 s)
+	jobSeconds  = 60.0           // what a refresh stands for, in engine time
+	quietSecs   = 600.0          // what a bookmark stands for
+	kRefresh    = jobSeconds / refreshReal
+	kQuiet      = quietSecs / quietReal
+	defaultMin  = time.Second      // dxsteps' default wait intervals, scaled like the jobs
+	defaultMax  = 10 * time.Second //
+	defaultLP   = 50 * time.Second //
 )
 
 var pollers = []float64{1, 4, 10, 20}
@@ -55,7 +57,12 @@ func benchWaits(cfg config) error {
 	if err != nil {
 		return err
 	}
-	quiet, err := watch(ctx, e, cfg.quiet, kQuiet, func(admin *delphix.Client, i int) (string, error) {
+	eq, err := startEngine("--speed", fmt.Sprint(quietSpeed))
+	if err != nil {
+		return err
+	}
+	defer eq.stop()
+	quiet, err := watch(ctx, eq, cfg.quiet, kQuiet, func(admin *delphix.Client, i int) (string, error) {
 		pod, err := admin.Containers.FindByName(ctx, "", fmt.Sprintf("prep%d", i%6+1))
 		if err != nil {
 			return "", err
@@ -66,7 +73,7 @@ func benchWaits(cfg config) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("Waiting for a job: %d data pod refreshes standing for 60 s jobs (3 events), %d bookmarks standing for 10-minute quiet jobs, each watched by all at once\n\n", cfg.jobs, cfg.quiet)
+	fmt.Printf("Waiting for a job: %d data pod refreshes standing for 60 s jobs (3 events), %d bookmarks standing for 10-minute jobs that log nothing until they end, each watched by all at once\n\n", cfg.jobs, cfg.quiet)
 	rows := [][]string{{"waiter", "detection median", "detection p99", "requests per 60 s job", "requests per quiet minute"}}
 	for i, name := range append([]string{"dxsteps (notification long poll)"}, pollerNames()...) {
 		unit := ""
@@ -150,10 +157,11 @@ func watch(ctx context.Context, e *engineProc, n int, k float64, start func(*del
 	return res, nil
 }
 
-// poll is a peer-style wait: read the job, sleep, until it ends.
+// poll is a peer-style wait: read the job, then again every interval until it ends. The
+// reads after the first start at a random phase: a poller's clock owes nothing to the job's.
 func poll(ctx context.Context, c *delphix.Client, ref string, every time.Duration) (time.Time, error) {
-	t0 := time.Now()
-	for i := 1; ; i++ {
+	t0 := time.Now().Add(time.Duration(rand.Int64N(int64(every))))
+	for i := 0; ; i++ {
 		j, err := c.Jobs.Get(ctx, ref)
 		if err != nil {
 			return time.Time{}, err
