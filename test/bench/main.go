@@ -33,6 +33,10 @@ var modes = map[string]config{
 }
 
 func main() {
+	if len(os.Args) > 2 && os.Args[1] == measureArg {
+		measure(os.Args[2:])
+		return
+	}
 	mode := flag.String("mode", "quick", "quick or full")
 	flag.StringVar(&binDir, "bin", "bin", "directory of the step binaries measured")
 	lanes := flag.String("lanes", "", "comma-separated lane counts instead of the mode's")
