@@ -2,6 +2,7 @@ package delphix
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -20,23 +21,15 @@ type loginRequest struct {
 	Target   string `json:"target,omitempty"`
 }
 
-// Login opens a session and logs in. It opens a session at a low version,
-// asks the engine its API version, re-opens the session at the highest
-// version both sides speak (or the pinned one), then logs in. A user named
+// Login opens a session and logs in. It opens the session at the pinned
+// version, else at the newest version the client speaks, which every engine
+// from that release on accepts. An engine that refuses it is asked its own
+// version (a session at a low version, then GET /about) and the session is
+// re-opened at the highest version both sides speak. A user named
 // "name@SYSTEM" or "name@DOMAIN" logs in to that target.
 func (c *Client) Login(ctx context.Context, user, password string) error {
-	if _, err := c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: probeVersion, Client: c.clientName}, nil); err != nil {
-		return err
-	}
-	info, err := c.About.Get(ctx)
+	v, err := c.openSession(ctx)
 	if err != nil {
-		return err
-	}
-	v, err := c.chooseVersion(info.APIVersion)
-	if err != nil {
-		return err
-	}
-	if _, err := c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: v, Client: c.clientName}, nil); err != nil {
 		return err
 	}
 	name, target := splitTarget(user)
@@ -47,6 +40,39 @@ func (c *Client) Login(ctx context.Context, user, password string) error {
 	c.version, c.user, c.pass = v, user, password
 	c.mu.Unlock()
 	return nil
+}
+
+// openSession opens the session and returns its version.
+func (c *Client) openSession(ctx context.Context) (APIVersion, error) {
+	v := c.pinned
+	if v.IsZero() {
+		v = MaxAPIVersion
+	}
+	var answer apiSession
+	_, err := c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: v, Client: c.clientName}, &answer)
+	var refused *APIError
+	if err == nil && answer.Version == v {
+		return v, nil
+	}
+	if err != nil && !errors.As(err, &refused) {
+		return APIVersion{}, err
+	}
+	// Refused, or answered at another version: ask the engine its own, on
+	// a session at a low version if /about needs one.
+	info := &SystemInfo{}
+	if _, err := c.send(ctx, "GET", "/about", nil, info); err != nil {
+		if _, err := c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: probeVersion, Client: c.clientName}, nil); err != nil {
+			return APIVersion{}, err
+		}
+		if info, err = c.About.Get(ctx); err != nil {
+			return APIVersion{}, err
+		}
+	}
+	if v, err = c.chooseVersion(info.APIVersion); err != nil {
+		return APIVersion{}, err
+	}
+	_, err = c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: v, Client: c.clientName}, nil)
+	return v, err
 }
 
 func (c *Client) chooseVersion(engine APIVersion) (APIVersion, error) {

@@ -68,7 +68,8 @@ type Engine struct {
 	mux      *http.ServeMux
 	url      string
 	once     sync.Once
-	sessions map[string]*session // guarded by the state's lock
+	sessions map[string]*session                    // guarded by the state's lock
+	rendered map[*state.Container]renderedContainer // guarded by the state's lock
 }
 
 // apiBase is where the engine API lives below the engine's URL.
@@ -259,6 +260,9 @@ func answerOf(res any, err error, inject *HTTPFault) answer {
 	}
 	if inject != nil {
 		return answer{status: inject.Status, html: http.StatusText(inject.Status)}
+	}
+	if b, ok := res.(encoded); ok {
+		return answer{status: status, body: b}
 	}
 	b, err := json.Marshal(res)
 	if err != nil {
