@@ -54,6 +54,8 @@ type Options struct {
 	SessionTimeout time.Duration
 	// DisableNotifications makes /notification answer 404 so that clients fall back to polling.
 	DisableNotifications bool
+	// DCT settles what the DCT API's spec leaves open (see DCTOptions).
+	DCT DCTOptions
 }
 
 // Engine is a running local engine: its state and the HTTP APIs over it. The state's
@@ -69,6 +71,7 @@ type Engine struct {
 	url      string
 	once     sync.Once
 	sessions map[string]*session // guarded by the state's lock
+	dct      *dctState           // guarded by the state's lock
 }
 
 // apiBase is where the engine API lives below the engine's URL.
@@ -291,6 +294,7 @@ func (e *Engine) routes() {
 	e.databaseRoutes()
 	e.jobRoutes()
 	e.selfServiceRoutes()
+	e.dctRoutes()
 	testhttp.Register(e.mux, e)
 	e.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeHTML(w, http.StatusNotFound, "The requested resource is not available.")

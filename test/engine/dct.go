@@ -1,0 +1,365 @@
+package engine
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
+)
+
+// The DCT API (Data Control Tower, REST API v3, spec 3.18.0) is a second layer over the same
+// state as the engine API: the dSources and VDBs are the engine's databases, a masking job
+// attached to a VDB is a compliance job, every self-service container is also a VDB group of
+// its one VDB (as DCT shows imported containers), bookmarks are the self-service bookmarks
+// (a bookmark on a VDB no template or container uses is DCT's alone), and every operation
+// runs as an engine job. Callers authenticate with "Authorization: apk <key>"; each engine
+// user is a DCT account (account id: its position among the users, from 1) whose key is
+// DCTKey. Admins see everything; other accounts see the VDBs and VDB groups of the
+// containers they own, the VDBs they provisioned, their jobs, and the bookmarks DCT would
+// show them (PUBLIC ones on their lineage, PRIVATE ones on their own datasets).
+
+// DCTOptions settle what the DCT spec leaves open (dct-api.md, open questions); the zero
+// value is the documented default of each.
+type DCTOptions struct {
+	// BasePaths the DCT API is served under; default both "/dct/v3" and "/v3".
+	BasePaths []string
+	// BusyStatus answers an operation on a dataset that a job is running on, or that
+	// another account locked; default 409 (the other choice seen is 400).
+	BusyStatus int
+	// StrictBookmarks limits refresh_from_bookmark to bookmarks of the VDB itself or of its
+	// parent; by default any bookmark of the same lineage (the same origin dSource) fits.
+	StrictBookmarks bool
+	// MergeHooks makes PATCH /vdbs/{id} hooks add to each hook point's list (an element_id
+	// replaces that element) instead of replacing the lists it names.
+	MergeHooks bool
+}
+
+// DCTKey is the DCT API key of an engine user: "<account id>.<name>-local-key".
+func DCTKey(accountID int, user string) string {
+	return fmt.Sprintf("%d.%s-local-key", accountID, user)
+}
+
+// dctState is what DCT knows beyond the engine: abandoned jobs, VDB owners and locks,
+// disabled VDBs and the DCT side of bookmarks.
+type dctState struct {
+	abandoned map[string]bool
+	owner     map[*state.DB]*state.User
+	lock      map[*state.DB]*state.User
+	disabled  map[*state.DB]bool
+	bookmarks map[string]*dctBookmark // by bookmark reference
+	own       []*state.Bookmark       // bookmarks no template or container holds
+}
+
+// dctCall is one DCT request as a handler sees it.
+type dctCall struct {
+	e    *Engine
+	r    *http.Request
+	user *state.User
+	body []byte
+}
+
+// dctHandler returns the HTTP status and the JSON answer (nil: no body), or an error.
+type dctHandler func(c *dctCall) (int, any, error)
+
+// dctError is an error answer: {"message": ...} with a status.
+type dctError struct {
+	status int
+	msg    string
+}
+
+func (e *dctError) Error() string { return e.msg }
+
+func dctErrorf(status int, format string, args ...any) error {
+	return &dctError{status: status, msg: fmt.Sprintf(format, args...)}
+}
+
+func dctNotFound(kind, id string) error {
+	return dctErrorf(http.StatusNotFound, "%s %q does not exist", kind, id)
+}
+
+// dctRoutes mounts the DCT API under each base path.
+func (e *Engine) dctRoutes() {
+	e.dct = &dctState{abandoned: map[string]bool{}, owner: map[*state.DB]*state.User{},
+		lock: map[*state.DB]*state.User{}, disabled: map[*state.DB]bool{}, bookmarks: map[string]*dctBookmark{}}
+	o := &e.opts.DCT
+	if len(o.BasePaths) == 0 {
+		o.BasePaths = []string{"/dct/v3", "/v3"}
+	}
+	if o.BusyStatus == 0 {
+		o.BusyStatus = http.StatusConflict
+	}
+	routes := map[string]dctHandler{
+		"GET /dsources": e.dctDSources, "POST /dsources/search": e.dctDSources,
+		"GET /dsources/{id}": e.dctDSource, "POST /dsources/{id}/snapshots": e.dctSnapshotDSource,
+		"GET /dsources/{id}/snapshots": e.dctDatasetSnapshots,
+		"GET /snapshots":               e.dctSnapshots, "POST /snapshots/search": e.dctSnapshots,
+		"GET /snapshots/{id}": e.dctSnapshot,
+		"GET /vdbs":           e.dctVDBs, "POST /vdbs/search": e.dctVDBs, "GET /vdbs/{id}": e.dctVDB,
+		"PATCH /vdbs/{id}":                      e.dctPatchVDB,
+		"GET /vdbs/{id}/snapshots":              e.dctDatasetSnapshots,
+		"POST /vdbs/{id}/snapshots":             e.dctSnapshotVDB,
+		"POST /vdbs/{id}/refresh_by_snapshot":   e.dctRefreshBySnapshot,
+		"POST /vdbs/{id}/refresh_from_bookmark": e.dctRefreshFromBookmark,
+		"POST /vdbs/provision_from_bookmark":    e.dctProvisionFromBookmark,
+		"POST /vdbs/{id}/enable":                e.dctEnable(true),
+		"POST /vdbs/{id}/disable":               e.dctEnable(false),
+		"POST /vdbs/{id}/lock":                  e.dctLockVDB(true),
+		"POST /vdbs/{id}/unlock":                e.dctLockVDB(false),
+		"POST /vdbs/{id}/delete":                e.dctDeleteVDB,
+		"GET /vdb-groups":                       e.dctGroups, "POST /vdb-groups/search": e.dctGroups,
+		"GET /vdb-groups/{id}":                        e.dctGroup,
+		"POST /vdb-groups/{id}/refresh_from_bookmark": e.dctGroupRefreshFromBookmark,
+		"POST /vdb-groups/{id}/lock":                  e.dctLockGroup(true),
+		"POST /vdb-groups/{id}/unlock":                e.dctLockGroup(false),
+		"GET /compliance-jobs":                        e.dctComplianceJobs, "POST /compliance-jobs/search": e.dctComplianceJobs,
+		"GET /compliance-jobs/{id}":          e.dctComplianceJob,
+		"POST /compliance-jobs/{id}/execute": e.dctExecuteComplianceJob,
+		"GET /bookmarks":                     e.dctBookmarks, "POST /bookmarks/search": e.dctBookmarks,
+		"POST /bookmarks":         e.dctCreateBookmark,
+		"GET /bookmarks/{id}":     e.dctBookmark,
+		"PATCH /bookmarks/{id}":   e.dctUpdateBookmark,
+		"DELETE /bookmarks/{id}":  e.dctDeleteBookmark,
+		"GET /jobs/{id}":          e.dctGetJob,
+		"POST /jobs/{id}/abandon": e.dctAbandonJob,
+	}
+	for _, base := range o.BasePaths {
+		for pattern, h := range routes {
+			method, path, _ := strings.Cut(pattern, " ")
+			e.mux.HandleFunc(method+" "+base+path, e.dctServe(h))
+		}
+	}
+}
+
+// dctServe wraps a DCT handler: under the state lock it logs the request, authenticates
+// the key and runs the handler; the answer is written after the lock is released.
+func (e *Engine) dctServe(h dctHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+		e.Mu.Lock()
+		rec := e.LogRequest(r.Method, r.URL.Path, r.URL.RawQuery, body)
+		status, res, err := http.StatusUnauthorized, any(nil), error(nil)
+		c := &dctCall{e: e, r: r, body: body, user: e.dctAccount(r.Header.Get("Authorization"))}
+		if c.user == nil {
+			res = obj{"error": "invalid_token", "error_description": "Missing or unknown API key: send \"Authorization: apk <key>\"."}
+		} else {
+			status, res, err = h(c)
+		}
+		if err != nil {
+			var be *state.BusyError
+			de, ok := err.(*dctError)
+			switch {
+			case ok:
+			case errors.As(err, &be):
+				de = &dctError{status: e.opts.DCT.BusyStatus, msg: fmt.Sprintf("a job (%s) is running on %s", be.Job.Ref, be.Target)}
+			default:
+				de = &dctError{status: http.StatusInternalServerError, msg: err.Error()}
+			}
+			status, res = de.status, obj{"errors": []obj{{"message": de.msg}}}
+		}
+		rec.Status = status
+		var b []byte
+		if res != nil {
+			b, _ = json.Marshal(res)
+		}
+		e.Mu.Unlock()
+		if b != nil {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(status)
+		_, _ = w.Write(b)
+	}
+}
+
+// dctAccount finds the user whose key the Authorization header carries.
+func (e *Engine) dctAccount(h string) *state.User {
+	scheme, key, ok := strings.Cut(strings.TrimSpace(h), " ")
+	if !ok || !strings.EqualFold(scheme, "apk") {
+		return nil
+	}
+	for i, u := range e.Users {
+		if strings.TrimSpace(key) == DCTKey(i+1, u.Name) {
+			return u
+		}
+	}
+	return nil
+}
+
+// accountID is a user's DCT account id.
+func (e *Engine) accountID(u *state.User) int {
+	for i, x := range e.Users {
+		if x == u {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// decode reads the JSON body into v; an absent body leaves v alone.
+func (c *dctCall) decode(v any) error {
+	if len(strings.TrimSpace(string(c.body))) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(c.body, v); err != nil {
+		return dctErrorf(http.StatusBadRequest, "the request body is not valid: %v", err)
+	}
+	return nil
+}
+
+func (c *dctCall) requireAdmin() error {
+	if !c.user.Admin {
+		return dctErrorf(http.StatusForbidden, "account %q lacks the permission for %s %s", c.user.Name, c.r.Method, c.r.URL.Path)
+	}
+	return nil
+}
+
+// list answers a list (GET) or a search (POST with filter_expression): filter, sort, then
+// one page from the cursor. The cursor is the offset, opaque to clients.
+func (c *dctCall) list(items []obj) (int, any, error) {
+	if c.r.Method == http.MethodPost {
+		var sb struct {
+			Filter string `json:"filter_expression"`
+		}
+		if err := c.decode(&sb); err != nil {
+			return 0, nil, err
+		}
+		if sb.Filter != "" {
+			f, err := parseFilter(sb.Filter)
+			if err != nil {
+				return 0, nil, dctErrorf(http.StatusBadRequest, "filter_expression: %v", err)
+			}
+			var kept []obj
+			for _, it := range items {
+				if f.match(it) {
+					kept = append(kept, it)
+				}
+			}
+			items = kept
+		}
+	}
+	q := c.r.URL.Query()
+	if s := q.Get("sort"); s != "" {
+		field, desc := strings.TrimPrefix(s, "-"), strings.HasPrefix(s, "-")
+		sort.SliceStable(items, func(i, j int) bool {
+			a, b := fmt.Sprint(items[i][field]), fmt.Sprint(items[j][field])
+			if desc {
+				return a > b
+			}
+			return a < b
+		})
+	}
+	limit := 100
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 1000 {
+			return 0, nil, dctErrorf(http.StatusBadRequest, "limit %q must be 1 to 1000", l)
+		}
+		limit = n
+	}
+	offset := 0
+	if cur := q.Get("cursor"); cur != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(cur)
+		n, err2 := strconv.Atoi(strings.TrimPrefix(string(raw), "offset:"))
+		if err != nil || err2 != nil || !strings.HasPrefix(string(raw), "offset:") || n < 0 {
+			return 0, nil, dctErrorf(http.StatusBadRequest, "cursor %q is not one this server gave", cur)
+		}
+		offset = n
+	}
+	meta := obj{"total": len(items)}
+	page := []obj{}
+	if offset < len(items) {
+		page = items[offset:min(offset+limit, len(items))]
+	}
+	if offset+limit < len(items) {
+		meta["next_cursor"] = base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(offset+limit)))
+	}
+	if offset > 0 {
+		meta["prev_cursor"] = base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(max(0, offset-limit))))
+	}
+	return http.StatusOK, obj{"items": page, "response_metadata": meta}, nil
+}
+
+// dctJobStatus maps an engine job's state to DCT's.
+func (e *Engine) dctJobStatus(j *state.Job) string {
+	if e.dct.abandoned[j.Ref] {
+		return "ABANDONED"
+	}
+	switch j.State {
+	case "COMPLETED", "FAILED", "CANCELED":
+		return j.State
+	case "SUSPENDED":
+		return "SUSPENDED"
+	}
+	return "RUNNING"
+}
+
+// dctJob renders an engine job as a DCT Job: one task whose events are the job's messages.
+func (e *Engine) dctJob(j *state.Job) obj {
+	status := e.dctJobStatus(j)
+	o := obj{"id": j.Ref, "status": status, "is_waiting_for_telemetry": false, "localized_type": localizedType(j.ActionType),
+		"target_id": j.Target, "target_name": j.TargetName, "start_time": state.Stamp(j.Start),
+		"update_time": state.Stamp(j.Update), "percent_complete": j.Percent}
+	if j.User != nil {
+		o["account_id"], o["account_name"] = e.accountID(j.User), j.User.Name
+	}
+	events := []obj{}
+	for _, ev := range j.Events {
+		msg, _ := ev["messageDetails"].(string)
+		events = append(events, obj{"message_details": msg})
+		if ev["eventType"] == "ERROR" && status == "FAILED" {
+			o["error_details"] = msg
+		}
+	}
+	task := obj{"id": j.Ref + "-TASK", "parent_job_id": j.Ref, "title": j.Title, "status": status,
+		"percent_complete": j.Percent, "start_time": state.Stamp(j.Start), "events": events}
+	if j.State != "RUNNING" {
+		task["end_time"] = state.Stamp(j.Update)
+	}
+	o["tasks"] = []obj{task}
+	if j.ActionType == "MASKING_JOB_EXECUTE" {
+		o["execution_id"] = j.Ref + "-EXECUTION"
+	}
+	return o
+}
+
+func localizedType(actionType string) string {
+	words := strings.Split(strings.ToLower(actionType), "_")
+	for i, w := range words {
+		if w == "db" || w == "vdb" {
+			words[i] = strings.ToUpper(w)
+		} else if w != "" {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+func (e *Engine) dctGetJob(c *dctCall) (int, any, error) {
+	j, ok := state.Lookup[*state.Job](e.State, c.r.PathValue("id"))
+	if !ok || (!c.user.Admin && j.User != c.user) {
+		return 0, nil, dctNotFound("job", c.r.PathValue("id"))
+	}
+	return http.StatusOK, e.dctJob(j), nil
+}
+
+// dctAbandonJob marks a job ABANDONED: DCT stops following it, the engine work goes on.
+func (e *Engine) dctAbandonJob(c *dctCall) (int, any, error) {
+	j, ok := state.Lookup[*state.Job](e.State, c.r.PathValue("id"))
+	if !ok || (!c.user.Admin && j.User != c.user) {
+		return 0, nil, dctNotFound("job", c.r.PathValue("id"))
+	}
+	if s := e.dctJobStatus(j); s != "RUNNING" {
+		return 0, nil, dctErrorf(http.StatusBadRequest, "job %s is %s and cannot be abandoned", j.Ref, s)
+	}
+	e.dct.abandoned[j.Ref] = true
+	return http.StatusNoContent, nil, nil
+}
+
+// jobAnswer is {"job": ...}.
+func (e *Engine) jobAnswer(j *state.Job) obj { return obj{"job": e.dctJob(j)} }
