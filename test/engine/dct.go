@@ -137,13 +137,22 @@ func (e *Engine) dctRoutes() {
 	}
 }
 
-// dctServe wraps a DCT handler: under the state lock it logs the request, authenticates
-// the key and runs the handler; the answer is written after the lock is released.
+// dctServe wraps a DCT handler: under the state lock it logs the request, applies an
+// injected HTTP fault (as the engine API does: before the handler, or after it in place of
+// its answer), authenticates the key and runs the handler; the answer is written after the
+// lock is released.
 func (e *Engine) dctServe(h dctHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
 		e.Mu.Lock()
 		rec := e.LogRequest(r.Method, r.URL.Path, r.URL.RawQuery, body)
+		inject := e.MatchFault(r.Method, r.URL.Path)
+		if inject != nil && !inject.AfterProcessing {
+			rec.Status = inject.Status
+			e.Mu.Unlock()
+			writeHTML(w, inject.Status, http.StatusText(inject.Status))
+			return
+		}
 		status, res, err := http.StatusUnauthorized, any(nil), error(nil)
 		c := &dctCall{e: e, r: r, body: body, user: e.dctAccount(r.Header.Get("Authorization"))}
 		if c.user == nil {
@@ -162,6 +171,12 @@ func (e *Engine) dctServe(h dctHandler) http.HandlerFunc {
 				de = &dctError{status: http.StatusInternalServerError, msg: err.Error()}
 			}
 			status, res = de.status, obj{"errors": []obj{{"message": de.msg}}}
+		}
+		if inject != nil {
+			rec.Status = inject.Status
+			e.Mu.Unlock()
+			writeHTML(w, inject.Status, http.StatusText(inject.Status))
+			return
 		}
 		rec.Status = status
 		var b []byte

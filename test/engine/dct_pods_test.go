@@ -1,0 +1,130 @@
+package engine
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/dxsteps/dxsteps/dct"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestAPodIsAVDBGroupThatTheEngineAPISeesLockedAndRefreshed drives QA's pod as a VDB group:
+// lock it (another account's operation on it is refused), refresh it from the master's
+// PUBLIC bookmark, bookmark the group, unlock; the engine API shows the same container.
+func TestAPodIsAVDBGroupThatTheEngineAPISeesLockedAndRefreshed(t *testing.T) {
+	e := start(t, Options{})
+	url := dctServer(t, e, "/dct/v3")
+	admin := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
+	qa := dctClient(t, url, "/dct/v3", 2, "qa")
+	ctx := t.Context()
+	require.NoError(t, e.ChangeProd("Patients Prod"))
+	master, err := admin.VDBs.FindByName(ctx, "Patients Masked Master")
+	require.NoError(t, err)
+	prod, err := admin.DSources.FindByName(ctx, "Patients Prod")
+	require.NoError(t, err)
+	waitOn(t, admin)(admin.DSources.Snapshot(ctx, prod.ID, dct.DSourceSnapshotParameters{}))
+	waitOn(t, admin)(admin.VDBs.RefreshBySnapshot(ctx, master.ID, ""))
+	bm, j, err := admin.Bookmarks.Create(ctx, dct.BookmarkCreate{Name: "master", VDBIDs: []string{master.ID}, Type: dct.BookmarkPublic})
+	waitOn(t, admin)(j, err)
+
+	g, err := qa.VDBGroups.FindByName(ctx, "qa-pod")
+	require.NoError(t, err)
+	_, err = admin.VDBGroups.FindByName(ctx, "dev-pod")
+	require.NoError(t, err, "the admin sees every pod")
+	_, err = qa.VDBGroups.FindByName(ctx, "dev-pod")
+	require.ErrorIs(t, err, dct.ErrNotFound, "QA sees only its pods")
+	g, err = qa.VDBGroups.Lock(ctx, g.ID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), g.LockedBy)
+	classic := login(t, e, "delphix_admin", "1.11.9")
+	assert.Equal(t, "qa", classic.get(classic.js+"/container/"+g.ID)["lockUserName"])
+
+	_, err = admin.VDBs.RefreshFromBookmark(ctx, g.VDBIDs[0], bm.ID)
+	require.ErrorIs(t, err, dct.ErrConflict, "the pod is locked by QA")
+	done := waitOn(t, qa)(qa.VDBGroups.RefreshFromBookmark(ctx, g.ID, bm.ID))
+	job := classic.get("/job/" + done.ID)
+	assert.Equal(t, "DB_REFRESH", job["actionType"], "the DCT job is an engine job")
+	assert.Equal(t, "COMPLETED", job["jobState"])
+	pod, _ := e.Dataset("qa-pod")
+	assert.Equal(t, 2, pod.Contents.DataVersion)
+
+	gb, j, err := qa.Bookmarks.Create(ctx, dct.BookmarkCreate{Name: "qa-pod build", VDBGroupID: g.ID, Tags: []dct.Tag{{Key: "build", Value: "8"}}})
+	waitOn(t, qa)(j, err)
+	found, err := qa.Bookmarks.Find(ctx, dct.BookmarkQuery{VDBGroupID: g.ID})
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	assert.Equal(t, gb.ID, found[0].ID)
+	assert.Equal(t, []dct.Tag{{Key: "build", Value: "8"}}, found[0].Tags)
+	bms := classic.list(classic.js + "/bookmark?container=" + g.ID)
+	require.Len(t, bms, 1, "the engine API lists the group's bookmark on the container")
+	assert.Equal(t, "qa-pod build", bms[0]["name"])
+
+	_, err = qa.VDBGroups.Unlock(ctx, g.ID)
+	require.NoError(t, err)
+	assert.Nil(t, classic.get(classic.js+"/container/"+g.ID)["lockUserName"])
+	dj, err := qa.Bookmarks.Delete(ctx, gb.ID)
+	require.NoError(t, err)
+	assert.Nil(t, dj, "DCT 3.18 deletes a bookmark at once (204)")
+	assert.Empty(t, classic.list(classic.js+"/bookmark?container="+g.ID))
+}
+
+func TestDisablingAPodVDBTakesItsContainerOffline(t *testing.T) {
+	e := start(t, Options{})
+	url := dctServer(t, e, "/dct/v3")
+	c := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
+	ctx := t.Context()
+	v, err := c.VDBs.FindByName(ctx, "prep6 DB")
+	require.NoError(t, err)
+	waitOn(t, c)(c.VDBs.Disable(ctx, v.ID, true))
+	v, err = c.VDBs.Get(ctx, v.ID)
+	require.NoError(t, err)
+	assert.False(t, v.Enabled)
+	classic := login(t, e, "delphix_admin", "1.11.9")
+	var ref string
+	for _, jc := range classic.list(classic.js + "/container") {
+		if jc["name"] == "prep6" {
+			ref = jc["reference"].(string)
+			assert.Equal(t, "OFFLINE", jc["state"])
+		}
+	}
+	require.NotEmpty(t, ref)
+	waitOn(t, c)(c.VDBs.Enable(ctx, v.ID, true))
+	assert.Equal(t, "ONLINE", classic.get(classic.js + "/container/" + ref)["state"])
+}
+
+func TestAFailedEngineJobIsAFailedDCTJobWithItsError(t *testing.T) {
+	e := start(t, Options{})
+	url := dctServer(t, e, "/dct/v3")
+	c := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
+	ctx := t.Context()
+	v, err := c.VDBs.FindByName(ctx, "prep1 DB")
+	require.NoError(t, err)
+	e.FailNextJob(JobFault{Target: v.ID, ActionType: "DB_REFRESH", Message: "The target host is unreachable."})
+	j, err := c.VDBs.RefreshBySnapshot(ctx, v.ID, "")
+	require.NoError(t, err)
+	_, err = c.Jobs.Wait(ctx, j.ID, nil)
+	var je *dct.JobError
+	require.ErrorAs(t, err, &je)
+	assert.Equal(t, dct.JobFailed, je.Job.Status)
+	assert.Equal(t, "The target host is unreachable.", je.Job.ErrorDetails)
+	require.Len(t, je.Job.Tasks, 1)
+	assert.Equal(t, dct.JobFailed, je.Job.Tasks[0].Status)
+}
+
+func TestALostAnswerToARefreshStillStartedTheJob(t *testing.T) {
+	e := start(t, Options{})
+	url := dctServer(t, e, "/dct/v3")
+	c := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
+	ctx := t.Context()
+	v, err := c.VDBs.FindByName(ctx, "prep2 DB")
+	require.NoError(t, err)
+	e.InjectHTTPError(HTTPFault{Method: "POST", PathSuffix: "/refresh_by_snapshot", Status: http.StatusBadGateway, AfterProcessing: true})
+	_, err = c.VDBs.RefreshBySnapshot(ctx, v.ID, "")
+	var ue *dct.UnreachableError
+	require.True(t, errors.As(err, &ue), "%v", err)
+	assert.True(t, ue.MayHaveStarted)
+	classic := login(t, e, "delphix_admin", "1.11.9")
+	assert.Len(t, classic.list("/job?target="+v.ID+"&jobType=DB_REFRESH"), 1, "the engine ran the refresh once")
+}
