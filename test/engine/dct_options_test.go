@@ -2,6 +2,9 @@ package engine
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dxsteps/dxsteps/dct"
@@ -79,22 +82,61 @@ func TestDCTPatchHooksReplacesListsUnlessMerging(t *testing.T) {
 		url := dctServer(t, e, "/dct/v3")
 		c := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
 		ctx := t.Context()
+		ran := filepath.Join(t.TempDir(), "ran")
+		hook := func(name string) dct.Hook {
+			return dct.Hook{Name: name, Command: "echo " + name + " >> '" + ran + "'", Shell: "bash"}
+		}
 		v, err := c.VDBs.FindByName(ctx, "prep5 DB")
 		require.NoError(t, err)
-		waitOn(t, c)(c.VDBs.SetHooks(ctx, v.ID, dct.Hooks{ConfigureClone: []dct.Hook{{Name: "a", Command: "true"}}}))
-		waitOn(t, c)(c.VDBs.SetHooks(ctx, v.ID, dct.Hooks{ConfigureClone: []dct.Hook{{Name: "b", Command: "true", Shell: "bash"}}}))
+		waitOn(t, c)(c.VDBs.SetHooks(ctx, v.ID, dct.Hooks{ConfigureClone: []dct.Hook{hook("a")}}))
+		waitOn(t, c)(c.VDBs.SetHooks(ctx, v.ID, dct.Hooks{ConfigureClone: []dct.Hook{hook("b")}, PostRefresh: []dct.Hook{hook("c")}}))
 		v, err = c.VDBs.Get(ctx, v.ID)
 		require.NoError(t, err)
 		var names []string
 		for _, h := range v.Hooks.ConfigureClone {
 			names = append(names, h.Name)
 		}
+		want := "b\nc\n"
 		if merge {
 			assert.Equal(t, []string{"a", "b"}, names)
+			want = "a\nb\nc\n"
 		} else {
 			assert.Equal(t, []string{"b"}, names)
 		}
-		// The hooks run: a refresh through DCT runs configure_clone on the engine.
+		// A refresh through DCT runs configure_clone, then post_refresh, on the engine.
 		waitOn(t, c)(c.VDBs.RefreshBySnapshot(ctx, v.ID, ""))
+		out, err := os.ReadFile(ran)
+		require.NoError(t, err)
+		assert.Equal(t, want, string(out))
 	}
+}
+
+func TestDCTFiltersFollowTheSpecsGrammar(t *testing.T) {
+	o := obj{"name": "prep1 DB", "masked": true, "vdb_ids": []string{"V-1", "V-2"}, "parent_id": nil, "size": 10}
+	for expr, want := range map[string]bool{
+		"name EQ 'prep1 DB'":                              true,
+		"name eq \"prep1 db\"":                            false,
+		"name CONTAINS 'ep1' and masked EQ TRUE":          true,
+		"NOT masked EQ true OR name NE 'x'":               true,
+		"vdb_ids CONTAINS 'V-2'":                          true,
+		"vdb_ids CONTAINS 'V'":                            false,
+		"name IN ['a', 'prep1 DB']":                       true,
+		"parent_id EQ nil AND (size GT 9 AND size LE 10)": true,
+		"size GE 11":                                      false,
+	} {
+		f, err := parseFilter(expr)
+		require.NoError(t, err, expr)
+		assert.Equal(t, want, f.match(o), expr)
+	}
+	for _, bad := range []string{"name EQ prep1", "name EQ 'x", "name LIKE 'x'", "(name EQ 'x'", "name EQ 'x' AND"} {
+		_, err := parseFilter(bad)
+		assert.Error(t, err, bad)
+	}
+	e := start(t, Options{})
+	req, _ := http.NewRequest(http.MethodPost, e.URL()+"/dct/v3/vdbs/search", strings.NewReader(`{"filter_expression":"name LIKE 'x'"}`))
+	req.Header.Set("Authorization", "apk "+DCTKey(1, "delphix_admin"))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 }

@@ -39,7 +39,7 @@ func TestAPodIsAVDBGroupThatTheEngineAPISeesLockedAndRefreshed(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), g.LockedBy)
 	classic := login(t, e, "delphix_admin", "1.11.9")
-	assert.Equal(t, "qa", classic.get(classic.js+"/container/"+g.ID)["lockUserName"])
+	assert.Equal(t, "qa", classic.get(classic.js + "/container/" + g.ID)["lockUserName"])
 
 	_, err = admin.VDBs.RefreshFromBookmark(ctx, g.VDBIDs[0], bm.ID)
 	require.ErrorIs(t, err, dct.ErrConflict, "the pod is locked by QA")
@@ -63,7 +63,7 @@ func TestAPodIsAVDBGroupThatTheEngineAPISeesLockedAndRefreshed(t *testing.T) {
 
 	_, err = qa.VDBGroups.Unlock(ctx, g.ID)
 	require.NoError(t, err)
-	assert.Nil(t, classic.get(classic.js+"/container/"+g.ID)["lockUserName"])
+	assert.Nil(t, classic.get(classic.js + "/container/" + g.ID)["lockUserName"])
 	dj, err := qa.Bookmarks.Delete(ctx, gb.ID)
 	require.NoError(t, err)
 	assert.Nil(t, dj, "DCT 3.18 deletes a bookmark at once (204)")
