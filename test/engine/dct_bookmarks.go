@@ -358,7 +358,7 @@ func (e *Engine) dctRefreshFromBookmark(c *dctCall) (int, any, error) {
 	if x := e.dct.bookmarks[b.Ref]; x != nil {
 		snap = x.snap
 	}
-	return e.refreshJob(c, d, b.Contents, snap, b.Ref)
+	return e.refreshJob(c, d, b.Contents, snap, b.Ref, e.bookmarkDB(b) == d)
 }
 
 // dctProvisionFromBookmark provisions a new VDB (a private copy owned by the caller) from a
@@ -388,10 +388,24 @@ func (e *Engine) dctProvisionFromBookmark(c *dctCall) (int, any, error) {
 		return 0, nil, dctErrorf(http.StatusBadRequest, "%v", err)
 	}
 	e.dct.owner[d] = c.user
-	_, ans, err := e.dbJob(c, d, "DB_PROVISION", "Provision virtual database", state.RefreshDuration, func() {})
+	forget := func() { _ = e.DeleteVDB(d); delete(e.dct.owner, d) }
+	j, err := e.StartJob(c.user, state.JobSpec{ActionType: "DB_PROVISION", Title: "Provision virtual database \"" + d.Name + "\".",
+		Target: d.Ref, TargetName: d.Group.Name + "/" + d.Name, TargetTy: d.Platform.Container, Duration: state.RefreshDuration,
+		OnFail: forget,
+		Run: func(r *state.JobRun) error {
+			if err := r.Step(0.5, 50, "event.jobs.genericvdb.provision.starting",
+				"Starting provision of the virtual database \""+d.Name+"\"."); err != nil {
+				return err
+			}
+			if err := r.Hooks(d.Src, "configureClone", 75); err != nil {
+				return err
+			}
+			return r.Step(0.5, 90, "event.jobs.genericvdb.provision.success",
+				"The virtual database \""+d.Name+"\" was successfully provisioned.")
+		}})
 	if err != nil {
+		forget()
 		return 0, nil, err
 	}
-	ans.(obj)["vdb_id"] = d.Ref
-	return http.StatusOK, ans, nil
+	return http.StatusOK, obj{"vdb_id": d.Ref, "job": e.dctJob(j)}, nil
 }

@@ -266,19 +266,25 @@ func (e *Engine) dctRefreshBySnapshot(c *dctCall) (int, any, error) {
 	if snap == nil {
 		return 0, nil, dctErrorf(http.StatusBadRequest, "no snapshot %q to refresh %q from", b.SnapshotID, d.Name)
 	}
-	return e.refreshJob(c, d, snap.Contents, snap, "")
+	return e.refreshJob(c, d, snap.Contents, snap, "", snap.DB == d)
 }
 
 // refreshJob refreshes d to data (DB_REFRESH): the refresh hooks run, the data is copied
 // (through the container when a container uses d), a new timeflow starts and a snapshot is
-// taken. DCT never masks in a refresh: the compliance job does.
-func (e *Engine) refreshJob(c *dctCall, d *state.DB, data *Contents, snap *state.Snapshot, bookmark string) (int, any, error) {
+// taken. A self-refresh (data from d's own snapshot or bookmark) runs the self-refresh
+// hooks (the engine's rollback hooks) and not configure_clone. DCT never masks in a
+// refresh: the compliance job does.
+func (e *Engine) refreshJob(c *dctCall, d *state.DB, data *Contents, snap *state.Snapshot, bookmark string, self bool) (int, any, error) {
 	data = data.Clone()
+	pre, clone, post := "preRefresh", "configureClone", "postRefresh"
+	if self {
+		pre, clone, post = "preRollback", "", "postRollback"
+	}
 	j, err := e.StartJob(c.user, state.JobSpec{ActionType: "DB_REFRESH", Title: "Refresh database \"" + d.Name + "\".",
 		Target: d.Ref, TargetName: d.Group.Name + "/" + d.Name, TargetTy: d.Platform.Container, Busy: e.busyRefs(d),
 		Duration: state.RefreshDuration,
 		Run: func(r *state.JobRun) error {
-			if err := r.Hooks(d.Src, "preRefresh", 5); err != nil {
+			if err := r.Hooks(d.Src, pre, 5); err != nil {
 				return err
 			}
 			if err := r.Step(0.5, 40, "event.jobs.genericvdb.provision.starting",
@@ -304,14 +310,16 @@ func (e *Engine) refreshJob(c *dctCall, d *state.DB, data *Contents, snap *state
 				}
 				return nil
 			})
-			if err := r.Hooks(d.Src, "configureClone", 75); err != nil {
-				return err
+			if clone != "" {
+				if err := r.Hooks(d.Src, clone, 75); err != nil {
+					return err
+				}
 			}
 			if err := r.Step(0.5, 90, "event.jobs.genericvdb.provision.success",
 				fmt.Sprintf("The virtual database %q was successfully provisioned.", d.Name)); err != nil {
 				return err
 			}
-			if err := r.Hooks(d.Src, "postRefresh", 95); err != nil {
+			if err := r.Hooks(d.Src, post, 95); err != nil {
 				return err
 			}
 			return r.Locked(func() error {

@@ -3,6 +3,8 @@ package engine
 import (
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/dxsteps/dxsteps/dct"
@@ -127,4 +129,51 @@ func TestALostAnswerToARefreshStillStartedTheJob(t *testing.T) {
 	assert.True(t, ue.MayHaveStarted)
 	classic := login(t, e, "delphix_admin", "1.11.9")
 	assert.Len(t, classic.list("/job?target="+v.ID+"&jobType=DB_REFRESH"), 1, "the engine ran the refresh once")
+}
+
+// TestRestoringAPodToItsOwnBookmarkRunsTheSelfRefreshHooks: a self-refresh runs
+// pre_self_refresh and post_self_refresh, not configure_clone.
+func TestRestoringAPodToItsOwnBookmarkRunsTheSelfRefreshHooks(t *testing.T) {
+	e := start(t, Options{})
+	url := dctServer(t, e, "/dct/v3")
+	c := dctClient(t, url, "/dct/v3", 3, "dev")
+	ctx := t.Context()
+	ran := filepath.Join(t.TempDir(), "ran")
+	hook := func(name string) []dct.Hook {
+		return []dct.Hook{{Name: name, Command: "echo " + name + " >> '" + ran + "'"}}
+	}
+	v, err := c.VDBs.FindByName(ctx, "dev-pod DB")
+	require.NoError(t, err)
+	waitOn(t, c)(c.VDBs.SetHooks(ctx, v.ID, dct.Hooks{ConfigureClone: hook("clone"), PreSelfRefresh: hook("pre-self"),
+		PostSelfRefresh: hook("post-self")}))
+	bm, j, err := c.Bookmarks.Create(ctx, dct.BookmarkCreate{Name: "before", VDBIDs: []string{v.ID}})
+	waitOn(t, c)(j, err)
+	_, err = e.ChangeDataset("dev-pod", func(c *Contents) error { c.Rows = c.Rows[:10]; return nil })
+	require.NoError(t, err)
+	waitOn(t, c)(c.VDBs.RefreshFromBookmark(ctx, v.ID, bm.ID))
+	out, err := os.ReadFile(ran)
+	require.NoError(t, err)
+	assert.Equal(t, "pre-self\npost-self\n", string(out))
+	d, _ := e.Dataset("dev-pod")
+	assert.Len(t, d.Contents.Rows, 200, "restored to the bookmark")
+}
+
+func TestAFailedProvisionLeavesNoVDB(t *testing.T) {
+	e := start(t, Options{})
+	url := dctServer(t, e, "/dct/v3")
+	c := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
+	ctx := t.Context()
+	master, err := c.VDBs.FindByName(ctx, "Patients Masked Master")
+	require.NoError(t, err)
+	bm, j, err := c.Bookmarks.Create(ctx, dct.BookmarkCreate{Name: "m", VDBIDs: []string{master.ID}})
+	waitOn(t, c)(j, err)
+	e.FailNextJob(JobFault{ActionType: "DB_PROVISION"})
+	id, j, err := c.VDBs.ProvisionFromBookmark(ctx, dct.ProvisionFromBookmark{BookmarkID: bm.ID, Name: "doomed"})
+	require.NoError(t, err)
+	_, err = c.Jobs.Wait(ctx, j.ID, nil)
+	require.Error(t, err)
+	_, err = c.VDBs.Get(ctx, id)
+	require.ErrorIs(t, err, dct.ErrNotFound)
+	_, ok := e.Dataset("doomed")
+	assert.False(t, ok)
 }
