@@ -1,14 +1,11 @@
 package engine
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
@@ -95,44 +92,55 @@ func (e *Engine) dctRoutes() {
 	if o.BusyStatus == 0 {
 		o.BusyStatus = http.StatusConflict
 	}
-	routes := map[string]dctHandler{
-		"GET /dsources": e.dctDSources, "POST /dsources/search": e.dctDSources,
-		"GET /dsources/{id}": e.dctDSource, "POST /dsources/{id}/snapshots": e.dctSnapshotDSource,
-		"GET /dsources/{id}/snapshots": e.dctDatasetSnapshots,
-		"GET /snapshots":               e.dctSnapshots, "POST /snapshots/search": e.dctSnapshots,
-		"GET /snapshots/{id}": e.dctSnapshot,
-		"GET /vdbs":           e.dctVDBs, "POST /vdbs/search": e.dctVDBs, "GET /vdbs/{id}": e.dctVDB,
-		"PATCH /vdbs/{id}":                      e.dctPatchVDB,
-		"GET /vdbs/{id}/snapshots":              e.dctDatasetSnapshots,
-		"POST /vdbs/{id}/snapshots":             e.dctSnapshotVDB,
-		"POST /vdbs/{id}/refresh_by_snapshot":   e.dctRefreshBySnapshot,
-		"POST /vdbs/{id}/refresh_from_bookmark": e.dctRefreshFromBookmark,
-		"POST /vdbs/provision_from_bookmark":    e.dctProvisionFromBookmark,
-		"POST /vdbs/{id}/enable":                e.dctEnable(true),
-		"POST /vdbs/{id}/disable":               e.dctEnable(false),
-		"POST /vdbs/{id}/lock":                  e.dctLockVDB(true),
-		"POST /vdbs/{id}/unlock":                e.dctLockVDB(false),
-		"POST /vdbs/{id}/delete":                e.dctDeleteVDB,
-		"GET /vdb-groups":                       e.dctGroups, "POST /vdb-groups/search": e.dctGroups,
-		"GET /vdb-groups/{id}":                        e.dctGroup,
-		"POST /vdb-groups/{id}/refresh_from_bookmark": e.dctGroupRefreshFromBookmark,
-		"POST /vdb-groups/{id}/lock":                  e.dctLockGroup(true),
-		"POST /vdb-groups/{id}/unlock":                e.dctLockGroup(false),
-		"GET /compliance-jobs":                        e.dctComplianceJobs, "POST /compliance-jobs/search": e.dctComplianceJobs,
-		"GET /compliance-jobs/{id}":          e.dctComplianceJob,
-		"POST /compliance-jobs/{id}/execute": e.dctExecuteComplianceJob,
-		"GET /bookmarks":                     e.dctBookmarks, "POST /bookmarks/search": e.dctBookmarks,
-		"POST /bookmarks":         e.dctCreateBookmark,
-		"GET /bookmarks/{id}":     e.dctBookmark,
-		"PATCH /bookmarks/{id}":   e.dctUpdateBookmark,
-		"DELETE /bookmarks/{id}":  e.dctDeleteBookmark,
-		"GET /jobs/{id}":          e.dctGetJob,
-		"POST /jobs/{id}/abandon": e.dctAbandonJob,
+	routes := []struct {
+		pattern string
+		h       dctHandler
+	}{
+		{"GET /dsources", e.dctDSources},
+		{"POST /dsources/search", e.dctDSources},
+		{"GET /dsources/{id}", e.dctDSource},
+		{"GET /dsources/{id}/snapshots", e.dctDatasetSnapshots},
+		{"POST /dsources/{id}/snapshots", e.dctSnapshotDSource},
+		{"GET /snapshots", e.dctSnapshots},
+		{"POST /snapshots/search", e.dctSnapshots},
+		{"GET /snapshots/{id}", e.dctSnapshot},
+		{"GET /vdbs", e.dctVDBs},
+		{"POST /vdbs/search", e.dctVDBs},
+		{"GET /vdbs/{id}", e.dctVDB},
+		{"PATCH /vdbs/{id}", e.dctPatchVDB},
+		{"GET /vdbs/{id}/snapshots", e.dctDatasetSnapshots},
+		{"POST /vdbs/{id}/snapshots", e.dctSnapshotVDB},
+		{"POST /vdbs/{id}/refresh_by_snapshot", e.dctRefreshBySnapshot},
+		{"POST /vdbs/{id}/refresh_from_bookmark", e.dctRefreshFromBookmark},
+		{"POST /vdbs/provision_from_bookmark", e.dctProvisionFromBookmark},
+		{"POST /vdbs/{id}/enable", e.dctEnable(true)},
+		{"POST /vdbs/{id}/disable", e.dctEnable(false)},
+		{"POST /vdbs/{id}/lock", e.dctLockVDB(true)},
+		{"POST /vdbs/{id}/unlock", e.dctLockVDB(false)},
+		{"POST /vdbs/{id}/delete", e.dctDeleteVDB},
+		{"GET /vdb-groups", e.dctGroups},
+		{"POST /vdb-groups/search", e.dctGroups},
+		{"GET /vdb-groups/{id}", e.dctGroup},
+		{"POST /vdb-groups/{id}/refresh_from_bookmark", e.dctGroupRefreshFromBookmark},
+		{"POST /vdb-groups/{id}/lock", e.dctLockGroup(true)},
+		{"POST /vdb-groups/{id}/unlock", e.dctLockGroup(false)},
+		{"GET /compliance-jobs", e.dctComplianceJobs},
+		{"POST /compliance-jobs/search", e.dctComplianceJobs},
+		{"GET /compliance-jobs/{id}", e.dctComplianceJob},
+		{"POST /compliance-jobs/{id}/execute", e.dctExecuteComplianceJob},
+		{"GET /bookmarks", e.dctBookmarks},
+		{"POST /bookmarks/search", e.dctBookmarks},
+		{"POST /bookmarks", e.dctCreateBookmark},
+		{"GET /bookmarks/{id}", e.dctBookmark},
+		{"PATCH /bookmarks/{id}", e.dctUpdateBookmark},
+		{"DELETE /bookmarks/{id}", e.dctDeleteBookmark},
+		{"GET /jobs/{id}", e.dctGetJob},
+		{"POST /jobs/{id}/abandon", e.dctAbandonJob},
 	}
 	for _, base := range o.BasePaths {
-		for pattern, h := range routes {
-			method, path, _ := strings.Cut(pattern, " ")
-			e.mux.HandleFunc(method+" "+base+path, e.dctServe(h))
+		for _, rt := range routes {
+			method, path, _ := strings.Cut(rt.pattern, " ")
+			e.mux.HandleFunc(method+" "+base+path, e.dctServe(rt.h))
 		}
 	}
 }
@@ -236,145 +244,7 @@ func (c *dctCall) requireAdmin() error {
 
 // list answers a list (GET) or a search (POST with filter_expression): filter, sort, then
 // one page from the cursor. The cursor is the offset, opaque to clients.
-func (c *dctCall) list(items []obj) (int, any, error) {
-	if c.r.Method == http.MethodPost {
-		var sb struct {
-			Filter string `json:"filter_expression"`
-		}
-		if err := c.decode(&sb); err != nil {
-			return 0, nil, err
-		}
-		if sb.Filter != "" {
-			f, err := parseFilter(sb.Filter)
-			if err != nil {
-				return 0, nil, dctErrorf(http.StatusBadRequest, "filter_expression: %v", err)
-			}
-			var kept []obj
-			for _, it := range items {
-				if f.match(it) {
-					kept = append(kept, it)
-				}
-			}
-			items = kept
-		}
-	}
-	q := c.r.URL.Query()
-	if s := q.Get("sort"); s != "" {
-		field, desc := strings.TrimPrefix(s, "-"), strings.HasPrefix(s, "-")
-		sort.SliceStable(items, func(i, j int) bool {
-			a, b := fmt.Sprint(items[i][field]), fmt.Sprint(items[j][field])
-			if desc {
-				return a > b
-			}
-			return a < b
-		})
-	}
-	limit := 100
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 1000 {
-			return 0, nil, dctErrorf(http.StatusBadRequest, "limit %q must be 1 to 1000", l)
-		}
-		limit = n
-	}
-	offset := 0
-	if cur := q.Get("cursor"); cur != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(cur)
-		n, err2 := strconv.Atoi(strings.TrimPrefix(string(raw), "offset:"))
-		if err != nil || err2 != nil || !strings.HasPrefix(string(raw), "offset:") || n < 0 {
-			return 0, nil, dctErrorf(http.StatusBadRequest, "cursor %q is not one this server gave", cur)
-		}
-		offset = n
-	}
-	meta := obj{"total": len(items)}
-	page := []obj{}
-	if offset < len(items) {
-		page = items[offset:min(offset+limit, len(items))]
-	}
-	if offset+limit < len(items) {
-		meta["next_cursor"] = base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(offset+limit)))
-	}
-	if offset > 0 {
-		meta["prev_cursor"] = base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(max(0, offset-limit))))
-	}
-	return http.StatusOK, obj{"items": page, "response_metadata": meta}, nil
-}
-
 // dctJobStatus maps an engine job's state to DCT's.
-func (e *Engine) dctJobStatus(j *state.Job) string {
-	if e.dct.abandoned[j.Ref] {
-		return "ABANDONED"
-	}
-	switch j.State {
-	case "COMPLETED", "FAILED", "CANCELED":
-		return j.State
-	case "SUSPENDED":
-		return "SUSPENDED"
-	}
-	return "RUNNING"
-}
-
 // dctJob renders an engine job as a DCT Job: one task whose events are the job's messages.
-func (e *Engine) dctJob(j *state.Job) obj {
-	status := e.dctJobStatus(j)
-	o := obj{"id": j.Ref, "status": status, "is_waiting_for_telemetry": false, "localized_type": localizedType(j.ActionType),
-		"target_id": j.Target, "target_name": j.TargetName, "start_time": state.Stamp(j.Start),
-		"update_time": state.Stamp(j.Update), "percent_complete": j.Percent}
-	if j.User != nil {
-		o["account_id"], o["account_name"] = e.accountID(j.User), j.User.Name
-	}
-	events := []obj{}
-	for _, ev := range j.Events {
-		msg, _ := ev["messageDetails"].(string)
-		events = append(events, obj{"message_details": msg})
-		if ev["eventType"] == "ERROR" && status == "FAILED" {
-			o["error_details"] = msg
-		}
-	}
-	task := obj{"id": j.Ref + "-TASK", "parent_job_id": j.Ref, "title": j.Title, "status": status,
-		"percent_complete": j.Percent, "start_time": state.Stamp(j.Start), "events": events}
-	if j.State != "RUNNING" {
-		task["end_time"] = state.Stamp(j.Update)
-	}
-	o["tasks"] = []obj{task}
-	if j.ActionType == "MASKING_JOB_EXECUTE" {
-		o["execution_id"] = j.Ref + "-EXECUTION"
-	}
-	return o
-}
-
-func localizedType(actionType string) string {
-	words := strings.Split(strings.ToLower(actionType), "_")
-	for i, w := range words {
-		if w == "db" || w == "vdb" {
-			words[i] = strings.ToUpper(w)
-		} else if w != "" {
-			words[i] = strings.ToUpper(w[:1]) + w[1:]
-		}
-	}
-	return strings.Join(words, " ")
-}
-
-func (e *Engine) dctGetJob(c *dctCall) (int, any, error) {
-	j, ok := state.Lookup[*state.Job](e.State, c.r.PathValue("id"))
-	if !ok || (!c.user.Admin && j.User != c.user) {
-		return 0, nil, dctNotFound("job", c.r.PathValue("id"))
-	}
-	return http.StatusOK, e.dctJob(j), nil
-}
-
 // dctAbandonJob marks a job ABANDONED: DCT stops following it, the engine work goes on.
-func (e *Engine) dctAbandonJob(c *dctCall) (int, any, error) {
-	j, ok := state.Lookup[*state.Job](e.State, c.r.PathValue("id"))
-	if !ok || (!c.user.Admin && j.User != c.user) {
-		return 0, nil, dctNotFound("job", c.r.PathValue("id"))
-	}
-	if s := e.dctJobStatus(j); s != "RUNNING" {
-		return 0, nil, dctErrorf(http.StatusBadRequest, "job %s is %s and cannot be abandoned", j.Ref, s)
-	}
-	e.dct.abandoned[j.Ref] = true
-	return http.StatusNoContent, nil, nil
-}
-
 // jobAnswer is {"job": ...}.
-func (e *Engine) jobAnswer(j *state.Job) obj { return obj{"job": e.dctJob(j)} }

@@ -128,7 +128,7 @@ func TestDCTFiltersFollowTheSpecsGrammar(t *testing.T) {
 		require.NoError(t, err, expr)
 		assert.Equal(t, want, f.match(o), expr)
 	}
-	for _, bad := range []string{"name EQ prep1", "name EQ 'x", "name LIKE 'x'", "(name EQ 'x'", "name EQ 'x' AND"} {
+	for _, bad := range []string{"name EQ prep1", "name EQ 'x", "name LIKE 'x'", "(name EQ 'x'", "name EQ 'x' AND", "tags CONTAINS 'build'"} {
 		_, err := parseFilter(bad)
 		assert.Error(t, err, bad)
 	}
