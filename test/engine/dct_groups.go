@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
@@ -90,3 +91,46 @@ func (e *Engine) dctGroupRefreshFromBookmark(c *dctCall) (int, any, error) {
 // DCTOptions.MergeHooks adds to it (an element_id names the element to replace). Points not
 
 // sent are left alone.
+
+// onGroupVDB runs a VDB handler on the group's one VDB, with body as its request body.
+func (e *Engine) onGroupVDB(c *dctCall, body []byte, h dctHandler) (int, any, error) {
+	jc, err := c.group()
+	if err != nil {
+		return 0, nil, err
+	}
+	c.r.SetPathValue("id", jc.DS.DB.Ref)
+	c.body = body
+	return h(c)
+}
+
+// dctGroupRefreshBySnapshot refreshes the group's VDB from the snapshot its mapping names,
+// or without one from its parent's latest snapshot.
+func (e *Engine) dctGroupRefreshBySnapshot(c *dctCall) (int, any, error) {
+	var p struct {
+		Mappings []struct {
+			VDBID      string `json:"vdb_id"`
+			SnapshotID string `json:"snapshot_id"`
+		} `json:"vdb_snapshot_mappings"`
+	}
+	if err := c.decode(&p); err != nil {
+		return 0, nil, err
+	}
+	jc, err := c.group()
+	if err != nil {
+		return 0, nil, err
+	}
+	body := obj{}
+	for _, m := range p.Mappings {
+		if m.VDBID != jc.DS.DB.Ref {
+			return 0, nil, dctErrorf(http.StatusBadRequest, "VDB %q is not in VDB group %q", m.VDBID, jc.Name)
+		}
+		body["snapshot_id"] = m.SnapshotID
+	}
+	b, _ := json.Marshal(body)
+	return e.onGroupVDB(c, b, e.dctRefreshBySnapshot)
+}
+
+// dctGroupEnable enables or disables the group's VDB.
+func (e *Engine) dctGroupEnable(on bool) dctHandler {
+	return func(c *dctCall) (int, any, error) { return e.onGroupVDB(c, nil, e.dctEnable(on)) }
+}

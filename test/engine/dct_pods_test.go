@@ -177,3 +177,43 @@ func TestAFailedProvisionLeavesNoVDB(t *testing.T) {
 	_, ok := e.Dataset("doomed")
 	assert.False(t, ok)
 }
+
+// TestAGroupRefreshesEnablesAndSwitchesBackToItsEarlierTimeflow: the group's refresh by
+// snapshot (latest, or the mapped one), disable and enable, then switching the VDB back to
+// the timeflow before the refresh restores the data it held.
+func TestAGroupRefreshesEnablesAndSwitchesBackToItsEarlierTimeflow(t *testing.T) {
+	e := start(t, Options{})
+	url := dctServer(t, e, "/dct/v3")
+	c := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
+	ctx := t.Context()
+	g, err := c.VDBGroups.FindByName(ctx, "prep3")
+	require.NoError(t, err)
+	before, err := c.VDBs.Get(ctx, g.VDBIDs[0])
+	require.NoError(t, err)
+	master, err := c.VDBs.FindByName(ctx, "Patients Masked Master")
+	require.NoError(t, err)
+
+	_, err = e.ChangeDataset("Patients Masked Master", func(c *Contents) error { c.Rows = c.Rows[:50]; return nil })
+	require.NoError(t, err)
+	waitOn(t, c)(c.VDBs.Snapshot(ctx, master.ID))
+	snap, err := c.Snapshots.Latest(ctx, master.ID)
+	require.NoError(t, err)
+	_, err = c.VDBGroups.RefreshBySnapshot(ctx, g.ID, []dct.VDBSnapshot{{VDBID: "other", SnapshotID: snap.ID}})
+	require.Error(t, err, "a mapping names a VDB of the group")
+	waitOn(t, c)(c.VDBGroups.RefreshBySnapshot(ctx, g.ID, []dct.VDBSnapshot{{VDBID: g.VDBIDs[0], SnapshotID: snap.ID}}))
+	p, _ := e.Dataset("prep3")
+	assert.Len(t, p.Contents.Rows, 50)
+
+	waitOn(t, c)(c.VDBGroups.Disable(ctx, g.ID))
+	g, err = c.VDBGroups.Get(ctx, g.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "DISABLED", g.Status)
+	waitOn(t, c)(c.VDBGroups.Enable(ctx, g.ID))
+
+	waitOn(t, c)(c.VDBs.SwitchTimeflow(ctx, g.VDBIDs[0], before.CurrentTimeflowID))
+	p, _ = e.Dataset("prep3")
+	assert.Len(t, p.Contents.Rows, 200, "back on the timeflow before the refresh")
+	v, err := c.VDBs.Get(ctx, g.VDBIDs[0])
+	require.NoError(t, err)
+	assert.Equal(t, before.CurrentTimeflowID, v.CurrentTimeflowID)
+}

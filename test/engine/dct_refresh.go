@@ -176,3 +176,40 @@ func (e *Engine) dctProvisionFromBookmark(c *dctCall) (int, any, error) {
 	}
 	return http.StatusOK, obj{"vdb_id": d.Ref, "job": e.dctJob(j)}, nil
 }
+
+// dctSwitchTimeflow makes an earlier timeflow of the VDB current: its data becomes that of
+// the timeflow's latest snapshot.
+func (e *Engine) dctSwitchTimeflow(c *dctCall) (int, any, error) {
+	d, err := c.operable()
+	if err != nil {
+		return 0, nil, err
+	}
+	var p struct {
+		TimeflowID string `json:"timeflow_id"`
+	}
+	if err := c.decode(&p); err != nil {
+		return 0, nil, err
+	}
+	tf, ok := state.Lookup[*state.Timeflow](e.State, p.TimeflowID)
+	if !ok || tf.DB != d {
+		return 0, nil, dctErrorf(http.StatusBadRequest, "timeflow %q is not one of VDB %q", p.TimeflowID, d.Name)
+	}
+	var snap *state.Snapshot
+	for _, s := range e.SnapshotsOf(d) {
+		if s.Timeflow == tf.Ref {
+			snap = s
+			break
+		}
+	}
+	if snap == nil {
+		return 0, nil, dctErrorf(http.StatusBadRequest, "timeflow %q has no snapshot to switch to", tf.Ref)
+	}
+	return e.dbJob(c, d, "DB_SWITCH_TIMEFLOW", "Switch the timeflow of", state.QuickDuration, func() {
+		if jc := e.ContainerUsing(d); jc != nil {
+			e.setContainerData(jc, snap.Contents)
+		} else {
+			d.Contents = snap.Contents.Clone()
+		}
+		d.PrevTimeflow, d.Timeflow = d.Timeflow, tf.Ref
+	})
+}
