@@ -36,6 +36,10 @@ type DCTOptions struct {
 	// MergeHooks makes PATCH /vdbs/{id} hooks add to each hook point's list (an element_id
 	// replaces that element) instead of replacing the lists it names.
 	MergeHooks bool
+	// ErrorBody is the shape of error answers, which the spec leaves undeclared: "errors"
+	// (default) {"errors":[{"message":...}]}, "message" {"message":...}, "oauth"
+	// {"error":...,"error_description":...} or "text" (plain text).
+	ErrorBody string
 }
 
 // DCTKey is the DCT API key of an engine user: "<account id>.<name>-local-key".
@@ -182,7 +186,7 @@ func (e *Engine) dctServe(h dctHandler) http.HandlerFunc {
 			default:
 				de = &dctError{status: http.StatusInternalServerError, msg: err.Error()}
 			}
-			status, res = de.status, obj{"errors": []obj{{"message": de.msg}}}
+			status, res = de.status, e.dctErrorBody(de)
 		}
 		if inject != nil {
 			rec.Status = inject.Status
@@ -192,16 +196,32 @@ func (e *Engine) dctServe(h dctHandler) http.HandlerFunc {
 		}
 		rec.Status = status
 		var b []byte
-		if res != nil {
+		if _, text := res.(string); res != nil && !text {
 			b, _ = json.Marshal(res)
 		}
 		e.Mu.Unlock()
-		if b != nil {
+		if text, ok := res.(string); ok {
+			b = []byte(text)
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		} else if b != nil {
 			w.Header().Set("Content-Type", "application/json")
 		}
 		w.WriteHeader(status)
 		_, _ = w.Write(b)
 	}
+}
+
+// dctErrorBody is an error answer in the shape DCTOptions.ErrorBody says (a string: text).
+func (e *Engine) dctErrorBody(de *dctError) any {
+	switch e.opts.DCT.ErrorBody {
+	case "message":
+		return obj{"message": de.msg}
+	case "oauth":
+		return obj{"error": strings.ToLower(strings.ReplaceAll(http.StatusText(de.status), " ", "_")), "error_description": de.msg}
+	case "text":
+		return de.msg
+	}
+	return obj{"errors": []obj{{"message": de.msg}}}
 }
 
 // dctAccount finds the user whose key the Authorization header carries.

@@ -140,3 +140,16 @@ func TestDCTFiltersFollowTheSpecsGrammar(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 }
+
+func TestEveryDCTErrorBodyShapeReachesTheClientAsOneMessage(t *testing.T) {
+	for _, shape := range []string{"", "message", "oauth", "text"} {
+		e := start(t, Options{DCT: DCTOptions{ErrorBody: shape}})
+		url := dctServer(t, e, "/dct/v3")
+		c := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
+		_, err := c.VDBs.Get(t.Context(), "VDB-NONE")
+		var ae *dct.APIError
+		require.ErrorAs(t, err, &ae, shape)
+		assert.Equal(t, http.StatusNotFound, ae.HTTPStatus, shape)
+		assert.Equal(t, `VDB "VDB-NONE" does not exist`, ae.Message, shape)
+	}
+}
