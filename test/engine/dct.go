@@ -123,6 +123,9 @@ func (e *Engine) dctRoutes() {
 		{"POST /vdbs/{id}/unlock", e.dctLockVDB(false)},
 		{"POST /vdbs/{id}/delete", e.dctDeleteVDB},
 		{"POST /vdbs/{id}/switch_timeflow", e.dctSwitchTimeflow},
+		{"GET /vdbs/{id}/bookmarks", e.dctCompatibleBookmarks(false)},
+		{"POST /vdbs/{id}/bookmarks/search", e.dctCompatibleBookmarks(false)},
+		{"GET /vdb-groups/{id}/bookmarks", e.dctCompatibleBookmarks(true)},
 		{"GET /vdb-groups", e.dctGroups},
 		{"POST /vdb-groups/search", e.dctGroups},
 		{"GET /vdb-groups/{id}", e.dctGroup},
@@ -237,6 +240,10 @@ func (e *Engine) dctAccount(h string) *state.User {
 	}
 	return nil
 }
+
+// DCTURL is the base URL of the engine's DCT API (under /dct/v3 unless DCTOptions say
+// otherwise).
+func (e *Engine) DCTURL() string { return e.url + e.opts.DCT.BasePaths[0] }
 
 // accountID is a user's DCT account id.
 func (e *Engine) accountID(u *state.User) int {

@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,6 +22,7 @@ func TestDCTIsServedUnderBothBasePathsUnlessTold(t *testing.T) {
 		v3    int
 	}{{nil, http.StatusOK}, {[]string{"/dct/v3"}, http.StatusNotFound}} {
 		e := start(t, Options{DCT: DCTOptions{BasePaths: tc.paths}})
+		assert.Equal(t, e.URL()+"/dct/v3", e.DCTURL())
 		req, _ := http.NewRequest(http.MethodGet, e.URL()+"/v3/vdbs", nil)
 		req.Header.Set("Authorization", "apk "+DCTKey(1, "delphix_admin"))
 		resp, err := http.DefaultClient.Do(req)
@@ -65,6 +68,17 @@ func TestDCTBookmarkCompatibilityIsLineageUnlessStrict(t *testing.T) {
 		require.NoError(t, err)
 		bm, j, err := c.Bookmarks.Create(ctx, dct.BookmarkCreate{Name: "p3", VDBIDs: []string{p3.ID}})
 		waitOn(t, c)(j, err)
+		var listed struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+		}
+		getJSON(t, url+"/dct/v3/vdbs/"+p4.ID+"/bookmarks", &listed)
+		var ids []string
+		for _, it := range listed.Items {
+			ids = append(ids, it.ID)
+		}
+		assert.Equal(t, !strict, slices.Contains(ids, bm.ID), "GET /vdbs/{id}/bookmarks lists the compatible ones")
 		_, err = c.VDBs.RefreshFromBookmark(ctx, p4.ID, bm.ID)
 		if strict {
 			var ae *dct.APIError
@@ -152,4 +166,15 @@ func TestEveryDCTErrorBodyShapeReachesTheClientAsOneMessage(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, ae.HTTPStatus, shape)
 		assert.Equal(t, `VDB "VDB-NONE" does not exist`, ae.Message, shape)
 	}
+}
+
+func getJSON(t *testing.T, url string, out any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "apk "+DCTKey(1, "delphix_admin"))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(out))
 }

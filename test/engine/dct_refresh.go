@@ -213,3 +213,28 @@ func (e *Engine) dctSwitchTimeflow(c *dctCall) (int, any, error) {
 		d.PrevTimeflow, d.Timeflow = d.Timeflow, tf.Ref
 	})
 }
+
+// dctCompatibleBookmarks lists (or searches) the bookmarks the caller sees that may refresh
+// the VDB, or the group's VDB.
+func (e *Engine) dctCompatibleBookmarks(group bool) dctHandler {
+	return func(c *dctCall) (int, any, error) {
+		if group {
+			jc, err := c.group()
+			if err != nil {
+				return 0, nil, err
+			}
+			c.r.SetPathValue("id", jc.DS.DB.Ref)
+		}
+		d, err := c.db(true)
+		if err != nil {
+			return 0, nil, err
+		}
+		items := []obj{}
+		for _, b := range e.allBookmarks() {
+			if c.canSeeBookmark(b) && e.compatible(b, d) {
+				items = append(items, e.dctBookmarkObject(b))
+			}
+		}
+		return c.list(items)
+	}
+}
