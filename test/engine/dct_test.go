@@ -150,7 +150,11 @@ func TestTheWorkshopPipelineRunsOnTheEnginesDCTAPI(t *testing.T) {
 	assert.Equal(t, 2, cp.Contents.DataVersion)
 	_, err = qa.VDBs.Get(ctx, copyID)
 	require.ErrorIs(t, err, dct.ErrNotFound, "the copy is the developer's")
+	copyBM, j, err := dev.Bookmarks.Create(ctx, dct.BookmarkCreate{Name: "dev work", VDBIDs: []string{copyID}})
+	waitOn(t, dev)(j, err)
 	waitOn(t, dev)(dev.VDBs.Delete(ctx, copyID, false))
+	_, err = dev.Bookmarks.Get(ctx, copyBM.ID)
+	require.ErrorIs(t, err, dct.ErrNotFound, "its bookmarks went with it")
 	_, ok = e.Dataset("dev copy")
 	assert.False(t, ok)
 }

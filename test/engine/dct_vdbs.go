@@ -146,6 +146,11 @@ func (e *Engine) dctDeleteVDB(c *dctCall) (int, any, error) {
 	}
 	return e.dbJob(c, d, "DB_DELETE", "Delete database", state.QuickDuration, func() {
 		if err := e.DeleteVDB(d); err == nil {
+			for _, b := range append([]*state.Bookmark{}, e.dct.own...) {
+				if e.bookmarkDB(b) == d {
+					e.forgetBookmark(b)
+				}
+			}
 			delete(e.dct.owner, d)
 			delete(e.dct.lock, d)
 			delete(e.dct.disabled, d)

@@ -16,7 +16,7 @@ func (e *State) NewVDB(name string, parent *DB, snap *Snapshot, contents *model.
 	}
 	plat := "appdata"
 	for n, p := range platforms {
-		if p == parent.Platform && n != "oracle-rac" {
+		if p == parent.Platform {
 			plat = n
 		}
 	}
