@@ -64,6 +64,7 @@ type Options struct {
 type Engine struct {
 	*state.State
 	opts     Options
+	dct      *dctState // what DCT knows beyond the engine; guarded by the state's lock
 	maxVer   version
 	ln       net.Listener
 	srv      *http.Server
@@ -71,7 +72,6 @@ type Engine struct {
 	url      string
 	once     sync.Once
 	sessions map[string]*session // guarded by the state's lock
-	dct      *dctState           // guarded by the state's lock
 }
 
 // apiBase is where the engine API lives below the engine's URL.
