@@ -54,6 +54,8 @@ type Options struct {
 	SessionTimeout time.Duration
 	// DisableNotifications makes /notification answer 404 so that clients fall back to polling.
 	DisableNotifications bool
+	// DCT settles what the DCT API's spec leaves open (see DCTOptions).
+	DCT DCTOptions
 }
 
 // Engine is a running local engine: its state and the HTTP APIs over it. The state's
@@ -62,6 +64,7 @@ type Options struct {
 type Engine struct {
 	*state.State
 	opts     Options
+	dct      *dctState // what DCT knows beyond the engine; guarded by the state's lock
 	maxVer   version
 	ln       net.Listener
 	srv      *http.Server
@@ -295,6 +298,7 @@ func (e *Engine) routes() {
 	e.databaseRoutes()
 	e.jobRoutes()
 	e.selfServiceRoutes()
+	e.dctRoutes()
 	testhttp.Register(e.mux, e)
 	e.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeHTML(w, http.StatusNotFound, "The requested resource is not available.")
