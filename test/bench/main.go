@@ -34,8 +34,7 @@ var modes = map[string]config{
 
 func main() {
 	if len(os.Args) > 2 && os.Args[1] == measureArg {
-		measure(os.Args[2:])
-		return
+		os.Exit(measure(os.Args[2:]))
 	}
 	mode := flag.String("mode", "quick", "quick or full")
 	flag.StringVar(&binDir, "bin", "bin", "directory of the step binaries measured")

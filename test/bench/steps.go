@@ -188,14 +188,20 @@ func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecon
 // process, to start the step and print its peak RSS in KiB.
 const measureArg = "-measure-peak-rss"
 
-func measure(args []string) {
+// measure runs the step and returns the exit code main should end with.
+func measure(args []string) int {
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	err := cmd.Run()
+	if cmd.ProcessState == nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	fmt.Fprintf(os.Stderr, "\npeak-rss-kib %d\n", cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)
 	if err != nil {
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 var peakLine = regexp.MustCompile(`\npeak-rss-kib ([0-9]+)\n`)
