@@ -2,6 +2,8 @@ package delphix
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -20,33 +22,85 @@ type loginRequest struct {
 	Target   string `json:"target,omitempty"`
 }
 
+// loginAttempts bounds how many sessions Login and a re-login open before
+// they give up on an engine that keeps losing them.
+const loginAttempts = 3
+
 // Login opens a session and logs in. It opens a session at a low version,
 // asks the engine its API version, re-opens the session at the highest
 // version both sides speak (or the pinned one), then logs in. A user named
 // "name@SYSTEM" or "name@DOMAIN" logs in to that target.
+//
+// The engine renews the session at login, so a login whose answer was lost
+// cannot be sent again on the same session: when the login's answer is
+// lost, or the session is lost on the way, Login starts over with a new
+// session, at most loginAttempts times. Only the engine refusing the
+// credentials is an error that matches ErrUnauthorized; a session lost
+// every time is a *SessionLostError.
 func (c *Client) Login(ctx context.Context, user, password string) error {
-	if _, err := c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: probeVersion, Client: c.clientName}, nil); err != nil {
-		return err
+	c.loginMu.Lock()
+	defer c.loginMu.Unlock()
+	return c.login(ctx, user, password, APIVersion{})
+}
+
+// login runs the login sequence, at version v when it is known.
+func (c *Client) login(ctx context.Context, user, password string, v APIVersion) error {
+	var err error
+	for attempt := 1; attempt <= loginAttempts; attempt++ {
+		var ref string
+		ref, v, err = c.loginOnce(ctx, user, password, v)
+		if err == nil {
+			c.mu.Lock()
+			c.version, c.user, c.pass, c.userRef = v, user, password, ref
+			c.mu.Unlock()
+			return nil
+		}
+		if !lostOnTheWay(err) {
+			return err
+		}
 	}
-	info, err := c.About.Get(ctx)
-	if err != nil {
-		return err
+	if errors.Is(err, errSessionLost) {
+		return &SessionLostError{Method: "POST", Path: "/login", Times: loginAttempts}
 	}
-	v, err := c.chooseVersion(info.APIVersion)
-	if err != nil {
-		return err
+	return err
+}
+
+// loginOnce opens a new session (negotiating the version unless v is set)
+// and logs in on it. It returns the user's reference when the engine gives
+// it.
+func (c *Client) loginOnce(ctx context.Context, user, password string, v APIVersion) (string, APIVersion, error) {
+	if v.IsZero() {
+		if _, err := c.send(ctx, "POST", "/session", apiSession{Type: "APISession", Version: probeVersion, Client: c.clientName}, nil); err != nil {
+			return "", v, err
+		}
+		var info SystemInfo
+		if _, err := c.send(ctx, "GET", "/about", nil, &info); err != nil {
+			return "", v, err
+		}
+		chosen, err := c.chooseVersion(info.APIVersion)
+		if err != nil {
+			return "", v, err
+		}
+		v = chosen
 	}
-	if _, err := c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: v, Client: c.clientName}, nil); err != nil {
-		return err
+	if _, err := c.send(ctx, "POST", "/session", apiSession{Type: "APISession", Version: v, Client: c.clientName}, nil); err != nil {
+		return "", v, err
 	}
 	name, target := splitTarget(user)
-	if _, err := c.call(ctx, "POST", "/login", loginRequest{Type: "LoginRequest", Username: name, Password: password, Target: target}, nil); err != nil {
-		return err
+	var ref json.RawMessage
+	if _, err := c.send(ctx, "POST", "/login", loginRequest{Type: "LoginRequest", Username: name, Password: password, Target: target}, &ref); err != nil {
+		return "", v, err
 	}
-	c.mu.Lock()
-	c.version, c.user, c.pass = v, user, password
-	c.mu.Unlock()
-	return nil
+	var userRef string
+	_ = json.Unmarshal(ref, &userRef)
+	return userRef, v, nil
+}
+
+// lostOnTheWay reports whether a login step failed because the session or
+// the login's answer was lost, so that a new session may succeed.
+func lostOnTheWay(err error) bool {
+	var lost *UnreachableError
+	return errors.Is(err, errSessionLost) || (errors.As(err, &lost) && lost.Path == "/login")
 }
 
 func (c *Client) chooseVersion(engine APIVersion) (APIVersion, error) {
@@ -76,8 +130,10 @@ func splitTarget(user string) (name, target string) {
 }
 
 // relogin re-establishes a lost session with the credentials of the last
-// successful Login.
+// successful Login. A refusal now means the credentials changed since.
 func (c *Client) relogin(ctx context.Context) error {
+	c.loginMu.Lock()
+	defer c.loginMu.Unlock()
 	c.mu.Lock()
 	user, pass, v := c.user, c.pass, c.version
 	c.mu.Unlock()
@@ -85,11 +141,10 @@ func (c *Client) relogin(ctx context.Context) error {
 		return &APIError{ID: "session.lost", HTTPStatus: 403, Method: "POST", Path: "/login",
 			Details: mustJSON("not logged in"), Action: "call Login first"}
 	}
-	if _, err := c.send(ctx, "POST", "/session", apiSession{Type: "APISession", Version: v, Client: c.clientName}, nil); err != nil {
-		return err
+	err := c.login(ctx, user, pass, v)
+	if errors.Is(err, ErrUnauthorized) {
+		return fmt.Errorf("delphix: the engine ended the session and refused the same credentials on logging in again (changed password or disabled user?): %w", err)
 	}
-	name, target := splitTarget(user)
-	_, err := c.send(ctx, "POST", "/login", loginRequest{Type: "LoginRequest", Username: name, Password: pass, Target: target}, nil)
 	return err
 }
 

@@ -52,6 +52,10 @@ func connect(ctx context.Context, c *ucli.Context, log *Log, environ []string) (
 		if err != nil {
 			return nil, Usagef("--api-version: %v", err)
 		}
+		if parsed.Less(delphix.MinAPIVersion) || delphix.MaxAPIVersion.Less(parsed) {
+			return nil, Usagef("--api-version %s is not supported: dxsteps speaks %s to %s; leave --api-version out to use the engine's own",
+				parsed, delphix.MinAPIVersion, delphix.MaxAPIVersion)
+		}
 		opts = append(opts, delphix.WithAPIVersion(parsed))
 	}
 	if path := c.Path(CACertFlag); path != "" {
@@ -71,7 +75,7 @@ func connect(ctx context.Context, c *ucli.Context, log *Log, environ []string) (
 	}
 	if err := client.Login(ctx, user, password); err != nil {
 		if errors.Is(err, delphix.ErrUnauthorized) {
-			return nil, fmt.Errorf("login as %q refused by %s: %w", user, engine, err)
+			return nil, fmt.Errorf("credentials refused: %s refused the login of %q: %w", engine, user, err)
 		}
 		return nil, err
 	}
@@ -84,7 +88,11 @@ func readPassword(c *ucli.Context, environ []string) (string, error) {
 		if err != nil {
 			return "", Usagef("cannot read --password-file: %v", err)
 		}
-		return strings.TrimRight(string(b), "\r\n"), nil
+		p := strings.TrimRight(string(b), "\r\n")
+		if p == "" {
+			return "", Usagef("--password-file %s is empty: write the password in it (one line)", path)
+		}
+		return p, nil
 	}
 	if p := lookupEnv(environ, PasswordEnv); p != "" {
 		return p, nil
