@@ -50,7 +50,7 @@ type Client struct {
 	seen       engineClock // the engine's clock, from its last answer
 
 	loginMu sync.Mutex // one login at a time
-	wait       waitSettings
+	wait    waitSettings
 
 	About         *AboutService
 	Actions       *ActionsService
