@@ -20,8 +20,18 @@ type Session struct {
 	Client *delphix.Client
 	Log    *Log
 
-	mu   sync.Mutex
-	jobs map[string]string // running job reference -> what it does
+	mu        sync.Mutex
+	jobs      map[string]string // running job reference -> what it does
+	recovered bool              // an operation's start answer was lost and its job found
+}
+
+// Recovered reports whether the answer that started an operation of this
+// step was lost and the operation was found on the engine and followed
+// instead; the step's output says so as "recovered": true.
+func (s *Session) Recovered() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.recovered
 }
 
 // connect builds the client from the connection flags and logs in.
@@ -128,6 +138,12 @@ func (s *Session) Do(ctx context.Context, what string, start func() (delphix.Ope
 	op, err := start()
 	if err != nil {
 		return op, fmt.Errorf("%s: %w", what, err)
+	}
+	if op.Recovered {
+		s.mu.Lock()
+		s.recovered = true
+		s.mu.Unlock()
+		s.Log.Printf("%s: the engine's answer to the start was lost; found what it started on the engine (job %s) and following it, not starting it again", what, op.Job)
 	}
 	if _, err := s.wait(ctx, op, what); err != nil {
 		return op, fmt.Errorf("%s failed: %w", what, err)

@@ -35,16 +35,18 @@ const (
 	Status
 )
 
-// Rule breaks the requests matching Method and PathSuffix (empty: any):
-// after letting Skip of them through, the next Count (default 1).
+// Rule breaks the requests matching Method, PathSuffix and PathContains
+// (empty: any): after letting Skip of them through, the next Count
+// (default 1).
 type Rule struct {
-	Method     string
-	PathSuffix string
-	Kind       Kind
-	Status     int
-	RetryAfter string
-	Skip       int
-	Count      int
+	Method       string
+	PathSuffix   string
+	PathContains string
+	Kind         Kind
+	Status       int
+	RetryAfter   string
+	Skip         int
+	Count        int
 	// Then runs after the engine answered a request this rule matched (for
 	// Pass, DropAfter, ResetAfter).
 	Then func()
@@ -109,7 +111,8 @@ func (p *Proxy) match(r *http.Request) *Rule {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, rule := range p.rules {
-		if (rule.Method != "" && !strings.EqualFold(rule.Method, r.Method)) || !strings.HasSuffix(r.URL.Path, rule.PathSuffix) {
+		if (rule.Method != "" && !strings.EqualFold(rule.Method, r.Method)) ||
+			!strings.HasSuffix(r.URL.Path, rule.PathSuffix) || !strings.Contains(r.URL.Path, rule.PathContains) {
 			continue
 		}
 		if rule.hit >= rule.Count {
