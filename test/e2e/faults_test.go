@@ -31,7 +31,9 @@ var jobBinaries = []jobBinary{
 			assert.NotEmpty(t, out["snapshot"])
 		}},
 	{name: "refresh", bin: "dx-refresh", args: []string{"--vdb", "prep1 DB"}, post: "/refresh", actionType: "DB_REFRESH",
-		prepare: func(t *testing.T, e *engine.Engine) { testAPI(t, e, "DELETE", "/datasets/"+url.PathEscape("prep1 DB")+"/rows", nil) },
+		prepare: func(t *testing.T, e *engine.Engine) {
+			testAPI(t, e, "DELETE", "/datasets/"+url.PathEscape("prep1 DB")+"/rows", nil)
+		},
 		check: func(t *testing.T, e *engine.Engine, _ map[string]any) {
 			assert.Equal(t, rows(t, e, "Patients Masked Master"), rows(t, e, "prep1 DB"), "the VDB holds its source's data again")
 		}},
