@@ -6,7 +6,7 @@ LDFLAGS  := -s -w -X github.com/dxsteps/dxsteps/internal/cli.Version=$(VERSION)
 STEPS    := $(notdir $(wildcard steps/*))
 TOOLS    := test/dx-engine $(wildcard test/tools/*)
 
-.PHONY: all build deps test test-go test-groovy lint demo bench dist clean
+.PHONY: all build deps test test-go test-groovy lint demo bench dist clean fuzz
 
 all: build
 
@@ -37,6 +37,17 @@ demo: build deps
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
+
+# Each fuzz target for FUZZTIME, one at a time; a failing input lands in the
+# package's testdata/fuzz/<target> and `go test` replays it from then on.
+FUZZTIME ?= 60s
+FUZZ     := ./delphix:FuzzDecodeResponse ./delphix:FuzzSanitizeJSON ./delphix:FuzzJob ./delphix:FuzzDataSource \
+            ./delphix:FuzzClosestNames ./internal/cli:FuzzConfigFile ./internal/steps/credentials:FuzzPolicy
+fuzz:
+	@set -e; for t in $(FUZZ); do \
+		echo "== $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*}; \
+	done
 
 dist:
 	./test/dist.sh $(VERSION)
