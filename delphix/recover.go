@@ -71,6 +71,8 @@ func (c *Client) startRecoverable(ctx context.Context, path string, body any, re
 		}
 		found, ferr := c.lookForStart(ctx, rec, since.Add(-clockSlack), known)
 		switch {
+		case ferr != nil && ctx.Err() != nil:
+			return Operation{}, fmt.Errorf("%w (the answer to POST %s was lost and the deadline passed while looking for what it started: look at the jobs on the engine)", ctx.Err(), path)
 		case ferr != nil:
 			return Operation{}, fmt.Errorf("%w; then finding out whether the engine started it failed too (%v): look at the jobs on the engine before running the step again", err, ferr)
 		case found != nil:
