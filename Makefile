@@ -42,7 +42,8 @@ bench:
 # package's testdata/fuzz/<target> and `go test` replays it from then on.
 FUZZTIME ?= 60s
 FUZZ     := ./delphix:FuzzDecodeResponse ./delphix:FuzzSanitizeJSON ./delphix:FuzzJob ./delphix:FuzzDataSource \
-            ./delphix:FuzzClosestNames ./internal/cli:FuzzConfigFile ./internal/steps/credentials:FuzzPolicy
+            ./delphix:FuzzClosestNames ./internal/cli:FuzzConfigFile ./internal/steps/credentials:FuzzPolicy \
+            ./internal/steps/credentials:FuzzShellQuote
 fuzz:
 	@set -e; for t in $(FUZZ); do \
 		echo "== $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \

@@ -3,6 +3,7 @@ package credentials
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,6 +51,24 @@ func FuzzPolicy(f *testing.F) {
 				t.Fatalf("password %q", a.Password)
 			}
 			seen[a.Name] = true
+		}
+	})
+}
+
+// FuzzShellQuote: whatever a value holds (quotes, $, backticks, newlines),
+// the shell reads the quoted word back as exactly that value.
+func FuzzShellQuote(f *testing.F) {
+	f.Add("it's $HOME `id` \\ \n")
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.ContainsRune(s, 0) {
+			return // no shell argument can hold a NUL
+		}
+		out, err := exec.Command("/bin/sh", "-c", "printf %s "+shellQuote(s)).Output()
+		if err != nil {
+			t.Fatalf("sh: %v", err)
+		}
+		if string(out) != s {
+			t.Fatalf("quoted %q, the shell read %q", s, out)
 		}
 	})
 }
