@@ -6,13 +6,18 @@ LDFLAGS  := -s -w -X github.com/dxsteps/dxsteps/internal/cli.Version=$(VERSION)
 STEPS    := $(notdir $(wildcard steps/*))
 TOOLS    := test/dx-engine $(wildcard test/tools/*)
 
-.PHONY: all build deps test test-go test-groovy lint demo bench dist clean fuzz
+.PHONY: all build deps test test-go test-groovy lint demo bench dist clean contract fuzz
 
 all: build
 
 build:
 	@mkdir -p $(BIN)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ ./steps/... $(addprefix ./,$(TOOLS))
+
+# contract regenerates, from the step binaries' contracts, the Jenkins library's key table
+# (src/io/dxsteps/StepContracts.groovy), the vars' .txt help and the README's key tables.
+contract:
+	$(GO) run ./internal/contract/gen
 
 # deps installs what the Jenkins-side tests and the demo need on a Debian machine.
 deps:

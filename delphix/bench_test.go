@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 )
 
 // jobList builds a ListResult of n jobs with 20 events each, the shape of
@@ -54,11 +55,7 @@ func BenchmarkDecodeJobList(b *testing.B) {
 // BenchmarkWaitForFinishedJob measures one Jobs.Wait on a job that has
 // ended: what every step pays after its job, over loopback.
 func BenchmarkWaitForFinishedJob(b *testing.B) {
-	e, err := engine.New(engine.Options{Speed: 0.001})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer e.Close()
+	e := enginetest.Start(b, engine.Options{Speed: 0.001})
 	c, err := NewClient(e.URL())
 	if err != nil {
 		b.Fatal(err)

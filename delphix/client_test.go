@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -52,12 +53,7 @@ func (r recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 // for it that is not logged in yet.
 func setup(t *testing.T, opts engine.Options, copts ...Option) (*Client, *engine.Engine) {
 	t.Helper()
-	if opts.Speed == 0 {
-		opts.Speed = 0.002
-	}
-	e, err := engine.New(opts)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = e.Close() })
+	e := enginetest.Start(t, opts)
 	record := opts.APIVersion == "" || opts.APIVersion == "1.11.9"
 	hc := &http.Client{Transport: recorder{next: http.DefaultTransport, record: record}, Timeout: 30 * time.Second}
 	base := []Option{WithHTTPClient(hc), WithBackoff(time.Millisecond, 5*time.Millisecond), WithWaitIntervals(5*time.Millisecond, 50*time.Millisecond, 5*time.Second)}

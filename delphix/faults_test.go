@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/dxsteps/dxsteps/test/faultproxy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,9 +16,7 @@ import (
 // (not logged in) that talks to the proxy.
 func behindProxy(t *testing.T) (*Client, *engine.Engine, *faultproxy.Proxy) {
 	t.Helper()
-	e, err := engine.New(engine.Options{Speed: 0.002})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = e.Close() })
+	e := enginetest.Start(t)
 	p := faultproxy.New(e.URL())
 	t.Cleanup(p.Close)
 	c, err := NewClient(p.URL(), WithBackoff(time.Millisecond, 5*time.Millisecond),

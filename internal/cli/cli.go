@@ -1,5 +1,6 @@
 // Package cli is the contract every dxsteps step binary shares: flags that
-// also read DELPHIX_* environment variables and a YAML config, one JSON
+// also read environment variables (DELPHIX_* for the connection,
+// DXSTEPS_<STEP>_* for the step's own) and a YAML config, one JSON
 // object on stdout, progress and one error line on stderr, an optional
 // error file, and exit codes decided in one place.
 package cli
@@ -26,20 +27,61 @@ var Version = "dev"
 // which is printed as JSON.
 type Runner func(ctx context.Context, s *Session) (any, error)
 
-// Step describes one binary.
+// Step describes one binary: its keys, the rules between them and its
+// outputs are its contract (--contract prints it), and the same values
+// build its flags and check them, so the two cannot disagree.
 type Step struct {
-	Name        string // binary name, e.g. "dx-sync"
-	Usage       string // one line
-	Description string // what it does, with an example
+	Name    string // binary name, e.g. "dx-sync"
+	Jenkins string // the Jenkins library's step, e.g. "delphixSync"
+	Usage   string // one line
+	// Description says what it does, with an example.
+	Description string
 	// Operations are the words the command line may start with; the first
 	// is the default. Empty for single-purpose steps.
 	Operations []string
-	// Flags builds the step's own flags (afresh for every run).
-	Flags func() []ucli.Flag
-	// Parse reads the flags for operation op into the step's options and
-	// returns the work to do. It must not touch the engine.
-	Parse func(c *ucli.Context, op string) (Runner, error)
+	// Keys are the step's own settings, in --help order.
+	Keys []*Key
+	// Rules between keys that the keys do not say themselves.
+	Rules []Rule
+	// Outputs are the JSON results, by operation.
+	Outputs []Output
+	// Parse turns the checked input into the work to do. It must not
+	// touch the engine.
+	Parse func(in *Input) (Runner, error)
 }
+
+// envPrefix starts the step's own variables: DXSTEPS_BOOKMARK_ for dx-bookmark.
+func (s *Step) envPrefix() string {
+	return StepEnvPrefix + envWord(strings.TrimPrefix(s.Name, "dx-")) + "_"
+}
+
+// env is the environment variable key k reads in this step.
+func (s *Step) env(k *Key) string {
+	if k.Env != "" {
+		return k.Env
+	}
+	return s.envPrefix() + envWord(k.Flag)
+}
+
+// allKeys is the step's keys then the connection keys.
+func (s *Step) allKeys() []*Key { return append(append([]*Key{}, s.Keys...), Connection...) }
+
+// rules is every rule the step checks, the keys' own first.
+func (s *Step) rules() []Rule { return append(keyRules(s.Keys), s.Rules...) }
+
+// flags builds the urfave flags afresh for one run.
+func (s *Step) flags() []ucli.Flag {
+	var flags []ucli.Flag
+	for _, k := range s.allKeys() {
+		f := *k
+		f.Env = s.env(k)
+		flags = append(flags, f.flag())
+	}
+	return append(flags, &ucli.BoolFlag{Name: contractFlag, Usage: "print this binary's contract (keys, rules, outputs, exit codes) as JSON and exit"})
+}
+
+// contractFlag prints the contract.
+const contractFlag = "contract"
 
 // Main runs the step with the process's arguments and signals and returns
 // the exit code; main passes it to os.Exit.
@@ -57,8 +99,10 @@ func Main(step *Step) int {
 	return Run(ctx, step, os.Args, os.Stdout, os.Stderr, os.Environ())
 }
 
-// Run runs the step with args (args[0] is the program name). Cancelling
-// ctx with an *AbortError as its cause acts as that signal.
+// Run runs the step with args (args[0] is the program name), writing to
+// stdout and stderr and reading environ, never the process's own. Cancelling
+// ctx with an *AbortError as its cause acts as that signal. It is the
+// binaries' whole entry point, so tests run a step in process.
 func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Writer, environ []string) int {
 	op, named := "", false
 	if len(step.Operations) > 0 {
@@ -67,27 +111,33 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 			op, named, args = args[1], true, append([]string{args[0]}, args[2:]...)
 		}
 	}
-	flags := append(step.Flags(), connectionFlags()...)
-	withEnvVars(flags)
-	errorFile := lookupEnv(environ, EnvName(ErrorFileFlag))
+	flags := step.flags()
+	errorFile := lookupEnv(environ, ErrorFile.Env)
+	jenkins := lookupEnv(environ, CallerEnv) == "jenkins"
 	log := NewLog(stderr, step.Name)
 
 	app := &ucli.App{
 		Name: step.Name, Usage: step.Usage, Description: step.Description, Version: Version,
-		Flags: flags, Writer: stderr, ErrWriter: stderr, HideHelpCommand: true,
+		Flags: flags, Writer: stdout, ErrWriter: stderr, HideHelpCommand: true,
 		ExitErrHandler: func(*ucli.Context, error) {}, // exit codes are decided below
 		OnUsageError: func(_ *ucli.Context, err error, _ bool) error {
-			return &UsageError{Msg: err.Error()}
+			return &UsageError{Msg: flagProblem(err, flags)}
 		},
 		Action: func(c *ucli.Context) error {
+			if c.Bool(contractFlag) {
+				return writeResult(stdout, step.Contract())
+			}
 			// The operation may also come last, after the flags.
 			if a := c.Args(); a.Len() == 1 && !named && slices.Contains(step.Operations, a.First()) {
 				op = a.First()
 			} else if a.Present() {
-				return Usagef("unexpected argument %q; operations are: %s, and come first", a.First(), strings.Join(step.Operations, ", "))
+				return wordProblem(step, a.First(), named)
 			}
-			for _, name := range unknownEnv(flags, environ) {
-				log.Printf("warning: %s is set but no flag reads it (a typo?)", name)
+			for _, w := range unknownEnv(step, environ) {
+				log.Printf("warning: %s", w)
+			}
+			if err := applyEnv(c, step, environ); err != nil {
+				return err
 			}
 			unknown, err := applyConfig(c, flags)
 			if err != nil {
@@ -96,12 +146,18 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 			for _, key := range unknown {
 				log.Printf("warning: --config key %q is not a flag of %s; ignored", key, step.Name)
 			}
-			errorFile = c.Path(ErrorFileFlag) // the config may name it too
-			run, err := step.Parse(c, op)
+			errorFile = c.Path(ErrorFile.Flag) // the config may name it too
+			in := &Input{Op: op, c: c, environ: environ, jenkins: jenkins}
+			for _, r := range step.rules() {
+				if msg := r.broken(in); msg != "" {
+					return &UsageError{Msg: msg}
+				}
+			}
+			run, err := step.Parse(in)
 			if err != nil {
 				return err
 			}
-			result, err := execute(ctx, c, log, environ, run)
+			result, err := execute(ctx, in, log, run)
 			var check *CheckError
 			if err != nil && (!errors.As(err, &check) || result == nil) {
 				return err
@@ -120,14 +176,20 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 	if err == nil {
 		return ExitOK
 	}
-	return fail(log, step.Name, errorFile, err)
+	return fail(log, step.Name, errorFile, jenkins, err)
 }
 
-// fail prints the one error line, writes the error file, and returns the exit code.
-func fail(log *Log, step, errorFile string, err error) int {
+// fail prints the one error line, writes the error file, and returns the
+// exit code. Inside Jenkins the line names keys and ends without a
+// command-line hint.
+func fail(log *Log, step, errorFile string, jenkins bool, err error) int {
 	code, category := classify(err)
 	msg := err.Error()
-	if h, ok := hint[category]; ok && !strings.Contains(msg, "(") {
+	hints := hint
+	if jenkins {
+		hints = jenkinsHint
+	}
+	if h, ok := hints[category]; ok && !strings.Contains(msg, "(") {
 		msg += " (" + h + ")"
 	}
 	log.Printf("error: %s", msg)
@@ -149,35 +211,41 @@ func writeResult(w io.Writer, result any) error {
 	return err
 }
 
+// lookupEnv reads name from environ; the last value wins, as in os/exec.
 func lookupEnv(environ []string, name string) string {
-	for _, kv := range environ {
-		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
-			return v
+	v, _ := lookupEnvOK(environ, name)
+	return v
+}
+
+func lookupEnvOK(environ []string, name string) (string, bool) {
+	for i := len(environ) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(environ[i], "="); ok && k == name {
+			return v, true
 		}
 	}
-	return ""
+	return "", false
 }
 
 // execute connects, runs the step under the --timeout deadline and, when
 // the step is aborted or times out, cancels the jobs it started.
-func execute(parent context.Context, c *ucli.Context, log *Log, environ []string, run Runner) (any, error) {
-	ctx, cancel := context.WithTimeout(parent, c.Duration(TimeoutFlag))
+func execute(parent context.Context, in *Input, log *Log, run Runner) (any, error) {
+	ctx, cancel := context.WithTimeout(parent, in.Duration(Timeout))
 	defer cancel()
-	sess, err := connect(ctx, c, log, environ)
+	sess, err := connect(ctx, in, log)
 	if err != nil {
-		return nil, interrupted(parent, ctx, c, nil, err)
+		return nil, interrupted(parent, ctx, in, nil, err)
 	}
 	defer sess.logout()
 	result, err := run(ctx, sess)
 	if err != nil {
-		return result, interrupted(parent, ctx, c, sess, err)
+		return result, interrupted(parent, ctx, in, sess, err)
 	}
 	return result, nil
 }
 
 // interrupted turns an error caused by an abort or the deadline into an
 // *AbortError or *DeadlineError, after cancelling the session's jobs.
-func interrupted(parent, ctx context.Context, c *ucli.Context, sess *Session, err error) error {
+func interrupted(parent, ctx context.Context, in *Input, sess *Session, err error) error {
 	var abort *AbortError
 	cause := context.Cause(parent)
 	isAbort := errors.As(cause, &abort)
@@ -186,11 +254,11 @@ func interrupted(parent, ctx context.Context, c *ucli.Context, sess *Session, er
 		return err
 	}
 	var cancelled []string
-	if sess != nil && c.Bool(CancelFlag) {
+	if sess != nil && in.Bool(Cancel) {
 		cancelled = sess.cancelJobs()
 	}
 	if isAbort {
 		return &AbortError{Signal: abort.Signal, Cancelled: cancelled}
 	}
-	return &DeadlineError{Timeout: c.Duration(TimeoutFlag).String(), Cancelled: cancelled}
+	return &DeadlineError{Timeout: in.Duration(Timeout).String(), Cancelled: cancelled}
 }

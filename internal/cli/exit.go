@@ -102,11 +102,37 @@ func classify(err error) (code int, category string) {
 	return ExitFailed, "engine"
 }
 
+// ExitCode is one exit code of the contract.
+type ExitCode struct {
+	Code     int    `json:"code"`
+	Category string `json:"category,omitempty"` // as in the error file
+	Meaning  string `json:"meaning"`
+}
+
+// ExitCodes are every exit code a step binary returns, with what it means:
+// the one list the contract, the Jenkins library and the docs show.
+var ExitCodes = []ExitCode{
+	{ExitOK, "", "success"},
+	{ExitFailed, "engine", "the engine operation failed (job FAILED or CANCELED) or a check the step makes failed"},
+	{ExitUsage, "usage", "usage or bad input: a flag or key refused, or a name that matches no object or several"},
+	{ExitAuth, "auth", "authentication or permission refused"},
+	{ExitTimeout, "timeout", "the timeout passed (the engine job the step started is cancelled)"},
+	{ExitUnreachable, "unreachable", "engine unreachable after retries"},
+	{ExitSIGINT, "aborted", "aborted by SIGINT (the engine job the step started is cancelled)"},
+	{ExitSIGTERM, "aborted", "aborted by SIGTERM, e.g. the build was aborted (the engine job is cancelled)"},
+}
+
 // hint is what to do, by category, appended when the message lacks advice.
 var hint = map[string]string{
 	"auth":        "check DELPHIX_USER and the password (DELPHIX_PASSWORD or --password-file), and the user's rights on that object",
 	"unreachable": "check --engine and that the engine is up and reachable from this agent",
 	"usage":       "see --help",
+}
+
+// jenkinsHint is hint inside Jenkins, where there are keys, not flags.
+var jenkinsHint = map[string]string{
+	"auth":        "check the user and password of credentialsId, and the user's rights on that object",
+	"unreachable": "check the engine key or DELPHIX_ENGINE, and that the engine is reachable from this agent",
 }
 
 // errorRecord is the --error-file content.

@@ -11,95 +11,102 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// EnvPrefix starts every environment variable the binaries read.
+// EnvPrefix starts the connection settings' environment variables.
 const EnvPrefix = "DELPHIX_"
+
+// StepEnvPrefix starts the step settings' environment variables:
+// DXSTEPS_<STEP>_<FLAG>, e.g. DXSTEPS_BOOKMARK_NAME, so that a generic
+// variable such as DELPHIX_NAME never switches a step flag on.
+const StepEnvPrefix = "DXSTEPS_"
 
 // PasswordEnv holds the engine password; there is no flag for it.
 const PasswordEnv = "DELPHIX_PASSWORD"
 
-// Names of the connection flags, shared by every step binary.
-const (
-	EngineFlag       = "engine"
-	UserFlag         = "user"
-	PasswordFileFlag = "password-file"
-	APIVersionFlag   = "api-version"
-	CACertFlag       = "ca-cert"
-	InsecureFlag     = "insecure"
-	TimeoutFlag      = "timeout"
-	ConfigFlag       = "config"
-	ErrorFileFlag    = "error-file"
-	CancelFlag       = "cancel-on-abort"
-	RetryMaxFlag     = "retry-max"
+// CallerEnv, set to "jenkins" by the Jenkins library, makes error lines
+// name the step's keys instead of its flags.
+const CallerEnv = "DXSTEPS_CALLER"
+
+// The connection keys, shared by every step binary.
+var (
+	Engine       = &Key{Flag: "engine", Type: String, Library: true, Usage: "engine `URL`, e.g. https://delphix.example.com"}
+	User         = &Key{Flag: "user", Type: String, Usage: "engine user (`NAME`, or NAME@SYSTEM)"}
+	PasswordFile = &Key{Flag: "password-file", Type: Path, Usage: "read the password from `FILE` (else from " + PasswordEnv + ")"}
+	APIVersion   = &Key{Flag: "api-version", Type: String, Library: true, Usage: "pin the engine API `VERSION`, e.g. 1.10.6 (default: the highest both sides speak)"}
+	CACert       = &Key{Flag: "ca-cert", Type: Path, Library: true, Usage: "trust the CA certificates in `FILE` (PEM)"}
+	Insecure     = &Key{Flag: "insecure", Type: Bool, Library: true, Usage: "do not verify the engine's TLS certificate (unsafe)"}
+	Timeout      = &Key{Flag: "timeout", Type: Duration, Default: 2 * time.Hour, Library: true, Usage: "overall `DURATION` before the step gives up and cancels its job"}
+	Config       = &Key{Flag: "config", Type: Path, Usage: "YAML `FILE` whose keys are these flags' names"}
+	ErrorFile    = &Key{Flag: "error-file", Type: Path, Usage: "on failure, also write the error as JSON to `FILE`"}
+	Cancel       = &Key{Flag: "cancel-on-abort", Type: Bool, Default: true, Usage: "cancel the engine job on SIGINT/SIGTERM or timeout"}
+	RetryMax     = &Key{Flag: "retry-max", Type: Int, Default: 4, Usage: "retry a request that is safe to repeat at most `N` times when the engine is unreachable"}
 )
 
-// connectionFlags builds the connection flags afresh: urfave flags keep
-// parse state, so each run gets its own.
-func connectionFlags() []ucli.Flag {
-	return []ucli.Flag{
-		&ucli.StringFlag{Name: EngineFlag, Usage: "engine `URL`, e.g. https://delphix.example.com"},
-		&ucli.StringFlag{Name: UserFlag, Usage: "engine user (`NAME`, or NAME@SYSTEM)"},
-		&ucli.PathFlag{Name: PasswordFileFlag, Usage: "read the password from `FILE` (else from " + PasswordEnv + ")"},
-		&ucli.StringFlag{Name: APIVersionFlag, Usage: "pin the engine API `VERSION`, e.g. 1.10.6 (default: the highest both sides speak)"},
-		&ucli.PathFlag{Name: CACertFlag, Usage: "trust the CA certificates in `FILE` (PEM)"},
-		&ucli.BoolFlag{Name: InsecureFlag, Usage: "do not verify the engine's TLS certificate (unsafe)"},
-		&ucli.DurationFlag{Name: TimeoutFlag, Value: 2 * time.Hour, Usage: "overall `DURATION` before the step gives up and cancels its job"},
-		&ucli.PathFlag{Name: ConfigFlag, Usage: "YAML `FILE` whose keys are these flags' names"},
-		&ucli.PathFlag{Name: ErrorFileFlag, Usage: "on failure, also write the error as JSON to `FILE`"},
-		&ucli.BoolFlag{Name: CancelFlag, Value: true, Usage: "cancel the engine job on SIGINT/SIGTERM or timeout"},
-		&ucli.IntFlag{Name: RetryMaxFlag, Value: 4, Usage: "retry a request that is safe to repeat at most `N` times when the engine is unreachable"},
+// Connection lists the connection keys in --help order.
+var Connection = []*Key{Engine, User, PasswordFile, APIVersion, CACert, Insecure, Timeout, Config, ErrorFile, Cancel, RetryMax}
+
+func init() {
+	for _, k := range Connection {
+		k.Env = EnvPrefix + envWord(k.Flag)
 	}
 }
 
-// EnvName is the environment variable a flag reads: --foo-bar reads DELPHIX_FOO_BAR.
-func EnvName(flag string) string {
-	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
-}
+// envWord is a flag name as part of an environment variable: foo-bar is FOO_BAR.
+func envWord(s string) string { return strings.ToUpper(strings.ReplaceAll(s, "-", "_")) }
 
-// withEnvVars gives every flag its environment variable.
-func withEnvVars(flags []ucli.Flag) {
-	for _, f := range flags {
-		env := []string{EnvName(f.Names()[0])}
-		switch f := f.(type) {
-		case *ucli.StringFlag:
-			f.EnvVars = env
-		case *ucli.PathFlag:
-			f.EnvVars = env
-		case *ucli.BoolFlag:
-			f.EnvVars = env
-		case *ucli.DurationFlag:
-			f.EnvVars = env
-		case *ucli.IntFlag:
-			f.EnvVars = env
-		case *ucli.StringSliceFlag:
-			f.EnvVars = env
-		default:
-			panic(fmt.Sprintf("cli: flag type %T has no env wiring", f))
-		}
-	}
-}
-
-// unknownEnv lists DELPHIX_* variables that no flag reads: most often a typo.
-func unknownEnv(flags []ucli.Flag, environ []string) []string {
+// unknownEnv warns about variables that look meant for this step but that
+// no flag reads: a DELPHIX_* name, a near miss of a DXSTEPS_<STEP>_* name,
+// or DELPHIX_<FLAG> for a step flag, which reads DXSTEPS_<STEP>_<FLAG>.
+func unknownEnv(step *Step, environ []string) []string {
 	known := map[string]bool{PasswordEnv: true}
-	for _, f := range flags {
-		known[EnvName(f.Names()[0])] = true
+	stepFlag := map[string]*Key{}
+	var stepEnvs []string
+	for _, k := range step.allKeys() {
+		known[step.env(k)] = true
+		stepFlag[EnvPrefix+envWord(k.Flag)] = k
+		stepEnvs = append(stepEnvs, step.env(k))
 	}
-	var unknown []string
+	var warnings []string
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, EnvPrefix) && !known[name] {
-			unknown = append(unknown, name)
+		switch {
+		case known[name]:
+		case stepFlag[name] != nil:
+			k := stepFlag[name]
+			warnings = append(warnings, fmt.Sprintf("%s is set but --%s reads %s; ignored", name, k.Flag, step.env(k)))
+		case strings.HasPrefix(name, EnvPrefix):
+			warnings = append(warnings, name+" is set but no flag reads it (a typo?)")
+		case strings.HasPrefix(name, step.envPrefix()):
+			// Other DXSTEPS_<STEP>_* names may be the user's own (DXSTEPS_SUBSET_TOOL): only a near miss is reported.
+			if near := suggestWithin(name, stepEnvs, 1+len(name)/20); near != "" {
+				warnings = append(warnings, name+" is set but no flag reads it; did you mean "+near+"?")
+			}
 		}
 	}
-	sort.Strings(unknown)
-	return unknown
+	sort.Strings(warnings)
+	return warnings
+}
+
+// applyEnv fills every key not set on the command line from its
+// environment variable in environ.
+func applyEnv(c *ucli.Context, step *Step, environ []string) error {
+	for _, k := range step.allKeys() {
+		env := step.env(k)
+		v, ok := lookupEnvOK(environ, env)
+		if !ok || v == "" || c.IsSet(k.Flag) {
+			continue
+		}
+		if err := c.Set(k.Flag, v); err != nil {
+			return Usagef("%s=%q is not a valid %s for --%s", env, v, k.Type, k.Flag)
+		}
+	}
+	return nil
 }
 
 // applyConfig fills every flag not set on the command line or in the
 // environment from the --config file. Unknown keys are returned so the
 // caller can report them; a password key is refused.
 func applyConfig(c *ucli.Context, flags []ucli.Flag) (unknown []string, err error) {
-	path := c.Path(ConfigFlag)
+	path := c.Path(Config.Flag)
 	if path == "" {
 		return nil, nil
 	}
@@ -125,7 +132,7 @@ func applyConfig(c *ucli.Context, flags []ucli.Flag) (unknown []string, err erro
 		switch {
 		case key == "password":
 			return nil, Usagef("--config %s has a password key: keep the password out of files others read; use %s or --password-file", path, PasswordEnv)
-		case !ok || key == ConfigFlag:
+		case !ok || key == Config.Flag:
 			unknown = append(unknown, key)
 			continue
 		case c.IsSet(key):

@@ -22,14 +22,18 @@ func FuzzConfigFile(f *testing.F) {
 		if err := os.WriteFile(path, raw, 0o600); err != nil {
 			t.Skip(err)
 		}
-		flags := append(connectionFlags(),
-			&ucli.StringFlag{Name: "vdb"}, &ucli.StringSliceFlag{Name: "tag"}, &ucli.IntFlag{Name: "percent"})
+		var flags []ucli.Flag
+		for _, k := range Connection {
+			f := *k
+			flags = append(flags, f.flag())
+		}
+		flags = append(flags, &ucli.StringFlag{Name: "vdb"}, &ucli.StringSliceFlag{Name: "tag"}, &ucli.IntFlag{Name: "percent"})
 		var applied error
 		app := &ucli.App{Name: "fuzz", Flags: flags, HideHelp: true, Writer: discard{}, ErrWriter: discard{},
 			Action: func(c *ucli.Context) error {
 				_, applied = applyConfig(c, flags)
-				if applied == nil && c.String(UserFlag) != "from-flag" {
-					t.Fatalf("the config overrode --user: %q", c.String(UserFlag))
+				if applied == nil && c.String(User.Flag) != "from-flag" {
+					t.Fatalf("the config overrode --user: %q", c.String(User.Flag))
 				}
 				return nil
 			}}

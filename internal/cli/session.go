@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/dxsteps/dxsteps/delphix"
-	ucli "github.com/urfave/cli/v2"
 )
 
 // Session is what a step's Runner works with: a logged-in client and the
@@ -19,6 +17,8 @@ import (
 type Session struct {
 	Client *delphix.Client
 	Log    *Log
+	// Environ is the step's environment, for the tools it runs.
+	Environ []string
 
 	mu        sync.Mutex
 	jobs      map[string]string // running job reference -> what it does
@@ -34,33 +34,30 @@ func (s *Session) Recovered() bool {
 	return s.recovered
 }
 
-// connect builds the client from the connection flags and logs in.
-func connect(ctx context.Context, c *ucli.Context, log *Log, environ []string) (*Session, error) {
-	engine := c.String(EngineFlag)
+// connect builds the client from the connection keys and logs in.
+func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
+	engine := in.String(Engine)
 	if engine == "" {
-		return nil, Usagef("no engine: set --engine or %s", EnvName(EngineFlag))
+		return nil, Usagef("no engine: set %s or %s", in.Name(Engine), Engine.Env)
 	}
-	if u, err := url.Parse(engine); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, Usagef("--engine %q must look like https://host[:port]", engine)
-	}
-	user := c.String(UserFlag)
+	user := in.String(User)
 	if user == "" {
-		return nil, Usagef("no user: set --user or %s", EnvName(UserFlag))
+		return nil, Usagef("no user: set --%s or %s", User.Flag, User.Env)
 	}
-	password, err := readPassword(c, environ)
+	password, err := readPassword(in)
 	if err != nil {
 		return nil, err
 	}
 	opts := []delphix.Option{delphix.WithClientName("dxsteps/" + Version)}
-	if n := c.Int(RetryMaxFlag); n >= 0 {
+	if n := in.Int(RetryMax); n >= 0 {
 		opts = append(opts, delphix.WithRetryMax(n))
 	} else {
-		return nil, Usagef("--%s must be 0 or more", RetryMaxFlag)
+		return nil, Usagef("--%s must be 0 or more", RetryMax.Flag)
 	}
-	if v := c.String(APIVersionFlag); v != "" {
+	if v := in.String(APIVersion); v != "" {
 		parsed, err := delphix.ParseAPIVersion(v)
 		if err != nil {
-			return nil, Usagef("--api-version: %v", err)
+			return nil, Usagef("%s: %v", in.Name(APIVersion), err)
 		}
 		if parsed.Less(delphix.MinAPIVersion) || delphix.MaxAPIVersion.Less(parsed) {
 			return nil, Usagef("--api-version %s is not supported: dxsteps speaks %s to %s; leave --api-version out to use the engine's own",
@@ -68,20 +65,20 @@ func connect(ctx context.Context, c *ucli.Context, log *Log, environ []string) (
 		}
 		opts = append(opts, delphix.WithAPIVersion(parsed))
 	}
-	if path := c.Path(CACertFlag); path != "" {
+	if path := in.String(CACert); path != "" {
 		pem, err := os.ReadFile(path)
 		if err != nil {
-			return nil, Usagef("cannot read --ca-cert: %v", err)
+			return nil, Usagef("cannot read %s: %v", in.Name(CACert), err)
 		}
 		opts = append(opts, delphix.WithCACertPEM(pem))
 	}
-	if c.Bool(InsecureFlag) {
-		log.Printf("warning: --insecure: the engine's TLS certificate is not verified; anyone on the network path can read the password")
+	if in.Bool(Insecure) {
+		log.Printf("warning: %s: the engine's TLS certificate is not verified; anyone on the network path can read the password", in.Name(Insecure))
 		opts = append(opts, delphix.WithInsecureSkipVerify())
 	}
 	client, err := delphix.NewClient(engine, opts...)
 	if err != nil {
-		return nil, Usagef("%v", err)
+		return nil, Usagef("%s: %v", in.Name(Engine), err)
 	}
 	if err := client.Login(ctx, user, password); err != nil {
 		if errors.Is(err, delphix.ErrUnauthorized) {
@@ -89,14 +86,14 @@ func connect(ctx context.Context, c *ucli.Context, log *Log, environ []string) (
 		}
 		return nil, err
 	}
-	return &Session{Client: client, Log: log, jobs: map[string]string{}}, nil
+	return &Session{Client: client, Log: log, Environ: in.environ, jobs: map[string]string{}}, nil
 }
 
-func readPassword(c *ucli.Context, environ []string) (string, error) {
-	if path := c.Path(PasswordFileFlag); path != "" {
+func readPassword(in *Input) (string, error) {
+	if path := in.String(PasswordFile); path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return "", Usagef("cannot read --password-file: %v", err)
+			return "", Usagef("cannot read --%s: %v", PasswordFile.Flag, err)
 		}
 		p := strings.TrimRight(string(b), "\r\n")
 		if p == "" {
@@ -104,10 +101,10 @@ func readPassword(c *ucli.Context, environ []string) (string, error) {
 		}
 		return p, nil
 	}
-	if p := lookupEnv(environ, PasswordEnv); p != "" {
+	if p := in.Getenv(PasswordEnv); p != "" {
 		return p, nil
 	}
-	return "", Usagef("no password: set %s or --password-file (there is no password flag, so it never shows in a process list)", PasswordEnv)
+	return "", Usagef("no password: set %s or --%s (there is no password flag, so it never shows in a process list)", PasswordEnv, PasswordFile.Flag)
 }
 
 // wait follows an operation to its end, printing progress. what says what

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,12 +18,21 @@ import (
 // data holds: dx-engine catalog [--engine URL] (default $DELPHIX_ENGINE).
 func catalog(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("dx-engine catalog", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	url := fs.String("engine", os.Getenv("DELPHIX_ENGINE"), "URL of a running local engine")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, "Usage: dx-engine catalog [--engine URL]")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return 0
+		}
+		return refuse(stderr, "catalog: "+err.Error())
 	}
-	base := strings.TrimRight(*url, "/") + "/dxsteps-test/v1"
+	if fs.NArg() > 0 {
+		return refuse(stderr, fmt.Sprintf("catalog: unexpected argument %q", fs.Arg(0)))
+	}
+	base := strings.TrimRight(*url, "/") + testapi.Path
 	var entries []engine.CatalogEntry
 	var datasets []struct{ Name, Kind string }
 	if err := testapi.Call("GET", base+"/catalog", nil, &entries); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dxsteps/dxsteps/test/testapi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -40,8 +42,8 @@ func TestRunServesTheSeedWritesTheURLAndStopsWhenCanceled(t *testing.T) {
 	var stderr syncBuffer
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"--seed", "../engine/testdata/workshop.yaml", "--speed", "0.01",
-			"--api-version", "1.10.0", "--url-file", urlFile}, &stderr)
+		done <- dispatch(ctx, []string{"--seed", "../engine/testdata/workshop.yaml", "--speed", "0.01",
+			"--api-version", "1.10.0", "--url-file", urlFile}, io.Discard, &stderr)
 	}()
 	var url string
 	require.Eventually(t, func() bool {
@@ -49,7 +51,7 @@ func TestRunServesTheSeedWritesTheURLAndStopsWhenCanceled(t *testing.T) {
 		url = strings.TrimSpace(string(b))
 		return err == nil && url != ""
 	}, 5*time.Second, 10*time.Millisecond)
-	resp, err := http.Get(url + "/dxsteps-test/v1/datasets/prep1")
+	resp, err := http.Get(url + testapi.Path + "/datasets/prep1")
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
@@ -60,6 +62,33 @@ func TestRunServesTheSeedWritesTheURLAndStopsWhenCanceled(t *testing.T) {
 
 func TestRunRejectsABadSeed(t *testing.T) {
 	var stderr syncBuffer
-	assert.Equal(t, 2, run(context.Background(), []string{"--seed", "/nonexistent.yaml"}, &stderr))
+	assert.Equal(t, 2, dispatch(context.Background(), []string{"--seed", "/nonexistent.yaml"}, io.Discard, &stderr))
 	assert.Contains(t, stderr.String(), "nonexistent")
+}
+
+func TestVersionAndHelpPrintToStdoutAndListEverySubcommand(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		var stdout, stderr bytes.Buffer
+		require.Equal(t, 0, dispatch(context.Background(), args, &stdout, &stderr), "%v", args)
+		assert.Regexp(t, `^dx-engine version \S+\n$`, stdout.String(), "%v", args)
+		assert.Empty(t, stderr.String())
+	}
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}} {
+		var stdout, stderr bytes.Buffer
+		require.Equal(t, 0, dispatch(context.Background(), args, &stdout, &stderr), "%v", args)
+		for _, word := range []string{"serve", "catalog", "version", "help", "-addr", "-seed", "-speed", "-api-version", "-url-file"} {
+			assert.Contains(t, stdout.String(), word, "%v", args)
+		}
+		assert.Empty(t, stderr.String())
+	}
+}
+
+func TestUnknownWordsAreRefusedWithExitCode2(t *testing.T) {
+	for _, args := range [][]string{{"frobnicate"}, {"--addr", "127.0.0.1:0", "extra"}, {"--nope"},
+		{"catalog", "extra"}, {"catalog", "--nope"}, {"version", "extra"}} {
+		var stdout, stderr bytes.Buffer
+		assert.Equal(t, 2, dispatch(context.Background(), args, &stdout, &stderr), "%v", args)
+		assert.Empty(t, stdout.String(), "%v", args)
+		assert.Contains(t, stderr.String(), "dx-engine help", "%v", args)
+	}
 }

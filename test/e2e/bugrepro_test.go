@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -16,7 +17,7 @@ import (
 // which the developer branches the very same data.
 func TestBugReproPipelineKeepsTheFailedRunsData(t *testing.T) {
 	t.Setenv("GIT_COMMIT", "3f2c1ab") // Jenkins' git checkout sets it
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	testAPI(t, e, "POST", "/datasets/qa-pod/rows", edgeCases)
 	failingTests := func(ws string) []string {
 		require.NoError(t, os.WriteFile(filepath.Join(ws, "run-integration-tests.sh"),

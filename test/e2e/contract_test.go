@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,7 +24,7 @@ func errorFile(t *testing.T, path string) map[string]any {
 }
 
 func TestFlagsBeatEnvironmentWhichBeatsTheConfigFile(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	cfg := filepath.Join(t.TempDir(), "dx.yaml")
 	require.NoError(t, os.WriteFile(cfg, []byte("engine: "+e.URL()+"\ndatabase: From File\n"), 0o644))
 
@@ -33,24 +34,25 @@ func TestFlagsBeatEnvironmentWhichBeatsTheConfigFile(t *testing.T) {
 	assert.Contains(t, r.stderr, `no database is named "From File"`)
 
 	// The environment beats the file.
-	r = step{t: t, bin: "dx-sync", args: []string{"--config", cfg}, env: []string{"DELPHIX_DATABASE=Patients Prod"}}.run()
+	r = step{t: t, bin: "dx-sync", args: []string{"--config", cfg}, env: []string{"DXSTEPS_SYNC_DATABASE=Patients Prod"}}.run()
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, "Patients Prod", r.json(t)["database"])
 
 	// The flag beats the environment.
-	r = step{t: t, bin: "dx-sync", args: []string{"--config", cfg, "--database", "From Flag"}, env: []string{"DELPHIX_DATABASE=Patients Prod"}}.run()
+	r = step{t: t, bin: "dx-sync", args: []string{"--config", cfg, "--database", "From Flag"}, env: []string{"DXSTEPS_SYNC_DATABASE=Patients Prod"}}.run()
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, `no database is named "From Flag"`)
 }
 
 func TestUnknownVariablesAndConfigKeysAreReported(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	cfg := filepath.Join(t.TempDir(), "dx.yaml")
 	require.NoError(t, os.WriteFile(cfg, []byte("databse: x\n"), 0o644))
 	r := step{t: t, e: e, bin: "dx-sync", args: []string{"--config", cfg, "--database", "Patients Prod"},
-		env: []string{"DELPHIX_DATABSE=Patients Prod"}}.run()
+		env: []string{"DELPHIX_DATABSE=Patients Prod", "DXSTEPS_SYNC_DATABSE=x"}}.run()
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "DELPHIX_DATABSE is set but no flag reads it")
+	assert.Contains(t, r.stderr, "DXSTEPS_SYNC_DATABSE is set but no flag reads it; did you mean DXSTEPS_SYNC_DATABASE?")
 	assert.Contains(t, r.stderr, `--config key "databse" is not a flag of dx-sync`)
 }
 
@@ -70,7 +72,7 @@ func TestThereIsNoPasswordFlag(t *testing.T) {
 }
 
 func TestPasswordFileIsRead(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	pw := filepath.Join(t.TempDir(), "pw")
 	require.NoError(t, os.WriteFile(pw, []byte(adminPassword+"\n"), 0o600))
 	r := step{t: t, e: e, bin: "dx-sync", args: []string{"--password-file", pw, "--database", "Patients Prod"},
@@ -79,7 +81,7 @@ func TestPasswordFileIsRead(t *testing.T) {
 }
 
 func TestWrongPasswordExits3(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	ef := filepath.Join(t.TempDir(), "err.json")
 	r := step{t: t, e: e, bin: "dx-sync", args: []string{"--database", "Patients Prod", "--error-file", ef},
 		env: []string{"DELPHIX_PASSWORD=not-the-password"}}.run()
@@ -96,7 +98,7 @@ func TestWrongPasswordExits3(t *testing.T) {
 }
 
 func TestUnknownNameExits2AndNamesTheClosest(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	r := run(t, e, "dx-refresh", "--vdb", "Patients Mask Master")
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, `no database is named "Patients Mask Master"; closest: "Patients Masked Master"`)
@@ -104,7 +106,7 @@ func TestUnknownNameExits2AndNamesTheClosest(t *testing.T) {
 }
 
 func TestRefreshRefusesASnapshotOfAnotherDatabase(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	r := run(t, e, "dx-sync", "--database", "Patients Prod")
 	require.Equal(t, 0, r.code, r.stderr)
 	e.ClearRequests()
@@ -117,7 +119,7 @@ func TestRefreshRefusesASnapshotOfAnotherDatabase(t *testing.T) {
 }
 
 func TestFailedJobExits1WithTheEnginesMessage(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	e.FailNextJob(engine.JobFault{Target: "Patients Masked Master", Message: "Masking job 12 failed: table PATIENTS is locked."})
 	ef := filepath.Join(t.TempDir(), "err.json")
 	r := run(t, e, "dx-refresh", "--vdb", "Patients Masked Master", "--error-file", ef)
@@ -129,7 +131,7 @@ func TestFailedJobExits1WithTheEnginesMessage(t *testing.T) {
 }
 
 func TestRequireMaskedFailsForAnUnmaskedVDB(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	r := run(t, e, "dx-refresh", "--vdb", "prep1 DB", "--require-masked")
 	assert.Equal(t, 1, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "without masking applied")
@@ -137,7 +139,7 @@ func TestRequireMaskedFailsForAnUnmaskedVDB(t *testing.T) {
 }
 
 func TestDeadlineExits4AndCancelsTheJob(t *testing.T) {
-	e := start(t, engine.Options{Speed: 1})
+	e := enginetest.Start(t, engine.Options{Speed: 1})
 	r := run(t, e, "dx-refresh", "--vdb", "Patients Masked Master", "--timeout", "500ms")
 	assert.Equal(t, 4, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "cancelled job")
@@ -145,7 +147,7 @@ func TestDeadlineExits4AndCancelsTheJob(t *testing.T) {
 }
 
 func TestSIGTERMCancelsTheJobAndExits143(t *testing.T) {
-	e := start(t, engine.Options{Speed: 1})
+	e := enginetest.Start(t, engine.Options{Speed: 1})
 	r := step{t: t, e: e, bin: "dx-refresh", args: []string{"--vdb", "Patients Masked Master"}}.signal("started", syscall.SIGTERM)
 	assert.Equal(t, 143, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "aborted by SIGTERM; cancelled job")
@@ -153,7 +155,7 @@ func TestSIGTERMCancelsTheJobAndExits143(t *testing.T) {
 }
 
 func TestSIGINTExits130(t *testing.T) {
-	e := start(t, engine.Options{Speed: 1})
+	e := enginetest.Start(t, engine.Options{Speed: 1})
 	r := step{t: t, e: e, bin: "dx-sync", args: []string{"--database", "Patients Prod"}}.signal("started", syscall.SIGINT)
 	assert.Equal(t, 130, r.code, r.stderr)
 	assertJobCanceled(t, e, r.stderr)
@@ -183,12 +185,55 @@ func TestUnreachableEngineExits5(t *testing.T) {
 	assert.Contains(t, r.stderr, "engine unreachable")
 }
 
-func TestVersionAndHelp(t *testing.T) {
+func TestVersionAndHelpGoToStdout(t *testing.T) {
 	r := run(t, nil, "dx-datapod", "--help")
 	assert.Equal(t, 0, r.code)
-	assert.Contains(t, r.stdout+r.stderr, "refresh, reset, restore")
-	assert.Contains(t, r.stdout+r.stderr, "DELPHIX_CONTAINER")
+	assert.Contains(t, r.stdout, "refresh, reset, restore")
+	assert.Contains(t, r.stdout, "DXSTEPS_DATAPOD_CONTAINER")
+	assert.Empty(t, r.stderr)
 	r = run(t, nil, "dx-sync", "--version")
 	assert.Equal(t, 0, r.code)
-	assert.Contains(t, r.stdout+r.stderr, "dx-sync version")
+	assert.Contains(t, r.stdout, "dx-sync version")
+	assert.Empty(t, r.stderr)
+}
+
+func TestAMistypedFlagOrWordSaysWhatWasMeant(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		bin  string
+		want string
+	}{
+		{[]string{"--databse", "x"}, "dx-sync", "unknown flag --databse; did you mean --database?"},
+		{[]string{"version"}, "dx-sync", `unexpected argument "version": dx-sync takes no operation, only flags; did you mean --version?`},
+		{[]string{"lsit"}, "dx-bookmark", `unknown operation "lsit": the operations of dx-bookmark are create, share, unshare, delete and list; did you mean list?`},
+	} {
+		r := run(t, nil, tc.bin, tc.args...)
+		assert.Equal(t, 2, r.code, r.stderr)
+		assert.Contains(t, r.stderr, tc.want)
+		assert.Empty(t, r.stdout)
+	}
+}
+
+func TestAGenericVariableNeverSwitchesAStepFlagOn(t *testing.T) {
+	e := enginetest.Start(t)
+	all := run(t, e, "dx-bookmark", "list")
+	require.Equal(t, 0, all.code, all.stderr)
+	r := step{t: t, e: e, bin: "dx-bookmark", args: []string{"list"}, env: []string{"DELPHIX_NAME=no such bookmark"}}.run()
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, all.json(t), r.json(t), "DELPHIX_NAME filters nothing")
+	assert.Contains(t, r.stderr, "DELPHIX_NAME is set but --name reads DXSTEPS_BOOKMARK_NAME; ignored")
+	r = step{t: t, e: e, bin: "dx-bookmark", args: []string{"list"}, env: []string{"DXSTEPS_BOOKMARK_NAME=no such bookmark"}}.run()
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Empty(t, r.json(t)["bookmarks"], "the step's own variable does filter")
+}
+
+func TestInsideJenkinsTheErrorNamesTheKeyNotAFlag(t *testing.T) {
+	ef := filepath.Join(t.TempDir(), "err.json")
+	r := step{t: t, bin: "dx-datapod", args: []string{"restore", "--container", "prep1", "--error-file", ef},
+		env: []string{"DXSTEPS_CALLER=jenkins"}}.run()
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "error: restore needs key 'bookmark'\n")
+	assert.Equal(t, "restore needs key 'bookmark'", errorFile(t, ef)["message"])
+	r = run(t, nil, "dx-datapod", "restore", "--container", "prep1")
+	assert.Contains(t, r.stderr, "error: restore needs --bookmark (see --help)")
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
@@ -29,7 +30,7 @@ func accountsOf(t *testing.T, e *engine.Engine, name string) map[string]engine.A
 }
 
 func TestCredentialsHookRepeatsThePolicyOnEveryRefresh(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	pwFile := filepath.Join(t.TempDir(), "pw.yaml")
 	r := step{t: t, e: e, bin: "dx-credentials", env: []string{"REPORT_RO_PASSWORD=report-hook-pw"}, args: []string{
 		"--vdb", "Patients Masked Master", "--policy", writePolicy(t, policy), "--install-hook",
@@ -65,7 +66,7 @@ func TestCredentialsHookRepeatsThePolicyOnEveryRefresh(t *testing.T) {
 }
 
 func TestCredentialsHookNeedsAPI111ForPasswords(t *testing.T) {
-	e := start(t, engine.Options{APIVersion: "1.10.6"})
+	e := enginetest.Start(t, engine.Options{APIVersion: "1.10.6"})
 	r := step{t: t, e: e, bin: "dx-credentials", env: []string{"REPORT_RO_PASSWORD=x"}, args: []string{
 		"--vdb", "Patients Masked Master", "--policy", writePolicy(t, policy), "--install-hook",
 		"--hook-command", "reset-account", "--password-output", filepath.Join(t.TempDir(), "pw")}}.run()
@@ -74,7 +75,7 @@ func TestCredentialsHookNeedsAPI111ForPasswords(t *testing.T) {
 }
 
 func TestBadPolicyIsRefusedBeforeAnythingIsDone(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	for name, tc := range map[string]struct{ policy, want string }{
 		"unknown key":     {"accounts:\n  - name: a\n    action: reset\n    pasword: generate\n", "field pasword not found"},
 		"unknown action":  {"accounts:\n  - name: a\n    action: rename\n", `action "rename" must be reset, lock or drop`},
@@ -96,14 +97,14 @@ func TestBadPolicyIsRefusedBeforeAnythingIsDone(t *testing.T) {
 }
 
 func TestCredentialsRefuseADSource(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	r := run(t, e, "dx-credentials", "--vdb", "Patients Prod", "--policy", writePolicy(t, "accounts:\n  - {name: dba_alice, action: drop}\n"), "--exec", "true")
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "VDBs only, never on production")
 }
 
 func TestToolsNeverSeeTheEnginePassword(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	seen := filepath.Join(t.TempDir(), "env")
 	r := step{t: t, e: e, bin: "dx-subset", env: []string{"DX_SUBSET_PERCENT=99", "MY_TOOL_HOME=/opt/tool"},
 		args: []string{"--container", "prep1", "--percent", "10", "--exec", "env > " + seen}}.run()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -14,7 +15,7 @@ func TestDataPodIsCreatedFromItsTemplateOnceAndRefreshedAfter(t *testing.T) {
 	seed := engine.WorkshopSeed()
 	seed.VDBs = append(seed.VDBs, engine.SeedDatabase{Name: "prep7 DB", Platform: "appdata", Group: "Self-Service",
 		Parent: "Patients Masked Master", Connection: engine.Connection{Host: "target-db.workshop.local", Port: 5499, Database: "prep7", User: "postgres"}})
-	e := start(t, engine.Options{Seed: seed})
+	e := enginetest.Start(t, engine.Options{Seed: seed})
 
 	r := run(t, e, "dx-datapod", "refresh", "--template", "Patients", "--container", "prep7")
 	assert.Equal(t, 2, r.code, "without --create a missing pod is an error")
@@ -32,7 +33,7 @@ func TestDataPodIsCreatedFromItsTemplateOnceAndRefreshedAfter(t *testing.T) {
 }
 
 func TestInconsistentPodIsRecoveredAndOfflinePodEnabledBeforeRefresh(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	testAPI(t, e, "POST", "/faults", map[string]any{"containerState": map[string]any{"container": "prep2", "state": "INCONSISTENT"}})
 	r := run(t, e, "dx-datapod", "--container", "prep2")
 	out := ok(t, r)
@@ -47,7 +48,7 @@ func TestInconsistentPodIsRecoveredAndOfflinePodEnabledBeforeRefresh(t *testing.
 }
 
 func TestDataPodStepWaitsForAJobAlreadyRunningOnThePod(t *testing.T) {
-	e := start(t, engine.Options{Speed: 1})
+	e := enginetest.Start(t, engine.Options{Speed: 1})
 	first := make(chan result, 1)
 	go func() { first <- run(t, e, "dx-datapod", "--container", "prep4") }()
 	// The second run finds the first one's job running and waits for it
@@ -68,7 +69,7 @@ func TestDataPodStepWaitsForAJobAlreadyRunningOnThePod(t *testing.T) {
 }
 
 func TestSubsetWithoutExecSaysSimulatedAndChangesNothing(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	before := rows(t, e, "prep5")
 	r := run(t, e, "dx-subset", "--container", "prep5", "--percent", "5")
 	out := ok(t, r)
@@ -78,7 +79,7 @@ func TestSubsetWithoutExecSaysSimulatedAndChangesNothing(t *testing.T) {
 }
 
 func TestSubsetterFailureFailsTheStep(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	r := run(t, e, "dx-subset", "--container", "prep5", "--percent", "5", "--exec", "echo cannot reach $DX_DB_HOST:$DX_DB_PORT/$DX_DB_NAME >&2; exit 3")
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, "cannot reach target-db.workshop.local:5438/prep5")

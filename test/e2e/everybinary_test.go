@@ -1,13 +1,16 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/steps"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -32,7 +35,7 @@ var binaries = []struct {
 // the environment beats it, and the flag beats both. A name that matches
 // nothing exits 2 and names what it looked for.
 func TestEveryBinaryReadsItsFlagsFromFlagsEnvironmentAndConfig(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	dir := t.TempDir()
 	policy := writePolicy(t, "accounts:\n  - {name: dba_alice, action: drop}\n")
 	for _, b := range binaries {
@@ -43,7 +46,7 @@ func TestEveryBinaryReadsItsFlagsFromFlagsEnvironmentAndConfig(t *testing.T) {
 			if b.bin == "dx-credentials" {
 				args = append(args, "--policy", policy)
 			}
-			envName := "DELPHIX_" + strings.ToUpper(b.nameFlag)
+			envName := "DXSTEPS_" + strings.ToUpper(strings.TrimPrefix(b.bin, "dx-")) + "_" + strings.ToUpper(b.nameFlag)
 			for _, tc := range []struct {
 				env  []string
 				flag []string
@@ -64,7 +67,7 @@ func TestEveryBinaryReadsItsFlagsFromFlagsEnvironmentAndConfig(t *testing.T) {
 
 // TestEveryBinaryExits3OnAWrongPassword and writes the error file.
 func TestEveryBinaryExits3OnAWrongPassword(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	policy := writePolicy(t, "accounts:\n  - {name: dba_alice, action: drop}\n")
 	for _, b := range binaries {
 		t.Run(b.bin, func(t *testing.T) {
@@ -78,6 +81,29 @@ func TestEveryBinaryExits3OnAWrongPassword(t *testing.T) {
 			assert.Equal(t, 3, r.code, r.stderr)
 			assert.Equal(t, "auth", errorFile(t, ef)["category"])
 			assert.NotContains(t, r.stderr, "wrong-pw")
+		})
+	}
+}
+
+// TestEveryBinaryPrintsTheContractOfItsDefinitions: what --contract
+// prints is what the Go definitions say, and it names every key's flag and
+// environment variable as --help does.
+func TestEveryBinaryPrintsTheContractOfItsDefinitions(t *testing.T) {
+	for _, s := range steps.All {
+		t.Run(s.Name, func(t *testing.T) {
+			r := run(t, nil, s.Name, "--contract")
+			require.Equal(t, 0, r.code, r.stderr)
+			want, err := json.Marshal(s.Contract())
+			require.NoError(t, err)
+			assert.JSONEq(t, string(want), r.stdout)
+			var c cli.Contract
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &c))
+			assert.Equal(t, s.Name, c.Name)
+			help := run(t, nil, s.Name, "--help")
+			for _, k := range append(c.Keys, c.Connection...) {
+				assert.Contains(t, help.stdout, k.Flag+" ")
+				assert.Contains(t, help.stdout, "[$"+k.Env+"]")
+			}
 		})
 	}
 }

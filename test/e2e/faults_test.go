@@ -9,6 +9,7 @@ import (
 
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/dxsteps/dxsteps/test/faultproxy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -100,7 +101,7 @@ func TestEveryJobStartingBinarySurvivesEachFaultWithOneJob(t *testing.T) {
 	for _, b := range jobBinaries {
 		for _, f := range faults {
 			t.Run(b.name+"/"+f.name, func(t *testing.T) {
-				e := start(t, engine.Options{})
+				e := enginetest.Start(t)
 				if b.prepare != nil {
 					b.prepare(t, e)
 				}
@@ -141,7 +142,7 @@ func jobCount(t *testing.T, e *engine.Engine, actionType string) int {
 }
 
 func TestSessionLostAtEveryLoginExitsWithoutAPasswordHint(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	p := faultproxy.New(e.URL())
 	t.Cleanup(p.Close)
 	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/session", Count: 1000, Then: e.ExpireSessions})
@@ -153,7 +154,7 @@ func TestSessionLostAtEveryLoginExitsWithoutAPasswordHint(t *testing.T) {
 }
 
 func TestWrongPasswordThroughALostLoginAnswerStillExits3(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	p := faultproxy.New(e.URL())
 	t.Cleanup(p.Close)
 	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/login", Kind: faultproxy.DropAfter})
@@ -165,7 +166,7 @@ func TestWrongPasswordThroughALostLoginAnswerStillExits3(t *testing.T) {
 }
 
 func TestEmptyPasswordFileAndUnsupportedAPIVersionExit2BeforeAnyLogin(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	empty := filepath.Join(t.TempDir(), "pw")
 	require.NoError(t, os.WriteFile(empty, []byte("\n"), 0o600))
 	e.ClearRequests()

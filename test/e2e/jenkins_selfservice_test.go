@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -17,7 +18,7 @@ const selfServiceCredentials = `{"qa-engine":{"username":"qa","password":"qa-loc
 // story as a scripted pipeline, as the QA user and the developer, and checks
 // the engine it leaves behind.
 func TestJenkinsfileSelfServiceTellsTheJetStreamStory(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	qaBefore, devBefore := rows(t, e, "qa-pod"), rows(t, e, "dev-pod")
 
 	code, out, graph := jenkins(t, e, selfServiceCredentials, "test/e2e/testdata/Jenkinsfile.self-service")
@@ -63,7 +64,7 @@ func TestJenkinsfileSelfServiceTellsTheJetStreamStory(t *testing.T) {
 // the story: "QA private" is already shared, so the pipeline's check fails
 // the build before the developer branches.
 func TestJenkinsfileSelfServiceFailsWhenTheDeveloperSeesAPrivateBookmark(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	devBefore := rows(t, e, "dev-pod")
 	ok(t, as(t, e, "qa", "dx-bookmark", "create", "--container", "qa-pod", "--name", "QA private", "--shared"))
 

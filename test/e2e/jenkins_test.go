@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -123,7 +124,7 @@ func datasetDate(t *testing.T, e *engine.Engine) string {
 }
 
 func TestJenkinsfileExampleRunsTheWorkshopPipeline(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	require.NoError(t, e.ChangeProd("Patients Prod"))
 	prod, _ := e.Dataset("Patients Prod")
 	code, out, graph := jenkins(t, e, workshopCredentials, "Jenkinsfile.example")
@@ -145,7 +146,7 @@ func TestJenkinsfileExampleRunsTheWorkshopPipeline(t *testing.T) {
 }
 
 func TestAFailingLaneFailsTheBuildWhileTheOthersFinish(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	prod, _ := e.Dataset("Patients Prod")
 	e.FailNextJob(engine.JobFault{Target: "prep3", ActionType: "JETSTREAM_USER_CONTAINER_REFRESH", Message: "Storage pool is full."})
 	code, out, graph := jenkins(t, e, workshopCredentials, "Jenkinsfile.example")
@@ -164,4 +165,15 @@ func TestAFailingLaneFailsTheBuildWhileTheOthersFinish(t *testing.T) {
 		}
 	}
 	assertWorkshopState(t, e, prod.Contents.DataVersion, datasetDate(t, e), "jenkins-data-pipeline-7", others)
+}
+
+// TestARuleBrokenInJenkinsNamesTheKey: the library no longer repeats the
+// binaries' rules; the binary's error line reaches the build naming the
+// step key, without a command-line hint.
+func TestARuleBrokenInJenkinsNamesTheKey(t *testing.T) {
+	e := enginetest.Start(t)
+	code, out, _ := jenkins(t, e, workshopCredentials, "test/e2e/testdata/Jenkinsfile.rule")
+	assert.NotEqual(t, 0, code, out)
+	assert.Contains(t, out, "delphixDataPod: restore needs key 'bookmark' (exit 2, usage)")
+	assert.NotContains(t, out, "--help")
 }

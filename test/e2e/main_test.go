@@ -44,18 +44,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// start runs a local engine for one test (fast jobs unless opts say otherwise).
-func start(t *testing.T, opts engine.Options) *engine.Engine {
-	t.Helper()
-	if opts.Speed == 0 {
-		opts.Speed = 0.002
-	}
-	e, err := engine.New(opts)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = e.Close() })
-	return e
-}
-
 // step is one binary invocation.
 type step struct {
 	t    *testing.T

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
@@ -41,7 +42,7 @@ func sha(s string) string {
 // binaries, in order and with the subset lanes in parallel, then checks
 // the engine's state, then reruns the catalog stages.
 func TestWorkshopPipelineChain(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 	dir := t.TempDir()
 	require.NoError(t, e.ChangeProd("Patients Prod"))
 	prod, _ := e.Dataset("Patients Prod")

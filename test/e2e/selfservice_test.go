@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -54,7 +55,7 @@ var edgeCases = []engine.Row{{ID: 9001, Name: "-1"}, {ID: 9002, Name: "deleted"}
 // TestSelfServiceStory is the Jet Stream story of the workshop, through the
 // binaries, as the QA user and the developer.
 func TestSelfServiceStory(t *testing.T) {
-	e := start(t, engine.Options{})
+	e := enginetest.Start(t)
 
 	// Part I: QA adds edge-case rows, bookmarks them, destroys everything,
 	// restores the bookmark and has exactly the edge cases back.

@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"strings"
 	"time"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
 
 func (e *Engine) bookmarkRoutes() {
@@ -23,29 +26,29 @@ func (c *call) jsPoint(p input) (*Contents, error) {
 		if err != nil {
 			return nil, err
 		}
-		return b.contents, nil
+		return b.Contents, nil
 	case "JSTimelinePointLatestTimeInput":
 		ref := p.str("sourceDataLayout")
-		if _, ok := e.byRef[ref]; !ok {
+		if _, ok := e.ByRef[ref]; !ok {
 			return nil, errNotFound(ref)
 		}
 		if !c.canSeeLayout(ref) {
-			return nil, errPermission("User %q may not read data layout %q.", c.user.name, ref)
+			return nil, errPermission("User %q may not read data layout %q.", c.user.Name, ref)
 		}
-		switch l := e.byRef[ref].(type) {
-		case *jsContainer:
-			return l.ds.db.contents, nil
-		case *jsTemplate:
-			return l.ds.db.contents, nil
+		switch l := e.ByRef[ref].(type) {
+		case *state.Container:
+			return l.DS.DB.Contents, nil
+		case *state.Template:
+			return l.DS.DB.Contents, nil
 		}
 		return nil, errValue("timelinePointParameters.sourceDataLayout", "%q is not a data layout.", ref)
 	case "JSTimelinePointTimeInput":
-		b, ok := lookup[*jsBranch](e, p.str("branch"))
+		b, ok := state.Lookup[*state.Branch](e.State, p.str("branch"))
 		if !ok {
 			return nil, errNotFound(p.str("branch"))
 		}
-		if !c.canSeeLayout(b.layout) {
-			return nil, errPermission("User %q may not read branch %q.", c.user.name, b.ref)
+		if !c.canSeeLayout(b.Layout) {
+			return nil, errPermission("User %q may not read branch %q.", c.user.Name, b.Ref)
 		}
 		at, err := time.Parse(time.RFC3339Nano, p.str("time"))
 		if err != nil {
@@ -58,39 +61,39 @@ func (c *call) jsPoint(p input) (*Contents, error) {
 
 // dataAt is a branch's data at a time: the latest checkpoint not after it, or the live data
 // when the time is after the last checkpoint.
-func (e *Engine) dataAt(b *jsBranch, at time.Time) (*Contents, error) {
-	h := b.history
-	if len(h) > 0 && !at.Before(h[len(h)-1].at) {
+func (e *Engine) dataAt(b *state.Branch, at time.Time) (*Contents, error) {
+	h := b.History
+	if len(h) > 0 && !at.Before(h[len(h)-1].At) {
 		return e.liveContents(b), nil
 	}
 	for i := len(h) - 1; i >= 0; i-- {
-		if !h[i].at.After(at) {
-			return h[i].contents, nil
+		if !h[i].At.After(at) {
+			return h[i].Contents, nil
 		}
 	}
-	return nil, errValue("timelinePointParameters.time", "Branch %q has no data at %s.", b.name, stamp(at))
+	return nil, errValue("timelinePointParameters.time", "Branch %q has no data at %s.", b.Name, state.Stamp(at))
 }
 
 // bookmark resolves a bookmark the caller may see.
-func (c *call) bookmark(ref string) (*jsBookmark, error) {
-	b, ok := lookup[*jsBookmark](c.e, ref)
+func (c *call) bookmark(ref string) (*state.Bookmark, error) {
+	b, ok := state.Lookup[*state.Bookmark](c.e.State, ref)
 	if !ok {
 		return nil, errNotFound(ref)
 	}
 	if !c.canSeeBookmark(b) {
-		return nil, errPermission("User %q is not authorized to access bookmark %q.", c.user.name, b.name)
+		return nil, errPermission("User %q is not authorized to access bookmark %q.", c.user.Name, b.Name)
 	}
 	return b, nil
 }
 
-func (e *Engine) bookmarkObject(b *jsBookmark) obj {
-	o := obj{"type": "JSBookmark", "reference": b.ref, "name": b.name, "branch": b.branch.ref,
-		"template": b.tmpl.ref, "templateName": b.tmpl.name, "container": nil, "containerName": nil,
-		"bookmarkType": "DATA_TEMPLATE", "timestamp": stamp(b.timestamp), "creationTime": stamp(b.created),
-		"shared": b.shared, "tags": append([]string{}, b.tags...), "description": b.description,
-		"expiration": b.expiration, "checkoutCount": 0, "usable": true, "namespace": nil}
-	if b.cont != nil {
-		o["container"], o["containerName"], o["bookmarkType"] = b.cont.ref, b.cont.name, "DATA_CONTAINER"
+func (e *Engine) bookmarkObject(b *state.Bookmark) obj {
+	o := obj{"type": "JSBookmark", "reference": b.Ref, "name": b.Name, "branch": b.Branch.Ref,
+		"template": b.Tmpl.Ref, "templateName": b.Tmpl.Name, "container": nil, "containerName": nil,
+		"bookmarkType": "DATA_TEMPLATE", "timestamp": state.Stamp(b.Timestamp), "creationTime": state.Stamp(b.Created),
+		"shared": b.Shared, "tags": append([]string{}, b.Tags...), "description": b.Description,
+		"expiration": b.Expiration, "checkoutCount": 0, "usable": true, "namespace": nil}
+	if b.Cont != nil {
+		o["container"], o["containerName"], o["bookmarkType"] = b.Cont.Ref, b.Cont.Name, "DATA_CONTAINER"
 	}
 	return o
 }
@@ -98,9 +101,9 @@ func (e *Engine) bookmarkObject(b *jsBookmark) obj {
 func (e *Engine) listBookmarks(c *call) (any, error) {
 	q := c.r.URL.Query()
 	var out []obj
-	for _, b := range e.bookmarks {
-		if !c.canSeeBookmark(b) || (q.Get("template") != "" && (b.cont != nil || b.tmpl.ref != q.Get("template"))) ||
-			(q.Get("container") != "" && (b.cont == nil || b.cont.ref != q.Get("container"))) {
+	for _, b := range e.Bookmarks {
+		if !c.canSeeBookmark(b) || (q.Get("template") != "" && (b.Cont != nil || b.Tmpl.Ref != q.Get("template"))) ||
+			(q.Get("container") != "" && (b.Cont == nil || b.Cont.Ref != q.Get("container"))) {
 			continue
 		}
 		out = append(out, e.bookmarkObject(b))
@@ -123,50 +126,50 @@ func (e *Engine) createBookmark(c *call) (any, error) {
 		return nil, err
 	}
 	bin := in.sub("bookmark")
-	br, ok := lookup[*jsBranch](e, bin.str("branch"))
+	br, ok := state.Lookup[*state.Branch](e.State, bin.str("branch"))
 	if !ok {
 		return nil, errNotFound(bin.str("branch"))
 	}
-	b := &jsBookmark{name: bin.str("name"), branch: br, user: c.user, shared: bin.boolean("shared"),
-		description: bin["description"], expiration: bin["expiration"]}
+	b := &state.Bookmark{Name: bin.str("name"), Branch: br, User: c.user, Shared: bin.boolean("shared"),
+		Description: bin["description"], Expiration: bin["expiration"]}
 	for _, t := range bin.list("tags") {
-		b.tags = append(b.tags, t.(string))
+		b.Tags = append(b.Tags, t.(string))
 	}
-	switch l := e.byRef[br.layout].(type) {
-	case *jsTemplate:
+	switch l := e.ByRef[br.Layout].(type) {
+	case *state.Template:
 		if err := c.requireAdmin(); err != nil {
 			return nil, err
 		}
-		b.tmpl = l
-	case *jsContainer:
-		if _, err := c.usable(l.ref, true); err != nil {
+		b.Tmpl = l
+	case *state.Container:
+		if _, err := c.usable(l.Ref, true); err != nil {
 			return nil, err
 		}
-		b.tmpl, b.cont = l.tmpl, l
+		b.Tmpl, b.Cont = l.Tmpl, l
 	}
 	data, err := c.jsPoint(in.sub("timelinePointParameters"))
 	if err != nil {
 		return nil, err
 	}
-	if err := e.checkBusy(br.layout); err != nil {
+	if err := e.CheckBusy(br.Layout); err != nil {
 		return nil, err
 	}
-	b.ref, b.contents = e.nextRef("JS_BOOKMARK"), data.clone()
-	b.created = e.now()
-	b.timestamp = b.created
-	e.bookmarks = append(e.bookmarks, b)
-	e.register(b.ref, b)
-	br.history = append(br.history, checkpoint{at: b.timestamp, contents: data.clone()})
-	j, err := e.startJob(c.user, jobSpec{actionType: "JETSTREAM_USER_BOOKMARK_CREATE", title: title("Create", "bookmark", b.name),
-		target: b.ref, targetName: b.name, targetTy: "JSBookmark", busy: []string{b.ref, br.layout}, duration: quickDuration,
-		onFail: func() { e.dropBookmark(b) },
-		run: func(r *jobRun) error {
-			if err := r.step(1, 80, "event.jetstream.bookmark.create", "Creating bookmark \""+b.name+"\"."); err != nil {
+	b.Ref, b.Contents = e.NextRef("JS_BOOKMARK"), data.Clone()
+	b.Created = e.Now()
+	b.Timestamp = b.Created
+	e.Bookmarks = append(e.Bookmarks, b)
+	e.Register(b.Ref, b)
+	br.History = append(br.History, state.Checkpoint{At: b.Timestamp, Contents: data.Clone()})
+	j, err := e.StartJob(c.user, state.JobSpec{ActionType: "JETSTREAM_USER_BOOKMARK_CREATE", Title: title("Create", "bookmark", b.Name),
+		Target: b.Ref, TargetName: b.Name, TargetTy: "JSBookmark", Busy: []string{b.Ref, br.Layout}, Duration: state.QuickDuration,
+		OnFail: func() { e.dropBookmark(b) },
+		Run: func(r *state.JobRun) error {
+			if err := r.Step(1, 80, "event.jetstream.bookmark.create", "Creating bookmark \""+b.Name+"\"."); err != nil {
 				return err
 			}
-			return r.locked(func() error {
-				if ops := e.layoutOps(br.layout); ops != nil {
-					e.recordOp(br.layout, ops, br, "CREATE_BOOKMARK", c.user, b.ref, b.created)
+			return r.Locked(func() error {
+				if ops := e.layoutOps(br.Layout); ops != nil {
+					e.recordOp(br.Layout, ops, br, "CREATE_BOOKMARK", c.user, b.Ref, b.Created)
 				}
 				return nil
 			})
@@ -175,31 +178,31 @@ func (e *Engine) createBookmark(c *call) (any, error) {
 		e.dropBookmark(b)
 		return nil, err
 	}
-	return okResult(b.ref, j.ref, j.act.ref), nil
+	return okResult(b.Ref, j.Ref, j.Act.Ref), nil
 }
 
 // layoutOps is the operation log of a template or container.
-func (e *Engine) layoutOps(ref string) *opLog {
-	switch l := e.byRef[ref].(type) {
-	case *jsTemplate:
-		return &l.ops
-	case *jsContainer:
-		return &l.ops
+func (e *Engine) layoutOps(ref string) *state.OpLog {
+	switch l := e.ByRef[ref].(type) {
+	case *state.Template:
+		return &l.Ops
+	case *state.Container:
+		return &l.Ops
 	}
 	return nil
 }
 
 // mayChangeBookmark: the creator, the container's owner or an admin.
-func (c *call) mayChangeBookmark(b *jsBookmark) error {
-	if c.user.admin || b.user == c.user || (b.cont != nil && b.cont.owner == c.user) {
+func (c *call) mayChangeBookmark(b *state.Bookmark) error {
+	if c.user.Admin || b.User == c.user || (b.Cont != nil && b.Cont.Owner == c.user) {
 		return nil
 	}
-	return errPermission("User %q may not change bookmark %q.", c.user.name, b.name)
+	return errPermission("User %q may not change bookmark %q.", c.user.Name, b.Name)
 }
 
 // bookmarkOperand is the bookmark a POST /bookmark/{ref}/<op> names, when
 // the user may change it and the operation has no parameters.
-func (c *call) bookmarkOperand() (*jsBookmark, error) {
+func (c *call) bookmarkOperand() (*state.Bookmark, error) {
 	b, err := c.bookmark(c.r.PathValue("ref"))
 	if err != nil {
 		return nil, err
@@ -216,10 +219,10 @@ func (e *Engine) shareBookmark(shared bool) handler {
 		if err != nil {
 			return nil, err
 		}
-		b.shared = shared
+		b.Shared = shared
 		verb := map[bool]string{true: "Share", false: "Unshare"}[shared]
-		a := e.newAction(c.user, "JETSTREAM_USER_BOOKMARK_"+upper(verb), title(verb, "bookmark", b.name))
-		return okResult("", "", a.ref), nil
+		a := e.NewAction(c.user, "JETSTREAM_USER_BOOKMARK_"+strings.ToUpper(verb), title(verb, "bookmark", b.Name))
+		return okResult("", "", a.Ref), nil
 	}
 }
 
@@ -228,37 +231,27 @@ func (e *Engine) deleteBookmark(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	j, err := e.startJob(c.user, jobSpec{actionType: "JETSTREAM_USER_BOOKMARK_DELETE", title: title("Delete", "bookmark", b.name),
-		target: b.ref, targetName: b.name, targetTy: "JSBookmark", duration: quickDuration,
-		run: func(r *jobRun) error {
-			if err := r.step(1, 80, "event.jetstream.bookmark.delete", "Deleting bookmark \""+b.name+"\"."); err != nil {
+	j, err := e.StartJob(c.user, state.JobSpec{ActionType: "JETSTREAM_USER_BOOKMARK_DELETE", Title: title("Delete", "bookmark", b.Name),
+		Target: b.Ref, TargetName: b.Name, TargetTy: "JSBookmark", Duration: state.QuickDuration,
+		Run: func(r *state.JobRun) error {
+			if err := r.Step(1, 80, "event.jetstream.bookmark.delete", "Deleting bookmark \""+b.Name+"\"."); err != nil {
 				return err
 			}
-			return r.locked(func() error { e.dropBookmark(b); return nil })
+			return r.Locked(func() error { e.dropBookmark(b); return nil })
 		}})
 	if err != nil {
 		return nil, err
 	}
-	return okResult("", j.ref, j.act.ref), nil
+	return okResult("", j.Ref, j.Act.Ref), nil
 }
 
-func (e *Engine) dropBookmark(b *jsBookmark) {
-	var kept []*jsBookmark
-	for _, x := range e.bookmarks {
+func (e *Engine) dropBookmark(b *state.Bookmark) {
+	var kept []*state.Bookmark
+	for _, x := range e.Bookmarks {
 		if x != b {
 			kept = append(kept, x)
 		}
 	}
-	e.bookmarks = kept
-	delete(e.byRef, b.ref)
-}
-
-func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		}
-	}
-	return string(b)
+	e.Bookmarks = kept
+	delete(e.ByRef, b.Ref)
 }

@@ -1,5 +1,11 @@
 package engine
 
+import (
+	"strings"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
+)
+
 func (e *Engine) branchRoutes() {
 	e.api("GET {js}/branch", 0, e.listBranches)
 	e.api("GET {js}/branch/{ref}", 0, e.getBranch)
@@ -8,17 +14,17 @@ func (e *Engine) branchRoutes() {
 	e.api("POST {js}/branch/{ref}/delete", 0, e.deleteBranch)
 }
 
-func (e *Engine) branchObject(b *jsBranch) obj {
-	first, last := opRefs(b.ops)
-	return obj{"type": "JSBranch", "reference": b.ref, "name": b.name, "dataLayout": b.layout,
+func (e *Engine) branchObject(b *state.Branch) obj {
+	first, last := opRefs(b.Ops)
+	return obj{"type": "JSBranch", "reference": b.Ref, "name": b.Name, "dataLayout": b.Layout,
 		"firstOperation": first, "lastOperation": last, "namespace": nil}
 }
 
 func (e *Engine) listBranches(c *call) (any, error) {
 	layout := c.r.URL.Query().Get("dataLayout")
 	var out []obj
-	for _, b := range e.branches {
-		if (layout == "" || b.layout == layout) && c.canSeeLayout(b.layout) {
+	for _, b := range e.Branches {
+		if (layout == "" || b.Layout == layout) && c.canSeeLayout(b.Layout) {
 			out = append(out, e.branchObject(b))
 		}
 	}
@@ -26,13 +32,13 @@ func (e *Engine) listBranches(c *call) (any, error) {
 }
 
 // branch resolves a branch the caller may see.
-func (c *call) branch(ref string) (*jsBranch, error) {
-	b, ok := lookup[*jsBranch](c.e, ref)
+func (c *call) branch(ref string) (*state.Branch, error) {
+	b, ok := state.Lookup[*state.Branch](c.e.State, ref)
 	if !ok {
 		return nil, errNotFound(ref)
 	}
-	if !c.canSeeLayout(b.layout) {
-		return nil, errPermission("User %q is not authorized to access branch %q.", c.user.name, b.name)
+	if !c.canSeeLayout(b.Layout) {
+		return nil, errPermission("User %q is not authorized to access branch %q.", c.user.Name, b.Name)
 	}
 	return b, nil
 }
@@ -46,43 +52,43 @@ func (e *Engine) getBranch(c *call) (any, error) {
 }
 
 // branchJob runs a branch operation as a job on the container; apply runs locked at the end.
-func (e *Engine) branchJob(c *call, jc *jsContainer, b *jsBranch, op, verb string, apply func()) (string, string, error) {
-	start := e.now()
-	j, err := e.startJob(c.user, jobSpec{actionType: "JETSTREAM_USER_BRANCH_" + op,
-		title:  verb + " Jet Stream branch \"" + b.name + "\" in data container \"" + jc.name + "\".",
-		target: jc.ref, targetName: jc.name, targetTy: "JSDataContainer", busy: []string{jc.ref, jc.ds.db.ref},
-		duration: jsDuration, onFail: func() {
+func (e *Engine) branchJob(c *call, jc *state.Container, b *state.Branch, op, verb string, apply func()) (string, string, error) {
+	start := e.Now()
+	j, err := e.StartJob(c.user, state.JobSpec{ActionType: "JETSTREAM_USER_BRANCH_" + op,
+		Title:  verb + " Jet Stream branch \"" + b.Name + "\" in data container \"" + jc.Name + "\".",
+		Target: jc.Ref, TargetName: jc.Name, TargetTy: "JSDataContainer", Busy: []string{jc.Ref, jc.DS.DB.Ref},
+		Duration: state.JSDuration, OnFail: func() {
 			if op == "CREATE" {
 				e.dropBranch(b)
 			}
 		},
-		run: func(r *jobRun) error {
-			if err := r.step(1, 80, "event.jetstream.branch."+lower(op), verb+" branch \""+b.name+"\"."); err != nil {
+		Run: func(r *state.JobRun) error {
+			if err := r.Step(1, 80, "event.jetstream.branch."+strings.ToLower(op), verb+" branch \""+b.Name+"\"."); err != nil {
 				return err
 			}
-			return r.locked(func() error {
+			return r.Locked(func() error {
 				apply()
-				jc.lastUpdated = e.now()
+				jc.LastUpdated = e.Now()
 				opName := map[string]string{"CREATE": "CREATE_BRANCH", "ACTIVATE": "ACTIVATE", "DELETE": "DELETE_BRANCH"}[op]
-				e.recordOp(jc.ref, &jc.ops, b, opName, c.user, "", start)
+				e.recordOp(jc.Ref, &jc.Ops, b, opName, c.user, "", start)
 				return nil
 			})
 		}})
 	if err != nil {
 		return "", "", err
 	}
-	return j.ref, j.act.ref, nil
+	return j.Ref, j.Act.Ref, nil
 }
 
 // activate makes b the container's active branch: the current data is saved in the old
 // branch and b's data becomes the container's.
-func (e *Engine) activate(jc *jsContainer, b *jsBranch) {
-	if jc.active == b {
+func (e *Engine) activate(jc *state.Container, b *state.Branch) {
+	if jc.Active == b {
 		return
 	}
-	jc.active.saved = jc.ds.db.contents.clone()
-	jc.ds.db.contents, b.saved = b.saved, nil
-	jc.active = b
+	jc.Active.Saved = jc.DS.DB.Contents.Clone()
+	jc.DS.DB.Contents, b.Saved = b.Saved, nil
+	jc.Active = b
 }
 
 // createBranch creates a branch on a container from a timeline point; the new branch
@@ -100,21 +106,21 @@ func (e *Engine) createBranch(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := e.checkBusy(jc.ref, jc.ds.db.ref); err != nil {
+	if err := e.CheckBusy(jc.Ref, jc.DS.DB.Ref); err != nil {
 		return nil, err
 	}
-	b := e.newBranch(in.str("name"), jc.ref, data)
+	b := e.NewBranch(in.str("name"), jc.Ref, data)
 	jobRef, actRef, err := e.branchJob(c, jc, b, "CREATE", "Create", func() { e.activate(jc, b) })
 	if err != nil {
 		e.dropBranch(b)
 		return nil, err
 	}
-	return okResult(b.ref, jobRef, actRef), nil
+	return okResult(b.Ref, jobRef, actRef), nil
 }
 
 // branchOperand is the branch a POST /branch/{ref}/<op> names and its
 // container, for an operation that takes no parameters.
-func (c *call) branchOperand() (*jsBranch, *jsContainer, error) {
+func (c *call) branchOperand() (*state.Branch, *state.Container, error) {
 	b, err := c.branch(c.r.PathValue("ref"))
 	if err != nil {
 		return nil, nil, err
@@ -143,8 +149,8 @@ func (e *Engine) deleteBranch(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if jc.active == b {
-		return nil, errValue("branch", "Branch %q is active in data container %q; activate another branch first.", b.name, jc.name)
+	if jc.Active == b {
+		return nil, errValue("branch", "Branch %q is active in data container %q; activate another branch first.", b.Name, jc.Name)
 	}
 	jobRef, actRef, err := e.branchJob(c, jc, b, "DELETE", "Delete", func() { e.dropBranch(b) })
 	if err != nil {
@@ -154,20 +160,20 @@ func (e *Engine) deleteBranch(c *call) (any, error) {
 }
 
 // branchContainer is the container a branch belongs to, usable by the caller.
-func (c *call) branchContainer(b *jsBranch) (*jsContainer, error) {
-	if _, ok := c.e.byRef[b.layout].(*jsContainer); !ok {
-		return nil, errValue("branch", "Branch %q belongs to a template; only container branches can change.", b.name)
+func (c *call) branchContainer(b *state.Branch) (*state.Container, error) {
+	if _, ok := c.e.ByRef[b.Layout].(*state.Container); !ok {
+		return nil, errValue("branch", "Branch %q belongs to a template; only container branches can change.", b.Name)
 	}
-	return c.usable(b.layout, true)
+	return c.usable(b.Layout, true)
 }
 
-func (e *Engine) dropBranch(b *jsBranch) {
-	var kept []*jsBranch
-	for _, x := range e.branches {
+func (e *Engine) dropBranch(b *state.Branch) {
+	var kept []*state.Branch
+	for _, x := range e.Branches {
 		if x != b {
 			kept = append(kept, x)
 		}
 	}
-	e.branches = kept
-	delete(e.byRef, b.ref)
+	e.Branches = kept
+	delete(e.ByRef, b.Ref)
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -42,6 +43,6 @@ func TestBookmarkAtATimeOnABranchUsesTheDataOfThatTime(t *testing.T) {
 	putRows(t, e, "qa-pod", []Row{{ID: 1, Name: "v2"}})
 	c.bookmark(pod, "v2", false)
 	c.run(c.js+"/container/"+pod["reference"].(string)+"/restore", obj{"type": "JSDataContainerRestoreParameters", "forceOption": false,
-		"timelinePointParameters": obj{"type": "JSTimelinePointTimeInput", "branch": pod["activeBranch"], "time": stamp(between)}})
+		"timelinePointParameters": obj{"type": "JSTimelinePointTimeInput", "branch": pod["activeBranch"], "time": state.Stamp(between)}})
 	assert.Equal(t, []Row{{ID: 1, Name: "v1"}}, dataset(t, e, "qa-pod").Contents.Rows)
 }

@@ -1,6 +1,11 @@
 package engine
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
+)
 
 func (e *Engine) containerRoutes() {
 	e.api("POST {js}/container", 0, e.createContainer)
@@ -16,17 +21,17 @@ func (e *Engine) containerRoutes() {
 
 // usable resolves a container the caller may operate on: visible, not locked by someone
 // else and, when online is set, ONLINE.
-func (c *call) usable(ref string, online bool) (*jsContainer, error) {
+func (c *call) usable(ref string, online bool) (*state.Container, error) {
 	jc, err := c.container(ref)
 	if err != nil {
 		return nil, err
 	}
-	if jc.lockUser != nil && jc.lockUser != c.user {
-		return nil, errPermission("Data container %q is locked by user %q.", jc.name, jc.lockUser.name)
+	if jc.LockUser != nil && jc.LockUser != c.user {
+		return nil, errPermission("Data container %q is locked by user %q.", jc.Name, jc.LockUser.Name)
 	}
-	if online && jc.state != "ONLINE" {
+	if online && jc.State != "ONLINE" {
 		return nil, &apiError{status: http.StatusOK, id: idFieldValue,
-			details: "Data container \"" + jc.name + "\" is " + jc.state + ".",
+			details: "Data container \"" + jc.Name + "\" is " + jc.State + ".",
 			action:  "Enable or recover the data container and try again."}
 	}
 	return jc, nil
@@ -34,50 +39,40 @@ func (c *call) usable(ref string, online bool) (*jsContainer, error) {
 
 // containerJob starts a self-service job on a container; apply runs with the lock held at
 // the end and returns the data the active branch should then hold (nil: data unchanged).
-func (e *Engine) containerJob(c *call, jc *jsContainer, op, actionType, verb string, apply func() *Contents) (any, error) {
-	start := e.now()
-	j, err := e.startJob(c.user, jobSpec{actionType: actionType, title: title(verb, "data container", jc.name),
-		target: jc.ref, targetName: jc.name, targetTy: "JSDataContainer", busy: []string{jc.ref, jc.ds.db.ref},
-		duration: jsDuration,
-		run: func(r *jobRun) error {
-			if err := r.step(0.6, 50, "event.jetstream.container."+lower(op),
-				"Running the "+lower(op)+" on the data sources of \""+jc.name+"\"."); err != nil {
+func (e *Engine) containerJob(c *call, jc *state.Container, op, actionType, verb string, apply func() *Contents) (any, error) {
+	start := e.Now()
+	j, err := e.StartJob(c.user, state.JobSpec{ActionType: actionType, Title: title(verb, "data container", jc.Name),
+		Target: jc.Ref, TargetName: jc.Name, TargetTy: "JSDataContainer", Busy: []string{jc.Ref, jc.DS.DB.Ref},
+		Duration: state.JSDuration,
+		Run: func(r *state.JobRun) error {
+			if err := r.Step(0.6, 50, "event.jetstream.container."+strings.ToLower(op),
+				"Running the "+strings.ToLower(op)+" on the data sources of \""+jc.Name+"\"."); err != nil {
 				return err
 			}
-			if err := r.step(0.4, 90, "event.jetstream.operation.record", "Recording the "+lower(op)+" operation."); err != nil {
+			if err := r.Step(0.4, 90, "event.jetstream.operation.record", "Recording the "+strings.ToLower(op)+" operation."); err != nil {
 				return err
 			}
-			return r.locked(func() error {
+			return r.Locked(func() error {
 				if data := apply(); data != nil {
 					e.setContainerData(jc, data)
 				}
-				jc.lastUpdated = e.now()
-				e.recordOp(jc.ref, &jc.ops, jc.active, op, c.user, "", start)
+				jc.LastUpdated = e.Now()
+				e.recordOp(jc.Ref, &jc.Ops, jc.Active, op, c.user, "", start)
 				return nil
 			})
 		}})
 	if err != nil {
 		return nil, err
 	}
-	return okResult("", j.ref, j.act.ref), nil
+	return okResult("", j.Ref, j.Act.Ref), nil
 }
 
 // setContainerData makes data (copied) the container's live data and the active branch's
 // baseline, and records a checkpoint.
-func (e *Engine) setContainerData(jc *jsContainer, data *Contents) {
-	jc.ds.db.contents = data.clone()
-	jc.active.baseline = data.clone()
-	jc.active.history = append(jc.active.history, checkpoint{at: e.now(), contents: data.clone()})
-}
-
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
+func (e *Engine) setContainerData(jc *state.Container, data *Contents) {
+	jc.DS.DB.Contents = data.Clone()
+	jc.Active.Baseline = data.Clone()
+	jc.Active.History = append(jc.Active.History, state.Checkpoint{At: e.Now(), Contents: data.Clone()})
 }
 
 func (e *Engine) containerRefresh(c *call) (any, error) {
@@ -89,7 +84,7 @@ func (e *Engine) containerRefresh(c *call) (any, error) {
 		return nil, err
 	}
 	return e.containerJob(c, jc, "REFRESH", "JETSTREAM_USER_CONTAINER_REFRESH", "Refresh", func() *Contents {
-		return jc.tmpl.ds.db.contents
+		return jc.Tmpl.DS.DB.Contents
 	})
 }
 
@@ -102,7 +97,7 @@ func (e *Engine) containerReset(c *call) (any, error) {
 		return nil, err
 	}
 	return e.containerJob(c, jc, "RESET", "JETSTREAM_USER_CONTAINER_RESET", "Reset", func() *Contents {
-		return jc.active.baseline
+		return jc.Active.Baseline
 	})
 }
 
@@ -127,7 +122,7 @@ func (e *Engine) containerRestore(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	data = data.clone()
+	data = data.Clone()
 	return e.containerJob(c, jc, "RESTORE", "JETSTREAM_USER_CONTAINER_RESTORE", "Restore", func() *Contents { return data })
 }
 
@@ -142,13 +137,13 @@ func (e *Engine) containerState(op, want, to string) handler {
 		if err := c.noParams(); err != nil {
 			return nil, err
 		}
-		if jc.state != want {
+		if jc.State != want {
 			return nil, &apiError{status: http.StatusOK, id: idFieldValue,
-				details: "Data container \"" + jc.name + "\" is " + jc.state + "; " + lower(op) + " needs " + want + ".",
+				details: "Data container \"" + jc.Name + "\" is " + jc.State + "; " + strings.ToLower(op) + " needs " + want + ".",
 				action:  "Check the data container's state."}
 		}
 		return e.containerJob(c, jc, op, "JETSTREAM_USER_CONTAINER_"+op, verbs[op], func() *Contents {
-			jc.state = to
+			jc.State = to
 			return nil
 		})
 	}
@@ -166,19 +161,19 @@ func (e *Engine) containerLock(c *call) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		u, ok := lookup[*user](e, in.str("lockUser"))
+		u, ok := state.Lookup[*state.User](e.State, in.str("lockUser"))
 		if !ok {
 			return nil, errNotFound(in.str("lockUser"))
 		}
 		lockUser = u
 	}
-	if err := e.checkBusy(jc.ref); err != nil {
+	if err := e.CheckBusy(jc.Ref); err != nil {
 		return nil, err
 	}
-	jc.lockUser = lockUser
-	e.recordOp(jc.ref, &jc.ops, jc.active, "LOCK", c.user, "", e.now())
-	a := e.newAction(c.user, "JETSTREAM_USER_CONTAINER_LOCK", title("Lock", "data container", jc.name))
-	return okResult("", "", a.ref), nil
+	jc.LockUser = lockUser
+	e.recordOp(jc.Ref, &jc.Ops, jc.Active, "LOCK", c.user, "", e.Now())
+	a := e.NewAction(c.user, "JETSTREAM_USER_CONTAINER_LOCK", title("Lock", "data container", jc.Name))
+	return okResult("", "", a.Ref), nil
 }
 
 // containerUnlock unlocks; the lock holder or an admin may do it. Action only.
@@ -190,11 +185,11 @@ func (e *Engine) containerUnlock(c *call) (any, error) {
 	if err := c.noParams(); err != nil {
 		return nil, err
 	}
-	if jc.lockUser != nil && jc.lockUser != c.user && !c.user.admin {
-		return nil, errPermission("Data container %q is locked by user %q.", jc.name, jc.lockUser.name)
+	if jc.LockUser != nil && jc.LockUser != c.user && !c.user.Admin {
+		return nil, errPermission("Data container %q is locked by user %q.", jc.Name, jc.LockUser.Name)
 	}
-	jc.lockUser = nil
-	e.recordOp(jc.ref, &jc.ops, jc.active, "UNLOCK", c.user, "", e.now())
-	a := e.newAction(c.user, "JETSTREAM_USER_CONTAINER_UNLOCK", title("Unlock", "data container", jc.name))
-	return okResult("", "", a.ref), nil
+	jc.LockUser = nil
+	e.recordOp(jc.Ref, &jc.Ops, jc.Active, "UNLOCK", c.user, "", e.Now())
+	a := e.NewAction(c.user, "JETSTREAM_USER_CONTAINER_UNLOCK", title("Unlock", "data container", jc.Name))
+	return okResult("", "", a.Ref), nil
 }

@@ -2,7 +2,8 @@ package engine
 
 import (
 	"net/http"
-	"sort"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
 
 func (e *Engine) databaseRoutes() {
@@ -27,7 +28,7 @@ func adminLookup[T any](c *call) (T, error) {
 	if err := c.requireAdmin(); err != nil {
 		return zero, err
 	}
-	v, ok := lookup[T](c.e, c.r.PathValue("ref"))
+	v, ok := state.Lookup[T](c.e.State, c.r.PathValue("ref"))
 	if !ok {
 		return zero, errNotFound(c.r.PathValue("ref"))
 	}
@@ -40,11 +41,11 @@ func (e *Engine) listDatabases(c *call) (any, error) {
 	}
 	q := c.r.URL.Query()
 	var out []obj
-	for _, d := range e.dbs {
-		if g := q.Get("group"); g != "" && d.group.ref != g {
+	for _, d := range e.DBs {
+		if g := q.Get("group"); g != "" && d.Group.Ref != g {
 			continue
 		}
-		if p := q.Get("provisionContainer"); p != "" && (d.parent == nil || d.parent.ref != p) {
+		if p := q.Get("provisionContainer"); p != "" && (d.Parent == nil || d.Parent.Ref != p) {
 			continue
 		}
 		out = append(out, e.dbObject(d))
@@ -53,7 +54,7 @@ func (e *Engine) listDatabases(c *call) (any, error) {
 }
 
 func (e *Engine) getDatabase(c *call) (any, error) {
-	d, err := adminLookup[*dbContainer](c)
+	d, err := adminLookup[*state.DB](c)
 	if err != nil {
 		return nil, err
 	}
@@ -85,59 +86,38 @@ func syncTypes(platName string, v version) []string {
 
 // sync snapshots a container (DB_SYNC). The body is optional.
 func (e *Engine) sync(c *call) (any, error) {
-	d, err := adminLookup[*dbContainer](c)
+	d, err := adminLookup[*state.DB](c)
 	if err != nil {
 		return nil, err
 	}
 	if !c.bodyEmpty() {
-		if _, err := c.parse("SyncParameters", syncTypes(d.platName, c.ver)...); err != nil {
+		if _, err := c.parse("SyncParameters", syncTypes(d.PlatName, c.ver)...); err != nil {
 			return nil, err
 		}
 	}
-	j, err := e.startJob(c.user, jobSpec{actionType: "DB_SYNC", title: "Run SnapSync for database \"" + d.name + "\".",
-		target: d.ref, targetName: d.name, targetTy: d.plat.container, duration: syncDuration,
-		run: func(r *jobRun) error {
+	j, err := e.StartJob(c.user, state.JobSpec{ActionType: "DB_SYNC", Title: "Run SnapSync for database \"" + d.Name + "\".",
+		Target: d.Ref, TargetName: d.Name, TargetTy: d.Platform.Container, Duration: state.SyncDuration,
+		Run: func(r *state.JobRun) error {
 			steps := []struct {
 				frac      float64
 				pct       int
 				code, msg string
 			}{
-				{0.2, 10, "event.jobs.snapsync.start", "Starting SnapSync of dSource \"" + d.name + "\"."},
+				{0.2, 10, "event.jobs.snapsync.start", "Starting SnapSync of dSource \"" + d.Name + "\"."},
 				{0.5, 60, "event.jobs.snapsync.transfer", "Transferring data from the source database."},
-				{0.3, 90, "event.jobs.snapshot.create", "Creating a snapshot of \"" + d.name + "\"."},
+				{0.3, 90, "event.jobs.snapshot.create", "Creating a snapshot of \"" + d.Name + "\"."},
 			}
 			for _, s := range steps {
-				if err := r.step(s.frac, s.pct, s.code, s.msg); err != nil {
+				if err := r.Step(s.frac, s.pct, s.code, s.msg); err != nil {
 					return err
 				}
 			}
-			return r.locked(func() error { e.takeSnapshot(d); return nil })
+			return r.Locked(func() error { e.TakeSnapshot(d); return nil })
 		}})
 	if err != nil {
 		return nil, err
 	}
-	return okResult("", j.ref, j.act.ref), nil
-}
-
-// takeSnapshot records a snapshot of a container's current contents.
-func (e *Engine) takeSnapshot(d *dbContainer) *snapshot {
-	s := &snapshot{ref: e.nextRef(d.plat.snapshotRef), db: d, timeflow: d.timeflow, created: e.now(),
-		contents: d.contents.clone()}
-	e.snapshots = append(e.snapshots, s)
-	e.register(s.ref, s)
-	return s
-}
-
-// snapshotsOf lists a container's snapshots, newest first (later ones first on equal times).
-func (e *Engine) snapshotsOf(d *dbContainer) []*snapshot {
-	var out []*snapshot
-	for i := len(e.snapshots) - 1; i >= 0; i-- {
-		if s := e.snapshots[i]; s.db == d {
-			out = append(out, s)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].created.After(out[j].created) })
-	return out
+	return okResult("", j.Ref, j.Act.Ref), nil
 }
 
 func (e *Engine) listSnapshots(c *call) (any, error) {
@@ -147,25 +127,25 @@ func (e *Engine) listSnapshots(c *call) (any, error) {
 	q := c.r.URL.Query()
 	var out []obj
 	if ref := q.Get("database"); ref != "" {
-		d, ok := lookup[*dbContainer](e, ref)
+		d, ok := state.Lookup[*state.DB](e.State, ref)
 		if !ok {
 			return nil, errNotFound(ref)
 		}
-		for _, s := range e.snapshotsOf(d) {
+		for _, s := range e.SnapshotsOf(d) {
 			out = append(out, e.snapshotObject(s))
 		}
 		return listResult(page(out, q.Get("pageSize"), q.Get("pageOffset"), 0)), nil
 	}
-	for i := len(e.snapshots) - 1; i >= 0; i-- {
-		if tf := q.Get("timeflow"); tf == "" || e.snapshots[i].timeflow == tf {
-			out = append(out, e.snapshotObject(e.snapshots[i]))
+	for i := len(e.Snapshots) - 1; i >= 0; i-- {
+		if tf := q.Get("timeflow"); tf == "" || e.Snapshots[i].Timeflow == tf {
+			out = append(out, e.snapshotObject(e.Snapshots[i]))
 		}
 	}
 	return listResult(page(out, q.Get("pageSize"), q.Get("pageOffset"), 0)), nil
 }
 
 func (e *Engine) getSnapshot(c *call) (any, error) {
-	s, err := adminLookup[*snapshot](c)
+	s, err := adminLookup[*state.Snapshot](c)
 	if err != nil {
 		return nil, err
 	}
@@ -177,12 +157,12 @@ func (e *Engine) listSources(c *call) (any, error) {
 		return nil, err
 	}
 	db := c.r.URL.Query().Get("database")
-	if _, ok := lookup[*dbContainer](e, db); db != "" && !ok {
+	if _, ok := state.Lookup[*state.DB](e.State, db); db != "" && !ok {
 		return nil, errNotFound(db)
 	}
 	var out []obj
-	for _, s := range e.sources {
-		if db == "" || s.db.ref == db {
+	for _, s := range e.Sources {
+		if db == "" || s.DB.Ref == db {
 			out = append(out, e.sourceObject(s))
 		}
 	}
@@ -190,7 +170,7 @@ func (e *Engine) listSources(c *call) (any, error) {
 }
 
 func (e *Engine) getSource(c *call) (any, error) {
-	s, err := adminLookup[*source](c)
+	s, err := adminLookup[*state.Source](c)
 	if err != nil {
 		return nil, err
 	}
@@ -200,40 +180,40 @@ func (e *Engine) getSource(c *call) (any, error) {
 // updateSource applies a partial source; each hook list sent replaces the whole list.
 // The answer carries an action and no job, as on a real engine.
 func (e *Engine) updateSource(c *call) (any, error) {
-	s, err := adminLookup[*source](c)
+	s, err := adminLookup[*state.Source](c)
 	if err != nil {
 		return nil, err
 	}
-	in, err := c.parse("Source", s.typ)
+	in, err := c.parse("Source", s.Typ)
 	if err != nil {
 		return nil, err
 	}
 	if ops := in.sub("operations"); ops != nil {
 		wantOps := "LinkedSourceOperations"
-		if s.virtual {
+		if s.Virtual {
 			wantOps = "VirtualSourceOperations"
 		}
 		if ops.str("type") != wantOps {
-			return nil, errValidation("operations.type", idTypeMismatch, "Expected "+wantOps+" for a source of type "+s.typ+".")
+			return nil, errValidation("operations.type", idTypeMismatch, "Expected "+wantOps+" for a source of type "+s.Typ+".")
 		}
 		for name, list := range ops {
 			if name != "type" {
-				s.ops[name] = rawList(list)
+				s.Ops[name] = rawList(list)
 			}
 		}
 	}
-	a := e.newAction(c.user, "SOURCE_UPDATE", "Update source \""+s.db.name+"\".")
-	return okResult("", "", a.ref), nil
+	a := e.NewAction(c.user, "SOURCE_UPDATE", "Update source \""+s.DB.Name+"\".")
+	return okResult("", "", a.Ref), nil
 }
 
 // connectionInfo answers GET /source/{ref}/connectionInfo: the SourceConnectionInfo subtype
 // of the source's platform (PgSQLSourceConnectionInfo with jdbcString for PostgreSQL).
 func (e *Engine) connectionInfo(c *call) (any, error) {
-	s, err := adminLookup[*source](c)
+	s, err := adminLookup[*state.Source](c)
 	if err != nil {
 		return nil, err
 	}
-	return okResult(s.db.plat.connectionInfoObject(s.db.conn), "", ""), nil
+	return okResult(connectionInfoObject(s.DB.Platform, s.DB.Conn), "", ""), nil
 }
 
 func (e *Engine) listMaskingJobs(c *call) (any, error) {
@@ -242,8 +222,8 @@ func (e *Engine) listMaskingJobs(c *call) (any, error) {
 	}
 	cont := c.r.URL.Query().Get("container")
 	var out []obj
-	for _, m := range e.maskingJobs {
-		if cont == "" || m.db.ref == cont {
+	for _, m := range e.MaskingJobs {
+		if cont == "" || m.DB.Ref == cont {
 			out = append(out, e.maskingJobObject(m))
 		}
 	}
@@ -252,14 +232,14 @@ func (e *Engine) listMaskingJobs(c *call) (any, error) {
 
 func (e *Engine) listGroups(c *call) (any, error) {
 	var out []obj
-	for _, g := range e.groups {
+	for _, g := range e.Groups {
 		out = append(out, groupObject(g))
 	}
 	return listResult(out), nil
 }
 
 func (e *Engine) getGroup(c *call) (any, error) {
-	g, ok := lookup[*group](e, c.r.PathValue("ref"))
+	g, ok := state.Lookup[*state.Group](e.State, c.r.PathValue("ref"))
 	if !ok {
 		return nil, errNotFound(c.r.PathValue("ref"))
 	}
@@ -267,8 +247,8 @@ func (e *Engine) getGroup(c *call) (any, error) {
 }
 
 // errNotVDB answers a VDB-only operation on a dSource.
-func errNotVDB(d *dbContainer) error {
+func errNotVDB(d *state.DB) error {
 	return &apiError{status: http.StatusOK, id: idFieldValue,
-		details: "The database \"" + d.name + "\" is not a virtual database and cannot be refreshed.",
+		details: "The database \"" + d.Name + "\" is not a virtual database and cannot be refreshed.",
 		action:  "Choose a virtual database."}
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/dxsteps/dxsteps/test/engine/internal/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -115,7 +116,7 @@ func TestRefreshMasksTheDataAndShowsTheMaskingEvent(t *testing.T) {
 	require.Len(t, master.Contents.Rows, len(prod.Contents.Rows))
 	for i := range prod.Contents.Rows {
 		assert.NotEqual(t, prod.Contents.Rows[i].Name, master.Contents.Rows[i].Name)
-		assert.Equal(t, maskName(prod.Contents.Rows[i].Name), master.Contents.Rows[i].Name)
+		assert.Equal(t, model.MaskName(prod.Contents.Rows[i].Name), master.Contents.Rows[i].Name)
 	}
 }
 

@@ -4,7 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
+
+// obj is a JSON object as the engine emits it.
+type obj = map[string]any
 
 // Error ids the engine answers with (see the package documentation for HTTP codes).
 const (
@@ -51,9 +56,9 @@ func errPermission(format string, a ...any) *apiError {
 		details: fmt.Sprintf(format, a...), action: "Contact an administrator for access."}
 }
 
-func errBusy(target string, j *job) *apiError {
+func errBusy(target string, j *state.Job) *apiError {
 	return &apiError{status: http.StatusConflict, id: idBusy,
-		details: fmt.Sprintf("The object %q is busy: job %q (%s) is running on it.", target, j.ref, j.actionType),
+		details: fmt.Sprintf("The object %q is busy: job %q (%s) is running on it.", target, j.Ref, j.ActionType),
 		action:  "Wait for the running job to finish, or cancel it, and try again."}
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +15,8 @@ import (
 // testSpeed makes a 5 s refresh take 25 ms.
 const testSpeed = 0.005
 
-// start runs an engine for one test.
+// start runs an engine for one test. Tests of other packages use enginetest.Start, which
+// this package cannot import.
 func start(t *testing.T, opts Options) *Engine {
 	t.Helper()
 	if opts.Speed == 0 {
@@ -28,7 +28,7 @@ func start(t *testing.T, opts Options) *Engine {
 	return e
 }
 
-// client is a plain net/http API client with a cookie jar.
+// client is a plain net/http API client with a cookie jar that reaches the engine in memory.
 type client struct {
 	t    *testing.T
 	e    *Engine
@@ -38,8 +38,9 @@ type client struct {
 }
 
 func newClient(t *testing.T, e *Engine) *client {
-	jar, _ := cookiejar.New(nil)
-	return &client{t: t, e: e, hc: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+	hc := e.Client()
+	hc.Timeout = 30 * time.Second
+	return &client{t: t, e: e, hc: hc}
 }
 
 // login opens a session at version ver and logs in.

@@ -3,6 +3,8 @@ package engine
 import (
 	"net/http"
 	"time"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
 
 // The job, action and notification endpoints.
@@ -15,32 +17,32 @@ func (e *Engine) jobRoutes() {
 	e.api("GET /notification", noLock, e.notification)
 }
 
-func (e *Engine) jobObject(j *job, full bool, v version) obj {
-	o := obj{"type": "Job", "reference": j.ref, "namespace": nil, "name": nil, "actionType": j.actionType,
-		"title": j.title, "target": j.target, "targetName": j.targetName, "targetObjectType": j.targetTy,
-		"jobState": j.state, "percentComplete": j.percent, "parentAction": j.act.ref, "parentActionState": nil,
-		"startTime": stamp(j.start), "updateTime": stamp(j.update), "user": j.user.ref,
-		"cancelable": j.state == "RUNNING", "suspendable": false, "queued": false, "emailAddresses": nil,
+func (e *Engine) jobObject(j *state.Job, full bool, v version) obj {
+	o := obj{"type": "Job", "reference": j.Ref, "namespace": nil, "name": nil, "actionType": j.ActionType,
+		"title": j.Title, "target": j.Target, "targetName": j.TargetName, "targetObjectType": j.TargetTy,
+		"jobState": j.State, "percentComplete": j.Percent, "parentAction": j.Act.Ref, "parentActionState": nil,
+		"startTime": state.Stamp(j.Start), "updateTime": state.Stamp(j.Update), "user": j.User.Ref,
+		"cancelable": j.State == "RUNNING", "suspendable": false, "queued": false, "emailAddresses": nil,
 		"events": nil}
 	if full {
-		o["parentActionState"] = j.act.state
-		o["events"] = j.events
+		o["parentActionState"] = j.Act.State
+		o["events"] = j.Events
 	}
 	if v.atLeast("1.9.0") {
-		o["cancelReason"] = nullable(j.cancelReason)
+		o["cancelReason"] = nullable(j.CancelReason)
 	}
 	return o
 }
 
-func (c *call) mayReadJob(j *job) error {
-	if c.user.admin || j.user == c.user {
+func (c *call) mayReadJob(j *state.Job) error {
+	if c.user.Admin || j.User == c.user {
 		return nil
 	}
-	return errPermission("User %q may not read job %q.", c.user.name, j.ref)
+	return errPermission("User %q may not read job %q.", c.user.Name, j.Ref)
 }
 
 func (e *Engine) getJob(c *call) (any, error) {
-	j, ok := lookup[*job](e, c.r.PathValue("ref"))
+	j, ok := state.Lookup[*state.Job](e.State, c.r.PathValue("ref"))
 	if !ok {
 		return nil, errNotFound(c.r.PathValue("ref"))
 	}
@@ -53,15 +55,15 @@ func (e *Engine) getJob(c *call) (any, error) {
 func (e *Engine) listJobs(c *call) (any, error) {
 	q := c.r.URL.Query()
 	var out []obj
-	for _, j := range e.jobs {
-		if c.mayReadJob(j) != nil || (q.Get("jobState") != "" && q.Get("jobState") != j.state) ||
-			(q.Get("target") != "" && q.Get("target") != j.target) ||
-			(q.Get("jobType") != "" && q.Get("jobType") != j.actionType) {
+	for _, j := range e.Jobs {
+		if c.mayReadJob(j) != nil || (q.Get("jobState") != "" && q.Get("jobState") != j.State) ||
+			(q.Get("target") != "" && q.Get("target") != j.Target) ||
+			(q.Get("jobType") != "" && q.Get("jobType") != j.ActionType) {
 			continue
 		}
 		o := e.jobObject(j, false, c.ver)
 		if q.Get("addEvents") == "true" {
-			o["events"] = j.events
+			o["events"] = j.Events
 		}
 		out = append(out, o)
 	}
@@ -69,42 +71,42 @@ func (e *Engine) listJobs(c *call) (any, error) {
 }
 
 func (e *Engine) cancelJob(c *call) (any, error) {
-	j, ok := lookup[*job](e, c.r.PathValue("ref"))
+	j, ok := state.Lookup[*state.Job](e.State, c.r.PathValue("ref"))
 	if !ok {
 		return nil, errNotFound(c.r.PathValue("ref"))
 	}
-	if !c.user.admin && j.user != c.user {
-		return nil, errPermission("User %q may not cancel job %q.", c.user.name, j.ref)
+	if !c.user.Admin && j.User != c.user {
+		return nil, errPermission("User %q may not cancel job %q.", c.user.Name, j.Ref)
 	}
-	if j.state == "RUNNING" {
+	if j.State == "RUNNING" {
 		select {
-		case <-j.cancel:
+		case <-j.Cancel:
 		default:
-			j.cancelReason = "Canceled by user " + c.user.name + "."
-			close(j.cancel)
+			j.CancelReason = "Canceled by user " + c.user.Name + "."
+			close(j.Cancel)
 		}
 	}
 	return okResult(nil, "", ""), nil
 }
 
 func (e *Engine) getAction(c *call) (any, error) {
-	a, ok := lookup[*action](e, c.r.PathValue("ref"))
+	a, ok := state.Lookup[*state.Action](e.State, c.r.PathValue("ref"))
 	if !ok {
 		return nil, errNotFound(c.r.PathValue("ref"))
 	}
-	if !c.user.admin && a.user != c.user {
-		return nil, errPermission("User %q may not read action %q.", c.user.name, a.ref)
+	if !c.user.Admin && a.User != c.user {
+		return nil, errPermission("User %q may not read action %q.", c.user.Name, a.Ref)
 	}
 	end := any(nil)
-	if !a.end.IsZero() {
-		end = stamp(a.end)
+	if !a.End.IsZero() {
+		end = state.Stamp(a.End)
 	}
-	return okResult(obj{"type": "Action", "reference": a.ref, "namespace": nil, "actionType": a.actionType,
-		"title": a.title, "details": a.details, "state": a.state, "startTime": stamp(a.start), "endTime": end,
-		"parentAction": nil, "user": a.user.ref, "userAgent": nil, "workSource": "WEBSERVICE",
-		"workSourceName": a.user.name, "workSourcePrincipal": nil, "originIp": "127.0.0.1",
-		"failureDescription": nullable(a.failDesc), "failureAction": nullable(a.failAction),
-		"failureMessageCode": nullable(a.failCode)}, "", ""), nil
+	return okResult(obj{"type": "Action", "reference": a.Ref, "namespace": nil, "actionType": a.ActionType,
+		"title": a.Title, "details": a.Details, "state": a.State, "startTime": state.Stamp(a.Start), "endTime": end,
+		"parentAction": nil, "user": a.User.Ref, "userAgent": nil, "workSource": "WEBSERVICE",
+		"workSourceName": a.User.Name, "workSourcePrincipal": nil, "originIp": "127.0.0.1",
+		"failureDescription": nullable(a.FailDesc), "failureAction": nullable(a.FailAction),
+		"failureMessageCode": nullable(a.FailCode)}, "", ""), nil
 }
 
 // notification is the long poll: it returns as soon as the channel has notifications, or
@@ -115,6 +117,6 @@ func (e *Engine) notification(c *call) (any, error) {
 	}
 	q := c.r.URL.Query()
 	timeout := time.Duration(atoiDefault(q.Get("timeout"), 10000)) * time.Millisecond
-	items := e.notes.wait(q.Get("channel"), timeout, atoiDefault(q.Get("max"), 0), e.closing, c.r.Context().Done())
-	return listResult(items), nil
+	notes, dropped := e.Notes.Wait(q.Get("channel"), timeout, atoiDefault(q.Get("max"), 0), e.Closing, c.r.Context().Done())
+	return listResult(noteObjects(notes, dropped)), nil
 }

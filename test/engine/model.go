@@ -1,153 +1,52 @@
 package engine
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
+import "github.com/dxsteps/dxsteps/test/engine/internal/model"
+
+// The data model and the test API's values, as tests of other packages name them.
+type (
+	// Row is one row of the small table that stands in for an application's data.
+	Row = model.Row
+	// Account is a database account of a dataset.
+	Account = model.Account
+	// Contents is what a dataset holds: the data a test can check for meaning.
+	Contents = model.Contents
+	// Connection says how an application would connect to a dataset's database.
+	Connection = model.Connection
+	// Dataset is one named dataset as the test API shows it.
+	Dataset = model.Dataset
+	// DatasetRef names a dataset in the test API's list.
+	DatasetRef = model.DatasetRef
+	// JobFault makes the next matching job fail.
+	JobFault = model.JobFault
+	// HTTPFault answers matching API requests with an HTTP error, as a proxy would.
+	HTTPFault = model.HTTPFault
+	// RequestRecord is one API request as the engine received it, passwords redacted.
+	RequestRecord = model.RequestRecord
+	// CatalogEntry is one bookmark with what its data holds.
+	CatalogEntry = model.CatalogEntry
+	// ContainerStateFault puts a container in a state.
+	ContainerStateFault = model.ContainerStateFault
+
+	// Seed is the estate an engine starts with (see model.Seed for the YAML form).
+	Seed = model.Seed
+	// SeedUser is a user of a seed.
+	SeedUser = model.SeedUser
+	// SeedDatabase is a dSource or VDB of a seed.
+	SeedDatabase = model.SeedDatabase
+	// SeedData is what a seed database holds.
+	SeedData = model.SeedData
+	// SeedAccount is a database account of a seed database.
+	SeedAccount = model.SeedAccount
+	// SeedHook is a hook of a seed database.
+	SeedHook = model.SeedHook
+	// SeedTemplate is a self-service template of a seed.
+	SeedTemplate = model.SeedTemplate
+	// SeedContainer is a self-service container of a seed.
+	SeedContainer = model.SeedContainer
 )
 
-// Row is one row of the small table that stands in for an application's data.
-type Row struct {
-	ID   int    `json:"id" yaml:"id"`
-	Name string `json:"name" yaml:"name"`
-}
+// LoadSeed reads a YAML seed file (format: see Seed). Unknown keys are errors.
+func LoadSeed(path string) (*Seed, error) { return model.LoadSeed(path) }
 
-// Account is a database account of a dataset.
-type Account struct {
-	Name string `json:"name" yaml:"name"`
-	// State is "active", "locked" or "dropped".
-	State string `json:"state" yaml:"state"`
-	// PasswordSha256 is the hex SHA-256 of the account's password.
-	PasswordSha256 string `json:"passwordSha256" yaml:"passwordSha256"`
-}
-
-// Contents is what a dataset holds: the data a test can check for meaning.
-type Contents struct {
-	// DataVersion counts production changes; a copy keeps the version it was taken from.
-	DataVersion int `json:"dataVersion"`
-	// Masked is true once a masking job ran over the rows.
-	Masked bool `json:"masked"`
-	// SubsetPercent is 100 unless a subsetting tool reduced the rows.
-	SubsetPercent int       `json:"subsetPercent"`
-	Rows          []Row     `json:"rows"`
-	Accounts      []Account `json:"accounts"`
-}
-
-// Connection says how an application would connect to a dataset's database.
-type Connection struct {
-	Host     string `json:"host" yaml:"host"`
-	Port     int    `json:"port" yaml:"port"`
-	Database string `json:"database" yaml:"database"`
-	User     string `json:"user" yaml:"user"`
-}
-
-// Dataset is one named dataset as the test API shows it.
-type Dataset struct {
-	Name string `json:"name"`
-	// Kind is "dsource", "vdb", "container" or "template".
-	Kind       string     `json:"kind"`
-	Reference  string     `json:"reference"`
-	Contents   Contents   `json:"contents"`
-	Connection Connection `json:"connection"`
-}
-
-// clone deep-copies contents so that two datasets never share rows or accounts.
-func (c *Contents) clone() *Contents {
-	if c == nil {
-		return &Contents{SubsetPercent: 100, Rows: []Row{}, Accounts: []Account{}}
-	}
-	n := *c
-	n.Rows = append([]Row{}, c.Rows...)
-	n.Accounts = append([]Account{}, c.Accounts...)
-	return &n
-}
-
-// passwordHash is the hex SHA-256 of a password, as stored in Account.PasswordSha256.
-func passwordHash(p string) string {
-	s := sha256.Sum256([]byte(p))
-	return hex.EncodeToString(s[:])
-}
-
-var (
-	firstNames  = []string{"Alice", "Bruno", "Chen", "Dana", "Emeka", "Fatima", "Goran", "Hana", "Ivan", "Julia", "Kofi", "Lena", "Mateo", "Nora", "Omar", "Priya"}
-	lastNames   = []string{"Smith", "Okafor", "Novak", "Garcia", "Tanaka", "Muller", "Rossi", "Kowalski", "Haddad", "Larsen", "Silva", "Kim", "Dubois"}
-	maskedFirst = []string{"Avery", "Blake", "Casey", "Drew", "Ellis", "Finley", "Gray", "Harper", "Jules", "Kendall", "Logan", "Morgan"}
-	maskedLast  = []string{"Ashford", "Brook", "Carver", "Dale", "Everett", "Forde", "Gale", "Hollis", "Irwin", "Jarvis", "Keene"}
-)
-
-// patientName is the production name of row id at a data version.
-func patientName(id, version int) string {
-	n := id*7 + version*3
-	return fmt.Sprintf("%s %s", firstNames[n%len(firstNames)], lastNames[(n/len(firstNames)+id)%len(lastNames)])
-}
-
-// generateRows builds n production rows at a data version.
-func generateRows(n, version int) []Row {
-	rows := make([]Row, 0, n)
-	for i := 1; i <= n; i++ {
-		rows = append(rows, Row{ID: i, Name: patientName(i, version)})
-	}
-	return rows
-}
-
-// maskName replaces a name deterministically by a fake one from a disjoint name list.
-func maskName(name string) string {
-	s := sha256.Sum256([]byte(name))
-	return fmt.Sprintf("%s %s", maskedFirst[int(s[0])%len(maskedFirst)], maskedLast[int(s[1])%len(maskedLast)])
-}
-
-// mask runs the masking job over contents: every name replaced, masked set.
-func (c *Contents) mask() {
-	for i := range c.Rows {
-		c.Rows[i].Name = maskName(c.Rows[i].Name)
-	}
-	c.Masked = true
-}
-
-// changeProd simulates production activity: names of every tenth row change and five rows
-// are added, and the data version goes up by one.
-func (c *Contents) changeProd() {
-	c.DataVersion++
-	maxID := 0
-	for i, r := range c.Rows {
-		if r.ID%10 == c.DataVersion%10 {
-			c.Rows[i].Name = patientName(r.ID, c.DataVersion)
-		}
-		maxID = max(maxID, r.ID)
-	}
-	for i := 1; i <= 5; i++ {
-		c.Rows = append(c.Rows, Row{ID: maxID + i, Name: patientName(maxID+i, c.DataVersion)})
-	}
-}
-
-// account finds an account by name.
-func (c *Contents) account(name string) *Account {
-	for i := range c.Accounts {
-		if c.Accounts[i].Name == name {
-			return &c.Accounts[i]
-		}
-	}
-	return nil
-}
-
-// applyAccount performs "reset" (with password), "lock" or "drop" on an account.
-func (c *Contents) applyAccount(name, action, password string) error {
-	a := c.account(name)
-	if a == nil {
-		return fmt.Errorf("account %q does not exist", name)
-	}
-	switch action {
-	case "reset":
-		if password == "" {
-			return fmt.Errorf("reset of %q needs a password", name)
-		}
-		a.State, a.PasswordSha256 = "active", passwordHash(password)
-	case "lock":
-		a.State = "locked"
-	case "drop":
-		a.State = "dropped"
-	default:
-		return fmt.Errorf("unknown action %q (want reset, lock or drop)", action)
-	}
-	return nil
-}
+// WorkshopSeed is the Delphix Toolchain Workshop estate, the default of Options.Seed.
+func WorkshopSeed() *Seed { return model.WorkshopSeed() }

@@ -4,20 +4,22 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
 
 // refresh refreshes a VDB from a point of its parent (DB_REFRESH): the VDB's contents become
 // the chosen snapshot's, a masking job attached to the VDB masks them, and the source's
 // preRefresh, configureClone and postRefresh hooks run.
 func (e *Engine) refresh(c *call) (any, error) {
-	d, err := adminLookup[*dbContainer](c)
+	d, err := adminLookup[*state.DB](c)
 	if err != nil {
 		return nil, err
 	}
-	if d.parent == nil {
+	if d.Parent == nil {
 		return nil, errNotVDB(d)
 	}
-	in, err := c.parse("RefreshParameters", d.plat.refreshParams)
+	in, err := c.parse("RefreshParameters", d.Platform.RefreshParams)
 	if err != nil {
 		return nil, err
 	}
@@ -25,101 +27,101 @@ func (e *Engine) refresh(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	busy := []string{d.ref}
-	if jc := e.containerUsing(d); jc != nil {
-		busy = append(busy, jc.ref)
+	busy := []string{d.Ref}
+	if jc := e.ContainerUsing(d); jc != nil {
+		busy = append(busy, jc.Ref)
 	}
-	j, err := e.startJob(c.user, jobSpec{actionType: "DB_REFRESH", title: "Refresh database \"" + d.name + "\".",
-		target: d.ref, targetName: d.name, targetTy: d.plat.container, busy: busy, duration: refreshDuration,
-		run: func(r *jobRun) error { return e.runRefresh(r, d, snap) }})
+	j, err := e.StartJob(c.user, state.JobSpec{ActionType: "DB_REFRESH", Title: "Refresh database \"" + d.Name + "\".",
+		Target: d.Ref, TargetName: d.Name, TargetTy: d.Platform.Container, Busy: busy, Duration: state.RefreshDuration,
+		Run: func(r *state.JobRun) error { return e.runRefresh(r, d, snap) }})
 	if err != nil {
 		return nil, err
 	}
-	return okResult("", j.ref, j.act.ref), nil
+	return okResult("", j.Ref, j.Act.Ref), nil
 }
 
 // resolvePoint finds the parent snapshot a TimeflowPoint* selects.
-func (e *Engine) resolvePoint(d *dbContainer, p input) (*snapshot, error) {
-	snaps := e.snapshotsOf(d.parent)
+func (e *Engine) resolvePoint(d *state.DB, p input) (*state.Snapshot, error) {
+	snaps := e.SnapshotsOf(d.Parent)
 	switch p.str("type") {
 	case "TimeflowPointSnapshot":
-		s, ok := lookup[*snapshot](e, p.str("snapshot"))
+		s, ok := state.Lookup[*state.Snapshot](e.State, p.str("snapshot"))
 		if !ok {
 			return nil, errNotFound(p.str("snapshot"))
 		}
-		if s.db != d.parent {
+		if s.DB != d.Parent {
 			return nil, errValue("timeflowPointParameters.snapshot",
-				"The snapshot %q does not belong to %q, the parent of %q.", s.ref, d.parent.name, d.name)
+				"The snapshot %q does not belong to %q, the parent of %q.", s.Ref, d.Parent.Name, d.Name)
 		}
 		return s, nil
 	case "TimeflowPointSemantic":
-		if ct := p.str("container"); ct != "" && ct != d.parent.ref {
+		if ct := p.str("container"); ct != "" && ct != d.Parent.Ref {
 			return nil, errValue("timeflowPointParameters.container",
-				"The container %q is not the parent of %q (%s).", ct, d.name, d.parent.ref)
+				"The container %q is not the parent of %q (%s).", ct, d.Name, d.Parent.Ref)
 		}
 	case "TimeflowPointTimestamp":
 		at, err := time.Parse(time.RFC3339Nano, p.str("timestamp"))
 		if err != nil {
 			return nil, errValue("timeflowPointParameters.timestamp", "The timestamp %q is not an ISO-8601 time.", p.str("timestamp"))
 		}
-		var kept []*snapshot
+		var kept []*state.Snapshot
 		for _, s := range snaps {
-			if s.timeflow == p.str("timeflow") && !s.created.After(at) {
+			if s.Timeflow == p.str("timeflow") && !s.Created.After(at) {
 				kept = append(kept, s)
 			}
 		}
 		snaps = kept
 	}
 	if len(snaps) == 0 {
-		return nil, errValue("timeflowPointParameters", "No provisionable snapshot of %q matches the point.", d.parent.name)
+		return nil, errValue("timeflowPointParameters", "No provisionable snapshot of %q matches the point.", d.Parent.Name)
 	}
 	return snaps[0], nil
 }
 
-func (e *Engine) runRefresh(r *jobRun, d *dbContainer, snap *snapshot) error {
-	if err := r.hooks(d.src, "preRefresh", 5); err != nil {
+func (e *Engine) runRefresh(r *state.JobRun, d *state.DB, snap *state.Snapshot) error {
+	if err := r.Hooks(d.Src, "preRefresh", 5); err != nil {
 		return err
 	}
-	if err := r.step(0.2, 10, "event.jobs.genericvdb.deprovision.starting",
-		fmt.Sprintf("Starting deprovision of virtual database %q.", d.name)); err != nil {
+	if err := r.Step(0.2, 10, "event.jobs.genericvdb.deprovision.starting",
+		fmt.Sprintf("Starting deprovision of virtual database %q.", d.Name)); err != nil {
 		return err
 	}
-	if err := r.step(0.2, 25, "event.jobs.genericvdb.deprovision.success",
-		fmt.Sprintf("Virtual database %q deprovisioned successfully.", d.name)); err != nil {
+	if err := r.Step(0.2, 25, "event.jobs.genericvdb.deprovision.success",
+		fmt.Sprintf("Virtual database %q deprovisioned successfully.", d.Name)); err != nil {
 		return err
 	}
-	if err := r.step(0.2, 40, "event.jobs.genericvdb.provision.starting",
-		fmt.Sprintf("Starting provision of the virtual database %q.", d.name)); err != nil {
+	if err := r.Step(0.2, 40, "event.jobs.genericvdb.provision.starting",
+		fmt.Sprintf("Starting provision of the virtual database %q.", d.Name)); err != nil {
 		return err
 	}
-	var masking *maskingJob
-	_ = r.locked(func() error {
-		d.contents = snap.contents.clone()
-		d.prevTimeflow, d.timeflow = d.timeflow, e.nextRef(d.plat.timeflowRef)
-		d.lastRefreshed, masking = snap, d.masking
+	var masking *state.MaskingJob
+	_ = r.Locked(func() error {
+		d.Contents = snap.Contents.Clone()
+		d.PrevTimeflow, d.Timeflow = d.Timeflow, e.NextRef(d.Platform.TimeflowRef)
+		d.LastRefreshed, masking = snap, d.Masking
 		return nil
 	})
 	if masking != nil {
-		if err := r.step(0.2, 60, "event.jobs.maskingjob.execute",
-			fmt.Sprintf("Running masking job %q on virtual database %q.", masking.name, d.name)); err != nil {
+		if err := r.Step(0.2, 60, "event.jobs.maskingjob.execute",
+			fmt.Sprintf("Running masking job %q on virtual database %q.", masking.Name, d.Name)); err != nil {
 			return err
 		}
-		_ = r.locked(func() error { d.contents.mask(); return nil })
+		_ = r.Locked(func() error { d.Contents.Mask(); return nil })
 	}
-	if err := r.hooks(d.src, "configureClone", 75); err != nil {
+	if err := r.Hooks(d.Src, "configureClone", 75); err != nil {
 		return err
 	}
-	if err := r.step(0.2, 90, "event.jobs.genericvdb.provision.success",
-		fmt.Sprintf("The virtual database %q was successfully provisioned.", d.name)); err != nil {
+	if err := r.Step(0.2, 90, "event.jobs.genericvdb.provision.success",
+		fmt.Sprintf("The virtual database %q was successfully provisioned.", d.Name)); err != nil {
 		return err
 	}
-	if err := r.hooks(d.src, "postRefresh", 95); err != nil {
+	if err := r.Hooks(d.Src, "postRefresh", 95); err != nil {
 		return err
 	}
-	return r.locked(func() error {
-		e.takeSnapshot(d)
-		for _, t := range e.templatesUsing(d) {
-			t.branch.history = append(t.branch.history, checkpoint{at: e.now(), contents: d.contents.clone()})
+	return r.Locked(func() error {
+		e.TakeSnapshot(d)
+		for _, t := range e.TemplatesUsing(d) {
+			t.Branch.History = append(t.Branch.History, state.Checkpoint{At: e.Now(), Contents: d.Contents.Clone()})
 		}
 		return nil
 	})

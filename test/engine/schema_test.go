@@ -7,6 +7,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/dxsteps/dxsteps/test/engine/internal/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -84,7 +85,7 @@ func TestInputTableAgreesWithTheEngineSchema(t *testing.T) {
 func allPlatformsSeed() *Seed {
 	s := WorkshopSeed()
 	for i, p := range []struct{ plat, name string }{{"oracle", "Orders"}, {"mssql", "Billing"}, {"ase", "Ledger"}} {
-		conn := Connection{Host: "db.example", Port: 1521 + i, Database: dbName(p.name), User: "dx"}
+		conn := Connection{Host: "db.example", Port: 1521 + i, Database: model.DBName(p.name), User: "dx"}
 		s.DSources = append(s.DSources, SeedDatabase{Name: p.name + " Prod", Platform: p.plat, Group: "Sources",
 			Connection: conn, Data: &SeedData{Rows: 5, DataVersion: 1}})
 		s.VDBs = append(s.VDBs, SeedDatabase{Name: p.name + " QA", Platform: p.plat, Group: "QA", Parent: p.name + " Prod",

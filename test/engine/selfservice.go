@@ -2,8 +2,9 @@ package engine
 
 import (
 	"sort"
-	"strings"
 	"time"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
 
 // Self-service (Jet Stream) lives under /jetstream on API 1.8.x-1.9.x and /selfservice from
@@ -26,127 +27,99 @@ func (e *Engine) selfServiceRoutes() {
 	e.branchRoutes()
 }
 
-func (e *Engine) newDataSource(name string, db *dbContainer, layout string) *jsDataSource {
-	ds := &jsDataSource{ref: e.nextRef("JS_DATA_SOURCE"), name: name, db: db, layout: layout, priority: 1}
-	e.datasources = append(e.datasources, ds)
-	e.register(ds.ref, ds)
-	return ds
-}
-
-// newBranch creates a branch whose data (and baseline) is a copy of contents.
-func (e *Engine) newBranch(name, layout string, contents *Contents) *jsBranch {
-	b := &jsBranch{ref: e.nextRef("JS_BRANCH"), name: name, layout: layout, saved: contents.clone(),
-		baseline: contents.clone(), history: []checkpoint{{at: e.now(), contents: contents.clone()}}}
-	e.branches = append(e.branches, b)
-	e.register(b.ref, b)
-	return b
-}
-
-// newContainer creates an ONLINE container over db with an active "default" branch.
-func (e *Engine) newContainer(name string, t *jsTemplate, owner *user, db *dbContainer, dsName string) *jsContainer {
-	c := &jsContainer{ref: e.nextRef("JS_DATA_CONTAINER"), name: name, tmpl: t, owner: owner, state: "ONLINE",
-		lastUpdated: e.now()}
-	c.ds = e.newDataSource(dsName, db, c.ref)
-	c.active = e.newBranch("default", c.ref, db.contents)
-	c.active.saved = nil
-	e.containers = append(e.containers, c)
-	e.register(c.ref, c)
-	return c
-}
-
 // recordOp records a JSOperation on a layout and branch.
-func (e *Engine) recordOp(layout string, log *opLog, br *jsBranch, op string, u *user, bookmark string, start time.Time) {
-	o := &jsOperation{ref: e.nextRef("JS_OPERATION"), name: op, op: op, layout: layout, branch: br.ref,
-		bookmark: bookmark, user: u, start: start, end: e.now()}
-	e.operations = append(e.operations, o)
-	e.register(o.ref, o)
-	log.add(o.ref)
-	br.ops.add(o.ref)
+func (e *Engine) recordOp(layout string, log *state.OpLog, br *state.Branch, op string, u *state.User, bookmark string, start time.Time) {
+	o := &state.Operation{Ref: e.NextRef("JS_OPERATION"), Name: op, Op: op, Layout: layout, Branch: br.Ref,
+		Bookmark: bookmark, User: u, Start: start, End: e.Now()}
+	e.Operations = append(e.Operations, o)
+	e.Register(o.Ref, o)
+	log.Add(o.Ref)
+	br.Ops.Add(o.Ref)
 }
 
 // liveContents is a branch's current data: the VDB's when it is active, else its saved copy.
-func (e *Engine) liveContents(b *jsBranch) *Contents {
-	switch l := e.byRef[b.layout].(type) {
-	case *jsContainer:
-		if l.active == b {
-			return l.ds.db.contents
+func (e *Engine) liveContents(b *state.Branch) *Contents {
+	switch l := e.ByRef[b.Layout].(type) {
+	case *state.Container:
+		if l.Active == b {
+			return l.DS.DB.Contents
 		}
-	case *jsTemplate:
-		return l.ds.db.contents
+	case *state.Template:
+		return l.DS.DB.Contents
 	}
-	return b.saved
+	return b.Saved
 }
 
-func (c *call) canSeeContainer(jc *jsContainer) bool { return c.user.admin || jc.owner == c.user }
+func (c *call) canSeeContainer(jc *state.Container) bool { return c.user.Admin || jc.Owner == c.user }
 
-func (c *call) canSeeBookmark(b *jsBookmark) bool {
-	return c.user.admin || b.shared || b.user == c.user || (b.cont != nil && b.cont.owner == c.user)
+func (c *call) canSeeBookmark(b *state.Bookmark) bool {
+	return c.user.Admin || b.Shared || b.User == c.user || (b.Cont != nil && b.Cont.Owner == c.user)
 }
 
 // canSeeLayout reports whether the caller may read a template (anyone) or container (owner).
 func (c *call) canSeeLayout(ref string) bool {
-	switch l := c.e.byRef[ref].(type) {
-	case *jsTemplate:
+	switch l := c.e.ByRef[ref].(type) {
+	case *state.Template:
 		return true
-	case *jsContainer:
+	case *state.Container:
 		return c.canSeeContainer(l)
 	}
 	return false
 }
 
 // container resolves a container reference the caller may read.
-func (c *call) container(ref string) (*jsContainer, error) {
-	jc, ok := lookup[*jsContainer](c.e, ref)
+func (c *call) container(ref string) (*state.Container, error) {
+	jc, ok := state.Lookup[*state.Container](c.e.State, ref)
 	if !ok {
 		return nil, errNotFound(ref)
 	}
 	if !c.canSeeContainer(jc) {
-		return nil, errPermission("User %q is not authorized to access data container %q.", c.user.name, jc.name)
+		return nil, errPermission("User %q is not authorized to access data container %q.", c.user.Name, jc.Name)
 	}
 	return jc, nil
 }
 
-func opRefs(l opLog) (any, any) { return nullable(l.first), nullable(l.last) }
+func opRefs(l state.OpLog) (any, any) { return nullable(l.First), nullable(l.Last) }
 
-func (e *Engine) templateObject(t *jsTemplate) obj {
-	first, last := opRefs(t.ops)
-	return obj{"type": "JSDataTemplate", "reference": t.ref, "name": t.name, "activeBranch": t.branch.ref,
-		"firstOperation": first, "lastOperation": last, "lastUpdated": stamp(t.created), "notes": nil,
+func (e *Engine) templateObject(t *state.Template) obj {
+	first, last := opRefs(t.Ops)
+	return obj{"type": "JSDataTemplate", "reference": t.Ref, "name": t.Name, "activeBranch": t.Branch.Ref,
+		"firstOperation": first, "lastOperation": last, "lastUpdated": state.Stamp(t.Created), "notes": nil,
 		"properties": obj{}, "confirmTimeConsumingOperations": false, "namespace": nil}
 }
 
-func (e *Engine) containerObject(jc *jsContainer, v version) obj {
-	first, last := opRefs(jc.ops)
-	o := obj{"type": "JSDataContainer", "reference": jc.ref, "name": jc.name, "template": jc.tmpl.ref,
-		"activeBranch": jc.active.ref, "state": jc.state, "firstOperation": first, "lastOperation": last,
-		"lastUpdated": stamp(jc.lastUpdated), "operationCount": jc.ops.count, "notes": nil,
-		"properties": obj{}, "owner": jc.owner.ref, "namespace": nil}
+func (e *Engine) containerObject(jc *state.Container, v version) obj {
+	first, last := opRefs(jc.Ops)
+	o := obj{"type": "JSDataContainer", "reference": jc.Ref, "name": jc.Name, "template": jc.Tmpl.Ref,
+		"activeBranch": jc.Active.Ref, "state": jc.State, "firstOperation": first, "lastOperation": last,
+		"lastUpdated": state.Stamp(jc.LastUpdated), "operationCount": jc.Ops.Count, "notes": nil,
+		"properties": obj{}, "owner": jc.Owner.Ref, "namespace": nil}
 	if v.atLeast("1.11.0") {
 		o["lockUserReference"], o["lockUserName"] = nil, nil
-		if jc.lockUser != nil {
-			o["lockUserReference"], o["lockUserName"] = jc.lockUser.ref, jc.lockUser.name
+		if jc.LockUser != nil {
+			o["lockUserReference"], o["lockUserName"] = jc.LockUser.Ref, jc.LockUser.Name
 		}
 	}
 	return o
 }
 
-func (e *Engine) dataSourceObject(ds *jsDataSource) obj {
-	return obj{"type": "JSDataSource", "reference": ds.ref, "name": ds.name, "container": ds.db.ref,
-		"dataLayout": ds.layout, "priority": ds.priority, "enabled": true, "masked": ds.db.contents.Masked,
+func (e *Engine) dataSourceObject(ds *state.DataSource) obj {
+	return obj{"type": "JSDataSource", "reference": ds.Ref, "name": ds.Name, "container": ds.DB.Ref,
+		"dataLayout": ds.Layout, "priority": ds.Priority, "enabled": true, "masked": ds.DB.Contents.Masked,
 		"description": nil, "properties": obj{}, "namespace": nil,
-		"runtime": ds.db.plat.connectionInfoObject(ds.db.conn)}
+		"runtime": connectionInfoObject(ds.DB.Platform, ds.DB.Conn)}
 }
 
 func (e *Engine) listTemplates(c *call) (any, error) {
 	var out []obj
-	for _, t := range e.templates {
+	for _, t := range e.Templates {
 		out = append(out, e.templateObject(t))
 	}
 	return listResult(out), nil
 }
 
 func (e *Engine) getTemplate(c *call) (any, error) {
-	t, ok := lookup[*jsTemplate](e, c.r.PathValue("ref"))
+	t, ok := state.Lookup[*state.Template](e.State, c.r.PathValue("ref"))
 	if !ok {
 		return nil, errNotFound(c.r.PathValue("ref"))
 	}
@@ -156,9 +129,9 @@ func (e *Engine) getTemplate(c *call) (any, error) {
 func (e *Engine) listContainers(c *call) (any, error) {
 	q := c.r.URL.Query()
 	var out []obj
-	for _, jc := range e.containers {
-		if !c.canSeeContainer(jc) || (q.Get("template") != "" && jc.tmpl.ref != q.Get("template")) ||
-			(q.Get("owner") != "" && jc.owner.ref != q.Get("owner")) {
+	for _, jc := range e.Containers {
+		if !c.canSeeContainer(jc) || (q.Get("template") != "" && jc.Tmpl.Ref != q.Get("template")) ||
+			(q.Get("owner") != "" && jc.Owner.Ref != q.Get("owner")) {
 			continue
 		}
 		out = append(out, e.containerObject(jc, c.ver))
@@ -177,8 +150,8 @@ func (e *Engine) getContainer(c *call) (any, error) {
 func (e *Engine) listDataSources(c *call) (any, error) {
 	layout := c.r.URL.Query().Get("dataLayout")
 	var out []obj
-	for _, ds := range e.datasources {
-		if (layout == "" || ds.layout == layout) && c.canSeeLayout(ds.layout) {
+	for _, ds := range e.Datasources {
+		if (layout == "" || ds.Layout == layout) && c.canSeeLayout(ds.Layout) {
 			out = append(out, e.dataSourceObject(ds))
 		}
 	}
@@ -188,15 +161,15 @@ func (e *Engine) listDataSources(c *call) (any, error) {
 func (e *Engine) listOperations(c *call) (any, error) {
 	q := c.r.URL.Query()
 	var out []obj
-	for _, o := range e.operations {
-		if (q.Get("dataLayout") != "" && o.layout != q.Get("dataLayout")) ||
-			(q.Get("branch") != "" && o.branch != q.Get("branch")) || !c.canSeeLayout(o.layout) {
+	for _, o := range e.Operations {
+		if (q.Get("dataLayout") != "" && o.Layout != q.Get("dataLayout")) ||
+			(q.Get("branch") != "" && o.Branch != q.Get("branch")) || !c.canSeeLayout(o.Layout) {
 			continue
 		}
-		out = append(out, obj{"type": "JSOperation", "reference": o.ref, "name": o.name, "operation": o.op,
-			"dataLayout": o.layout, "branch": o.branch, "bookmark": nullable(o.bookmark), "description": nil,
-			"user": o.user.ref, "rootAction": nil, "startTime": stamp(o.start), "endTime": stamp(o.end),
-			"dataTime": stamp(o.end), "forceOption": false, "dataParent": nil, "namespace": nil})
+		out = append(out, obj{"type": "JSOperation", "reference": o.Ref, "name": o.Name, "operation": o.Op,
+			"dataLayout": o.Layout, "branch": o.Branch, "bookmark": nullable(o.Bookmark), "description": nil,
+			"user": o.User.Ref, "rootAction": nil, "startTime": state.Stamp(o.Start), "endTime": state.Stamp(o.End),
+			"dataTime": state.Stamp(o.End), "forceOption": false, "dataParent": nil, "namespace": nil})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i]["startTime"].(string) > out[j]["startTime"].(string) })
 	return listResult(out), nil
@@ -222,5 +195,3 @@ func (c *call) jsParams(typ string) (input, error) {
 func title(verb, kind, name string) string {
 	return verb + " Jet Stream " + kind + " \"" + name + "\"."
 }
-
-func upperFirst(s string) string { return strings.ToUpper(s[:1]) + s[1:] }

@@ -24,14 +24,8 @@ func (c *client) bookmark(pod map[string]any, name string, shared bool) string {
 
 func putRows(t *testing.T, e *Engine, name string, rows []Row) {
 	t.Helper()
-	_, err := e.changeDatasetLocked(name, func(c *Contents) error { c.Rows = rows; return nil })
+	_, err := e.ChangeDataset(name, func(c *Contents) error { c.Rows = rows; return nil })
 	require.NoError(t, err)
-}
-
-func (e *Engine) changeDatasetLocked(name string, f func(*Contents) error) (any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.changeDataset(name, f)
 }
 
 func TestSelfServicePrefixFollowsTheSessionVersion(t *testing.T) {

@@ -5,6 +5,17 @@
 // flags) so that tests can check what a pipeline really did, runs jobs that take (scaled)
 // time, long-polls notifications, and serves a test-only admin API under /dxsteps-test/v1.
 //
+// Layout, as fake-gcs-server lays out its backend and its APIs:
+//   - internal/state: the estate (users, databases, self-service objects), its jobs and
+//     hooks, faults and the request log; no HTTP. Engine embeds a *state.State.
+//   - internal/model: the data model and the test API's values (no engine objects).
+//   - internal/notify: the notification hub the jobs publish to and /notification reads.
+//   - this package: the engine API, a layer of handlers over the state (a DCT API would be
+//     another, beside it), and the server that mounts the APIs.
+//   - internal/testhttp: the test API, a layer over the state's exported methods.
+//   - enginetest: Start, the one way tests start an engine; Engine.Client reaches one in
+//     memory, without a socket.
+//
 // ErrorResult ids and HTTP codes: unknown reference 404 exception.executor.object.missing;
 // validation 200 exception.validation.*; bad login 401 exception.webservices.login.failed;
 // permission 403 exception.security.permission.denied (a 403 with an HTML body means "not
@@ -14,6 +25,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -21,6 +33,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/notify"
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
+	"github.com/dxsteps/dxsteps/test/engine/internal/testhttp"
+	"github.com/dxsteps/dxsteps/test/testapi"
 )
 
 // Options configure a new Engine. The zero value is a workshop engine on a free loopback port.
@@ -39,47 +56,23 @@ type Options struct {
 	DisableNotifications bool
 }
 
-// Engine is a running local engine. All methods are safe for concurrent use.
+// Engine is a running local engine: its state and the HTTP APIs over it. The state's
+// exported methods (Dataset, ChangeProd, FailNextJob, Requests ...) are the Go side of the
+// test API. All methods are safe for concurrent use.
 type Engine struct {
-	opts    Options
-	maxVer  version
-	ln      net.Listener
-	srv     *http.Server
-	mux     *http.ServeMux
-	url     string
-	closing chan struct{}
-	wg      sync.WaitGroup
-	once    sync.Once
-
-	mu       sync.Mutex
-	counters map[string]int
-	byRef    map[string]any
-	sessions map[string]*session
-	notes    *notifier
-	faults   faultState
-	requests []*RequestRecord
-
-	users       []*user
-	groups      []*group
-	dbs         []*dbContainer
-	sources     []*source
-	snapshots   []*snapshot
-	maskingJobs []*maskingJob
-	templates   []*jsTemplate
-	containers  []*jsContainer
-	datasources []*jsDataSource
-	branches    []*jsBranch
-	bookmarks   []*jsBookmark
-	operations  []*jsOperation
-	jobs        []*job
-	actions     []*action
-	busy        map[string]*job
+	*state.State
+	opts     Options
+	maxVer   version
+	ln       net.Listener
+	srv      *http.Server
+	mux      *http.ServeMux
+	url      string
+	once     sync.Once
+	sessions map[string]*session // guarded by the state's lock
 }
 
-const (
-	apiBase  = "/resources/json/delphix"
-	testBase = "/dxsteps-test/v1"
-)
+// apiBase is where the engine API lives below the engine's URL.
+const apiBase = "/resources/json/delphix"
 
 // New builds the estate and starts listening.
 func New(opts Options) (*Engine, error) {
@@ -105,10 +98,9 @@ func New(opts Options) (*Engine, error) {
 	if v.less(mustVersion("1.8.0")) || !v.less(mustVersion("1.12.0")) {
 		return nil, errors.New("engine: APIVersion must be between 1.8.0 and 1.11.x")
 	}
-	e := &Engine{opts: opts, maxVer: v, closing: make(chan struct{}), counters: map[string]int{},
-		byRef: map[string]any{}, sessions: map[string]*session{}, busy: map[string]*job{}}
-	e.notes = newNotifier()
-	if err := e.load(opts.Seed); err != nil {
+	e := &Engine{State: state.New(opts.Speed, notify.New(channelTTL, nil)), opts: opts, maxVer: v,
+		sessions: map[string]*session{}}
+	if err := e.Load(opts.Seed); err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
@@ -117,12 +109,13 @@ func New(opts Options) (*Engine, error) {
 	}
 	e.ln = ln
 	e.url = "http://" + ln.Addr().String()
+	e.HookEnv = []string{"DX_ENGINE_TEST_API=" + e.TestAPIURL()}
 	e.mux = http.NewServeMux()
 	e.routes()
 	e.srv = &http.Server{Handler: e.mux, ReadHeaderTimeout: 10 * time.Second}
-	e.wg.Add(1)
+	e.WG.Add(1)
 	go func() {
-		defer e.wg.Done()
+		defer e.WG.Done()
 		_ = e.srv.Serve(ln)
 	}()
 	return e, nil
@@ -133,20 +126,20 @@ func New(opts Options) (*Engine, error) {
 func (e *Engine) URL() string { return e.url }
 
 // TestAPIURL is the base URL of the test-only admin API.
-func (e *Engine) TestAPIURL() string { return e.url + testBase }
+func (e *Engine) TestAPIURL() string { return e.url + testapi.Path }
 
 // Close stops the server, cancels running jobs, ends long polls and waits for every
 // handler and job goroutine to end.
 func (e *Engine) Close() error {
 	var err error
 	e.once.Do(func() {
-		close(e.closing)
+		close(e.Closing)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		if err = e.srv.Shutdown(ctx); err != nil {
 			err = e.srv.Close()
 		}
-		e.wg.Wait()
+		e.WG.Wait()
 	})
 	return err
 }
@@ -167,7 +160,7 @@ type call struct {
 	w    http.ResponseWriter
 	r    *http.Request
 	sess *session
-	user *user
+	user *state.User
 	ver  version
 	body []byte
 }
@@ -185,73 +178,108 @@ func (e *Engine) api(pattern string, flags int, h handler) {
 	e.mux.HandleFunc(method+" "+apiBase+path, e.serve(flags, h))
 }
 
+// serve wraps a handler: under the state lock it logs the request, applies faults, finds the
+// session and runs the handler; a noLock handler (the long poll) runs without the lock.
+// The answer is encoded under the lock and written after it is released.
 func (e *Engine) serve(flags int, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
-		e.mu.Lock()
-		locked := true
-		defer func() {
-			if locked {
-				e.mu.Unlock()
-			}
-		}()
-		rec := e.logRequest(r, body)
-		inject := e.matchFault(r)
-		if inject != nil && !inject.AfterProcessing {
-			rec.Status = inject.Status
-			writeHTML(w, inject.Status, http.StatusText(inject.Status))
+		e.Mu.Lock()
+		rec := e.LogRequest(r.Method, r.URL.Path, r.URL.RawQuery, body)
+		c, inject, refused := e.admit(flags, r, body)
+		if refused != nil {
+			rec.Status = refused.status
+			e.Mu.Unlock()
+			writeHTML(w, refused.status, refused.msg)
 			return
 		}
-		c := &call{e: e, w: w, r: r, body: body, ver: e.maxVer}
-		if s := e.sessionOf(r); s != nil {
-			c.sess, c.user, c.ver = s, s.user, s.ver
-		}
-		if flags&public == 0 && c.user == nil {
-			rec.Status = http.StatusForbidden
-			writeHTML(w, http.StatusForbidden, notLoggedInReason)
-			return
-		}
-		if flags&selfSvc != 0 && !strings.HasPrefix(r.URL.Path, apiBase+"/"+c.ver.jsPrefix()+"/") {
-			rec.Status = http.StatusNotFound
-			writeHTML(w, http.StatusNotFound, "The requested resource is not available.")
-			return
-		}
+		c.w = w
+		var res any
+		var err error
 		if flags&noLock != 0 {
-			e.mu.Unlock()
-			locked = false
+			e.Mu.Unlock()
+			res, err = h(c)
+			e.Mu.Lock()
+		} else {
+			res, err = h(c)
 		}
-		res, err := h(c)
-		if !locked {
-			e.mu.Lock()
-			locked = true
-		}
-		status := http.StatusOK
-		var ae *apiError
-		var he *htmlError
-		switch {
-		case errors.As(err, &he):
-			rec.Status = he.status
-			writeHTML(w, he.status, he.msg)
-			return
-		case errors.As(err, &ae):
-			status, res = ae.status, ae.object()
-		case err != nil:
-			status, res = http.StatusInternalServerError, (&apiError{id: "exception.internal", details: err.Error()}).object()
-		}
-		rec.Status = status
-		if inject != nil {
-			rec.Status = inject.Status
-			writeHTML(w, inject.Status, http.StatusText(inject.Status))
-			return
-		}
-		writeJSON(w, status, res)
+		a := answerOf(res, err, inject)
+		rec.Status = a.status
+		e.Mu.Unlock()
+		a.write(w)
 	}
+}
+
+// admit checks a request before its handler: an injected fault that answers before
+// processing, a session for non-public routes, the self-service prefix of the session's
+// version. The caller holds the lock.
+func (e *Engine) admit(flags int, r *http.Request, body []byte) (*call, *HTTPFault, *htmlError) {
+	inject := e.MatchFault(r.Method, r.URL.Path)
+	if inject != nil && !inject.AfterProcessing {
+		return nil, nil, &htmlError{inject.Status, http.StatusText(inject.Status)}
+	}
+	c := &call{e: e, r: r, body: body, ver: e.maxVer}
+	if s := e.sessionOf(r); s != nil {
+		c.sess, c.user, c.ver = s, s.user, s.ver
+	}
+	if flags&public == 0 && c.user == nil {
+		return nil, nil, errNoSession
+	}
+	if flags&selfSvc != 0 && !strings.HasPrefix(r.URL.Path, apiBase+"/"+c.ver.jsPrefix()+"/") {
+		return nil, nil, &htmlError{http.StatusNotFound, "The requested resource is not available."}
+	}
+	return c, inject, nil
+}
+
+// answer is an encoded response, ready to write once the lock is released.
+type answer struct {
+	status int
+	html   string // an HTML page instead of JSON when set
+	body   []byte
+}
+
+// answerOf encodes what a handler returned: its envelope, an ErrorResult, an HTML page, or
+// the injected fault's status when one applies after processing. The caller holds the lock.
+func answerOf(res any, err error, inject *HTTPFault) answer {
+	status := http.StatusOK
+	var ae *apiError
+	var he *htmlError
+	var be *state.BusyError
+	if errors.As(err, &be) {
+		err = errBusy(be.Target, be.Job)
+	}
+	switch {
+	case errors.As(err, &he):
+		return answer{status: he.status, html: he.msg}
+	case errors.As(err, &ae):
+		status, res = ae.status, ae.object()
+	case err != nil:
+		status, res = http.StatusInternalServerError, (&apiError{id: "exception.internal", details: err.Error()}).object()
+	}
+	if inject != nil {
+		return answer{status: inject.Status, html: http.StatusText(inject.Status)}
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return answer{status: http.StatusInternalServerError, html: err.Error()}
+	}
+	return answer{status: status, body: b}
+}
+
+func (a answer) write(w http.ResponseWriter) {
+	if a.body == nil {
+		writeHTML(w, a.status, a.html)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(a.status)
+	_, _ = w.Write(a.body)
 }
 
 // requireAdmin refuses self-service users access to admin-only areas.
 func (c *call) requireAdmin() error {
-	if !c.user.admin {
-		return errPermission("User %q is not authorized to access %s.", c.user.name, c.r.URL.Path)
+	if !c.user.Admin {
+		return errPermission("User %q is not authorized to access %s.", c.user.Name, c.r.URL.Path)
 	}
 	return nil
 }
@@ -262,7 +290,7 @@ func (e *Engine) routes() {
 	e.databaseRoutes()
 	e.jobRoutes()
 	e.selfServiceRoutes()
-	e.testRoutes()
+	testhttp.Register(e.mux, e)
 	e.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeHTML(w, http.StatusNotFound, "The requested resource is not available.")
 	})

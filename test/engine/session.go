@@ -6,13 +6,15 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
 
 // session is one JSESSIONID: the negotiated API version and, after login, the user.
 type session struct {
 	id       string
 	ver      version
-	user     *user
+	user     *state.User
 	locale   any
 	client   any
 	lastUsed time.Time
@@ -128,8 +130,8 @@ func (e *Engine) login(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := e.userByName(in.str("username"))
-	if u == nil || u.password != in.str("password") || in.str("target") == "SYSTEM" {
+	u := e.UserByName(in.str("username"))
+	if u == nil || u.Password != in.str("password") || in.str("target") == "SYSTEM" {
 		return nil, &apiError{status: http.StatusUnauthorized, id: idLoginFailed,
 			details: "Invalid username or password.", action: "Try with a different set of credentials."}
 	}
@@ -137,7 +139,7 @@ func (e *Engine) login(c *call) (any, error) {
 	c.sess.id, c.sess.user = newSessionID(), u
 	e.sessions[c.sess.id] = c.sess
 	c.setCookie(c.sess.id)
-	return okResult(u.ref, "", ""), nil
+	return okResult(u.Ref, "", ""), nil
 }
 
 func (e *Engine) logout(c *call) (any, error) {
@@ -145,11 +147,11 @@ func (e *Engine) logout(c *call) (any, error) {
 	return okResult(nil, "", ""), nil
 }
 
-func (e *Engine) userObject(u *user) obj {
-	return obj{"type": "User", "reference": u.ref, "name": u.name, "namespace": nil, "principal": u.name,
-		"userType": "DOMAIN", "authenticationType": "NATIVE", "enabled": true, "isDefault": u.name == "delphix_admin",
+func (e *Engine) userObject(u *state.User) obj {
+	return obj{"type": "User", "reference": u.Ref, "name": u.Name, "namespace": nil, "principal": u.Name,
+		"userType": "DOMAIN", "authenticationType": "NATIVE", "enabled": true, "isDefault": u.Name == "delphix_admin",
 		"sessionTimeout": int(e.opts.SessionTimeout / time.Minute), "locale": "en-US",
-		"emailAddress": u.name + "@example.com", "firstName": nil, "lastName": nil, "credential": nil,
+		"emailAddress": u.Name + "@example.com", "firstName": nil, "lastName": nil, "credential": nil,
 		"publicKey": nil, "homePhoneNumber": nil, "mobilePhoneNumber": nil, "workPhoneNumber": nil,
 		"passwordUpdateRequest": "NONE"}
 }
@@ -159,19 +161,26 @@ func (e *Engine) listUsers(c *call) (any, error) {
 		return nil, err
 	}
 	var out []obj
-	for _, u := range e.users {
+	for _, u := range e.Users {
 		out = append(out, e.userObject(u))
 	}
 	return listResult(out), nil
 }
 
 func (e *Engine) getUser(c *call) (any, error) {
-	u, ok := lookup[*user](e, c.r.PathValue("ref"))
+	u, ok := state.Lookup[*state.User](e.State, c.r.PathValue("ref"))
 	if !ok {
 		return nil, errNotFound(c.r.PathValue("ref"))
 	}
-	if !c.user.admin && u != c.user {
-		return nil, errPermission("User %q may not read user %q.", c.user.name, u.name)
+	if !c.user.Admin && u != c.user {
+		return nil, errPermission("User %q may not read user %q.", c.user.Name, u.Name)
 	}
 	return okResult(e.userObject(u), "", ""), nil
+}
+
+// ExpireSessions ends every session, as if they had timed out.
+func (e *Engine) ExpireSessions() {
+	e.Mu.Lock()
+	defer e.Mu.Unlock()
+	clear(e.sessions)
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dxsteps/dxsteps/test/engine/internal/model"
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -65,7 +67,7 @@ func TestTestAPIChangesRowsAccountsAndProd(t *testing.T) {
 	assert.Equal(t, []Row{{ID: 7, Name: "x"}}, d.Contents.Rows, "partial update keeps rows")
 
 	testAPI(t, e, "POST", "/datasets/prep1/accounts/app_user", obj{"action": "reset", "password": "n3w"}, &d)
-	assert.Equal(t, Account{Name: "app_user", State: "active", PasswordSha256: passwordHash("n3w")}, d.Contents.Accounts[0])
+	assert.Equal(t, Account{Name: "app_user", State: "active", PasswordSha256: model.PasswordHash("n3w")}, d.Contents.Accounts[0])
 	testAPI(t, e, "POST", "/datasets/prep1/accounts/dba_alice", obj{"action": "drop"}, &d)
 	assert.Equal(t, "dropped", d.Contents.Accounts[2].State)
 	assert.Equal(t, http.StatusNotFound, testAPI(t, e, "POST", "/datasets/prep1/accounts/ghost", obj{"action": "lock"}, nil))
@@ -151,4 +153,15 @@ func TestCloseEndsRunningJobsAndLongPolls(t *testing.T) {
 	time.Sleep(20 * time.Millisecond)
 	require.NoError(t, e.Close())
 	<-done
+}
+
+func TestTheRequestLogForgetsItsOldestHalfAtTheBound(t *testing.T) {
+	e := start(t, Options{})
+	e.Mu.Lock()
+	for range state.MaxRequests + 1 {
+		e.LogRequest("GET", apiBase+"/about", "", nil)
+	}
+	e.Mu.Unlock()
+	n := len(e.Requests())
+	assert.Equal(t, state.MaxRequests/2+1, n, "the log is bounded, so a long run's memory stays flat")
 }

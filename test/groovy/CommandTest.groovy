@@ -13,7 +13,7 @@ String ran(StepStub stub, int index = -1) {
 String expected(String step, String binary, String arguments) {
     return """mkdir -p '.dxsteps'
 command -v '${binary}' >/dev/null || exit 127
-'${binary}' ${arguments} --error-file '.dxsteps/${step}-ID.error.json' >'.dxsteps/${step}-ID.json'
+DXSTEPS_CALLER=jenkins '${binary}' ${arguments} --error-file '.dxsteps/${step}-ID.error.json' >'.dxsteps/${step}-ID.json'
 """
 }
 

@@ -19,13 +19,13 @@ test('the error file\'s message and category make the error line') {
 test('without an error file the exit code says what happened') {
     StepStub stub = new StepStub()
     Map<String, String> meanings = [
-        '1': 'the engine operation or a check failed',
-        '2': 'usage or bad input (a flag, or a name that matches nothing or more than one object)',
+        '1': 'the engine operation failed (job FAILED or CANCELED) or a check the step makes failed',
+        '2': 'usage or bad input: a flag or key refused, or a name that matches no object or several',
         '3': 'authentication or permission refused',
-        '4': 'the timeout passed',
-        '5': 'engine unreachable',
-        '130': 'aborted by SIGINT',
-        '143': 'aborted by SIGTERM',
+        '4': 'the timeout passed (the engine job the step started is cancelled)',
+        '5': 'engine unreachable after retries',
+        '130': 'aborted by SIGINT (the engine job the step started is cancelled)',
+        '143': 'aborted by SIGTERM, e.g. the build was aborted (the engine job is cancelled)',
         '9': 'not a dxsteps exit code',
     ]
     for (Map.Entry<String, String> entry in meanings.entrySet()) {
@@ -40,7 +40,7 @@ test('an unreadable error file falls back to the exit code') {
     stub.env.FAKE_DX_EXIT = '5'
     stub.env.FAKE_DX_ERROR = 'not json {'
     assert stepError { stub.call('delphixSync', login + [database: 'P']) } ==
-        'delphixSync: dx-sync failed with exit 5: engine unreachable (no error file; see the log above)'
+        'delphixSync: dx-sync failed with exit 5: engine unreachable after retries (no error file; see the log above)'
 }
 
 test('a missing binary says how to make it found') {

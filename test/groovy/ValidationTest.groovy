@@ -53,36 +53,18 @@ test('an operation the binary does not have is refused') {
         "delphixBranch: operation 'merge' is not one of create, activate, delete, list"
 }
 
-test('delphixBookmark needs exactly one of container or template, and a name unless listing') {
+test('rules between keys are the binary\'s: the var passes the keys on and the binary checks them') {
     StepStub stub = new StepStub()
-    assert stepError { stub.call('delphixBookmark', login + [name: 'n']) } ==
-        'delphixBookmark: set exactly one of container or template'
-    assert stepError { stub.call('delphixBookmark', login + [name: 'n', container: 'c', template: 't']) } ==
-        'delphixBookmark: set exactly one of container or template'
-    assert stepError { stub.call('delphixBookmark', login + [container: 'c']) } ==
-        "delphixBookmark: operation 'create' needs name"
-    assert stepError { stub.call('delphixBranch', login + [operation: 'activate', container: 'c']) } ==
-        "delphixBranch: operation 'activate' needs name"
-    assert stub.shCalls.empty
+    stub.call('delphixBookmark', login + [operation: 'share', name: 'n'])
+    assert stub.lastScript().contains("'share' --name 'n'")
+    stub.call('delphixCredentials', login + [vdb: 'V', policy: 'p.yaml', exec: 'x', hookCommand: 'h'])
+    assert stub.lastScript().contains("--exec 'x' --hook-command 'h'")
 }
 
-test('delphixCredentials needs exec or installHook with hookCommand, not both') {
+test('delphixBranch defaults to create, as dx-branch does') {
     StepStub stub = new StepStub()
-    Map keys = login + [vdb: 'V', policy: 'p.yaml']
-    assert stepError { stub.call('delphixCredentials', keys) } ==
-        'delphixCredentials: set exec (a command that applies each account change) or installHook with hookCommand'
-    assert stepError { stub.call('delphixCredentials', keys + [exec: 'x', installHook: true, hookCommand: 'h']) } ==
-        'delphixCredentials: set exec or installHook, not both'
-    assert stepError { stub.call('delphixCredentials', keys + [installHook: true]) } ==
-        'delphixCredentials: installHook needs hookCommand'
-    assert stepError { stub.call('delphixCredentials', keys + [exec: 'x', hookCommand: 'h']) } ==
-        'delphixCredentials: hookCommand needs installHook: true'
-}
-
-test('delphixDataPod create needs a template') {
-    StepStub stub = new StepStub()
-    assert stepError { stub.call('delphixDataPod', login + [container: 'prep1', create: true]) } ==
-        'delphixDataPod: create needs template and vdb'
+    stub.call('delphixBranch', login + [container: 'dev-pod', name: 'b', fromBookmark: 'bm'])
+    assert stub.lastScript().contains("'create' --container 'dev-pod'")
 }
 
 test('a null value leaves the default, so env.X that is not set can be passed as it is') {

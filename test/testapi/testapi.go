@@ -13,6 +13,9 @@ import (
 	"time"
 )
 
+// Path is where the test API lives below an engine's URL.
+const Path = "/dxsteps-test/v1"
+
 // BaseURL is the test API's base URL: DX_ENGINE_TEST_API, or DELPHIX_ENGINE
 // plus /dxsteps-test/v1; empty when neither is set.
 func BaseURL(getenv func(string) string) string {
@@ -20,7 +23,7 @@ func BaseURL(getenv func(string) string) string {
 		return strings.TrimRight(u, "/")
 	}
 	if u := getenv("DELPHIX_ENGINE"); u != "" {
-		return strings.TrimRight(u, "/") + "/dxsteps-test/v1"
+		return strings.TrimRight(u, "/") + Path
 	}
 	return ""
 }

@@ -11,20 +11,20 @@ import (
 
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
-	ucli "github.com/urfave/cli/v2"
 )
 
-const (
-	containerFlag = "container"
-	templateFlag  = "template"
-	nameFlag      = "name"
-	tagFlag       = "tag"
-	sharedFlag    = "shared"
+var (
+	container = &cli.Key{Flag: "container", Type: cli.String, Usage: "data pod `NAME` (exact), e.g. 'prep1'"}
+	template  = &cli.Key{Flag: "template", Type: cli.String, Usage: "data template `NAME` (exact), e.g. 'Patients'"}
+	name      = &cli.Key{Flag: "name", Type: cli.String, NeededBy: []string{"create", "share", "unshare", "delete"}, Usage: "bookmark `NAME` (exact; for list, part of the name)"}
+	tags      = &cli.Key{Flag: "tag", Name: "tags", Type: cli.List, Only: []string{"create", "list"}, Usage: "`TAG` of the new bookmark (for list: bookmarks with all these tags), repeatable or comma-separated"}
+	shared    = &cli.Key{Flag: "shared", Type: cli.Bool, Only: []string{"create"}, Usage: "share the new bookmark with other users"}
 )
 
 // Step is the dx-bookmark binary.
 var Step = &cli.Step{
 	Name:       "dx-bookmark",
+	Jenkins:    "delphixBookmark",
 	Usage:      "bookmark a data pod or template, and manage bookmarks",
 	Operations: []string{"create", "share", "unshare", "delete", "list"},
 	Description: `create (the default) bookmarks the latest data of a data pod's active branch (--container) or
@@ -34,36 +34,21 @@ bookmarks you can see (your own and shared ones), filtered by --container, --tem
 --tag (all must match) and --name (part of the name).
 
 Example: dx-bookmark create --container prep1 --name "2019-03-14 101502 50" --tag "2019-03-14 101502" --tag 50% --shared`,
-	Flags: func() []ucli.Flag {
-		return []ucli.Flag{
-			&ucli.StringFlag{Name: containerFlag, Usage: "data pod `NAME` (exact)"},
-			&ucli.StringFlag{Name: templateFlag, Usage: "data template `NAME` (exact)"},
-			&ucli.StringFlag{Name: nameFlag, Usage: "bookmark `NAME` (exact; for list, part of the name)"},
-			&ucli.StringSliceFlag{Name: tagFlag, Usage: "`TAG`, repeatable or comma-separated"},
-			&ucli.BoolFlag{Name: sharedFlag, Usage: "create: share the bookmark with other users"},
-		}
+	Keys:  []*cli.Key{container, template, name, tags, shared},
+	Rules: []cli.Rule{cli.OneOf([]string{"create"}, container, template)},
+	Outputs: []cli.Output{{Operations: []string{"create", "share", "unshare", "delete"}, Value: Result{}},
+		{Operations: []string{"list"}, Value: ListResult{}}},
+	Parse: func(in *cli.Input) (cli.Runner, error) {
+		o := options{op: in.Op, container: in.String(container), template: in.String(template), name: in.String(name),
+			tags: in.List(tags), shared: in.Bool(shared)}
+		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
 	},
-	Parse: parse,
 }
 
 type options struct {
 	op, container, template, name string
 	tags                          []string
 	shared                        bool
-}
-
-func parse(c *ucli.Context, op string) (cli.Runner, error) {
-	o := options{op: op, container: c.String(containerFlag), template: c.String(templateFlag), name: c.String(nameFlag),
-		tags: c.StringSlice(tagFlag), shared: c.Bool(sharedFlag)}
-	switch {
-	case op == "create" && o.container == "" && o.template == "":
-		return nil, cli.Usagef("create needs --%s or --%s", containerFlag, templateFlag)
-	case op != "list" && o.name == "":
-		return nil, cli.Usagef("%s needs --%s", op, nameFlag)
-	case op != "create" && op != "list" && (len(o.tags) > 0 || o.shared):
-		return nil, cli.Usagef("--%s and --%s go with create (and --%s with list)", tagFlag, sharedFlag, tagFlag)
-	}
-	return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
 }
 
 // Result describes one bookmark.

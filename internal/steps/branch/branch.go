@@ -9,18 +9,18 @@ import (
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
-	ucli "github.com/urfave/cli/v2"
 )
 
-const (
-	containerFlag = "container"
-	nameFlag      = "name"
-	bookmarkFlag  = "from-bookmark"
+var (
+	container    = &cli.Key{Flag: "container", Type: cli.String, Mandatory: true, Usage: "data pod `NAME` (exact), e.g. 'dev-pod'"}
+	name         = &cli.Key{Flag: "name", Type: cli.String, NeededBy: []string{"create", "activate", "delete"}, Usage: "branch `NAME` (exact)"}
+	fromBookmark = &cli.Key{Flag: "from-bookmark", Type: cli.String, NeededBy: []string{"create"}, Only: []string{"create"}, Usage: "bookmark `NAME` the new branch starts from"}
 )
 
 // Step is the dx-branch binary.
 var Step = &cli.Step{
 	Name:       "dx-branch",
+	Jenkins:    "delphixBranch",
 	Usage:      "create, activate, delete and list the branches of a data pod",
 	Operations: []string{"create", "activate", "delete", "list"},
 	Description: `create (the default) makes a branch named --name on the data pod from a bookmark you can see
@@ -31,25 +31,10 @@ reused and activated. activate switches the pod to another branch (its default o
 is active.
 
 Example: dx-branch create --container dev-pod --name bug-1234 --from-bookmark "Bug 1234 data"`,
-	Flags: func() []ucli.Flag {
-		return []ucli.Flag{
-			&ucli.StringFlag{Name: containerFlag, Usage: "data pod `NAME` (exact)"},
-			&ucli.StringFlag{Name: nameFlag, Usage: "branch `NAME` (exact)"},
-			&ucli.StringFlag{Name: bookmarkFlag, Usage: "create: bookmark `NAME` the branch starts from"},
-		}
-	},
-	Parse: func(c *ucli.Context, op string) (cli.Runner, error) {
-		o := options{op: op, container: c.String(containerFlag), name: c.String(nameFlag), bookmark: c.String(bookmarkFlag)}
-		switch {
-		case o.container == "":
-			return nil, cli.Usagef("--%s is required", containerFlag)
-		case op != "list" && o.name == "":
-			return nil, cli.Usagef("%s needs --%s", op, nameFlag)
-		case op == "create" && o.bookmark == "":
-			return nil, cli.Usagef("create needs --%s", bookmarkFlag)
-		case op != "create" && o.bookmark != "":
-			return nil, cli.Usagef("--%s goes with create only", bookmarkFlag)
-		}
+	Keys:    []*cli.Key{container, name, fromBookmark},
+	Outputs: []cli.Output{{Operations: []string{"create", "activate", "delete"}, Value: Result{}}, {Operations: []string{"list"}, Value: ListResult{}}},
+	Parse: func(in *cli.Input) (cli.Runner, error) {
+		o := options{op: in.Op, container: in.String(container), name: in.String(name), bookmark: in.String(fromBookmark)}
 		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
 	},
 }

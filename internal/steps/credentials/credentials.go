@@ -12,70 +12,57 @@ import (
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
-	ucli "github.com/urfave/cli/v2"
 )
 
-const (
-	vdbFlag         = "vdb"
-	policyFlag      = "policy"
-	execFlag        = "exec"
-	installHookFlag = "install-hook"
-	hookCommandFlag = "hook-command"
-	passwordOutFlag = "password-output"
-	hookPrefix      = "dxsteps-credentials: "
+const hookPrefix = "dxsteps-credentials: "
+
+var (
+	vdb            = &cli.Key{Flag: "vdb", Type: cli.String, Mandatory: true, Usage: "VDB `NAME` (exact; never a dSource)"}
+	policy         = &cli.Key{Flag: "policy", Type: cli.Path, Mandatory: true, Usage: "accounts policy YAML `FILE`"}
+	execKey        = &cli.Key{Flag: "exec", Type: cli.String, Usage: "`COMMAND` run with sh -c once per account, now"}
+	installHook    = &cli.Key{Flag: "install-hook", Type: cli.Bool, Usage: "install the policy as configure-clone hooks, applied on every refresh, instead"}
+	hookCommand    = &cli.Key{Flag: "hook-command", Type: cli.String, Usage: "`COMMAND` the hooks run on the VDB's host"}
+	passwordOutput = &cli.Key{Flag: "password-output", Type: cli.Path, Usage: "write generated passwords to `FILE` (mode 0600); needed when the policy generates one"}
 )
 
 // Step is the dx-credentials binary.
 var Step = &cli.Step{
-	Name:  "dx-credentials",
-	Usage: "reset, lock or drop database accounts on a VDB, as a policy file says",
+	Name:    "dx-credentials",
+	Jenkins: "delphixCredentials",
+	Usage:   "reset, lock or drop database accounts on a VDB, as a policy file says",
 	Description: `Applies an accounts policy to a VDB. With --exec, runs your tool once per account now, with
-DX_ACCOUNT, DX_ACTION, DX_NEW_PASSWORD, DX_VDB and DX_DB_HOST/PORT/NAME/USER in its environment
-(never on a command line). With --install-hook, installs the same as configure-clone hooks on
+DX_ACCOUNT, DX_ACTION, DX_NEW_PASSWORD, DX_VDB and each connection detail the engine gives
+(DX_DB_PLATFORM, HOST, PORT, NAME, USER, JDBC, INSTANCE, PATH, VERSION; one it does not give is
+unset) in its environment (never on a command line). With --install-hook, installs the same as configure-clone hooks on
 the VDB so every refresh repeats it (passwords travel as engine credentials, API 1.11+).
 Generated passwords go only to --password-output (mode 0600).
 
 Example: dx-credentials --vdb "Patients Masked Master" --policy accounts.yaml --exec ./reset-account.sh --password-output /secure/passwords.yaml`,
-	Flags: func() []ucli.Flag {
-		return []ucli.Flag{
-			&ucli.StringFlag{Name: vdbFlag, Usage: "VDB `NAME` (exact)"},
-			&ucli.PathFlag{Name: policyFlag, Usage: "accounts policy YAML `FILE`"},
-			&ucli.StringFlag{Name: execFlag, Usage: "`COMMAND` run with sh -c once per account"},
-			&ucli.BoolFlag{Name: installHookFlag, Usage: "install the policy as configure-clone hooks instead"},
-			&ucli.StringFlag{Name: hookCommandFlag, Usage: "`COMMAND` the hooks run on the VDB's host"},
-			&ucli.PathFlag{Name: passwordOutFlag, Usage: "write generated passwords to `FILE` (mode 0600)"},
-		}
-	},
-	Parse: parse,
+	Keys:    []*cli.Key{vdb, policy, execKey, installHook, hookCommand, passwordOutput},
+	Rules:   []cli.Rule{cli.ExactlyOne(execKey, installHook), cli.Needs(installHook, hookCommand), cli.Needs(hookCommand, installHook)},
+	Outputs: []cli.Output{{Value: Result{}}},
+	Parse:   parse,
 }
 
 type options struct {
 	vdb, exec, hookCommand, passwordOut string
 	hook                                bool
 	policy                              *Policy
+	environ                             func(string) string
+	name                                func(*cli.Key) string // how errors name a key
 }
 
-func parse(c *ucli.Context, _ string) (cli.Runner, error) {
-	o := options{vdb: c.String(vdbFlag), exec: c.String(execFlag), hook: c.Bool(installHookFlag),
-		hookCommand: c.String(hookCommandFlag), passwordOut: c.Path(passwordOutFlag)}
-	switch {
-	case o.vdb == "":
-		return nil, cli.Usagef("--%s is required", vdbFlag)
-	case c.Path(policyFlag) == "":
-		return nil, cli.Usagef("--%s is required", policyFlag)
-	case (o.exec == "") == !o.hook:
-		return nil, cli.Usagef("give exactly one of --%s and --%s", execFlag, installHookFlag)
-	case o.hook && o.hookCommand == "":
-		return nil, cli.Usagef("--%s needs --%s, the tool the hooks run", installHookFlag, hookCommandFlag)
-	}
-	p, err := loadPolicy(c.Path(policyFlag))
+func parse(in *cli.Input) (cli.Runner, error) {
+	o := options{vdb: in.String(vdb), exec: in.String(execKey), hook: in.Bool(installHook),
+		hookCommand: in.String(hookCommand), passwordOut: in.String(passwordOutput), environ: in.Getenv, name: in.Name}
+	p, err := loadPolicy(in.String(policy), in.Name(policy), in.Getenv)
 	if err != nil {
 		return nil, err
 	}
 	o.policy = p
 	for _, a := range p.Accounts {
 		if a.Password == "generate" && o.passwordOut == "" {
-			return nil, cli.Usagef("account %q gets a generated password: name --%s to keep it", a.Name, passwordOutFlag)
+			return nil, cli.Usagef("account %q gets a generated password: name %s to keep it", a.Name, in.Name(passwordOutput))
 		}
 	}
 	return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
@@ -122,15 +109,15 @@ func execAll(ctx context.Context, s *cli.Session, o options, vdb *delphix.Databa
 		var pw string
 		if a.Action == "reset" {
 			var err error
-			if pw, err = newPassword(a); err != nil {
+			if pw, err = newPassword(a, o.environ); err != nil {
 				return err
 			}
 			env = append(env, "DX_NEW_PASSWORD="+pw)
 		}
 		s.Log.Printf("account %s: %s", a.Name, a.Action)
-		code, err := stepkit.RunTool(ctx, s.Log, a.Name, o.exec, stepkit.ToolEnv(s.Client.BaseURL(), env...))
+		code, err := stepkit.RunTool(ctx, s.Log, a.Name, o.exec, stepkit.ToolEnv(s, env...))
 		if err == nil && code != 0 {
-			err = fmt.Errorf("the --exec tool exited %d", code)
+			err = fmt.Errorf("the tool (%s) exited %d", o.name(execKey), code)
 		}
 		if err != nil {
 			return fmt.Errorf("account %q (%s) on %q: %w; done before it: [%s]", a.Name, a.Action, vdb.Name, err, strings.Join(done, ", "))
@@ -149,7 +136,7 @@ func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.D
 	v := s.Client.APIVersion()
 	for _, a := range o.policy.Accounts {
 		if a.Action == "reset" && !v.AtLeast(1, 11, 0) {
-			return cli.Usagef("--install-hook hands passwords to hooks as engine credentials, which needs API 1.11 (Delphix 6.0); this session speaks %s: use --exec", v)
+			return cli.Usagef("%s hands passwords to hooks as engine credentials, which needs API 1.11 (Delphix 6.0); this session speaks %s: use %s", o.name(installHook), v, o.name(execKey))
 		}
 	}
 	sources, err := s.Client.Sources.ListForDatabase(ctx, vdb.Reference)
@@ -172,9 +159,9 @@ func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.D
 	var generated [][2]string // account, password: kept once the hooks are in
 	for _, a := range o.policy.Accounts {
 		h := delphix.HookOperation{Type: "RunBashOnSourceOperation", Name: hookPrefix + a.Name,
-			Command: hookCommand(a, vdb.Name, conn, o.hookCommand)}
+			Command: hookScript(a, vdb.Name, conn, o.hookCommand)}
 		if a.Action == "reset" {
-			pw, err := newPassword(a)
+			pw, err := newPassword(a, o.environ)
 			if err != nil {
 				return err
 			}
@@ -225,9 +212,9 @@ func keptHooks(src *delphix.Source) ([]json.RawMessage, error) {
 	return kept, nil
 }
 
-// hookCommand is the hook's shell text: the account's settings exported,
+// hookScript is the hook's shell text: the account's settings exported,
 // then the user's tool. It holds no secret.
-func hookCommand(a Account, vdb string, conn stepkit.Connection, tool string) string {
+func hookScript(a Account, vdb string, conn stepkit.Connection, tool string) string {
 	vars := append(conn.Env(), "DX_ACCOUNT="+a.Name, "DX_ACTION="+a.Action, "DX_VDB="+vdb)
 	var b strings.Builder
 	b.WriteString("export")

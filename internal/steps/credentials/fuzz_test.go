@@ -19,12 +19,17 @@ import (
 func FuzzPolicy(f *testing.F) {
 	f.Add([]byte("accounts:\n  - {name: app_user, action: reset, password: env:FUZZ_PW}\n  - {name: dba_alice, action: drop}\n"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		t.Setenv("FUZZ_PW", "fuzz-secret-value")
 		path := filepath.Join(t.TempDir(), "policy.yaml")
 		if err := os.WriteFile(path, raw, 0o600); err != nil {
 			t.Skip(err)
 		}
-		p, err := loadPolicy(path)
+		getenv := func(name string) string {
+			if name == "FUZZ_PW" {
+				return "fuzz-secret-value"
+			}
+			return ""
+		}
+		p, err := loadPolicy(path, "--policy", getenv)
 		if err != nil {
 			var usage *cli.UsageError
 			if !errors.As(err, &usage) {

@@ -25,32 +25,33 @@ type Account struct {
 }
 
 // loadPolicy reads and checks the whole policy before anything is done.
-func loadPolicy(path string) (*Policy, error) {
+// name is how errors name the policy key (--policy, or key 'policy' in Jenkins).
+func loadPolicy(path, name string, getenv func(string) string) (*Policy, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, cli.Usagef("cannot read --policy: %v", err)
+		return nil, cli.Usagef("cannot read %s: %v", name, err)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	var p Policy
 	if err := dec.Decode(&p); err != nil {
-		return nil, cli.Usagef("--policy %s: %v (expected accounts: [{name, action: reset|lock|drop, password: generate|env:NAME}])", path, err)
+		return nil, cli.Usagef("%s %s: %v (expected accounts: [{name, action: reset|lock|drop, password: generate|env:NAME}])", name, path, err)
 	}
 	if len(p.Accounts) == 0 {
-		return nil, cli.Usagef("--policy %s lists no accounts", path)
+		return nil, cli.Usagef("%s %s lists no accounts", name, path)
 	}
 	seen := map[string]bool{}
 	for i := range p.Accounts {
 		a := &p.Accounts[i]
 		switch {
 		case a.Name == "":
-			return nil, cli.Usagef("--policy %s: account %d has no name", path, i+1)
+			return nil, cli.Usagef("%s %s: account %d has no name", name, path, i+1)
 		case seen[a.Name]:
-			return nil, cli.Usagef("--policy %s: account %q is listed twice", path, a.Name)
+			return nil, cli.Usagef("%s %s: account %q is listed twice", name, path, a.Name)
 		case a.Action != "reset" && a.Action != "lock" && a.Action != "drop":
-			return nil, cli.Usagef("--policy %s: account %q: action %q must be reset, lock or drop", path, a.Name, a.Action)
+			return nil, cli.Usagef("%s %s: account %q: action %q must be reset, lock or drop", name, path, a.Name, a.Action)
 		case a.Action != "reset" && a.Password != "":
-			return nil, cli.Usagef("--policy %s: account %q: a password goes only with action reset", path, a.Name)
+			return nil, cli.Usagef("%s %s: account %q: a password goes only with action reset", name, path, a.Name)
 		}
 		seen[a.Name] = true
 		if a.Action == "reset" && a.Password == "" {
@@ -59,10 +60,10 @@ func loadPolicy(path string) (*Policy, error) {
 		if a.Action == "reset" && a.Password != "generate" {
 			env, ok := strings.CutPrefix(a.Password, "env:")
 			if !ok || env == "" {
-				return nil, cli.Usagef("--policy %s: account %q: password %q must be generate or env:NAME", path, a.Name, a.Password)
+				return nil, cli.Usagef("%s %s: account %q: password %q must be generate or env:NAME", name, path, a.Name, a.Password)
 			}
-			if os.Getenv(env) == "" {
-				return nil, cli.Usagef("--policy %s: account %q takes its password from %s, which is not set", path, a.Name, env)
+			if getenv(env) == "" {
+				return nil, cli.Usagef("%s %s: account %q takes its password from %s, which is not set", name, path, a.Name, env)
 			}
 		}
 	}
@@ -71,9 +72,9 @@ func loadPolicy(path string) (*Policy, error) {
 
 // newPassword returns the password for a reset: generated, or read from
 // the environment variable the policy names.
-func newPassword(a Account) (string, error) {
+func newPassword(a Account, getenv func(string) string) (string, error) {
 	if env, ok := strings.CutPrefix(a.Password, "env:"); ok {
-		return os.Getenv(env), nil
+		return getenv(env), nil
 	}
 	const alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 	b := make([]byte, 24)

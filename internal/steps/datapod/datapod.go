@@ -11,21 +11,21 @@ import (
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
-	ucli "github.com/urfave/cli/v2"
 )
 
-const (
-	templateFlag  = "template"
-	containerFlag = "container"
-	createFlag    = "create"
-	vdbFlag       = "vdb"
-	bookmarkFlag  = "bookmark"
-	busyWaitFlag  = "busy-wait"
+var (
+	template  = &cli.Key{Flag: "template", Type: cli.String, Usage: "data template `NAME` (exact), e.g. 'Patients'"}
+	container = &cli.Key{Flag: "container", Type: cli.String, Mandatory: true, Usage: "data pod `NAME` (exact), e.g. 'prep1'"}
+	create    = &cli.Key{Flag: "create", Type: cli.Bool, Only: []string{"refresh"}, Usage: "create the pod from the template when it does not exist"}
+	vdb       = &cli.Key{Flag: "vdb", Type: cli.String, Usage: "the VDB `NAME` a pod that create makes adopts as its data source"}
+	bookmark  = &cli.Key{Flag: "bookmark", Type: cli.String, NeededBy: []string{"restore"}, Only: []string{"restore"}, Usage: "bookmark `NAME` to restore to (the pod's own, or one on its template)"}
+	busyWait  = &cli.Key{Flag: "busy-wait", Type: cli.Duration, Default: 10 * time.Minute, Usage: "wait at most `DURATION` for a job already running on the pod"}
 )
 
 // Step is the dx-datapod binary.
 var Step = &cli.Step{
 	Name:       "dx-datapod",
+	Jenkins:    "delphixDataPod",
 	Usage:      "make a data pod ready, or operate on it",
 	Operations: []string{"refresh", "reset", "restore", "enable", "disable", "lock", "unlock"},
 	Description: `refresh (the default) refreshes the data pod from its template's latest data; with --create
@@ -35,39 +35,20 @@ the pod is waited for (at most --busy-wait). reset returns the pod to its last d
 operation; restore --bookmark NAME restores it to a bookmark; lock locks it for the user.
 
 Example: dx-datapod refresh --template Patients --container prep1`,
-	Flags: func() []ucli.Flag {
-		return []ucli.Flag{
-			&ucli.StringFlag{Name: templateFlag, Usage: "data template `NAME` (exact); optional except with --create"},
-			&ucli.StringFlag{Name: containerFlag, Usage: "data pod `NAME` (exact)"},
-			&ucli.BoolFlag{Name: createFlag, Usage: "refresh: create the pod from the template when it does not exist"},
-			&ucli.StringFlag{Name: vdbFlag, Usage: "with --create: the VDB `NAME` the new pod adopts"},
-			&ucli.StringFlag{Name: bookmarkFlag, Usage: "restore: bookmark `NAME` to restore to"},
-			&ucli.DurationFlag{Name: busyWaitFlag, Value: 10 * time.Minute, Usage: "wait at most `DURATION` for a job already running on the pod"},
-		}
+	Keys:    []*cli.Key{container, template, create, vdb, bookmark, busyWait},
+	Rules:   []cli.Rule{cli.Needs(create, template, vdb), cli.Needs(vdb, create)},
+	Outputs: []cli.Output{{Value: Result{}}},
+	Parse: func(in *cli.Input) (cli.Runner, error) {
+		o := options{op: in.Op, template: in.String(template), container: in.String(container), create: in.Bool(create),
+			vdb: in.String(vdb), bookmark: in.String(bookmark), busyWait: in.Duration(busyWait)}
+		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
 	},
-	Parse: parse,
 }
 
 type options struct {
 	op, template, container, vdb, bookmark string
 	create                                 bool
 	busyWait                               time.Duration
-}
-
-func parse(c *ucli.Context, op string) (cli.Runner, error) {
-	o := options{op: op, template: c.String(templateFlag), container: c.String(containerFlag), create: c.Bool(createFlag),
-		vdb: c.String(vdbFlag), bookmark: c.String(bookmarkFlag), busyWait: c.Duration(busyWaitFlag)}
-	switch {
-	case o.container == "":
-		return nil, cli.Usagef("--%s is required", containerFlag)
-	case o.create && (op != "refresh" || o.template == "" || o.vdb == ""):
-		return nil, cli.Usagef("--%s goes with refresh, --%s and --%s", createFlag, templateFlag, vdbFlag)
-	case op == "restore" && o.bookmark == "":
-		return nil, cli.Usagef("restore needs --%s", bookmarkFlag)
-	case op != "restore" && o.bookmark != "":
-		return nil, cli.Usagef("--%s goes with restore only", bookmarkFlag)
-	}
-	return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
 }
 
 // Result is dx-datapod's output.

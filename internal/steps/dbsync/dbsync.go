@@ -10,27 +10,23 @@ import (
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
-	ucli "github.com/urfave/cli/v2"
 )
 
-const databaseFlag = "database"
+var database = &cli.Key{Flag: "database", Type: cli.String, Mandatory: true, Usage: "dSource `NAME` (exact), e.g. 'Patients Prod'"}
 
 // Step is the dx-sync binary.
 var Step = &cli.Step{
-	Name:  "dx-sync",
-	Usage: "snapshot a dSource and print the new snapshot",
+	Name:    "dx-sync",
+	Jenkins: "delphixSync",
+	Usage:   "snapshot a dSource and print the new snapshot",
 	Description: `Takes a snapshot of the named dSource with the sync parameters its platform needs,
 waits for the job, and prints the new snapshot for dx-refresh --snapshot.
 
 Example: DELPHIX_PASSWORD=... dx-sync --engine https://delphix --user admin --database "Patients Prod"`,
-	Flags: func() []ucli.Flag {
-		return []ucli.Flag{&ucli.StringFlag{Name: databaseFlag, Usage: "dSource `NAME` (exact)"}}
-	},
-	Parse: func(c *ucli.Context, _ string) (cli.Runner, error) {
-		name := c.String(databaseFlag)
-		if name == "" {
-			return nil, cli.Usagef("--%s is required", databaseFlag)
-		}
+	Keys:    []*cli.Key{database},
+	Outputs: []cli.Output{{Value: Result{}}},
+	Parse: func(in *cli.Input) (cli.Runner, error) {
+		name := in.String(database)
 		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, name) }, nil
 	},
 }

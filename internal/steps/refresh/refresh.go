@@ -13,38 +13,30 @@ import (
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
-	ucli "github.com/urfave/cli/v2"
 )
 
-const (
-	vdbFlag      = "vdb"
-	snapshotFlag = "snapshot"
-	maskedFlag   = "require-masked"
+var (
+	vdb           = &cli.Key{Flag: "vdb", Type: cli.String, Mandatory: true, Usage: "VDB `NAME` (exact), e.g. 'Patients Masked Master'"}
+	snapshot      = &cli.Key{Flag: "snapshot", Type: cli.String, Usage: "snapshot `REFERENCE` of the VDB's parent, as dx-sync printed it (default: its latest)"}
+	requireMasked = &cli.Key{Flag: "require-masked", Type: cli.Bool, Usage: "fail (exit 1) when nothing the engine shows says the VDB is masked (its masked flag, a masking hook, an attached masking job)"}
 )
 
 // Step is the dx-refresh binary.
 var Step = &cli.Step{
-	Name:  "dx-refresh",
-	Usage: "refresh a VDB from a snapshot of its parent",
+	Name:    "dx-refresh",
+	Jenkins: "delphixRefresh",
+	Usage:   "refresh a VDB from a snapshot of its parent",
 	Description: `Refreshes the named VDB from --snapshot (the reference dx-sync printed) or, without it,
 from its parent's latest snapshot, waits for the job, and prints what the VDB now holds.
-A masking job attached to the VDB runs inside the refresh; --require-masked fails the step
+A masking job or masking hook attached to the VDB runs inside the refresh; --require-masked fails the step
 (exit 1) when nothing the engine shows says the VDB is masked: its masked flag, a
 configure-clone hook that runs a masking job, an attached masking job.
 
 Example: dx-refresh --vdb "Patients Masked Master" --snapshot APPDATA_SNAPSHOT-3 --require-masked`,
-	Flags: func() []ucli.Flag {
-		return []ucli.Flag{
-			&ucli.StringFlag{Name: vdbFlag, Usage: "VDB `NAME` (exact)"},
-			&ucli.StringFlag{Name: snapshotFlag, Usage: "snapshot `REFERENCE` of the VDB's parent (default: its latest)"},
-			&ucli.BoolFlag{Name: maskedFlag, Usage: "fail unless the VDB comes out masked"},
-		}
-	},
-	Parse: func(c *ucli.Context, _ string) (cli.Runner, error) {
-		o := options{vdb: c.String(vdbFlag), snapshot: c.String(snapshotFlag), requireMasked: c.Bool(maskedFlag)}
-		if o.vdb == "" {
-			return nil, cli.Usagef("--%s is required", vdbFlag)
-		}
+	Keys:    []*cli.Key{vdb, snapshot, requireMasked},
+	Outputs: []cli.Output{{Value: Result{}}},
+	Parse: func(in *cli.Input) (cli.Runner, error) {
+		o := options{vdb: in.String(vdb), snapshot: in.String(snapshot), requireMasked: in.Bool(requireMasked)}
 		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
 	},
 }

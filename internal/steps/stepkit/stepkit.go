@@ -6,7 +6,6 @@ package stepkit
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -91,17 +90,17 @@ func (cn Connection) Env() []string {
 	return env
 }
 
-// ToolEnv is the environment for a user's tool: ours, minus the engine
-// password (the tool has no business with it), plus extra, which wins over
-// anything of the same name (os/exec keeps the last value of a key).
-func ToolEnv(engineURL string, extra ...string) []string {
+// ToolEnv is the environment for a user's tool: the step's, minus the
+// engine password (the tool has no business with it), plus extra, which
+// wins over anything of the same name (os/exec keeps the last value of a key).
+func ToolEnv(s *cli.Session, extra ...string) []string {
 	var env []string
-	for _, kv := range os.Environ() {
+	for _, kv := range s.Environ {
 		if !strings.HasPrefix(kv, cli.PasswordEnv+"=") {
 			env = append(env, kv)
 		}
 	}
-	env = append(env, "DELPHIX_ENGINE="+engineURL)
+	env = append(env, "DELPHIX_ENGINE="+s.Client.BaseURL())
 	return append(env, extra...)
 }
 

@@ -9,42 +9,31 @@ import (
 
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
-	ucli "github.com/urfave/cli/v2"
 )
 
-const (
-	containerFlag = "container"
-	templateFlag  = "template"
-	percentFlag   = "percent"
-	execFlag      = "exec"
+var (
+	container = &cli.Key{Flag: "container", Type: cli.String, Mandatory: true, Usage: "data pod `NAME` (exact), e.g. 'prep1'"}
+	template  = &cli.Key{Flag: "template", Type: cli.String, Usage: "data template `NAME` the pod belongs to (optional)"}
+	percent   = &cli.Key{Flag: "percent", Type: cli.Int, Mandatory: true, Min: 1, Max: 100, Usage: "keep `N` percent of the data (1-100)"}
+	execKey   = &cli.Key{Flag: "exec", Type: cli.String, Usage: "subsetter `COMMAND` run with sh -c (default: a simulated subset)"}
 )
 
 // Step is the dx-subset binary.
 var Step = &cli.Step{
-	Name:  "dx-subset",
-	Usage: "subset a data pod's data to a percentage",
+	Name:    "dx-subset",
+	Jenkins: "delphixSubset",
+	Usage:   "subset a data pod's data to a percentage",
 	Description: `Runs your subsetter (--exec, with sh -c) against the data pod, with DX_CONTAINER,
-DX_SUBSET_PERCENT and DX_DB_HOST/PORT/NAME/USER in its environment; its output is streamed
+DX_SUBSET_PERCENT and each connection detail the engine gives (DX_DB_PLATFORM, HOST, PORT, NAME,
+USER, JDBC, INSTANCE, PATH, VERSION; one it does not give is unset) in its environment; its output is streamed
 and a non-zero exit fails the step. Without --exec nothing is changed and the output says
 "mode":"simulated".
 
 Example: dx-subset --container prep1 --percent 50 --exec ./jailer-subset.sh`,
-	Flags: func() []ucli.Flag {
-		return []ucli.Flag{
-			&ucli.StringFlag{Name: containerFlag, Usage: "data pod `NAME` (exact)"},
-			&ucli.StringFlag{Name: templateFlag, Usage: "data template `NAME` the pod belongs to (optional)"},
-			&ucli.IntFlag{Name: percentFlag, Usage: "keep `N` percent of the data (1-100)"},
-			&ucli.StringFlag{Name: execFlag, Usage: "subsetter `COMMAND` run with sh -c"},
-		}
-	},
-	Parse: func(c *ucli.Context, _ string) (cli.Runner, error) {
-		o := options{container: c.String(containerFlag), template: c.String(templateFlag), percent: c.Int(percentFlag), exec: c.String(execFlag)}
-		switch {
-		case o.container == "":
-			return nil, cli.Usagef("--%s is required", containerFlag)
-		case o.percent < 1 || o.percent > 100:
-			return nil, cli.Usagef("--%s must be 1 to 100, got %d", percentFlag, o.percent)
-		}
+	Keys:    []*cli.Key{container, template, percent, execKey},
+	Outputs: []cli.Output{{Value: Result{}}},
+	Parse: func(in *cli.Input) (cli.Runner, error) {
+		o := options{container: in.String(container), template: in.String(template), percent: in.Int(percent), exec: in.String(execKey)}
 		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
 	},
 }
@@ -88,7 +77,7 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 	}
 	env := append(conn.Env(), "DX_CONTAINER="+pod.Name, "DX_SUBSET_PERCENT="+strconv.Itoa(o.percent))
 	s.Log.Printf("subsetting %q to %d%%", pod.Name, o.percent)
-	code, err := stepkit.RunTool(ctx, s.Log, "subset", o.exec, stepkit.ToolEnv(s.Client.BaseURL(), env...))
+	code, err := stepkit.RunTool(ctx, s.Log, "subset", o.exec, stepkit.ToolEnv(s, env...))
 	if err != nil {
 		return nil, err
 	}

@@ -68,7 +68,8 @@ class Command implements Serializable {
     static String script(String binaryPath, List<String> arguments, String resultFile, String errorFile) {
         String dir = resultFile.contains('/') ? resultFile.substring(0, resultFile.lastIndexOf('/')) : '.'
         String bin = quote(binaryPath)
-        List<String> words = [bin]
+        // DXSTEPS_CALLER=jenkins: the binary's error line names the step's keys, not its flags.
+        List<String> words = ['DXSTEPS_CALLER=jenkins', bin]
         words.addAll(arguments)
         words << '--error-file ' + quote(errorFile)
         return "mkdir -p ${quote(dir)}\n" +

@@ -76,52 +76,14 @@ class Config implements Serializable {
     }
 
     /**
-     * Rules between keys that a defaults map cannot say. Returns the first broken rule as a
-     * sentence, or null.
+     * The operation must be one the binary has. Every other rule between keys is the binary's own:
+     * it checks them before it touches the engine, and its error names the key.
      */
     @NonCPS
     static String brokenRule(String step, Map cfg) {
-        List ops = Steps.OPERATIONS[step]
-        if (ops && !ops.contains(cfg.operation)) {
-            return "operation '${cfg.operation}' is not one of ${ops.join(', ')}"
-        }
-        boolean listing = cfg.operation == 'list'
-        switch (step) {
-            case 'delphixCredentials':
-                if (cfg.exec && cfg.installHook) {
-                    return 'set exec or installHook, not both'
-                }
-                if (!cfg.exec && !cfg.installHook) {
-                    return 'set exec (a command that applies each account change) or installHook with hookCommand'
-                }
-                if (cfg.installHook && !cfg.hookCommand) {
-                    return 'installHook needs hookCommand'
-                }
-                if (cfg.hookCommand && !cfg.installHook) {
-                    return 'hookCommand needs installHook: true'
-                }
-                break
-            case 'delphixDataPod':
-                if (cfg.create && (!cfg.template || !cfg.vdb)) {
-                    return 'create needs template and vdb'
-                }
-                break
-            case 'delphixBookmark':
-                boolean both = cfg.container && cfg.template
-                if (!listing && (both || !(cfg.container || cfg.template))) {
-                    return 'set exactly one of container or template'
-                }
-                if (!listing && !cfg.name) {
-                    return "operation '${cfg.operation}' needs name"
-                }
-                break
-            case 'delphixBranch':
-                if (!listing && !cfg.name) {
-                    return "operation '${cfg.operation}' needs name"
-                }
-                break
-        }
-        return null
+        List ops = Steps.operations(step)
+        boolean known = !ops || ops.contains(cfg.operation)
+        return known ? null : "operation '${cfg.operation}' is not one of ${ops.join(', ')}"
     }
 
 }

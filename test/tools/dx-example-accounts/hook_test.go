@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,9 +24,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestAsAConfigureCloneHookItResetsThePasswordFromTheCredential(t *testing.T) {
-	e, err := engine.New(engine.Options{Speed: 0.01})
-	require.NoError(t, err)
-	defer e.Close()
+	e := enginetest.Start(t, engine.Options{Speed: 0.01})
 	jar, _ := cookiejar.New(nil)
 	hc := &http.Client{Jar: jar}
 	post := func(path string, body any) map[string]any {

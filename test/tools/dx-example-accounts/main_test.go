@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -14,9 +15,7 @@ import (
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestAccountsResetsWithoutPrintingThePasswordAndDrops(t *testing.T) {
-	e, err := engine.New(engine.Options{Speed: 0.01})
-	require.NoError(t, err)
-	defer e.Close()
+	e := enginetest.Start(t, engine.Options{Speed: 0.01})
 	var out, errb bytes.Buffer
 	code := run(env(map[string]string{"DELPHIX_ENGINE": e.URL(), "DX_VDB": "Patients Masked Master",
 		"DX_ACCOUNT": "app_user", "DX_ACTION": "reset", "DX_NEW_PASSWORD": "Str0ng-pw"}), &out, &errb)
@@ -33,9 +32,7 @@ func TestAccountsResetsWithoutPrintingThePasswordAndDrops(t *testing.T) {
 }
 
 func TestAccountsUnknownAccountExits1WithAClearMessage(t *testing.T) {
-	e, err := engine.New(engine.Options{Speed: 0.01})
-	require.NoError(t, err)
-	defer e.Close()
+	e := enginetest.Start(t, engine.Options{Speed: 0.01})
 	var out, errb bytes.Buffer
 	code := run(env(map[string]string{"DELPHIX_ENGINE": e.URL(), "DX_VDB": "Patients Masked Master",
 		"DX_ACCOUNT": "ghost", "DX_ACTION": "lock"}), &out, &errb)

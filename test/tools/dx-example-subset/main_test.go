@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -12,9 +13,7 @@ import (
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestSubsetKeepsTheFirstRowsAndRecordsThePercent(t *testing.T) {
-	e, err := engine.New(engine.Options{Speed: 0.01})
-	require.NoError(t, err)
-	defer e.Close()
+	e := enginetest.Start(t, engine.Options{Speed: 0.01})
 	var out, errb bytes.Buffer
 	code := run(env(map[string]string{"DELPHIX_ENGINE": e.URL(), "DX_CONTAINER": "prep1", "DX_SUBSET_PERCENT": "15"}), &out, &errb)
 	require.Equal(t, 0, code, errb.String())
@@ -30,9 +29,7 @@ func TestSubsetKeepsTheFirstRowsAndRecordsThePercent(t *testing.T) {
 }
 
 func TestSubsetFailsClearlyOnBadInput(t *testing.T) {
-	e, err := engine.New(engine.Options{Speed: 0.01})
-	require.NoError(t, err)
-	defer e.Close()
+	e := enginetest.Start(t, engine.Options{Speed: 0.01})
 	var out, errb bytes.Buffer
 	assert.Equal(t, 2, run(env(map[string]string{"DELPHIX_ENGINE": e.URL(), "DX_CONTAINER": "prep1", "DX_SUBSET_PERCENT": "x"}), &out, &errb))
 	assert.Equal(t, 1, run(env(map[string]string{"DELPHIX_ENGINE": e.URL(), "DX_CONTAINER": "nope", "DX_SUBSET_PERCENT": "5"}), &out, &errb))

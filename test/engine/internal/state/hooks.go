@@ -1,4 +1,4 @@
-package engine
+package state
 
 import (
 	"bytes"
@@ -28,13 +28,13 @@ type hookOp struct {
 // maxHookOutput bounds the command output kept in a failed job's messageCommandOutput.
 const maxHookOutput = 64 << 10
 
-// hooks runs a source's hook list on this machine, the way a real engine runs them on the
+// Hooks runs a source's hook list on this machine, the way a real engine runs them on the
 // target host: RunBashOnSourceOperation with bash -c, RunCommandOnSourceOperation with sh -c.
 // The environment carries DX_ENGINE_TEST_API and, per credentialsEnvVarsList entry,
 // <base>_USER and <base>_PASSWORD. A non-zero exit fails the job with the output.
-func (r *jobRun) hooks(src *source, list string, pct int) error {
+func (r *JobRun) Hooks(src *Source, list string, pct int) error {
 	var raw []json.RawMessage
-	_ = r.locked(func() error { raw = append(raw, src.ops[list]...); return nil })
+	_ = r.Locked(func() error { raw = append(raw, src.Ops[list]...); return nil })
 	for _, m := range raw {
 		var op hookOp
 		if err := json.Unmarshal(m, &op); err != nil {
@@ -59,10 +59,10 @@ func (r *jobRun) hooks(src *source, list string, pct int) error {
 }
 
 // event records an event without waiting.
-func (r *jobRun) event(typ string, pct int, code, details string) error {
-	return r.locked(func() error {
+func (r *JobRun) event(typ string, pct int, code, details string) error {
+	return r.Locked(func() error {
 		select {
-		case <-r.j.cancel:
+		case <-r.j.Cancel:
 			return errCanceled
 		default:
 		}
@@ -71,22 +71,22 @@ func (r *jobRun) event(typ string, pct int, code, details string) error {
 	})
 }
 
-func (r *jobRun) runHook(shell string, op hookOp, list string) error {
+func (r *JobRun) runHook(shell string, op hookOp, list string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
 		select {
-		case <-r.j.cancel:
-		case <-r.e.closing:
+		case <-r.j.Cancel:
+		case <-r.e.Closing:
 		case <-ctx.Done():
 		}
 		cancel()
 	}()
 	cmd := exec.CommandContext(ctx, shell, "-c", op.Command)
 	cmd.WaitDelay = 2 * time.Second
-	cmd.Env = append(os.Environ(), "DX_ENGINE_TEST_API="+r.e.TestAPIURL())
+	cmd.Env = append(os.Environ(), r.e.HookEnv...)
 	for _, c := range op.Credentials {
-		cmd.Env = append(cmd.Env, c.BaseVarName+"_USER="+r.e.hookUser(), c.BaseVarName+"_PASSWORD="+c.Credentials.Password)
+		cmd.Env = append(cmd.Env, c.BaseVarName+"_USER="+hookUser, c.BaseVarName+"_PASSWORD="+c.Credentials.Password)
 	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -113,4 +113,4 @@ func (r *jobRun) runHook(shell string, op hookOp, list string) error {
 }
 
 // hookUser is the OS user a PasswordCredential stands for (the credential has no user name).
-func (e *Engine) hookUser() string { return "delphix" }
+const hookUser = "delphix"

@@ -1,4 +1,4 @@
-package engine
+package model
 
 import (
 	"bytes"
@@ -137,14 +137,14 @@ func WorkshopSeed() *Seed {
 		vdb := p.name + " DB"
 		s.VDBs = append(s.VDBs, SeedDatabase{Name: vdb, Platform: "appdata", Group: "Self-Service",
 			Parent: "Patients Masked Master", Connection: Connection{Host: "target-db.workshop.local",
-				Port: 5434 + i, Database: dbName(p.name), User: "postgres"}})
+				Port: 5434 + i, Database: DBName(p.name), User: "postgres"}})
 		s.Containers = append(s.Containers, SeedContainer{Name: p.name, Template: "Patients", Owner: p.owner, VDB: vdb})
 	}
 	return s
 }
 
-// dbName turns a pod name into a database name (prep1 -> prep1, qa-pod -> qa_pod).
-func dbName(s string) string {
+// DBName turns a pod name into a database name (prep1 -> prep1, qa-pod -> qa_pod).
+func DBName(s string) string {
 	b := []byte(s)
 	for i, c := range b {
 		if c == '-' || c == ' ' {

@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+)
+
+// Type is what a key holds.
+type Type string
+
+// The types a key may have.
+const (
+	String   Type = "string"
+	Int      Type = "integer"
+	Bool     Type = "boolean"
+	Duration Type = "duration" // a Go duration such as 45m
+	Path     Type = "path"     // a file on the agent
+	List     Type = "list"     // strings; the flag repeats
+)
+
+// Key is one setting of a step: a flag, an environment variable, a config
+// file key and a Jenkins step key at once. The same Key builds the flag,
+// checks the value and describes it in the contract.
+type Key struct {
+	// Flag is the flag name without dashes, e.g. "require-masked".
+	Flag string
+	// Name is the Jenkins step key; default: Flag in camelCase ("requireMasked").
+	Name string
+	Type Type
+	// Usage is one line; a word in backquotes names the value in --help.
+	Usage string
+	// Default is the binary's default: an int, a bool or a time.Duration.
+	Default any
+	// Mandatory keys are needed by every operation.
+	Mandatory bool
+	// NeededBy lists the operations that need the key (when not Mandatory).
+	NeededBy []string
+	// Only lists the operations that accept the key; empty: all of them.
+	Only []string
+	// Min and Max bound an integer key when Max > 0.
+	Min, Max int
+	// Env is the environment variable the flag reads; Step.init fills it
+	// for step keys (DXSTEPS_<STEP>_<FLAG>).
+	Env string
+	// Library is false for a connection key the Jenkins library sets
+	// itself or does not offer (user, error-file ...).
+	Library bool
+}
+
+// KeyName is the Jenkins key name.
+func (k *Key) KeyName() string {
+	if k.Name != "" {
+		return k.Name
+	}
+	parts := strings.Split(k.Flag, "-")
+	for i := 1; i < len(parts); i++ {
+		parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+	}
+	return strings.Join(parts, "")
+}
+
+// accepts says whether operation op takes the key.
+func (k *Key) accepts(op string) bool {
+	return len(k.Only) == 0 || op == "" || slices.Contains(k.Only, op)
+}
+
+// needed says whether operation op needs the key.
+func (k *Key) needed(op string) bool {
+	return k.Mandatory || slices.Contains(k.NeededBy, op)
+}
+
+// flag builds the urfave flag afresh: urfave flags keep parse state. The
+// environment variable is read by applyEnv from the injected environment
+// (urfave would read the process's), and only shown here.
+func (k *Key) flag() ucli.Flag {
+	usage := k.Usage + " [$" + k.Env + "]"
+	switch k.Type {
+	case String:
+		return &ucli.StringFlag{Name: k.Flag, Usage: usage}
+	case Path:
+		return &ucli.PathFlag{Name: k.Flag, Usage: usage}
+	case Bool:
+		v, _ := k.Default.(bool)
+		return &ucli.BoolFlag{Name: k.Flag, Usage: usage, Value: v}
+	case Int:
+		v, _ := k.Default.(int)
+		return &ucli.IntFlag{Name: k.Flag, Usage: usage, Value: v}
+	case Duration:
+		v, _ := k.Default.(time.Duration)
+		return &ucli.DurationFlag{Name: k.Flag, Usage: usage, Value: v}
+	case List:
+		return &ucli.StringSliceFlag{Name: k.Flag, Usage: usage}
+	}
+	panic(fmt.Sprintf("cli: key %s has no type", k.Flag))
+}
+
+// Input is what a step's Parse reads: the operation and the keys' values,
+// already checked against the step's keys and rules.
+type Input struct {
+	Op      string
+	c       *ucli.Context
+	environ []string
+	jenkins bool
+}
+
+// String returns a string or path key's value.
+func (in *Input) String(k *Key) string { return in.c.String(k.Flag) }
+
+// Bool returns a boolean key's value.
+func (in *Input) Bool(k *Key) bool { return in.c.Bool(k.Flag) }
+
+// Int returns an integer key's value.
+func (in *Input) Int(k *Key) int { return in.c.Int(k.Flag) }
+
+// Duration returns a duration key's value.
+func (in *Input) Duration(k *Key) time.Duration { return in.c.Duration(k.Flag) }
+
+// List returns a list key's values.
+func (in *Input) List(k *Key) []string { return in.c.StringSlice(k.Flag) }
+
+// Getenv reads the step's environment (injected, never os.Environ).
+func (in *Input) Getenv(name string) string { return lookupEnv(in.environ, name) }
+
+// Name is how an error message names k: --flag on a command line, key
+// 'name' when the Jenkins library runs the binary.
+func (in *Input) Name(k *Key) string { return keyRef(k, in.jenkins) }
+
+func keyRef(k *Key, jenkins bool) string {
+	if jenkins {
+		return "key '" + k.KeyName() + "'"
+	}
+	return "--" + k.Flag
+}
+
+// set says whether k has a value: a non-empty string or list, true, or an
+// explicitly given number or duration.
+func (in *Input) set(k *Key) bool {
+	switch k.Type {
+	case String, Path:
+		return in.c.String(k.Flag) != ""
+	case Bool:
+		return in.c.Bool(k.Flag)
+	case List:
+		return len(in.c.StringSlice(k.Flag)) > 0
+	}
+	return in.c.IsSet(k.Flag)
+}

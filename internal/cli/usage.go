@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+)
+
+// flagProblem rewords urfave's parse errors and, for a mistyped flag,
+// names the flag meant: "unknown flag --databse; did you mean --database?".
+func flagProblem(err error, flags []ucli.Flag) string {
+	msg := err.Error()
+	name, ok := strings.CutPrefix(msg, "flag provided but not defined: -")
+	if !ok {
+		return msg
+	}
+	name = strings.TrimLeft(name, "-")
+	var known []string
+	for _, f := range flags {
+		known = append(known, f.Names()...)
+	}
+	known = append(known, "help", "version")
+	msg = "unknown flag --" + name
+	if s := suggest(name, known); s != "" {
+		msg += "; did you mean --" + s + "?"
+	}
+	return msg
+}
+
+// wordProblem says what is wrong with a word on the command line that is
+// not a flag.
+func wordProblem(step *Step, word string, named bool) error {
+	if len(step.Operations) == 0 {
+		msg := fmt.Sprintf("unexpected argument %q: %s takes no operation, only flags", word, step.Name)
+		if s := suggest(word, []string{"help", "version", contractFlag}); s != "" {
+			msg += "; did you mean --" + s + "?"
+		}
+		return Usagef("%s", msg)
+	}
+	if named {
+		return Usagef("unexpected argument %q after the operation: give one operation, then flags", word)
+	}
+	msg := fmt.Sprintf("unknown operation %q: the operations of %s are %s", word, step.Name, joinWords(step.Operations, "and"))
+	if s := suggest(word, step.Operations); s != "" {
+		msg += "; did you mean " + s + "?"
+	}
+	return Usagef("%s", msg)
+}
+
+// suggest returns the candidate closest to word, if it is close enough
+// to be a typo of it.
+func suggest(word string, candidates []string) string {
+	return suggestWithin(word, candidates, len(word)/3+1)
+}
+
+// suggestWithin returns the candidate closest to word, at most max edits away.
+func suggestWithin(word string, candidates []string, max int) string {
+	best, bestDist := "", max+1
+	for _, c := range candidates {
+		if d := distance(strings.ToLower(word), strings.ToLower(c)); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance of a and b, with a transposition
+// counting once.
+func distance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}

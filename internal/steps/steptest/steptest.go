@@ -1,0 +1,58 @@
+// Package steptest runs a step in process, through cli.Run with its
+// arguments, environment and output injected, against the local engine:
+// each step's operations and error paths are tested fast, without
+// building a binary.
+package steptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
+	"github.com/stretchr/testify/require"
+)
+
+// Engine starts a local engine with fast jobs for one test.
+func Engine(t *testing.T) *engine.Engine {
+	t.Helper()
+	return enginetest.Start(t)
+}
+
+// Result is what one run of a step did.
+type Result struct {
+	Code           int
+	Stdout, Stderr string
+}
+
+// JSON is the step's result.
+func (r Result) JSON(t *testing.T) map[string]any {
+	t.Helper()
+	var v map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.Stdout), &v), "stdout: %s\nstderr: %s", r.Stdout, r.Stderr)
+	return v
+}
+
+// Run runs step with args as the admin user of e (nil: no engine), with
+// env added to the environment; the process's own environment is never read.
+func Run(t *testing.T, step *cli.Step, e *engine.Engine, env []string, args ...string) Result {
+	t.Helper()
+	environ := []string{"PATH=/usr/bin:/bin", "DELPHIX_USER=delphix_admin", "DELPHIX_PASSWORD=landshark", "DELPHIX_RETRY_MAX=0"}
+	if e != nil {
+		environ = append(environ, "DELPHIX_ENGINE="+e.URL())
+	}
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(context.Background(), step, append([]string{step.Name}, args...), &stdout, &stderr, append(environ, env...))
+	return Result{Code: code, Stdout: stdout.String(), Stderr: stderr.String()}
+}
+
+// OK runs step and requires it to succeed, returning its result.
+func OK(t *testing.T, step *cli.Step, e *engine.Engine, args ...string) map[string]any {
+	t.Helper()
+	r := Run(t, step, e, nil, args...)
+	require.Equal(t, 0, r.Code, r.Stderr)
+	return r.JSON(t)
+}
