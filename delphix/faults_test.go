@@ -163,6 +163,27 @@ func TestReadsSurviveRetryAfterAndProxyErrors(t *testing.T) {
 	assert.Equal(t, []string{"GET /database"}, requestLines(e), "the engine saw the one request that got through")
 }
 
+func TestSlowAnswersAreRetriedOrTheirJobFound(t *testing.T) {
+	e := enginetest.Start(t)
+	p := faultproxy.New(e.URL())
+	t.Cleanup(p.Close)
+	// The client gives up on an answer after a second; the proxy holds two answers for a minute.
+	c, err := NewClient(p.URL(), WithHTTPClient(&http.Client{Timeout: time.Second}),
+		WithBackoff(time.Millisecond, 5*time.Millisecond), WithWaitIntervals(5*time.Millisecond, 50*time.Millisecond, 0))
+	require.NoError(t, err)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	p.Add(faultproxy.Rule{Method: "GET", PathSuffix: "/database", Kind: faultproxy.Slow, Delay: time.Minute})
+	db, err := c.Databases.FindByName(t.Context(), "Patients Prod")
+	require.NoError(t, err, "the slow read was sent again")
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/sync", Kind: faultproxy.Slow, Delay: time.Minute})
+	op, err := c.Databases.Sync(t.Context(), db)
+	require.NoError(t, err)
+	assert.True(t, op.Recovered, "the sync whose answer never came in time was found, not sent again")
+	wait(t, c, op, nil)
+	assert.True(t, p.Exhausted())
+	assert.Equal(t, 1, jobsOfType(t, e, "DB_SYNC"))
+}
+
 func TestBackoffHonoursRetryAfterAndJittersWithinItsBounds(t *testing.T) {
 	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"7"}}}
 	assert.Equal(t, 7*time.Second, backoff(time.Second, 30*time.Second, 0, resp))

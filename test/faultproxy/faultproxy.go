@@ -1,9 +1,9 @@
 // Package faultproxy is an HTTP proxy for tests that stands between a client
 // and the local engine and breaks chosen requests the way a network or a
 // load balancer does: the connection dropped or reset before the engine
-// gets the request, the answer lost after the engine acted on it, an error
-// status with Retry-After, or something done to the engine right after it
-// answered (its sessions expired).
+// gets the request, the answer lost after the engine acted on it, a slow
+// answer, an error status with Retry-After, or something done to the engine
+// right after it answered (its sessions expired).
 package faultproxy
 
 import (
@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Kind is what a rule does to a matching request.
@@ -33,6 +34,9 @@ const (
 	ResetAfter
 	// Status answers Status (with RetryAfter, when set) without forwarding.
 	Status
+	// Slow forwards the request and holds the answer for Delay: longer
+	// than the client waits, it is an answer lost after the engine acted.
+	Slow
 )
 
 // Rule breaks the requests matching Method, PathSuffix and PathContains
@@ -45,6 +49,7 @@ type Rule struct {
 	Kind         Kind
 	Status       int
 	RetryAfter   string
+	Delay        time.Duration
 	Skip         int
 	Count        int
 	// Then runs after the engine answered a request this rule matched (for
@@ -163,6 +168,13 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	resp.Body.Close()
 	if rule != nil && rule.Then != nil {
 		rule.Then()
+	}
+	if kind == Slow {
+		select {
+		case <-time.After(rule.Delay):
+		case <-r.Context().Done():
+			return
+		}
 	}
 	if kind == DropAfter || kind == ResetAfter {
 		hangUp(w, kind == ResetAfter)
