@@ -1,7 +1,9 @@
 # dxsteps: `make demo` runs the workshop Data Pipeline on the local engine; `make test` runs every test.
 GO       ?= go
 BIN      := bin
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# The library's version (resources/io/dxsteps/version.txt) is the one source of truth: the binaries
+# carry it and the library refuses binaries of another version.
+VERSION  ?= $(shell cat resources/io/dxsteps/version.txt)
 LDFLAGS  := -s -w -X github.com/dxsteps/dxsteps/internal/cli.Version=$(VERSION)
 STEPS    := $(notdir $(wildcard steps/*))
 TOOLS    := test/dx-engine $(wildcard test/tools/*)

@@ -13,8 +13,15 @@ import (
 var libraryKeys = []struct{ key, doc string }{
 	{"credentialsId", "String, Mandatory. Id of a Jenkins <em>Username with password</em> credential of the engine user. " +
 		"Bound to the environment variables <code>DELPHIX_USER</code> and <code>DELPHIX_PASSWORD</code> for the binary only; never on a command line."},
-	{"dxstepsHome", "String, Optional, defaults to the environment variable <code>DXSTEPS_HOME</code>, else <code>PATH</code>. " +
-		"Directory holding the dxsteps binaries (<code>dx-sync</code> ...)."},
+	{"dxstepsHome", "String, Optional, defaults to the environment variable <code>DXSTEPS_HOME</code>. " +
+		"Directory holding the dxsteps binaries (<code>dx-sync</code> ...), used as it is. " +
+		"Not set: the binaries installed from <code>distUrl</code>, else those on <code>PATH</code>. " +
+		"A binary of another dxsteps version than the library's is refused; a development build (version <code>dev</code>) is used with a warning."},
+	{"distUrl", "String, Optional, defaults to the environment variable <code>DXSTEPS_DIST_URL</code>. " +
+		"Where the archives and <code>SHA256SUMS</code> of <code>make dist</code> are published: an http(s) URL, a <code>file://</code> URL " +
+		"or a path on a shared mount, holding a folder per version (or with <code>{version}</code> standing for it). " +
+		"On first use on an agent, the step fetches its platform's archive from there only, checks it against <code>SHA256SUMS</code> " +
+		"and unpacks it under <code>DXSTEPS_TOOLS_DIR</code> (default: <code>dxsteps-tools</code> beside the workspace); later steps reuse it."},
 }
 
 // fromEnvironment are the connection keys the library fills from the

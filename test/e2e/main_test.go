@@ -32,7 +32,9 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	build := exec.Command("go", "build", "-o", dir+string(os.PathSeparator), "./steps/...", "./test/tools/...")
+	// The binaries carry the library's version, as make build stamps it.
+	build := exec.Command("go", "build", "-ldflags", "-X github.com/dxsteps/dxsteps/internal/cli.Version="+libraryVersion(),
+		"-o", dir+string(os.PathSeparator), "./steps/...", "./test/tools/...")
 	build.Dir = filepath.Join("..", "..")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building the binaries: %v\n%s", err, out)

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
@@ -13,6 +15,8 @@ func (e *Engine) databaseRoutes() {
 	e.api("POST /database/{ref}/refresh", 0, e.refresh)
 	e.api("GET /snapshot", 0, e.listSnapshots)
 	e.api("GET /snapshot/{ref}", 0, e.getSnapshot)
+	e.api("GET /timeflow", 0, e.listTimeflows)
+	e.api("GET /timeflow/{ref}", 0, e.getTimeflow)
 	e.api("GET /source", 0, e.listSources)
 	e.api("GET /source/{ref}", 0, e.getSource)
 	e.api("POST /source/{ref}", 0, e.updateSource)
@@ -48,7 +52,7 @@ func (e *Engine) listDatabases(c *call) (any, error) {
 		if p := q.Get("provisionContainer"); p != "" && (d.Parent == nil || d.Parent.Ref != p) {
 			continue
 		}
-		out = append(out, e.dbObject(d))
+		out = append(out, e.dbObject(d, c.ver))
 	}
 	return listResult(out), nil
 }
@@ -58,7 +62,7 @@ func (e *Engine) getDatabase(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return okResult(e.dbObject(d), "", ""), nil
+	return okResult(e.dbObject(d, c.ver), "", ""), nil
 }
 
 // syncTypes lists the concrete SyncParameters types a container accepts at an API version.
@@ -95,8 +99,9 @@ func (e *Engine) sync(c *call) (any, error) {
 			return nil, err
 		}
 	}
+	dataTime := e.Now()
 	j, err := e.StartJob(c.user, state.JobSpec{ActionType: "DB_SYNC", Title: "Run SnapSync for database \"" + d.Name + "\".",
-		Target: d.Ref, TargetName: d.Name, TargetTy: d.Platform.Container, Duration: state.SyncDuration,
+		Target: d.Ref, TargetName: d.Group.Name + "/" + d.Name, TargetTy: d.Platform.Container, Duration: state.SyncDuration,
 		Run: func(r *state.JobRun) error {
 			steps := []struct {
 				frac      float64
@@ -112,7 +117,7 @@ func (e *Engine) sync(c *call) (any, error) {
 					return err
 				}
 			}
-			return r.Locked(func() error { e.TakeSnapshot(d); return nil })
+			return r.Locked(func() error { e.TakeSnapshot(d, dataTime); return nil })
 		}})
 	if err != nil {
 		return nil, err
@@ -132,13 +137,13 @@ func (e *Engine) listSnapshots(c *call) (any, error) {
 			return nil, errNotFound(ref)
 		}
 		for _, s := range e.SnapshotsOf(d) {
-			out = append(out, e.snapshotObject(s))
+			out = append(out, e.snapshotObject(s, c.ver))
 		}
 		return listResult(page(out, q.Get("pageSize"), q.Get("pageOffset"), 0)), nil
 	}
 	for i := len(e.Snapshots) - 1; i >= 0; i-- {
 		if tf := q.Get("timeflow"); tf == "" || e.Snapshots[i].Timeflow == tf {
-			out = append(out, e.snapshotObject(e.Snapshots[i]))
+			out = append(out, e.snapshotObject(e.Snapshots[i], c.ver))
 		}
 	}
 	return listResult(page(out, q.Get("pageSize"), q.Get("pageOffset"), 0)), nil
@@ -149,7 +154,33 @@ func (e *Engine) getSnapshot(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return okResult(e.snapshotObject(s), "", ""), nil
+	return okResult(e.snapshotObject(s, c.ver), "", ""), nil
+}
+
+// listTimeflows lists timeflows, of one database with ?database=.
+func (e *Engine) listTimeflows(c *call) (any, error) {
+	if err := c.requireAdmin(); err != nil {
+		return nil, err
+	}
+	db := c.r.URL.Query().Get("database")
+	if _, ok := state.Lookup[*state.DB](e.State, db); db != "" && !ok {
+		return nil, errNotFound(db)
+	}
+	var out []obj
+	for _, tf := range e.Timeflows {
+		if db == "" || tf.DB.Ref == db {
+			out = append(out, e.timeflowObject(tf, c.ver))
+		}
+	}
+	return listResult(out), nil
+}
+
+func (e *Engine) getTimeflow(c *call) (any, error) {
+	tf, err := adminLookup[*state.Timeflow](c)
+	if err != nil {
+		return nil, err
+	}
+	return okResult(e.timeflowObject(tf, c.ver), "", ""), nil
 }
 
 func (e *Engine) listSources(c *call) (any, error) {
@@ -163,7 +194,7 @@ func (e *Engine) listSources(c *call) (any, error) {
 	var out []obj
 	for _, s := range e.Sources {
 		if db == "" || s.DB.Ref == db {
-			out = append(out, e.sourceObject(s))
+			out = append(out, e.sourceObject(s, c.ver))
 		}
 	}
 	return listResult(out), nil
@@ -174,7 +205,7 @@ func (e *Engine) getSource(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return okResult(e.sourceObject(s), "", ""), nil
+	return okResult(e.sourceObject(s, c.ver), "", ""), nil
 }
 
 // updateSource applies a partial source; each hook list sent replaces the whole list.
@@ -182,6 +213,9 @@ func (e *Engine) getSource(c *call) (any, error) {
 func (e *Engine) updateSource(c *call) (any, error) {
 	s, err := adminLookup[*state.Source](c)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.unnamedHook(); err != nil {
 		return nil, err
 	}
 	in, err := c.parse("Source", s.Typ)
@@ -204,6 +238,36 @@ func (e *Engine) updateSource(c *call) (any, error) {
 	}
 	a := e.NewAction(c.user, "SOURCE_UPDATE", "Update source \""+s.DB.Name+"\".")
 	return okResult("", "", a.Ref), nil
+}
+
+// unnamedHook refuses, from API 1.9, a hook sent without a name. Engines upgraded from 5.1
+// show hooks created then without one (recorded at 1.9); a client that re-sends such a list
+// unchanged is told which hook needs a name.
+func (c *call) unnamedHook() error {
+	if !c.ver.atLeast("1.9.0") {
+		return nil
+	}
+	var body struct {
+		Operations map[string]json.RawMessage `json:"operations"`
+	}
+	if json.Unmarshal(c.body, &body) != nil {
+		return nil // parse reports it
+	}
+	for _, list := range append(append([]string{}, virtualHooks...), linkedHooks...) {
+		var hooks []map[string]any
+		if json.Unmarshal(body.Operations[list], &hooks) != nil {
+			continue
+		}
+		for i, h := range hooks {
+			if _, ok := h["name"]; !ok {
+				field := fmt.Sprintf("operations.%s[%d].name", list, i)
+				return errValidation(field, idFieldRequired, fmt.Sprintf("The %s hook %d (%v) has no name. "+
+					"Hooks need a name from API 1.9; one created on an older engine has none: name it and send the list again.",
+					list, i, h["type"]))
+			}
+		}
+	}
+	return nil
 }
 
 // connectionInfo answers GET /source/{ref}/connectionInfo: the SourceConnectionInfo subtype
@@ -233,7 +297,7 @@ func (e *Engine) listMaskingJobs(c *call) (any, error) {
 func (e *Engine) listGroups(c *call) (any, error) {
 	var out []obj
 	for _, g := range e.Groups {
-		out = append(out, groupObject(g))
+		out = append(out, groupObject(g, c.ver))
 	}
 	return listResult(out), nil
 }
@@ -243,7 +307,7 @@ func (e *Engine) getGroup(c *call) (any, error) {
 	if !ok {
 		return nil, errNotFound(c.r.PathValue("ref"))
 	}
-	return okResult(groupObject(g), "", ""), nil
+	return okResult(groupObject(g, c.ver), "", ""), nil
 }
 
 // errNotVDB answers a VDB-only operation on a dSource.

@@ -22,11 +22,16 @@ func (e *Engine) jobObject(j *state.Job, full bool, v version) obj {
 		"title": j.Title, "target": j.Target, "targetName": j.TargetName, "targetObjectType": j.TargetTy,
 		"jobState": j.State, "percentComplete": j.Percent, "parentAction": j.Act.Ref, "parentActionState": nil,
 		"startTime": state.Stamp(j.Start), "updateTime": state.Stamp(j.Update), "user": j.User.Ref,
-		"cancelable": j.State == "RUNNING", "suspendable": false, "queued": false, "emailAddresses": nil,
+		"cancelable": true, "suspendable": false, "queued": false, "emailAddresses": nil,
 		"events": nil}
+	// As recorded: a job is cancelable even once finished (a cancel then does nothing), and a
+	// job list carries neither events nor progress (percentComplete 0), which GET /job/{ref}
+	// gives.
+	o["parentActionState"] = j.Act.State
 	if full {
-		o["parentActionState"] = j.Act.State
 		o["events"] = j.Events
+	} else {
+		o["percentComplete"] = 0
 	}
 	if v.atLeast("1.9.0") {
 		o["cancelReason"] = nullable(j.CancelReason)
@@ -101,12 +106,24 @@ func (e *Engine) getAction(c *call) (any, error) {
 	if !a.End.IsZero() {
 		end = state.Stamp(a.End)
 	}
-	return okResult(obj{"type": "Action", "reference": a.Ref, "namespace": nil, "actionType": a.ActionType,
+	o := obj{"type": "Action", "reference": a.Ref, "namespace": nil, "actionType": a.ActionType,
 		"title": a.Title, "details": a.Details, "state": a.State, "startTime": state.Stamp(a.Start), "endTime": end,
 		"parentAction": nil, "user": a.User.Ref, "userAgent": nil, "workSource": "WEBSERVICE",
 		"workSourceName": a.User.Name, "workSourcePrincipal": nil, "originIp": "127.0.0.1",
 		"failureDescription": nullable(a.FailDesc), "failureAction": nullable(a.FailAction),
-		"failureMessageCode": nullable(a.FailCode)}, "", ""), nil
+		"failureMessageCode": nullable(a.FailCode)}
+	// report: sent (null) by 5.1 to 5.3 engines, gone from the 1.11.9 schema.
+	if !c.ver.atLeast("1.11.0") {
+		o["report"] = nil
+	}
+	// Not sent by 5.1 (API 1.8) engines: originIp; nor by 5.2 (1.9): workSourcePrincipal.
+	if !c.ver.atLeast("1.10.0") {
+		delete(o, "workSourcePrincipal")
+	}
+	if !c.ver.atLeast("1.9.0") {
+		delete(o, "originIp")
+	}
+	return okResult(o, "", ""), nil
 }
 
 // notification is the long poll: it returns as soon as the channel has notifications, or

@@ -32,7 +32,7 @@ func (e *Engine) refresh(c *call) (any, error) {
 		busy = append(busy, jc.Ref)
 	}
 	j, err := e.StartJob(c.user, state.JobSpec{ActionType: "DB_REFRESH", Title: "Refresh database \"" + d.Name + "\".",
-		Target: d.Ref, TargetName: d.Name, TargetTy: d.Platform.Container, Busy: busy, Duration: state.RefreshDuration,
+		Target: d.Ref, TargetName: d.Group.Name + "/" + d.Name, TargetTy: d.Platform.Container, Busy: busy, Duration: state.RefreshDuration,
 		Run: func(r *state.JobRun) error { return e.runRefresh(r, d, snap) }})
 	if err != nil {
 		return nil, err
@@ -97,7 +97,11 @@ func (e *Engine) runRefresh(r *state.JobRun, d *state.DB, snap *state.Snapshot) 
 	var masking *state.MaskingJob
 	_ = r.Locked(func() error {
 		d.Contents = snap.Contents.Clone()
-		d.PrevTimeflow, d.Timeflow = d.Timeflow, e.NextRef(d.Platform.TimeflowRef)
+		kind := "REFRESH"
+		if d.Masking != nil || d.Src.HasMaskingHook() {
+			kind = "TRANSFORMATION"
+		}
+		e.NewTimeflow(d, kind, "DB_REFRESH", snap)
 		d.LastRefreshed, masking = snap, d.Masking
 		return nil
 	})
@@ -119,7 +123,7 @@ func (e *Engine) runRefresh(r *state.JobRun, d *state.DB, snap *state.Snapshot) 
 		return err
 	}
 	return r.Locked(func() error {
-		e.TakeSnapshot(d)
+		e.TakeSnapshot(d, time.Time{})
 		for _, t := range e.TemplatesUsing(d) {
 			t.Branch.History = append(t.Branch.History, state.Checkpoint{At: e.Now(), Contents: d.Contents.Clone()})
 		}

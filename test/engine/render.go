@@ -3,6 +3,9 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
@@ -10,12 +13,12 @@ import (
 // This file renders the database-side objects (containers, sources, snapshots) the way a
 // real engine shows them; field names follow the 1.11.9 schema (schema_test.go checks).
 
-func (e *Engine) dbObject(d *state.DB) obj {
+func (e *Engine) dbObject(d *state.DB, v version) obj {
 	p := d.Platform
 	o := obj{"type": p.Container, "reference": d.Ref, "name": d.Name, "description": nil,
 		"group": d.Group.Ref, "namespace": nil, "creationTime": state.Stamp(d.Created),
 		"currentTimeflow": d.Timeflow, "previousTimeflow": nullable(d.PrevTimeflow),
-		"provisionContainer": nil, "masked": d.Masking != nil, "transformation": false,
+		"provisionContainer": nil, "masked": d.Masking != nil || d.Src.HasMaskingHook(), "transformation": false,
 		"os": "Linux", "processor": "x86", "performanceMode": "DISABLED",
 		"sourcingPolicy": obj{"type": p.SourcingPolicy, "logsyncEnabled": false},
 		"runtime":        obj{"type": p.ContainerRuntime, "logSyncActive": false, "preProvisioningStatus": nil},
@@ -27,49 +30,112 @@ func (e *Engine) dbObject(d *state.DB) obj {
 	case "appdata":
 		o["guid"], o["toolkit"] = d.GUID, "APPDATA_TOOLKIT-1"
 	case "oracle":
+		o["sourcingPolicy"].(obj)["logsyncInterval"], o["sourcingPolicy"].(obj)["logsyncMode"] = 5, "UNDEFINED"
 		o["contentType"], o["diagnoseNoLoggingFaults"], o["physicalStandby"] = "NON_CDB", true, false
-		o["racMaxInstanceLag"], o["preProvisioningEnabled"] = 900, false
+		o["preProvisioningEnabled"] = false
+		if v.atLeast("1.11.0") {
+			o["racMaxInstanceLag"] = 900
+		}
+	}
+	if !v.atLeast("1.10.0") {
+		// Fields 5.1 and 5.2 engines sent that the 1.11.9 schema no longer has.
+		o["restoration"] = false
+		o["sourcingPolicy"].(obj)["loadFromBackup"] = false
 	}
 	return o
 }
 
-func (e *Engine) snapshotObject(s *state.Snapshot) obj {
+// snapshotObject renders a snapshot. Real engines name an Oracle snapshot after its
+// creation time (UTC, with Z) and the others after the time of their data in the source's
+// zone, without a zone (@2017-03-08T17:36:21.000); timezone names that zone and its offset.
+func (e *Engine) snapshotObject(s *state.Snapshot, v version) obj {
 	p := s.DB.Platform
-	var loc any
-	if s.DB.PlatName != "appdata" {
-		loc = "1000"
+	local := s.DataTime.In(s.DB.Zone)
+	zone := s.DB.Zone.String()
+	if s.DB.Zone == time.UTC {
+		zone = "Etc/UTC"
 	}
-	point := obj{"type": p.TimeflowPoint, "timeflow": s.Timeflow, "location": loc, "timestamp": state.Stamp(s.Created)}
-	o := obj{"type": p.Snapshot, "reference": s.Ref, "name": "@" + state.Stamp(s.Created), "namespace": nil,
+	point := obj{"type": p.TimeflowPoint, "timeflow": s.Timeflow, "location": nil, "timestamp": state.Stamp(s.DataTime)}
+	o := obj{"type": p.Snapshot, "reference": s.Ref, "name": "@" + local.Format("2006-01-02T15:04:05.000"), "namespace": nil,
 		"container": s.DB.Ref, "timeflow": s.Timeflow, "creationTime": state.Stamp(s.Created),
 		"consistency": "CONSISTENT", "firstChangePoint": point, "latestChangePoint": point,
 		"runtime":   obj{"type": p.SnapshotRuntime, "provisionable": true},
 		"retention": 0, "temporary": false, "missingNonLoggedData": false,
-		"timezone": "Etc/UTC,UTC+0000", "version": nil}
+		"timezone": zone + "," + local.Format("MST-0700"), "version": nil}
 	switch s.DB.PlatName {
 	case "appdata":
-		o["metadata"], o["toolkit"] = obj{}, "APPDATA_TOOLKIT-1"
+		o["metadata"] = obj{}
+		if v.atLeast("1.10.0") {
+			o["toolkit"] = "APPDATA_TOOLKIT-1"
+		}
 	case "oracle":
+		o["name"] = "@" + state.Stamp(s.Created)
+		point["location"] = strconv.Itoa(1000000 + 1000*refNumber(s.Ref))
 		o["version"], o["fromPhysicalStandbyVdb"], o["redoLogSizeInBytes"] = "19.3.0.0.0", false, 0
 		o["runtime"].(obj)["missingLogs"] = []any{}
+	case "mssql":
+		point["location"] = strconv.Itoa(1238000000020000000 + refNumber(s.Ref))
+		o["version"] = "2019"
+	case "ase":
+		o["version"] = "16.0"
 	}
 	return o
 }
 
-func (e *Engine) sourceObject(s *state.Source) obj {
+// refNumber is the counter of a reference (ORACLE_SNAPSHOT-7: 7).
+func refNumber(ref string) int {
+	n, _ := strconv.Atoi(ref[strings.LastIndex(ref, "-")+1:])
+	return n
+}
+
+// timeflowObject renders a timeflow of any platform.
+func (e *Engine) timeflowObject(tf *state.Timeflow, v version) obj {
+	p := tf.DB.Platform
+	o := obj{"type": timeflowTypes[p.Family], "reference": tf.Ref, "name": tf.Name, "namespace": nil,
+		"container": tf.DB.Ref, "creationType": tf.CreationType, "parentPoint": nil, "parentSnapshot": nil}
+	if s := tf.Parent; s != nil {
+		o["parentSnapshot"] = s.Ref
+		o["parentPoint"] = e.snapshotObject(s, v)["latestChangePoint"]
+	}
+	switch p.Family {
+	case "oracle":
+		o["cdbTimeflow"], o["incarnationID"] = nil, strconv.Itoa(900000+refNumber(tf.Ref))
+		if v.atLeast("1.11.0") {
+			o["tdeUUID"] = nil
+		} else {
+			o["warehouse"], o["warehouseTimeflow"] = false, nil
+		}
+	case "mssql":
+		o["databaseGuid"] = nil
+	}
+	return o
+}
+
+var timeflowTypes = map[string]string{"appdata": "AppDataTimeflow", "oracle": "OracleTimeflow",
+	"mssql": "MSSqlTimeflow", "ase": "ASETimeflow"}
+
+func (e *Engine) sourceObject(s *state.Source, v version) obj {
 	d := s.DB
 	o := obj{"type": s.Typ, "reference": s.Ref, "name": d.Name, "namespace": nil, "container": d.Ref,
 		"config": nil, "description": nil, "virtual": s.Virtual, "linked": !s.Virtual, "staging": false,
-		"status": "DEFAULT", "hosts": nil, "logCollectionEnabled": false,
+		"status": "DEFAULT",
 		"runtime": obj{"type": d.Platform.SourceRuntime, "status": "RUNNING", "accessible": true,
 			"notAccessibleReason": nil, "databaseSize": 8192 * (1 + len(d.Contents.Rows)), "enabled": "ENABLED"},
-		"operations": e.operationsObject(s),
+		"operations": e.operationsObject(s, v),
 	}
 	if s.Virtual {
 		o["allowAutoVDBRestartOnHostReboot"] = false
 	}
+	if v.atLeast("1.10.0") {
+		o["hosts"], o["logCollectionEnabled"] = nil, false
+	} else {
+		o["restoration"] = false // sent by 5.1 and 5.2 engines, gone from the 1.11.9 schema
+	}
 	if d.PlatName == "appdata" {
-		o["parameters"], o["toolkit"] = obj{}, "APPDATA_TOOLKIT-1"
+		o["parameters"] = obj{}
+		if v.atLeast("1.10.0") {
+			o["toolkit"] = "APPDATA_TOOLKIT-1"
+		}
 		if s.Virtual {
 			o["additionalMountPoints"] = []any{}
 		} else {
@@ -80,7 +146,7 @@ func (e *Engine) sourceObject(s *state.Source) obj {
 }
 
 // operationsObject renders the hooks: every list present, empty lists as [].
-func (e *Engine) operationsObject(s *state.Source) obj {
+func (e *Engine) operationsObject(s *state.Source, v version) obj {
 	names, typ := linkedHooks, "LinkedSourceOperations"
 	if s.Virtual {
 		names, typ = virtualHooks, "VirtualSourceOperations"
@@ -88,10 +154,26 @@ func (e *Engine) operationsObject(s *state.Source) obj {
 	o := obj{"type": typ}
 	for _, n := range names {
 		l := []json.RawMessage{}
-		l = append(l, s.Ops[n]...)
+		for _, h := range s.Ops[n] {
+			l = append(l, hookForVersion(h, v))
+		}
 		o[n] = l
 	}
 	return o
+}
+
+// hookForVersion drops a hook's name for an API 1.8 client: hooks have names from 1.9.
+func hookForVersion(h json.RawMessage, v version) json.RawMessage {
+	if v.atLeast("1.9.0") {
+		return h
+	}
+	var m map[string]any
+	if json.Unmarshal(h, &m) != nil {
+		return h
+	}
+	delete(m, "name")
+	b, _ := json.Marshal(m)
+	return b
 }
 
 func (e *Engine) maskingJobObject(m *state.MaskingJob) obj {
@@ -99,8 +181,12 @@ func (e *Engine) maskingJobObject(m *state.MaskingJob) obj {
 		"associatedContainer": m.DB.Ref, "namespace": nil}
 }
 
-func groupObject(g *state.Group) obj {
-	return obj{"type": "Group", "reference": g.Ref, "name": g.Name, "description": nil, "namespace": nil}
+func groupObject(g *state.Group, v version) obj {
+	o := obj{"type": "Group", "reference": g.Ref, "name": g.Name, "description": nil, "namespace": nil}
+	if !v.atLeast("1.9.0") {
+		o["dataNode"] = "DATA_NODE-1" // 5.1 engines only
+	}
+	return o
 }
 
 // connectionInfo renders the SourceConnectionInfo subtype a real engine returns for a source
@@ -113,6 +199,12 @@ func connectionInfoObject(p *state.Platform, c Connection) obj {
 		return obj{"type": p.ConnectionInfo, "host": c.Host, "databaseName": c.Database,
 			"jdbcStrings": []string{fmt.Sprintf("jdbc:oracle:thin:@%s:%d/%s", c.Host, c.Port, c.Database)},
 			"oracleHome":  "/u01/app/oracle/product/19.0.0/dbhome_1", "version": "19.3.0.0.0"}
+	case "OracleRACSourceConnectionInfo":
+		return obj{"type": p.ConnectionInfo, "databaseName": c.Database, "scan": c.Host,
+			"nodes":          []string{c.Host + "-node1", c.Host + "-node2"},
+			"jdbcStrings":    []string{fmt.Sprintf("jdbc:oracle:thin:@(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=%s)(PORT=%d))(CONNECT_DATA=(SERVICE_NAME=%s)))", c.Host, c.Port, c.Database)},
+			"remoteListener": fmt.Sprintf("%s:%d", c.Host, c.Port), "crsClusterHome": "/u01/app/19.0.0/grid",
+			"oracleHome": "/u01/app/oracle/product/19.0.0/dbhome_1", "version": "19.3.0.0.0"}
 	case "MSSqlSourceConnectionInfo":
 		return obj{"type": p.ConnectionInfo, "host": c.Host, "port": c.Port, "databaseName": c.Database,
 			"instanceName": "MSSQLSERVER", "version": "15.0.2000.5",

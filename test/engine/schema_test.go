@@ -81,10 +81,11 @@ func TestInputTableAgreesWithTheEngineSchema(t *testing.T) {
 	}
 }
 
-// allPlatformsSeed is the workshop plus an Oracle, an MSSQL and an ASE dSource with a VDB each.
+// allPlatformsSeed is the workshop plus an Oracle, an MSSQL, an ASE and an Oracle RAC dSource
+// with a VDB each.
 func allPlatformsSeed() *Seed {
 	s := WorkshopSeed()
-	for i, p := range []struct{ plat, name string }{{"oracle", "Orders"}, {"mssql", "Billing"}, {"ase", "Ledger"}} {
+	for i, p := range []struct{ plat, name string }{{"oracle", "Orders"}, {"mssql", "Billing"}, {"ase", "Ledger"}, {"oracle-rac", "Claims"}} {
 		conn := Connection{Host: "db.example", Port: 1521 + i, Database: model.DBName(p.name), User: "dx"}
 		s.DSources = append(s.DSources, SeedDatabase{Name: p.name + " Prod", Platform: p.plat, Group: "Sources",
 			Connection: conn, Data: &SeedData{Rows: 5, DataVersion: 1}})
@@ -112,7 +113,7 @@ func TestEveryEmittedObjectUsesOnlySchemaFieldsOfItsType(t *testing.T) {
 		bodies = append(bodies, m)
 		return m
 	}
-	for _, p := range []string{"/about", "/session", "/user", "/user/current", "/group", "/maskingjob", "/snapshot",
+	for _, p := range []string{"/about", "/session", "/user", "/user/current", "/group", "/maskingjob", "/snapshot", "/timeflow",
 		c.js + "/template", c.js + "/container", c.js + "/bookmark", c.js + "/branch", c.js + "/datasource", c.js + "/operation",
 		"/job?addEvents=true", "/action/" + lock["action"].(string)} {
 		get(p)
@@ -160,7 +161,8 @@ func TestEveryEmittedObjectUsesOnlySchemaFieldsOfItsType(t *testing.T) {
 		walk(b, "")
 	}
 	for _, typ := range []string{"OracleDatabaseContainer", "MSSqlSnapshot", "ASEVirtualSource", "JSBookmark", "JobEvent",
-		"PgSQLSourceConnectionInfo", "OracleSISourceConnectionInfo", "Action", "APIError"} {
+		"PgSQLSourceConnectionInfo", "OracleSISourceConnectionInfo", "OracleRACSourceConnectionInfo", "MSSqlTimeflow",
+		"Action", "APIError"} {
 		assert.True(t, seen[typ], "walk saw no %s", typ)
 	}
 }

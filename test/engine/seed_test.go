@@ -43,3 +43,26 @@ func TestASeedCanDeclareOracleMSSQLAndASEDatabases(t *testing.T) {
 	assert.Equal(t, "ASEDBContainer", types["Ledger QA"])
 	assert.Len(t, dataset(t, e, "Ledger QA").Contents.Rows, 5)
 }
+
+func TestEverySeedFileStartsAnEngine(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.yaml"))
+	require.NoError(t, err)
+	platforms := map[string]bool{}
+	for _, f := range files {
+		s, err := LoadSeed(f)
+		require.NoError(t, err, f)
+		e := start(t, Options{Seed: s})
+		c := login(t, e, "delphix_admin", "1.11.9")
+		for _, d := range c.list("/database") {
+			platforms[d["type"].(string)] = true
+		}
+		for _, src := range c.list("/source") {
+			ci := c.get("/source/" + src["reference"].(string) + "/connectionInfo")
+			platforms[ci["type"].(string)] = true
+		}
+	}
+	for _, p := range []string{"AppDataContainer", "OracleDatabaseContainer", "MSSqlDatabaseContainer", "ASEDBContainer",
+		"OracleSISourceConnectionInfo", "OracleRACSourceConnectionInfo"} {
+		assert.True(t, platforms[p], "no seed file has a %s", p)
+	}
+}

@@ -37,6 +37,26 @@ func (e *Engine) recordOp(layout string, log *state.OpLog, br *state.Branch, op 
 	br.Ops.Add(o.Ref)
 }
 
+// recordSeedOperations gives every seeded template and container the operation that
+// created its branch, as real engines do: their firstOperation and lastOperation are never
+// null. A template's is recorded as the first admin's.
+func (e *Engine) recordSeedOperations() {
+	var admin *state.User
+	for _, u := range e.Users {
+		if u.Admin && admin == nil {
+			admin = u
+		}
+	}
+	for _, t := range e.Templates {
+		if admin != nil {
+			e.recordOp(t.Ref, &t.Ops, t.Branch, "CREATE_BRANCH", admin, "", t.Created)
+		}
+	}
+	for _, c := range e.Containers {
+		e.recordOp(c.Ref, &c.Ops, c.Active, "CREATE_BRANCH", c.Owner, "", c.LastUpdated)
+	}
+}
+
 // liveContents is a branch's current data: the VDB's when it is active, else its saved copy.
 func (e *Engine) liveContents(b *state.Branch) *Contents {
 	switch l := e.ByRef[b.Layout].(type) {

@@ -103,6 +103,7 @@ func New(opts Options) (*Engine, error) {
 	if err := e.Load(opts.Seed); err != nil {
 		return nil, err
 	}
+	e.recordSeedOperations()
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return nil, err

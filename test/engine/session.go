@@ -57,7 +57,7 @@ func (e *Engine) sessionRoutes() {
 	e.api("GET /about", public, e.about)
 	e.api("POST /login", public, e.login)
 	e.api("POST /logout", 0, e.logout)
-	e.api("GET /user/current", 0, func(c *call) (any, error) { return okResult(e.userObject(c.user), "", ""), nil })
+	e.api("GET /user/current", 0, func(c *call) (any, error) { return okResult(e.userObject(c.user, c.ver), "", ""), nil })
 	e.api("GET /user", 0, e.listUsers)
 	e.api("GET /user/{ref}", 0, e.getUser)
 }
@@ -92,14 +92,18 @@ func (e *Engine) createSession(c *call) (any, error) {
 // about answers PublicSystemInfo; it is allowed before login.
 func (e *Engine) about(c *call) (any, error) {
 	v := e.maxVer
-	return okResult(obj{
+	o := obj{
 		"type": "PublicSystemInfo", "productName": "Delphix Engine", "productType": "standard",
 		"buildTitle":   fmt.Sprintf("Delphix Engine %s", buildOf(v)),
 		"buildVersion": obj{"type": "VersionInfo", "major": buildMajor(v), "minor": buildMinor(v), "micro": v[2], "patch": 0},
 		"apiVersion":   v.object(), "buildTimestamp": "2021-03-01T00:00:00.000Z", "configured": true,
 		"currentLocale": "en-US", "locales": []string{"en-US"}, "enabledFeatures": []string{"XPP", "MSSQLHOOKS"},
-		"banner": nil, "kernelName": "SunOS", "theme": nil,
-	}, "", ""), nil
+	}
+	// Real 5.1 and 5.2 engines (API 1.8, 1.9) sent none of these; the 1.11.9 schema has them.
+	if c.ver.atLeast("1.10.0") {
+		o["banner"], o["kernelName"], o["theme"] = nil, "SunOS", nil
+	}
+	return okResult(o, "", ""), nil
 }
 
 // buildOf maps an API version to the Delphix release (1.8 -> 5.1, ..., 1.11.N -> 6.0.N.0).
@@ -147,13 +151,17 @@ func (e *Engine) logout(c *call) (any, error) {
 	return okResult(nil, "", ""), nil
 }
 
-func (e *Engine) userObject(u *state.User) obj {
-	return obj{"type": "User", "reference": u.Ref, "name": u.Name, "namespace": nil, "principal": u.Name,
+func (e *Engine) userObject(u *state.User, v version) obj {
+	o := obj{"type": "User", "reference": u.Ref, "name": u.Name, "namespace": nil, "principal": u.Name,
 		"userType": "DOMAIN", "authenticationType": "NATIVE", "enabled": true, "isDefault": u.Name == "delphix_admin",
 		"sessionTimeout": int(e.opts.SessionTimeout / time.Minute), "locale": "en-US",
 		"emailAddress": u.Name + "@example.com", "firstName": nil, "lastName": nil, "credential": nil,
-		"publicKey": nil, "homePhoneNumber": nil, "mobilePhoneNumber": nil, "workPhoneNumber": nil,
-		"passwordUpdateRequest": "NONE"}
+		"publicKey": []any{}, "homePhoneNumber": nil, "mobilePhoneNumber": nil, "workPhoneNumber": nil,
+		"passwordUpdateRequest": "NONE", "apiUser": false}
+	if !v.atLeast("1.9.0") {
+		o["passwordUpdateRequested"] = false // the 1.8 form of passwordUpdateRequest
+	}
+	return o
 }
 
 func (e *Engine) listUsers(c *call) (any, error) {
@@ -162,7 +170,7 @@ func (e *Engine) listUsers(c *call) (any, error) {
 	}
 	var out []obj
 	for _, u := range e.Users {
-		out = append(out, e.userObject(u))
+		out = append(out, e.userObject(u, c.ver))
 	}
 	return listResult(out), nil
 }
@@ -175,7 +183,7 @@ func (e *Engine) getUser(c *call) (any, error) {
 	if !c.user.Admin && u != c.user {
 		return nil, errPermission("User %q may not read user %q.", c.user.Name, u.Name)
 	}
-	return okResult(e.userObject(u), "", ""), nil
+	return okResult(e.userObject(u, c.ver), "", ""), nil
 }
 
 // ExpireSessions ends every session, as if they had timed out.

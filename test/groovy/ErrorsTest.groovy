@@ -47,16 +47,19 @@ test('a missing binary says how to make it found') {
     StepStub stub = new StepStub()
     stub.binariesOnPath = false
     assert stepError { stub.call('delphixSync', login + [database: 'P']) } ==
-        'delphixSync: dx-sync not found: set DXSTEPS_HOME or put the dxsteps binaries on PATH'
+        'delphixSync: dx-sync not found: set DXSTEPS_DIST_URL (where make dist archives are published) so the ' +
+        'library installs the binaries, or set DXSTEPS_HOME, or put the binaries on PATH'
     stub.env.DXSTEPS_HOME = '/nonexistent'
     assert stepError { stub.call('delphixBookmark', login + [container: 'c', name: 'n']) } ==
-        'delphixBookmark: dx-bookmark not found: set DXSTEPS_HOME or put the dxsteps binaries on PATH'
+        'delphixBookmark: dx-bookmark not found in /nonexistent (dxstepsHome or DXSTEPS_HOME): put the dxsteps ' +
+        "${StepStub.VERSION} binaries there, or unset it and set DXSTEPS_DIST_URL so the library installs them"
+    assert stub.shCalls.isEmpty()
 }
 
 test('delphixPrepareDataset stops at the first failing binary') {
     StepStub stub = new StepStub()
     File subset = new File(stub.fakeBin, 'dx-subset')
-    subset.text = '#!/bin/sh\necho \'{"category":"engine","message":"subsetter failed"}\' >"$8"\nexit 1\n'
+    subset.text = '#!/bin/sh\n[ "$1" = --version ] && exec echo "dx-subset version $(cat "${0%/*}/version")"\necho \'{"category":"engine","message":"subsetter failed"}\' >"$8"\nexit 1\n'
     String message = stepError {
         stub.call('delphixPrepareDataset', login + [template: 'Patients', container: 'prep1', percent: 5, bookmarkName: 'n'])
     }

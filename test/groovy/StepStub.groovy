@@ -15,11 +15,13 @@ class StepStub {
     /**
      * A fake dxsteps binary. It writes its argv (NUL separated), DELPHIX_USER and DELPHIX_PASSWORD
      * next to itself, then exits with FAKE_DX_EXIT (default 0). On failure it writes FAKE_DX_ERROR
-     * to the --error-file; on success it prints FAKE_DX_OUTPUT or {"step":"<its name>"}.
+     * to the --error-file; on success it prints FAKE_DX_OUTPUT or {"step":"<its name>"}. Asked for
+     * --version, it says FAKE_DX_VERSION or the library's version (bin/version).
      */
     static final String FAKE_BINARY = '''#!/bin/sh
 name=$(basename "$0")
 dir=$(dirname "$0")
+if [ "$1" = --version ]; then echo "$name version ${FAKE_DX_VERSION:-$(cat "$dir/version")}"; exit 0; fi
 : >"$dir/$name.argv"
 for arg in "$@"; do printf '%s\\0' "$arg" >>"$dir/$name.argv"; done
 printf '%s' "${DELPHIX_USER-}" >"$dir/$name.user"
@@ -47,8 +49,11 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
     /** Jenkins username/password credentials by id: [username, password]. */
     Map<String, List<String>> credentials = ['delphix-engine': ['delphix_admin', SECRET]]
 
-    /** Every sh call: label, script (as given), env (as the script saw it), status, output. */
+    /** Every sh call of a step's binary: label, script (as given), env (as the script saw it), status, output. */
     List<Map> shCalls = []
+
+    /** The same for the sh calls that ready the binaries (Installer's, labelled 'dxsteps VERSION: ...'). */
+    List<Map> installCalls = []
 
     /** Every message given to echo and error. */
     List<String> messages = []
@@ -59,6 +64,22 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
 
     /** Whether fakeBin is on the scripts' PATH. */
     boolean binariesOnPath = true
+
+    /** What isUnix() answers; when false, powershell calls are recorded, not run. */
+    boolean unix = true
+
+    /** Every powershell call: label, script, returnStdout, returnStatus. */
+    List<Map> powershellCalls = []
+
+    /** What the powershell calls answer: stdout for the install check, the status for a step. */
+    String powershellStdout = 'dxsteps-home=C:\\dxsteps'
+    int powershellStatus = 0
+
+    /** When set, a step's powershell call writes it to the script's result file, as the binary would. */
+    String writeResult = null
+
+    /** The library's version, as the library reads it. */
+    static final String VERSION = new File('resources/io/dxsteps/version.txt').text.trim()
 
     private final Map<String, String> bound = [:]
 
@@ -74,6 +95,7 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
             file.text = FAKE_BINARY
             file.setExecutable(true)
         }
+        new File(fakeBin, 'version').text = VERSION
     }
 
     /** Loads vars/<name>.groovy with this stub as its pipeline. */
@@ -81,6 +103,9 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
         Binding binding = new Binding()
         binding.setVariable('env', env)
         binding.setVariable('sh', { Map args -> sh(args) })
+        binding.setVariable('isUnix', { -> unix })
+        binding.setVariable('powershell', { Map args -> powershell(args) })
+        binding.setVariable('libraryResource', { String path -> new File("resources/${path}").getText('UTF-8') })
         binding.setVariable('withCredentials', { List bindings, Closure body -> withCredentials(bindings, body) })
         binding.setVariable('usernamePassword', { Map args -> [type: 'usernamePassword'] + args })
         binding.setVariable('readJSON', { Map args -> readJSON(args) })
@@ -131,7 +156,8 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
         ByteArrayOutputStream err = new ByteArrayOutputStream()
         process.waitForProcessOutput(out, err)
         int status = process.waitFor()
-        shCalls << [label: args.label, script: args.script, env: scriptEnv, status: status,
+        List<Map> calls = (args.label as String)?.startsWith('dxsteps ') ? installCalls : shCalls
+        calls << [label: args.label, script: args.script, env: scriptEnv, status: status,
                     stdout: out.toString('UTF-8'), stderr: err.toString('UTF-8')]
         if (args.returnStatus) {
             return status
@@ -140,6 +166,24 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
             throw new StubError("script returned exit code ${status}")
         }
         return args.returnStdout ? out.toString('UTF-8') : null
+    }
+
+    private Object powershell(Map args) {
+        powershellCalls << [label: args.label, script: args.script, returnStdout: args.returnStdout,
+                            returnStatus: args.returnStatus]
+        if (args.returnStdout) {
+            return powershellStdout
+        }
+        if (args.returnStatus) {
+            def result = (args.script as String) =~ ('(?m)^[$]result = ' + "'([^']*)'" + '$')
+            if (writeResult != null && result.find()) {
+                File file = new File(workspace, result.group(1))
+                file.parentFile.mkdirs()
+                file.text = writeResult
+            }
+            return powershellStatus
+        }
+        return null
     }
 
     private Object withCredentials(List bindings, Closure body) {

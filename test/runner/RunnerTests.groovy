@@ -107,6 +107,16 @@ tests['declarative stages see parameters, environment, sh results, files and JSO
     assert r.out.readLines().last() == 'Finished: SUCCESS'
 }
 
+tests['isUnix() is true and powershell fails with one line, as bat does'] = {
+    Run r = runner(here, data, tmp, 'Jenkinsfile.windows-steps')
+    assert r.status == 2
+    assert r.out.contains('[Branch] ran sh')
+    assert !r.out.contains('ran powershell')
+    assert r.out.contains('powershell is not available: the local runner runs on Unix, where isUnix() is true (use sh)')
+    assert r.status('Branch') == 'SUCCESS'
+    assert r.status('Powershell') == 'FAILED'
+}
+
 tests['parameters take their declared defaults when not given'] = {
     Run r = runner(here, data, tmp, 'Jenkinsfile.basics')
     assert r.status == 0

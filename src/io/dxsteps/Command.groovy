@@ -46,6 +46,33 @@ class Command implements Serializable {
         return words
     }
 
+    /** The same arguments unquoted, one list item per argument, for a Windows command line. */
+    @NonCPS
+    static List<String> argv(Map cfg) {
+        List<String> words = cfg.operation ? [cfg.operation.toString()] : []
+        for (Map.Entry entry in cfg.entrySet()) {
+            String flag = Steps.flag(entry.key as String)
+            if (flag != null) {
+                words.addAll(flagArgv(flag, entry.value))
+            }
+        }
+        return words
+    }
+
+    /** One key's arguments, unquoted: as flagWords, with the flag and each value apart. */
+    @NonCPS
+    static List<String> flagArgv(String flag, Object value) {
+        if (value == null || value instanceof Boolean) {
+            return value ? [flag] : []
+        }
+        List<String> words = []
+        for (Object item in (value instanceof List ? value : [value])) {
+            words << flag
+            words << item.toString()
+        }
+        return words
+    }
+
     /** One key's words: none for null or false, the bare flag for true, the flag per list item. */
     @NonCPS
     static List<String> flagWords(String flag, Object value) {

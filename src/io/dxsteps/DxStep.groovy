@@ -5,8 +5,9 @@ import com.cloudbees.groovy.cps.NonCPS
 /**
  * Runs the dxsteps binaries for the library's vars. Each var hands its script (`this`) and its
  * config to one DxStep; DxStep checks the config against the step's defaults, binds the engine
- * credentials as environment variables, runs the binary in a labelled sh step and returns its
- * JSON result as a Map, or fails the build with one error line built from the binary's error file.
+ * credentials as environment variables, has Installer ready the binary on the agent, runs it in a
+ * labelled sh step (powershell on Windows) and returns its JSON result as a Map, or fails the build
+ * with one error line built from the binary's error file.
  */
 class DxStep implements Serializable {
 
@@ -52,16 +53,20 @@ class DxStep implements Serializable {
     Map run(String step, Map config) {
         Map cfg = settle(step, config)
         String binary = Steps.STEPS[step].binary
+        Map agent = new Installer(script).prepare(step, binary, cfg)
         String runId = "${step}-${UUID.randomUUID()}"
         String resultFile = "${OUTPUT_DIR}/${runId}.json"
         String errorFile = "${OUTPUT_DIR}/${runId}.error.json"
-        String text = Command.script(Command.binaryPath(binary, cfg.dxstepsHome as String),
-            Command.arguments(cfg), resultFile, errorFile)
+        String home = agent.home
+        String text = agent.unix ?
+            Command.script(Command.binaryPath(binary, home), Command.arguments(cfg), resultFile, errorFile) :
+            PowerShell.script(PowerShell.binaryPath(binary, home), Command.argv(cfg), resultFile, errorFile)
         String label = Command.label(step, Command.describe(step, cfg))
         int status = -1
         script.withCredentials([script.usernamePassword(credentialsId: cfg.credentialsId,
                 usernameVariable: 'DELPHIX_USER', passwordVariable: 'DELPHIX_PASSWORD')]) {
-            status = script.sh(label: label, script: text, returnStatus: true) as int
+            status = agent.unix ? script.sh(label: label, script: text, returnStatus: true) as int :
+                script.powershell(label: label, script: text, returnStatus: true) as int
         }
         if (status != 0) {
             script.error(failure(step, binary, status, errorFile))

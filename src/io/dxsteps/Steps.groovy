@@ -23,7 +23,8 @@ class Steps implements Serializable {
     static final Map COMMON = [
         credentialsId: MANDATORY, // Jenkins username/password credential of the engine user
     ] + StepContracts.CONNECTION + [
-        dxstepsHome: null,        // directory holding the dx-* binaries; null: env.DXSTEPS_HOME, else PATH
+        dxstepsHome: null,        // directory holding the dx-* binaries; null: env.DXSTEPS_HOME, else distUrl's
+        distUrl: null,            // where make dist archives are, to install from; null: env.DXSTEPS_DIST_URL
     ]
 
     /** The single-binary steps, in the order of a data pipeline. */

@@ -15,7 +15,8 @@ import (
 //	  - {name: qa, password: qa-local-pw}
 //	dsources:                     # linked databases with their production data
 //	  - name: Patients Prod
-//	    platform: appdata         # appdata (PostgreSQL via AppData) | oracle | mssql | ase
+//	    platform: appdata         # appdata (PostgreSQL via AppData) | oracle | oracle-rac | mssql | ase
+//	    timezone: Etc/UTC         # the source's zone, in which snapshots are named (default UTC)
 //	    group: Sources
 //	    connection: {host: prod-db.example, port: 5432, database: patients, user: postgres}
 //	    data:
@@ -30,6 +31,7 @@ import (
 //	    connection: {...}
 //	    configureClone:           # optional hooks, run on every refresh
 //	      - {type: RunBashOnSourceOperation, name: reset, command: "echo hi"}
+//	      - {type: RunMaskingJobOnSourceOperation, name: mask, maskingJobId: "2", applicationId: APP}
 //	templates:                    # self-service templates over one VDB each
 //	  - {name: Patients, source: Patients Masked Master, dataSource: patients}
 //	containers:                   # data pods, each backed by its own VDB
@@ -55,6 +57,7 @@ type SeedUser struct {
 type SeedDatabase struct {
 	Name           string     `yaml:"name"`
 	Platform       string     `yaml:"platform,omitempty"`
+	Timezone       string     `yaml:"timezone,omitempty"`
 	Group          string     `yaml:"group"`
 	Parent         string     `yaml:"parent,omitempty"`
 	MaskingJob     string     `yaml:"maskingJob,omitempty"`
@@ -76,11 +79,15 @@ type SeedAccount struct {
 	Password string `yaml:"password"`
 }
 
-// SeedHook is one configureClone hook.
+// SeedHook is one configureClone hook: a command (RunBashOnSourceOperation ...) or a masking
+// job run on the VDB (RunMaskingJobOnSourceOperation, as API 1.9 engines show it). A hook
+// without a name stands for one created before API 1.9.
 type SeedHook struct {
-	Type    string `yaml:"type"`
-	Name    string `yaml:"name"`
-	Command string `yaml:"command"`
+	Type          string `yaml:"type"`
+	Name          string `yaml:"name,omitempty"`
+	Command       string `yaml:"command,omitempty"`
+	MaskingJobID  string `yaml:"maskingJobId,omitempty"`
+	ApplicationID string `yaml:"applicationId,omitempty"`
 }
 
 // SeedTemplate is a self-service template over one VDB.

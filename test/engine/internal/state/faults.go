@@ -51,7 +51,8 @@ func (e *State) addHTTPFault(f model.HTTPFault) {
 // takeJobFault consumes the first job fault matching j and returns its message.
 func (e *State) takeJobFault(j *Job) string {
 	for i, f := range e.faults.jobs {
-		if (f.Target == "" || f.Target == j.Target || f.Target == j.TargetName) &&
+		if (f.Target == "" || f.Target == j.Target || f.Target == j.TargetName ||
+			strings.HasSuffix(j.TargetName, "/"+f.Target)) &&
 			(f.ActionType == "" || f.ActionType == j.ActionType) {
 			e.faults.jobs = append(e.faults.jobs[:i:i], e.faults.jobs[i+1:]...)
 			return f.Message

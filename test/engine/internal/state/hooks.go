@@ -16,6 +16,7 @@ type hookOp struct {
 	Type        string `json:"type"`
 	Name        string `json:"name"`
 	Command     string `json:"command"`
+	MaskingJob  string `json:"maskingJobId"`
 	Credentials []struct {
 		BaseVarName string `json:"baseVarName"`
 		Credentials struct {
@@ -40,6 +41,12 @@ func (r *JobRun) Hooks(src *Source, list string, pct int) error {
 		if err := json.Unmarshal(m, &op); err != nil {
 			return &jobFailure{code: "exception.jobs.hook.invalid", details: "Invalid hook: " + err.Error()}
 		}
+		if op.Type == MaskingHook {
+			if err := r.maskingHook(src, op, list, pct); err != nil {
+				return err
+			}
+			continue
+		}
 		shell := map[string]string{"RunBashOnSourceOperation": "bash", "RunCommandOnSourceOperation": "sh"}[op.Type]
 		if shell == "" {
 			if err := r.event("WARNING", pct, "event.jobs.hook.skipped",
@@ -56,6 +63,35 @@ func (r *JobRun) Hooks(src *Source, list string, pct int) error {
 		}
 	}
 	return nil
+}
+
+// MaskingHook is the hook type API 1.9 engines show in a VDB's configureClone list when they
+// mask it on every provision and refresh (not in the 1.11.9 schema).
+const MaskingHook = "RunMaskingJobOnSourceOperation"
+
+// HasMaskingHook reports whether a source's configureClone list runs a masking job.
+func (s *Source) HasMaskingHook() bool {
+	for _, m := range s.Ops["configureClone"] {
+		var op hookOp
+		if json.Unmarshal(m, &op) == nil && op.Type == MaskingHook {
+			return true
+		}
+	}
+	return false
+}
+
+// maskingHook runs a RunMaskingJobOnSourceOperation: the masking job masks the VDB's data.
+func (r *JobRun) maskingHook(src *Source, op hookOp, list string, pct int) error {
+	if err := r.event("INFO", pct, "event.jobs.maskingjob.execute",
+		fmt.Sprintf("Running %s hook %q: masking job %s on %q.", list, op.Name, op.MaskingJob, src.DB.Name)); err != nil {
+		return err
+	}
+	return r.Locked(func() error {
+		if !src.DB.Contents.Masked {
+			src.DB.Contents.Mask()
+		}
+		return nil
+	})
 }
 
 // event records an event without waiting.

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/model"
 )
@@ -33,7 +34,8 @@ func (e *State) Load(s *model.Seed) error {
 		for _, a := range data.Accounts {
 			d.Contents.Accounts = append(d.Contents.Accounts, model.Account{Name: a.Name, State: "active", PasswordSha256: model.PasswordHash(a.Password)})
 		}
-		e.TakeSnapshot(d)
+		e.NewTimeflow(d, "INITIAL", "", nil)
+		e.TakeSnapshot(d, e.Now().Add(-seedDataAge))
 	}
 	for _, sd := range s.VDBs {
 		parent := e.dbByName(sd.Parent)
@@ -46,6 +48,7 @@ func (e *State) Load(s *model.Seed) error {
 		}
 		snap := e.SnapshotsOf(parent)[0]
 		d.Contents, d.LastRefreshed = snap.Contents.Clone(), snap
+		e.NewTimeflow(d, "INITIAL", "DB_PROVISION", snap)
 		if sd.MaskingJob != "" {
 			m := &MaskingJob{Ref: e.NextRef("MASKING_JOB"), Name: sd.MaskingJob, ID: len(e.MaskingJobs) + 1, DB: d}
 			e.MaskingJobs = append(e.MaskingJobs, m)
@@ -54,10 +57,16 @@ func (e *State) Load(s *model.Seed) error {
 			d.Contents.Mask()
 		}
 		for _, h := range sd.ConfigureClone {
-			b, _ := json.Marshal(map[string]any{"type": h.Type, "name": h.Name, "command": h.Command})
+			b, err := seedHook(h)
+			if err != nil {
+				return fmt.Errorf("seed: VDB %q: %w", sd.Name, err)
+			}
 			d.Src.Ops["configureClone"] = append(d.Src.Ops["configureClone"], b)
+			if h.Type == MaskingHook && !d.Contents.Masked {
+				d.Contents.Mask()
+			}
 		}
-		e.TakeSnapshot(d)
+		e.TakeSnapshot(d, time.Time{})
 	}
 	for _, st := range s.Templates {
 		if err := e.seedTemplate(st); err != nil {
@@ -72,6 +81,31 @@ func (e *State) Load(s *model.Seed) error {
 	return nil
 }
 
+// seedDataAge is how much older than its snapshot a seeded dSource's data is.
+const seedDataAge = 20 * time.Second
+
+// seedHook is a seed's hook as the engine holds it: a masking hook names its masking job and
+// application, a command hook its command; a hook without a name has no name key, as hooks
+// created before API 1.9 have.
+func seedHook(h model.SeedHook) (json.RawMessage, error) {
+	m := map[string]any{"type": h.Type}
+	if h.Name != "" {
+		m["name"] = h.Name
+	}
+	switch h.Type {
+	case MaskingHook:
+		if h.MaskingJobID == "" {
+			return nil, fmt.Errorf("the %s hook %q needs a maskingJobId", h.Type, h.Name)
+		}
+		m["maskingJobId"], m["applicationId"] = h.MaskingJobID, h.ApplicationID
+	case "RunBashOnSourceOperation", "RunCommandOnSourceOperation", "RunPowerShellOnSourceOperation":
+		m["command"] = h.Command
+	default:
+		return nil, fmt.Errorf("unknown hook type %q", h.Type)
+	}
+	return json.Marshal(m)
+}
+
 // newDB creates a container, its timeflow and its source.
 func (e *State) newDB(sd model.SeedDatabase, parent *DB) (*DB, error) {
 	name := sd.Platform
@@ -80,14 +114,22 @@ func (e *State) newDB(sd model.SeedDatabase, parent *DB) (*DB, error) {
 	}
 	p := platforms[name]
 	if p == nil {
-		return nil, fmt.Errorf("seed: %q: unknown platform %q (want appdata, oracle, mssql or ase)", sd.Name, sd.Platform)
+		return nil, fmt.Errorf("seed: %q: unknown platform %q (want appdata, oracle, oracle-rac, mssql or ase)", sd.Name, sd.Platform)
 	}
 	if sd.Name == "" || e.dbByName(sd.Name) != nil {
 		return nil, fmt.Errorf("seed: database name %q is empty or not unique", sd.Name)
 	}
+	zone := time.UTC
+	if sd.Timezone != "" {
+		z, err := time.LoadLocation(sd.Timezone)
+		if err != nil {
+			return nil, fmt.Errorf("seed: %q: timezone: %w", sd.Name, err)
+		}
+		zone = z
+	}
 	sum := sha256.Sum256([]byte(sd.Name))
-	d := &DB{Ref: e.NextRef(p.containerRef), Name: sd.Name, Platform: p, PlatName: name,
-		Group: e.groupNamed(sd.Group), Parent: parent, Created: e.Now(), Timeflow: e.NextRef(p.TimeflowRef),
+	d := &DB{Ref: e.NextRef(p.containerRef), Name: sd.Name, Platform: p, PlatName: p.Family,
+		Group: e.groupNamed(sd.Group), Parent: parent, Created: e.Now(), Zone: zone,
 		Conn: sd.Connection, GUID: fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])}
 	src := &Source{DB: d, Virtual: parent != nil, Ops: map[string][]json.RawMessage{}}
 	if src.Virtual {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 	"time"
+	_ "time/tzdata" // sources' zones on machines without a zone database
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/model"
 	"github.com/dxsteps/dxsteps/test/engine/internal/notify"
@@ -30,6 +31,7 @@ type State struct {
 	DBs         []*DB
 	Sources     []*Source
 	Snapshots   []*Snapshot
+	Timeflows   []*Timeflow
 	MaskingJobs []*MaskingJob
 	Templates   []*Template
 	Containers  []*Container
@@ -64,6 +66,7 @@ type DB struct {
 	Group         *Group
 	Parent        *DB
 	Created       time.Time
+	Zone          *time.Location // the source's time zone, in which snapshots are named
 	Timeflow      string
 	PrevTimeflow  string
 	Src           *Source
@@ -83,13 +86,25 @@ type Source struct {
 	Ops map[string][]json.RawMessage
 }
 
-// Snapshot is a point on a database's timeline with the data it captured.
+// Snapshot is a point on a database's timeline with the data it captured. DataTime is the
+// time of its data (latestChangePoint), Created when the engine took it.
 type Snapshot struct {
 	Ref      string
 	DB       *DB
 	Timeflow string
 	Created  time.Time
+	DataTime time.Time
 	Contents *model.Contents
+}
+
+// Timeflow is one timeline of a database: its first, then one per refresh.
+type Timeflow struct {
+	Ref, Name string
+	DB        *DB
+	// CreationType is INITIAL, REFRESH or TRANSFORMATION (a refresh that masked the data).
+	CreationType string
+	// Parent is the parent's snapshot the timeflow starts from (nil for a dSource's).
+	Parent *Snapshot
 }
 
 // MaskingJob is a masking job attached to a dSource; a refresh through it masks the data.
@@ -266,13 +281,32 @@ func (e *State) SnapshotsOf(d *DB) []*Snapshot {
 	return out
 }
 
-// TakeSnapshot records a snapshot of a container's current contents.
-func (e *State) TakeSnapshot(d *DB) *Snapshot {
+// TakeSnapshot records a snapshot of a container's current contents, whose data is of
+// dataTime (the zero time: now).
+func (e *State) TakeSnapshot(d *DB, dataTime time.Time) *Snapshot {
 	s := &Snapshot{Ref: e.NextRef(d.Platform.snapshotRef), DB: d, Timeflow: d.Timeflow, Created: e.Now(),
-		Contents: d.Contents.Clone()}
+		DataTime: dataTime, Contents: d.Contents.Clone()}
+	if s.DataTime.IsZero() || s.DataTime.After(s.Created) {
+		s.DataTime = s.Created
+	}
 	e.Snapshots = append(e.Snapshots, s)
 	e.Register(s.Ref, s)
 	return s
+}
+
+// NewTimeflow starts a database's next timeline from a parent snapshot (nil for a dSource)
+// and makes it current. Names follow real engines: a dSource's first timeflow has its
+// platform's name, a VDB's is named after the operation and its time (DB_REFRESH@...).
+func (e *State) NewTimeflow(d *DB, creationType, operation string, parent *Snapshot) *Timeflow {
+	tf := &Timeflow{Ref: e.NextRef(d.Platform.TimeflowRef), Name: d.Platform.TimeflowName, DB: d,
+		CreationType: creationType, Parent: parent}
+	if operation != "" {
+		tf.Name = operation + "@" + e.Now().Format("2006-01-02T15:04:05")
+	}
+	d.PrevTimeflow, d.Timeflow = d.Timeflow, tf.Ref
+	e.Timeflows = append(e.Timeflows, tf)
+	e.Register(tf.Ref, tf)
+	return tf
 }
 
 func (e *State) newDataSource(name string, db *DB, layout string) *DataSource {

@@ -304,6 +304,10 @@ class Steps extends FileSteps {
         throw new AbortException('bat is not available: the local runner runs on Unix (use sh)')
     }
 
+    Object powershell(Object args) {
+        throw new AbortException('powershell is not available: the local runner runs on Unix, where isUnix() is true (use sh)')
+    }
+
     void sleep(long seconds) {
         sleep([time: seconds])
     }

@@ -1,0 +1,200 @@
+package dct
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// Bookmark types: a PUBLIC bookmark is shared with the accounts that may
+// use compatible datasets; PRIVATE (DCT's default) is not.
+const (
+	BookmarkPublic  = "PUBLIC"
+	BookmarkPrivate = "PRIVATE"
+)
+
+// Bookmark is a named point in one or more datasets' data.
+type Bookmark struct {
+	ID             string   `json:"id"`
+	Name           string   `json:"name"`
+	CreationDate   string   `json:"creation_date"`
+	DataTimestamp  string   `json:"data_timestamp"`
+	TimeflowID     string   `json:"timeflow_id"`
+	VDBIDs         []string `json:"vdb_ids"`
+	DSourceIDs     []string `json:"dsource_ids"`
+	VDBGroupID     string   `json:"vdb_group_id"`
+	VDBGroupName   string   `json:"vdb_group_name"`
+	Expiration     string   `json:"expiration"` // a date, YYYY-MM-DD; "" keeps it per policy
+	BookmarkType   string   `json:"bookmark_type"`
+	BookmarkStatus string   `json:"bookmark_status"` // ACTIVE or INACTIVE
+	Tags           []Tag    `json:"tags"`
+}
+
+// BookmarkCreate describes a new bookmark: on fresh snapshots of VDBIDs,
+// or of the VDB group VDBGroupID, or on existing SnapshotIDs (exactly one
+// of the three). At most one of Expiration and RetainForever.
+type BookmarkCreate struct {
+	Name          string
+	VDBIDs        []string
+	VDBGroupID    string
+	SnapshotIDs   []string
+	Type          string // BookmarkPublic or BookmarkPrivate ("" is DCT's default, PRIVATE)
+	Tags          []Tag
+	Expiration    time.Time // the date it expires (only the date counts)
+	RetainForever bool
+	// MakeCurrentAccountOwner: nil leaves DCT's default (true).
+	MakeCurrentAccountOwner *bool
+}
+
+type bookmarkCreateBody struct {
+	Name                    string   `json:"name"`
+	VDBIDs                  []string `json:"vdb_ids,omitempty"`
+	VDBGroupID              string   `json:"vdb_group_id,omitempty"`
+	SnapshotIDs             []string `json:"snapshot_ids,omitempty"`
+	BookmarkType            string   `json:"bookmark_type,omitempty"`
+	Tags                    []Tag    `json:"tags,omitempty"`
+	Expiration              string   `json:"expiration,omitempty"`
+	RetainForever           bool     `json:"retain_forever,omitempty"`
+	MakeCurrentAccountOwner *bool    `json:"make_current_account_owner,omitempty"`
+}
+
+// BookmarkUpdate changes a bookmark; zero fields are left alone.
+type BookmarkUpdate struct {
+	Name          string
+	Type          string // BookmarkPublic shares it, BookmarkPrivate unshares it
+	Expiration    time.Time
+	RetainForever *bool
+}
+
+// BookmarkQuery selects bookmarks; empty fields match any.
+type BookmarkQuery struct {
+	Name       string // exact name
+	VDBID      string // the bookmark holds this VDB
+	VDBGroupID string
+	Type       string
+}
+
+// BookmarksService creates, finds, changes and deletes bookmarks.
+type BookmarksService service
+
+// Get returns GET /bookmarks/{id}.
+func (s *BookmarksService) Get(ctx context.Context, id string) (*Bookmark, error) {
+	var b Bookmark
+	if err := s.client.get(ctx, pathOf("bookmarks", id), &b); err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// Create creates a bookmark and returns it with the job that takes its
+// snapshots; wait for the job before using the bookmark.
+func (s *BookmarksService) Create(ctx context.Context, p BookmarkCreate) (*Bookmark, *Job, error) {
+	if err := p.validate(); err != nil {
+		return nil, nil, err
+	}
+	body := bookmarkCreateBody{Name: p.Name, VDBIDs: p.VDBIDs, VDBGroupID: p.VDBGroupID, SnapshotIDs: p.SnapshotIDs,
+		BookmarkType: p.Type, Tags: p.Tags, RetainForever: p.RetainForever, MakeCurrentAccountOwner: p.MakeCurrentAccountOwner}
+	if !p.Expiration.IsZero() {
+		body.Expiration = p.Expiration.Format(time.DateOnly)
+	}
+	var r struct {
+		Bookmark *Bookmark `json:"bookmark"`
+		Job      *Job      `json:"job"`
+	}
+	if err := s.client.do(ctx, http.MethodPost, "/bookmarks", nil, body, &r); err != nil {
+		return nil, nil, err
+	}
+	if r.Bookmark == nil || r.Job == nil {
+		return nil, nil, errors.New("dct: POST /bookmarks answered without the bookmark and its job")
+	}
+	return r.Bookmark, r.Job, nil
+}
+
+func (p BookmarkCreate) validate() error {
+	sources := 0
+	for _, set := range []bool{len(p.VDBIDs) > 0, p.VDBGroupID != "", len(p.SnapshotIDs) > 0} {
+		if set {
+			sources++
+		}
+	}
+	switch {
+	case p.Name == "":
+		return errors.New("dct: a bookmark needs a name")
+	case sources != 1:
+		return errors.New("dct: a bookmark is on VDBs, a VDB group or snapshots: exactly one of the three")
+	case p.RetainForever && !p.Expiration.IsZero():
+		return errors.New("dct: a bookmark either expires or is retained forever, not both")
+	}
+	return checkType(p.Type)
+}
+
+func checkType(t string) error {
+	if t != "" && t != BookmarkPublic && t != BookmarkPrivate {
+		return fmt.Errorf("dct: bookmark type %q is not PUBLIC or PRIVATE", t)
+	}
+	return nil
+}
+
+// Update changes a bookmark's name, type (share or unshare) or retention.
+func (s *BookmarksService) Update(ctx context.Context, id string, u BookmarkUpdate) (*Job, error) {
+	if err := checkType(u.Type); err != nil {
+		return nil, err
+	}
+	body := struct {
+		Name          string `json:"name,omitempty"`
+		BookmarkType  string `json:"bookmark_type,omitempty"`
+		Expiration    string `json:"expiration,omitempty"`
+		RetainForever *bool  `json:"retain_forever,omitempty"`
+	}{Name: u.Name, BookmarkType: u.Type, RetainForever: u.RetainForever}
+	if !u.Expiration.IsZero() {
+		body.Expiration = u.Expiration.Format(time.DateOnly)
+	}
+	return s.client.startJob(ctx, http.MethodPatch, pathOf("bookmarks", id), body)
+}
+
+// Delete deletes a bookmark. DCT 3.18 answers 204 and the returned job is
+// nil; later versions answer with a job to wait for.
+func (s *BookmarksService) Delete(ctx context.Context, id string) (*Job, error) {
+	var r jobResponse
+	if err := s.client.do(ctx, http.MethodDelete, pathOf("bookmarks", id), nil, noBody, &r); err != nil {
+		return nil, err
+	}
+	return r.Job, nil
+}
+
+// Find returns the bookmarks that match q, newest first, following every
+// page. The filter sent to DCT narrows the search; the match itself is
+// exact and done here.
+func (s *BookmarksService) Find(ctx context.Context, q BookmarkQuery) ([]Bookmark, error) {
+	if err := checkType(q.Type); err != nil {
+		return nil, err
+	}
+	var filter string
+	if q.Name != "" {
+		filter = and(filter, eq("name", q.Name))
+	}
+	if q.VDBGroupID != "" {
+		filter = and(filter, eq("vdb_group_id", q.VDBGroupID))
+	}
+	if lit, ok := quote(q.VDBID); ok && q.VDBID != "" {
+		filter = and(filter, "vdb_ids CONTAINS "+lit)
+	}
+	if q.Type != "" {
+		filter = and(filter, "bookmark_type EQ '"+q.Type+"'")
+	}
+	all, err := collect[Bookmark](ctx, s.client, "/bookmarks", filter, "-creation_date")
+	if err != nil {
+		return nil, err
+	}
+	var out []Bookmark
+	for _, b := range all {
+		if (q.Name == "" || b.Name == q.Name) && (q.VDBGroupID == "" || b.VDBGroupID == q.VDBGroupID) &&
+			(q.VDBID == "" || slices.Contains(b.VDBIDs, q.VDBID)) && (q.Type == "" || b.BookmarkType == q.Type) {
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,177 @@
+package dct
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Job statuses (the spec's enum, shared by Job and JobTask). PENDING,
+// STARTED, RUNNING, WAITING and SUSPENDED go on; COMPLETED succeeds;
+// FAILED, TIMEDOUT, CANCELED and ABANDONED fail.
+const (
+	JobPending   = "PENDING"
+	JobStarted   = "STARTED"
+	JobRunning   = "RUNNING"
+	JobWaiting   = "WAITING"
+	JobSuspended = "SUSPENDED"
+	JobCompleted = "COMPLETED"
+	JobFailed    = "FAILED"
+	JobTimedOut  = "TIMEDOUT"
+	JobCanceled  = "CANCELED"
+	JobAbandoned = "ABANDONED"
+)
+
+// Job is DCT's record of asynchronous work (a refresh, a snapshot, a
+// masking run) on an engine.
+type Job struct {
+	ID              string    `json:"id"`
+	Status          string    `json:"status"`
+	LocalizedType   string    `json:"localized_type"`
+	TargetID        string    `json:"target_id"`
+	TargetName      string    `json:"target_name"`
+	ErrorDetails    string    `json:"error_details"`
+	WarningMessage  string    `json:"warning_message"`
+	PercentComplete int       `json:"percent_complete"`
+	StartTime       string    `json:"start_time"`
+	UpdateTime      string    `json:"update_time"`
+	AccountName     string    `json:"account_name"`
+	ExecutionID     string    `json:"execution_id"`
+	Tasks           []JobTask `json:"tasks"`
+	// WaitingForTelemetry: the work is done but DCT's copy of the objects
+	// is not updated yet (only while STARTED).
+	WaitingForTelemetry bool `json:"is_waiting_for_telemetry"`
+}
+
+// JobTask is one step of a job.
+type JobTask struct {
+	ID              string         `json:"id"`
+	Title           string         `json:"title"`
+	Status          string         `json:"status"`
+	PercentComplete int            `json:"percent_complete"`
+	Events          []JobTaskEvent `json:"events"`
+}
+
+// JobTaskEvent is one message of a task's log.
+type JobTaskEvent struct {
+	MessageDetails string `json:"message_details"`
+}
+
+// JobError is a job that ended FAILED, TIMEDOUT, CANCELED or ABANDONED.
+type JobError struct{ Job *Job }
+
+// Error is one line: the job, its status, DCT's error details and the
+// failed task with its last message.
+func (e *JobError) Error() string {
+	j := e.Job
+	msg := "job " + j.ID
+	if what := strings.TrimSpace(j.LocalizedType); what != "" || j.TargetName != "" {
+		msg += " ("
+		if what != "" {
+			msg += what
+		}
+		if j.TargetName != "" {
+			if what != "" {
+				msg += " of "
+			}
+			msg += fmt.Sprintf("%q", j.TargetName)
+		}
+		msg += ")"
+	}
+	msg += " " + j.Status
+	if d := oneLine(j.ErrorDetails); d != "" {
+		msg += ": " + d
+	}
+	for _, t := range j.Tasks {
+		if t.Status == JobFailed || t.Status == JobTimedOut || t.Status == JobCanceled {
+			msg += "; task " + fmt.Sprintf("%q", t.Title) + " " + t.Status
+			if n := len(t.Events); n > 0 {
+				if m := oneLine(t.Events[n-1].MessageDetails); m != "" && m != oneLine(j.ErrorDetails) {
+					msg += ": " + m
+				}
+			}
+			break
+		}
+	}
+	if j.Status == JobAbandoned {
+		msg += " (DCT stopped following it; the engine may still be running it)"
+	}
+	return msg
+}
+
+// JobsService reads, waits for and abandons jobs.
+type JobsService service
+
+// Get returns GET /jobs/{id}.
+func (s *JobsService) Get(ctx context.Context, id string) (*Job, error) {
+	var j Job
+	if err := s.client.get(ctx, pathOf("jobs", id), &j); err != nil {
+		return nil, err
+	}
+	return &j, nil
+}
+
+// Abandon makes DCT stop following the job and mark it ABANDONED. It does
+// not stop the work on the engine.
+func (s *JobsService) Abandon(ctx context.Context, id string) error {
+	return s.client.do(ctx, http.MethodPost, pathOf("jobs", id, "abandon"), nil, noBody, nil)
+}
+
+// Progress is what Wait reports: the job as just read, and the task
+// messages added since the previous report.
+type Progress struct {
+	Job       *Job
+	NewEvents []TaskMessage
+}
+
+// TaskMessage is one task log message with the title of its task.
+type TaskMessage struct {
+	Task    string
+	Message string
+}
+
+// Wait polls the job until it ends and returns it. COMPLETED returns a nil
+// error; FAILED, TIMEDOUT, CANCELED and ABANDONED return a *JobError. A
+// SUSPENDED job is waited for (it may need an operator; progress shows
+// it). progress, if not nil, is called after every read that brought a new
+// status, percentage or message. Polling starts at the client's minimum
+// interval and backs off to its maximum. The caller owns the deadline: Wait
+// returns ctx.Err() when ctx ends, and does not abandon the job.
+func (s *JobsService) Wait(ctx context.Context, id string, progress func(Progress)) (*Job, error) {
+	w := s.client.wait
+	seen := map[string]int{} // task id (or index) -> messages reported
+	lastStatus, lastPct := "", -1
+	interval := w.min
+	for {
+		job, err := s.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		var fresh []TaskMessage
+		for i, t := range job.Tasks {
+			key := t.ID
+			if key == "" {
+				key = fmt.Sprint(i)
+			}
+			for _, ev := range t.Events[min(seen[key], len(t.Events)):] {
+				fresh = append(fresh, TaskMessage{Task: t.Title, Message: ev.MessageDetails})
+			}
+			seen[key] = max(seen[key], len(t.Events))
+		}
+		if progress != nil && (len(fresh) > 0 || job.Status != lastStatus || job.PercentComplete != lastPct) {
+			progress(Progress{Job: job, NewEvents: fresh})
+		}
+		lastStatus, lastPct = job.Status, job.PercentComplete
+		switch job.Status {
+		case JobCompleted:
+			return job, nil
+		case JobFailed, JobTimedOut, JobCanceled, JobAbandoned:
+			return job, &JobError{Job: job}
+		}
+		if err := sleep(ctx, interval); err != nil {
+			return nil, err
+		}
+		interval = min(interval*2, w.max)
+	}
+}

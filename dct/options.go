@@ -1,0 +1,152 @@
+package dct
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+type clientOptions struct {
+	httpClient   *http.Client
+	tls          *tls.Config
+	basePath     string
+	auth, secret string
+	retryMax     int
+	waitMin      time.Duration
+	waitMax      time.Duration
+	clientName   string
+	wait         waitSettings
+}
+
+// Option configures a Client.
+type Option func(*clientOptions) error
+
+// WithAPIKey authenticates every request with the DCT API key key
+// ("1.0p9P..."), sent as "Authorization: apk <key>". A key that already
+// starts with "apk " is taken as is. The key is never logged nor put in an
+// error message.
+func WithAPIKey(key string) Option {
+	return func(o *clientOptions) error {
+		key = strings.TrimSpace(key)
+		if f := strings.Fields(key); len(f) > 0 && strings.EqualFold(f[0], "apk") {
+			key = strings.TrimSpace(key[3:])
+		}
+		if key == "" {
+			return errors.New("dct: the API key is empty")
+		}
+		if strings.ContainsFunc(key, func(r rune) bool { return r < 0x21 || r == 0x7f }) {
+			return errors.New("dct: the API key contains spaces or control characters")
+		}
+		o.auth, o.secret = "apk "+key, key
+		return nil
+	}
+}
+
+// WithBasePath sets where DCT serves API v3: DefaultBasePath ("/dct/v3")
+// unless told otherwise; older installations use "/v3".
+func WithBasePath(p string) Option {
+	return func(o *clientOptions) error {
+		p = strings.TrimRight(p, "/")
+		if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "?#") {
+			return fmt.Errorf("dct: base path %q must start with / (for example /dct/v3 or /v3)", p)
+		}
+		o.basePath = p
+		return nil
+	}
+}
+
+// WithHTTPClient uses a copy of hc as the transport base (its Transport,
+// Timeout).
+func WithHTTPClient(hc *http.Client) Option {
+	return func(o *clientOptions) error {
+		if hc == nil {
+			return errors.New("dct: http client must not be nil")
+		}
+		c := *hc
+		o.httpClient = &c
+		return nil
+	}
+}
+
+// WithCACertPEM trusts the CA certificates in pem and no other: the DCT
+// certificate must chain to one of them.
+func WithCACertPEM(pem []byte) Option {
+	return func(o *clientOptions) error {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return errors.New("dct: no PEM certificate found in the CA bundle")
+		}
+		o.tlsConfig().RootCAs = pool
+		return nil
+	}
+}
+
+// WithInsecureSkipVerify turns off TLS certificate verification (DCT often
+// runs with a self-signed certificate). Callers should warn their users.
+func WithInsecureSkipVerify() Option {
+	return func(o *clientOptions) error {
+		o.tlsConfig().InsecureSkipVerify = true //nolint:gosec // asked for explicitly
+		return nil
+	}
+}
+
+// WithRetryMax sets how many times a safe request is retried (default 4).
+func WithRetryMax(n int) Option {
+	return func(o *clientOptions) error {
+		if n < 0 {
+			return fmt.Errorf("dct: retry max must be >= 0, got %d", n)
+		}
+		o.retryMax = n
+		return nil
+	}
+}
+
+// WithBackoff sets the minimum and maximum wait between retries (default
+// 1s and 30s). A Retry-After header on a 429 or 503 is honoured, up to 5 minutes.
+func WithBackoff(min, max time.Duration) Option {
+	return func(o *clientOptions) error {
+		if min < 0 || max < min {
+			return fmt.Errorf("dct: invalid backoff %v..%v", min, max)
+		}
+		o.waitMin, o.waitMax = min, max
+		return nil
+	}
+}
+
+// WithClientName sets the x-dct-client-name header, which DCT's API usage
+// report filters on (default "dxsteps"; "" sends none).
+func WithClientName(name string) Option {
+	return func(o *clientOptions) error {
+		if len(name) > 64 || strings.ContainsAny(name, "\r\n") {
+			return errors.New("dct: client name must be one line of at most 64 characters")
+		}
+		o.clientName = name
+		return nil
+	}
+}
+
+// waitSettings paces Jobs.Wait; see WithWaitIntervals.
+type waitSettings struct{ min, max time.Duration }
+
+// WithWaitIntervals sets how Jobs.Wait polls: first after min, then backing
+// off to max (defaults 1s and 10s).
+func WithWaitIntervals(min, max time.Duration) Option {
+	return func(o *clientOptions) error {
+		if min <= 0 || max < min {
+			return errors.New("dct: wait intervals must be positive with min <= max")
+		}
+		o.wait = waitSettings{min: min, max: max}
+		return nil
+	}
+}
+
+func (o *clientOptions) tlsConfig() *tls.Config {
+	if o.tls == nil {
+		o.tls = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	return o.tls
+}

@@ -1,0 +1,150 @@
+package dct
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRetryPolicyNeverResendsAJobStartingPOSTAfterDCTMayHaveSeenIt(t *testing.T) {
+	post := withRetrySafety(context.Background(), "POST", "/vdbs/vdb-1/refresh_by_snapshot")
+	patch := withRetrySafety(context.Background(), "PATCH", "/vdbs/vdb-1")
+	del := withRetrySafety(context.Background(), "DELETE", "/bookmarks/b-1")
+	get := withRetrySafety(context.Background(), "GET", "/jobs/job-1")
+	search := withRetrySafety(context.Background(), "POST", "/vdbs/search")
+	bad := &http.Response{StatusCode: http.StatusBadGateway}
+	reset := &net.OpError{Op: "read", Err: errors.New("connection reset by peer")}
+	refused := &net.OpError{Op: "dial", Err: errors.New("connection refused")}
+
+	for _, tc := range []struct {
+		name  string
+		ctx   context.Context
+		resp  *http.Response
+		err   error
+		retry bool
+	}{
+		{"POST 502", post, bad, nil, false},
+		{"POST 504", post, &http.Response{StatusCode: 504}, nil, false},
+		{"POST reset after sending", post, nil, reset, false},
+		{"POST refused before sending", post, nil, refused, true},
+		{"POST 429", post, &http.Response{StatusCode: http.StatusTooManyRequests}, nil, true},
+		{"PATCH 503", patch, &http.Response{StatusCode: 503}, nil, false},
+		{"DELETE reset", del, nil, reset, false},
+		{"GET 502", get, bad, nil, true},
+		{"GET reset", get, nil, reset, true},
+		{"search 503", search, &http.Response{StatusCode: 503}, nil, true},
+		{"GET 500", get, &http.Response{StatusCode: 500}, nil, false},
+		{"GET 404", get, &http.Response{StatusCode: 404}, nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			retry, _ := checkRetry(tc.ctx, tc.resp, tc.err)
+			assert.Equal(t, tc.retry, retry)
+		})
+	}
+}
+
+func TestJobStartingPOSTIsNotResentWhenItsAnswerIsLost(t *testing.T) {
+	c, f := setup(t)
+	f.on("POST /vdbs/{id}/refresh_by_snapshot", func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusBadGateway) // the refresh may have started behind the proxy
+	})
+	_, err := c.VDBs.RefreshBySnapshot(t.Context(), "vdb-1", "snap-1")
+	var unreachable *UnreachableError
+	require.ErrorAs(t, err, &unreachable)
+	assert.Equal(t, "DCT unreachable: POST /vdbs/vdb-1/refresh_by_snapshot: HTTP 502 Bad Gateway (the operation may have started: "+
+		"check the object's jobs in DCT before running it again)", err.Error())
+	assert.Equal(t, []string{"POST /vdbs/vdb-1/refresh_by_snapshot"}, f.lines())
+}
+
+func TestARefusedJobStartingPOSTIsSentAgain(t *testing.T) {
+	c, f := setup(t)
+	var n atomic.Int32
+	f.on("POST /compliance-jobs/{id}/execute", func(w http.ResponseWriter, _ *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		writeJSON(w, http.StatusOK, jobAnswer("job-9"))
+	})
+	j, err := c.ComplianceJobs.Execute(t.Context(), "cj-1")
+	require.NoError(t, err)
+	assert.Equal(t, "job-9", j.ID)
+	assert.Len(t, f.reqs(), 2)
+}
+
+func TestSearchesAreRetriedOnProxyErrors(t *testing.T) {
+	c, f := setup(t)
+	var n atomic.Int32
+	f.on("POST /vdbs/search", func(w http.ResponseWriter, _ *http.Request) {
+		if n.Add(1) <= 2 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		writeJSON(w, http.StatusOK, items("", vdb("vdb-1", "mm-master")))
+	})
+	v, err := c.VDBs.FindByName(t.Context(), "mm-master")
+	require.NoError(t, err)
+	assert.Equal(t, "vdb-1", v.ID)
+	assert.Equal(t, []string{"POST /vdbs/search", "POST /vdbs/search", "POST /vdbs/search"}, f.lines())
+}
+
+func TestBackoffHonoursRetryAfter(t *testing.T) {
+	now := time.Now()
+	resp := func(status int, after string) *http.Response {
+		r := &http.Response{StatusCode: status, Header: http.Header{}}
+		if after != "" {
+			r.Header.Set("Retry-After", after)
+		}
+		return r
+	}
+	assert.Equal(t, 7*time.Second, backoff(time.Second, 30*time.Second, 0, resp(429, "7")))
+	assert.Equal(t, 7*time.Second, backoff(time.Second, 30*time.Second, 3, resp(503, "7")))
+	assert.Equal(t, maxRetryAfter, backoff(time.Second, 30*time.Second, 0, resp(429, "86400")))
+	assert.Equal(t, 2*time.Second, backoff(time.Second, 30*time.Second, 1, resp(502, "7")), "only 429 and 503 carry Retry-After")
+	assert.Equal(t, 30*time.Second, backoff(time.Second, 30*time.Second, 9, resp(429, "soon")), "unparseable: back off")
+	d, ok := retryAfter(now.Add(90*time.Second).UTC().Format(http.TimeFormat), now)
+	require.True(t, ok)
+	assert.InDelta(t, 90, d.Seconds(), 1)
+}
+
+func TestHTTPSToAPlainHTTPServerSaysSoAtOnce(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.NotFoundHandler())
+	var conns atomic.Int32
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	c, err := NewClient("https://"+host, WithAPIKey(testKey), WithBackoff(time.Millisecond, time.Millisecond))
+	require.NoError(t, err)
+	_, err = c.Jobs.Get(t.Context(), "job-1")
+	require.ErrorIs(t, err, ErrPlainHTTP)
+	assert.Equal(t, "GET /jobs/job-1: DCT answered plain HTTP on an https:// URL: use http://"+host, err.Error())
+	assert.Equal(t, int32(1), conns.Load(), "not retried")
+}
+
+func TestAJobStartingPOSTThatNeverReachedDCTSaysNothingStarted(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // nothing listens there now: every dial is refused
+	c, err := NewClient(url, WithAPIKey(testKey), WithRetryMax(1), WithBackoff(time.Millisecond, time.Millisecond))
+	require.NoError(t, err)
+	_, err = c.VDBs.RefreshBySnapshot(t.Context(), "vdb-1", "snap-1")
+	var unreachable *UnreachableError
+	require.ErrorAs(t, err, &unreachable)
+	assert.False(t, unreachable.MayHaveStarted)
+	assert.NotContains(t, err.Error(), "may have started")
+}

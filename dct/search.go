@@ -1,0 +1,259 @@
+package dct
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// pageLimit is how many items a list or search asks for per page (the
+// spec's maximum).
+const pageLimit = 1000
+
+// page is every list and search answer: items and the cursor to the next page.
+type page[T any] struct {
+	Items            []T `json:"items"`
+	ResponseMetadata struct {
+		NextCursor string `json:"next_cursor"`
+	} `json:"response_metadata"`
+}
+
+// searchBody is SearchBody.
+type searchBody struct {
+	FilterExpression string `json:"filter_expression,omitempty"`
+}
+
+// collect follows a list (GET, filter "") or a search (POST path with the
+// filter) through every page, passing next_cursor back as cursor with the
+// same limit and sort, until DCT gives no further cursor.
+func collect[T any](ctx context.Context, c *Client, path, filter, sortBy string) ([]T, error) {
+	var all []T
+	seen := map[string]bool{}
+	cursor := ""
+	for {
+		q := url.Values{"limit": {strconv.Itoa(pageLimit)}}
+		if sortBy != "" {
+			q.Set("sort", sortBy)
+		}
+		if cursor != "" {
+			q.Set("cursor", cursor)
+		}
+		var p page[T]
+		var err error
+		if filter == "" {
+			err = c.do(ctx, http.MethodGet, path, q, noBody, &p)
+		} else {
+			err = c.do(ctx, http.MethodPost, path+"/search", q, searchBody{filter}, &p)
+		}
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, p.Items...)
+		cursor = p.ResponseMetadata.NextCursor
+		if cursor == "" {
+			return all, nil
+		}
+		if seen[cursor] {
+			return nil, fmt.Errorf("dct: %s repeated the cursor %q", path, cursor)
+		}
+		seen[cursor] = true
+	}
+}
+
+// first returns the first item of one search page of size 1, or nil.
+func first[T any](ctx context.Context, c *Client, path, filter, sortBy string) (*T, error) {
+	q := url.Values{"limit": {"1"}, "sort": {sortBy}}
+	var p page[T]
+	if err := c.do(ctx, http.MethodPost, path+"/search", q, searchBody{filter}, &p); err != nil {
+		return nil, err
+	}
+	if len(p.Items) == 0 {
+		return nil, nil
+	}
+	return &p.Items[0], nil
+}
+
+// quote returns s as a filter-expression string literal. The spec's
+// filter grammar has single- and double-quoted strings and no escape
+// sequence, so a value is quoted with a quote character it does not
+// contain; ok is false when it contains both, or a backslash (which some
+// lexers treat as an escape). A value that cannot be quoted is never put
+// in a filter: the caller filters on a safe part and matches exactly itself.
+func quote(s string) (lit string, ok bool) {
+	switch {
+	case strings.Contains(s, `\`):
+		return "", false
+	case !strings.Contains(s, "'"):
+		return "'" + s + "'", true
+	case !strings.Contains(s, `"`):
+		return `"` + s + `"`, true
+	}
+	return "", false
+}
+
+// eq is "field EQ <value>", or the widest filter that is safe when value
+// cannot be quoted: CONTAINS on its longest run without quotes or
+// backslashes, else "" (no filter). Callers always match exactly.
+func eq(field, value string) string {
+	if lit, ok := quote(value); ok {
+		return field + " EQ " + lit
+	}
+	runs := strings.FieldsFunc(value, func(r rune) bool { return r == '\'' || r == '"' || r == '\\' })
+	best := ""
+	for _, r := range runs {
+		if len(r) > len(best) {
+			best = r
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return field + " CONTAINS '" + best + "'"
+}
+
+// and joins the non-empty filter expressions with AND.
+func and(exprs ...string) string {
+	var parts []string
+	for _, e := range exprs {
+		if e != "" {
+			parts = append(parts, e)
+		}
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// lookup describes a kind of object for findByName.
+type lookup[T any] struct {
+	kind   string // "VDB", "dSource", ...
+	path   string // the collection, e.g. "/vdbs"
+	nameOf func(*T) string
+	idOf   func(*T) string
+}
+
+// findByName returns the one object whose name is exactly name. It searches
+// with a name filter, then matches exactly. None is a *NameError with the
+// closest existing names; several is a *NameError listing their ids.
+func findByName[T any](ctx context.Context, c *Client, l lookup[T], name string) (*T, error) {
+	if name == "" {
+		return nil, fmt.Errorf("dct: a %s name is required", l.kind)
+	}
+	filter := eq("name", name)
+	var items []T
+	var err error
+	if filter != "" {
+		items, err = collect[T](ctx, c, l.path, filter, "")
+	} else {
+		items, err = collect[T](ctx, c, l.path, "", "")
+	}
+	if err != nil {
+		return nil, err
+	}
+	var found []*T
+	for i := range items {
+		if l.nameOf(&items[i]) == name {
+			found = append(found, &items[i])
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return nil, &NameError{Kind: l.kind, Name: name, Suggestions: suggest(ctx, c, l, name)}
+	}
+	ids := make([]string, len(found))
+	for i, f := range found {
+		ids[i] = l.idOf(f)
+	}
+	return nil, &NameError{Kind: l.kind, Name: name, Matches: ids}
+}
+
+// suggest lists the collection's first page and returns the
+// three names nearest to name; none when that read fails.
+func suggest[T any](ctx context.Context, c *Client, l lookup[T], name string) []string {
+	q := url.Values{"limit": {strconv.Itoa(pageLimit)}}
+	var p page[T]
+	if err := c.do(ctx, http.MethodGet, l.path, q, noBody, &p); err != nil {
+		return nil
+	}
+	names := make([]string, 0, len(p.Items))
+	for i := range p.Items {
+		names = append(names, l.nameOf(&p.Items[i]))
+	}
+	return closest(name, names, 3)
+}
+
+// NameError is a lookup by exact name that found no object, or more than one.
+type NameError struct {
+	Kind        string   // "VDB", "dSource", ...
+	Name        string   // the name asked for
+	Matches     []string // ids of the objects with that name, when more than one
+	Suggestions []string // the closest existing names, when none matched
+}
+
+func (e *NameError) Error() string {
+	if len(e.Matches) > 1 {
+		return fmt.Sprintf("%d %ss are named %q (%s): rename one, or name the object by id",
+			len(e.Matches), e.Kind, e.Name, strings.Join(e.Matches, ", "))
+	}
+	msg := fmt.Sprintf("no %s is named %q", e.Kind, e.Name)
+	if len(e.Suggestions) > 0 {
+		quoted := make([]string, len(e.Suggestions))
+		for i, s := range e.Suggestions {
+			quoted[i] = strconv.Quote(s)
+		}
+		msg += "; closest: " + strings.Join(quoted, ", ")
+	}
+	return msg
+}
+
+// Is makes a NameError with no match an ErrNotFound.
+func (e *NameError) Is(target error) bool { return target == ErrNotFound && len(e.Matches) == 0 }
+
+// closest returns up to n distinct names nearest to name by edit distance
+// (case folded), nearest first.
+func closest(name string, names []string, n int) []string {
+	type scored struct {
+		name string
+		d    int
+	}
+	var all []scored
+	seen := map[string]bool{}
+	for _, c := range names {
+		if !seen[c] && c != "" {
+			seen[c] = true
+			all = append(all, scored{c, distance(strings.ToLower(name), strings.ToLower(c))})
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].d < all[j].d })
+	var out []string
+	for i := 0; i < len(all) && i < n; i++ {
+		out = append(out, all[i].name)
+	}
+	return out
+}
+
+// distance is the Levenshtein distance between a and b, in runes.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

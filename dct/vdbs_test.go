@@ -1,0 +1,124 @@
+package dct
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestVDBOperationsSendTheSpecsBodies(t *testing.T) {
+	c, f := setup(t)
+	for _, op := range []string{"refresh_by_snapshot", "refresh_from_bookmark", "enable", "disable", "delete", "snapshots", "switch_timeflow"} {
+		f.answer("POST /vdbs/{id}/"+op, http.StatusOK, jobAnswer("job-"+op))
+	}
+	ctx := t.Context()
+	for _, tc := range []struct {
+		call func() (*Job, error)
+		line string
+		body map[string]any
+	}{
+		{func() (*Job, error) { return c.VDBs.RefreshBySnapshot(ctx, "vdb-1", "snap-1") },
+			"POST /vdbs/vdb-1/refresh_by_snapshot", map[string]any{"snapshot_id": "snap-1"}},
+		{func() (*Job, error) { return c.VDBs.RefreshBySnapshot(ctx, "vdb-1", "") },
+			"POST /vdbs/vdb-1/refresh_by_snapshot", map[string]any{}},
+		{func() (*Job, error) { return c.VDBs.RefreshFromBookmark(ctx, "vdb-1", "bm-1") },
+			"POST /vdbs/vdb-1/refresh_from_bookmark", map[string]any{"bookmark_id": "bm-1"}},
+		{func() (*Job, error) { return c.VDBs.Enable(ctx, "vdb-1", true) },
+			"POST /vdbs/vdb-1/enable", map[string]any{"attempt_start": true}},
+		{func() (*Job, error) { return c.VDBs.Disable(ctx, "vdb-1", false) },
+			"POST /vdbs/vdb-1/disable", map[string]any{"attempt_cleanup": false}},
+		{func() (*Job, error) { return c.VDBs.Delete(ctx, "vdb-1", false) },
+			"POST /vdbs/vdb-1/delete", map[string]any{"force": false}},
+		{func() (*Job, error) { return c.VDBs.Snapshot(ctx, "vdb-1") },
+			"POST /vdbs/vdb-1/snapshots", nil},
+		{func() (*Job, error) { return c.VDBs.SwitchTimeflow(ctx, "vdb-1", "tf-2") },
+			"POST /vdbs/vdb-1/switch_timeflow", map[string]any{"timeflow_id": "tf-2"}},
+	} {
+		j, err := tc.call()
+		require.NoError(t, err, tc.line)
+		assert.NotEmpty(t, j.ID)
+		rs := f.reqs()
+		assert.Equal(t, tc.line, rs[len(rs)-1].Line())
+		assert.Equal(t, tc.body, f.lastBody(), tc.line)
+	}
+}
+
+func TestMissingIdsAreRefusedBeforeAnyRequest(t *testing.T) {
+	c, f := setup(t)
+	_, err := c.VDBs.RefreshFromBookmark(t.Context(), "vdb-1", "")
+	require.Error(t, err)
+	_, err = c.VDBs.SwitchTimeflow(t.Context(), "vdb-1", "")
+	require.Error(t, err)
+	_, _, err = c.VDBs.ProvisionFromBookmark(t.Context(), ProvisionFromBookmark{Name: "dev"})
+	require.Error(t, err)
+	assert.Empty(t, f.reqs())
+}
+
+func TestLockAndUnlockReturnTheVDB(t *testing.T) {
+	c, f := setup(t)
+	f.on("POST /vdbs/{id}/lock", func(w http.ResponseWriter, r *http.Request) {
+		v := vdb(r.PathValue("id"), "pod-1")
+		v["is_locked"], v["locked_by"], v["locked_by_name"] = true, 7, "qa"
+		writeJSON(w, http.StatusOK, v)
+	})
+	f.answer("POST /vdbs/{id}/unlock", http.StatusOK, vdb("vdb-2", "pod-1"))
+	v, err := c.VDBs.Lock(t.Context(), "vdb-2")
+	require.NoError(t, err)
+	assert.True(t, v.IsLocked)
+	assert.Equal(t, "qa", v.LockedByName)
+	assert.Equal(t, map[string]any{}, f.lastBody(), "lock needs a body, even empty")
+	v, err = c.VDBs.Unlock(t.Context(), "vdb-2")
+	require.NoError(t, err)
+	assert.False(t, v.IsLocked)
+	assert.Empty(t, f.reqs()[1].Body, "unlock has no body")
+}
+
+func TestProvisionFromBookmarkReturnsTheNewVDBAndItsJob(t *testing.T) {
+	c, f := setup(t)
+	f.answer("POST /vdbs/provision_from_bookmark", http.StatusOK, obj{"vdb_id": "vdb-9", "job": job("job-9", JobPending)})
+	no := false
+	id, j, err := c.VDBs.ProvisionFromBookmark(t.Context(), ProvisionFromBookmark{BookmarkID: "bm-1", Name: "dev-alice",
+		AutoSelectRepository: true, Tags: []Tag{{"owner", "alice"}}, MakeCurrentAccountOwner: &no})
+	require.NoError(t, err)
+	assert.Equal(t, "vdb-9", id)
+	assert.Equal(t, "job-9", j.ID)
+	assert.Equal(t, map[string]any{"bookmark_id": "bm-1", "name": "dev-alice", "auto_select_repository": true,
+		"tags": []any{map[string]any{"key": "owner", "value": "alice"}}, "make_current_account_owner": false}, f.lastBody())
+}
+
+func TestSetHooksSendsOnlyTheHookPointsGiven(t *testing.T) {
+	c, f := setup(t)
+	f.answer("PATCH /vdbs/{id}", http.StatusOK, jobAnswer("job-h"))
+	_, err := c.VDBs.SetHooks(t.Context(), "vdb-1", Hooks{
+		ConfigureClone: []Hook{{Name: "reset-users", Command: "reset_users.sh", Shell: "bash"}},
+		PostRefresh:    []Hook{},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"hooks": map[string]any{
+		"configure_clone": []any{map[string]any{"name": "reset-users", "command": "reset_users.sh", "shell": "bash"}},
+		"post_refresh":    []any{},
+	}}, f.lastBody())
+	_, err = c.VDBs.SetHooks(t.Context(), "vdb-1", Hooks{PreRefresh: []Hook{{Name: "no command"}}})
+	require.ErrorContains(t, err, "a hook needs a command")
+	assert.Len(t, f.reqs(), 1)
+}
+
+func TestAVDBsHooksAreRead(t *testing.T) {
+	var v VDB
+	require.NoError(t, json.Unmarshal([]byte(`{"id":"vdb-1","hooks":{"configure_clone":[{"command":"x.sh","shell":"bash"}],
+		"pre_rollback":[{"command":"old"}]}}`), &v))
+	require.NotNil(t, v.Hooks)
+	assert.Equal(t, []Hook{{Command: "x.sh", Shell: "bash"}}, v.Hooks.ConfigureClone)
+	assert.Nil(t, v.Hooks.PreRefresh)
+}
+
+func TestFindAVDBByName(t *testing.T) {
+	c, _, filters := searchFake(t, "/vdbs", vdb("vdb-1", "mm-master"), vdb("vdb-2", "mm-master-old"))
+	v, err := c.VDBs.FindByName(t.Context(), "mm-master")
+	require.NoError(t, err)
+	assert.Equal(t, "vdb-1", v.ID)
+	assert.Equal(t, []string{"name EQ 'mm-master'"}, *filters)
+}

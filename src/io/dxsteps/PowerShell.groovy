@@ -1,0 +1,148 @@
+package io.dxsteps
+
+import com.cloudbees.groovy.cps.NonCPS
+
+// groovylint-disable DuplicateNumberLiteral
+
+/**
+ * The powershell text that runs one dxsteps binary on a Windows agent, with the guarantees of the
+ * sh text: any value reaches the binary unchanged and no secret is part of the text.
+ *
+ * No shell parses the arguments. PowerShell only sees string literals made by quote: ASCII text in
+ * single quotes, every other character as [char]0xXXXX, so neither the script file's encoding nor
+ * PowerShell's own quote characters (it also takes U+2018..U+201B as single quotes) can change a
+ * value. The binary is started with System.Diagnostics.Process and one command line built by
+ * commandLine with the quoting rules the binary's runtime parses it by (CommandLineToArgvW's), so
+ * cmd.exe never sees it and quotes, %, ^, &, !, spaces and non-ASCII are plain characters.
+ */
+class PowerShell implements Serializable {
+
+    private static final long serialVersionUID = 1L
+
+    /** The first and last characters that quote keeps as they are: printable ASCII. */
+    private static final char FIRST_PLAIN = ' '
+    private static final char LAST_PLAIN = '~'
+    private static final char APOSTROPHE = "'"
+
+    /** A PowerShell expression whose value is value exactly: 'it''s', ('caf'+[char]0x00e9+''). */
+    @NonCPS
+    static String quote(Object value) {
+        String text = value as String
+        StringBuilder out = new StringBuilder("'")
+        boolean joined = false
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i)
+            if (c >= FIRST_PLAIN && c <= LAST_PLAIN) {
+                out.append(c == APOSTROPHE ? "''" : c as String)
+            } else {
+                out.append("'+[char]0x").append(hex(c as int)).append("+'")
+                joined = true
+            }
+        }
+        out.append("'")
+        return joined ? "(${out})" : out.toString()
+    }
+
+    /** Four lowercase hex digits of a UTF-16 code unit. */
+    @NonCPS
+    static String hex(int code) {
+        String digits = ''
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            digits += '0123456789abcdef'.charAt((code >> shift) & 0xf)
+        }
+        return digits
+    }
+
+    /**
+     * One Windows command line whose arguments, split as CommandLineToArgvW and Go's runtime
+     * split them, are args exactly: each is quoted, a quote is escaped with a backslash, and the
+     * backslashes just before a quote (or before the closing quote) are doubled.
+     */
+    @NonCPS
+    static String commandLine(List<String> args) {
+        List<String> words = []
+        for (String arg in args) {
+            words << commandWord(arg)
+        }
+        return words.join(' ')
+    }
+
+    /** One argument of commandLine, quoted. */
+    @NonCPS
+    static String commandWord(String arg) {
+        StringBuilder word = new StringBuilder('"')
+        int backslashes = 0
+        for (int i = 0; i < arg.length(); i++) {
+            char c = arg.charAt(i)
+            if (c == '\\' as char) {
+                backslashes++
+            } else if (c == '"' as char) {
+                appendBackslashes(word, backslashes + 1)
+                backslashes = 0
+            } else {
+                backslashes = 0
+            }
+            word.append(c)
+        }
+        appendBackslashes(word, backslashes)
+        return word.append('"').toString()
+    }
+
+    /** Where the binary is: "$home\dx-sync.exe" when a home is set, else "dx-sync.exe" for PATH. */
+    @NonCPS
+    static String binaryPath(String binary, String home) {
+        String exe = binary + '.exe'
+        return home ? home.replaceAll('[\\\\/]+$', '') + '\\' + exe : exe
+    }
+
+    /**
+     * The powershell script: make the output directory, exit 127 when the binary cannot be
+     * found, run it with args (unquoted values) and write its stdout, its JSON result, to
+     * resultFile as UTF-8; errorFile is passed with --error-file. Its stderr goes to the log.
+     */
+    @NonCPS
+    static String script(String binaryPath, List<String> args, String resultFile, String errorFile) {
+        List<String> all = []
+        all.addAll(args)
+        all.addAll(['--error-file', errorFile])
+        String dir = resultFile.contains('/') ? resultFile.substring(0, resultFile.lastIndexOf('/')) : '.'
+        return '$ErrorActionPreference = \'Stop\'\n' +
+            "\$exe = ${quote(binaryPath)}\n" +
+            "\$arguments = ${quote(commandLine(all))}\n" +
+            "\$result = ${quote(resultFile)}\n" +
+            "New-Item -ItemType Directory -Force -Path ${quote(dir)} | Out-Null\n" +
+            RUN
+    }
+
+    /** The fixed part of the script: find the binary, run it, keep its stdout, exit with its code. */
+    static final String RUN = '''if ($exe.Contains('\\')) {
+  if (-not (Test-Path -LiteralPath $exe -PathType Leaf)) { exit 127 }
+} else {
+  $found = Get-Command -Name $exe -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+  if (-not $found) { exit 127 }
+  $exe = $found.Path
+}
+$psi = New-Object System.Diagnostics.ProcessStartInfo
+$psi.FileName = $exe
+$psi.Arguments = $arguments
+$psi.UseShellExecute = $false
+$psi.RedirectStandardOutput = $true
+$psi.StandardOutputEncoding = [System.Text.Encoding]::UTF8
+$psi.WorkingDirectory = (Get-Location).ProviderPath
+$p = [System.Diagnostics.Process]::Start($psi)
+$out = $p.StandardOutput.ReadToEnd()
+$p.WaitForExit()
+$utf8 = New-Object System.Text.UTF8Encoding $false
+[System.IO.File]::WriteAllText((Join-Path $psi.WorkingDirectory $result), $out, $utf8)
+exit $p.ExitCode
+'''
+
+    /** Appends count backslashes to word. */
+    @NonCPS
+    private static void appendBackslashes(StringBuilder word, int count) {
+        for (int i = 0; i < count; i++) {
+            word.append('\\')
+        }
+    }
+
+}
