@@ -33,11 +33,15 @@ JSON
 
 mkdir -p "$work/workspace"
 cp -r examples "$work/workspace/"
+# The example's tools, given as its build parameters: the example account tool and subsetter, and a
+# password store that stands for your vault: a file outside the workspace, removed with the demo.
+store='umask 077; printf "%s %s\n" "$DX_ACCOUNT" "$DX_NEW_PASSWORD" >>'"'$work/vault'"
 set +e
 DXSTEPS_HOME="$bin" DELPHIX_ENGINE="$engine" \
-DXSTEPS_ACCOUNT_TOOL="$bin/dx-example-accounts" DXSTEPS_SUBSET_TOOL="$bin/dx-example-subset" \
   test/runner/jenkinsfile-runner --library "$root" --credentials "$work/credentials.json" \
-    --job-name data-pipeline --build-number 1 --workspace "$work/workspace" Jenkinsfile.example
+    --job-name data-pipeline --build-number 1 --workspace "$work/workspace" --artifacts "$work/artifacts" \
+    --param ACCOUNT_TOOL="$bin/dx-example-accounts" --param SUBSET_TOOL="$bin/dx-example-subset" \
+    --param PASSWORD_STORE="$store" Jenkinsfile.example
 status=$?
 set -e
 if [ $status -ne 0 ]; then
@@ -47,4 +51,5 @@ if [ $status -ne 0 ]; then
 fi
 
 echo
+echo "demo: generated passwords went to the password store ($(cut -d' ' -f1 "$work/vault" | paste -sd, -)), none to the workspace"
 DELPHIX_ENGINE="$engine" "$bin/dx-engine" catalog

@@ -15,6 +15,14 @@ type Rule struct {
 	keys []*Key
 	then []*Key   // needs: the keys the first one needs
 	ops  []string // the operations the rule is about; empty: all
+	hint string   // what to do when the rule is broken, said after it
+}
+
+// Hint returns the rule with what to do when it is broken, e.g. how to
+// plug in a tool; the error line and the contract say it after the rule.
+func (r Rule) Hint(hint string) Rule {
+	r.hint = hint
+	return r
 }
 
 // The kinds of rules, as the contract names them.
@@ -106,6 +114,14 @@ func (r Rule) broken(in *Input) string {
 // text says the rule in words, naming keys with name. op is the operation
 // at hand, or "" to name every operation the rule is about.
 func (r Rule) text(name func(*Key) string, op string) string {
+	if r.hint != "" {
+		return r.bare(name, op) + ": " + r.hint
+	}
+	return r.bare(name, op)
+}
+
+// bare says the rule without its hint.
+func (r Rule) bare(name func(*Key) string, op string) string {
 	k := name(r.keys[0])
 	ops := op
 	if op == "" || r.kind == ruleOnly {

@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dxsteps/dxsteps/test/engine"
@@ -117,4 +118,34 @@ func TestToolsNeverSeeTheEnginePassword(t *testing.T) {
 	assert.Contains(t, env, "DX_SUBSET_PERCENT=10\n", "the step's own value wins")
 	assert.Contains(t, env, "MY_TOOL_HOME=/opt/tool", "the tool's own settings pass through")
 	assert.Contains(t, env, "DX_DB_NAME=prep1")
+}
+
+func TestGeneratedPasswordsGoToTheUsersCommandAndNowhereElse(t *testing.T) {
+	e := enginetest.Start(t)
+	dir := t.TempDir()
+	vault := filepath.Join(t.TempDir(), "vault")
+	policy := writePolicy(t, "accounts:\n  - {name: app_user, action: reset, password: generate}\n  - {name: dba_alice, action: drop}\n")
+	store := `printf '%s %s %s\n' "$DX_VDB" "$DX_ACCOUNT" "$DX_NEW_PASSWORD" >>` + vault
+	r := step{t: t, e: e, bin: "dx-credentials", dir: dir,
+		args: []string{"--vdb", "Patients Masked Master", "--policy", policy, "--exec", "dx-example-accounts", "--password-command", store}}.run()
+	ok(t, r)
+	raw, err := os.ReadFile(vault)
+	require.NoError(t, err)
+	fields := strings.Fields(string(raw))
+	require.Len(t, fields, 5, "one line: the VDB (3 words), the account, the password")
+	assert.Equal(t, "app_user", fields[3])
+	assert.Equal(t, sha(fields[4]), accountsOf(t, e, "Patients Masked Master")["app_user"].PasswordSha256)
+	assert.NotContains(t, r.stdout+r.stderr, fields[4])
+	left, _ := os.ReadDir(dir)
+	assert.Empty(t, left, "nothing written where the step ran")
+
+	r = step{t: t, e: e, bin: "dx-credentials",
+		args: []string{"--vdb", "Patients Masked Master", "--policy", policy, "--exec", "dx-example-accounts"}}.run()
+	assert.Equal(t, 2, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "give --password-command COMMAND")
+
+	r = step{t: t, e: e, bin: "dx-credentials",
+		args: []string{"--vdb", "Patients Masked Master", "--policy", policy, "--exec", "dx-example-accounts", "--password-command", "exit 7"}}.run()
+	assert.Equal(t, 1, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "its password is reset but not kept")
 }

@@ -68,10 +68,19 @@ func TestDataPodStepWaitsForAJobAlreadyRunningOnThePod(t *testing.T) {
 	assert.Contains(t, second.stderr, "is busy with job")
 }
 
-func TestSubsetWithoutExecSaysSimulatedAndChangesNothing(t *testing.T) {
+func TestSubsetWithoutASubsetterIsRefusedUnlessSimulateIsAskedFor(t *testing.T) {
 	e := enginetest.Start(t)
 	before := rows(t, e, "prep5")
 	r := run(t, e, "dx-subset", "--container", "prep5", "--percent", "5")
+	assert.Equal(t, 2, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "give exactly one of --exec and --simulate: exec plugs in your subsetting tool")
+	assert.Equal(t, 1, strings.Count(strings.TrimSpace(r.stderr), "\n")+1, r.stderr)
+	assert.Empty(t, r.stdout)
+
+	r = run(t, e, "dx-subset", "--container", "prep5", "--percent", "5", "--simulate", "--exec", "true")
+	assert.Equal(t, 2, r.code, r.stderr)
+
+	r = run(t, e, "dx-subset", "--container", "prep5", "--percent", "5", "--simulate")
 	out := ok(t, r)
 	assert.Equal(t, "simulated", out["mode"])
 	assert.Contains(t, r.stderr, "SIMULATED")

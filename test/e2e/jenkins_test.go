@@ -42,13 +42,19 @@ func groovyUnusable(root string) string {
 	return groovyCheck.why
 }
 
-// jenkins runs a Jenkinsfile (a path from the repository root) with the
-// local pipeline runner, the library of this checkout and the credentials
-// store given as JSON, against e, with the example tools and the engine's
-// test API (DXSTEPS_TEST_API) in its environment. It returns the runner's
-// exit code, its console output and the stage graph. Each of more may put
-// files into the workspace and returns arguments for the runner.
-func jenkins(t *testing.T, e *engine.Engine, credentials, jenkinsfile string, more ...func(ws string) []string) (int, string, map[string]any) {
+// pipelineRun is one run of the local pipeline runner: its command, its
+// workspace, and where it writes the stage graph and the archived artifacts.
+type pipelineRun struct {
+	cmd                         *exec.Cmd
+	workspace, graph, artifacts string
+}
+
+// jenkinsCommand prepares a run of a Jenkinsfile (a path from the
+// repository root) with the local pipeline runner, the library of this
+// checkout and the credentials store given as JSON, against e, with the
+// engine's test API (DXSTEPS_TEST_API) in its environment. Each of more
+// may put files into the workspace and returns arguments for the runner.
+func jenkinsCommand(t *testing.T, e *engine.Engine, credentials, jenkinsfile string, more ...func(ws string) []string) pipelineRun {
 	t.Helper()
 	root, _ := filepath.Abs(filepath.Join("..", ".."))
 	if why := groovyUnusable(root); why != "" {
@@ -60,19 +66,24 @@ func jenkins(t *testing.T, e *engine.Engine, credentials, jenkinsfile string, mo
 	dir := t.TempDir()
 	creds := filepath.Join(dir, "credentials.json")
 	require.NoError(t, os.WriteFile(creds, []byte(credentials), 0o600))
-	ws := filepath.Join(dir, "workspace")
-	require.NoError(t, os.CopyFS(filepath.Join(ws, "examples"), os.DirFS(filepath.Join(root, "examples"))))
-	graph := filepath.Join(dir, "graph.json")
+	r := pipelineRun{workspace: filepath.Join(dir, "workspace"), graph: filepath.Join(dir, "graph.json"), artifacts: filepath.Join(dir, "artifacts")}
+	require.NoError(t, os.CopyFS(filepath.Join(r.workspace, "examples"), os.DirFS(filepath.Join(root, "examples"))))
 	args := []string{"--library", root, "--credentials", creds, "--job-name", "data-pipeline", "--build-number", "7",
-		"--workspace", ws, "--graph-json", graph}
+		"--workspace", r.workspace, "--graph-json", r.graph, "--artifacts", r.artifacts}
 	for _, m := range more {
-		args = append(args, m(ws)...)
+		args = append(args, m(r.workspace)...)
 	}
-	cmd := exec.Command(filepath.Join(root, "test", "runner", "jenkinsfile-runner"), append(args, filepath.Join(root, jenkinsfile))...)
-	cmd.Env = append(os.Environ(), "DXSTEPS_HOME="+binDir, "DELPHIX_ENGINE="+e.URL(),
-		"DXSTEPS_ACCOUNT_TOOL="+filepath.Join(binDir, "dx-example-accounts"), "DXSTEPS_SUBSET_TOOL="+filepath.Join(binDir, "dx-example-subset"),
-		"DXSTEPS_TEST_API="+e.TestAPIURL())
-	out, err := cmd.CombinedOutput()
+	r.cmd = exec.Command(filepath.Join(root, "test", "runner", "jenkinsfile-runner"), append(args, filepath.Join(root, jenkinsfile))...)
+	r.cmd.Env = append(os.Environ(), "DXSTEPS_HOME="+binDir, "DELPHIX_ENGINE="+e.URL(), "DXSTEPS_TEST_API="+e.TestAPIURL())
+	return r
+}
+
+// jenkins runs a Jenkinsfile as jenkinsCommand prepares it and returns the
+// runner's exit code, its console output and the stage graph.
+func jenkins(t *testing.T, e *engine.Engine, credentials, jenkinsfile string, more ...func(ws string) []string) (int, string, map[string]any) {
+	t.Helper()
+	r := jenkinsCommand(t, e, credentials, jenkinsfile, more...)
+	out, err := r.cmd.CombinedOutput()
 	code := 0
 	if exit, ok := err.(*exec.ExitError); ok {
 		code = exit.ExitCode()
@@ -80,10 +91,21 @@ func jenkins(t *testing.T, e *engine.Engine, credentials, jenkinsfile string, mo
 		require.NoError(t, err)
 	}
 	var g map[string]any
-	raw, err := os.ReadFile(graph)
+	raw, err := os.ReadFile(r.graph)
 	require.NoError(t, err, "%s", out)
 	require.NoError(t, json.Unmarshal(raw, &g))
 	return code, string(out), g
+}
+
+// exampleTools gives Jenkinsfile.example the example tools as its build
+// parameters: the account tool, a password store that appends to vault (a
+// file outside the workspace), and the subsetter.
+func exampleTools(vault string) func(ws string) []string {
+	return func(string) []string {
+		return []string{"--param", "ACCOUNT_TOOL=" + filepath.Join(binDir, "dx-example-accounts"),
+			"--param", `PASSWORD_STORE=umask 077; printf '%s %s\n' "$DX_ACCOUNT" "$DX_NEW_PASSWORD" >>` + vault,
+			"--param", "SUBSET_TOOL=" + filepath.Join(binDir, "dx-example-subset")}
+	}
 }
 
 // stageStatus finds a stage by name anywhere in the graph.
@@ -127,7 +149,9 @@ func TestJenkinsfileExampleRunsTheWorkshopPipeline(t *testing.T) {
 	e := enginetest.Start(t)
 	require.NoError(t, e.ChangeProd("Patients Prod"))
 	prod, _ := e.Dataset("Patients Prod")
-	code, out, graph := jenkins(t, e, workshopCredentials, "Jenkinsfile.example")
+	vault := filepath.Join(t.TempDir(), "vault")
+	var ws string
+	code, out, graph := jenkins(t, e, workshopCredentials, "Jenkinsfile.example", exampleTools(vault), func(w string) []string { ws = w; return nil })
 	require.Equal(t, 0, code, out)
 	assert.Equal(t, "SUCCESS", graph["result"])
 	for _, stage := range []string{"Sync Delphix with Prod", "Refresh Secure Pipeline Master", "Update Database Users and Passwords",
@@ -143,13 +167,37 @@ func TestJenkinsfileExampleRunsTheWorkshopPipeline(t *testing.T) {
 	}
 	assert.NotContains(t, out, "report-ro-from-jenkins")
 	assert.NotContains(t, out, adminPassword)
+
+	// The generated password went to the vault only: not the log, not a file in the workspace.
+	raw, err := os.ReadFile(vault)
+	require.NoError(t, err)
+	fields := strings.Fields(string(raw))
+	require.Len(t, fields, 2, "one line: app_user and its password")
+	assert.Equal(t, "app_user", fields[0])
+	for _, a := range master.Contents.Accounts {
+		if a.Name == "app_user" {
+			assert.Equal(t, sha(fields[1]), a.PasswordSha256)
+		}
+	}
+	assert.NotContains(t, out, fields[1])
+	require.NoError(t, filepath.WalkDir(ws, func(path string, d os.DirEntry, err error) error {
+		require.NoError(t, err)
+		if !d.IsDir() {
+			content, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.NotContains(t, string(content), fields[1], "%s holds the generated password", path)
+		}
+		return nil
+	}))
+	_, err = os.Stat(filepath.Join(ws, ".dxsteps", "7"))
+	assert.True(t, os.IsNotExist(err), "the build's .dxsteps folder is removed when the build ends")
 }
 
 func TestAFailingLaneFailsTheBuildWhileTheOthersFinish(t *testing.T) {
 	e := enginetest.Start(t)
 	prod, _ := e.Dataset("Patients Prod")
 	e.FailNextJob(engine.JobFault{Target: "prep3", ActionType: "JETSTREAM_USER_CONTAINER_REFRESH", Message: "Storage pool is full."})
-	code, out, graph := jenkins(t, e, workshopCredentials, "Jenkinsfile.example")
+	code, out, graph := jenkins(t, e, workshopCredentials, "Jenkinsfile.example", exampleTools(filepath.Join(t.TempDir(), "vault")))
 	assert.Equal(t, 2, code, out)
 	assert.Equal(t, "FAILURE", graph["result"])
 	assert.Equal(t, "FAILED", stageStatus(graph, "Create 15% dataset"))

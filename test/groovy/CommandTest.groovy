@@ -11,9 +11,9 @@ String ran(StepStub stub, int index = -1) {
 
 /** The three lines every run has, around the binary's own arguments. */
 String expected(String step, String binary, String arguments) {
-    return """mkdir -p '.dxsteps'
+    return """mkdir -p '.dxsteps/7'
 command -v '${binary}' >/dev/null || exit 127
-DXSTEPS_CALLER=jenkins '${binary}' ${arguments} --error-file '.dxsteps/${step}-ID.error.json' >'.dxsteps/${step}-ID.json'
+DXSTEPS_CALLER=jenkins '${binary}' ${arguments} --error-file '.dxsteps/7/${step}-ID.error.json' >'.dxsteps/7/${step}-ID.json'
 """
 }
 
@@ -130,10 +130,14 @@ test('DXSTEPS_HOME in the environment locates the binaries') {
     assert ran(stub).contains("'${stub.fakeBin.path}/dx-sync' --database 'P'")
 }
 
-test('each run writes its result and error file under a name of its own') {
+test('each run writes its result and error file under a name of its own, in the build\'s folder') {
     StepStub stub = new StepStub()
     stub.call('delphixSync', login + [database: 'P'])
     stub.call('delphixSync', login + [database: 'P'])
     assert stub.shCalls[0].script != stub.shCalls[1].script
-    assert new File(stub.workspace, '.dxsteps').list().size() == 2
+    assert new File(stub.workspace, '.dxsteps').list() as List == ['7']
+    assert new File(stub.workspace, '.dxsteps/7').list().size() == 2
+    stub.env.BUILD_NUMBER = '8'
+    stub.call('delphixSync', login + [database: 'P'])
+    assert new File(stub.workspace, '.dxsteps').list().sort() == ['7', '8']
 }

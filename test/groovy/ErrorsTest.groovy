@@ -59,9 +59,9 @@ test('a missing binary says how to make it found') {
 test('delphixPrepareDataset stops at the first failing binary') {
     StepStub stub = new StepStub()
     File subset = new File(stub.fakeBin, 'dx-subset')
-    subset.text = '#!/bin/sh\n[ "$1" = --version ] && exec echo "dx-subset version $(cat "${0%/*}/version")"\necho \'{"category":"engine","message":"subsetter failed"}\' >"$8"\nexit 1\n'
+    subset.text = '#!/bin/sh\n[ "$1" = --version ] && exec echo "dx-subset version $(cat "${0%/*}/version")"\necho \'{"category":"engine","message":"subsetter failed"}\' >"${10}"\nexit 1\n'
     String message = stepError {
-        stub.call('delphixPrepareDataset', login + [template: 'Patients', container: 'prep1', percent: 5, bookmarkName: 'n'])
+        stub.call('delphixPrepareDataset', login + [template: 'Patients', container: 'prep1', percent: 5, bookmarkName: 'n', subsetExec: 'subsetter'])
     }
     assert message == 'delphixSubset: subsetter failed (exit 1, engine)'
     assert stub.shCalls.collect { it.label } == ['delphixDataPod: refresh prep1', 'delphixSubset: prep1 to 5%']

@@ -69,3 +69,22 @@ test('the bug-repro example bookmarks the test pod on failure, tagged with the b
     assert stageTree('examples/Jenkinsfile.bug-repro') == ['Reset test data', 'Integration tests']
     assert text =~ /(?s)post \{\s+failure \{.*delphixBookmark\(.*"bug-\$\{bug\}", "commit-\$\{commit\}".*shared: true/
 }
+
+test('Jenkinsfile.example reads only what its parameters and environment blocks declare, each with a comment') {
+    String text = new File('Jenkinsfile.example').text
+    String environment = (text =~ /(?s)\n    environment \{\n(.*?)\n    \}/)[0][1]
+    String parameters = (text =~ /(?s)\n    parameters \{\n(.*?)\n    \}/)[0][1]
+    Set declaredEnv = environment.readLines().collect { (it =~ /^\s+(\w+) = /)[0][1] } as Set
+    for (String line in environment.readLines()) {
+        assert line.contains('// '): "no comment: ${line.trim()}"
+    }
+    Set declaredParams = (parameters =~ /name: '(\w+)'/).collect { it[1] } as Set
+    assert (parameters =~ /description: '/).count == declaredParams.size()
+    Set setHere = (text =~ /env\.(\w+) = /).collect { it[1] } as Set
+    Set jenkins = ['BUILD_TAG'] as Set
+    Set readEnv = (text =~ /env\.(\w+)/).collect { it[1] } as Set
+    assert readEnv - declaredEnv - setHere - jenkins == [] as Set
+    Set readParams = (text =~ /params\.(\w+)/).collect { it[1] } as Set
+    assert readParams - declaredParams == [] as Set
+    assert !text.contains('DXSTEPS_')
+}

@@ -26,7 +26,7 @@ test('no var puts the password in a script, a label or a message, on success or 
         delphixSubset: [container: 'prep1', percent: 10],
         delphixBookmark: [container: 'prep1', name: 'n', tags: ['t'], shared: true],
         delphixBranch: [operation: 'create', container: 'dev-pod', name: 'b'],
-        delphixPrepareDataset: [template: 'Patients', container: 'prep1', percent: 10, bookmarkName: 'n'],
+        delphixPrepareDataset: [template: 'Patients', container: 'prep1', percent: 10, bookmarkName: 'n', simulate: true],
     ]
     for (Map.Entry<String, Map> entry in configs.entrySet()) {
         stub.call(entry.key, login + entry.value)

@@ -44,7 +44,7 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
                                           'dx-subset', 'dx-bookmark', 'dx-branch']
 
     /** What env.X answers; also exported to every sh script. */
-    Map<String, String> env = [DELPHIX_ENGINE: 'http://engine.test']
+    Map<String, String> env = [DELPHIX_ENGINE: 'http://engine.test', BUILD_NUMBER: '7', BUILD_TAG: 'jenkins-job-7']
 
     /** Jenkins username/password credentials by id: [username, password]. */
     Map<String, List<String>> credentials = ['delphix-engine': ['delphix_admin', SECRET]]
@@ -57,6 +57,15 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
 
     /** Every message given to echo and error. */
     List<String> messages = []
+
+    /** currentBuild: its description as the steps set it. */
+    Map currentBuild = [description: null]
+
+    /** Every file archiveArtifacts archived: its path in the workspace -> its text at that time. */
+    Map<String, String> archived = [:]
+
+    /** The directory dir(...) made current, relative to the workspace ('' for the workspace). */
+    String cwd = ''
 
     /** The workspace the scripts run in, and the directory of the fake binaries. */
     final File workspace
@@ -109,8 +118,14 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
         binding.setVariable('withCredentials', { List bindings, Closure body -> withCredentials(bindings, body) })
         binding.setVariable('usernamePassword', { Map args -> [type: 'usernamePassword'] + args })
         binding.setVariable('readJSON', { Map args -> readJSON(args) })
-        binding.setVariable('fileExists', { String path -> new File(workspace, path).exists() })
-        binding.setVariable('writeFile', { Map args -> new File(workspace, args.file as String).text = args.text })
+        binding.setVariable('fileExists', { String path -> here(path).exists() })
+        binding.setVariable('writeFile', { Map args -> here(args.file as String).text = args.text })
+        binding.setVariable('writeJSON', { Map args -> here(args.file as String).text = groovy.json.JsonOutput.toJson(args.json) })
+        binding.setVariable('currentBuild', currentBuild)
+        binding.setVariable('dir', { String path, Closure body -> inDir(path, body) })
+        binding.setVariable('deleteDir', { -> here('.').canonicalFile.deleteDir() })
+        binding.setVariable('findFiles', { Map args -> findFiles(args) })
+        binding.setVariable('archiveArtifacts', { Map args -> archived[cwd + args.artifacts] = here(args.artifacts as String).text })
         binding.setVariable('echo', { Object message -> messages << message.toString() })
         binding.setVariable('error', { Object message -> messages << message.toString(); throw new StubError(message.toString()) })
         GroovyShell shell = new GroovyShell(StepStub.classLoader, binding)
@@ -202,8 +217,41 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
         }
     }
 
+    /** A path relative to the current directory. */
+    File here(String path) {
+        return new File(new File(workspace, cwd), path)
+    }
+
+    private Object inDir(String path, Closure body) {
+        String before = cwd
+        cwd = before + path + '/'
+        here('.').mkdirs()
+        try {
+            return body()
+        } finally {
+            cwd = before
+        }
+    }
+
+    /** findFiles(glob:, excludes:) on the file names of the current directory, as [name:, path:]. */
+    private List<Map> findFiles(Map args) {
+        List<Map> found = []
+        for (File f in (here('.').listFiles() ?: []).sort { it.name }) {
+            boolean wanted = f.name ==~ glob(args.glob as String)
+            boolean excluded = args.excludes && f.name ==~ glob(args.excludes as String)
+            if (f.isFile() && wanted && !excluded) {
+                found << [name: f.name, path: cwd + f.name]
+            }
+        }
+        return found
+    }
+
+    private static String glob(String pattern) {
+        return pattern.split('\\*', -1).collect { java.util.regex.Pattern.quote(it) }.join('.*')
+    }
+
     private Object readJSON(Map args) {
-        String text = args.text ?: new File(workspace, args.file as String).getText('UTF-8')
+        String text = args.text ?: here(args.file as String).getText('UTF-8')
         return new groovy.json.JsonSlurper().parseText(text)
     }
 }

@@ -86,3 +86,22 @@ test('an empty engine key falls back to DELPHIX_ENGINE, as an empty build parame
     stub.call('delphixSync', login + [database: 'P', engine: ''])
     assert stub.lastScript().contains("--engine 'http://engine.test'")
 }
+
+test('delphixPrepareDataset needs a subsetter or simulate: true, before it refreshes anything') {
+    StepStub stub = new StepStub()
+    Map lane = login + [template: 'Patients', container: 'prep1', percent: 5, bookmarkName: 'n']
+    assert stepError { stub.call('delphixPrepareDataset', lane) } ==
+        'delphixPrepareDataset: no subsetter: set subsetExec (your subsetting command; it gets DX_CONTAINER, ' +
+        'DX_SUBSET_PERCENT and DX_DB_*) or simulate: true to leave the data whole'
+    assert stepError { stub.call('delphixPrepareDataset', lane + [subsetExec: 'tool', simulate: true]) } ==
+        'delphixPrepareDataset: set subsetExec or simulate, not both'
+    assert stub.shCalls.empty
+    stub.call('delphixPrepareDataset', lane + [simulate: true])
+    assert stub.argv('dx-subset').contains('--simulate')
+}
+
+test('delphixSubset passes simulate: true as --simulate') {
+    StepStub stub = new StepStub()
+    stub.call('delphixSubset', login + [container: 'prep1', percent: 5, simulate: true])
+    assert stub.argv('dx-subset')[0..4] == ['--container', 'prep1', '--percent', '5', '--simulate']
+}

@@ -284,6 +284,56 @@ tests['a timeout aborts the stage and the build'] = {
     assert r.out.readLines().last() == 'Finished: ABORTED'
 }
 
+tests['findFiles, archiveArtifacts and currentBuild.description show in the console and the graph JSON'] = {
+    File artifacts = newDir(tmp, 'artifacts')
+    Run r = runner(here, data, tmp, 'Jenkinsfile.artifacts', ['--artifacts', artifacts.path])
+    assert r.status == 0
+    assert r.out.contains('[Produce] found: a.json=a b.json=b')
+    assert r.out.contains('[Produce] all: [out/deep/c.txt]')
+    assert r.out.contains('No artifacts found that match the file pattern "missing/*". Configuration error?')
+    assert r.status('Nothing to archive') == 'UNSTABLE'
+    assert r.graph.description == 'first line\nnames: a.json=a, b.json=b'
+    assert r.graph.artifacts == ['a.json', 'b.json', 'deep/c.txt']
+    assert new File(artifacts, 'a.json').text == '{"name":"a"}'
+    assert new File(artifacts, 'deep/c.txt').text == 'c'
+    assert !new File(artifacts, 'a.error.json').exists()
+    List<String> lines = r.out.readLines()
+    int d = lines.indexOf('Description:')
+    assert d > 0 && lines[d + 1] == '  first line' && lines[d + 2] == '  names: a.json=a, b.json=b'
+    assert lines.contains("Archived artifacts (in ${artifacts.canonicalFile}):".toString()) || lines.contains("Archived artifacts (in ${artifacts}):".toString())
+}
+
+tests['stopping the runner aborts sh as Jenkins does: SIGTERM to the process tree, SIGKILL after the wait'] = {
+    File ws = newDir(tmp, 'workspace')
+    List<String> cmd = [new File(here, 'jenkinsfile-runner').path, '--workspace', ws.path,
+                        new File(data, 'Jenkinsfile.abort').path]
+    Process p = new ProcessBuilder(cmd).directory(ws).redirectErrorStream(true).start()
+    p.outputStream.close()
+    StringBuffer out = new StringBuffer()
+    Thread reader = Thread.start {
+        p.inputStream.eachLine('UTF-8') { String l -> out.append(l).append('\n') }
+    }
+    while (!out.toString().contains('[Long] started') && p.alive) {
+        Thread.sleep(100)
+    }
+    assert p.alive: out.toString()
+    while (!new File(ws, 'stubborn.pid').isFile()) {
+        Thread.sleep(100)
+    }
+    long stubborn = new File(ws, 'stubborn.pid').text.trim() as long
+    // SIGTERM to the runner, as a service manager would stop it (Process.destroy would also close its output)
+    assert ['kill', '-TERM', p.pid() as String].execute().waitFor() == 0
+    int status = p.waitFor()
+    reader.join()
+    assert status == 143
+    assert new File(ws, 'term.txt').text.trim() == 'got TERM': 'the script got SIGTERM, not SIGKILL at once'
+    File stat = new File("/proc/${stubborn}/stat")
+    boolean running = stat.exists() && !(stat.text =~ /\) [ZX] /)
+    assert !running: "the child that ignores SIGTERM was killed: ${stat.exists() ? stat.text : 'gone'}"
+    assert out.toString().contains('Aborting: sending SIGTERM to the running sh steps')
+    assert out.toString().readLines().last() == 'Finished: ABORTED'
+}
+
 tests['a Jenkinsfile that does not compile fails the build with its line'] = {
     Run r = runner(here, data, tmp, 'broken-pipeline.txt')
     assert r.status == 2

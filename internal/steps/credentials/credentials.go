@@ -22,7 +22,8 @@ var (
 	execKey        = &cli.Key{Flag: "exec", Type: cli.String, Usage: "`COMMAND` run with sh -c once per account, now"}
 	installHook    = &cli.Key{Flag: "install-hook", Type: cli.Bool, Usage: "install the policy as configure-clone hooks, applied on every refresh, instead"}
 	hookCommand    = &cli.Key{Flag: "hook-command", Type: cli.String, Usage: "`COMMAND` the hooks run on the VDB's host"}
-	passwordOutput = &cli.Key{Flag: "password-output", Type: cli.Path, Usage: "write generated passwords to `FILE` (mode 0600); needed when the policy generates one"}
+	passwordOutput = &cli.Key{Flag: "password-output", Type: cli.Path, Usage: "write generated passwords to `FILE` (mode 0600), kept out of the Jenkins workspace"}
+	passwordCmd    = &cli.Key{Flag: "password-command", Type: cli.String, Usage: "`COMMAND` run with sh -c once per generated password, which it gets in DX_NEW_PASSWORD (store it in your vault)"}
 )
 
 // Step is the dx-credentials binary.
@@ -35,10 +36,13 @@ DX_ACCOUNT, DX_ACTION, DX_NEW_PASSWORD, DX_VDB and each connection detail the en
 (DX_DB_PLATFORM, HOST, PORT, NAME, USER, JDBC, INSTANCE, PATH, VERSION; one it does not give is
 unset) in its environment (never on a command line). With --install-hook, installs the same as configure-clone hooks on
 the VDB so every refresh repeats it (passwords travel as engine credentials, API 1.11+).
-Generated passwords go only to --password-output (mode 0600).
+Generated passwords go only where you say: --password-command runs your command once per
+generated password, with DX_ACCOUNT, DX_VDB and DX_NEW_PASSWORD in its environment, to store it
+in your vault; --password-output writes them to a file (mode 0600) that you keep out of the
+Jenkins workspace.
 
-Example: dx-credentials --vdb "Patients Masked Master" --policy accounts.yaml --exec ./reset-account.sh --password-output /secure/passwords.yaml`,
-	Keys:    []*cli.Key{vdb, policy, execKey, installHook, hookCommand, passwordOutput},
+Example: dx-credentials --vdb "Patients Masked Master" --policy accounts.yaml --exec ./reset-account.sh --password-command ./vault-store.sh`,
+	Keys:    []*cli.Key{vdb, policy, execKey, installHook, hookCommand, passwordOutput, passwordCmd},
 	Rules:   []cli.Rule{cli.ExactlyOne(execKey, installHook), cli.Needs(installHook, hookCommand), cli.Needs(hookCommand, installHook)},
 	Outputs: []cli.Output{{Value: Result{}}},
 	Parse:   parse,
@@ -46,6 +50,7 @@ Example: dx-credentials --vdb "Patients Masked Master" --policy accounts.yaml --
 
 type options struct {
 	vdb, exec, hookCommand, passwordOut string
+	passwordCmd                         string
 	hook                                bool
 	policy                              *Policy
 	environ                             func(string) string
@@ -54,15 +59,16 @@ type options struct {
 
 func parse(in *cli.Input) (cli.Runner, error) {
 	o := options{vdb: in.String(vdb), exec: in.String(execKey), hook: in.Bool(installHook),
-		hookCommand: in.String(hookCommand), passwordOut: in.String(passwordOutput), environ: in.Getenv, name: in.Name}
+		hookCommand: in.String(hookCommand), passwordOut: in.String(passwordOutput), passwordCmd: in.String(passwordCmd), environ: in.Getenv, name: in.Name}
 	p, err := loadPolicy(in.String(policy), in.Name(policy), in.Getenv)
 	if err != nil {
 		return nil, err
 	}
 	o.policy = p
 	for _, a := range p.Accounts {
-		if a.Password == "generate" && o.passwordOut == "" {
-			return nil, cli.Usagef("account %q gets a generated password: name %s to keep it", a.Name, in.Name(passwordOutput))
+		if a.Password == "generate" && o.passwordOut == "" && o.passwordCmd == "" {
+			return nil, cli.Usagef("account %q gets a generated password: give %s COMMAND (stores it in your vault) or %s FILE to keep it",
+				a.Name, in.Name(passwordCmd), in.Name(passwordOutput))
 		}
 	}
 	return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
@@ -102,7 +108,7 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 }
 
 func execAll(ctx context.Context, s *cli.Session, o options, vdb *delphix.Database, conn stepkit.Connection) error {
-	out := &passwordFile{path: o.passwordOut}
+	out := newPasswordSink(o, vdb.Name)
 	var done []string
 	for _, a := range o.policy.Accounts {
 		env := append(conn.Env(), "DX_ACCOUNT="+a.Name, "DX_ACTION="+a.Action, "DX_VDB="+vdb.Name)
@@ -123,8 +129,8 @@ func execAll(ctx context.Context, s *cli.Session, o options, vdb *delphix.Databa
 			return fmt.Errorf("account %q (%s) on %q: %w; done before it: [%s]", a.Name, a.Action, vdb.Name, err, strings.Join(done, ", "))
 		}
 		if a.Password == "generate" {
-			if err := out.add(a.Name, pw); err != nil {
-				return err
+			if err := out.add(ctx, s, a.Name, pw); err != nil {
+				return fmt.Errorf("account %q on %q: its password is reset but not kept: %w", a.Name, vdb.Name, err)
 			}
 		}
 		done = append(done, a.Name)
@@ -182,10 +188,10 @@ func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.D
 	}); err != nil {
 		return err
 	}
-	out := &passwordFile{path: o.passwordOut}
+	out := newPasswordSink(o, vdb.Name)
 	for _, g := range generated {
-		if err := out.add(g[0], g[1]); err != nil {
-			return err
+		if err := out.add(ctx, s, g[0], g[1]); err != nil {
+			return fmt.Errorf("account %q on %q: its hook is installed but its password not kept: %w", g[0], vdb.Name, err)
 		}
 	}
 	s.Log.Printf("installed %d configure-clone hooks on %q; every refresh applies them", len(o.policy.Accounts), vdb.Name)

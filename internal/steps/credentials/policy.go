@@ -87,25 +87,3 @@ func newPassword(a Account, getenv func(string) string) (string, error) {
 	}
 	return string(b), nil
 }
-
-// passwordFile keeps the generated passwords in one file only its owner
-// can read, rewritten after every account so none is lost on a failure.
-type passwordFile struct {
-	path  string
-	lines []string
-}
-
-func (f *passwordFile) add(account, password string) error {
-	if f.path == "" {
-		return nil
-	}
-	f.lines = append(f.lines, fmt.Sprintf("%s: %q", account, password))
-	tmp := f.path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strings.Join(f.lines, "\n")+"\n"), 0o600); err != nil {
-		return fmt.Errorf("write --password-output: %w", err)
-	}
-	if err := os.Chmod(tmp, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, f.path)
-}

@@ -1,5 +1,5 @@
 // Package subset is dx-subset: run the subset step for a data pod, through
-// the user's subsetter, or simulated (and said so) when there is none.
+// the user's subsetter, or simulated (and said so) only when asked for.
 package subset
 
 import (
@@ -15,7 +15,8 @@ var (
 	container = &cli.Key{Flag: "container", Type: cli.String, Mandatory: true, Usage: "data pod `NAME` (exact), e.g. 'prep1'"}
 	template  = &cli.Key{Flag: "template", Type: cli.String, Usage: "data template `NAME` the pod belongs to (optional)"}
 	percent   = &cli.Key{Flag: "percent", Type: cli.Int, Mandatory: true, Min: 1, Max: 100, Usage: "keep `N` percent of the data (1-100)"}
-	execKey   = &cli.Key{Flag: "exec", Type: cli.String, Usage: "subsetter `COMMAND` run with sh -c (default: a simulated subset)"}
+	execKey   = &cli.Key{Flag: "exec", Type: cli.String, Usage: "subsetter `COMMAND` run with sh -c"}
+	simulate  = &cli.Key{Flag: "simulate", Type: cli.Bool, Usage: "change nothing and report a simulated subset (instead of --exec)"}
 )
 
 // Step is the dx-subset binary.
@@ -26,14 +27,17 @@ var Step = &cli.Step{
 	Description: `Runs your subsetter (--exec, with sh -c) against the data pod, with DX_CONTAINER,
 DX_SUBSET_PERCENT and each connection detail the engine gives (DX_DB_PLATFORM, HOST, PORT, NAME,
 USER, JDBC, INSTANCE, PATH, VERSION; one it does not give is unset) in its environment; its output is streamed
-and a non-zero exit fails the step. Without --exec nothing is changed and the output says
-"mode":"simulated".
+and a non-zero exit fails the step. --simulate instead changes nothing and the output says
+"mode":"simulated"; one of the two is required, so a missing subsetter never passes for a subset.
 
 Example: dx-subset --container prep1 --percent 50 --exec ./jailer-subset.sh`,
-	Keys:    []*cli.Key{container, template, percent, execKey},
+	Keys: []*cli.Key{container, template, percent, execKey, simulate},
+	Rules: []cli.Rule{cli.ExactlyOne(execKey, simulate).Hint(
+		"exec plugs in your subsetting tool (it gets DX_CONTAINER, DX_SUBSET_PERCENT and DX_DB_*); simulate changes nothing and says so")},
 	Outputs: []cli.Output{{Value: Result{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
-		o := options{container: in.String(container), template: in.String(template), percent: in.Int(percent), exec: in.String(execKey)}
+		o := options{container: in.String(container), template: in.String(template), percent: in.Int(percent),
+			exec: in.String(execKey), simulate: in.Bool(simulate)}
 		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
 	},
 }
@@ -41,6 +45,7 @@ Example: dx-subset --container prep1 --percent 50 --exec ./jailer-subset.sh`,
 type options struct {
 	container, template, exec string
 	percent                   int
+	simulate                  bool
 }
 
 // Result is dx-subset's output.
@@ -64,8 +69,8 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return nil, err
 	}
 	res := Result{Container: pod.Name, Percent: o.percent, Mode: "simulated"}
-	if o.exec == "" {
-		s.Log.Printf("no --exec subsetter: SIMULATED %d%% subset of %q, its data is unchanged", o.percent, pod.Name)
+	if o.simulate {
+		s.Log.Printf("--simulate: SIMULATED %d%% subset of %q, its data is unchanged", o.percent, pod.Name)
 		return res, nil
 	}
 	conn, ok, err := stepkit.ConnectionOf(ctx, s.Client, pod.Reference, "")

@@ -82,8 +82,20 @@ class Config implements Serializable {
     @NonCPS
     static String brokenRule(String step, Map cfg) {
         List ops = Steps.operations(step)
-        boolean known = !ops || ops.contains(cfg.operation)
-        return known ? null : "operation '${cfg.operation}' is not one of ${ops.join(', ')}"
+        if (ops && !ops.contains(cfg.operation)) {
+            return "operation '${cfg.operation}' is not one of ${ops.join(', ')}"
+        }
+        // delphixPrepareDataset runs three binaries: its subsetter is checked before the first.
+        if (step == 'delphixPrepareDataset') {
+            if (!cfg.subsetExec && !cfg.simulate) {
+                return 'no subsetter: set subsetExec (your subsetting command; it gets DX_CONTAINER, ' +
+                    'DX_SUBSET_PERCENT and DX_DB_*) or simulate: true to leave the data whole'
+            }
+            if (cfg.subsetExec && cfg.simulate) {
+                return 'set subsetExec or simulate, not both'
+            }
+        }
+        return null
     }
 
 }

@@ -13,9 +13,6 @@ class DxStep implements Serializable {
 
     private static final long serialVersionUID = 1L
 
-    /** Workspace directory receiving each run's JSON result and error file. */
-    static final String OUTPUT_DIR = '.dxsteps'
-
     /** The pipeline script: the source of sh, withCredentials, readJSON, error and env. */
     private final Object script
 
@@ -55,8 +52,9 @@ class DxStep implements Serializable {
         String binary = Steps.STEPS[step].binary
         Map agent = new Installer(script).prepare(step, binary, cfg)
         String runId = "${step}-${UUID.randomUUID()}"
-        String resultFile = "${OUTPUT_DIR}/${runId}.json"
-        String errorFile = "${OUTPUT_DIR}/${runId}.error.json"
+        String outputDir = BuildOutput.dir(script.env)
+        String resultFile = "${outputDir}/${runId}.json"
+        String errorFile = "${outputDir}/${runId}.error.json"
         String home = agent.home
         String text = agent.unix ?
             Command.script(Command.binaryPath(binary, home), Command.arguments(cfg), resultFile, errorFile) :
@@ -84,10 +82,15 @@ class DxStep implements Serializable {
         Map dataPod = run('delphixDataPod', connection +
             [container: cfg.container, template: cfg.template, create: cfg.create, vdb: cfg.vdb])
         Map subset = run('delphixSubset', connection +
-            [container: cfg.container, percent: cfg.percent, exec: cfg.subsetExec])
+            [container: cfg.container, percent: cfg.percent, exec: cfg.subsetExec, simulate: cfg.simulate])
         Map bookmark = run('delphixBookmark', connection +
             [container: cfg.container, name: cfg.bookmarkName, tags: cfg.tags, shared: cfg.shared])
         return [dataPod: dataPod, subset: subset, bookmark: bookmark]
+    }
+
+    /** Publishes the build's bookmarks and cleans its output folder: see Catalog. */
+    List publishCatalog(Map config) {
+        return new Catalog(script).publish(config ?: [:])
     }
 
     /**

@@ -53,9 +53,12 @@ class StepContracts implements Serializable {
                 installHook: false,
                 // COMMAND the hooks run on the VDB's host (--hook-command)
                 hookCommand: null,
-                // write generated passwords to FILE (mode 0600); needed when the policy generates one
+                // write generated passwords to FILE (mode 0600), kept out of the Jenkins workspace
                 // (--password-output)
                 passwordOutput: null,
+                // COMMAND run with sh -c once per generated password, which it gets in DX_NEW_PASSWORD (store
+                // it in your vault) (--password-command)
+                passwordCommand: null,
             ],
         ],
         delphixDataPod: [
@@ -87,8 +90,10 @@ class StepContracts implements Serializable {
                 template: null,
                 // keep N percent of the data (1-100) (--percent)
                 percent: MANDATORY,
-                // subsetter COMMAND run with sh -c (default: a simulated subset) (--exec)
+                // subsetter COMMAND run with sh -c (--exec)
                 exec: null,
+                // change nothing and report a simulated subset (instead of --exec) (--simulate)
+                simulate: false,
             ],
         ],
         delphixBookmark: [
@@ -149,12 +154,14 @@ class StepContracts implements Serializable {
         installHook: '--install-hook',
         hookCommand: '--hook-command',
         passwordOutput: '--password-output',
+        passwordCommand: '--password-command',
         container: '--container',
         template: '--template',
         create: '--create',
         bookmark: '--bookmark',
         busyWait: '--busy-wait',
         percent: '--percent',
+        simulate: '--simulate',
         name: '--name',
         tags: '--tag',
         shared: '--shared',

@@ -38,7 +38,8 @@ class Steps implements Serializable {
         bookmarkName: MANDATORY,          // name of the bookmark made at the end
         tags: [],                         // tags of that bookmark
         shared: false,                    // share that bookmark
-        subsetExec: null,                 // subsetting command; null: simulated subset
+        subsetExec: null,                 // subsetting command; needed unless simulate
+        simulate: false,                  // simulated subset: the data stays whole; instead of subsetExec
         create: false,                    // create the data pod from template when missing
         vdb: null,                        // VDB the created data pod adopts; needs create
     ]

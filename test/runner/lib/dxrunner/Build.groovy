@@ -34,6 +34,10 @@ class Build {
     /** Set when the runner is being stopped (Ctrl-C, kill): what fails from then on was aborted. */
     volatile boolean stopping
 
+    /** Where archiveArtifacts copies files, and the paths archived so far (relative, in order). */
+    File artifactsDir
+    final List<String> artifacts = Collections.synchronizedList([])
+
     /** sh processes still running, killed if the runner is stopped. */
     final Set<Process> processes = java.util.concurrent.ConcurrentHashMap.newKeySet()
 

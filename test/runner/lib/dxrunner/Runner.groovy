@@ -12,12 +12,13 @@ import org.codehaus.groovy.control.CompilerConfiguration
 class Runner {
     static final String USAGE = '''usage: jenkinsfile-runner [--library DIR] [--credentials FILE] [--param K=V ...]
                           [--job-name NAME] [--build-number N] [--workspace DIR]
-                          [--graph-json FILE] [--previous-result RESULT] Jenkinsfile'''
+                          [--graph-json FILE] [--artifacts DIR] [--previous-result RESULT] Jenkinsfile'''
 
     File jenkinsfile
     File library
     File credentialsFile
     File graphJson
+    File artifactsDir
     Map<String, String> params = [:]
     String jobName = 'local'
     int buildNumber = 1
@@ -53,6 +54,7 @@ class Runner {
                 case '--library': r.library = new File(value()).canonicalFile; break
                 case '--credentials': r.credentialsFile = new File(value()); break
                 case '--graph-json': r.graphJson = new File(value()); break
+                case '--artifacts': r.artifactsDir = new File(value()).absoluteFile; break
                 case '--job-name': r.jobName = value(); break
                 case '--build-number': r.buildNumber = Integer.parseInt(value()); break
                 case '--workspace': r.workspace = new File(value()).canonicalFile; break
@@ -94,11 +96,18 @@ class Runner {
             console.print('', "Loading library from ${build.library}")
         }
         StageNode root = build.root
-        // Ctrl-C or kill: still show what ran, as Jenkins shows an aborted build.
+        // Ctrl-C or kill: abort as Jenkins does (SIGTERM to each sh process tree, SIGKILL to what is
+        // left after 5 seconds), then still show what ran, as Jenkins shows an aborted build.
         Thread onStop = new Thread({
             if (!finished) {
                 build.stopping = true
-                build.processes.each { Process p -> Shell.kill(p) }
+                console.print('', 'Aborting: sending SIGTERM to the running sh steps')
+                Shell.stop(new ArrayList<Process>(build.processes))
+                // Let each sh step print the last words of its processes before the graph.
+                long until = System.nanoTime() + 3000000000L
+                while (!build.processes.isEmpty() && System.nanoTime() < until) {
+                    Thread.sleep(50)
+                }
                 root.stopAll()
                 console.print('', 'Stopped: aborting the build')
                 finish(build, 'ABORTED', out)
@@ -126,7 +135,8 @@ class Runner {
 
     private Build newBuild(Console console) {
         Build b = new Build(jobName: jobName, number: buildNumber, displayName: "#${buildNumber}",
-                workspace: workspace, console: console, previousResult: previousResult)
+                workspace: workspace, console: console, previousResult: previousResult,
+                artifactsDir: artifactsDir ?: new File(workspace.path + "@builds/${buildNumber}/archive"))
         b.library = library ?: findLibrary()
         b.credentials = Credentials.load(credentialsFile)
         b.cliParams = params
@@ -182,8 +192,18 @@ class Runner {
             console.print('', 'Stage graph:')
             GraphPrinter.lines(build.root).each { String l -> console.print('', l) }
         }
+        String description = build.currentBuild.description
+        if (description) {
+            console.print('', 'Description:')
+            description.readLines().each { String l -> console.print('', "  ${l}") }
+        }
+        List<String> archived = new ArrayList<String>(build.artifacts)
+        if (archived) {
+            console.print('', "Archived artifacts (in ${build.artifactsDir}):")
+            archived.each { String a -> console.print('', "  ${a}") }
+        }
         if (graphJson != null) {
-            Map graph = [result: result, stages: build.root.toMap().stages ?: []]
+            Map graph = [result: result, description: description, artifacts: archived, stages: build.root.toMap().stages ?: []]
             graphJson.absoluteFile.parentFile.mkdirs()
             graphJson.setText(JsonOutput.prettyPrint(JsonOutput.toJson(graph)) + '\n', 'UTF-8')
         }

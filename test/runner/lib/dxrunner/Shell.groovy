@@ -44,14 +44,14 @@ class Shell {
         try {
             status = p.waitFor()
         } catch (InterruptedException e) {
-            kill(p)
-            pumps.each { Thread t -> t.join(2000) }
+            stop([p])
             throw new FlowInterrupted('sh interrupted')
         } finally {
+            // All the output, also of an aborted step, before the step counts as ended. Background
+            // children may keep the pipe open; do not wait for them for long.
+            pumps.each { Thread t -> t.join(2000) }
             build.processes.remove(p)
         }
-        // Background children may keep the pipe open; do not wait for them for long.
-        pumps.each { Thread t -> t.join(2000) }
         if (build.stopping) {
             throw new FlowInterrupted('the runner is stopping')
         }
@@ -100,12 +100,33 @@ class Shell {
         t
     }
 
-    /** Kills the process and everything it started. */
-    static void kill(Process p) {
-        Object[] kids = p.toHandle().descendants().toArray()
-        for (Object h : kids) {
-            ((ProcessHandle) h).destroyForcibly()
+    /** How long Jenkins waits after SIGTERM before SIGKILL (ProcessTree.SoftKillWaitSeconds). */
+    static final long SOFT_KILL_WAIT_SECONDS = Long.getLong('dxrunner.softKillWaitSeconds', 5L)
+
+    /**
+     * Stops processes as Jenkins aborts an sh step: SIGTERM to each process and everything it
+     * started, so they can clean up (a dxsteps binary cancels its engine job), then, after
+     * SOFT_KILL_WAIT_SECONDS, SIGKILL to whatever still runs. Returns once all have ended.
+     */
+    static void stop(Collection<Process> processes) {
+        List<ProcessHandle> tree = []
+        for (Process p : processes) {
+            tree.add(p.toHandle())
+            p.toHandle().descendants().each { ProcessHandle h -> tree.add(h) }
         }
-        p.destroyForcibly()
+        tree.each { ProcessHandle h -> h.destroy() }
+        long deadline = System.nanoTime() + SOFT_KILL_WAIT_SECONDS * 1000000000L
+        boolean interrupted = false
+        while (tree.any { it.alive } && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50)
+            } catch (InterruptedException again) {
+                interrupted = true // keep the promised wait; tell the caller afterwards
+            }
+        }
+        tree.findAll { it.alive }.each { ProcessHandle h -> h.destroyForcibly() }
+        if (interrupted) {
+            Thread.currentThread().interrupt()
+        }
     }
 }

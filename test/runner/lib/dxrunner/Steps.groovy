@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean
  * Jenkinsfile, a var or a library class through the script object. Steps act on the calling
  * thread's Context.
  */
-class Steps extends FileSteps {
+class Steps extends ArtifactSteps {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor({ Runnable r ->
         Thread t = new Thread(r, 'timeout-watchdog')
         t.daemon = true
@@ -421,10 +421,6 @@ class Steps extends FileSteps {
     Object checkout(Object args) {
         build.log('checkout: skipped by the local runner (the workspace is used as it is)')
         null
-    }
-
-    void archiveArtifacts(Object args) {
-        build.log("archiveArtifacts: skipped by the local runner (${args})")
     }
 
     void junit(Object args) {

@@ -1,0 +1,13 @@
+import io.dxsteps.DxStep
+
+/**
+ * Publishes the bookmarks this build created (build description and a JSON artifact), then
+ * removes the build's .dxsteps/<BUILD_NUMBER> folder. Call it in post { always { ... } }.
+ * Keys: vars/delphixCatalog.txt.
+ *
+ * @param config optional keys, for example [artifact: 'delphix-catalog.json', keepOutput: false]
+ * @return the bookmarks: name, pod, template, tags, dataTime, shared, reference
+ */
+def call(Map config = [:]) {
+    return new DxStep(this).publishCatalog(config)
+}
