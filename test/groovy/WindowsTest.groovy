@@ -145,9 +145,9 @@ test('on Windows a step runs its binary through powershell, never sh, with its a
     for (String tag in hostile) {
         expected += ['--tag', tag]
     }
-    expected += ['--shared', '--engine', 'http://engine.test', '--error-file', '.dxsteps/delphixBookmark-ID.error.json']
+    expected += ['--shared', '--engine', 'http://engine.test', '--error-file', '.dxsteps/7/delphixBookmark-ID.error.json']
     assert split(assigned(text, 'arguments')) == expected
-    assert assigned(text, 'result') == '.dxsteps/delphixBookmark-ID.json'
+    assert assigned(text, 'result') == '.dxsteps/7/delphixBookmark-ID.json'
     assert text ==~ /(?s)[\x20-\x7e\n]*/
     assert !text.contains(StepStub.SECRET)
     assert stub.powershellCalls[1].label == "delphixBookmark: create '${name.replaceAll(/[\r\n\t]+/, ' ').trim()}' on pod \"1\""
@@ -161,10 +161,11 @@ test('the powershell script of a simple step, in full') {
     stub.writeResult = '{}'
     stub.call('delphixSync', login + [database: 'Patients Prod'])
     assert StepStub.normalized(stub.powershellCalls[1].script as String) == '''$ErrorActionPreference = 'Stop'
+$env:DXSTEPS_CALLER = 'jenkins'
 $exe = 'C:\\dxsteps\\dx-sync.exe'
-$arguments = '"--database" "Patients Prod" "--engine" "http://engine.test" "--error-file" ".dxsteps/delphixSync-ID.error.json"'
-$result = '.dxsteps/delphixSync-ID.json'
-New-Item -ItemType Directory -Force -Path '.dxsteps' | Out-Null
+$arguments = '"--database" "Patients Prod" "--engine" "http://engine.test" "--error-file" ".dxsteps/7/delphixSync-ID.error.json"'
+$result = '.dxsteps/7/delphixSync-ID.json'
+New-Item -ItemType Directory -Force -Path '.dxsteps/7' | Out-Null
 ''' + PowerShell.RUN
 }
 

@@ -42,7 +42,7 @@ func TestGeneratedPasswordsGoOnlyToThePasswordOutput(t *testing.T) {
 	p := policy(t, "accounts:\n  - {name: app_user, action: reset}\n")
 	r := st.Run(t, credentials.Step, e, nil, "--vdb", "Patients Masked Master", "--policy", p, "--exec", "true")
 	assert.Equal(t, 2, r.Code)
-	assert.Contains(t, r.Stderr, `account "app_user" gets a generated password: name --password-output to keep it`)
+	assert.Contains(t, r.Stderr, `account "app_user" gets a generated password: give --password-command COMMAND (stores it in your vault) or --password-output FILE to keep it`)
 	out := filepath.Join(t.TempDir(), "pw.yaml")
 	r = st.Run(t, credentials.Step, e, nil, "--vdb", "Patients Masked Master", "--policy", p, "--exec", "true", "--password-output", out)
 	require.Equal(t, 0, r.Code, r.Stderr)

@@ -11,9 +11,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestWithoutExecTheSubsetIsSimulatedAndSaysSo(t *testing.T) {
+func TestWithoutASubsetterTheStepIsRefusedAndSaysHowToPlugOneIn(t *testing.T) {
 	e := st.Engine(t)
+	before, ok := e.Dataset("prep1")
+	require.True(t, ok)
 	r := st.Run(t, subset.Step, e, nil, "--container", "prep1", "--percent", "50")
+	assert.Equal(t, 2, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, "give exactly one of --exec and --simulate: exec plugs in your subsetting tool")
+	assert.Empty(t, r.Stdout)
+	after, _ := e.Dataset("prep1")
+	assert.Equal(t, before.Contents, after.Contents)
+}
+
+func TestASimulatedSubsetIsAskedForByNameAndSaysSo(t *testing.T) {
+	e := st.Engine(t)
+	r := st.Run(t, subset.Step, e, nil, "--container", "prep1", "--percent", "50", "--simulate")
 	require.Equal(t, 0, r.Code, r.Stderr)
 	assert.Equal(t, "simulated", r.JSON(t)["mode"])
 	assert.Contains(t, r.Stderr, "SIMULATED 50% subset")

@@ -106,7 +106,9 @@ class PowerShell implements Serializable {
         all.addAll(args)
         all.addAll(['--error-file', errorFile])
         String dir = resultFile.contains('/') ? resultFile.substring(0, resultFile.lastIndexOf('/')) : '.'
+        // DXSTEPS_CALLER=jenkins: the binary's error line names the step's keys, not its flags.
         return '$ErrorActionPreference = \'Stop\'\n' +
+            '$env:DXSTEPS_CALLER = \'jenkins\'\n' +
             "\$exe = ${quote(binaryPath)}\n" +
             "\$arguments = ${quote(commandLine(all))}\n" +
             "\$result = ${quote(resultFile)}\n" +
