@@ -8,7 +8,7 @@ LDFLAGS  := -s -w -X github.com/dxsteps/dxsteps/internal/cli.Version=$(VERSION)
 STEPS    := $(notdir $(wildcard steps/*))
 TOOLS    := test/dx-engine $(wildcard test/tools/*)
 
-.PHONY: all build deps test test-go test-groovy lint demo bench dist clean contract fuzz
+.PHONY: all build deps test test-go test-groovy lint demo bench bench-go dist clean contract fuzz
 
 all: build
 
@@ -42,7 +42,14 @@ lint:
 demo: build deps
 	./test/demo.sh
 
-bench:
+# bench measures waits, steps, lanes and the pipeline against the local engine and prints a
+# table (docs/benchmarks.md); MODE=full adds 600 lanes and more samples. Not part of make test.
+MODE ?= quick
+bench: build
+	$(GO) run ./test/bench -mode $(MODE)
+
+# bench-go runs the Go benchmarks five times (bench.txt; compare runs with benchstat).
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
 
 # Each fuzz target for FUZZTIME, one at a time; a failing input lands in the

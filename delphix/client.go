@@ -78,7 +78,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("delphix: engine URL %q must look like https://host[:port]", baseURL)
 	}
 	o := clientOptions{retryMax: 4, waitMin: time.Second, waitMax: 30 * time.Second, clientName: "dxsteps",
-		wait: waitSettings{min: time.Second, max: 10 * time.Second, notifyTimeout: 10 * time.Second}}
+		wait: waitSettings{min: time.Second, max: 10 * time.Second, notifyTimeout: 50 * time.Second}}
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
 			return nil, err

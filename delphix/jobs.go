@@ -148,6 +148,12 @@ type Progress struct {
 // engine offers no notifications. progress, if not nil, is called after
 // every read that brought something new. The caller owns the deadline: Wait
 // returns ctx.Err() when ctx ends.
+//
+// A quiet job costs one long poll per notify timeout and no read. Reads
+// that notifications cause come at most one per minimum wait interval over
+// time, however many events the job logs, with a burst of readBurst so that
+// a completion right after a progress event is still read at once (see
+// WithWaitIntervals).
 func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progress)) (*Job, error) {
 	w := s.client.wait
 	channel := newChannel()
@@ -163,6 +169,7 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 		}
 	}
 	interval := w.min
+	reads := &readLimiter{every: w.min, tokens: readBurst, at: time.Now()}
 	for {
 		job, err := s.Get(ctx, ref)
 		if err != nil {
@@ -183,7 +190,11 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 			return job, &JobError{Job: job, Event: job.lastError()}
 		}
 		if notify {
-			if err := s.waitFor(ctx, channel, ref, w.notifyTimeout); err == nil {
+			err := s.waitFor(ctx, channel, ref)
+			if err == nil {
+				err = reads.wait(ctx)
+			}
+			if err == nil {
 				continue
 			} else if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -197,13 +208,20 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 	}
 }
 
-// waitFor returns when a notification may concern object ref: one about
-// it, a drop (notifications were lost), or the long-poll's timeout.
-func (s *JobsService) waitFor(ctx context.Context, channel, ref string, timeout time.Duration) error {
-	for {
-		notes, err := s.client.Notifications.Poll(ctx, channel, timeout)
-		if err != nil || len(notes) == 0 {
+// waitFor returns when the job should be read again: after a notification
+// that may concern object ref (one about it, or a drop: notifications were
+// lost), or after quietReads long polls that brought nothing, in case the
+// engine forgot the channel.
+func (s *JobsService) waitFor(ctx context.Context, channel, ref string) error {
+	w := s.client.wait
+	for quiet := 0; quiet < quietReads; {
+		notes, err := s.client.Notifications.Poll(ctx, channel, w.notifyTimeout)
+		if err != nil {
 			return err
+		}
+		if len(notes) == 0 {
+			quiet++
+			continue
 		}
 		for _, n := range notes {
 			if n.Object == ref || n.Type == "NotificationDrop" {
@@ -211,6 +229,37 @@ func (s *JobsService) waitFor(ctx context.Context, channel, ref string, timeout 
 			}
 		}
 	}
+	return nil
+}
+
+// quietReads is how many empty long polls in a row Wait makes before it
+// reads the job anyway (about 4 minutes at the default notify timeout).
+const quietReads = 5
+
+// readBurst is how many reads notifications may cause at once.
+const readBurst = 5
+
+// readLimiter is a token bucket: one read per every, up to readBurst saved.
+type readLimiter struct {
+	every  time.Duration
+	tokens float64
+	at     time.Time
+}
+
+// wait returns when a read may be made, and takes it.
+func (l *readLimiter) wait(ctx context.Context) error {
+	now := time.Now()
+	l.tokens = min(readBurst, l.tokens+float64(now.Sub(l.at))/float64(l.every))
+	l.at = now
+	if l.tokens < 1 {
+		d := time.Duration((1 - l.tokens) * float64(l.every))
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+		l.tokens, l.at = 1, now.Add(d)
+	}
+	l.tokens--
+	return nil
 }
 
 func newChannel() string {

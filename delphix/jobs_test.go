@@ -28,6 +28,61 @@ func TestWaitFollowsTheJobThroughNotifications(t *testing.T) {
 	assert.Contains(t, requestLines(e), "GET /notification")
 }
 
+func jobReads(e *engine.Engine, ref string) (reads, polls int) {
+	for _, l := range requestLines(e) {
+		switch l {
+		case "GET /job/" + ref:
+			reads++
+		case "GET /notification":
+			polls++
+		}
+	}
+	return reads, polls
+}
+
+func TestAQuietLongPollCostsNoJobRead(t *testing.T) {
+	// 20 ms long polls over a 300 ms sync that logs 4 events.
+	c, e := loggedIn(t, engine.Options{Speed: 0.1}, WithWaitIntervals(time.Millisecond, time.Millisecond, 20*time.Millisecond))
+	_, op := syncProd(t, c)
+	job, err := c.Jobs.Wait(t.Context(), op.Job, nil)
+	require.NoError(t, err)
+	assert.Equal(t, JobCompleted, job.JobState)
+	reads, polls := jobReads(e, op.Job)
+	assert.LessOrEqual(t, reads, 1+len(job.Events), "one read at the start and at most one per event")
+	assert.Greater(t, polls, reads, "empty long polls are not followed by reads")
+}
+
+func TestReadsThatEventsCauseAreAtMostABurstThenOnePerInterval(t *testing.T) {
+	l := &readLimiter{every: time.Hour, tokens: readBurst, at: time.Now()}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // a read that has to wait fails at once
+	for i := range readBurst {
+		require.NoError(t, l.wait(ctx), "read %d of the burst", i+1)
+	}
+	assert.ErrorIs(t, l.wait(ctx), context.Canceled, "the read after the burst waits for the interval")
+}
+
+func TestAnInstantJobWithManyEventsIsReadAsItEnds(t *testing.T) {
+	// A VDB refresh logs six events within a few milliseconds; the default hour-long interval
+	// between reads must not hold back its end.
+	c, e := loggedIn(t, engine.Options{Speed: 0.001}, WithWaitIntervals(time.Hour, time.Hour, time.Minute))
+	ctx := t.Context()
+	master, err := c.Databases.FindByName(ctx, "Patients Masked Master")
+	require.NoError(t, err)
+	snaps, err := c.Snapshots.List(ctx, master.ProvisionContainer)
+	require.NoError(t, err)
+	require.NotEmpty(t, snaps)
+	op, err := c.Databases.Refresh(ctx, master, RefreshPoint{Snapshot: snaps[0].Reference})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	job, err := c.Jobs.Wait(ctx, op.Job, nil)
+	require.NoError(t, err)
+	assert.Equal(t, JobCompleted, job.JobState)
+	reads, _ := jobReads(e, op.Job)
+	assert.LessOrEqual(t, reads, 1+readBurst)
+}
+
 func TestWaitPollsWhenTheEngineHasNoNotifications(t *testing.T) {
 	c, e := loggedIn(t, engine.Options{DisableNotifications: true})
 	_, op := syncProd(t, c)

@@ -113,7 +113,9 @@ type waitSettings struct {
 
 // WithWaitIntervals sets how Wait paces itself: polling starts at min and
 // backs off to max; each notification long-poll lasts at most notify
-// (0 turns notifications off and polls only). Defaults: 1s, 10s, 10s.
+// (0 turns notifications off and polls only), and reads that notifications
+// cause come one per min after a short burst. Defaults: 1s, 10s, 50s (a
+// long poll stays under the 60 s idle timeout common proxies apply).
 func WithWaitIntervals(min, max, notify time.Duration) Option {
 	return func(o *clientOptions) error {
 		if min <= 0 || max < min || notify < 0 {

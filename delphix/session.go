@@ -22,13 +22,11 @@ type loginRequest struct {
 	Target   string `json:"target,omitempty"`
 }
 
-// loginAttempts bounds how many sessions Login and a re-login open before
-// they give up on an engine that keeps losing them.
-const loginAttempts = 3
-
-// Login opens a session and logs in. It opens a session at a low version,
-// asks the engine its API version, re-opens the session at the highest
-// version both sides speak (or the pinned one), then logs in. A user named
+// Login opens a session and logs in. It opens the session at the pinned
+// version, else at the newest version the client speaks, which every engine
+// from that release on accepts. An engine that refuses it is asked its own
+// version (a session at a low version, then GET /about) and the session is
+// re-opened at the highest version both sides speak. A user named
 // "name@SYSTEM" or "name@DOMAIN" logs in to that target.
 //
 // The engine renews the session at login, so a login whose answer was lost
@@ -42,6 +40,10 @@ func (c *Client) Login(ctx context.Context, user, password string) error {
 	defer c.loginMu.Unlock()
 	return c.login(ctx, user, password, APIVersion{})
 }
+
+// loginAttempts bounds how many sessions Login and a re-login open before
+// they give up on an engine that keeps losing them.
+const loginAttempts = 3
 
 // login runs the login sequence, at version v when it is known.
 func (c *Client) login(ctx context.Context, user, password string, v APIVersion) error {
@@ -65,25 +67,17 @@ func (c *Client) login(ctx context.Context, user, password string, v APIVersion)
 	return err
 }
 
-// loginOnce opens a new session (negotiating the version unless v is set)
-// and logs in on it. It returns the user's reference when the engine gives
-// it.
+// loginOnce opens a new session (choosing the version unless v is set) and
+// logs in on it. It returns the user's reference when the engine gives it,
+// and the session's version once it is known.
 func (c *Client) loginOnce(ctx context.Context, user, password string, v APIVersion) (string, APIVersion, error) {
 	if v.IsZero() {
-		if _, err := c.send(ctx, "POST", "/session", apiSession{Type: "APISession", Version: probeVersion, Client: c.clientName}, nil); err != nil {
-			return "", v, err
-		}
-		var info SystemInfo
-		if _, err := c.send(ctx, "GET", "/about", nil, &info); err != nil {
-			return "", v, err
-		}
-		chosen, err := c.chooseVersion(info.APIVersion)
+		chosen, err := c.openSession(ctx)
 		if err != nil {
 			return "", v, err
 		}
 		v = chosen
-	}
-	if _, err := c.send(ctx, "POST", "/session", apiSession{Type: "APISession", Version: v, Client: c.clientName}, nil); err != nil {
+	} else if _, err := c.send(ctx, "POST", "/session", apiSession{Type: "APISession", Version: v, Client: c.clientName}, nil); err != nil {
 		return "", v, err
 	}
 	name, target := splitTarget(user)
@@ -101,6 +95,39 @@ func (c *Client) loginOnce(ctx context.Context, user, password string, v APIVers
 func lostOnTheWay(err error) bool {
 	var lost *UnreachableError
 	return errors.Is(err, errSessionLost) || (errors.As(err, &lost) && lost.Path == "/login")
+}
+
+// openSession opens the session and returns its version.
+func (c *Client) openSession(ctx context.Context) (APIVersion, error) {
+	v := c.pinned
+	if v.IsZero() {
+		v = MaxAPIVersion
+	}
+	var answer apiSession
+	_, err := c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: v, Client: c.clientName}, &answer)
+	var refused *APIError
+	if err == nil && answer.Version == v {
+		return v, nil
+	}
+	if err != nil && !errors.As(err, &refused) {
+		return APIVersion{}, err
+	}
+	// Refused, or answered at another version: ask the engine its own, on
+	// a session at a low version if /about needs one.
+	info := &SystemInfo{}
+	if _, err := c.send(ctx, "GET", "/about", nil, info); err != nil {
+		if _, err := c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: probeVersion, Client: c.clientName}, nil); err != nil {
+			return APIVersion{}, err
+		}
+		if _, err := c.send(ctx, "GET", "/about", nil, info); err != nil {
+			return APIVersion{}, err
+		}
+	}
+	if v, err = c.chooseVersion(info.APIVersion); err != nil {
+		return APIVersion{}, err
+	}
+	_, err = c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: v, Client: c.clientName}, nil)
+	return v, err
 }
 
 func (c *Client) chooseVersion(engine APIVersion) (APIVersion, error) {

@@ -15,10 +15,16 @@ func TestLoginNegotiatesTheEnginesVersionOnEverySupportedRelease(t *testing.T) {
 		t.Run(v, func(t *testing.T) {
 			c, e := loggedIn(t, engine.Options{APIVersion: v})
 			assert.Equal(t, v, c.APIVersion().String())
-			assert.Equal(t, []string{"POST /session", "GET /about", "POST /session", "POST /login"}, requestLines(e)[:4])
-			first, second := e.Requests()[0].Body, e.Requests()[2].Body
-			assert.Contains(t, string(first), `"minor":3`)
-			assert.Contains(t, string(second), fmt.Sprintf(`"micro":%d`, c.APIVersion().Micro))
+			if c.APIVersion() == MaxAPIVersion {
+				// The newest version is accepted at once: no probe, no /about.
+				assert.Equal(t, []string{"POST /session", "POST /login"}, requestLines(e)[:2])
+			} else {
+				// Refused: the engine answers /about before any session.
+				assert.Equal(t, []string{"POST /session", "GET /about", "POST /session", "POST /login"}, requestLines(e)[:4])
+				assert.Equal(t, http.StatusOK, e.Requests()[0].Status, "the refusal is an ErrorResult")
+				chosen := e.Requests()[2].Body
+				assert.Contains(t, string(chosen), fmt.Sprintf(`"micro":%d`, c.APIVersion().Micro))
+			}
 			tmpls, err := c.Templates.List(t.Context())
 			require.NoError(t, err)
 			require.NotEmpty(t, tmpls)
@@ -33,8 +39,9 @@ func TestLoginNegotiatesTheEnginesVersionOnEverySupportedRelease(t *testing.T) {
 }
 
 func TestLoginAtAPinnedVersion(t *testing.T) {
-	c, _ := loggedIn(t, engine.Options{}, WithAPIVersion(APIVersion{1, 9, 0}))
+	c, e := loggedIn(t, engine.Options{}, WithAPIVersion(APIVersion{1, 9, 0}))
 	assert.Equal(t, "1.9.0", c.APIVersion().String())
+	assert.Equal(t, []string{"POST /session", "POST /login"}, requestLines(e)[:2], "a pinned version needs no /about")
 	_, err := c.Containers.List(t.Context(), "")
 	require.NoError(t, err)
 

@@ -82,8 +82,8 @@ func TestJenkinsfileExampleRefusesASimulatedSubsetUnlessAskedFor(t *testing.T) {
 	assert.Equal(t, "FAILED", stageStatus(graph, "Create 50% dataset"))
 	assert.Equal(t, "SKIPPED", stageStatus(graph, "Add 50% dataset to catalog"))
 	assert.Equal(t, "SUCCESS", stageStatus(graph, "Add full dataset to catalog"))
-	assert.Contains(t, out, "delphixSubset: no subsetter: give --exec COMMAND")
-	assert.Contains(t, out, "or --simulate to change nothing (exit 2, usage)")
+	assert.Contains(t, out, "ERROR: delphixSubset: give exactly one of key 'exec' and key 'simulate': exec plugs in your subsetting tool")
+	assert.Contains(t, out, "simulate changes nothing and says so (exit 2, usage)")
 
 	e = enginetest.Start(t)
 	simulated := func(ws string) []string { return append(noSubsetter(ws), "--param", "SIMULATE_SUBSET=true") }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"sort"
 	"time"
 
@@ -148,15 +149,15 @@ func (e *Engine) getTemplate(c *call) (any, error) {
 
 func (e *Engine) listContainers(c *call) (any, error) {
 	q := c.r.URL.Query()
-	var out []obj
+	var out []json.RawMessage
 	for _, jc := range e.Containers {
 		if !c.canSeeContainer(jc) || (q.Get("template") != "" && jc.Tmpl.Ref != q.Get("template")) ||
 			(q.Get("owner") != "" && jc.Owner.Ref != q.Get("owner")) {
 			continue
 		}
-		out = append(out, e.containerObject(jc, c.ver))
+		out = append(out, e.containerJSON(jc, c.ver))
 	}
-	return listResult(out), nil
+	return rawListResult(out), nil
 }
 
 func (e *Engine) getContainer(c *call) (any, error) {

@@ -54,6 +54,8 @@ type Options struct {
 	SessionTimeout time.Duration
 	// DisableNotifications makes /notification answer 404 so that clients fall back to polling.
 	DisableNotifications bool
+	// DCT settles what the DCT API's spec leaves open (see DCTOptions).
+	DCT DCTOptions
 }
 
 // Engine is a running local engine: its state and the HTTP APIs over it. The state's
@@ -62,13 +64,15 @@ type Options struct {
 type Engine struct {
 	*state.State
 	opts     Options
+	dct      *dctState // what DCT knows beyond the engine; guarded by the state's lock
 	maxVer   version
 	ln       net.Listener
 	srv      *http.Server
 	mux      *http.ServeMux
 	url      string
 	once     sync.Once
-	sessions map[string]*session // guarded by the state's lock
+	sessions map[string]*session                    // guarded by the state's lock
+	rendered map[*state.Container]renderedContainer // guarded by the state's lock
 }
 
 // apiBase is where the engine API lives below the engine's URL.
@@ -260,6 +264,9 @@ func answerOf(res any, err error, inject *HTTPFault) answer {
 	if inject != nil {
 		return answer{status: inject.Status, html: http.StatusText(inject.Status)}
 	}
+	if b, ok := res.(encoded); ok {
+		return answer{status: status, body: b}
+	}
 	b, err := json.Marshal(res)
 	if err != nil {
 		return answer{status: http.StatusInternalServerError, html: err.Error()}
@@ -291,6 +298,7 @@ func (e *Engine) routes() {
 	e.databaseRoutes()
 	e.jobRoutes()
 	e.selfServiceRoutes()
+	e.dctRoutes()
 	testhttp.Register(e.mux, e)
 	e.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeHTML(w, http.StatusNotFound, "The requested resource is not available.")

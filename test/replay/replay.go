@@ -8,7 +8,8 @@
 // the recorded list of the collection: one object by reference, or the
 // objects whose fields match the query. A POST is answered from the
 // recording of that path's N-th POST. Only what the recordings cannot hold
-// is made up, and said so here: the echo of a session, a login, the job a
+// is made up, and said so here: the echo of a session (refused above the
+// recorded session's version), a login, the job a
 // sync or refresh starts (COMPLETED at once), PublicSystemInfo with the
 // recorded session's version when /about was not recorded, and an empty
 // list of jobs or masking jobs when none was recorded.
@@ -174,6 +175,11 @@ func (s *Server) post(w http.ResponseWriter, p string, body []byte) {
 	switch {
 	case p == "session":
 		_ = json.Unmarshal(body, &result)
+		if s.newerThanRecorded(body) {
+			answer(w, obj{"type": "ErrorResult", "status": "ERROR", "error": obj{"type": "APIError",
+				"id": "exception.webservices.session.version.unsupported", "details": "replay: the recorded engine speaks an older API version", "action": nil}})
+			return
+		}
 	case p == "login":
 		result = "USER-REPLAY"
 	case p == "logout":
@@ -194,6 +200,21 @@ func (s *Server) post(w http.ResponseWriter, p string, body []byte) {
 		return
 	}
 	answer(w, obj{"type": "OKResult", "status": "OK", "result": result, "job": nil, "action": nil})
+}
+
+// newerThanRecorded reports whether a session asks for a version newer
+// than the recorded session's, which the recorded engine would refuse.
+func (s *Server) newerThanRecorded(body []byte) bool {
+	type version struct{ Major, Minor, Micro int }
+	var asked struct{ Version version }
+	var rec struct{ Result struct{ Version *version } }
+	raw, ok := s.file("session.json")
+	if !ok || json.Unmarshal(raw, &rec) != nil || rec.Result.Version == nil || json.Unmarshal(body, &asked) != nil {
+		return false
+	}
+	a, r := asked.Version, *rec.Result.Version
+	return [3]int{a.Major, a.Minor, a.Micro} != [3]int{r.Major, r.Minor, r.Micro} &&
+		(a.Major > r.Major || a.Major == r.Major && (a.Minor > r.Minor || a.Minor == r.Minor && a.Micro > r.Micro))
 }
 
 // about answers /about when it was not recorded: PublicSystemInfo with

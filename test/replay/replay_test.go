@@ -10,8 +10,8 @@ import (
 )
 
 // TestClientReadsARecordedEngine logs the client in to a recorded 5.2
-// engine as dxtoolkit did (session at 1.3.0, /about, session at 1.9.0,
-// login: all four answers recorded) and reads its objects: one by
+// engine: a session at the newest version, answered at the recorded
+// 1.3.0, so /about and a session at 1.9.0, then login and reads its objects: one by
 // reference, lists filtered as the engine filters them, and what was never
 // recorded as not found.
 func TestClientReadsARecordedEngine(t *testing.T) {
@@ -21,7 +21,8 @@ func TestClientReadsARecordedEngine(t *testing.T) {
 	ctx := t.Context()
 	require.NoError(t, c.Login(ctx, "delphix_admin", "delphix"))
 	assert.Equal(t, "1.9.0", c.APIVersion().String())
-	assert.Equal(t, []string{"POST /session", "GET /about", "POST /session", "POST /login"}, s.Requests())
+	assert.Equal(t, []string{"POST /session", "GET /about", "POST /session", "POST /login"}, s.Requests(),
+		"the newest version first, answered at 1.3.0 as recorded; then /about and the session at 1.9.0")
 
 	vdb, err := c.Databases.FindByName(ctx, "sybase1mask")
 	require.NoError(t, err)

@@ -5,6 +5,7 @@ package bookmark
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -147,20 +148,15 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 	if l != nil {
 		kind = fmt.Sprintf("bookmark on %s %q", l.kind, l.name)
 	}
-	var same []delphix.Bookmark
-	for _, b := range mine {
-		if b.Name == o.name {
-			same = append(same, b)
+	b, err := delphix.FindByName(kind, o.name, mine, func(b *delphix.Bookmark) string { return b.Name }, func(b *delphix.Bookmark) string { return b.Reference })
+	var miss *delphix.NameError
+	if errors.As(err, &miss) && len(miss.Matches) == 0 {
+		if o.op == "create" {
+			return create(ctx, s, o, l)
 		}
+		return nil, cli.Usagef("%v; dx-bookmark list shows the ones you can see", err)
 	}
-	if o.op == "create" && len(same) == 0 {
-		return create(ctx, s, o, l)
-	}
-	b, err := delphix.FindByName(kind, o.name, same, func(b *delphix.Bookmark) string { return b.Name }, func(b *delphix.Bookmark) string { return b.Reference })
 	if err != nil {
-		if len(same) == 0 {
-			return nil, cli.Usagef("no %s is named %q; dx-bookmark list shows the ones you can see", kind, o.name)
-		}
 		return nil, err
 	}
 	return change(ctx, s, o, b)

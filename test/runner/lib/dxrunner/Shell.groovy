@@ -69,8 +69,14 @@ class Shell {
             File f = File.createTempFile('script', '.sh', build.steps.tmpDir())
             f.deleteOnExit()
             f.setText(script, 'UTF-8')
-            f.setExecutable(true, true)
-            return [f.path]
+            // Run the interpreter on the file, as the kernel would (the rest of the #! line is one
+            // argument), rather than executing the file: a file just written can fail with "Text
+            // file busy" while a parallel lane forks and briefly holds its write handle.
+            String line = script.readLines()[0].substring(2).trim()
+            int space = line.indexOf(' ')
+            List<String> cmd = space < 0 ? [line] : [line.substring(0, space), line.substring(space + 1).trim()]
+            cmd << f.path
+            return cmd
         }
         ['sh', '-xe', '-c', script]
     }

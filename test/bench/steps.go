@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dxsteps/dxsteps/delphix"
+)
+
+// The step benchmark: each binary run one after another on an engine whose jobs take a few
+// milliseconds, so what is measured is the step itself: start to exit, its CPU and peak memory,
+// the requests it made, and how long after the engine marked its job done it exited.
+
+// stepCase is one binary's call; i makes names unique across runs.
+type stepCase struct {
+	bin  string
+	args func(i int) []string
+}
+
+var stepCases = []stepCase{
+	{"dx-sync", func(int) []string { return []string{"--database", "Patients Prod"} }},
+	{"dx-refresh", func(int) []string { return []string{"--vdb", "Patients Masked Master"} }},
+	{"dx-datapod", func(int) []string { return []string{"refresh", "--container", "prep1"} }},
+	{"dx-bookmark", func(i int) []string {
+		return []string{"create", "--container", "prep2", "--name", fmt.Sprintf("bench-%d", i)}
+	}},
+	{"dx-branch", func(i int) []string {
+		return []string{"create", "--container", "prep2", "--name", fmt.Sprintf("bench-%d", i), "--from-bookmark", fmt.Sprintf("bench-%d", i)}
+	}},
+	{"dx-subset", func(int) []string { return []string{"--container", "prep4", "--percent", "10"} }},
+	{"dx-credentials", func(int) []string { return []string{"--vdb", "prep5 DB", "--policy", policyFile, "--exec", "true"} }},
+}
+
+var policyFile string
+
+// stepRun is one run's figures.
+type stepRun struct {
+	wall, cpu, exitAfterDone float64 // ms
+	rss                      float64 // MiB
+	requests                 int
+}
+
+func benchSteps(cfg config) error {
+	dir, err := os.MkdirTemp("", "dxsteps-bench-steps")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	policyFile = filepath.Join(dir, "policy.yaml")
+	if err := os.WriteFile(policyFile, []byte("accounts:\n  - {name: report_ro, action: lock}\n"), 0o600); err != nil {
+		return err
+	}
+	fmt.Printf("Step cost: each binary run %d times against an engine whose jobs take milliseconds (--speed 0.001); medians\n\n", cfg.stepRuns)
+	byVersion := map[string]map[string][]stepRun{}
+	for _, v := range []string{"1.11.9", "1.11.11"} {
+		runs := cfg.stepRuns
+		if v != "1.11.9" {
+			runs = max(3, runs/3) // for the request count
+		}
+		res, err := runSteps(v, runs)
+		if err != nil {
+			return err
+		}
+		byVersion[v] = res
+	}
+	rows := [][]string{{"binary", "size", "start to exit", "exit after job done", "CPU", "peak RSS", "requests (1.11.9 / 1.11.11 engine)"}}
+	for _, sc := range stepCases {
+		rs := byVersion["1.11.9"][sc.bin]
+		pick := func(f func(stepRun) float64) float64 {
+			xs := make([]float64, len(rs))
+			for i, r := range rs {
+				xs[i] = f(r)
+			}
+			return median(xs)
+		}
+		size := "?"
+		if st, err := os.Stat(filepath.Join(binDir, sc.bin)); err == nil {
+			size = fmt.Sprintf("%.1f MiB", float64(st.Size())/(1<<20))
+		}
+		after := "no job"
+		if x := pick(func(r stepRun) float64 { return r.exitAfterDone }); x > 0 {
+			after = ms(x)
+		}
+		rows = append(rows, []string{sc.bin, size, ms(pick(func(r stepRun) float64 { return r.wall })), after,
+			ms(pick(func(r stepRun) float64 { return r.cpu })), fmt.Sprintf("%.1f MiB", pick(func(r stepRun) float64 { return r.rss })),
+			fmt.Sprintf("%.0f / %.0f", pick(func(r stepRun) float64 { return float64(r.requests) }), medianRequests(byVersion["1.11.11"][sc.bin]))})
+	}
+	table(rows)
+	return nil
+}
+
+// runSteps runs every step case runs times on a fresh engine that speaks API version v.
+func runSteps(v string, runs int) (map[string][]stepRun, error) {
+	e, err := startEngine("--speed", "0.001", "--api-version", v)
+	if err != nil {
+		return nil, err
+	}
+	defer e.stop()
+	ctx := context.Background()
+	admin, _, err := e.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]stepRun{}
+	for i := range runs {
+		for _, sc := range stepCases {
+			r, err := runStep(ctx, e, admin, sc.bin, sc.args(i), false)
+			if err != nil {
+				return nil, err
+			}
+			p, err := runStep(ctx, e, admin, sc.bin, sc.args(runs+i), true)
+			if err != nil {
+				return nil, err
+			}
+			r.rss = p.rss
+			if os.Getenv("BENCH_DEBUG") != "" {
+				fmt.Fprintf(os.Stderr, "%s %v %+v\n", sc.bin, v, r)
+			}
+			out[sc.bin] = append(out[sc.bin], r)
+		}
+	}
+	return out, nil
+}
+
+// runStep runs one step process and measures it.
+// With peak, it runs the step under a measuring parent and only its peak RSS counts.
+func runStep(ctx context.Context, e *engineProc, admin *delphix.Client, bin string, args []string, peak bool) (stepRun, error) {
+	if err := e.testAPI("DELETE", "/requests", "", nil); err != nil {
+		return stepRun{}, err
+	}
+	cmd := exec.Command(filepath.Join(binDir, bin), args...)
+	if peak {
+		self, err := os.Executable()
+		if err != nil {
+			return stepRun{}, err
+		}
+		cmd = exec.Command(self, append([]string{measureArg, filepath.Join(binDir, bin)}, args...)...)
+	}
+	cmd.Env = append(os.Environ(), "DELPHIX_ENGINE="+e.url, "DELPHIX_USER=delphix_admin", "DELPHIX_PASSWORD=landshark")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	start := time.Now()
+	outb, err := cmd.Output()
+	exit := time.Now()
+	if err != nil {
+		return stepRun{}, fmt.Errorf("%s %v: %v: %s%s", bin, args, err, outb, stderr.String())
+	}
+	r := stepRun{wall: msOf(exit.Sub(start)), cpu: msOf(cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()),
+		requests: e.requests()}
+	if m := peakLine.FindStringSubmatch(stderr.String()); m != nil {
+		kib, _ := strconv.Atoi(m[1])
+		r.rss = float64(kib) / 1024
+	}
+	// The step names each job it starts on stderr; the last one ends last.
+	if m := jobRef.FindAllString(stderr.String(), -1); len(m) > 0 {
+		j, err := admin.Jobs.Get(ctx, m[len(m)-1])
+		if err != nil {
+			return stepRun{}, err
+		}
+		r.exitAfterDone = msOf(exit.Sub(stamp(j.UpdateTime)))
+	}
+	return r, nil
+}
+
+var jobRef = regexp.MustCompile(`JOB-[0-9]+`)
+
+func medianRequests(rs []stepRun) float64 {
+	xs := make([]float64, len(rs))
+	for i, r := range rs {
+		xs[i] = float64(r.requests)
+	}
+	return median(xs)
+}
+
+func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// A child's peak memory as rusage reports it is at least its parent's when it was started
+// (Go starts children sharing the parent's memory until exec), so the harness, bigger than a
+// step, would hide the step's own. measureArg makes the bench re-run itself, a small fresh
+// process, to start the step and print its peak RSS in KiB.
+const measureArg = "-measure-peak-rss"
+
+func measure(args []string) {
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	err := cmd.Run()
+	fmt.Fprintf(os.Stderr, "\npeak-rss-kib %d\n", cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)
+	if err != nil {
+		os.Exit(1)
+	}
+}
+
+var peakLine = regexp.MustCompile(`\npeak-rss-kib ([0-9]+)\n`)

@@ -1,0 +1,83 @@
+package engine
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/state"
+)
+
+func (e *Engine) dctJobStatus(j *state.Job) string {
+	if e.dct.abandoned[j.Ref] {
+		return "ABANDONED"
+	}
+	switch j.State {
+	case "COMPLETED", "FAILED", "CANCELED":
+		return j.State
+	case "SUSPENDED":
+		return "SUSPENDED"
+	}
+	return "RUNNING"
+}
+
+func (e *Engine) dctJob(j *state.Job) obj {
+	status := e.dctJobStatus(j)
+	o := obj{"id": j.Ref, "status": status, "is_waiting_for_telemetry": false, "localized_type": localizedType(j.ActionType),
+		"target_id": j.Target, "target_name": j.TargetName, "start_time": state.Stamp(j.Start),
+		"update_time": state.Stamp(j.Update), "percent_complete": j.Percent}
+	if j.User != nil {
+		o["account_id"], o["account_name"] = e.accountID(j.User), j.User.Name
+	}
+	events := []obj{}
+	for _, ev := range j.Events {
+		msg, _ := ev["messageDetails"].(string)
+		events = append(events, obj{"message_details": msg})
+		if ev["eventType"] == "ERROR" && status == "FAILED" {
+			o["error_details"] = msg
+		}
+	}
+	task := obj{"id": j.Ref + "-TASK", "parent_job_id": j.Ref, "title": j.Title, "status": status,
+		"percent_complete": j.Percent, "start_time": state.Stamp(j.Start), "events": events}
+	if j.State != "RUNNING" {
+		task["end_time"] = state.Stamp(j.Update)
+	}
+	o["tasks"] = []obj{task}
+	if j.ActionType == "MASKING_JOB_EXECUTE" {
+		o["execution_id"] = j.Ref + "-EXECUTION"
+	}
+	return o
+}
+
+func localizedType(actionType string) string {
+	words := strings.Split(strings.ToLower(actionType), "_")
+	for i, w := range words {
+		if w == "db" || w == "vdb" {
+			words[i] = strings.ToUpper(w)
+		} else if w != "" {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+func (e *Engine) dctGetJob(c *dctCall) (int, any, error) {
+	j, ok := state.Lookup[*state.Job](e.State, c.r.PathValue("id"))
+	if !ok || (!c.user.Admin && j.User != c.user) {
+		return 0, nil, dctNotFound("job", c.r.PathValue("id"))
+	}
+	return http.StatusOK, e.dctJob(j), nil
+}
+
+func (e *Engine) dctAbandonJob(c *dctCall) (int, any, error) {
+	j, ok := state.Lookup[*state.Job](e.State, c.r.PathValue("id"))
+	if !ok || (!c.user.Admin && j.User != c.user) {
+		return 0, nil, dctNotFound("job", c.r.PathValue("id"))
+	}
+	if s := e.dctJobStatus(j); s != "RUNNING" {
+		return 0, nil, dctErrorf(http.StatusBadRequest, "job %s is %s and cannot be abandoned", j.Ref, s)
+	}
+	e.dct.abandoned[j.Ref] = true
+	return http.StatusNoContent, nil, nil
+}
+
+func (e *Engine) jobAnswer(j *state.Job) obj { return obj{"job": e.dctJob(j)} }
