@@ -8,7 +8,7 @@ LDFLAGS  := -s -w -X github.com/dxsteps/dxsteps/internal/cli.Version=$(VERSION)
 STEPS    := $(notdir $(wildcard steps/*))
 TOOLS    := test/dx-engine $(wildcard test/tools/*)
 
-.PHONY: all build deps test test-go test-groovy lint demo bench bench-go dist clean contract
+.PHONY: all build deps test test-go test-groovy lint demo bench bench-go dist clean contract fuzz
 
 all: build
 
@@ -51,6 +51,18 @@ bench: build
 # bench-go runs the Go benchmarks five times (bench.txt; compare runs with benchstat).
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
+
+# Each fuzz target for FUZZTIME, one at a time; a failing input lands in the
+# package's testdata/fuzz/<target> and `go test` replays it from then on.
+FUZZTIME ?= 60s
+FUZZ     := ./delphix:FuzzDecodeResponse ./delphix:FuzzSanitizeJSON ./delphix:FuzzJob ./delphix:FuzzDataSource \
+            ./delphix:FuzzClosestNames ./internal/cli:FuzzConfigFile ./internal/steps/credentials:FuzzPolicy \
+            ./internal/steps/credentials:FuzzShellQuote
+fuzz:
+	@set -e; for t in $(FUZZ); do \
+		echo "== $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*}; \
+	done
 
 dist:
 	./test/dist.sh $(VERSION)

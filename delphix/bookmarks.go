@@ -79,7 +79,19 @@ func (s *BookmarksService) Create(ctx context.Context, p BookmarkCreate) (Operat
 	}
 	body := typed{"type": "JSBookmarkCreateParameters", "bookmark": bm,
 		"timelinePointParameters": typed{"type": "JSTimelinePointLatestTimeInput", "sourceDataLayout": p.Layout}}
-	return s.client.start(ctx, s.client.selfService()+"/bookmark", body)
+	// The bookmark's job runs on the new bookmark: after a lost answer, the
+	// bookmark of that name on that branch is what the request created.
+	created := func(ctx context.Context) (string, error) {
+		bs, err := s.List(ctx, BookmarkListOptions{})
+		for _, b := range bs {
+			if b.Name == p.Name && b.Branch == p.Branch {
+				return b.Reference, nil
+			}
+		}
+		return "", err
+	}
+	return s.client.startRecoverable(ctx, s.client.selfService()+"/bookmark", body,
+		recovery{ActionType: "JETSTREAM_USER_BOOKMARK_CREATE", Created: created})
 }
 
 // Share makes a bookmark visible to other users.

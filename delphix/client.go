@@ -44,9 +44,13 @@ type Client struct {
 	mu         sync.Mutex
 	version    APIVersion // negotiated session version; zero before Login
 	pinned     APIVersion // version asked for by WithAPIVersion
-	user, pass string     // kept for one transparent re-login
+	user, pass string     // kept for re-logins after a lost session
+	userRef    string     // the logged-in user's reference, from the login answer
 	clientName string
-	wait       waitSettings
+	seen       engineClock // the engine's clock, from its last answer
+
+	loginMu sync.Mutex // one login at a time
+	wait    waitSettings
 
 	About         *AboutService
 	Actions       *ActionsService
@@ -103,7 +107,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		RetryWaitMax: o.waitMax,
 		RetryMax:     o.retryMax,
 		CheckRetry:   checkRetry,
-		Backoff:      retryablehttp.DefaultBackoff,
+		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	c.common.client = c
@@ -147,6 +151,9 @@ type Operation struct {
 	Reference string
 	Job       string
 	Action    string
+	// Recovered is true when the answer that started the work was lost and
+	// the job (or object) was found on the engine instead.
+	Recovered bool
 }
 
 // envelope is the CallResult family: OKResult, ListResult, ErrorResult.
@@ -159,22 +166,26 @@ type envelope struct {
 	Error  *APIError       `json:"error"`
 }
 
+// maxRelogins bounds how often one call re-establishes a lost session.
+const maxRelogins = 2
+
 // call sends one request and decodes the envelope's result into out (when
-// out is non-nil). A lost session (401/403 with a non-JSON body) is
-// re-established once and the request repeated: such an answer means the
-// engine did not act on it.
+// out is non-nil). A lost session (401/403 with a non-JSON body: the engine
+// did not act on the request) is re-established with a new session and a
+// new login, and the request repeated, at most maxRelogins times.
 func (c *Client) call(ctx context.Context, method, path string, body, out any) (Result, error) {
 	res, err := c.send(ctx, method, path, body, out)
-	if errors.Is(err, errSessionLost) && path != "/login" && path != "/session" {
+	if path == "/login" || path == "/session" {
+		return res, err
+	}
+	for i := 0; errors.Is(err, errSessionLost) && i < maxRelogins; i++ {
 		if lerr := c.relogin(ctx); lerr != nil {
 			return Result{}, lerr
 		}
 		res, err = c.send(ctx, method, path, body, out)
 	}
 	if errors.Is(err, errSessionLost) {
-		return Result{}, &APIError{Method: method, Path: path, HTTPStatus: http.StatusForbidden,
-			ID: "session.lost", Details: json.RawMessage(`"the engine refused the session (not logged in)"`),
-			Action: "check the user and password, then try again"}
+		return Result{}, &SessionLostError{Method: method, Path: path, Times: maxRelogins + 1}
 	}
 	return res, err
 }
@@ -208,6 +219,7 @@ func (c *Client) send(ctx context.Context, method, path string, body, out any) (
 		return Result{}, &UnreachableError{Method: method, Path: path, Err: err}
 	}
 	defer resp.Body.Close()
+	c.seen.note(resp.Header.Get("Date"))
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return Result{}, &UnreachableError{Method: method, Path: path, Err: err}

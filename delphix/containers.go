@@ -103,9 +103,10 @@ func (s *ContainersService) Restore(ctx context.Context, ref, bookmarkRef string
 	point := typed{"type": "JSTimelinePointBookmarkInput", "bookmark": bookmarkRef}
 	path := s.client.selfService() + "/container/" + url.PathEscape(ref) + "/restore"
 	if !s.client.APIVersion().AtLeast(1, 9, 0) {
-		return s.client.start(ctx, path, point)
+		return s.client.startRecoverable(ctx, path, point, recovery{Target: ref})
 	}
-	return s.client.start(ctx, path, typed{"type": "JSDataContainerRestoreParameters", "forceOption": false, "timelinePointParameters": point})
+	return s.client.startRecoverable(ctx, path, typed{"type": "JSDataContainerRestoreParameters", "forceOption": false, "timelinePointParameters": point},
+		recovery{Target: ref})
 }
 
 // Enable starts the container's data sources.
@@ -144,5 +145,5 @@ func (s *ContainersService) op(ctx context.Context, ref, name, kind string, fiel
 			body[k] = v
 		}
 	}
-	return s.client.start(ctx, s.client.selfService()+"/container/"+url.PathEscape(ref)+"/"+name, body)
+	return s.client.startRecoverable(ctx, s.client.selfService()+"/container/"+url.PathEscape(ref)+"/"+name, body, recovery{Target: ref})
 }

@@ -52,7 +52,8 @@ func (s *DatabasesService) FindByName(ctx context.Context, name string) (*Databa
 // Sync snapshots a dSource with the sync parameters its platform needs at
 // the session's API version (POST /database/{ref}/sync).
 func (s *DatabasesService) Sync(ctx context.Context, db *Database) (Operation, error) {
-	return s.client.start(ctx, "/database/"+url.PathEscape(db.Reference)+"/sync", syncParameters(db.Type, s.client.APIVersion()))
+	return s.client.startRecoverable(ctx, "/database/"+url.PathEscape(db.Reference)+"/sync", syncParameters(db.Type, s.client.APIVersion()),
+		recovery{Target: db.Reference, ActionType: "DB_SYNC"})
 }
 
 // syncParameters returns the concrete SyncParameters object for a
@@ -105,5 +106,6 @@ func (s *DatabasesService) Refresh(ctx context.Context, vdb *Database, point Ref
 		kind = "OracleRefreshParameters"
 	}
 	body := typed{"type": kind, "timeflowPointParameters": tp}
-	return s.client.start(ctx, "/database/"+url.PathEscape(vdb.Reference)+"/refresh", body)
+	return s.client.startRecoverable(ctx, "/database/"+url.PathEscape(vdb.Reference)+"/refresh", body,
+		recovery{Target: vdb.Reference, ActionType: "DB_REFRESH"})
 }

@@ -138,7 +138,10 @@ func jdbcPort(jdbc string) (int, bool) {
 		return 0, false
 	}
 	n, err := strconv.Atoi(m[1])
-	return n, err == nil
+	if err != nil || n < 1 || n > 65535 {
+		return 0, false // not a TCP port: better no DX_DB_PORT than a wrong one
+	}
+	return n, true
 }
 
 // DataSourcesService lists data sources.

@@ -141,3 +141,18 @@ func (e *UnreachableError) Error() string {
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// SessionLostError is the engine ending the session again and again: the
+// client opened a new session and logged in each time (the engine accepted
+// the credentials, or never got to judge them), and the session was gone
+// again. It is not a password problem.
+type SessionLostError struct {
+	Method, Path string
+	Times        int // sessions lost in a row
+}
+
+func (e *SessionLostError) Error() string {
+	return fmt.Sprintf("%s %s: the engine ended the session %d times in a row, each time right after dxsteps logged in again; "+
+		"the credentials are not the problem: check whether the engine is restarting or something ends its sessions, then run the step again",
+		e.Method, e.Path, e.Times)
+}

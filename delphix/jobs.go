@@ -106,8 +106,9 @@ func (s *JobsService) Get(ctx context.Context, ref string) (*Job, error) {
 
 // JobListOptions filters List.
 type JobListOptions struct {
-	State  string // e.g. JobRunning
-	Target string // object reference
+	State      string // e.g. JobRunning
+	Target     string // object reference
+	ActionType string // e.g. "DB_SYNC"
 }
 
 // List returns the jobs matching opts (GET /job?jobState=&target=).
@@ -118,6 +119,9 @@ func (s *JobsService) List(ctx context.Context, opts JobListOptions) ([]Job, err
 	}
 	if opts.Target != "" {
 		q.Set("target", opts.Target)
+	}
+	if opts.ActionType != "" {
+		q.Set("jobType", opts.ActionType)
 	}
 	var jobs []Job
 	_, err := s.client.call(ctx, "GET", withQuery("/job", q), nil, &jobs)

@@ -5,15 +5,20 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"math/rand/v2"
 	"net"
 	"net/http"
+	"strconv"
+	"time"
 )
 
 type retrySafeKey struct{}
 
 // safePOSTs are POSTs the engine may see twice without harm: they start no
-// job and change no data.
-var safePOSTs = map[string]bool{"/session": true, "/login": true, "/logout": true}
+// job and change no data. /login is not one of them: the engine renews the
+// session at login, so a login re-sent after a lost answer carries a
+// session that no longer exists; Login starts a new session instead.
+var safePOSTs = map[string]bool{"/session": true, "/logout": true}
 
 // withRetrySafety records in ctx whether the request may be sent again
 // after the engine might have seen it.
@@ -80,4 +85,54 @@ func isPermanentTransportError(err error) bool {
 func plainHTTP(err error) bool {
 	var record tls.RecordHeaderError
 	return errors.Is(err, http.ErrSchemeMismatch) || (errors.As(err, &record) && string(record.RecordHeader[:]) == "HTTP/")
+}
+
+// maxRetryAfter bounds how long one Retry-After may hold a request; the
+// step's own deadline (the request's context) bounds the whole.
+const maxRetryAfter = 5 * time.Minute
+
+// backoff is the wait before retry attemptNum: what the engine or proxy
+// asked for in Retry-After (on 429 and 503), else an exponential step from
+// min to max with full jitter, so that many agents that lost the engine at
+// the same moment do not come back at the same moment.
+func backoff(min, max time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return d
+		}
+	}
+	step := min
+	for i := 0; i < attemptNum && step < max; i++ {
+		step *= 2
+	}
+	if step > max || step <= 0 {
+		step = max
+	}
+	if step <= min {
+		return min
+	}
+	return min + rand.N(step-min+1)
+}
+
+// retryAfter parses a Retry-After value: seconds or an HTTP date. A value
+// in the past is zero; a value beyond maxRetryAfter is maxRetryAfter.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	var d time.Duration
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		if n > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
+		}
+		d = time.Duration(n) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	} else {
+		return 0, false
+	}
+	return min(max(d, 0), maxRetryAfter), true
 }

@@ -37,7 +37,7 @@ func TestRetryPolicyNeverResendsAJobStartingPOSTAfterTheEngineMayHaveSeenIt(t *t
 		{"POST 429", post, &http.Response{StatusCode: http.StatusTooManyRequests}, nil, true},
 		{"GET 502", get, bad, nil, true},
 		{"GET reset", get, nil, reset, true},
-		{"login 503", login, &http.Response{StatusCode: 503}, nil, true},
+		{"login 503: a new session, not a resent login", login, &http.Response{StatusCode: 503}, nil, false},
 		{"GET 500", get, &http.Response{StatusCode: 500}, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -47,16 +47,32 @@ func TestRetryPolicyNeverResendsAJobStartingPOSTAfterTheEngineMayHaveSeenIt(t *t
 	}
 }
 
-func TestJobStartingPOSTIsNotResentWhenItsAnswerIsLost(t *testing.T) {
+func TestJobStartingPOSTWhoseAnswerIsLostIsFoundOnTheEngineNotResent(t *testing.T) {
 	c, e := loggedIn(t, engine.Options{})
 	db, err := c.Databases.FindByName(t.Context(), "Patients Prod")
 	require.NoError(t, err)
 	e.InjectHTTPError(engine.HTTPFault{Method: "POST", PathSuffix: "/sync", Status: http.StatusBadGateway, AfterProcessing: true})
 	e.ClearRequests()
-	_, err = c.Databases.Sync(t.Context(), db)
-	var unreachable *UnreachableError
-	require.ErrorAs(t, err, &unreachable)
-	assert.Equal(t, []string{"POST /database/" + db.Reference + "/sync"}, requestLines(e))
+	op, err := c.Databases.Sync(t.Context(), db)
+	require.NoError(t, err)
+	assert.True(t, op.Recovered)
+	require.NotEmpty(t, op.Job)
+	_, err = c.Wait(t.Context(), op, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, countLines(requestLines(e), "POST /database/"+db.Reference+"/sync"))
+	jobs, err := c.Jobs.List(t.Context(), JobListOptions{Target: db.Reference})
+	require.NoError(t, err)
+	assert.Len(t, jobs, 1, "exactly one sync job")
+}
+
+func countLines(lines []string, want string) int {
+	n := 0
+	for _, l := range lines {
+		if l == want {
+			n++
+		}
+	}
+	return n
 }
 
 func TestReadsAreRetriedOnProxyErrors(t *testing.T) {

@@ -2,6 +2,7 @@ package delphix
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -27,19 +28,73 @@ type loginRequest struct {
 // version (a session at a low version, then GET /about) and the session is
 // re-opened at the highest version both sides speak. A user named
 // "name@SYSTEM" or "name@DOMAIN" logs in to that target.
+//
+// The engine renews the session at login, so a login whose answer was lost
+// cannot be sent again on the same session: when the login's answer is
+// lost, or the session is lost on the way, Login starts over with a new
+// session, at most loginAttempts times. Only the engine refusing the
+// credentials is an error that matches ErrUnauthorized; a session lost
+// every time is a *SessionLostError.
 func (c *Client) Login(ctx context.Context, user, password string) error {
-	v, err := c.openSession(ctx)
-	if err != nil {
-		return err
+	c.loginMu.Lock()
+	defer c.loginMu.Unlock()
+	return c.login(ctx, user, password, APIVersion{})
+}
+
+// loginAttempts bounds how many sessions Login and a re-login open before
+// they give up on an engine that keeps losing them.
+const loginAttempts = 3
+
+// login runs the login sequence, at version v when it is known.
+func (c *Client) login(ctx context.Context, user, password string, v APIVersion) error {
+	var err error
+	for attempt := 1; attempt <= loginAttempts; attempt++ {
+		var ref string
+		ref, v, err = c.loginOnce(ctx, user, password, v)
+		if err == nil {
+			c.mu.Lock()
+			c.version, c.user, c.pass, c.userRef = v, user, password, ref
+			c.mu.Unlock()
+			return nil
+		}
+		if !lostOnTheWay(err) {
+			return err
+		}
+	}
+	if errors.Is(err, errSessionLost) {
+		return &SessionLostError{Method: "POST", Path: "/login", Times: loginAttempts}
+	}
+	return err
+}
+
+// loginOnce opens a new session (choosing the version unless v is set) and
+// logs in on it. It returns the user's reference when the engine gives it,
+// and the session's version once it is known.
+func (c *Client) loginOnce(ctx context.Context, user, password string, v APIVersion) (string, APIVersion, error) {
+	if v.IsZero() {
+		chosen, err := c.openSession(ctx)
+		if err != nil {
+			return "", v, err
+		}
+		v = chosen
+	} else if _, err := c.send(ctx, "POST", "/session", apiSession{Type: "APISession", Version: v, Client: c.clientName}, nil); err != nil {
+		return "", v, err
 	}
 	name, target := splitTarget(user)
-	if _, err := c.call(ctx, "POST", "/login", loginRequest{Type: "LoginRequest", Username: name, Password: password, Target: target}, nil); err != nil {
-		return err
+	var ref json.RawMessage
+	if _, err := c.send(ctx, "POST", "/login", loginRequest{Type: "LoginRequest", Username: name, Password: password, Target: target}, &ref); err != nil {
+		return "", v, err
 	}
-	c.mu.Lock()
-	c.version, c.user, c.pass = v, user, password
-	c.mu.Unlock()
-	return nil
+	var userRef string
+	_ = json.Unmarshal(ref, &userRef)
+	return userRef, v, nil
+}
+
+// lostOnTheWay reports whether a login step failed because the session or
+// the login's answer was lost, so that a new session may succeed.
+func lostOnTheWay(err error) bool {
+	var lost *UnreachableError
+	return errors.Is(err, errSessionLost) || (errors.As(err, &lost) && lost.Path == "/login")
 }
 
 // openSession opens the session and returns its version.
@@ -64,7 +119,7 @@ func (c *Client) openSession(ctx context.Context) (APIVersion, error) {
 		if _, err := c.call(ctx, "POST", "/session", apiSession{Type: "APISession", Version: probeVersion, Client: c.clientName}, nil); err != nil {
 			return APIVersion{}, err
 		}
-		if info, err = c.About.Get(ctx); err != nil {
+		if _, err := c.send(ctx, "GET", "/about", nil, info); err != nil {
 			return APIVersion{}, err
 		}
 	}
@@ -102,8 +157,10 @@ func splitTarget(user string) (name, target string) {
 }
 
 // relogin re-establishes a lost session with the credentials of the last
-// successful Login.
+// successful Login. A refusal now means the credentials changed since.
 func (c *Client) relogin(ctx context.Context) error {
+	c.loginMu.Lock()
+	defer c.loginMu.Unlock()
 	c.mu.Lock()
 	user, pass, v := c.user, c.pass, c.version
 	c.mu.Unlock()
@@ -111,11 +168,10 @@ func (c *Client) relogin(ctx context.Context) error {
 		return &APIError{ID: "session.lost", HTTPStatus: 403, Method: "POST", Path: "/login",
 			Details: mustJSON("not logged in"), Action: "call Login first"}
 	}
-	if _, err := c.send(ctx, "POST", "/session", apiSession{Type: "APISession", Version: v, Client: c.clientName}, nil); err != nil {
-		return err
+	err := c.login(ctx, user, pass, v)
+	if errors.Is(err, ErrUnauthorized) {
+		return fmt.Errorf("delphix: the engine ended the session and refused the same credentials on logging in again (changed password or disabled user?): %w", err)
 	}
-	name, target := splitTarget(user)
-	_, err := c.send(ctx, "POST", "/login", loginRequest{Type: "LoginRequest", Username: name, Password: pass, Target: target}, nil)
 	return err
 }
 

@@ -20,8 +20,18 @@ type Session struct {
 	// Environ is the step's environment, for the tools it runs.
 	Environ []string
 
-	mu   sync.Mutex
-	jobs map[string]string // running job reference -> what it does
+	mu        sync.Mutex
+	jobs      map[string]string // running job reference -> what it does
+	recovered bool              // an operation's start answer was lost and its job found
+}
+
+// Recovered reports whether the answer that started an operation of this
+// step was lost and the operation was found on the engine and followed
+// instead; the step's output says so as "recovered": true.
+func (s *Session) Recovered() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.recovered
 }
 
 // connect builds the client from the connection keys and logs in.
@@ -49,6 +59,10 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 		if err != nil {
 			return nil, Usagef("%s: %v", in.Name(APIVersion), err)
 		}
+		if parsed.Less(delphix.MinAPIVersion) || delphix.MaxAPIVersion.Less(parsed) {
+			return nil, Usagef("--api-version %s is not supported: dxsteps speaks %s to %s; leave --api-version out to use the engine's own",
+				parsed, delphix.MinAPIVersion, delphix.MaxAPIVersion)
+		}
 		opts = append(opts, delphix.WithAPIVersion(parsed))
 	}
 	if path := in.String(CACert); path != "" {
@@ -68,7 +82,7 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 	}
 	if err := client.Login(ctx, user, password); err != nil {
 		if errors.Is(err, delphix.ErrUnauthorized) {
-			return nil, fmt.Errorf("login as %q refused by %s: %w", user, engine, err)
+			return nil, fmt.Errorf("credentials refused: %s refused the login of %q: %w", engine, user, err)
 		}
 		return nil, err
 	}
@@ -81,7 +95,11 @@ func readPassword(in *Input) (string, error) {
 		if err != nil {
 			return "", Usagef("cannot read --%s: %v", PasswordFile.Flag, err)
 		}
-		return strings.TrimRight(string(b), "\r\n"), nil
+		p := strings.TrimRight(string(b), "\r\n")
+		if p == "" {
+			return "", Usagef("--password-file %s is empty: write the password in it (one line)", path)
+		}
+		return p, nil
 	}
 	if p := in.Getenv(PasswordEnv); p != "" {
 		return p, nil
@@ -117,6 +135,12 @@ func (s *Session) Do(ctx context.Context, what string, start func() (delphix.Ope
 	op, err := start()
 	if err != nil {
 		return op, fmt.Errorf("%s: %w", what, err)
+	}
+	if op.Recovered {
+		s.mu.Lock()
+		s.recovered = true
+		s.mu.Unlock()
+		s.Log.Printf("%s: the engine's answer to the start was lost; found what it started on the engine (job %s) and following it, not starting it again", what, op.Job)
 	}
 	if _, err := s.wait(ctx, op, what); err != nil {
 		return op, fmt.Errorf("%s failed: %w", what, err)

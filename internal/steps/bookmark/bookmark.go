@@ -63,6 +63,7 @@ type Result struct {
 	Tags              []string `json:"tags"`
 	Timestamp         string   `json:"timestamp"`
 	Created           *bool    `json:"created,omitempty"`
+	Recovered         bool     `json:"recovered,omitempty"` // the create's answer was lost; the bookmark was found and followed
 	Deleted           bool     `json:"deleted,omitempty"`
 }
 
@@ -200,7 +201,7 @@ func create(ctx context.Context, s *cli.Session, o options, l *layout) (any, err
 	}
 	res := describe(b)
 	created := true
-	res.Created = &created
+	res.Created, res.Recovered = &created, s.Recovered()
 	return res, nil
 }
 

@@ -63,6 +63,7 @@ type Result struct {
 	ActiveBranchReference string `json:"activeBranchReference"`
 	DataTime              string `json:"dataTime"`
 	Job                   string `json:"job,omitempty"`
+	Recovered             bool   `json:"recovered,omitempty"` // a start's answer was lost; the job was found and followed
 }
 
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
@@ -90,7 +91,11 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 			return nil, err
 		}
 	}
-	return describe(ctx, c, o.op, pod.Reference, created, job)
+	res, err := describe(ctx, c, o.op, pod.Reference, created, job)
+	if res != nil {
+		res.Recovered = s.Recovered()
+	}
+	return res, err
 }
 
 func findOrCreate(ctx context.Context, s *cli.Session, o options, tmpl *delphix.Template) (*delphix.Container, bool, string, error) {

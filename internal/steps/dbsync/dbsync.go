@@ -40,6 +40,7 @@ type Result struct {
 	SnapshotTime      string `json:"snapshotTime"`     // when the engine took the snapshot
 	SnapshotDataTime  string `json:"snapshotDataTime"` // the time of its data, in the source's zone
 	Job               string `json:"job"`
+	Recovered         bool   `json:"recovered,omitempty"` // the start's answer was lost; the job was found and followed
 }
 
 func run(ctx context.Context, s *cli.Session, name string) (any, error) {
@@ -69,5 +70,5 @@ func run(ctx context.Context, s *cli.Session, name string) (any, error) {
 	snap := after[0]
 	s.Log.Printf("new snapshot %s (%s) of %q", snap.Reference, snap.Name, name)
 	return Result{Database: db.Name, DatabaseReference: db.Reference, Snapshot: snap.Reference,
-		SnapshotName: snap.Name, SnapshotTime: snap.CreationTime, SnapshotDataTime: snap.DataTime(), Job: op.Job}, nil
+		SnapshotName: snap.Name, SnapshotTime: snap.CreationTime, SnapshotDataTime: snap.DataTime(), Job: op.Job, Recovered: s.Recovered()}, nil
 }

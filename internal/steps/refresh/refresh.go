@@ -58,6 +58,7 @@ type Result struct {
 	MaskingEvidence  []string `json:"maskingEvidence"`  // what the engine shows of it, [] for nothing
 	MaskingJob       string   `json:"maskingJob,omitempty"`
 	Job              string   `json:"job"`
+	Recovered        bool     `json:"recovered,omitempty"` // the start's answer was lost; the job was found and followed
 }
 
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
@@ -92,7 +93,7 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return nil, err
 	}
 	res := Result{VDB: vdb.Name, VDBReference: vdb.Reference, Source: parent.Name, Snapshot: snap.Reference,
-		SnapshotTime: snap.CreationTime, SnapshotDataTime: snap.DataTime(), Job: op.Job}
+		SnapshotTime: snap.CreationTime, SnapshotDataTime: snap.DataTime(), Job: op.Job, Recovered: s.Recovered()}
 	if res.MaskingEvidence, res.MaskingJob, err = maskingEvidence(ctx, c, after); err != nil {
 		return nil, err
 	}

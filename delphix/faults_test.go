@@ -1,0 +1,203 @@
+package delphix
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
+	"github.com/dxsteps/dxsteps/test/faultproxy"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// behindProxy is a local engine with a fault proxy in front and a client
+// (not logged in) that talks to the proxy.
+func behindProxy(t *testing.T) (*Client, *engine.Engine, *faultproxy.Proxy) {
+	t.Helper()
+	e := enginetest.Start(t)
+	p := faultproxy.New(e.URL())
+	t.Cleanup(p.Close)
+	c, err := NewClient(p.URL(), WithBackoff(time.Millisecond, 5*time.Millisecond),
+		WithWaitIntervals(5*time.Millisecond, 50*time.Millisecond, 5*time.Second))
+	require.NoError(t, err)
+	return c, e, p
+}
+
+const adminPassword = "landshark"
+
+// jobsOfType counts the engine's jobs of one action type, read by a client
+// of its own.
+func jobsOfType(t *testing.T, e *engine.Engine, actionType string) int {
+	t.Helper()
+	c, err := NewClient(e.URL())
+	require.NoError(t, err)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	jobs, err := c.jobsOn(t.Context(), "", actionType, time.Time{})
+	require.NoError(t, err)
+	return len(jobs)
+}
+
+func TestLostLoginAnswerOpensANewSessionAndLogsInAgain(t *testing.T) {
+	c, e, p := behindProxy(t)
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/login", Kind: faultproxy.DropAfter})
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	require.True(t, p.Exhausted())
+	_, err := c.Databases.List(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, 2, countLines(requestLines(e), "POST /login"))
+}
+
+func TestSessionLostDuringTheFirstLoginIsNotAPasswordProblem(t *testing.T) {
+	c, e, p := behindProxy(t)
+	// The session expires between opening it at the chosen version and the login.
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/session", Skip: 1, Then: e.ExpireSessions})
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	require.True(t, p.Exhausted())
+	_, err := c.Databases.List(t.Context())
+	require.NoError(t, err)
+}
+
+func TestSessionLostAtEveryLoginIsSaidSoAndIsNotUnauthorized(t *testing.T) {
+	c, e, p := behindProxy(t)
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/session", Count: 100, Then: e.ExpireSessions})
+	err := c.Login(t.Context(), "delphix_admin", adminPassword)
+	var lost *SessionLostError
+	require.ErrorAs(t, err, &lost)
+	assert.NotErrorIs(t, err, ErrUnauthorized)
+	assert.Contains(t, err.Error(), "the credentials are not the problem")
+	assert.NotContains(t, err.Error(), "password")
+}
+
+func TestWrongPasswordIsStillRefusedAtOnce(t *testing.T) {
+	c, e, _ := behindProxy(t)
+	err := c.Login(t.Context(), "delphix_admin", "wrong")
+	require.ErrorIs(t, err, ErrUnauthorized)
+	assert.Equal(t, 1, countLines(requestLines(e), "POST /login"), "a refused login is not tried again")
+}
+
+func TestSessionKilledTwiceWhileWaitingIsReestablishedAndTheJobFollowed(t *testing.T) {
+	c, e, p := behindProxy(t)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	db, err := c.Databases.FindByName(t.Context(), "Patients Prod")
+	require.NoError(t, err)
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/sync", Then: e.ExpireSessions})
+	p.Add(faultproxy.Rule{Method: "GET", PathContains: "/job/JOB-", Then: e.ExpireSessions})
+	op, err := c.Databases.Sync(t.Context(), db)
+	require.NoError(t, err)
+	p.Add(faultproxy.Rule{Method: "GET", Kind: faultproxy.Pass, Then: e.ExpireSessions})
+	job, err := c.Wait(t.Context(), op, nil)
+	require.NoError(t, err)
+	assert.True(t, p.Exhausted())
+	assert.Equal(t, JobCompleted, job.JobState)
+	assert.Equal(t, 1, jobsOfType(t, e, "DB_SYNC"))
+	assert.GreaterOrEqual(t, countLines(requestLines(e), "POST /login"), 3, "logged in again after each loss")
+}
+
+func TestJobStartWhoseAnswerIsLostOnAResetIsFollowed(t *testing.T) {
+	c, e, p := behindProxy(t)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	vdb, err := c.Databases.FindByName(t.Context(), "prep1 DB")
+	require.NoError(t, err)
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/refresh", Kind: faultproxy.ResetAfter})
+	op, err := c.Databases.Refresh(t.Context(), vdb, RefreshPoint{})
+	require.NoError(t, err)
+	assert.True(t, op.Recovered)
+	wait(t, c, op, nil)
+	assert.Equal(t, 1, jobsOfType(t, e, "DB_REFRESH"))
+}
+
+func TestJobStartThatNeverReachedTheEngineIsSentAgainOnce(t *testing.T) {
+	for _, rule := range []faultproxy.Rule{
+		{Method: "POST", PathSuffix: "/sync", Kind: faultproxy.DropBefore},
+		{Method: "POST", PathSuffix: "/sync", Kind: faultproxy.Status, Status: http.StatusBadGateway},
+		{Method: "POST", PathSuffix: "/sync", Kind: faultproxy.Status, Status: http.StatusGatewayTimeout},
+	} {
+		c, e, p := behindProxy(t)
+		require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+		db, err := c.Databases.FindByName(t.Context(), "Patients Prod")
+		require.NoError(t, err)
+		p.Add(rule)
+		op, err := c.Databases.Sync(t.Context(), db)
+		require.NoError(t, err)
+		assert.False(t, op.Recovered)
+		wait(t, c, op, nil)
+		assert.True(t, p.Exhausted())
+		assert.Equal(t, 1, jobsOfType(t, e, "DB_SYNC"))
+		assert.Equal(t, 1, countLines(requestLines(e), "POST /database/"+db.Reference+"/sync"))
+	}
+}
+
+func TestBookmarkWhoseCreateAnswerIsLostIsFoundByName(t *testing.T) {
+	c, e, p := behindProxy(t)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	pod := pod(t, c, "prep1")
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/bookmark", Kind: faultproxy.DropAfter})
+	op, err := c.Bookmarks.Create(t.Context(), BookmarkCreate{Name: "after the lost answer", Layout: pod.Reference, Branch: pod.ActiveBranch})
+	require.NoError(t, err)
+	assert.True(t, op.Recovered)
+	require.NotEmpty(t, op.Reference)
+	wait(t, c, op, nil)
+	n := 0
+	for _, b := range e.Catalog() {
+		if b.Bookmark == "after the lost answer" {
+			n++
+		}
+	}
+	assert.Equal(t, 1, n)
+	assert.Equal(t, 1, jobsOfType(t, e, "JETSTREAM_USER_BOOKMARK_CREATE"))
+}
+
+func TestReadsSurviveRetryAfterAndProxyErrors(t *testing.T) {
+	c, e, p := behindProxy(t)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	p.Add(faultproxy.Rule{Method: "GET", PathSuffix: "/database", Kind: faultproxy.Status, Status: http.StatusTooManyRequests, RetryAfter: "0"})
+	p.Add(faultproxy.Rule{Method: "GET", PathSuffix: "/database", Kind: faultproxy.Status, Status: http.StatusServiceUnavailable})
+	p.Add(faultproxy.Rule{Method: "GET", PathSuffix: "/database", Kind: faultproxy.ResetBefore})
+	e.ClearRequests()
+	dbs, err := c.Databases.List(t.Context())
+	require.NoError(t, err)
+	assert.NotEmpty(t, dbs)
+	assert.True(t, p.Exhausted())
+	assert.Equal(t, []string{"GET /database"}, requestLines(e), "the engine saw the one request that got through")
+}
+
+func TestSlowAnswersAreRetriedOrTheirJobFound(t *testing.T) {
+	e := enginetest.Start(t)
+	p := faultproxy.New(e.URL())
+	t.Cleanup(p.Close)
+	// The client gives up on an answer after a second; the proxy holds two answers for a minute.
+	c, err := NewClient(p.URL(), WithHTTPClient(&http.Client{Timeout: time.Second}),
+		WithBackoff(time.Millisecond, 5*time.Millisecond), WithWaitIntervals(5*time.Millisecond, 50*time.Millisecond, 0))
+	require.NoError(t, err)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	p.Add(faultproxy.Rule{Method: "GET", PathSuffix: "/database", Kind: faultproxy.Slow, Delay: time.Minute})
+	db, err := c.Databases.FindByName(t.Context(), "Patients Prod")
+	require.NoError(t, err, "the slow read was sent again")
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/sync", Kind: faultproxy.Slow, Delay: time.Minute})
+	op, err := c.Databases.Sync(t.Context(), db)
+	require.NoError(t, err)
+	assert.True(t, op.Recovered, "the sync whose answer never came in time was found, not sent again")
+	wait(t, c, op, nil)
+	assert.True(t, p.Exhausted())
+	assert.Equal(t, 1, jobsOfType(t, e, "DB_SYNC"))
+}
+
+func TestBackoffHonoursRetryAfterAndJittersWithinItsBounds(t *testing.T) {
+	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"7"}}}
+	assert.Equal(t, 7*time.Second, backoff(time.Second, 30*time.Second, 0, resp))
+	resp.Header.Set("Retry-After", "86400")
+	assert.Equal(t, maxRetryAfter, backoff(time.Second, 30*time.Second, 0, resp))
+	resp.Header.Set("Retry-After", time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat))
+	assert.Equal(t, time.Duration(0), backoff(time.Second, 30*time.Second, 0, resp))
+	seen := map[time.Duration]bool{}
+	for i := 0; i < 200; i++ {
+		d := backoff(time.Second, 30*time.Second, 3, nil)
+		require.GreaterOrEqual(t, d, time.Second)
+		require.LessOrEqual(t, d, 8*time.Second)
+		seen[d] = true
+	}
+	assert.Greater(t, len(seen), 1, "jittered")
+	assert.LessOrEqual(t, backoff(time.Second, 30*time.Second, 40, nil), 30*time.Second)
+}

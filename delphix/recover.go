@@ -1,0 +1,174 @@
+package delphix
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// engineClock is the engine's clock as its last answer's Date header gave
+// it, so that "since just before the request" is measured on the engine's
+// clock, not this agent's.
+type engineClock struct {
+	mu     sync.Mutex
+	engine time.Time // the Date header
+	local  time.Time // when it arrived
+}
+
+func (k *engineClock) note(date string) {
+	t, err := http.ParseTime(date)
+	if err != nil {
+		return
+	}
+	k.mu.Lock()
+	k.engine, k.local = t, time.Now()
+	k.mu.Unlock()
+}
+
+// now estimates the engine's time now; ok is false before any answer.
+func (k *engineClock) now() (time.Time, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.engine.IsZero() {
+		return time.Time{}, false
+	}
+	return k.engine.Add(time.Since(k.local)), true
+}
+
+// clockSlack covers the Date header's one-second resolution and the time an
+// answer takes to arrive.
+const clockSlack = 2 * time.Second
+
+// maxStartSends bounds how often a job-starting POST is sent when each time
+// its answer is lost and the engine shows nothing it started.
+const maxStartSends = 2
+
+// recovery says how to find what a job-starting POST started when its answer
+// was lost: a job of ActionType (any, when empty) on Target started by this
+// user since just before the request, or the object Created finds (by the
+// name the request gave it) and the job on it.
+type recovery struct {
+	Target     string
+	ActionType string
+	Created    func(ctx context.Context) (string, error)
+}
+
+// startRecoverable POSTs an operation like start. When the answer is lost
+// (no Delphix answer came back), it asks the engine what it started and
+// follows that, with Operation.Recovered set; it sends the request again only
+// when the engine shows that nothing started, at most maxStartSends times.
+func (c *Client) startRecoverable(ctx context.Context, path string, body any, rec recovery) (Operation, error) {
+	for sends := 1; ; sends++ {
+		since, known := c.seen.now()
+		op, err := c.start(ctx, path, body)
+		var lost *UnreachableError
+		if err == nil || !errors.As(err, &lost) || ctx.Err() != nil {
+			return op, err
+		}
+		found, ferr := c.lookForStart(ctx, rec, since.Add(-clockSlack), known)
+		switch {
+		case ferr != nil && ctx.Err() != nil:
+			return Operation{}, fmt.Errorf("%w (the answer to POST %s was lost and the deadline passed while looking for what it started: look at the jobs on the engine)", ctx.Err(), path)
+		case ferr != nil:
+			return Operation{}, fmt.Errorf("%w; then finding out whether the engine started it failed too (%v): look at the jobs on the engine before running the step again", err, ferr)
+		case found != nil:
+			return *found, nil
+		case sends >= maxStartSends:
+			return Operation{}, fmt.Errorf("%w; the engine shows nothing started after %d tries, so nothing runs: run the step again when the engine answers", err, sends)
+		}
+	}
+}
+
+// lookForStart looks, a few times with pauses (the engine may still be
+// acting on the request), for what rec describes. It returns nil when the
+// engine shows nothing.
+func (c *Client) lookForStart(ctx context.Context, rec recovery, since time.Time, sinceKnown bool) (*Operation, error) {
+	pause := c.http.RetryWaitMin
+	for look := 0; look < 3; look++ {
+		if look > 0 {
+			if err := sleep(ctx, pause); err != nil {
+				return nil, err
+			}
+			pause = min(pause*2, c.http.RetryWaitMax)
+		}
+		op, err := c.findStarted(ctx, rec, since, sinceKnown)
+		if err != nil || op != nil {
+			return op, err
+		}
+	}
+	return nil, nil
+}
+
+func (c *Client) findStarted(ctx context.Context, rec recovery, since time.Time, sinceKnown bool) (*Operation, error) {
+	target, created := rec.Target, ""
+	if rec.Created != nil {
+		ref, err := rec.Created(ctx)
+		if err != nil || ref == "" {
+			return nil, err
+		}
+		target, created = ref, ref
+	}
+	var from time.Time
+	if created == "" && sinceKnown {
+		from = since
+	}
+	jobs, err := c.jobsOn(ctx, target, rec.ActionType, from)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	me := c.userRef
+	c.mu.Unlock()
+	for i := len(jobs) - 1; i >= 0; i-- {
+		j := jobs[i]
+		if me != "" && j.User != "" && j.User != me {
+			continue
+		}
+		if created == "" && !startedSince(j, since, sinceKnown) {
+			continue
+		}
+		return &Operation{Reference: created, Job: j.Reference, Action: j.ParentAction, Recovered: true}, nil
+	}
+	if created != "" { // the object exists and no job of it shows: it is done
+		return &Operation{Reference: created, Recovered: true}, nil
+	}
+	return nil, nil
+}
+
+// startedSince reports whether job j started at or after since on the
+// engine's clock. Without a known clock only a running job counts.
+func startedSince(j Job, since time.Time, known bool) bool {
+	if !known {
+		return j.JobState == JobRunning
+	}
+	t, err := time.Parse(time.RFC3339Nano, j.StartTime)
+	return err == nil && !t.Before(since)
+}
+
+// jobsOn lists the jobs on target of actionType (any when empty) updated
+// since from (when set), every page (the engine lists them oldest first).
+func (c *Client) jobsOn(ctx context.Context, target, actionType string, from time.Time) ([]Job, error) {
+	const pageSize = 100
+	var all []Job
+	for offset := 0; ; offset++ {
+		q := url.Values{"target": {target}, "pageSize": {fmt.Sprint(pageSize)}, "pageOffset": {fmt.Sprint(offset)}}
+		if actionType != "" {
+			q.Set("jobType", actionType)
+		}
+		if !from.IsZero() {
+			q.Set("fromDate", from.UTC().Format("2006-01-02T15:04:05.000Z"))
+		}
+		var page []Job
+		if _, err := c.call(ctx, "GET", withQuery("/job", q), nil, &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) < pageSize || offset >= 50 {
+			return all, nil
+		}
+	}
+}

@@ -1,0 +1,180 @@
+package e2e
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dxsteps/dxsteps/delphix"
+	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
+	"github.com/dxsteps/dxsteps/test/faultproxy"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// jobBinary is a binary run that starts one engine job.
+type jobBinary struct {
+	name       string
+	bin        string
+	args       []string
+	post       string // path suffix of the job-starting POST
+	actionType string
+	prepare    func(t *testing.T, e *engine.Engine)
+	check      func(t *testing.T, e *engine.Engine, out map[string]any)
+}
+
+var jobBinaries = []jobBinary{
+	{name: "sync", bin: "dx-sync", args: []string{"--database", "Patients Prod"}, post: "/sync", actionType: "DB_SYNC",
+		check: func(t *testing.T, _ *engine.Engine, out map[string]any) {
+			assert.NotEmpty(t, out["snapshot"])
+		}},
+	{name: "refresh", bin: "dx-refresh", args: []string{"--vdb", "prep1 DB"}, post: "/refresh", actionType: "DB_REFRESH",
+		prepare: func(t *testing.T, e *engine.Engine) {
+			testAPI(t, e, "DELETE", "/datasets/"+url.PathEscape("prep1 DB")+"/rows", nil)
+		},
+		check: func(t *testing.T, e *engine.Engine, _ map[string]any) {
+			assert.Equal(t, rows(t, e, "Patients Masked Master"), rows(t, e, "prep1 DB"), "the VDB holds its source's data again")
+		}},
+	{name: "datapod refresh", bin: "dx-datapod", args: []string{"refresh", "--template", "Patients", "--container", "prep2"},
+		post: "/refresh", actionType: "JETSTREAM_USER_CONTAINER_REFRESH",
+		prepare: func(t *testing.T, e *engine.Engine) { testAPI(t, e, "DELETE", "/datasets/prep2/rows", nil) },
+		check: func(t *testing.T, e *engine.Engine, _ map[string]any) {
+			assert.Equal(t, rows(t, e, "Patients"), rows(t, e, "prep2"), "the pod holds its template's data again")
+		}},
+	{name: "bookmark create", bin: "dx-bookmark", args: []string{"create", "--container", "prep3", "--name", "nightly"},
+		post: "/bookmark", actionType: "JETSTREAM_USER_BOOKMARK_CREATE",
+		check: func(t *testing.T, e *engine.Engine, out map[string]any) {
+			n := 0
+			for _, b := range e.Catalog() {
+				if b.Bookmark == "nightly" {
+					n++
+					assert.Equal(t, "prep3", b.On)
+				}
+			}
+			assert.Equal(t, 1, n, "exactly one bookmark")
+			assert.Equal(t, true, out["created"])
+		}},
+}
+
+// fault is one kind of fault, as proxy rules for a binary, and whether the
+// binary must say it recovered a job whose start answer was lost.
+type fault struct {
+	name      string
+	rules     func(e *engine.Engine, b jobBinary) []faultproxy.Rule
+	recovered bool
+}
+
+var faults = []fault{
+	{name: "lost login answer", rules: func(_ *engine.Engine, _ jobBinary) []faultproxy.Rule {
+		return []faultproxy.Rule{{Method: "POST", PathSuffix: "/login", Kind: faultproxy.DropAfter}}
+	}},
+	{name: "session lost twice while waiting", rules: func(e *engine.Engine, b jobBinary) []faultproxy.Rule {
+		return []faultproxy.Rule{{Method: "POST", PathSuffix: b.post, Then: e.ExpireSessions},
+			{Method: "GET", PathContains: "/job/JOB-", Then: e.ExpireSessions}}
+	}},
+	{name: "lost job-start answer", recovered: true, rules: func(_ *engine.Engine, b jobBinary) []faultproxy.Rule {
+		return []faultproxy.Rule{{Method: "POST", PathSuffix: b.post, Kind: faultproxy.DropAfter}}
+	}},
+	{name: "429 with Retry-After", rules: func(_ *engine.Engine, b jobBinary) []faultproxy.Rule {
+		return []faultproxy.Rule{{Method: "POST", PathSuffix: b.post, Kind: faultproxy.Status, Status: http.StatusTooManyRequests, RetryAfter: "1"},
+			{Method: "GET", PathContains: "/job/JOB-", Kind: faultproxy.Status, Status: http.StatusTooManyRequests, RetryAfter: "1"}}
+	}},
+	{name: "502 503 504", rules: func(_ *engine.Engine, b jobBinary) []faultproxy.Rule {
+		return []faultproxy.Rule{{Method: "POST", PathSuffix: b.post, Kind: faultproxy.Status, Status: http.StatusServiceUnavailable},
+			{Method: "GET", PathContains: "/job/JOB-", Kind: faultproxy.Status, Status: http.StatusBadGateway},
+			{Method: "GET", PathContains: "/job/JOB-", Kind: faultproxy.Status, Status: http.StatusGatewayTimeout}}
+	}},
+	{name: "connection reset", recovered: true, rules: func(_ *engine.Engine, b jobBinary) []faultproxy.Rule {
+		return []faultproxy.Rule{{Method: "POST", PathSuffix: b.post, Kind: faultproxy.ResetAfter},
+			{Method: "GET", PathContains: "/job/JOB-", Kind: faultproxy.ResetBefore}}
+	}},
+}
+
+// TestEveryJobStartingBinarySurvivesEachFaultWithOneJob runs each binary
+// that starts a job through a fault proxy, once per fault kind, and checks
+// that it succeeded, the engine's data is right, and the engine ran exactly
+// one job for it.
+func TestEveryJobStartingBinarySurvivesEachFaultWithOneJob(t *testing.T) {
+	for _, b := range jobBinaries {
+		for _, f := range faults {
+			t.Run(b.name+"/"+f.name, func(t *testing.T) {
+				e := enginetest.Start(t)
+				if b.prepare != nil {
+					b.prepare(t, e)
+				}
+				p := faultproxy.New(e.URL())
+				t.Cleanup(p.Close)
+				for _, r := range f.rules(e, b) {
+					p.Add(r)
+				}
+				before := jobCount(t, e, b.actionType)
+				r := step{t: t, e: e, bin: b.bin, args: b.args,
+					env: []string{"DELPHIX_ENGINE=" + p.URL(), "DELPHIX_RETRY_MAX=4"}}.run()
+				require.Equal(t, 0, r.code, r.stderr)
+				assert.True(t, p.Exhausted(), "every fault happened: %v", p.Hits())
+				out := r.json(t)
+				assert.Equal(t, 1, jobCount(t, e, b.actionType)-before, "exactly one %s job", b.actionType)
+				if f.recovered {
+					assert.Equal(t, true, out["recovered"], r.stderr)
+					assert.Contains(t, r.stderr, "answer to the start was lost")
+				} else {
+					assert.Nil(t, out["recovered"])
+				}
+				assert.NotContains(t, r.stderr, adminPassword)
+				b.check(t, e, out)
+			})
+		}
+	}
+}
+
+// jobCount counts the engine's jobs of one action type.
+func jobCount(t *testing.T, e *engine.Engine, actionType string) int {
+	t.Helper()
+	c, err := delphix.NewClient(e.URL())
+	require.NoError(t, err)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	jobs, err := c.Jobs.List(t.Context(), delphix.JobListOptions{ActionType: actionType})
+	require.NoError(t, err)
+	return len(jobs)
+}
+
+func TestSessionLostAtEveryLoginExitsWithoutAPasswordHint(t *testing.T) {
+	e := enginetest.Start(t)
+	p := faultproxy.New(e.URL())
+	t.Cleanup(p.Close)
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/session", Count: 1000, Then: e.ExpireSessions})
+	r := step{t: t, e: e, bin: "dx-sync", args: []string{"--database", "Patients Prod"}, env: []string{"DELPHIX_ENGINE=" + p.URL()}}.run()
+	assert.NotEqual(t, 3, r.code, r.stderr)
+	assert.Equal(t, 1, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "ended the session 3 times in a row")
+	assert.NotContains(t, r.stderr, "password")
+}
+
+func TestWrongPasswordThroughALostLoginAnswerStillExits3(t *testing.T) {
+	e := enginetest.Start(t)
+	p := faultproxy.New(e.URL())
+	t.Cleanup(p.Close)
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/login", Kind: faultproxy.DropAfter})
+	r := step{t: t, e: e, bin: "dx-sync", args: []string{"--database", "Patients Prod"},
+		env: []string{"DELPHIX_ENGINE=" + p.URL(), "DELPHIX_PASSWORD=wrong"}}.run()
+	assert.True(t, p.Exhausted())
+	assert.Equal(t, 3, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "credentials refused")
+}
+
+func TestEmptyPasswordFileAndUnsupportedAPIVersionExit2BeforeAnyLogin(t *testing.T) {
+	e := enginetest.Start(t)
+	empty := filepath.Join(t.TempDir(), "pw")
+	require.NoError(t, os.WriteFile(empty, []byte("\n"), 0o600))
+	e.ClearRequests()
+	r := step{t: t, e: e, bin: "dx-sync", args: []string{"--database", "Patients Prod", "--password-file", empty}}.run()
+	assert.Equal(t, 2, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "is empty")
+	r = run(t, e, "dx-sync", "--database", "Patients Prod", "--api-version", "2.0")
+	assert.Equal(t, 2, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "--api-version 2.0.0 is not supported")
+	assert.Empty(t, e.Requests(), "no login was tried")
+}
