@@ -159,20 +159,7 @@ func (e *Engine) getSnapshot(c *call) (any, error) {
 
 // listTimeflows lists timeflows, of one database with ?database=.
 func (e *Engine) listTimeflows(c *call) (any, error) {
-	if err := c.requireAdmin(); err != nil {
-		return nil, err
-	}
-	db := c.r.URL.Query().Get("database")
-	if _, ok := state.Lookup[*state.DB](e.State, db); db != "" && !ok {
-		return nil, errNotFound(db)
-	}
-	var out []obj
-	for _, tf := range e.Timeflows {
-		if db == "" || tf.DB.Ref == db {
-			out = append(out, e.timeflowObject(tf, c.ver))
-		}
-	}
-	return listResult(out), nil
+	return listOfDB(c, e.Timeflows, func(tf *state.Timeflow) *state.DB { return tf.DB }, e.timeflowObject)
 }
 
 func (e *Engine) getTimeflow(c *call) (any, error) {
@@ -183,18 +170,25 @@ func (e *Engine) getTimeflow(c *call) (any, error) {
 	return okResult(e.timeflowObject(tf, c.ver), "", ""), nil
 }
 
+// listSources lists sources, of one database with ?database=.
 func (e *Engine) listSources(c *call) (any, error) {
+	return listOfDB(c, e.Sources, func(s *state.Source) *state.DB { return s.DB }, e.sourceObject)
+}
+
+// listOfDB answers an admin's list of items, only those of the database
+// that ?database= names when it names one.
+func listOfDB[T any](c *call, items []T, dbOf func(T) *state.DB, render func(T, version) obj) (any, error) {
 	if err := c.requireAdmin(); err != nil {
 		return nil, err
 	}
 	db := c.r.URL.Query().Get("database")
-	if _, ok := state.Lookup[*state.DB](e.State, db); db != "" && !ok {
+	if _, ok := state.Lookup[*state.DB](c.e.State, db); db != "" && !ok {
 		return nil, errNotFound(db)
 	}
 	var out []obj
-	for _, s := range e.Sources {
-		if db == "" || s.DB.Ref == db {
-			out = append(out, e.sourceObject(s, c.ver))
+	for _, it := range items {
+		if db == "" || dbOf(it).Ref == db {
+			out = append(out, render(it, c.ver))
 		}
 	}
 	return listResult(out), nil
