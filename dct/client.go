@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
 )
 
@@ -91,8 +92,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		RetryWaitMin: o.waitMin,
 		RetryWaitMax: o.waitMax,
 		RetryMax:     o.retryMax,
-		CheckRetry:   checkRetry,
-		Backoff:      backoff,
+		CheckRetry:   httpapi.CheckRetry,
+		Backoff:      retryPolicy.Backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	c.common.client = c
@@ -127,7 +128,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		}
 		rd = bytes.NewReader(b)
 	}
-	ctx = withRetrySafety(ctx, method, path)
+	ctx = retryPolicy.WithRetrySafety(ctx, method, path)
 	target := c.base.String() + c.basePath + path
 	if len(q) > 0 {
 		target += "?" + q.Encode()
@@ -150,8 +151,8 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		started := !retrySafe(ctx) && !isDialError(err) && !isPermanentTransportError(err)
-		if plainHTTP(err) {
+		started := !httpapi.RetrySafe(ctx) && !httpapi.IsDialError(err) && !httpapi.IsPermanentTransportError(err)
+		if httpapi.PlainHTTP(err) {
 			err = fmt.Errorf("%w: use http://%s", ErrPlainHTTP, c.base.Host)
 		}
 		return &UnreachableError{Method: method, Path: path, Err: err, MayHaveStarted: started}
@@ -159,14 +160,14 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return &UnreachableError{Method: method, Path: path, Err: err, MayHaveStarted: !retrySafe(ctx)}
+		return &UnreachableError{Method: method, Path: path, Err: err, MayHaveStarted: !httpapi.RetrySafe(ctx)}
 	}
 	err = decodeResponse(method, path, resp.StatusCode, raw, out)
 	switch e := err.(type) {
 	case *APIError:
 		e.redact(c.secret)
 	case *UnreachableError:
-		e.MayHaveStarted = !retrySafe(ctx) && e.Status != http.StatusTooManyRequests
+		e.MayHaveStarted = !httpapi.RetrySafe(ctx) && e.Status != http.StatusTooManyRequests
 	}
 	return err
 }

@@ -11,16 +11,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func TestRetryPolicyNeverResendsAJobStartingPOSTAfterDCTMayHaveSeenIt(t *testing.T) {
-	post := withRetrySafety(context.Background(), "POST", "/vdbs/vdb-1/refresh_by_snapshot")
-	patch := withRetrySafety(context.Background(), "PATCH", "/vdbs/vdb-1")
-	del := withRetrySafety(context.Background(), "DELETE", "/bookmarks/b-1")
-	get := withRetrySafety(context.Background(), "GET", "/jobs/job-1")
-	search := withRetrySafety(context.Background(), "POST", "/vdbs/search")
+	post := retryPolicy.WithRetrySafety(context.Background(), "POST", "/vdbs/vdb-1/refresh_by_snapshot")
+	patch := retryPolicy.WithRetrySafety(context.Background(), "PATCH", "/vdbs/vdb-1")
+	del := retryPolicy.WithRetrySafety(context.Background(), "DELETE", "/bookmarks/b-1")
+	get := retryPolicy.WithRetrySafety(context.Background(), "GET", "/jobs/job-1")
+	search := retryPolicy.WithRetrySafety(context.Background(), "POST", "/vdbs/search")
 	bad := &http.Response{StatusCode: http.StatusBadGateway}
 	reset := &net.OpError{Op: "read", Err: errors.New("connection reset by peer")}
 	refused := &net.OpError{Op: "dial", Err: errors.New("connection refused")}
@@ -46,7 +47,7 @@ func TestRetryPolicyNeverResendsAJobStartingPOSTAfterDCTMayHaveSeenIt(t *testing
 		{"GET 404", get, &http.Response{StatusCode: 404}, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			retry, _ := checkRetry(tc.ctx, tc.resp, tc.err)
+			retry, _ := httpapi.CheckRetry(tc.ctx, tc.resp, tc.err)
 			assert.Equal(t, tc.retry, retry)
 		})
 	}
@@ -96,25 +97,6 @@ func TestSearchesAreRetriedOnProxyErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "vdb-1", v.ID)
 	assert.Equal(t, []string{"POST /vdbs/search", "POST /vdbs/search", "POST /vdbs/search"}, f.lines())
-}
-
-func TestBackoffHonoursRetryAfter(t *testing.T) {
-	now := time.Now()
-	resp := func(status int, after string) *http.Response {
-		r := &http.Response{StatusCode: status, Header: http.Header{}}
-		if after != "" {
-			r.Header.Set("Retry-After", after)
-		}
-		return r
-	}
-	assert.Equal(t, 7*time.Second, backoff(time.Second, 30*time.Second, 0, resp(429, "7")))
-	assert.Equal(t, 7*time.Second, backoff(time.Second, 30*time.Second, 3, resp(503, "7")))
-	assert.Equal(t, maxRetryAfter, backoff(time.Second, 30*time.Second, 0, resp(429, "86400")))
-	assert.Equal(t, 2*time.Second, backoff(time.Second, 30*time.Second, 1, resp(502, "7")), "only 429 and 503 carry Retry-After")
-	assert.Equal(t, 30*time.Second, backoff(time.Second, 30*time.Second, 9, resp(429, "soon")), "unparseable: back off")
-	d, ok := retryAfter(now.Add(90*time.Second).UTC().Format(http.TimeFormat), now)
-	require.True(t, ok)
-	assert.InDelta(t, 90, d.Seconds(), 1)
 }
 
 func TestHTTPSToAPlainHTTPServerSaysSoAtOnce(t *testing.T) {

@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
 )
 
@@ -106,8 +107,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		RetryWaitMin: o.waitMin,
 		RetryWaitMax: o.waitMax,
 		RetryMax:     o.retryMax,
-		CheckRetry:   checkRetry,
-		Backoff:      backoff,
+		CheckRetry:   httpapi.CheckRetry,
+		Backoff:      retryPolicy.Backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	c.common.client = c
@@ -199,7 +200,7 @@ func (c *Client) send(ctx context.Context, method, path string, body, out any) (
 		}
 		rd = bytes.NewReader(b)
 	}
-	ctx = withRetrySafety(ctx, method, path)
+	ctx = retryPolicy.WithRetrySafety(ctx, method, path)
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.base.String()+BasePath+path, rd)
 	if err != nil {
 		return Result{}, fmt.Errorf("delphix: %s %s: %w", method, path, err)
@@ -213,7 +214,7 @@ func (c *Client) send(ctx context.Context, method, path string, body, out any) (
 		if ctx.Err() != nil {
 			return Result{}, ctx.Err()
 		}
-		if plainHTTP(err) {
+		if httpapi.PlainHTTP(err) {
 			err = fmt.Errorf("%w: use http://%s", ErrPlainHTTP, c.base.Host+c.base.Path)
 		}
 		return Result{}, &UnreachableError{Method: method, Path: path, Err: err}

@@ -11,15 +11,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func TestRetryPolicyNeverResendsAJobStartingPOSTAfterTheEngineMayHaveSeenIt(t *testing.T) {
-	post := withRetrySafety(context.Background(), "POST", "/database/X/refresh")
-	get := withRetrySafety(context.Background(), "GET", "/database")
-	login := withRetrySafety(context.Background(), "POST", "/login")
+	post := retryPolicy.WithRetrySafety(context.Background(), "POST", "/database/X/refresh")
+	get := retryPolicy.WithRetrySafety(context.Background(), "GET", "/database")
+	login := retryPolicy.WithRetrySafety(context.Background(), "POST", "/login")
 	bad := &http.Response{StatusCode: http.StatusBadGateway}
 	reset := &net.OpError{Op: "read", Err: errors.New("connection reset by peer")}
 	refused := &net.OpError{Op: "dial", Err: errors.New("connection refused")}
@@ -41,7 +42,7 @@ func TestRetryPolicyNeverResendsAJobStartingPOSTAfterTheEngineMayHaveSeenIt(t *t
 		{"GET 500", get, &http.Response{StatusCode: 500}, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			retry, _ := checkRetry(tc.ctx, tc.resp, tc.err)
+			retry, _ := httpapi.CheckRetry(tc.ctx, tc.resp, tc.err)
 			assert.Equal(t, tc.retry, retry)
 		})
 	}
