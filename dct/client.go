@@ -55,7 +55,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 		return nil, fmt.Errorf("dct: URL %q must look like https://host[:port]", baseURL)
 	}
-	o := clientOptions{basePath: DefaultBasePath, retryMax: 4, waitMin: time.Second, waitMax: 30 * time.Second,
+	o := clientOptions{Transport: httpapi.NewTransport(), basePath: DefaultBasePath,
 		clientName: "dxsteps", wait: waitSettings{min: time.Second, max: 10 * time.Second}}
 	switch {
 	case u.Path == "":
@@ -73,29 +73,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if o.auth == "" {
 		return nil, errors.New("dct: an API key is required (WithAPIKey)")
 	}
-	hc := o.httpClient
-	if hc == nil {
-		hc = &http.Client{Timeout: 2 * time.Minute}
-	}
-	if o.tls != nil {
-		tr, ok := hc.Transport.(*http.Transport)
-		if hc.Transport == nil || !ok {
-			tr = http.DefaultTransport.(*http.Transport)
-		}
-		tr = tr.Clone()
-		tr.TLSClientConfig = o.tls
-		hc.Transport = tr
-	}
 	c := &Client{base: u, basePath: o.basePath, auth: o.auth, secret: o.secret, clientName: o.clientName, wait: o.wait}
-	c.http = &retryablehttp.Client{
-		HTTPClient:   hc,
-		RetryWaitMin: o.waitMin,
-		RetryWaitMax: o.waitMax,
-		RetryMax:     o.retryMax,
-		CheckRetry:   httpapi.CheckRetry,
-		Backoff:      retryPolicy.Backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
+	c.http = o.Client(retryPolicy)
 	c.common.client = c
 	c.Bookmarks = (*BookmarksService)(&c.common)
 	c.ComplianceJobs = (*ComplianceJobsService)(&c.common)

@@ -1,23 +1,19 @@
 package dct
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 )
 
 type clientOptions struct {
-	httpClient   *http.Client
-	tls          *tls.Config
+	httpapi.Transport
 	basePath     string
 	auth, secret string
-	retryMax     int
-	waitMin      time.Duration
-	waitMax      time.Duration
 	clientName   string
 	wait         waitSettings
 }
@@ -63,11 +59,9 @@ func WithBasePath(p string) Option {
 // Timeout).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *clientOptions) error {
-		if hc == nil {
-			return errors.New("dct: http client must not be nil")
+		if err := o.SetHTTPClient(hc); err != nil {
+			return fmt.Errorf("dct: %w", err)
 		}
-		c := *hc
-		o.httpClient = &c
 		return nil
 	}
 }
@@ -76,11 +70,9 @@ func WithHTTPClient(hc *http.Client) Option {
 // certificate must chain to one of them.
 func WithCACertPEM(pem []byte) Option {
 	return func(o *clientOptions) error {
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return errors.New("dct: no PEM certificate found in the CA bundle")
+		if err := o.SetCACertPEM(pem); err != nil {
+			return fmt.Errorf("dct: %w", err)
 		}
-		o.tlsConfig().RootCAs = pool
 		return nil
 	}
 }
@@ -89,7 +81,7 @@ func WithCACertPEM(pem []byte) Option {
 // runs with a self-signed certificate). Callers should warn their users.
 func WithInsecureSkipVerify() Option {
 	return func(o *clientOptions) error {
-		o.tlsConfig().InsecureSkipVerify = true //nolint:gosec // asked for explicitly
+		o.SetInsecureSkipVerify()
 		return nil
 	}
 }
@@ -97,10 +89,9 @@ func WithInsecureSkipVerify() Option {
 // WithRetryMax sets how many times a safe request is retried (default 4).
 func WithRetryMax(n int) Option {
 	return func(o *clientOptions) error {
-		if n < 0 {
-			return fmt.Errorf("dct: retry max must be >= 0, got %d", n)
+		if err := o.SetRetryMax(n); err != nil {
+			return fmt.Errorf("dct: %w", err)
 		}
-		o.retryMax = n
 		return nil
 	}
 }
@@ -109,10 +100,9 @@ func WithRetryMax(n int) Option {
 // 1s and 30s). A Retry-After header on a 429 or 503 is honoured, up to 5 minutes.
 func WithBackoff(min, max time.Duration) Option {
 	return func(o *clientOptions) error {
-		if min < 0 || max < min {
-			return fmt.Errorf("dct: invalid backoff %v..%v", min, max)
+		if err := o.SetBackoff(min, max); err != nil {
+			return fmt.Errorf("dct: %w", err)
 		}
-		o.waitMin, o.waitMax = min, max
 		return nil
 	}
 }
@@ -142,11 +132,4 @@ func WithWaitIntervals(min, max time.Duration) Option {
 		o.wait = waitSettings{min: min, max: max}
 		return nil
 	}
-}
-
-func (o *clientOptions) tlsConfig() *tls.Config {
-	if o.tls == nil {
-		o.tls = &tls.Config{MinVersion: tls.VersionTLS12}
-	}
-	return o.tls
 }

@@ -78,39 +78,17 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("delphix: engine URL %q must look like https://host[:port]", baseURL)
 	}
-	o := clientOptions{retryMax: 4, waitMin: time.Second, waitMax: 30 * time.Second, clientName: "dxsteps",
+	o := clientOptions{Transport: httpapi.NewTransport(), clientName: "dxsteps",
 		wait: waitSettings{min: time.Second, max: 10 * time.Second, notifyTimeout: 50 * time.Second}}
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
 			return nil, err
 		}
 	}
-	hc := o.httpClient
-	if hc == nil {
-		hc = &http.Client{Timeout: 2 * time.Minute}
-	}
-	if o.tls != nil {
-		tr, ok := hc.Transport.(*http.Transport)
-		if hc.Transport == nil || !ok {
-			tr = http.DefaultTransport.(*http.Transport)
-		}
-		tr = tr.Clone()
-		tr.TLSClientConfig = o.tls
-		hc.Transport = tr
-	}
 	jar, _ := cookiejar.New(nil)
-	hc.Jar = jar
-
 	c := &Client{base: u, jar: jar, pinned: o.version, clientName: o.clientName, wait: o.wait}
-	c.http = &retryablehttp.Client{
-		HTTPClient:   hc,
-		RetryWaitMin: o.waitMin,
-		RetryWaitMax: o.waitMax,
-		RetryMax:     o.retryMax,
-		CheckRetry:   httpapi.CheckRetry,
-		Backoff:      retryPolicy.Backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
+	c.http = o.Client(retryPolicy)
+	c.http.HTTPClient.Jar = jar
 	c.common.client = c
 	c.About = (*AboutService)(&c.common)
 	c.Actions = (*ActionsService)(&c.common)

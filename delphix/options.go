@@ -1,20 +1,16 @@
 package delphix
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 )
 
 type clientOptions struct {
-	httpClient *http.Client
-	tls        *tls.Config
-	retryMax   int
-	waitMin    time.Duration
-	waitMax    time.Duration
+	httpapi.Transport
 	version    APIVersion
 	clientName string
 	wait       waitSettings
@@ -27,11 +23,9 @@ type Option func(*clientOptions) error
 // Timeout). Its cookie jar is replaced by the client's own.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *clientOptions) error {
-		if hc == nil {
-			return errors.New("delphix: http client must not be nil")
+		if err := o.SetHTTPClient(hc); err != nil {
+			return fmt.Errorf("delphix: %w", err)
 		}
-		c := *hc
-		o.httpClient = &c
 		return nil
 	}
 }
@@ -40,11 +34,9 @@ func WithHTTPClient(hc *http.Client) Option {
 // the engine's certificate must chain to one of them.
 func WithCACertPEM(pem []byte) Option {
 	return func(o *clientOptions) error {
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return errors.New("delphix: no PEM certificate found in the CA bundle")
+		if err := o.SetCACertPEM(pem); err != nil {
+			return fmt.Errorf("delphix: %w", err)
 		}
-		o.tlsConfig().RootCAs = pool
 		return nil
 	}
 }
@@ -53,7 +45,7 @@ func WithCACertPEM(pem []byte) Option {
 // should warn their users when they use it.
 func WithInsecureSkipVerify() Option {
 	return func(o *clientOptions) error {
-		o.tlsConfig().InsecureSkipVerify = true //nolint:gosec // asked for explicitly
+		o.SetInsecureSkipVerify()
 		return nil
 	}
 }
@@ -61,10 +53,9 @@ func WithInsecureSkipVerify() Option {
 // WithRetryMax sets how many times a safe request is retried (default 4).
 func WithRetryMax(n int) Option {
 	return func(o *clientOptions) error {
-		if n < 0 {
-			return fmt.Errorf("delphix: retry max must be >= 0, got %d", n)
+		if err := o.SetRetryMax(n); err != nil {
+			return fmt.Errorf("delphix: %w", err)
 		}
-		o.retryMax = n
 		return nil
 	}
 }
@@ -73,10 +64,9 @@ func WithRetryMax(n int) Option {
 // (default 1s and 30s).
 func WithBackoff(min, max time.Duration) Option {
 	return func(o *clientOptions) error {
-		if min < 0 || max < min {
-			return fmt.Errorf("delphix: invalid backoff %v..%v", min, max)
+		if err := o.SetBackoff(min, max); err != nil {
+			return fmt.Errorf("delphix: %w", err)
 		}
-		o.waitMin, o.waitMax = min, max
 		return nil
 	}
 }
@@ -124,11 +114,4 @@ func WithWaitIntervals(min, max, notify time.Duration) Option {
 		o.wait = waitSettings{min: min, max: max, notifyTimeout: notify, noNotify: notify == 0}
 		return nil
 	}
-}
-
-func (o *clientOptions) tlsConfig() *tls.Config {
-	if o.tls == nil {
-		o.tls = &tls.Config{MinVersion: tls.VersionTLS12}
-	}
-	return o.tls
 }
