@@ -59,10 +59,7 @@ func WithBasePath(p string) Option {
 // Timeout).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *clientOptions) error {
-		if err := o.SetHTTPClient(hc); err != nil {
-			return fmt.Errorf("dct: %w", err)
-		}
-		return nil
+		return prefixed(o.SetHTTPClient(hc))
 	}
 }
 
@@ -70,10 +67,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // certificate must chain to one of them.
 func WithCACertPEM(pem []byte) Option {
 	return func(o *clientOptions) error {
-		if err := o.SetCACertPEM(pem); err != nil {
-			return fmt.Errorf("dct: %w", err)
-		}
-		return nil
+		return prefixed(o.SetCACertPEM(pem))
 	}
 }
 
@@ -89,10 +83,7 @@ func WithInsecureSkipVerify() Option {
 // WithRetryMax sets how many times a safe request is retried (default 4).
 func WithRetryMax(n int) Option {
 	return func(o *clientOptions) error {
-		if err := o.SetRetryMax(n); err != nil {
-			return fmt.Errorf("dct: %w", err)
-		}
-		return nil
+		return prefixed(o.SetRetryMax(n))
 	}
 }
 
@@ -100,10 +91,7 @@ func WithRetryMax(n int) Option {
 // 1s and 30s). A Retry-After header on a 429 or 503 is honoured, up to 5 minutes.
 func WithBackoff(min, max time.Duration) Option {
 	return func(o *clientOptions) error {
-		if err := o.SetBackoff(min, max); err != nil {
-			return fmt.Errorf("dct: %w", err)
-		}
-		return nil
+		return prefixed(o.SetBackoff(min, max))
 	}
 }
 
@@ -132,4 +120,12 @@ func WithWaitIntervals(min, max time.Duration) Option {
 		o.wait = waitSettings{min: min, max: max}
 		return nil
 	}
+}
+
+// prefixed names this package in a shared transport setting's error.
+func prefixed(err error) error {
+	if err != nil {
+		return fmt.Errorf("dct: %w", err)
+	}
+	return nil
 }

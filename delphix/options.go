@@ -23,10 +23,7 @@ type Option func(*clientOptions) error
 // Timeout). Its cookie jar is replaced by the client's own.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *clientOptions) error {
-		if err := o.SetHTTPClient(hc); err != nil {
-			return fmt.Errorf("delphix: %w", err)
-		}
-		return nil
+		return prefixed(o.SetHTTPClient(hc))
 	}
 }
 
@@ -34,10 +31,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // the engine's certificate must chain to one of them.
 func WithCACertPEM(pem []byte) Option {
 	return func(o *clientOptions) error {
-		if err := o.SetCACertPEM(pem); err != nil {
-			return fmt.Errorf("delphix: %w", err)
-		}
-		return nil
+		return prefixed(o.SetCACertPEM(pem))
 	}
 }
 
@@ -53,10 +47,7 @@ func WithInsecureSkipVerify() Option {
 // WithRetryMax sets how many times a safe request is retried (default 4).
 func WithRetryMax(n int) Option {
 	return func(o *clientOptions) error {
-		if err := o.SetRetryMax(n); err != nil {
-			return fmt.Errorf("delphix: %w", err)
-		}
-		return nil
+		return prefixed(o.SetRetryMax(n))
 	}
 }
 
@@ -64,10 +55,7 @@ func WithRetryMax(n int) Option {
 // (default 1s and 30s).
 func WithBackoff(min, max time.Duration) Option {
 	return func(o *clientOptions) error {
-		if err := o.SetBackoff(min, max); err != nil {
-			return fmt.Errorf("delphix: %w", err)
-		}
-		return nil
+		return prefixed(o.SetBackoff(min, max))
 	}
 }
 
@@ -114,4 +102,12 @@ func WithWaitIntervals(min, max, notify time.Duration) Option {
 		o.wait = waitSettings{min: min, max: max, notifyTimeout: notify, noNotify: notify == 0}
 		return nil
 	}
+}
+
+// prefixed names this package in a shared transport setting's error.
+func prefixed(err error) error {
+	if err != nil {
+		return fmt.Errorf("delphix: %w", err)
+	}
+	return nil
 }
