@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
 )
 
@@ -54,7 +55,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 		return nil, fmt.Errorf("dct: URL %q must look like https://host[:port]", baseURL)
 	}
-	o := clientOptions{basePath: DefaultBasePath, retryMax: 4, waitMin: time.Second, waitMax: 30 * time.Second,
+	o := clientOptions{Transport: httpapi.NewTransport(), basePath: DefaultBasePath,
 		clientName: "dxsteps", wait: waitSettings{min: time.Second, max: 10 * time.Second}}
 	switch {
 	case u.Path == "":
@@ -72,29 +73,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if o.auth == "" {
 		return nil, errors.New("dct: an API key is required (WithAPIKey)")
 	}
-	hc := o.httpClient
-	if hc == nil {
-		hc = &http.Client{Timeout: 2 * time.Minute}
-	}
-	if o.tls != nil {
-		tr, ok := hc.Transport.(*http.Transport)
-		if hc.Transport == nil || !ok {
-			tr = http.DefaultTransport.(*http.Transport)
-		}
-		tr = tr.Clone()
-		tr.TLSClientConfig = o.tls
-		hc.Transport = tr
-	}
 	c := &Client{base: u, basePath: o.basePath, auth: o.auth, secret: o.secret, clientName: o.clientName, wait: o.wait}
-	c.http = &retryablehttp.Client{
-		HTTPClient:   hc,
-		RetryWaitMin: o.waitMin,
-		RetryWaitMax: o.waitMax,
-		RetryMax:     o.retryMax,
-		CheckRetry:   checkRetry,
-		Backoff:      backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
+	c.http = o.Client(retryPolicy)
 	c.common.client = c
 	c.Bookmarks = (*BookmarksService)(&c.common)
 	c.ComplianceJobs = (*ComplianceJobsService)(&c.common)
@@ -127,7 +107,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		}
 		rd = bytes.NewReader(b)
 	}
-	ctx = withRetrySafety(ctx, method, path)
+	ctx = retryPolicy.WithRetrySafety(ctx, method, path)
 	target := c.base.String() + c.basePath + path
 	if len(q) > 0 {
 		target += "?" + q.Encode()
@@ -150,8 +130,8 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		started := !retrySafe(ctx) && !isDialError(err) && !isPermanentTransportError(err)
-		if plainHTTP(err) {
+		started := !httpapi.RetrySafe(ctx) && !httpapi.IsDialError(err) && !httpapi.IsPermanentTransportError(err)
+		if httpapi.PlainHTTP(err) {
 			err = fmt.Errorf("%w: use http://%s", ErrPlainHTTP, c.base.Host)
 		}
 		return &UnreachableError{Method: method, Path: path, Err: err, MayHaveStarted: started}
@@ -159,14 +139,14 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return &UnreachableError{Method: method, Path: path, Err: err, MayHaveStarted: !retrySafe(ctx)}
+		return &UnreachableError{Method: method, Path: path, Err: err, MayHaveStarted: !httpapi.RetrySafe(ctx)}
 	}
 	err = decodeResponse(method, path, resp.StatusCode, raw, out)
 	switch e := err.(type) {
 	case *APIError:
 		e.redact(c.secret)
 	case *UnreachableError:
-		e.MayHaveStarted = !retrySafe(ctx) && e.Status != http.StatusTooManyRequests
+		e.MayHaveStarted = !httpapi.RetrySafe(ctx) && e.Status != http.StatusTooManyRequests
 	}
 	return err
 }

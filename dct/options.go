@@ -1,23 +1,19 @@
 package dct
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 )
 
 type clientOptions struct {
-	httpClient   *http.Client
-	tls          *tls.Config
+	httpapi.Transport
 	basePath     string
 	auth, secret string
-	retryMax     int
-	waitMin      time.Duration
-	waitMax      time.Duration
 	clientName   string
 	wait         waitSettings
 }
@@ -63,12 +59,7 @@ func WithBasePath(p string) Option {
 // Timeout).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *clientOptions) error {
-		if hc == nil {
-			return errors.New("dct: http client must not be nil")
-		}
-		c := *hc
-		o.httpClient = &c
-		return nil
+		return prefixed(o.SetHTTPClient(hc))
 	}
 }
 
@@ -76,12 +67,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // certificate must chain to one of them.
 func WithCACertPEM(pem []byte) Option {
 	return func(o *clientOptions) error {
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return errors.New("dct: no PEM certificate found in the CA bundle")
-		}
-		o.tlsConfig().RootCAs = pool
-		return nil
+		return prefixed(o.SetCACertPEM(pem))
 	}
 }
 
@@ -89,7 +75,7 @@ func WithCACertPEM(pem []byte) Option {
 // runs with a self-signed certificate). Callers should warn their users.
 func WithInsecureSkipVerify() Option {
 	return func(o *clientOptions) error {
-		o.tlsConfig().InsecureSkipVerify = true //nolint:gosec // asked for explicitly
+		o.SetInsecureSkipVerify()
 		return nil
 	}
 }
@@ -97,11 +83,7 @@ func WithInsecureSkipVerify() Option {
 // WithRetryMax sets how many times a safe request is retried (default 4).
 func WithRetryMax(n int) Option {
 	return func(o *clientOptions) error {
-		if n < 0 {
-			return fmt.Errorf("dct: retry max must be >= 0, got %d", n)
-		}
-		o.retryMax = n
-		return nil
+		return prefixed(o.SetRetryMax(n))
 	}
 }
 
@@ -109,11 +91,7 @@ func WithRetryMax(n int) Option {
 // 1s and 30s). A Retry-After header on a 429 or 503 is honoured, up to 5 minutes.
 func WithBackoff(min, max time.Duration) Option {
 	return func(o *clientOptions) error {
-		if min < 0 || max < min {
-			return fmt.Errorf("dct: invalid backoff %v..%v", min, max)
-		}
-		o.waitMin, o.waitMax = min, max
-		return nil
+		return prefixed(o.SetBackoff(min, max))
 	}
 }
 
@@ -144,9 +122,10 @@ func WithWaitIntervals(min, max time.Duration) Option {
 	}
 }
 
-func (o *clientOptions) tlsConfig() *tls.Config {
-	if o.tls == nil {
-		o.tls = &tls.Config{MinVersion: tls.VersionTLS12}
+// prefixed names this package in a shared transport setting's error.
+func prefixed(err error) error {
+	if err != nil {
+		return fmt.Errorf("dct: %w", err)
 	}
-	return o.tls
+	return nil
 }

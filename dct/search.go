@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 )
 
 // pageLimit is how many items a list or search asks for per page (the
@@ -181,9 +182,11 @@ func suggest[T any](ctx context.Context, c *Client, l lookup[T], name string) []
 	}
 	names := make([]string, 0, len(p.Items))
 	for i := range p.Items {
-		names = append(names, l.nameOf(&p.Items[i]))
+		if n := l.nameOf(&p.Items[i]); n != "" { // DCT objects may have no name: never suggest ""
+			names = append(names, n)
+		}
 	}
-	return closest(name, names, 3)
+	return httpapi.Closest(name, names, 3)
 }
 
 // NameError is a lookup by exact name that found no object, or more than one.
@@ -212,48 +215,3 @@ func (e *NameError) Error() string {
 
 // Is makes a NameError with no match an ErrNotFound.
 func (e *NameError) Is(target error) bool { return target == ErrNotFound && len(e.Matches) == 0 }
-
-// closest returns up to n distinct names nearest to name by edit distance
-// (case folded), nearest first.
-func closest(name string, names []string, n int) []string {
-	type scored struct {
-		name string
-		d    int
-	}
-	var all []scored
-	seen := map[string]bool{}
-	for _, c := range names {
-		if !seen[c] && c != "" {
-			seen[c] = true
-			all = append(all, scored{c, distance(strings.ToLower(name), strings.ToLower(c))})
-		}
-	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].d < all[j].d })
-	var out []string
-	for i := 0; i < len(all) && i < n; i++ {
-		out = append(out, all[i].name)
-	}
-	return out
-}
-
-// distance is the Levenshtein distance between a and b, in runes.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}

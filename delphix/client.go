@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
 )
 
@@ -77,39 +78,17 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("delphix: engine URL %q must look like https://host[:port]", baseURL)
 	}
-	o := clientOptions{retryMax: 4, waitMin: time.Second, waitMax: 30 * time.Second, clientName: "dxsteps",
+	o := clientOptions{Transport: httpapi.NewTransport(), clientName: "dxsteps",
 		wait: waitSettings{min: time.Second, max: 10 * time.Second, notifyTimeout: 50 * time.Second}}
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
 			return nil, err
 		}
 	}
-	hc := o.httpClient
-	if hc == nil {
-		hc = &http.Client{Timeout: 2 * time.Minute}
-	}
-	if o.tls != nil {
-		tr, ok := hc.Transport.(*http.Transport)
-		if hc.Transport == nil || !ok {
-			tr = http.DefaultTransport.(*http.Transport)
-		}
-		tr = tr.Clone()
-		tr.TLSClientConfig = o.tls
-		hc.Transport = tr
-	}
 	jar, _ := cookiejar.New(nil)
-	hc.Jar = jar
-
 	c := &Client{base: u, jar: jar, pinned: o.version, clientName: o.clientName, wait: o.wait}
-	c.http = &retryablehttp.Client{
-		HTTPClient:   hc,
-		RetryWaitMin: o.waitMin,
-		RetryWaitMax: o.waitMax,
-		RetryMax:     o.retryMax,
-		CheckRetry:   checkRetry,
-		Backoff:      backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
+	c.http = o.Client(retryPolicy)
+	c.http.HTTPClient.Jar = jar
 	c.common.client = c
 	c.About = (*AboutService)(&c.common)
 	c.Actions = (*ActionsService)(&c.common)
@@ -199,7 +178,7 @@ func (c *Client) send(ctx context.Context, method, path string, body, out any) (
 		}
 		rd = bytes.NewReader(b)
 	}
-	ctx = withRetrySafety(ctx, method, path)
+	ctx = retryPolicy.WithRetrySafety(ctx, method, path)
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.base.String()+BasePath+path, rd)
 	if err != nil {
 		return Result{}, fmt.Errorf("delphix: %s %s: %w", method, path, err)
@@ -213,7 +192,7 @@ func (c *Client) send(ctx context.Context, method, path string, body, out any) (
 		if ctx.Err() != nil {
 			return Result{}, ctx.Err()
 		}
-		if plainHTTP(err) {
+		if httpapi.PlainHTTP(err) {
 			err = fmt.Errorf("%w: use http://%s", ErrPlainHTTP, c.base.Host+c.base.Path)
 		}
 		return Result{}, &UnreachableError{Method: method, Path: path, Err: err}

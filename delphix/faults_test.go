@@ -183,21 +183,3 @@ func TestSlowAnswersAreRetriedOrTheirJobFound(t *testing.T) {
 	assert.True(t, p.Exhausted())
 	assert.Equal(t, 1, jobsOfType(t, e, "DB_SYNC"))
 }
-
-func TestBackoffHonoursRetryAfterAndJittersWithinItsBounds(t *testing.T) {
-	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"7"}}}
-	assert.Equal(t, 7*time.Second, backoff(time.Second, 30*time.Second, 0, resp))
-	resp.Header.Set("Retry-After", "86400")
-	assert.Equal(t, maxRetryAfter, backoff(time.Second, 30*time.Second, 0, resp))
-	resp.Header.Set("Retry-After", time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat))
-	assert.Equal(t, time.Duration(0), backoff(time.Second, 30*time.Second, 0, resp))
-	seen := map[time.Duration]bool{}
-	for i := 0; i < 200; i++ {
-		d := backoff(time.Second, 30*time.Second, 3, nil)
-		require.GreaterOrEqual(t, d, time.Second)
-		require.LessOrEqual(t, d, 8*time.Second)
-		seen[d] = true
-	}
-	assert.Greater(t, len(seen), 1, "jittered")
-	assert.LessOrEqual(t, backoff(time.Second, 30*time.Second, 40, nil), 30*time.Second)
-}

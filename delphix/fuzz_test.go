@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 )
 
 // The fuzz targets' seeds are in testdata/fuzz/<target>: answers as real
@@ -128,7 +130,7 @@ func FuzzClosestNames(f *testing.F) {
 				if !containsString(names, s) {
 					t.Fatalf("suggestion %q is not a name", s)
 				}
-				d := distance(strings.ToLower(name), strings.ToLower(s))
+				d := httpapi.Distance(strings.ToLower(name), strings.ToLower(s))
 				if d < prev {
 					t.Fatalf("suggestions not nearest first: %q", ne.Suggestions)
 				}
@@ -140,11 +142,11 @@ func FuzzClosestNames(f *testing.F) {
 		default:
 			t.Fatalf("unexpected error %v", err)
 		}
-		if d := distance(name, name); d != 0 {
+		if d := httpapi.Distance(name, name); d != 0 {
 			t.Fatalf("distance to itself %d", d)
 		}
 		if len(names) > 0 {
-			a, b := distance(name, names[0]), distance(names[0], name)
+			a, b := httpapi.Distance(name, names[0]), httpapi.Distance(names[0], name)
 			if a != b || a > max(utf8.RuneCountInString(name), utf8.RuneCountInString(names[0])) {
 				t.Fatalf("distance %q %q: %d, %d", name, names[0], a, b)
 			}

@@ -2,8 +2,9 @@ package delphix
 
 import (
 	"fmt"
-	"sort"
 	"strings"
+
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 )
 
 // NameError is a lookup by exact name that found no object, or more than one.
@@ -51,57 +52,11 @@ func FindByName[T any](kind, name string, items []T, nameOf func(*T) string, ref
 		for i := range items {
 			names[i] = nameOf(&items[i])
 		}
-		return nil, &NameError{Kind: kind, Name: name, Suggestions: closest(name, names, 3)}
+		return nil, &NameError{Kind: kind, Name: name, Suggestions: httpapi.Closest(name, names, 3)}
 	}
 	refs := make([]string, len(found))
 	for i, f := range found {
 		refs[i] = refOf(f)
 	}
 	return nil, &NameError{Kind: kind, Name: name, Matches: refs}
-}
-
-// closest returns up to n names nearest to name by edit distance (case
-// folded), nearest first.
-func closest(name string, names []string, n int) []string {
-	type scored struct {
-		name string
-		d    int
-	}
-	var all []scored
-	seen := map[string]bool{}
-	for _, c := range names {
-		if seen[c] {
-			continue
-		}
-		seen[c] = true
-		all = append(all, scored{c, distance(strings.ToLower(name), strings.ToLower(c))})
-	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].d < all[j].d })
-	var out []string
-	for i := 0; i < len(all) && i < n; i++ {
-		out = append(out, all[i].name)
-	}
-	return out
-}
-
-// distance is the Levenshtein distance between a and b, in runes.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

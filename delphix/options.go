@@ -1,20 +1,16 @@
 package delphix
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 )
 
 type clientOptions struct {
-	httpClient *http.Client
-	tls        *tls.Config
-	retryMax   int
-	waitMin    time.Duration
-	waitMax    time.Duration
+	httpapi.Transport
 	version    APIVersion
 	clientName string
 	wait       waitSettings
@@ -27,12 +23,7 @@ type Option func(*clientOptions) error
 // Timeout). Its cookie jar is replaced by the client's own.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *clientOptions) error {
-		if hc == nil {
-			return errors.New("delphix: http client must not be nil")
-		}
-		c := *hc
-		o.httpClient = &c
-		return nil
+		return prefixed(o.SetHTTPClient(hc))
 	}
 }
 
@@ -40,12 +31,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // the engine's certificate must chain to one of them.
 func WithCACertPEM(pem []byte) Option {
 	return func(o *clientOptions) error {
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return errors.New("delphix: no PEM certificate found in the CA bundle")
-		}
-		o.tlsConfig().RootCAs = pool
-		return nil
+		return prefixed(o.SetCACertPEM(pem))
 	}
 }
 
@@ -53,7 +39,7 @@ func WithCACertPEM(pem []byte) Option {
 // should warn their users when they use it.
 func WithInsecureSkipVerify() Option {
 	return func(o *clientOptions) error {
-		o.tlsConfig().InsecureSkipVerify = true //nolint:gosec // asked for explicitly
+		o.SetInsecureSkipVerify()
 		return nil
 	}
 }
@@ -61,11 +47,7 @@ func WithInsecureSkipVerify() Option {
 // WithRetryMax sets how many times a safe request is retried (default 4).
 func WithRetryMax(n int) Option {
 	return func(o *clientOptions) error {
-		if n < 0 {
-			return fmt.Errorf("delphix: retry max must be >= 0, got %d", n)
-		}
-		o.retryMax = n
-		return nil
+		return prefixed(o.SetRetryMax(n))
 	}
 }
 
@@ -73,11 +55,7 @@ func WithRetryMax(n int) Option {
 // (default 1s and 30s).
 func WithBackoff(min, max time.Duration) Option {
 	return func(o *clientOptions) error {
-		if min < 0 || max < min {
-			return fmt.Errorf("delphix: invalid backoff %v..%v", min, max)
-		}
-		o.waitMin, o.waitMax = min, max
-		return nil
+		return prefixed(o.SetBackoff(min, max))
 	}
 }
 
@@ -126,9 +104,10 @@ func WithWaitIntervals(min, max, notify time.Duration) Option {
 	}
 }
 
-func (o *clientOptions) tlsConfig() *tls.Config {
-	if o.tls == nil {
-		o.tls = &tls.Config{MinVersion: tls.VersionTLS12}
+// prefixed names this package in a shared transport setting's error.
+func prefixed(err error) error {
+	if err != nil {
+		return fmt.Errorf("delphix: %w", err)
 	}
-	return o.tls
+	return nil
 }

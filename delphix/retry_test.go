@@ -2,7 +2,6 @@ package delphix
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -11,38 +10,30 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestRetryPolicyNeverResendsAJobStartingPOSTAfterTheEngineMayHaveSeenIt(t *testing.T) {
-	post := withRetrySafety(context.Background(), "POST", "/database/X/refresh")
-	get := withRetrySafety(context.Background(), "GET", "/database")
-	login := withRetrySafety(context.Background(), "POST", "/login")
-	bad := &http.Response{StatusCode: http.StatusBadGateway}
-	reset := &net.OpError{Op: "read", Err: errors.New("connection reset by peer")}
-	refused := &net.OpError{Op: "dial", Err: errors.New("connection refused")}
-
+func TestOnlyReadsSessionAndLogoutAreResentAfterTheEngineMayHaveSeenThem(t *testing.T) {
+	lost := &http.Response{StatusCode: http.StatusBadGateway} // the engine may have acted
 	for _, tc := range []struct {
-		name  string
-		ctx   context.Context
-		resp  *http.Response
-		err   error
-		retry bool
+		method, path string
+		resend       bool
 	}{
-		{"POST 502", post, bad, nil, false},
-		{"POST reset after sending", post, nil, reset, false},
-		{"POST refused before sending", post, nil, refused, true},
-		{"POST 429", post, &http.Response{StatusCode: http.StatusTooManyRequests}, nil, true},
-		{"GET 502", get, bad, nil, true},
-		{"GET reset", get, nil, reset, true},
-		{"login 503: a new session, not a resent login", login, &http.Response{StatusCode: 503}, nil, false},
-		{"GET 500", get, &http.Response{StatusCode: 500}, nil, false},
+		{"GET", "/database", true},
+		{"HEAD", "/about", true},
+		{"POST", "/session", true},
+		{"POST", "/logout", true},
+		{"POST", "/login", false}, // a new session, not a resent login
+		{"POST", "/database/X/refresh", false},
+		{"POST", "/database/X/sync", false},
+		{"DELETE", "/database/X", false},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			retry, _ := checkRetry(tc.ctx, tc.resp, tc.err)
-			assert.Equal(t, tc.retry, retry)
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			retry, _ := httpapi.CheckRetry(retryPolicy.WithRetrySafety(context.Background(), tc.method, tc.path), lost, nil)
+			assert.Equal(t, tc.resend, retry)
 		})
 	}
 }
