@@ -82,6 +82,7 @@ type result struct {
 	faults     []faultRecord
 	leaks      []string
 	errLine    string
+	errs       []string
 	wrongExit  string
 	err        error // the harness itself failed
 	tail       string
@@ -230,7 +231,11 @@ func (c config) one(n int) (r result) {
 	}
 	console := out.String()
 	r.tail = lastLines(console, 25)
-	r.errLine = firstError(console)
+	r.errs = stepErrors(console)
+	r.errLine = "(no step error on the console)"
+	if len(r.errs) > 0 {
+		r.errLine = r.errs[0]
+	}
 
 	// What happened, read with the faults off.
 	if err := e.testAPI("POST", "/faults", `{"random":{"rate":0}}`, nil); err != nil {
@@ -352,20 +357,22 @@ func findSecrets(secrets []string, texts map[string]string, dirs ...string) []st
 	return leaks
 }
 
-var errorRE = regexp.MustCompile(`(?m)^.*\b(dx-[a-z]+|delphix[A-Za-z]*|ERROR|error)\b.*(fail|exit|refus|lost|unreachable|timed out|busy|error|ERROR).*$`)
+var errorRE = regexp.MustCompile(`(?m)\berror: (.*)$`)
 
-// firstError is the console's first line that says why a step failed.
-func firstError(console string) string {
-	if m := errorRE.FindString(console); m != "" {
-		return strings.TrimSpace(m)
+// stepErrors are the errors the steps reported on the console ("error: ..."), one per failed
+// step, normalized so that runs can be counted by cause.
+func stepErrors(console string) []string {
+	var out []string
+	for _, m := range errorRE.FindAllStringSubmatch(console, -1) {
+		out = append(out, normalize(m[1]))
 	}
-	return "(no error line)"
+	return out
 }
 
 func report(c config, rs []result) int {
 	var ok, failed, hangs, harness, dupJobs, dupBM, lostBM, wrong, leaks int
 	failKinds, okKinds := map[string]int{}, map[string]int{}
-	reasons := map[string]int{}
+	reasons, unhealed := map[string]int{}, map[string]int{}
 	var total time.Duration
 	for _, r := range rs {
 		total += r.wall
@@ -386,7 +393,13 @@ func report(c config, rs []result) int {
 			}
 		default:
 			failed++
-			reasons[normalize(r.errLine)]++
+			for _, e := range r.errs {
+				reasons[e]++
+				unhealed[faultOf(e)]++
+			}
+			if len(r.errs) == 0 {
+				reasons[r.errLine]++
+			}
 			for k := range kinds {
 				failKinds[k]++
 			}
@@ -426,9 +439,13 @@ func report(c config, rs []result) int {
 		fmt.Printf("  %-50s %s\n", row[0], row[1])
 	}
 	if failed > 0 {
-		fmt.Println("\nwhy runs failed (the console's first error line, references elided):")
+		fmt.Println("\nwhy steps failed in failed runs (each step's error line, references, addresses and times elided):")
 		for _, k := range sortedKeys(reasons) {
 			fmt.Printf("  %3d  %s\n", reasons[k], k)
+		}
+		fmt.Println("\nthe faults that did not heal, as the step errors name them (a step may fail on one, a run on several):")
+		for _, k := range sortedKeys(unhealed) {
+			fmt.Printf("  %3d  %s\n", unhealed[k], k)
 		}
 		fmt.Println("\nfault kinds met by failed and by succeeded runs:")
 		for _, k := range sortedKeys(merge(failKinds, okKinds)) {
@@ -442,8 +459,26 @@ func report(c config, rs []result) int {
 	return 0
 }
 
+// faultOf names the fault a step error shows.
+func faultOf(msg string) string {
+	switch {
+	case strings.Contains(msg, "session lost") || strings.Contains(msg, "refused the session") || strings.Contains(msg, "not logged in"):
+		return "a lost session (expireSessions, restart) or a lost login answer"
+	case strings.Contains(msg, "unreachable") || strings.Contains(msg, "EOF") || strings.Contains(msg, "connection reset"):
+		return "a dropped connection (dropBefore, dropAfter, restart)"
+	case strings.Contains(msg, "busy"):
+		return "someone else's job on the target (busy)"
+	case regexp.MustCompile(`\b(429|502|503|504)\b|Bad Gateway|Service Unavailable|Gateway Timeout|Too Many Requests`).MatchString(msg):
+		return "an error answer (429, 502, 503, 504)"
+	case strings.Contains(msg, "timed out") || strings.Contains(msg, "deadline"):
+		return "a slow answer (delay)"
+	}
+	return "other: " + msg
+}
+
 func normalize(s string) string {
 	s = refRE.ReplaceAllString(s, "REF")
+	s = regexp.MustCompile(`127\.0\.0\.1:\d+`).ReplaceAllString(s, "ENGINE")
 	s = regexp.MustCompile(`\d{4}-\d\d-\d\d[ T][\d:.]+Z?`).ReplaceAllString(s, "TIME")
 	if len(s) > 160 {
 		s = s[:160] + "..."
