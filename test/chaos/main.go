@@ -370,7 +370,7 @@ func stepErrors(console string) []string {
 }
 
 func report(c config, rs []result) int {
-	var ok, failed, hangs, harness, dupJobs, dupBM, lostBM, wrong, leaks int
+	var ok, failed, unclear, hangs, harness, dupJobs, dupBM, lostBM, wrong, leaks int
 	failKinds, okKinds := map[string]int{}, map[string]int{}
 	reasons, unhealed := map[string]int{}, map[string]int{}
 	var total time.Duration
@@ -399,6 +399,7 @@ func report(c config, rs []result) int {
 			}
 			if len(r.errs) == 0 {
 				reasons[r.errLine]++
+				unclear++
 			}
 			for k := range kinds {
 				failKinds[k]++
@@ -424,7 +425,8 @@ func report(c config, rs []result) int {
 	rows := [][2]string{
 		{"runs", fmt.Sprint(n)},
 		{"succeeded", fmt.Sprintf("%d (%.0f%%; goal 98%%)", ok, 100*float64(ok)/float64(n))},
-		{"failed clearly (exit 1 or 2, the failing step named)", fmt.Sprint(failed)},
+		{"failed clearly (exit 1 or 2, a step's error on the console)", fmt.Sprint(failed - unclear)},
+		{"failed without a step error on the console", fmt.Sprint(unclear)},
 		{"hangs (longer than " + c.bound.String() + ")", fmt.Sprint(hangs)},
 		{"duplicate jobs (an operation run twice)", fmt.Sprint(dupJobs)},
 		{"duplicate bookmarks", fmt.Sprint(dupBM)},
