@@ -22,10 +22,12 @@ import (
 	"net/http/cookiejar"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -45,6 +47,8 @@ type config struct {
 	kinds   string
 	verbose bool
 	root    string
+	logs    string
+	ctx     context.Context
 }
 
 func main() {
@@ -56,19 +60,25 @@ func main() {
 	flag.DurationVar(&c.bound, "bound", 5*time.Minute, "a run still going after this is a hang")
 	flag.StringVar(&c.kinds, "kinds", "", "comma-separated fault kinds (default: all but jobFail)")
 	flag.BoolVar(&c.verbose, "v", false, "print each failed run's console tail")
+	flag.StringVar(&c.logs, "logs", "", "write each run's console to DIR/run-N.log")
 	flag.Parse()
 	if c.runs < 1 || c.rate < 0 || c.rate > 1 || flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "chaos: want -runs >= 1, -rate between 0 and 1, no arguments")
 		os.Exit(2)
 	}
 	c.root, _ = os.Getwd()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	c.ctx = ctx
 	for _, f := range []string{"bin/dx-engine", "bin/dx-example-accounts", "Jenkinsfile.example"} {
 		if _, err := os.Stat(filepath.Join(c.root, f)); err != nil {
 			fmt.Fprintf(os.Stderr, "chaos: %v (run from the repository root after make build)\n", err)
 			os.Exit(2)
 		}
 	}
-	os.Exit(run(c))
+	code := run(c)
+	stop()
+	os.Exit(code)
 }
 
 // result is what one run did, seen from outside.
@@ -83,7 +93,9 @@ type result struct {
 	leaks      []string
 	errLine    string
 	errs       []string
+	stepExits  []stepExit
 	wrongExit  string
+	wrongSteps []string
 	err        error // the harness itself failed
 	tail       string
 }
@@ -120,8 +132,12 @@ func run(c config) int {
 		"faults at rate %.2f (seeds %d..%d), engine --speed %s, hang bound %s\n",
 		c.runs, c.rate, c.seed, c.seed+int64(c.runs)-1, c.speed, c.bound)
 	var results []result
-	for i := 1; i <= c.runs; i++ {
+	for i := 1; i <= c.runs && c.ctx.Err() == nil; i++ {
 		r := c.one(i)
+		if c.ctx.Err() != nil {
+			fmt.Println("chaos: interrupted; the runs so far:")
+			break
+		}
 		results = append(results, r)
 		status := "ok"
 		switch {
@@ -133,7 +149,7 @@ func run(c config) int {
 			status = fmt.Sprintf("failed (exit %d): %s", r.exit, r.errLine)
 		}
 		fmt.Printf("run %2d: %5.1fs %2d faults  %s\n", i, r.wall.Seconds(), len(r.faults), status)
-		for _, p := range append(append(append([]string{}, r.dupJobs...), r.leaks...), r.wrongExit) {
+		for _, p := range append(append(append(append([]string{}, r.dupJobs...), r.leaks...), r.wrongSteps...), r.wrongExit) {
 			if p != "" {
 				fmt.Printf("        VIOLATION: %s\n", p)
 			}
@@ -202,7 +218,7 @@ func (c config) one(n int) (r result) {
 
 	bin := filepath.Join(c.root, "bin")
 	store := `umask 077; printf "%s %s\n" "$DX_ACCOUNT" "$DX_NEW_PASSWORD" >>'` + vault + `'`
-	ctx, cancel := context.WithTimeout(context.Background(), c.bound)
+	ctx, cancel := context.WithTimeout(c.ctx, c.bound)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-c", `. test/runner/groovy-env.sh && exec test/runner/jenkinsfile-runner "$@"`, "chaos",
 		"--library", c.root, "--credentials", creds, "--job-name", "data-pipeline", "--build-number", fmt.Sprint(n),
@@ -221,6 +237,9 @@ func (c config) one(n int) (r result) {
 	r.wall = time.Since(start)
 	var xe *exec.ExitError
 	switch {
+	case c.ctx.Err() != nil:
+		r.err = c.ctx.Err()
+		return r
 	case ctx.Err() != nil:
 		r.exit = -1
 	case errors.As(err, &xe):
@@ -230,6 +249,11 @@ func (c config) one(n int) (r result) {
 		return r
 	}
 	console := out.String()
+	if c.logs != "" {
+		_ = os.MkdirAll(c.logs, 0o755)
+		_ = os.WriteFile(filepath.Join(c.logs, fmt.Sprintf("run-%d.log", n)), out.Bytes(), 0o644)
+	}
+	r.stepExits = stepExits(console)
 	r.tail = lastLines(console, 25)
 	r.errs = stepErrors(console)
 	r.errLine = "(no step error on the console)"
@@ -283,6 +307,11 @@ func (c config) one(n int) (r result) {
 		r.wrongExit = fmt.Sprintf("exit 0 but jobs failed: %s", strings.Join(r.failedJobs, ", "))
 	case r.exit > 0 && r.exit != 1 && r.exit != 2:
 		r.wrongExit = fmt.Sprintf("runner exit %d (want 0, 1 unstable or 2 failure)", r.exit)
+	}
+	for _, x := range r.stepExits {
+		if w := x.wrong(); w != "" {
+			r.wrongSteps = append(r.wrongSteps, w)
+		}
 	}
 
 	// Secrets: the engine password, the report_ro secret and every generated password.
@@ -357,6 +386,44 @@ func findSecrets(secrets []string, texts map[string]string, dirs ...string) []st
 	return leaks
 }
 
+// stepExit is a failed step's exit code and category, as the library reports them
+// ("<step>: <message> (exit N, <category>)").
+type stepExit struct {
+	step, category string
+	code           int
+}
+
+var stepExitRE = regexp.MustCompile(`(?m)\b(delphix[A-Za-z]+): .*\(exit (\d+), ([A-Za-z_.-]+)\)\s*$`)
+
+func stepExits(console string) []stepExit {
+	var out []stepExit
+	seen := map[string]bool{}
+	for _, m := range stepExitRE.FindAllStringSubmatch(console, -1) {
+		if seen[m[0]] {
+			continue
+		}
+		seen[m[0]] = true
+		code, _ := strconv.Atoi(m[2])
+		out = append(out, stepExit{step: m[1], code: code, category: m[3]})
+	}
+	return out
+}
+
+// wrong says why a step's exit code cannot be right under chaos, where every input and
+// credential is right and no job is made to fail: exit 2 (bad input) and 3 (credentials
+// refused) never are, nor is a code the library does not document.
+func (x stepExit) wrong() string {
+	switch x.code {
+	case 2:
+		return fmt.Sprintf("%s exit 2 (%s): bad input, but every input was right", x.step, x.category)
+	case 3:
+		return fmt.Sprintf("%s exit 3 (%s): credentials refused, but they were right", x.step, x.category)
+	case 1, 4, 5, 130, 143:
+		return ""
+	}
+	return fmt.Sprintf("%s exit %d (%s): not a documented exit code", x.step, x.code, x.category)
+}
+
 var errorRE = regexp.MustCompile(`(?m)\berror: (.*)$`)
 
 // stepErrors are the errors the steps reported on the console ("error: ..."), one per failed
@@ -370,6 +437,8 @@ func stepErrors(console string) []string {
 }
 
 func report(c config, rs []result) int {
+	var wrongSteps int
+	exits := map[string]int{}
 	var ok, failed, unclear, hangs, harness, dupJobs, dupBM, lostBM, wrong, leaks int
 	failKinds, okKinds := map[string]int{}, map[string]int{}
 	reasons, unhealed := map[string]int{}, map[string]int{}
@@ -410,6 +479,10 @@ func report(c config, rs []result) int {
 		if r.wrongExit != "" {
 			wrong++
 		}
+		wrongSteps += len(r.wrongSteps)
+		for _, x := range r.stepExits {
+			exits[fmt.Sprintf("exit %d (%s)", x.code, x.category)]++
+		}
 		for _, s := range sizes {
 			if r.bookmarks[s] > 1 {
 				dupBM++
@@ -431,7 +504,8 @@ func report(c config, rs []result) int {
 		{"duplicate jobs (an operation run twice)", fmt.Sprint(dupJobs)},
 		{"duplicate bookmarks", fmt.Sprint(dupBM)},
 		{"missing bookmarks after a successful run", fmt.Sprint(lostBM)},
-		{"wrong exit codes", fmt.Sprint(wrong)},
+		{"wrong runner exit codes (exit vs. the catalog and jobs)", fmt.Sprint(wrong)},
+		{"wrong step exit codes (2 or 3 with right inputs)", fmt.Sprint(wrongSteps)},
 		{"secrets found in the console or the workspace", fmt.Sprint(leaks)},
 	}
 	if harness > 0 {
@@ -449,12 +523,16 @@ func report(c config, rs []result) int {
 		for _, k := range sortedKeys(unhealed) {
 			fmt.Printf("  %3d  %s\n", unhealed[k], k)
 		}
+		fmt.Println("\nfailed steps' exit codes (category):")
+		for _, k := range sortedKeys(exits) {
+			fmt.Printf("  %3d  %s\n", exits[k], k)
+		}
 		fmt.Println("\nfault kinds met by failed and by succeeded runs:")
 		for _, k := range sortedKeys(merge(failKinds, okKinds)) {
 			fmt.Printf("  %-15s failed %3d  succeeded %3d\n", k, failKinds[k], okKinds[k])
 		}
 	}
-	if hangs+dupJobs+dupBM+lostBM+wrong+leaks > 0 {
+	if hangs+dupJobs+dupBM+lostBM+wrong+wrongSteps+leaks > 0 {
 		fmt.Println("\nchaos: a zero-goal is violated")
 		return 1
 	}

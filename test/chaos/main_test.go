@@ -38,3 +38,17 @@ func TestFaultOfNamesTheFaultAStepErrorShows(t *testing.T) {
 	assert.Contains(t, faultOf("the object is busy"), "busy")
 	assert.Equal(t, "other: no such pod", faultOf("no such pod"))
 }
+
+func TestStepExitsReadsTheLibrarysFailureLinesAndJudgesThem(t *testing.T) {
+	console := `[x] delphixSync: login as "a" refused (check the user and password) (exit 3, auth)
+[y] delphixRefresh: engine unreachable: POST /x (exit 5, unreachable)
+[y] delphixRefresh: engine unreachable: POST /x (exit 5, unreachable)
+[z] delphixBookmark: odd (exit 9, other)
+`
+	xs := stepExits(console)
+	require.Len(t, xs, 3)
+	assert.Equal(t, stepExit{step: "delphixSync", code: 3, category: "auth"}, xs[0])
+	assert.Contains(t, xs[0].wrong(), "credentials refused")
+	assert.Empty(t, xs[1].wrong())
+	assert.Contains(t, xs[2].wrong(), "not a documented exit code")
+}
