@@ -57,7 +57,7 @@ func main() {
 	flag.Float64Var(&c.rate, "rate", 0.10, "share of API requests that meet a fault (0 to 1)")
 	flag.Int64Var(&c.seed, "seed", 1, "seed of run 1's faults; run i uses seed+i-1")
 	flag.StringVar(&c.speed, "speed", "0.05", "the engine's job duration multiplier")
-	flag.DurationVar(&c.bound, "bound", 5*time.Minute, "a run still going after this is a hang")
+	flag.DurationVar(&c.bound, "bound", 2*time.Minute, "a run still going after this is a hang")
 	flag.StringVar(&c.kinds, "kinds", "", "comma-separated fault kinds (default: all but jobFail)")
 	flag.BoolVar(&c.verbose, "v", false, "print each failed run's console tail")
 	flag.StringVar(&c.logs, "logs", "", "write each run's console to DIR/run-N.log")
