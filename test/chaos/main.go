@@ -329,7 +329,8 @@ func (c config) one(n int) (r result) {
 
 // judgeJobs returns the operations that ran more than once (our user's jobs started in the
 // run, grouped by action and target; someone else's jobs, injected by busy faults, apart)
-// and the jobs that did not complete.
+// and the jobs that did not complete. An operation is an action type on a target name (a
+// bookmark's create job targets the bookmark it makes, so its name is what stays the same).
 func judgeJobs(before, after []job) (dups, failed []string) {
 	seen := map[string]bool{}
 	for _, j := range before {
@@ -340,7 +341,12 @@ func judgeJobs(before, after []job) (dups, failed []string) {
 		if seen[j.Reference] || j.User == "USER-someone-else" {
 			continue
 		}
-		key := j.ActionType + " on " + j.Target
+		// A bookmark's job targets the new bookmark: two of one name are one operation twice.
+		on := j.TargetName
+		if on == "" {
+			on = j.Target
+		}
+		key := j.ActionType + " on " + on
 		count[key]++
 		if j.JobState != "COMPLETED" {
 			failed = append(failed, fmt.Sprintf("%s %s", key, j.JobState))
@@ -660,7 +666,7 @@ func (e *engineProc) testAPI(method, path, body string, out any) error {
 }
 
 type job struct {
-	Reference, ActionType, Target, JobState, User string
+	Reference, ActionType, Target, TargetName, JobState, User string
 }
 
 // jobs reads every job of the engine through its API (pageSize=0 is the whole list).

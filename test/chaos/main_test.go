@@ -16,9 +16,11 @@ func TestJudgeJobsCountsAnOperationRunTwiceButNotSomeoneElsesOrEarlierJobs(t *te
 		job{Reference: "JOB-3", ActionType: "DB_SYNC", Target: "DB-1", JobState: "COMPLETED", User: "USER-someone-else"},
 		job{Reference: "JOB-4", ActionType: "DB_REFRESH", Target: "DB-2", JobState: "COMPLETED", User: "USER-2"},
 		job{Reference: "JOB-5", ActionType: "DB_REFRESH", Target: "DB-2", JobState: "FAILED", User: "USER-2"},
+		job{Reference: "JOB-6", ActionType: "BOOKMARK_CREATE", Target: "BM-1", TargetName: "x 15", JobState: "COMPLETED", User: "USER-2"},
+		job{Reference: "JOB-7", ActionType: "BOOKMARK_CREATE", Target: "BM-2", TargetName: "x 15", JobState: "COMPLETED", User: "USER-2"},
 	)
 	dups, failed := judgeJobs(before, after)
-	assert.Equal(t, []string{"duplicate job: DB_REFRESH on DB-2 x2"}, dups)
+	assert.Equal(t, []string{"duplicate job: BOOKMARK_CREATE on x 15 x2", "duplicate job: DB_REFRESH on DB-2 x2"}, dups)
 	assert.Equal(t, []string{"DB_REFRESH on DB-2 FAILED"}, failed)
 }
 
