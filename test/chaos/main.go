@@ -60,7 +60,7 @@ func main() {
 	flag.DurationVar(&c.bound, "bound", 2*time.Minute, "a run still going after this is a hang")
 	flag.StringVar(&c.kinds, "kinds", "", "comma-separated fault kinds (default: all but jobFail)")
 	flag.BoolVar(&c.verbose, "v", false, "print each failed run's console tail")
-	flag.StringVar(&c.logs, "logs", "", "write each run's console to DIR/run-N.log")
+	flag.StringVar(&c.logs, "logs", "", "write each run's console to DIR/run-N.log and its faults to DIR/run-N.faults.json")
 	flag.Parse()
 	if c.runs < 1 || c.rate < 0 || c.rate > 1 || flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "chaos: want -runs >= 1, -rate between 0 and 1, no arguments")
@@ -266,9 +266,17 @@ func (c config) one(n int) (r result) {
 		r.err = err
 		return r
 	}
-	if err := e.testAPI("GET", "/faults", "", &r.faults); err != nil {
+	var faults json.RawMessage
+	if err := e.testAPI("GET", "/faults", "", &faults); err != nil {
 		r.err = err
 		return r
+	}
+	if err := json.Unmarshal(faults, &r.faults); err != nil {
+		r.err = err
+		return r
+	}
+	if c.logs != "" {
+		_ = os.WriteFile(filepath.Join(c.logs, fmt.Sprintf("run-%d.faults.json", n)), faults, 0o644)
 	}
 	after, err := e.jobs()
 	if err != nil {
