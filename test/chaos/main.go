@@ -556,14 +556,14 @@ func report(c config, rs []result) int {
 // faultOf names the fault a step error shows.
 func faultOf(msg string) string {
 	switch {
+	case regexp.MustCompile(`HTTP (429|502|503|504)\b|Bad Gateway|Service Unavailable|Gateway Timeout|Too Many Requests`).MatchString(msg):
+		return "an error answer (429, 502, 503, 504)"
 	case strings.Contains(msg, "session lost") || strings.Contains(msg, "refused the session") || strings.Contains(msg, "not logged in"):
 		return "a lost session (expireSessions, restart) or a lost login answer"
 	case strings.Contains(msg, "unreachable") || strings.Contains(msg, "EOF") || strings.Contains(msg, "connection reset"):
 		return "a dropped connection (dropBefore, dropAfter, restart)"
 	case strings.Contains(msg, "busy"):
 		return "someone else's job on the target (busy)"
-	case regexp.MustCompile(`\b(429|502|503|504)\b|Bad Gateway|Service Unavailable|Gateway Timeout|Too Many Requests`).MatchString(msg):
-		return "an error answer (429, 502, 503, 504)"
 	case strings.Contains(msg, "timed out") || strings.Contains(msg, "deadline"):
 		return "a slow answer (delay)"
 	}

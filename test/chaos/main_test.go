@@ -36,7 +36,8 @@ func TestFindSecretsLooksInTextsAndEveryFileBelowTheDirectories(t *testing.T) {
 func TestFaultOfNamesTheFaultAStepErrorShows(t *testing.T) {
 	assert.Contains(t, faultOf("refresh of data pod \"prep3\": delphix: session lost"), "lost session")
 	assert.Contains(t, faultOf(`engine unreachable: POST /selfservice/bookmark: read tcp: connection reset by peer`), "dropped connection")
-	assert.Contains(t, faultOf("GET /database: 503 Service Unavailable"), "error answer")
+	assert.Contains(t, faultOf("GET /database: HTTP 503 Service Unavailable"), "error answer")
+	assert.Contains(t, faultOf("engine unreachable: POST /x: HTTP 504 Gateway Timeout (check the engine)"), "error answer")
 	assert.Contains(t, faultOf("the object is busy"), "busy")
 	assert.Equal(t, "other: no such pod", faultOf("no such pod"))
 }
