@@ -8,7 +8,7 @@ LDFLAGS  := -s -w -X github.com/dxsteps/dxsteps/internal/cli.Version=$(VERSION)
 STEPS    := $(notdir $(wildcard steps/*))
 TOOLS    := test/dx-engine $(wildcard test/tools/*)
 
-.PHONY: all build deps test test-go test-groovy lint demo bench bench-go dist clean contract fuzz
+.PHONY: all build deps test test-go test-groovy lint demo bench bench-go chaos dist clean contract fuzz
 
 all: build
 
@@ -47,6 +47,14 @@ demo: build deps
 MODE ?= quick
 bench: build
 	$(GO) run ./test/bench -mode $(MODE)
+
+# chaos runs the Data Pipeline RUNS times against a local engine that does a random fault to
+# RATE of the API requests, and checks each run from outside (docs/chaos.md); CHAOSFLAGS adds
+# flags of test/chaos (-logs DIR, -seed N, -kinds K,..., -v). Not part of make test.
+RUNS ?= 50
+RATE ?= 0.10
+chaos: build deps
+	$(GO) run ./test/chaos -runs $(RUNS) -rate $(RATE) $(CHAOSFLAGS)
 
 # bench-go runs the Go benchmarks five times (bench.txt; compare runs with benchstat).
 bench-go:

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/dxsteps/dxsteps/internal/cli"
@@ -75,6 +77,10 @@ type serveOptions struct {
 	addr, seed, apiVersion, urlF *string
 	speed                        *float64
 	version                      *bool
+	faults                       faultFlags
+	faultRate                    *float64
+	faultSeed                    *int64
+	faultKinds, faultPath        *string
 }
 
 // newServeFlags defines serve's flags; parsing prints nothing, the caller reports errors.
@@ -82,14 +88,70 @@ func newServeFlags() *serveOptions {
 	fs := flag.NewFlagSet("dx-engine", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	return &serveOptions{fs: fs,
+	o := &serveOptions{fs: fs,
 		addr:       fs.String("addr", "127.0.0.1:0", "address to listen on"),
 		seed:       fs.String("seed", "", "YAML seed file (default: the workshop estate)"),
 		speed:      fs.Float64("speed", 1, "job duration multiplier (1 = realistic, 0.01 = fast)"),
 		apiVersion: fs.String("api-version", "1.11.9", "highest API version served (1.8.0 to 1.11.x)"),
 		urlF:       fs.String("url-file", "", "write the engine URL to this file once listening"),
 		version:    fs.Bool("version", false, "print the version and exit"),
+		faultRate:  fs.Float64("fault-rate", 0, "do a random fault to this share of API requests (0 to 1)"),
+		faultSeed:  fs.Int64("fault-seed", 1, "seed of the random faults (same seed, same requests: same faults)"),
+		faultKinds: fs.String("fault-kinds", "", "comma-separated kinds of random fault (default: all but jobFail):\n"+strings.Join(engine.FaultKinds, ", ")),
+		faultPath:  fs.String("fault-path", "", "random faults only on API paths matching this regexp"),
 	}
+	fs.Var(&o.faults, "fault", "a fault for matching requests, repeatable: comma-separated key=value of\n"+
+		"kind, method, suffix, regexp, status, retryAfter, delayMs, percent, after, skip, count\n"+
+		"(e.g. kind=dropAfter,method=POST,suffix=/refresh: the first POST .../refresh loses its answer)")
+	return o
+}
+
+// faultFlags are the --fault flags, each an HTTP fault.
+type faultFlags []engine.HTTPFault
+
+func (f *faultFlags) String() string { return "" }
+
+// Set parses one --fault value: key=value pairs separated by commas.
+func (f *faultFlags) Set(v string) error {
+	var h engine.HTTPFault
+	for _, kv := range strings.Split(v, ",") {
+		k, val, ok := strings.Cut(kv, "=")
+		if !ok {
+			return fmt.Errorf("--fault %q: want key=value, got %q", v, kv)
+		}
+		var err error
+		switch k {
+		case "kind":
+			h.Kind = val
+		case "method":
+			h.Method = val
+		case "suffix":
+			h.PathSuffix = val
+		case "regexp":
+			h.PathRegexp = val
+		case "status":
+			h.Status, err = strconv.Atoi(val)
+		case "retryAfter":
+			h.RetryAfter, err = strconv.Atoi(val)
+		case "delayMs":
+			h.Delay, err = strconv.Atoi(val)
+		case "percent":
+			h.Percent, err = strconv.Atoi(val)
+		case "after":
+			h.AfterProcessing, err = strconv.ParseBool(val)
+		case "skip":
+			h.Skip, err = strconv.Atoi(val)
+		case "count":
+			h.Count, err = strconv.Atoi(val)
+		default:
+			return fmt.Errorf("--fault %q: unknown key %q", v, k)
+		}
+		if err != nil {
+			return fmt.Errorf("--fault %q: %s: %v", v, k, err)
+		}
+	}
+	*f = append(*f, h)
+	return nil
 }
 
 // printUsage writes the usage text with serve's flags.
@@ -132,6 +194,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer e.Close()
+	for _, f := range o.faults {
+		if err := e.InjectHTTPError(f); err != nil {
+			fmt.Fprintln(stderr, "dx-engine: --fault:", err)
+			return 2
+		}
+	}
+	if *o.faultRate > 0 {
+		r := engine.RandomFaults{Rate: *o.faultRate, Seed: *o.faultSeed, PathRegexp: *o.faultPath}
+		if *o.faultKinds != "" {
+			r.Kinds = strings.Split(*o.faultKinds, ",")
+		}
+		if err := e.SetRandomFaults(r); err != nil {
+			fmt.Fprintln(stderr, "dx-engine:", err)
+			return 2
+		}
+	}
 	if *o.urlF != "" {
 		if err := os.WriteFile(*o.urlF, []byte(e.URL()+"\n"), 0o644); err != nil {
 			fmt.Fprintln(stderr, "dx-engine:", err)

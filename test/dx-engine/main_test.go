@@ -92,3 +92,40 @@ func TestUnknownWordsAreRefusedWithExitCode2(t *testing.T) {
 		assert.Contains(t, stderr.String(), "dx-engine help", "%v", args)
 	}
 }
+
+func TestFaultFlagsInjectFaultsAndBadOnesAreRefused(t *testing.T) {
+	urlFile := filepath.Join(t.TempDir(), "url")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- dispatch(ctx, []string{"--speed", "0.01", "--url-file", urlFile,
+			"--fault", "kind=status,method=GET,suffix=/about,status=503,count=2",
+			"--fault-rate", "0.5", "--fault-seed", "3", "--fault-kinds", "delay", "--fault-path", "/nothing-matches$"}, io.Discard, &stderr)
+	}()
+	var url string
+	require.Eventually(t, func() bool {
+		b, err := os.ReadFile(urlFile)
+		url = strings.TrimSpace(string(b))
+		return err == nil && url != ""
+	}, 5*time.Second, 10*time.Millisecond)
+	var codes []int
+	for range 3 {
+		resp, err := http.Get(url + "/resources/json/delphix/about")
+		require.NoError(t, err)
+		resp.Body.Close()
+		codes = append(codes, resp.StatusCode)
+	}
+	assert.Equal(t, []int{503, 503, 200}, codes)
+	cancel()
+	assert.Equal(t, 0, <-done)
+
+	for _, args := range [][]string{
+		{"--fault", "kind=explode"}, {"--fault", "status"}, {"--fault", "count=x"},
+		{"--fault-rate", "0.1", "--fault-kinds", "nope"}, {"--fault-rate", "1.5"},
+	} {
+		var stderr bytes.Buffer
+		assert.Equal(t, 2, dispatch(context.Background(), append([]string{"--url-file", ""}, args...), io.Discard, &stderr), "%v", args)
+		assert.Contains(t, stderr.String(), "dx-engine:", "%v", args)
+	}
+}

@@ -166,6 +166,9 @@ func (e *Engine) dctServe(h dctHandler) http.HandlerFunc {
 		e.Mu.Lock()
 		rec := e.LogRequest(r.Method, r.URL.Path, r.URL.RawQuery, body)
 		inject := e.MatchFault(r.Method, r.URL.Path)
+		if inject != nil && inject.Kind != "status" {
+			inject = nil // the DCT API answers only status faults; the others are the engine API's
+		}
 		if inject != nil && !inject.AfterProcessing {
 			rec.Status = inject.Status
 			e.Mu.Unlock()

@@ -20,6 +20,10 @@ type (
 	JobFault = model.JobFault
 	// HTTPFault answers matching API requests with an HTTP error, as a proxy would.
 	HTTPFault = model.HTTPFault
+	// RandomFaults does faults to API requests at random, with a rate and a seed.
+	RandomFaults = model.RandomFaults
+	// FaultRecord is one fault the engine did.
+	FaultRecord = model.FaultRecord
 	// RequestRecord is one API request as the engine received it, passwords redacted.
 	RequestRecord = model.RequestRecord
 	// CatalogEntry is one bookmark with what its data holds.
@@ -50,3 +54,6 @@ func LoadSeed(path string) (*Seed, error) { return model.LoadSeed(path) }
 
 // WorkshopSeed is the Delphix Toolchain Workshop estate, the default of Options.Seed.
 func WorkshopSeed() *Seed { return model.WorkshopSeed() }
+
+// FaultKinds are the kinds of HTTP fault (HTTPFault.Kind; see model.HTTPFault).
+var FaultKinds = model.FaultKinds

@@ -30,6 +30,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -191,7 +192,29 @@ func (e *Engine) serve(flags int, h handler) http.HandlerFunc {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
 		e.Mu.Lock()
 		rec := e.LogRequest(r.Method, r.URL.Path, r.URL.RawQuery, body)
-		c, inject, refused := e.admit(flags, r, body)
+		inject := e.MatchFault(r.Method, r.URL.Path)
+		if inject != nil {
+			switch inject.Kind {
+			case faultStatus:
+				if inject.RetryAfter > 0 {
+					w.Header().Set("Retry-After", strconv.Itoa(inject.RetryAfter))
+				}
+			case faultDelay:
+				e.Mu.Unlock()
+				e.sleep(r, inject.Delay)
+				e.Mu.Lock()
+			case faultExpireSessions:
+				clear(e.sessions)
+			case faultRestart, faultDropBefore:
+				if inject.Kind == faultRestart {
+					clear(e.sessions)
+				}
+				e.Mu.Unlock()
+				dropConnection(w)
+				return
+			}
+		}
+		c, refused := e.admit(flags, r, body, inject)
 		if refused != nil {
 			rec.Status = refused.status
 			e.Mu.Unlock()
@@ -208,6 +231,14 @@ func (e *Engine) serve(flags int, h handler) http.HandlerFunc {
 		} else {
 			res, err = h(c)
 		}
+		if inject != nil && inject.Kind == faultDropAfter {
+			e.Mu.Unlock()
+			dropConnection(w)
+			return
+		}
+		if inject != nil && (inject.Kind != faultStatus || !inject.AfterProcessing) {
+			inject = nil
+		}
 		a := answerOf(res, err, inject)
 		rec.Status = a.status
 		e.Mu.Unlock()
@@ -215,25 +246,64 @@ func (e *Engine) serve(flags int, h handler) http.HandlerFunc {
 	}
 }
 
-// admit checks a request before its handler: an injected fault that answers before
+// The fault kinds as the server does them (see model.HTTPFault).
+const (
+	faultStatus         = "status"
+	faultDelay          = "delay"
+	faultDropBefore     = "dropBefore"
+	faultDropAfter      = "dropAfter"
+	faultExpireSessions = "expireSessions"
+	faultRestart        = "restart"
+)
+
+// sleep waits a delay fault's milliseconds (default 2000), less if the request or the
+// engine ends first.
+func (e *Engine) sleep(r *http.Request, ms int) {
+	if ms <= 0 {
+		ms = 2000
+	}
+	t := time.NewTimer(time.Duration(ms) * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+	case <-e.Closing:
+	}
+}
+
+// dropConnection closes the request's connection without an answer, as a network that
+// loses it would: the client sees the connection reset or an unexpected EOF.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			if tc, ok := conn.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0) // a reset, not an orderly close
+			}
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// admit checks a request before its handler: an injected status fault that answers before
 // processing, a session for non-public routes, the self-service prefix of the session's
 // version. The caller holds the lock.
-func (e *Engine) admit(flags int, r *http.Request, body []byte) (*call, *HTTPFault, *htmlError) {
-	inject := e.MatchFault(r.Method, r.URL.Path)
-	if inject != nil && !inject.AfterProcessing {
-		return nil, nil, &htmlError{inject.Status, http.StatusText(inject.Status)}
+func (e *Engine) admit(flags int, r *http.Request, body []byte, inject *HTTPFault) (*call, *htmlError) {
+	if inject != nil && inject.Kind == faultStatus && !inject.AfterProcessing {
+		return nil, &htmlError{inject.Status, http.StatusText(inject.Status)}
 	}
 	c := &call{e: e, r: r, body: body, ver: e.maxVer}
 	if s := e.sessionOf(r); s != nil {
 		c.sess, c.user, c.ver = s, s.user, s.ver
 	}
 	if flags&public == 0 && c.user == nil {
-		return nil, nil, errNoSession
+		return nil, errNoSession
 	}
 	if flags&selfSvc != 0 && !strings.HasPrefix(r.URL.Path, apiBase+"/"+c.ver.jsPrefix()+"/") {
-		return nil, nil, &htmlError{http.StatusNotFound, "The requested resource is not available."}
+		return nil, &htmlError{http.StatusNotFound, "The requested resource is not available."}
 	}
-	return c, inject, nil
+	return c, nil
 }
 
 // answer is an encoded response, ready to write once the lock is released.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -20,7 +21,16 @@ func (e *Engine) Client() *http.Client {
 // memTransport is an http.RoundTripper that serves each request with a handler.
 type memTransport struct{ h http.Handler }
 
-func (t memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t memTransport) RoundTrip(req *http.Request) (resp *http.Response, err error) {
+	defer func() {
+		// A dropped connection (a fault) reaches an in-memory client as an unexpected EOF.
+		if v := recover(); v != nil {
+			if v != http.ErrAbortHandler {
+				panic(v)
+			}
+			resp, err = nil, io.ErrUnexpectedEOF
+		}
+	}()
 	r := req.Clone(req.Context())
 	if r.Body == nil {
 		r.Body = http.NoBody
@@ -28,7 +38,7 @@ func (t memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.RequestURI, r.RemoteAddr = r.URL.RequestURI(), "127.0.0.1:0"
 	rec := httptest.NewRecorder()
 	t.h.ServeHTTP(rec, r)
-	resp := rec.Result()
+	resp = rec.Result()
 	resp.Request = req
 	return resp, nil
 }

@@ -30,6 +30,7 @@ type Job struct {
 	Cancel                       chan struct{}
 	CancelReason                 string
 	failMsg                      string
+	failPct                      int
 	onFail                       func()
 }
 
@@ -105,7 +106,9 @@ func (e *State) StartJob(u *User, s JobSpec) (*Job, error) {
 	j := &Job{Ref: e.NextRef("JOB"), ActionType: s.ActionType, Title: s.Title, Target: s.Target,
 		TargetName: s.TargetName, TargetTy: s.TargetTy, User: u, State: "RUNNING", Start: t, Update: t,
 		Act: a, busy: s.Busy, Cancel: make(chan struct{}), onFail: s.OnFail}
-	j.failMsg = e.takeJobFault(j)
+	if f, ok := e.takeJobFault(j); ok {
+		j.failMsg, j.failPct = f.Message, f.Percent
+	}
 	e.Jobs = append(e.Jobs, j)
 	e.Register(j.Ref, j)
 	for _, b := range s.Busy {
@@ -118,7 +121,7 @@ func (e *State) StartJob(u *User, s JobSpec) (*Job, error) {
 		defer e.WG.Done()
 		var err error
 		if j.failMsg != "" {
-			err = r.Step(0.5, 50, "event.job.progress", "Running "+j.ActionType+".")
+			err = r.Step(float64(j.failPct)/100, j.failPct, "event.job.progress", "Running "+j.ActionType+".")
 			if err == nil {
 				err = &jobFailure{code: "exception.job.failed", details: j.failMsg,
 					action: "Resolve the problem and run the operation again."}

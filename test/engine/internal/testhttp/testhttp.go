@@ -1,6 +1,7 @@
 // Package testhttp serves the local engine's test API (below testapi.Path, no login), a
 // thin HTTP layer over a Backend: read and change datasets, change production, inject
-// faults, read the request log, expire sessions. Names in paths are path-escaped.
+// faults (HTTP faults by path or at random, job failures, container states) and read the
+// faults done, read the request log, expire sessions. Names in paths are path-escaped.
 //
 // The engine API is another layer over the same state, and a DCT API would be a third.
 package testhttp
@@ -24,7 +25,9 @@ type Backend interface {
 	ChangeDataset(name string, f func(*model.Contents) error) (model.Dataset, error)
 	ChangeProd(database string) error
 	FailNextJob(model.JobFault)
-	InjectHTTPError(model.HTTPFault)
+	InjectHTTPError(model.HTTPFault) error
+	SetRandomFaults(model.RandomFaults) error
+	Faults() []model.FaultRecord
 	SetContainerState(container, state string) error
 	Catalog() []model.CatalogEntry
 	Requests() []model.RequestRecord
@@ -91,6 +94,7 @@ func Register(mux *http.ServeMux, b Backend) {
 		var in struct {
 			FailNextJob    *model.JobFault            `json:"failNextJob"`
 			HTTPError      *model.HTTPFault           `json:"httpError"`
+			Random         *model.RandomFaults        `json:"random"`
 			ContainerState *model.ContainerStateFault `json:"containerState"`
 		}
 		if err := json.Unmarshal(body, &in); err != nil {
@@ -100,7 +104,14 @@ func Register(mux *http.ServeMux, b Backend) {
 			b.FailNextJob(*in.FailNextJob)
 		}
 		if in.HTTPError != nil {
-			b.InjectHTTPError(*in.HTTPError)
+			if err := b.InjectHTTPError(*in.HTTPError); err != nil {
+				return nil, err
+			}
+		}
+		if in.Random != nil {
+			if err := b.SetRandomFaults(*in.Random); err != nil {
+				return nil, err
+			}
 		}
 		if f := in.ContainerState; f != nil {
 			if err := b.SetContainerState(f.Container, f.State); err != nil {
@@ -109,6 +120,7 @@ func Register(mux *http.ServeMux, b Backend) {
 		}
 		return empty, nil
 	})
+	route("GET /faults", func(*http.Request, []byte) (any, error) { return b.Faults(), nil })
 	route("GET /catalog", func(*http.Request, []byte) (any, error) { return b.Catalog(), nil })
 	route("GET /requests", func(*http.Request, []byte) (any, error) { return b.Requests(), nil })
 	route("DELETE /requests", func(*http.Request, []byte) (any, error) { b.ClearRequests(); return empty, nil })
