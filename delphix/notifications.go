@@ -2,6 +2,7 @@ package delphix
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strconv"
 	"time"
@@ -23,9 +24,21 @@ type NotificationsService service
 // Poll waits up to timeout for notifications on channel (GET
 // /notification?channel=&timeout=). Each channel is its own queue on the
 // engine. An empty slice means the timeout passed.
+//
+// A channel lives in its session: when the engine has ended the session,
+// Poll logs in again and answers at once with a NotificationDrop, as the
+// engine does when it dropped notifications, rather than long-polling a new
+// channel that never saw what happened in between; the caller then reads
+// what it watches again.
 func (s *NotificationsService) Poll(ctx context.Context, channel string, timeout time.Duration) ([]Notification, error) {
 	q := url.Values{"channel": {channel}, "timeout": {strconv.FormatInt(timeout.Milliseconds(), 10)}}
 	var notes []Notification
-	_, err := s.client.call(ctx, "GET", withQuery("/notification", q), nil, &notes)
+	_, err := s.client.send(ctx, "GET", withQuery("/notification", q), nil, &notes)
+	if errors.Is(err, errSessionLost) {
+		if err := s.client.relogin(ctx); err != nil {
+			return nil, err
+		}
+		return []Notification{{Type: "NotificationDrop"}}, nil
+	}
 	return notes, err
 }
