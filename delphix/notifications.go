@@ -26,19 +26,27 @@ type NotificationsService service
 // engine. An empty slice means the timeout passed.
 //
 // A channel lives in its session: when the engine has ended the session,
-// Poll logs in again and answers at once with a NotificationDrop, as the
-// engine does when it dropped notifications, rather than long-polling a new
-// channel that never saw what happened in between; the caller then reads
-// what it watches again.
+// Poll logs in again, opens the channel in the new session at once, and
+// answers with a NotificationDrop, as the engine does when it dropped
+// notifications, so the caller reads what it watches again rather than
+// long-polling a channel that missed what happened in between.
 func (s *NotificationsService) Poll(ctx context.Context, channel string, timeout time.Duration) ([]Notification, error) {
+	notes, err := s.poll(ctx, channel, timeout)
+	if !errors.Is(err, errSessionLost) {
+		return notes, err
+	}
+	if err := s.client.relogin(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := s.poll(ctx, channel, 0); err != nil {
+		return nil, err
+	}
+	return []Notification{{Type: "NotificationDrop"}}, nil
+}
+
+func (s *NotificationsService) poll(ctx context.Context, channel string, timeout time.Duration) ([]Notification, error) {
 	q := url.Values{"channel": {channel}, "timeout": {strconv.FormatInt(timeout.Milliseconds(), 10)}}
 	var notes []Notification
 	_, err := s.client.send(ctx, "GET", withQuery("/notification", q), nil, &notes)
-	if errors.Is(err, errSessionLost) {
-		if err := s.client.relogin(ctx); err != nil {
-			return nil, err
-		}
-		return []Notification{{Type: "NotificationDrop"}}, nil
-	}
 	return notes, err
 }
