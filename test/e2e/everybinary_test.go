@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dxsteps/dxsteps/test/testbin"
+
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/internal/steps"
 	"github.com/dxsteps/dxsteps/test/engine/enginetest"
@@ -94,7 +96,7 @@ func TestEveryBinaryPrintsTheContractOfItsDefinitions(t *testing.T) {
 			r := run(t, nil, s.Name, "--contract")
 			require.Equal(t, 0, r.code, r.stderr)
 			c := s.Contract()
-			c.Version = libraryVersion() // the binaries are built with the library's version
+			c.Version = testbin.Version() // the binaries are built with the library's version
 			want, err := json.Marshal(c)
 			require.NoError(t, err)
 			assert.JSONEq(t, string(want), r.stdout)

@@ -16,20 +16,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/dxsteps/dxsteps/test/testbin"
+
 	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// libraryVersion is the Jenkins library's version, the one source of truth
-// for the binaries' version too.
-func libraryVersion() string {
-	raw, err := os.ReadFile(filepath.Join("..", "..", "resources", "io", "dxsteps", "version.txt"))
-	if err != nil {
-		panic(err)
-	}
-	return strings.TrimSpace(string(raw))
-}
 
 // stepBinaries are what a make dist archive holds.
 var stepBinaries = []string{"dx-bookmark", "dx-branch", "dx-credentials", "dx-datapod", "dx-refresh", "dx-subset", "dx-sync"}
@@ -40,7 +32,7 @@ var stepBinaries = []string{"dx-bookmark", "dx-branch", "dx-credentials", "dx-da
 // It returns DIR and the archive's name.
 func dist(t *testing.T, bin string) (string, string) {
 	t.Helper()
-	version := libraryVersion()
+	version := testbin.Version()
 	root := t.TempDir()
 	folder := filepath.Join(root, version)
 	require.NoError(t, os.MkdirAll(folder, 0o755))
@@ -109,7 +101,7 @@ func TestJenkinsInstallsTheBinariesFromAnHTTPServerOnFirstUseAndReusesThem(t *te
 	e := enginetest.Start(t)
 	root, archive := dist(t, binDir)
 	srv, hits := distServer(t, root)
-	version := libraryVersion()
+	version := testbin.Version()
 	tools := t.TempDir()
 	t.Setenv("DXSTEPS_TOOLS_DIR", tools)
 
@@ -137,7 +129,7 @@ func TestJenkinsInstallsTheBinariesFromAnHTTPServerOnFirstUseAndReusesThem(t *te
 func TestJenkinsInstallsTheBinariesFromASharedFolderBesideTheWorkspace(t *testing.T) {
 	e := enginetest.Start(t)
 	root, _ := dist(t, binDir)
-	version := libraryVersion()
+	version := testbin.Version()
 	var ws string
 	code, out, graph := jenkins(t, e, workshopCredentials, installJenkinsfile, installParams(root, ""),
 		func(w string) []string { ws = w; return nil })
@@ -153,7 +145,7 @@ func TestJenkinsInstallsTheBinariesFromASharedFolderBesideTheWorkspace(t *testin
 func TestJenkinsRefusesAnArchiveThatDoesNotMatchItsChecksum(t *testing.T) {
 	e := enginetest.Start(t)
 	root, archive := dist(t, binDir)
-	version := libraryVersion()
+	version := testbin.Version()
 	path := filepath.Join(root, version, archive)
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 	require.NoError(t, err)
@@ -182,7 +174,7 @@ func TestJenkinsRefusesAMissingArchiveWithOneLine(t *testing.T) {
 	t.Setenv("DXSTEPS_TOOLS_DIR", t.TempDir())
 	code, out, _ := jenkins(t, e, workshopCredentials, installJenkinsfile, installParams(srv.URL+"/{version}", ""))
 	assert.Equal(t, 2, code, out)
-	assert.Contains(t, out, "ERROR: delphixSync: cannot fetch "+srv.URL+"/"+libraryVersion()+"/SHA256SUMS: curl: (22) ")
+	assert.Contains(t, out, "ERROR: delphixSync: cannot fetch "+srv.URL+"/"+testbin.Version()+"/SHA256SUMS: curl: (22) ")
 }
 
 func TestJenkinsRefusesBinariesOfAnotherVersion(t *testing.T) {
@@ -193,7 +185,7 @@ func TestJenkinsRefusesBinariesOfAnotherVersion(t *testing.T) {
 	build.Dir = filepath.Join("..", "..")
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	version := libraryVersion()
+	version := testbin.Version()
 
 	code, console, graph := jenkins(t, e, workshopCredentials, installJenkinsfile, installParams("", other))
 	assert.Equal(t, 2, code, console)

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dxsteps/dxsteps/test/testbin"
 
 	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/stretchr/testify/require"
@@ -27,23 +28,7 @@ const adminPassword = "landshark"
 var binDir string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "dxsteps-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	// The binaries carry the library's version, as make build stamps it.
-	build := exec.Command("go", "build", "-ldflags", "-X github.com/dxsteps/dxsteps/internal/cli.Version="+libraryVersion(),
-		"-o", dir+string(os.PathSeparator), "./steps/...", "./test/tools/...")
-	build.Dir = filepath.Join("..", "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building the binaries: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	binDir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(testbin.Main(m, &binDir, "./steps/...", "./test/tools/..."))
 }
 
 // step is one binary invocation.
