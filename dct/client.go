@@ -224,3 +224,10 @@ type Tag struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
 }
+
+// Check makes one cheap authenticated read (the first VDB), so a wrong URL
+// or a refused API key shows before any work starts.
+func (c *Client) Check(ctx context.Context) error {
+	var p page[VDB]
+	return c.do(ctx, http.MethodGet, "/vdbs", url.Values{"limit": {"1"}}, noBody, &p)
+}

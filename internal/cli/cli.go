@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -48,6 +49,16 @@ type Step struct {
 	// Parse turns the checked input into the work to do. It must not
 	// touch the engine.
 	Parse func(in *Input) (Runner, error)
+	// Platforms the step drives; empty: the engine only.
+	Platforms []string
+}
+
+// platforms is the list of platforms the step drives.
+func (s *Step) platforms() []string {
+	if len(s.Platforms) == 0 {
+		return []string{PlatformEngine}
+	}
+	return s.Platforms
 }
 
 // envPrefix starts the step's own variables: DXSTEPS_BOOKMARK_ for dx-bookmark.
@@ -148,6 +159,9 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 			}
 			errorFile = c.Path(ErrorFile.Flag) // the config may name it too
 			in := &Input{Op: op, c: c, environ: environ, jenkins: jenkins}
+			if err := choosePlatform(step, in, log); err != nil {
+				return err
+			}
 			for _, r := range step.rules() {
 				if msg := r.broken(in); msg != "" {
 					return &UsageError{Msg: msg}
@@ -261,4 +275,41 @@ func interrupted(parent, ctx context.Context, in *Input, sess *Session, err erro
 		return &AbortError{Signal: abort.Signal, Cancelled: cancelled}
 	}
 	return &DeadlineError{Timeout: in.Duration(Timeout).String(), Cancelled: cancelled}
+}
+
+// choosePlatform reads --platform, refuses a platform the step does not
+// drive, and refuses a step key set for the other platform; a connection key
+// of the other platform (DELPHIX_USER on an agent that also runs DCT
+// pipelines) is only warned about.
+func choosePlatform(step *Step, in *Input, log *Log) error {
+	p := strings.ToLower(strings.TrimSpace(in.String(Platform)))
+	if p == "" {
+		p = PlatformEngine
+	}
+	if !slices.Contains(Platforms, p) {
+		return Usagef("%s %q is not a platform: use %s", in.Name(Platform), in.String(Platform), joinWords(quoteAll(Platforms), "or"))
+	}
+	if !slices.Contains(step.platforms(), p) {
+		return Usagef("%s does not drive %s %s yet: it drives %s", step.Name, in.Name(Platform), p, strings.Join(step.platforms(), ", "))
+	}
+	in.Platform = p
+	for _, k := range step.Keys {
+		if in.set(k) && !k.appliesTo(p) {
+			return Usagef("%s applies to %s %s only, not %s", in.Name(k), in.Name(Platform), strings.Join(k.Platforms, ", "), p)
+		}
+	}
+	for _, k := range Connection {
+		if in.set(k) && !k.appliesTo(p) {
+			log.Printf("warning: %s applies to --%s %s only; ignored on %s", in.Name(k), Platform.Flag, strings.Join(k.Platforms, ", "), p)
+		}
+	}
+	return nil
+}
+
+func quoteAll(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = strconv.Quote(w)
+	}
+	return out
 }

@@ -22,6 +22,7 @@ type Contract struct {
 	Jenkins     string       `json:"jenkinsStep"`
 	Version     string       `json:"version"`
 	Summary     string       `json:"summary"`
+	Platforms   []string     `json:"platforms"`
 	Description string       `json:"description"`
 	Operations  []OpSpec     `json:"operations"`
 	Keys        []KeySpec    `json:"keys"`
@@ -56,7 +57,8 @@ type KeySpec struct {
 	Operations []string `json:"operations,omitempty"` // empty: every operation
 	Min        *int     `json:"min,omitempty"`
 	Max        *int     `json:"max,omitempty"`
-	Library    bool     `json:"library,omitempty"` // a connection key the Jenkins library offers
+	Library    bool     `json:"library,omitempty"`   // a connection key the Jenkins library offers
+	Platforms  []string `json:"platforms,omitempty"` // empty: every platform the step drives
 }
 
 // EnvSpec is an environment variable read without a flag.
@@ -92,7 +94,7 @@ type FieldSpec struct {
 
 // Contract returns the step's contract.
 func (s *Step) Contract() Contract {
-	c := Contract{Name: s.Name, Jenkins: s.Jenkins, Version: Version, Summary: s.Usage, Description: s.Description,
+	c := Contract{Name: s.Name, Jenkins: s.Jenkins, Version: Version, Summary: s.Usage, Description: s.Description, Platforms: s.platforms(),
 		Operations: []OpSpec{}, ExitCodes: ExitCodes, ErrorFile: fields(reflect.TypeOf(errorRecord{}))}
 	for i, op := range s.Operations {
 		o := OpSpec{Name: op, Default: i == 0, Requires: []string{}, Accepts: []string{}}
@@ -114,6 +116,7 @@ func (s *Step) Contract() Contract {
 	}
 	c.Environment = []EnvSpec{
 		{PasswordEnv, "the engine password (or --" + PasswordFile.Flag + "); there is no password flag"},
+		{APIKeyEnv, "the DCT API key with --platform dct (or --" + APIKeyFile.Flag + "); there is no API key flag"},
 		{CallerEnv, "jenkins when the Jenkins library runs the binary: error lines then name keys, not flags"},
 	}
 	flag := func(k *Key) string { return "--" + k.Flag }
@@ -130,7 +133,7 @@ func (s *Step) Contract() Contract {
 
 func (s *Step) keySpec(k *Key) KeySpec {
 	ks := KeySpec{Key: k.KeyName(), Flag: "--" + k.Flag, Env: s.env(k), Type: k.Type, Default: jsonDefault(k.Default),
-		Usage: strings.ReplaceAll(k.Usage, "`", ""), Mandatory: k.Mandatory, NeededBy: k.NeededBy, Operations: k.Only, Library: k.Library}
+		Usage: strings.ReplaceAll(k.Usage, "`", ""), Mandatory: k.Mandatory, NeededBy: k.NeededBy, Operations: k.Only, Library: k.Library, Platforms: k.Platforms}
 	if _, rest, ok := strings.Cut(k.Usage, "`"); ok {
 		ks.Value, _, _ = strings.Cut(rest, "`")
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/delphix"
 )
 
@@ -83,6 +84,8 @@ func classify(err error) (code int, category string) {
 		abort    *AbortError
 		deadline *DeadlineError
 		unreach  *delphix.UnreachableError
+		dctName  *dct.NameError
+		dctDown  *dct.UnreachableError
 	)
 	switch {
 	case errors.As(err, &abort):
@@ -92,11 +95,13 @@ func classify(err error) (code int, category string) {
 		return ExitSIGINT, "aborted"
 	case errors.As(err, &deadline), errors.Is(err, context.DeadlineExceeded):
 		return ExitTimeout, "timeout"
-	case errors.As(err, &usage), errors.As(err, &name), errors.Is(err, delphix.ErrNotFound):
+	case errors.As(err, &usage), errors.As(err, &name), errors.Is(err, delphix.ErrNotFound),
+		errors.As(err, &dctName), errors.Is(err, dct.ErrNotFound):
 		return ExitUsage, "usage"
-	case errors.Is(err, delphix.ErrUnauthorized), errors.Is(err, delphix.ErrForbidden):
+	case errors.Is(err, delphix.ErrUnauthorized), errors.Is(err, delphix.ErrForbidden),
+		errors.Is(err, dct.ErrUnauthorized), errors.Is(err, dct.ErrForbidden):
 		return ExitAuth, "auth"
-	case errors.As(err, &unreach):
+	case errors.As(err, &unreach), errors.As(err, &dctDown):
 		return ExitUnreachable, "unreachable"
 	}
 	return ExitFailed, "engine"
@@ -152,6 +157,10 @@ func engineErrorID(err error) string {
 	var job *delphix.JobError
 	if errors.As(err, &job) && job.Event != nil {
 		return job.Event.MessageCode
+	}
+	var dctJob *dct.JobError
+	if errors.As(err, &dctJob) && dctJob.Job != nil {
+		return dctJob.Job.ID
 	}
 	return ""
 }

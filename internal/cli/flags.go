@@ -22,18 +22,33 @@ const StepEnvPrefix = "DXSTEPS_"
 // PasswordEnv holds the engine password; there is no flag for it.
 const PasswordEnv = "DELPHIX_PASSWORD"
 
+// APIKeyEnv holds the Data Control Tower API key; there is no flag for it.
+const APIKeyEnv = "DELPHIX_API_KEY"
+
+// The platforms a step drives, chosen with --platform.
+const (
+	PlatformEngine = "engine" // the engine API, with Self-Service (Jet Stream)
+	PlatformDCT    = "dct"    // Data Control Tower, REST API v3
+)
+
+// Platforms lists them, the default first.
+var Platforms = []string{PlatformEngine, PlatformDCT}
+
 // CallerEnv, set to "jenkins" by the Jenkins library, makes error lines
 // name the step's keys instead of its flags.
 const CallerEnv = "DXSTEPS_CALLER"
 
 // The connection keys, shared by every step binary.
 var (
-	Engine       = &Key{Flag: "engine", Type: String, Library: true, Usage: "engine `URL`, e.g. https://delphix.example.com"}
-	User         = &Key{Flag: "user", Type: String, Usage: "engine user (`NAME`, or NAME@SYSTEM)"}
-	PasswordFile = &Key{Flag: "password-file", Type: Path, Usage: "read the password from `FILE` (else from " + PasswordEnv + ")"}
-	APIVersion   = &Key{Flag: "api-version", Type: String, Library: true, Usage: "pin the engine API `VERSION`, e.g. 1.10.6 (default: the highest both sides speak)"}
+	Engine       = &Key{Flag: "engine", Type: String, Library: true, Usage: "engine `URL`, e.g. https://delphix.example.com (with --platform dct: the Data Control Tower URL)"}
+	Platform     = &Key{Flag: "platform", Type: String, Library: true, Usage: "`PLATFORM` to drive: engine (the engine API and Self-Service, the default) or dct (Data Control Tower)"}
+	User         = &Key{Flag: "user", Type: String, Platforms: []string{PlatformEngine}, Usage: "engine user (`NAME`, or NAME@SYSTEM)"}
+	PasswordFile = &Key{Flag: "password-file", Type: Path, Platforms: []string{PlatformEngine}, Usage: "read the password from `FILE` (else from " + PasswordEnv + ")"}
+	APIKeyFile   = &Key{Flag: "api-key-file", Type: Path, Platforms: []string{PlatformDCT}, Usage: "read the DCT API key from `FILE` (else from " + APIKeyEnv + ")"}
+	DCTBasePath  = &Key{Flag: "dct-base-path", Type: String, Library: true, Platforms: []string{PlatformDCT}, Usage: "`PATH` DCT serves API v3 under (default /dct/v3; older installations: /v3)"}
+	APIVersion   = &Key{Flag: "api-version", Type: String, Library: true, Platforms: []string{PlatformEngine}, Usage: "pin the engine API `VERSION`, e.g. 1.10.6 (default: the highest both sides speak)"}
 	CACert       = &Key{Flag: "ca-cert", Type: Path, Library: true, Usage: "trust the CA certificates in `FILE` (PEM)"}
-	Insecure     = &Key{Flag: "insecure", Type: Bool, Library: true, Usage: "do not verify the engine's TLS certificate (unsafe)"}
+	Insecure     = &Key{Flag: "insecure", Type: Bool, Library: true, Usage: "do not verify the engine's (or DCT's) TLS certificate (unsafe)"}
 	Timeout      = &Key{Flag: "timeout", Type: Duration, Default: 2 * time.Hour, Library: true, Usage: "overall `DURATION` before the step gives up and cancels its job"}
 	Config       = &Key{Flag: "config", Type: Path, Usage: "YAML `FILE` whose keys are these flags' names"}
 	ErrorFile    = &Key{Flag: "error-file", Type: Path, Usage: "on failure, also write the error as JSON to `FILE`"}
@@ -42,7 +57,7 @@ var (
 )
 
 // Connection lists the connection keys in --help order.
-var Connection = []*Key{Engine, User, PasswordFile, APIVersion, CACert, Insecure, Timeout, Config, ErrorFile, Cancel, RetryMax}
+var Connection = []*Key{Engine, Platform, User, PasswordFile, APIKeyFile, DCTBasePath, APIVersion, CACert, Insecure, Timeout, Config, ErrorFile, Cancel, RetryMax}
 
 func init() {
 	for _, k := range Connection {
@@ -57,7 +72,7 @@ func envWord(s string) string { return strings.ToUpper(strings.ReplaceAll(s, "-"
 // no flag reads: a DELPHIX_* name, a near miss of a DXSTEPS_<STEP>_* name,
 // or DELPHIX_<FLAG> for a step flag, which reads DXSTEPS_<STEP>_<FLAG>.
 func unknownEnv(step *Step, environ []string) []string {
-	known := map[string]bool{PasswordEnv: true}
+	known := map[string]bool{PasswordEnv: true, APIKeyEnv: true}
 	stepFlag := map[string]*Key{}
 	var stepEnvs []string
 	for _, k := range step.allKeys() {
@@ -132,6 +147,8 @@ func applyConfig(c *ucli.Context, flags []ucli.Flag) (unknown []string, err erro
 		switch {
 		case key == "password":
 			return nil, Usagef("--config %s has a password key: keep the password out of files others read; use %s or --password-file", path, PasswordEnv)
+		case key == "api-key" || key == "apikey":
+			return nil, Usagef("--config %s has an API key: keep it out of files others read; use %s or --%s", path, APIKeyEnv, APIKeyFile.Flag)
 		case !ok || key == Config.Flag:
 			unknown = append(unknown, key)
 			continue

@@ -49,6 +49,14 @@ type Key struct {
 	// Library is false for a connection key the Jenkins library sets
 	// itself or does not offer (user, error-file ...).
 	Library bool
+	// Platforms the key applies to; empty: every platform the step drives.
+	// Setting it for another platform is a usage error.
+	Platforms []string
+}
+
+// appliesTo says whether the key means something on platform p.
+func (k *Key) appliesTo(p string) bool {
+	return len(k.Platforms) == 0 || slices.Contains(k.Platforms, p)
 }
 
 // KeyName is the Jenkins key name.
@@ -101,10 +109,12 @@ func (k *Key) flag() ucli.Flag {
 // Input is what a step's Parse reads: the operation and the keys' values,
 // already checked against the step's keys and rules.
 type Input struct {
-	Op      string
-	c       *ucli.Context
-	environ []string
-	jenkins bool
+	Op string
+	// Platform is the platform the step drives: PlatformEngine or PlatformDCT.
+	Platform string
+	c        *ucli.Context
+	environ  []string
+	jenkins  bool
 }
 
 // String returns a string or path key's value.

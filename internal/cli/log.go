@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/delphix"
 )
 
@@ -74,6 +75,25 @@ func (l *Log) Progress(job string) func(delphix.Progress) {
 		}
 		if p.Job.PercentComplete != last {
 			l.Printf("  %s %3.0f%%", job, p.Job.PercentComplete)
+			last = p.Job.PercentComplete
+		}
+	}
+}
+
+// DCTProgress returns a DCT wait callback that prints what Progress prints
+// on the engine: each new task message, then the job's percent when it moved.
+func (l *Log) DCTProgress(job string) func(dct.Progress) {
+	last := -1
+	return func(p dct.Progress) {
+		for _, m := range p.NewEvents {
+			msg := strings.Join(strings.Fields(m.Message), " ")
+			if msg == "" {
+				continue
+			}
+			l.Printf("  %s %3d%% %-7s %s", job, p.Job.PercentComplete, "INFO", msg)
+		}
+		if p.Job.PercentComplete != last {
+			l.Printf("  %s %3d%%", job, p.Job.PercentComplete)
 			last = p.Job.PercentComplete
 		}
 	}

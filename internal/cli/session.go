@@ -9,13 +9,16 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/delphix"
 )
 
 // Session is what a step's Runner works with: a logged-in client and the
 // log, and it remembers the jobs the step started so an abort cancels them.
+// On the engine platform Client is set; on DCT, DCT is (and Client is nil).
 type Session struct {
 	Client *delphix.Client
+	DCT    *dct.Client
 	Log    *Log
 	// Environ is the step's environment, for the tools it runs.
 	Environ []string
@@ -23,6 +26,22 @@ type Session struct {
 	mu        sync.Mutex
 	jobs      map[string]string // running job reference -> what it does
 	recovered bool              // an operation's start answer was lost and its job found
+}
+
+// Platform is the platform the session drives: PlatformEngine or PlatformDCT.
+func (s *Session) Platform() string {
+	if s.DCT != nil {
+		return PlatformDCT
+	}
+	return PlatformEngine
+}
+
+// BaseURL is the engine's URL, or DCT's with its API base path.
+func (s *Session) BaseURL() string {
+	if s.DCT != nil {
+		return s.DCT.BaseURL()
+	}
+	return s.Client.BaseURL()
 }
 
 // Recovered reports whether the answer that started an operation of this
@@ -39,6 +58,9 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 	engine := in.String(Engine)
 	if engine == "" {
 		return nil, Usagef("no engine: set %s or %s", in.Name(Engine), Engine.Env)
+	}
+	if in.Platform == PlatformDCT {
+		return connectDCT(ctx, in, log, engine)
 	}
 	user := in.String(User)
 	if user == "" {
@@ -87,6 +109,68 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 		return nil, err
 	}
 	return &Session{Client: client, Log: log, Environ: in.environ, jobs: map[string]string{}}, nil
+}
+
+// connectDCT builds the DCT client from the connection keys. DCT has no
+// login: the API key goes with every request, so a first read checks it, and
+// a refused key fails here as the engine's refused password does.
+func connectDCT(ctx context.Context, in *Input, log *Log, url string) (*Session, error) {
+	key, err := readAPIKey(in)
+	if err != nil {
+		return nil, err
+	}
+	// DCT has no notifications: a job is polled, first soon (most pipeline jobs
+	// end in seconds), then backing off to every 10 s.
+	opts := []dct.Option{dct.WithAPIKey(key), dct.WithClientName("dxsteps/" + Version), dct.WithWaitIntervals(250*time.Millisecond, 10*time.Second)}
+	if n := in.Int(RetryMax); n >= 0 {
+		opts = append(opts, dct.WithRetryMax(n))
+	} else {
+		return nil, Usagef("--%s must be 0 or more", RetryMax.Flag)
+	}
+	if p := in.String(DCTBasePath); p != "" {
+		opts = append(opts, dct.WithBasePath(p))
+	}
+	if path := in.String(CACert); path != "" {
+		pem, err := os.ReadFile(path)
+		if err != nil {
+			return nil, Usagef("cannot read %s: %v", in.Name(CACert), err)
+		}
+		opts = append(opts, dct.WithCACertPEM(pem))
+	}
+	if in.Bool(Insecure) {
+		log.Printf("warning: %s: DCT's TLS certificate is not verified; anyone on the network path can read the API key", in.Name(Insecure))
+		opts = append(opts, dct.WithInsecureSkipVerify())
+	}
+	client, err := dct.NewClient(url, opts...)
+	if err != nil {
+		return nil, Usagef("%s: %v", in.Name(Engine), err)
+	}
+	if err := client.Check(ctx); err != nil {
+		if errors.Is(err, dct.ErrUnauthorized) {
+			return nil, fmt.Errorf("credentials refused: %s refused the API key: %w", client.BaseURL(), err)
+		}
+		return nil, err
+	}
+	return &Session{DCT: client, Log: log, Environ: in.environ, jobs: map[string]string{}}, nil
+}
+
+// readAPIKey reads the DCT API key from --api-key-file or DELPHIX_API_KEY.
+func readAPIKey(in *Input) (string, error) {
+	if path := in.String(APIKeyFile); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", Usagef("cannot read --%s: %v", APIKeyFile.Flag, err)
+		}
+		k := strings.TrimSpace(string(b))
+		if k == "" {
+			return "", Usagef("--%s %s is empty: write the API key in it (one line)", APIKeyFile.Flag, path)
+		}
+		return k, nil
+	}
+	if k := strings.TrimSpace(in.Getenv(APIKeyEnv)); k != "" {
+		return k, nil
+	}
+	return "", Usagef("no API key: set %s or --%s (there is no API key flag, so it never shows in a process list)", APIKeyEnv, APIKeyFile.Flag)
 }
 
 func readPassword(in *Input) (string, error) {
@@ -148,15 +232,48 @@ func (s *Session) Do(ctx context.Context, what string, start func() (delphix.Ope
 	return op, nil
 }
 
-// cancelJobs cancels the jobs still running, with a short deadline of its
-// own, and says what it cancelled.
+// DoDCT starts a DCT operation and follows its job to the end, as Do does
+// on the engine; an abort or the deadline abandons the job. A start that
+// returns no job (DCT did the work at once) is done.
+func (s *Session) DoDCT(ctx context.Context, what string, start func() (*dct.Job, error)) (*dct.Job, error) {
+	job, err := start()
+	if err != nil {
+		return job, fmt.Errorf("%s: %w", what, err)
+	}
+	if job == nil || job.ID == "" {
+		return job, nil
+	}
+	s.mu.Lock()
+	s.jobs[job.ID] = what
+	s.mu.Unlock()
+	s.Log.Printf("%s: job %s started", what, job.ID)
+	done, err := s.DCT.Jobs.Wait(ctx, job.ID, s.Log.DCTProgress(job.ID))
+	if ctx.Err() == nil {
+		s.mu.Lock()
+		delete(s.jobs, job.ID)
+		s.mu.Unlock()
+	}
+	if err != nil {
+		return job, fmt.Errorf("%s failed: %w", what, err)
+	}
+	s.Log.Printf("%s: job %s %s", what, done.ID, done.Status)
+	return done, nil
+}
+
+// cancelJobs cancels (on DCT: abandons) the jobs still running, with a
+// short deadline of its own, and says what it cancelled.
 func (s *Session) cancelJobs() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var done []string
 	for ref, what := range s.jobs {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		err := s.Client.Jobs.Cancel(ctx, ref)
+		var err error
+		if s.DCT != nil {
+			err = s.DCT.Jobs.Abandon(ctx, ref)
+		} else {
+			err = s.Client.Jobs.Cancel(ctx, ref)
+		}
 		cancel()
 		if err != nil {
 			s.Log.Printf("warning: could not cancel job %s (%s): %v", ref, what, err)
@@ -169,6 +286,9 @@ func (s *Session) cancelJobs() []string {
 }
 
 func (s *Session) logout() {
+	if s.Client == nil {
+		return // DCT keeps no session
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = s.Client.Logout(ctx)

@@ -233,6 +233,9 @@ func connectionTable(c cli.Contract) string {
 		if k.Key == "user" {
 			fmt.Fprintf(&b, "| (none) | `%s` | (library) | the password; never a flag, so it never shows in a process list |\n", cli.PasswordEnv)
 		}
+		if k.Key == "passwordFile" {
+			fmt.Fprintf(&b, "| (none) | `%s` | (library) | the DCT API key (--platform dct); never a flag, so it never shows in a process list |\n", cli.APIKeyEnv)
+		}
 	}
 	return b.String()
 }

@@ -91,16 +91,17 @@ func (cn Connection) Env() []string {
 }
 
 // ToolEnv is the environment for a user's tool: the step's, minus the
-// engine password (the tool has no business with it), plus extra, which
-// wins over anything of the same name (os/exec keeps the last value of a key).
+// engine password and the DCT API key (the tool has no business with them),
+// plus extra, which wins over anything of the same name (os/exec keeps the
+// last value of a key).
 func ToolEnv(s *cli.Session, extra ...string) []string {
 	var env []string
 	for _, kv := range s.Environ {
-		if !strings.HasPrefix(kv, cli.PasswordEnv+"=") {
+		if !strings.HasPrefix(kv, cli.PasswordEnv+"=") && !strings.HasPrefix(kv, cli.APIKeyEnv+"=") {
 			env = append(env, kv)
 		}
 	}
-	env = append(env, "DELPHIX_ENGINE="+s.Client.BaseURL())
+	env = append(env, "DELPHIX_ENGINE="+s.BaseURL(), "DELPHIX_PLATFORM="+s.Platform())
 	return append(env, extra...)
 }
 

@@ -49,6 +49,34 @@ func Run(t *testing.T, step *cli.Step, e *engine.Engine, env []string, args ...s
 	return Result{Code: code, Stdout: stdout.String(), Stderr: stderr.String()}
 }
 
+// DCT accounts of the local engine: the engine users in seed order.
+const (
+	DCTAdmin = 1 // delphix_admin
+	DCTQA    = 2 // qa
+	DCTDev   = 3 // dev
+)
+
+// RunDCT runs step with --platform dct against e's Data Control Tower API,
+// with the API key of the account (DCTAdmin, DCTQA, DCTDev) in
+// DELPHIX_API_KEY, and env added to the environment.
+func RunDCT(t *testing.T, step *cli.Step, e *engine.Engine, account int, env []string, args ...string) Result {
+	t.Helper()
+	users := map[int]string{DCTAdmin: "delphix_admin", DCTQA: "qa", DCTDev: "dev"}
+	environ := []string{"PATH=/usr/bin:/bin", "DELPHIX_PLATFORM=dct", "DELPHIX_RETRY_MAX=0",
+		"DELPHIX_API_KEY=" + engine.DCTKey(account, users[account]), "DELPHIX_ENGINE=" + e.URL()}
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(context.Background(), step, append([]string{step.Name}, args...), &stdout, &stderr, append(environ, env...))
+	return Result{Code: code, Stdout: stdout.String(), Stderr: stderr.String()}
+}
+
+// OKDCT runs step on DCT as the admin account and requires it to succeed.
+func OKDCT(t *testing.T, step *cli.Step, e *engine.Engine, args ...string) map[string]any {
+	t.Helper()
+	r := RunDCT(t, step, e, DCTAdmin, nil, args...)
+	require.Equal(t, 0, r.Code, r.Stderr)
+	return r.JSON(t)
+}
+
 // OK runs step and requires it to succeed, returning its result.
 func OK(t *testing.T, step *cli.Step, e *engine.Engine, args ...string) map[string]any {
 	t.Helper()

@@ -131,13 +131,19 @@ class StepContracts implements Serializable {
 
     /** Connection keys every var accepts (the binaries' own connection flags). */
     static final Map CONNECTION = [
-        // engine URL, e.g. https://delphix.example.com (--engine)
+        // engine URL, e.g. https://delphix.example.com (with --platform dct: the Data Control Tower URL)
+        // (--engine)
         engine: null,
+        // PLATFORM to drive: engine (the engine API and Self-Service, the default) or dct (Data Control
+        // Tower) (--platform)
+        platform: null,
+        // PATH DCT serves API v3 under (default /dct/v3; older installations: /v3) (--dct-base-path)
+        dctBasePath: null,
         // pin the engine API VERSION, e.g. 1.10.6 (default: the highest both sides speak) (--api-version)
         apiVersion: null,
         // trust the CA certificates in FILE (PEM) (--ca-cert)
         caCert: null,
-        // do not verify the engine's TLS certificate (unsafe) (--insecure)
+        // do not verify the engine's (or DCT's) TLS certificate (unsafe) (--insecure)
         insecure: false,
         // overall DURATION before the step gives up and cancels its job (--timeout)
         timeout: null,
@@ -167,6 +173,8 @@ class StepContracts implements Serializable {
         shared: '--shared',
         fromBookmark: '--from-bookmark',
         engine: '--engine',
+        platform: '--platform',
+        dctBasePath: '--dct-base-path',
         apiVersion: '--api-version',
         caCert: '--ca-cert',
         insecure: '--insecure',
