@@ -17,7 +17,7 @@ import (
 // dctBookmark is what DCT knows of a bookmark beyond the engine.
 type dctBookmark struct {
 	db         *state.DB
-	group      *state.Container // set when made on a VDB group
+	group      *vdbGroup // set when made on a VDB group
 	snap       *state.Snapshot
 	tags       []obj
 	expiration string // YYYY-MM-DD
@@ -163,15 +163,15 @@ func (e *Engine) dctCreateBookmark(c *dctCall) (int, any, error) {
 		x.db, data = d, d.Contents
 	case len(p.VDBIDs) == 0 && p.VDBGroupID != "" && len(p.SnapshotIDs) == 0:
 		c.r.SetPathValue("id", p.VDBGroupID)
-		jc, err := c.group()
+		g, err := c.group()
 		if err != nil {
 			return 0, nil, err
 		}
-		c.r.SetPathValue("id", jc.DS.DB.Ref)
+		c.r.SetPathValue("id", g.DB.Ref)
 		if _, err := c.operable(); err != nil {
 			return 0, nil, err
 		}
-		x.db, x.group, data = jc.DS.DB, jc, jc.DS.DB.Contents
+		x.db, x.group, data = g.DB, &g, g.DB.Contents
 	case len(p.VDBIDs) == 0 && p.VDBGroupID == "" && len(p.SnapshotIDs) == 1:
 		s, ok := state.Lookup[*state.Snapshot](e.State, p.SnapshotIDs[0])
 		if !ok || !c.canSeeDB(s.DB) {

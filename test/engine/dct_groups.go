@@ -7,98 +7,108 @@ import (
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
 
-// VDB groups of the DCT API: one per self-service container, holding its VDB.
+// VDB groups of the DCT API: one per self-service container, holding its VDB, and one per
+// self-service template, holding its parent VDB (the masked master): DCT has no template
+// object, so a team that moves from Self-Service groups its master VDBs under the template's
+// name, and the local engine shows that. Template groups are the admins'.
 
-func (e *Engine) dctGroupObject(jc *state.Container) obj {
-	d := jc.DS.DB
+// vdbGroup is a VDB group: a container's or a template's.
+type vdbGroup struct {
+	Ref, Name string
+	DB        *state.DB
+	Cont      *state.Container // nil for a template's group
+}
+
+func (e *Engine) groups() []vdbGroup {
+	var gs []vdbGroup
+	for _, jc := range e.Containers {
+		gs = append(gs, vdbGroup{Ref: jc.Ref, Name: jc.Name, DB: jc.DS.DB, Cont: jc})
+	}
+	for _, t := range e.Templates {
+		gs = append(gs, vdbGroup{Ref: t.Ref, Name: t.Name, DB: t.DS.DB})
+	}
+	return gs
+}
+
+func (c *dctCall) canSeeGroup(g vdbGroup) bool {
+	return c.user.Admin || (g.Cont != nil && g.Cont.Owner == c.user)
+}
+
+func (e *Engine) dctGroupObject(g vdbGroup) obj {
+	d := g.DB
 	status := "RUNNING"
-	if jc.State == "OFFLINE" {
+	if !e.enabled(d) {
 		status = "DISABLED"
 	}
-	o := obj{"id": jc.Ref, "name": jc.Name, "vdb_ids": []string{d.Ref}, "is_locked": jc.LockUser != nil,
-		"vdb_group_source": "ENGINE", "ss_data_layout_id": jc.Ref, "database_type": d.PlatName, "status": status,
+	locker := e.lockerOf(d)
+	o := obj{"id": g.Ref, "name": g.Name, "vdb_ids": []string{d.Ref}, "is_locked": locker != nil,
+		"vdb_group_source": "ENGINE", "ss_data_layout_id": g.Ref, "database_type": d.PlatName, "status": status,
 		"vdbs": []obj{{"vdb_id": d.Ref, "order": 1, "vdb_name": d.Name}}, "tags": []obj{}}
-	if jc.LockUser != nil {
-		o["locked_by"], o["locked_by_name"] = e.accountID(jc.LockUser), jc.LockUser.Name
+	if locker != nil {
+		o["locked_by"], o["locked_by_name"] = e.accountID(locker), locker.Name
 	}
 	return o
 }
 
-func (c *dctCall) group() (*state.Container, error) {
-	jc, ok := state.Lookup[*state.Container](c.e.State, c.r.PathValue("id"))
-	if !ok || !(c.user.Admin || jc.Owner == c.user) {
-		return nil, dctNotFound("VDB group", c.r.PathValue("id"))
+func (c *dctCall) group() (vdbGroup, error) {
+	id := c.r.PathValue("id")
+	for _, g := range c.e.groups() {
+		if g.Ref == id && c.canSeeGroup(g) {
+			return g, nil
+		}
 	}
-	return jc, nil
+	return vdbGroup{}, dctNotFound("VDB group", id)
 }
 
 func (e *Engine) dctGroups(c *dctCall) (int, any, error) {
 	items := []obj{}
-	for _, jc := range e.Containers {
-		if c.user.Admin || jc.Owner == c.user {
-			items = append(items, e.dctGroupObject(jc))
+	for _, g := range e.groups() {
+		if c.canSeeGroup(g) {
+			items = append(items, e.dctGroupObject(g))
 		}
 	}
 	return c.list(items)
 }
 
 func (e *Engine) dctGroup(c *dctCall) (int, any, error) {
-	jc, err := c.group()
+	g, err := c.group()
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, e.dctGroupObject(jc), nil
+	return http.StatusOK, e.dctGroupObject(g), nil
 }
 
 func (e *Engine) dctLockGroup(lock bool) dctHandler {
 	return func(c *dctCall) (int, any, error) {
-		jc, err := c.group()
+		g, err := c.group()
 		if err != nil {
 			return 0, nil, err
 		}
-		if err := c.setLock(jc.DS.DB, lock); err != nil {
+		if err := c.setLock(g.DB, lock); err != nil {
 			return 0, nil, err
 		}
-		return http.StatusOK, e.dctGroupObject(jc), nil
+		return http.StatusOK, e.dctGroupObject(g), nil
 	}
 }
 
 // dctGroupRefreshFromBookmark refreshes the group's one VDB from a bookmark.
 
 func (e *Engine) dctGroupRefreshFromBookmark(c *dctCall) (int, any, error) {
-	jc, err := c.group()
+	g, err := c.group()
 	if err != nil {
 		return 0, nil, err
 	}
-	c.r.SetPathValue("id", jc.DS.DB.Ref)
+	c.r.SetPathValue("id", g.DB.Ref)
 	return e.dctRefreshFromBookmark(c)
 }
 
-// dctExecuteComplianceJob runs the masking job over its VDB's data (MASKING_JOB_EXECUTE):
-
-// DCT masks after a refresh, never in it.
-
-// Hook points: DCT's names and the engine's (self-refresh hooks are the rollback ones).
-
-// Shells: DCT's and the engine's hook operation types.
-
-// dctHooksOf renders a source's hook lists as VirtualDatasetHooks; masking hooks, which DCT
-
-// does not show, are left out. An element's id is "<point>-<position>".
-
-// dctPatchVDB changes a VDB's hooks: each hook point sent replaces that list, or with
-
-// DCTOptions.MergeHooks adds to it (an element_id names the element to replace). Points not
-
-// sent are left alone.
-
 // onGroupVDB runs a VDB handler on the group's one VDB, with body as its request body.
 func (e *Engine) onGroupVDB(c *dctCall, body []byte, h dctHandler) (int, any, error) {
-	jc, err := c.group()
+	g, err := c.group()
 	if err != nil {
 		return 0, nil, err
 	}
-	c.r.SetPathValue("id", jc.DS.DB.Ref)
+	c.r.SetPathValue("id", g.DB.Ref)
 	c.body = body
 	return h(c)
 }
@@ -115,14 +125,14 @@ func (e *Engine) dctGroupRefreshBySnapshot(c *dctCall) (int, any, error) {
 	if err := c.decode(&p); err != nil {
 		return 0, nil, err
 	}
-	jc, err := c.group()
+	g, err := c.group()
 	if err != nil {
 		return 0, nil, err
 	}
 	body := obj{}
 	for _, m := range p.Mappings {
-		if m.VDBID != jc.DS.DB.Ref {
-			return 0, nil, dctErrorf(http.StatusBadRequest, "VDB %q is not in VDB group %q", m.VDBID, jc.Name)
+		if m.VDBID != g.DB.Ref {
+			return 0, nil, dctErrorf(http.StatusBadRequest, "VDB %q is not in VDB group %q", m.VDBID, g.Name)
 		}
 		body["snapshot_id"] = m.SnapshotID
 	}

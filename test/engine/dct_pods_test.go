@@ -217,3 +217,29 @@ func TestAGroupRefreshesEnablesAndSwitchesBackToItsEarlierTimeflow(t *testing.T)
 	require.NoError(t, err)
 	assert.Equal(t, before.CurrentTimeflowID, v.CurrentTimeflowID)
 }
+
+// TestATemplateIsAVDBGroupOfItsMasterWhoseBookmarksAreTheTemplates: DCT has no template, so
+// the template shows as a VDB group (the admins') of its parent VDB; a bookmark on that group
+// is the template's bookmark in the engine API.
+func TestATemplateIsAVDBGroupOfItsMasterWhoseBookmarksAreTheTemplates(t *testing.T) {
+	e := start(t, Options{})
+	url := dctServer(t, e, "/dct/v3")
+	admin := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
+	dev := dctClient(t, url, "/dct/v3", 3, "dev")
+	ctx := t.Context()
+	master, err := admin.VDBs.FindByName(ctx, "Patients Masked Master")
+	require.NoError(t, err)
+	g, err := admin.VDBGroups.FindByName(ctx, "Patients")
+	require.NoError(t, err)
+	assert.Equal(t, []string{master.ID}, g.VDBIDs)
+	_, err = dev.VDBGroups.FindByName(ctx, "Patients")
+	require.ErrorIs(t, err, dct.ErrNotFound, "a template's group is the admins'")
+
+	bm, j, err := admin.Bookmarks.Create(ctx, dct.BookmarkCreate{Name: "full", VDBGroupID: g.ID, Type: dct.BookmarkPublic})
+	waitOn(t, admin)(j, err)
+	assert.Equal(t, g.ID, bm.VDBGroupID)
+	classic := login(t, e, "delphix_admin", "1.11.9")
+	got := classic.get(classic.js + "/bookmark/" + bm.ID)
+	assert.Equal(t, g.ID, got["template"], "the engine API shows it as the template's bookmark")
+	assert.Nil(t, got["container"])
+}

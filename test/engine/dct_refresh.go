@@ -219,11 +219,11 @@ func (e *Engine) dctSwitchTimeflow(c *dctCall) (int, any, error) {
 func (e *Engine) dctCompatibleBookmarks(group bool) dctHandler {
 	return func(c *dctCall) (int, any, error) {
 		if group {
-			jc, err := c.group()
+			g, err := c.group()
 			if err != nil {
 				return 0, nil, err
 			}
-			c.r.SetPathValue("id", jc.DS.DB.Ref)
+			c.r.SetPathValue("id", g.DB.Ref)
 		}
 		d, err := c.db(true)
 		if err != nil {
