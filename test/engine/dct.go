@@ -145,6 +145,8 @@ func (e *Engine) dctRoutes() {
 		{"GET /bookmarks/{id}", e.dctBookmark},
 		{"PATCH /bookmarks/{id}", e.dctUpdateBookmark},
 		{"DELETE /bookmarks/{id}", e.dctDeleteBookmark},
+		{"GET /jobs", e.dctJobs},
+		{"POST /jobs/search", e.dctJobs},
 		{"GET /jobs/{id}", e.dctGetJob},
 		{"POST /jobs/{id}/abandon", e.dctAbandonJob},
 	}
