@@ -29,6 +29,14 @@ type VDB struct {
 	LastRefreshedDate  string `json:"last_refreshed_date"`
 	Hooks              *Hooks `json:"hooks"`
 	Tags               []Tag  `json:"tags"`
+	// Where the VDB's database runs, as far as DCT shows it (each may be empty).
+	FQDN                 string         `json:"fqdn"`
+	IPAddress            string         `json:"ip_address"`
+	DatabaseVersion      string         `json:"database_version"`
+	InstanceName         string         `json:"instance_name"`
+	MountPoint           string         `json:"mount_point"`
+	JDBCConnectionString string         `json:"jdbc_connection_string"` // deprecated in the spec, still sent
+	AppDataSourceParams  map[string]any `json:"appdata_source_params"`  // the toolkit's own parameters (AppData)
 }
 
 // VDBsService reads and operates VDBs.

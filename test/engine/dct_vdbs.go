@@ -21,6 +21,12 @@ func (e *Engine) dctVDBObject(d *state.DB) obj {
 	if d.PrevTimeflow != "" {
 		o["previous_timeflow_id"] = d.PrevTimeflow
 	}
+	if d.Conn.Host != "" {
+		o["fqdn"] = d.Conn.Host
+	}
+	if d.PlatName == "appdata" && d.Conn.Port > 0 {
+		o["appdata_source_params"] = obj{"postgresPort": d.Conn.Port} // the PostgreSQL toolkit's port parameter
+	}
 	if d.LastRefreshed != nil {
 		o["last_refreshed_date"] = state.Stamp(d.LastRefreshed.Created)
 	}
