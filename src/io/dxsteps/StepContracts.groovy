@@ -33,9 +33,13 @@ class StepContracts implements Serializable {
                 // snapshot REFERENCE of the VDB's parent, as dx-sync printed it (default: its latest)
                 // (--snapshot)
                 snapshot: null,
-                // fail (exit 1) when nothing the engine shows says the VDB is masked (its masked flag, a
-                // masking hook, an attached masking job) (--require-masked)
+                // fail (exit 1) when nothing shows the VDB is masked (engine: its masked flag, a masking
+                // hook, an attached masking job; DCT: its masked flag, or a masking job that ran after the
+                // refresh and COMPLETED) (--require-masked)
                 requireMasked: false,
+                // compliance (masking) job NAME to run on the VDB after the refresh (default: the one DCT
+                // relates to the VDB, if any) (--masking-job)
+                maskingJob: null,
             ],
         ],
         delphixCredentials: [
@@ -155,6 +159,7 @@ class StepContracts implements Serializable {
         vdb: '--vdb',
         snapshot: '--snapshot',
         requireMasked: '--require-masked',
+        maskingJob: '--masking-job',
         policy: '--policy',
         exec: '--exec',
         installHook: '--install-hook',
