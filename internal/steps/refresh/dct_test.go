@@ -103,3 +103,20 @@ func TestTheMaskingJobKeyIsDCTOnly(t *testing.T) {
 	out := st.OKDCT(t, refresh.Step, e, "--vdb", "Patients Masked Master", "--masking-job", "Patients masking")
 	assert.Equal(t, "Patients masking", out["maskingJob"])
 }
+
+// A job already running on the VDB is waited for: without the wait DCT would refuse the
+// refresh (409).
+func TestOnDCTTheRefreshWaitsForAJobRunningOnTheVDB(t *testing.T) {
+	e := enginetest.Start(t, engine.Options{Speed: 0.2})
+	c := st.DCTClient(t, e, st.DCTAdmin)
+	master, err := c.VDBs.FindByName(t.Context(), "Patients Masked Master")
+	require.NoError(t, err)
+	running, err := c.VDBs.RefreshBySnapshot(t.Context(), master.ID, "") // 1 s at this speed
+	require.NoError(t, err)
+	r := st.RunDCT(t, refresh.Step, e, st.DCTAdmin, nil, "--vdb", "Patients Masked Master")
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, "is busy with job "+running.ID)
+	done, err := c.Jobs.Get(t.Context(), running.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "COMPLETED", done.Status)
+}
