@@ -17,6 +17,9 @@
 // Jobs.Wait follows it to COMPLETED, or to FAILED, TIMEDOUT, CANCELED or
 // ABANDONED as a *JobError (PENDING, STARTED, RUNNING, WAITING and
 // SUSPENDED go on). Lock and unlock are synchronous and return the object.
+// Jobs.Active lists the jobs still running on an object, to wait for
+// before operating on it; Jobs.Recent lists its newest jobs, to find the
+// one a start whose answer was lost did start.
 //
 // # From Jet Stream to DCT
 //
