@@ -16,7 +16,7 @@ var (
 	name         = &cli.Key{Flag: "name", Type: cli.String, NeededBy: []string{"create", "activate", "delete"}, Usage: "branch `NAME` (exact)"}
 	fromBookmark = &cli.Key{Flag: "from-bookmark", Type: cli.String, NeededBy: []string{"create"}, Only: []string{"create"}, Usage: "bookmark `NAME` the new branch starts from"}
 	mode         = &cli.Key{Flag: "mode", Type: cli.String, Only: []string{"create"}, Platforms: []string{cli.PlatformDCT},
-		Usage: "`copy` (default: a private VDB provisioned from the bookmark, owned by you) or in-place (restore the pod from it as a new timeflow)"}
+		Usage: "on DCT, `MODE` copy (the default: a private VDB provisioned from the bookmark, owned by you) or in-place (the pod restored from it on a new timeflow)"}
 )
 
 // Step is the dx-branch binary.
