@@ -35,7 +35,9 @@
 //	reset                           a refresh to the pod's own newest snapshot
 //	bookmark, shared or not         Bookmarks.Create with Type PUBLIC or PRIVATE; Update shares
 //	branch from a bookmark          VDBs.ProvisionFromBookmark (a private copy owned by the
-//	                                caller) or a restore in place
+//	                                caller) or a restore in place (Bookmarks.CompatibleWith
+//	                                finds a bookmark the VDB can use)
+//	branches of a container         Timeflows.OfDataset; Rename names one, Delete drops one
 //	activate a branch               VDBs.SwitchTimeflow (a branch is a timeflow)
 //	lock a container                Lock and Unlock on the VDB or group
 //	enable / disable a container    Enable / Disable on the VDB or group

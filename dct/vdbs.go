@@ -54,6 +54,11 @@ func (s *VDBsService) Get(ctx context.Context, id string) (*VDB, error) {
 	return &v, nil
 }
 
+// List returns every VDB the key's account can see, following every page.
+func (s *VDBsService) List(ctx context.Context) ([]VDB, error) {
+	return collect[VDB](ctx, s.client, "/vdbs", "", "")
+}
+
 // FindByName returns the one VDB named exactly name, or a *NameError (VDB
 // names are unique only per engine and group).
 func (s *VDBsService) FindByName(ctx context.Context, name string) (*VDB, error) {

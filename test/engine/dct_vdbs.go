@@ -18,6 +18,9 @@ func (e *Engine) dctVDBObject(d *state.DB) obj {
 		"parent_dsource_id": root(d).Ref, "group_name": d.Group.Name, "current_timeflow_id": d.Timeflow,
 		"creation_date": state.Stamp(d.Created), "is_appdata": d.PlatName == "appdata",
 		"hooks": dctHooksOf(d.Src), "tags": []obj{}}
+	if t := e.dct.tags[d]; t != nil {
+		o["tags"] = t
+	}
 	if d.PrevTimeflow != "" {
 		o["previous_timeflow_id"] = d.PrevTimeflow
 	}
@@ -158,6 +161,7 @@ func (e *Engine) dctDeleteVDB(c *dctCall) (int, any, error) {
 				}
 			}
 			delete(e.dct.owner, d)
+			delete(e.dct.tags, d)
 			delete(e.dct.lock, d)
 			delete(e.dct.disabled, d)
 		}

@@ -129,6 +129,9 @@ class StepContracts implements Serializable {
                 name: null,
                 // bookmark NAME the new branch starts from (--from-bookmark)
                 fromBookmark: null,
+                // on DCT, MODE copy (the default: a private VDB provisioned from the bookmark, owned by you)
+                // or in-place (the pod restored from it on a new timeflow) (--mode)
+                mode: null,
             ],
         ],
     ]
@@ -177,6 +180,7 @@ class StepContracts implements Serializable {
         tags: '--tag',
         shared: '--shared',
         fromBookmark: '--from-bookmark',
+        mode: '--mode',
         engine: '--engine',
         platform: '--platform',
         dctBasePath: '--dct-base-path',
