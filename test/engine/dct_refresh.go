@@ -61,7 +61,10 @@ func (e *Engine) refreshJob(c *dctCall, d *state.DB, data *Contents, snap *state
 					if bookmark != "" {
 						op = "RESTORE"
 					}
-					e.recordOp(jc.Ref, &jc.Ops, jc.Active, op, c.user, bookmark, start)
+					o := e.recordOp(jc.Ref, &jc.Ops, jc.Active, op, c.user, bookmark, start)
+					if b, ok := state.Lookup[*state.Bookmark](e.State, bookmark); ok {
+						dataFrom(o, b)
+					}
 				} else {
 					d.Contents = data.Clone()
 				}
