@@ -184,12 +184,13 @@ type Operation struct {
 	Layout        string
 	Branch        string
 	Bookmark      string
+	User          *User
+	action        string
+	Start, End    time.Time
+
 	// DataParent is the bookmark the operation's data came from (restore, branch or
 	// container create from a bookmark); DataParentName stays when it is deleted.
 	DataParent, DataParentName string
-	User                       *User
-	action                     string
-	Start, End    time.Time
 }
 
 // OpLog tracks the first/last operation of a data layout or branch.
