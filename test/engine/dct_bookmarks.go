@@ -377,7 +377,7 @@ func (e *Engine) provisionedAt(d *state.DB) string {
 	return ""
 }
 
-// BackdateBookmark moves the creation (and data) time of every bookmark named name back by
+// BackdateBookmark moves the creation time of every bookmark named name back by
 // age, as if it had been made that long ago; it reports whether there was one.
 func (e *Engine) BackdateBookmark(name string, age time.Duration) bool {
 	e.Mu.Lock()
@@ -385,7 +385,7 @@ func (e *Engine) BackdateBookmark(name string, age time.Duration) bool {
 	found := false
 	for _, b := range e.allBookmarks() {
 		if b.Name == name {
-			b.Created, b.Timestamp, found = b.Created.Add(-age), b.Timestamp.Add(-age), true
+			b.Created, found = b.Created.Add(-age), true
 		}
 	}
 	return found
