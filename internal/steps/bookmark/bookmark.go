@@ -276,6 +276,9 @@ func change(ctx context.Context, s *cli.Session, o options, b *delphix.Bookmark)
 		if !slices.Equal(b.Tags, o.tags) && len(o.tags) > 0 {
 			s.Log.Printf("note: its tags %q differ from --tag %q and were left as they are", b.Tags, o.tags)
 		}
+		if !o.expires.IsZero() || o.forever {
+			s.Log.Printf("note: its expiration (%q) was left as it is", b.Expiration)
+		}
 		if !o.shared || b.Shared {
 			res := describe(b)
 			created := false

@@ -199,6 +199,9 @@ func changeDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, b *
 		if have := plainTags(b.Tags); len(o.tags) > 0 && !slices.Equal(have, o.tags) {
 			s.Log.Printf("note: its tags %q differ from --tag %q and were left as they are", have, o.tags)
 		}
+		if !o.expires.IsZero() || o.forever {
+			s.Log.Printf("note: its expiration (%q) was left as it is", b.Expiration)
+		}
 		if !o.shared || b.BookmarkType == dct.BookmarkPublic {
 			res := describeDCT(b, l)
 			created := false
