@@ -187,3 +187,25 @@ func TestDCTPruneKeepsTheNewestAndWhatAVDBOrAGroupDependsOn(t *testing.T) {
 	assert.Empty(t, field(t, r, "deleted"), "c1 is younger")
 	assert.Equal(t, map[string]string{"c1": "created less than 1h0m0s ago"}, reasons(t, r, "kept"))
 }
+
+func TestDCTContainerNamesAVDBWhenNoGroupHasThatName(t *testing.T) {
+	e := st.Engine(t)
+	env := specChecked(t, e)
+	first := okDCT(t, e, env, st.DCTAdmin, "--container", "prep3 DB", "--name", "on the vdb", "--tag", "ci")
+	assert.Equal(t, "prep3 DB", first["container"])
+	again := okDCT(t, e, env, st.DCTAdmin, "--container", "prep3 DB", "--name", "on the vdb")
+	assert.Equal(t, false, again["created"])
+	assert.Equal(t, first["bookmarkReference"], again["bookmarkReference"])
+	assert.Equal(t, []string{"on the vdb"}, names(t, okDCT(t, e, env, st.DCTAdmin, "list", "--container", "prep3 DB")))
+	assert.Contains(t, onEngine(t, e, "--container", "prep3"), "on the vdb", "the engine holds it on the pod of that VDB")
+
+	admin := dctAdmin(t, e)
+	bs, err := admin.Bookmarks.Find(t.Context(), dct.BookmarkQuery{Name: "on the vdb"})
+	require.NoError(t, err)
+	require.Len(t, bs, 1)
+	assert.Empty(t, bs[0].VDBGroupID, "made with vdb_ids")
+
+	r := st.RunDCT(t, bookmark.Step, e, st.DCTAdmin, env, "--container", "nothing", "--name", "x")
+	assert.Equal(t, 2, r.Code)
+	assert.Contains(t, r.Stderr, `no VDB group or VDB is named "nothing"`)
+}
