@@ -45,7 +45,7 @@ func parseExpires(s string, now time.Time) (time.Time, error) {
 	if !at.After(now) {
 		return time.Time{}, fmt.Errorf("%s is in the past", s)
 	}
-	return at, nil
+	return at.UTC(), nil
 }
 
 // pruneFilter is what prune matches and keeps.
