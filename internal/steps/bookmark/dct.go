@@ -154,7 +154,7 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 		for i, b := range mine {
 			ids[i] = b.ID
 		}
-		return nil, fmt.Errorf("%d %ss are named %q (%s): name the data pod or template, or rename one", len(mine), kind, o.name, strings.Join(ids, ", "))
+		return nil, cli.Usagef("%d %ss are named %q (%s): name the data pod or template, or rename one", len(mine), kind, o.name, strings.Join(ids, ", "))
 	}
 	return changeDCT(ctx, s, o, l, &mine[0])
 }

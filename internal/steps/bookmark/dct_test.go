@@ -209,3 +209,16 @@ func TestDCTContainerNamesAVDBWhenNoGroupHasThatName(t *testing.T) {
 	assert.Equal(t, 2, r.Code)
 	assert.Contains(t, r.Stderr, `no VDB group or VDB is named "nothing"`)
 }
+
+func TestDCTANameOnTwoPodsNeedsThePod(t *testing.T) {
+	e := st.Engine(t)
+	env := specChecked(t, e)
+	okDCT(t, e, env, st.DCTAdmin, "--container", "prep1", "--name", "same")
+	okDCT(t, e, env, st.DCTAdmin, "--container", "prep2", "--name", "same")
+	r := st.RunDCT(t, bookmark.Step, e, st.DCTAdmin, env, "share", "--name", "same")
+	assert.Equal(t, 2, r.Code)
+	assert.Contains(t, r.Stderr, `2 bookmarks are named "same"`)
+	assert.Equal(t, true, okDCT(t, e, env, st.DCTAdmin, "share", "--name", "same", "--container", "prep2")["shared"])
+	assert.Equal(t, false, onEngine(t, e, "--container", "prep1")["same"]["shared"], "only prep2's is shared")
+	assert.Equal(t, true, onEngine(t, e, "--container", "prep2")["same"]["shared"])
+}
