@@ -18,12 +18,16 @@ const (
 
 // Bookmark is a named point in one or more datasets' data.
 type Bookmark struct {
-	ID             string   `json:"id"`
-	Name           string   `json:"name"`
-	CreationDate   string   `json:"creation_date"`
-	DataTimestamp  string   `json:"data_timestamp"`
-	TimeflowID     string   `json:"timeflow_id"`
-	VDBIDs         []string `json:"vdb_ids"`
+	ID            string   `json:"id"`
+	Name          string   `json:"name"`
+	CreationDate  string   `json:"creation_date"`
+	DataTimestamp string   `json:"data_timestamp"`
+	TimeflowID    string   `json:"timeflow_id"`
+	VDBIDs        []string `json:"vdb_ids"`
+	VDBs          []struct {
+		ID   string `json:"vdb_id"`
+		Name string `json:"vdb_name"`
+	} `json:"vdbs"`
 	DSourceIDs     []string `json:"dsource_ids"`
 	VDBGroupID     string   `json:"vdb_group_id"`
 	VDBGroupName   string   `json:"vdb_group_name"`
@@ -221,4 +225,48 @@ func (s *BookmarksService) CompatibleWith(ctx context.Context, vdbID, name strin
 		}
 	}
 	return out, nil
+}
+
+// Dependents says, for each of bs, what still depends on it, as sentences:
+// a VDB group whose last refresh was to the bookmark
+// (last_successful_refresh_to_bookmark_id), and a VDB provisioned from it (its
+// parent is the bookmark's dataset and its parent_timeflow_timestamp the
+// bookmark's data_timestamp). DCT itself lets such a bookmark be deleted; the
+// caller decides. Only the groups and VDBs the key can see are found.
+func (s *BookmarksService) Dependents(ctx context.Context, bs []Bookmark) (map[string][]string, error) {
+	deps := map[string][]string{}
+	if len(bs) == 0 {
+		return deps, nil
+	}
+	groups, err := collect[VDBGroup](ctx, s.client, "/vdb-groups", "", "")
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range groups {
+		if id := g.LastSuccessfulRefreshToBookmarkID; id != "" {
+			deps[id] = append(deps[id], fmt.Sprintf("VDB group %q was last refreshed to it", g.Name))
+		}
+	}
+	type vdbLink struct {
+		Name                    string `json:"name"`
+		ParentID                string `json:"parent_id"`
+		ParentTimeflowTimestamp string `json:"parent_timeflow_timestamp"`
+	}
+	vdbs, err := collect[vdbLink](ctx, s.client, "/vdbs", "", "")
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bs {
+		at, err := time.Parse(time.RFC3339Nano, b.DataTimestamp)
+		if err != nil {
+			continue
+		}
+		for _, v := range vdbs {
+			from, err := time.Parse(time.RFC3339Nano, v.ParentTimeflowTimestamp)
+			if err == nil && from.Equal(at) && (slices.Contains(b.VDBIDs, v.ParentID) || slices.Contains(b.DSourceIDs, v.ParentID)) {
+				deps[b.ID] = append(deps[b.ID], fmt.Sprintf("VDB %q was provisioned from it", v.Name))
+			}
+		}
+	}
+	return deps, nil
 }

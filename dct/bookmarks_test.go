@@ -126,3 +126,24 @@ func TestCompatibleWithSearchesTheVDBsBookmarksByExactName(t *testing.T) {
 	require.Len(t, bs, 1, "no name: every compatible bookmark")
 	assert.Equal(t, "GET /vdbs/vdb-1/bookmarks", f.lines()[1])
 }
+
+func TestDependentsAreGroupsLastRefreshedToABookmarkAndVDBsProvisionedFromIt(t *testing.T) {
+	c, f := setup(t)
+	f.answer("GET /vdb-groups", http.StatusOK, items("", obj{"id": "g-1", "name": "prep1", "last_successful_refresh_to_bookmark_id": "bm-2"},
+		obj{"id": "g-2", "name": "prep2"}))
+	f.answer("GET /vdbs", http.StatusOK, items("",
+		obj{"id": "v-9", "name": "copy", "parent_id": "vdb-1", "parent_timeflow_timestamp": "2026-11-30T05:00:00.000Z"},
+		obj{"id": "v-8", "name": "later copy", "parent_id": "vdb-1", "parent_timeflow_timestamp": "2026-11-30T06:00:00Z"},
+		obj{"id": "v-7", "name": "other parent", "parent_id": "vdb-5", "parent_timeflow_timestamp": "2026-11-30T05:00:00Z"}))
+	deps, err := c.Bookmarks.Dependents(t.Context(), []Bookmark{
+		{ID: "bm-1", VDBIDs: []string{"vdb-1"}, DataTimestamp: "2026-11-30T05:00:00Z"},
+		{ID: "bm-2", VDBIDs: []string{"vdb-1"}, DataTimestamp: "2026-11-30T04:00:00Z"},
+		{ID: "bm-3", VDBIDs: []string{"vdb-3"}, DataTimestamp: "2026-11-30T05:00:00Z"}})
+	require.NoError(t, err)
+	assert.Equal(t, map[string][]string{"bm-1": {`VDB "copy" was provisioned from it`}, "bm-2": {`VDB group "prep1" was last refreshed to it`}}, deps)
+
+	deps, err = c.Bookmarks.Dependents(t.Context(), nil)
+	require.NoError(t, err)
+	assert.Empty(t, deps)
+	assert.Len(t, f.reqs(), 2, "nothing to check: no request")
+}

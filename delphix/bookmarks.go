@@ -3,6 +3,7 @@ package delphix
 import (
 	"context"
 	"net/url"
+	"time"
 )
 
 // Bookmark is a named point in a template's or container's data (JSBookmark).
@@ -21,7 +22,9 @@ type Bookmark struct {
 	Shared        bool     `json:"shared"`
 	Tags          []string `json:"tags"`
 	Description   string   `json:"description"`
-	Usable        bool     `json:"usable"`
+	// Expiration is when a policy deletes the bookmark; "": kept until deleted.
+	Expiration string `json:"expiration"`
+	Usable     bool   `json:"usable"`
 }
 
 // BookmarkListOptions filters List: at most one of Container and Template.
@@ -39,6 +42,9 @@ type BookmarkCreate struct {
 	Tags        []string
 	Shared      bool
 	Description string
+	// Expiration, when set, is when the engine's policy deletes the bookmark
+	// (API 1.6 and later); zero: kept until deleted.
+	Expiration time.Time
 }
 
 // BookmarksService manages bookmarks.
@@ -76,6 +82,9 @@ func (s *BookmarksService) Create(ctx context.Context, p BookmarkCreate) (Operat
 	}
 	if p.Description != "" {
 		bm["description"] = p.Description
+	}
+	if !p.Expiration.IsZero() {
+		bm["expiration"] = p.Expiration.UTC().Format("2006-01-02T15:04:05.000Z")
 	}
 	body := typed{"type": "JSBookmarkCreateParameters", "bookmark": bm,
 		"timelinePointParameters": typed{"type": "JSTimelinePointLatestTimeInput", "sourceDataLayout": p.Layout}}

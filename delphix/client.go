@@ -63,6 +63,7 @@ type Client struct {
 	Jobs          *JobsService
 	MaskingJobs   *MaskingJobsService
 	Notifications *NotificationsService
+	Operations    *DataOperationsService
 	Snapshots     *SnapshotsService
 	Sources       *SourcesService
 	Templates     *TemplatesService
@@ -100,6 +101,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	c.Jobs = (*JobsService)(&c.common)
 	c.MaskingJobs = (*MaskingJobsService)(&c.common)
 	c.Notifications = (*NotificationsService)(&c.common)
+	c.Operations = (*DataOperationsService)(&c.common)
 	c.Snapshots = (*SnapshotsService)(&c.common)
 	c.Sources = (*SourcesService)(&c.common)
 	c.Templates = (*TemplatesService)(&c.common)

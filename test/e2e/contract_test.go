@@ -205,7 +205,7 @@ func TestAMistypedFlagOrWordSaysWhatWasMeant(t *testing.T) {
 	}{
 		{[]string{"--databse", "x"}, "dx-sync", "unknown flag --databse; did you mean --database?"},
 		{[]string{"version"}, "dx-sync", `unexpected argument "version": dx-sync takes no operation, only flags; did you mean --version?`},
-		{[]string{"lsit"}, "dx-bookmark", `unknown operation "lsit": the operations of dx-bookmark are create, share, unshare, delete and list; did you mean list?`},
+		{[]string{"lsit"}, "dx-bookmark", `unknown operation "lsit": the operations of dx-bookmark are create, share, unshare, delete, list and prune; did you mean list?`},
 	} {
 		r := run(t, nil, tc.bin, tc.args...)
 		assert.Equal(t, 2, r.code, r.stderr)

@@ -26,6 +26,7 @@ func (c *call) jsPoint(p input) (*Contents, error) {
 		if err != nil {
 			return nil, err
 		}
+		c.from = b
 		return b.Contents, nil
 	case "JSTimelinePointLatestTimeInput":
 		ref := p.str("sourceDataLayout")

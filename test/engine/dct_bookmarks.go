@@ -91,12 +91,24 @@ func (e *Engine) dctBookmarkObject(b *state.Bookmark) obj {
 	} else {
 		tags := []obj{}
 		for _, t := range b.Tags {
-			k, v, _ := strings.Cut(t, "=")
-			tags = append(tags, obj{"key": k, "value": v})
+			tags = append(tags, dctTag(t))
 		}
 		o["tags"] = tags
+		if exp, ok := b.Expiration.(string); ok && len(exp) >= len(time.DateOnly) {
+			o["expiration"] = exp[:len(time.DateOnly)]
+		}
 	}
 	return o
+}
+
+// Tags: an engine tag "key=value" is the DCT tag {key, value}; a plain one, "50%", is
+// {"tag", "50%"} (DCT tags need a key and a non-empty value), and back.
+
+func dctTag(t string) obj {
+	if k, v, ok := strings.Cut(t, "="); ok && k != "" && v != "" {
+		return obj{"key": k, "value": v}
+	}
+	return obj{"key": "tag", "value": t}
 }
 
 func (e *Engine) dctBookmarks(c *dctCall) (int, any, error) {
@@ -216,7 +228,7 @@ func (e *Engine) dctCreateBookmark(c *dctCall) (int, any, error) {
 			}
 			return r.Locked(func() error {
 				if x.snap == nil {
-					x.snap = e.TakeSnapshot(d, time.Time{})
+					x.snap = e.TakeSnapshot(d, b.Timestamp)
 				}
 				if b.Cont != nil {
 					e.recordOp(b.Cont.Ref, &b.Cont.Ops, b.Branch, "CREATE_BOOKMARK", c.user, b.Ref, b.Created)
@@ -236,6 +248,9 @@ func (e *Engine) dctCreateBookmark(c *dctCall) (int, any, error) {
 func tagString(t obj) string {
 	k, _ := t["key"].(string)
 	v, _ := t["value"].(string)
+	if k == "tag" {
+		return v
+	}
 	return k + "=" + v
 }
 
@@ -325,9 +340,47 @@ func (e *Engine) dctDeleteBookmark(c *dctCall) (int, any, error) {
 	return http.StatusNoContent, nil, nil
 }
 
-// compatible says whether a bookmark may refresh d: one of the same lineage (the same
-// origin dSource), or with DCTOptions.StrictBookmarks only one of d itself or its parent.
-// dctRefreshFromBookmark refreshes a VDB to a compatible bookmark's data.
-// dctProvisionFromBookmark provisions a new VDB (a private copy owned by the caller unless
-// make_current_account_owner is false, with the tags given) from a bookmark's data; its
-// parent is the bookmark's dataset.
+// refreshedTo is the bookmark a container's current data came from: the data parent of the
+// last data operation on its active branch, while that bookmark exists (DCT's
+// last_successful_refresh_to_bookmark_id of the container's VDB group).
+func (e *Engine) refreshedTo(jc *state.Container) string {
+	for i := len(e.Operations) - 1; i >= 0; i-- {
+		o := e.Operations[i]
+		if o.Layout != jc.Ref || o.Branch != jc.Active.Ref {
+			continue
+		}
+		switch o.Op {
+		case "REFRESH", "RESET", "RESTORE", "CREATE_BRANCH", "UNDO":
+			if _, ok := e.ByRef[o.DataParent]; ok {
+				return o.DataParent
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// provisionedAt is the data time of the parent point a VDB was provisioned from (DCT's
+// parent_timeflow_timestamp), "" when unknown.
+func (e *Engine) provisionedAt(d *state.DB) string {
+	for _, tf := range e.Timeflows {
+		if tf.DB == d && tf.CreationType == "INITIAL" && tf.Parent != nil {
+			return state.Stamp(tf.Parent.DataTime)
+		}
+	}
+	return ""
+}
+
+// BackdateBookmark moves the creation time of every bookmark named name back by
+// age, as if it had been made that long ago; it reports whether there was one.
+func (e *Engine) BackdateBookmark(name string, age time.Duration) bool {
+	e.Mu.Lock()
+	defer e.Mu.Unlock()
+	found := false
+	for _, b := range e.allBookmarks() {
+		if b.Name == name {
+			b.Created, found = b.Created.Add(-age), true
+		}
+	}
+	return found
+}

@@ -47,6 +47,11 @@ func (e *Engine) dctGroupObject(g vdbGroup) obj {
 	if locker != nil {
 		o["locked_by"], o["locked_by_name"] = e.accountID(locker), locker.Name
 	}
+	if g.Cont != nil {
+		if bm := e.refreshedTo(g.Cont); bm != "" {
+			o["last_successful_refresh_to_bookmark_id"] = bm
+		}
+	}
 	return o
 }
 

@@ -61,7 +61,10 @@ func (e *Engine) refreshJob(c *dctCall, d *state.DB, data *Contents, snap *state
 					if bookmark != "" {
 						op = "RESTORE"
 					}
-					e.recordOp(jc.Ref, &jc.Ops, jc.Active, op, c.user, bookmark, start)
+					o := e.recordOp(jc.Ref, &jc.Ops, jc.Active, op, c.user, bookmark, start)
+					if b, ok := state.Lookup[*state.Bookmark](e.State, bookmark); ok {
+						dataFrom(o, b)
+					}
 				} else {
 					d.Contents = data.Clone()
 				}
@@ -97,6 +100,8 @@ func (e *Engine) refreshJob(c *dctCall, d *state.DB, data *Contents, snap *state
 	return http.StatusOK, e.jobAnswer(j), nil
 }
 
+// compatible says whether a bookmark may refresh d: one of the same lineage (the same
+// origin dSource), or with DCTOptions.StrictBookmarks only one of d itself or its parent.
 func (e *Engine) compatible(b *state.Bookmark, d *state.DB) bool {
 	bd := e.bookmarkDB(b)
 	if e.opts.DCT.StrictBookmarks {
@@ -105,6 +110,7 @@ func (e *Engine) compatible(b *state.Bookmark, d *state.DB) bool {
 	return root(bd) == root(d)
 }
 
+// dctRefreshFromBookmark refreshes a VDB to a compatible bookmark's data.
 func (e *Engine) dctRefreshFromBookmark(c *dctCall) (int, any, error) {
 	d, err := c.operable()
 	if err != nil {
@@ -130,6 +136,9 @@ func (e *Engine) dctRefreshFromBookmark(c *dctCall) (int, any, error) {
 	return e.refreshJob(c, d, b.Contents, snap, b.Ref, e.bookmarkDB(b) == d)
 }
 
+// dctProvisionFromBookmark provisions a new VDB (a private copy owned by the caller unless
+// make_current_account_owner is false, with the tags given) from a bookmark's data; its
+// parent is the bookmark's dataset.
 func (e *Engine) dctProvisionFromBookmark(c *dctCall) (int, any, error) {
 	var p struct {
 		BookmarkID string `json:"bookmark_id"`

@@ -33,6 +33,9 @@ func (e *Engine) dctVDBObject(d *state.DB) obj {
 	if d.LastRefreshed != nil {
 		o["last_refreshed_date"] = state.Stamp(d.LastRefreshed.Created)
 	}
+	if at := e.provisionedAt(d); at != "" {
+		o["parent_timeflow_timestamp"] = at
+	}
 	if l := e.lockerOf(d); l != nil {
 		o["is_locked"], o["locked_by"], o["locked_by_name"] = true, e.accountID(l), l.Name
 	}

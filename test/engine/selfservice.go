@@ -29,13 +29,34 @@ func (e *Engine) selfServiceRoutes() {
 }
 
 // recordOp records a JSOperation on a layout and branch.
-func (e *Engine) recordOp(layout string, log *state.OpLog, br *state.Branch, op string, u *state.User, bookmark string, start time.Time) {
+func (e *Engine) recordOp(layout string, log *state.OpLog, br *state.Branch, op string, u *state.User, bookmark string, start time.Time) *state.Operation {
 	o := &state.Operation{Ref: e.NextRef("JS_OPERATION"), Name: op, Op: op, Layout: layout, Branch: br.Ref,
 		Bookmark: bookmark, User: u, Start: start, End: e.Now()}
 	e.Operations = append(e.Operations, o)
 	e.Register(o.Ref, o)
 	log.Add(o.Ref)
 	br.Ops.Add(o.Ref)
+	return o
+}
+
+// dataFrom records on o the bookmark its data came from (nil: none).
+func dataFrom(o *state.Operation, b *state.Bookmark) {
+	if b != nil {
+		o.DataParent, o.DataParentName = b.Ref, b.Name
+	}
+}
+
+// dataParent renders an operation's data parent (JSBookmarkDataParent): the bookmark is
+// null once deleted, its name stays.
+func (e *Engine) dataParent(o *state.Operation) any {
+	if o.DataParent == "" {
+		return nil
+	}
+	p := obj{"type": "JSBookmarkDataParent", "bookmark": nil, "bookmarkName": o.DataParentName}
+	if _, ok := e.ByRef[o.DataParent]; ok {
+		p["bookmark"] = o.DataParent
+	}
+	return p
 }
 
 // recordSeedOperations gives every seeded template and container the operation that
@@ -190,7 +211,7 @@ func (e *Engine) listOperations(c *call) (any, error) {
 		out = append(out, obj{"type": "JSOperation", "reference": o.Ref, "name": o.Name, "operation": o.Op,
 			"dataLayout": o.Layout, "branch": o.Branch, "bookmark": nullable(o.Bookmark), "description": nil,
 			"user": o.User.Ref, "rootAction": nil, "startTime": state.Stamp(o.Start), "endTime": state.Stamp(o.End),
-			"dataTime": state.Stamp(o.End), "forceOption": false, "dataParent": nil, "namespace": nil})
+			"dataTime": state.Stamp(o.End), "forceOption": false, "dataParent": e.dataParent(o), "namespace": nil})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i]["startTime"].(string) > out[j]["startTime"].(string) })
 	return listResult(out), nil

@@ -169,6 +169,8 @@ type call struct {
 	user *state.User
 	ver  version
 	body []byte
+	// from is the bookmark the request's timeline point named (jsPoint sets it).
+	from *state.Bookmark
 }
 
 // api registers an API route. pattern is "METHOD /path" below the API base; self-service

@@ -7,8 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
@@ -17,9 +19,15 @@ import (
 var (
 	container = &cli.Key{Flag: "container", Type: cli.String, Usage: "data pod `NAME` (exact), e.g. 'prep1'"}
 	template  = &cli.Key{Flag: "template", Type: cli.String, Usage: "data template `NAME` (exact), e.g. 'Patients'"}
-	name      = &cli.Key{Flag: "name", Type: cli.String, NeededBy: []string{"create", "share", "unshare", "delete"}, Usage: "bookmark `NAME` (exact; for list, part of the name)"}
-	tags      = &cli.Key{Flag: "tag", Name: "tags", Type: cli.List, Only: []string{"create", "list"}, Usage: "`TAG` of the new bookmark (for list: bookmarks with all these tags), repeatable or comma-separated"}
-	shared    = &cli.Key{Flag: "shared", Type: cli.Bool, Only: []string{"create"}, Usage: "share the new bookmark with other users"}
+	name      = &cli.Key{Flag: "name", Type: cli.String, NeededBy: []string{"create", "share", "unshare", "delete"}, Only: []string{"create", "share", "unshare", "delete", "list"}, Usage: "bookmark `NAME` (exact; for list, part of the name)"}
+	tags      = &cli.Key{Flag: "tag", Name: "tags", Type: cli.List, Only: []string{"create", "list", "prune"}, Usage: "`TAG` of the new bookmark (list, prune: bookmarks with all these tags; prune: a tag may be a glob, jenkins-myjob-*), repeatable or comma-separated; on DCT, key=value is that tag, a plain tag is key 'tag'"}
+	shared    = &cli.Key{Flag: "shared", Type: cli.Bool, Only: []string{"create"}, Usage: "share the new bookmark with other users (DCT: PUBLIC, else PRIVATE)"}
+	expires   = &cli.Key{Flag: "expires", Type: cli.String, Only: []string{"create"}, Usage: "when the new bookmark expires and the platform deletes it: a `DURATION` from now (30d, 2w, 720h) or a date or time (2027-01-31, 2027-01-31T18:00:00Z); DCT keeps only the date"}
+	forever   = &cli.Key{Flag: "retain-forever", Type: cli.Bool, Only: []string{"create"}, Usage: "keep the new bookmark until it is deleted (no expiration)"}
+	pattern   = &cli.Key{Flag: "name-pattern", Type: cli.String, Only: []string{"prune"}, Usage: "prune bookmarks whose whole name matches this `GLOB` (* ? [..]), e.g. '2026-* 50'"}
+	keep      = &cli.Key{Flag: "keep", Type: cli.Int, Only: []string{"prune"}, Usage: "prune keeps the newest `N` matching bookmarks of each data pod and template"}
+	olderThan = &cli.Key{Flag: "older-than", Type: cli.String, Only: []string{"prune"}, Usage: "prune only bookmarks created more than `DURATION` ago (30d, 2w, 720h)"}
+	dryRun    = &cli.Key{Flag: "dry-run", Type: cli.Bool, Only: []string{"prune"}, Usage: "prune deletes nothing and lists what it would delete"}
 )
 
 // Step is the dx-bookmark binary.
@@ -27,29 +35,73 @@ var Step = &cli.Step{
 	Name:       "dx-bookmark",
 	Jenkins:    "delphixBookmark",
 	Usage:      "bookmark a data pod or template, and manage bookmarks",
-	Operations: []string{"create", "share", "unshare", "delete", "list"},
+	Operations: []string{"create", "share", "unshare", "delete", "list", "prune"},
+	Platforms:  []string{cli.PlatformEngine, cli.PlatformDCT},
 	Description: `create (the default) bookmarks the latest data of a data pod's active branch (--container) or
 of a template (--template), with --name, --tag and --shared. A bookmark of that name already
 on that pod or template is reused: the output says "created": false. list shows the
 bookmarks you can see (your own and shared ones), filtered by --container, --template,
---tag (all must match) and --name (part of the name).
+--tag (all must match) and --name (part of the name). --expires or --retain-forever set the
+new bookmark's retention.
 
-Example: dx-bookmark create --container prep1 --name "2019-03-14 101502 50" --tag "2019-03-14 101502" --tag 50% --shared`,
-	Keys:  []*cli.Key{container, template, name, tags, shared},
-	Rules: []cli.Rule{cli.OneOf([]string{"create"}, container, template)},
+prune deletes the bookmarks that match every filter given (--tag, --name-pattern,
+--container, --template) beyond the newest --keep N of each data pod and template and/or
+created more than --older-than ago (both: beyond the newest N and that old), but never one
+that something still depends on (engine: a branch created from it, a data pod whose
+current data was restored from it; DCT: a VDB provisioned from it, a VDB group last
+refreshed to it); --dry-run deletes nothing. The output lists deleted, kept and skipped
+bookmarks, each kept or skipped one with its reason.
+
+Example: dx-bookmark create --container prep1 --name "2019-03-14 101502 50" --tag "2019-03-14 101502" --tag 50% --shared --expires 90d
+Example: dx-bookmark prune --tag 'jenkins-datapipeline-*' --keep 30 --dry-run`,
+	Keys: []*cli.Key{container, template, name, tags, shared, expires, forever, pattern, keep, olderThan, dryRun},
+	Rules: []cli.Rule{cli.OneOf([]string{"create"}, container, template),
+		cli.OneOf([]string{"prune"}, tags, pattern, container, template).Hint("prune deletes only what matches"),
+		cli.OneOf([]string{"prune"}, keep, olderThan)},
 	Outputs: []cli.Output{{Operations: []string{"create", "share", "unshare", "delete"}, Value: Result{}},
-		{Operations: []string{"list"}, Value: ListResult{}}},
+		{Operations: []string{"list"}, Value: ListResult{}}, {Operations: []string{"prune"}, Value: PruneResult{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
 		o := options{op: in.Op, container: in.String(container), template: in.String(template), name: in.String(name),
-			tags: in.List(tags), shared: in.Bool(shared)}
-		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
+			tags: in.List(tags), shared: in.Bool(shared), forever: in.Bool(forever), dryRun: in.Bool(dryRun),
+			filter: pruneFilter{tags: in.List(tags), namePattern: in.String(pattern), keep: in.Int(keep)}}
+		if v := in.String(expires); v != "" {
+			if o.forever {
+				return nil, cli.Usagef("give %s or %s, not both", in.Name(expires), in.Name(forever))
+			}
+			at, err := parseExpires(v, time.Now())
+			if err != nil {
+				return nil, cli.Usagef("%s: %v", in.Name(expires), err)
+			}
+			o.expires = at
+		}
+		if v := in.String(olderThan); v != "" {
+			d, err := parseAge(v)
+			if err != nil {
+				return nil, cli.Usagef("%s: %v", in.Name(olderThan), err)
+			}
+			o.filter.olderThan = d
+		}
+		if o.filter.keep < 0 {
+			return nil, cli.Usagef("%s must be 0 or more", in.Name(keep))
+		}
+		if _, err := path.Match(o.filter.namePattern, ""); err != nil {
+			return nil, cli.Usagef("%s: %q is not a glob: %v", in.Name(pattern), o.filter.namePattern, err)
+		}
+		return func(ctx context.Context, s *cli.Session) (any, error) {
+			if s.DCT != nil {
+				return runDCT(ctx, s, o)
+			}
+			return run(ctx, s, o)
+		}, nil
 	},
 }
 
 type options struct {
 	op, container, template, name string
 	tags                          []string
-	shared                        bool
+	shared, forever, dryRun       bool
+	expires                       time.Time
+	filter                        pruneFilter
 }
 
 // Result describes one bookmark.
@@ -65,6 +117,11 @@ type Result struct {
 	Created           *bool    `json:"created,omitempty"`
 	Recovered         bool     `json:"recovered,omitempty"` // the create's answer was lost; the bookmark was found and followed
 	Deleted           bool     `json:"deleted,omitempty"`
+	// Expiration is when the platform deletes the bookmark (engine: a time,
+	// DCT: a date); absent: kept until deleted.
+	Expiration   string `json:"expiration,omitempty"`
+	CreationTime string `json:"creationTime,omitempty"`
+	Reason       string `json:"reason,omitempty"` // prune: why it was kept or skipped
 }
 
 // ListResult is the output of list.
@@ -78,7 +135,7 @@ func describe(b *delphix.Bookmark) Result {
 		tags = []string{}
 	}
 	return Result{Bookmark: b.Name, BookmarkReference: b.Reference, Container: b.ContainerName, Template: b.TemplateName,
-		Branch: b.Branch, Shared: b.Shared, Tags: tags, Timestamp: b.Timestamp}
+		Branch: b.Branch, Shared: b.Shared, Tags: tags, Timestamp: b.Timestamp, Expiration: b.Expiration, CreationTime: b.CreationTime}
 }
 
 // layout is the data pod or template a bookmark belongs to.
@@ -141,8 +198,11 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return nil, err
 	}
 	mine := onLayout(all, l)
-	if o.op == "list" {
+	switch o.op {
+	case "list":
 		return list(mine, o), nil
+	case "prune":
+		return pruneEngine(ctx, s, o, mine)
 	}
 	kind := "bookmark"
 	if l != nil {
@@ -190,7 +250,8 @@ func create(ctx context.Context, s *cli.Session, o options, l *layout) (any, err
 	c := s.Client
 	what := fmt.Sprintf("bookmark %q on %s %q", o.name, l.kind, l.name)
 	op, err := s.Do(ctx, what, func() (delphix.Operation, error) {
-		return c.Bookmarks.Create(ctx, delphix.BookmarkCreate{Name: o.name, Layout: l.ref, Branch: l.branch, Tags: o.tags, Shared: o.shared})
+		return c.Bookmarks.Create(ctx, delphix.BookmarkCreate{Name: o.name, Layout: l.ref, Branch: l.branch, Tags: o.tags, Shared: o.shared,
+			Expiration: o.expires})
 	})
 	if err != nil {
 		return nil, err
@@ -214,6 +275,9 @@ func change(ctx context.Context, s *cli.Session, o options, b *delphix.Bookmark)
 		s.Log.Printf("bookmark %q already exists (%s); reusing it", b.Name, b.Reference)
 		if !slices.Equal(b.Tags, o.tags) && len(o.tags) > 0 {
 			s.Log.Printf("note: its tags %q differ from --tag %q and were left as they are", b.Tags, o.tags)
+		}
+		if !o.expires.IsZero() || o.forever {
+			s.Log.Printf("note: its expiration (%q) was left as it is", b.Expiration)
 		}
 		if !o.shared || b.Shared {
 			res := describe(b)

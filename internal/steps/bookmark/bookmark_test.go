@@ -69,7 +69,7 @@ func TestBadInputExits2BeforeTheEngineIsAsked(t *testing.T) {
 		{[]string{"--name", "x"}, "create needs --container or --template"},
 		{[]string{"share", "--container", "prep1"}, "share needs --name"},
 		{[]string{"delete", "--name", "x", "--shared"}, "--shared goes with create only"},
-		{[]string{"unshare", "--name", "x", "--tag", "a"}, "--tag goes with create and list only"},
+		{[]string{"unshare", "--name", "x", "--tag", "a"}, "--tag goes with create, list and prune only"},
 		{[]string{"lsit"}, "did you mean list?"},
 	} {
 		r := st.Run(t, bookmark.Step, nil, nil, tc.args...)

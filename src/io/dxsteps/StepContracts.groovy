@@ -102,20 +102,36 @@ class StepContracts implements Serializable {
         ],
         delphixBookmark: [
             binary: 'dx-bookmark',
-            operations: ['create', 'share', 'unshare', 'delete', 'list'],
+            operations: ['create', 'share', 'unshare', 'delete', 'list', 'prune'],
             keys: [
-                operation: 'create', // create, share, unshare, delete, list
+                operation: 'create', // create, share, unshare, delete, list, prune
                 // data pod NAME (exact), e.g. 'prep1' (--container)
                 container: null,
                 // data template NAME (exact), e.g. 'Patients' (--template)
                 template: null,
                 // bookmark NAME (exact; for list, part of the name) (--name)
                 name: null,
-                // TAG of the new bookmark (for list: bookmarks with all these tags), repeatable or
-                // comma-separated (--tag)
+                // TAG of the new bookmark (list, prune: bookmarks with all these tags; prune: a tag may be a
+                // glob, jenkins-myjob-*), repeatable or comma-separated; on DCT, key=value is that tag, a
+                // plain tag is key 'tag' (--tag)
                 tags: [],
-                // share the new bookmark with other users (--shared)
+                // share the new bookmark with other users (DCT: PUBLIC, else PRIVATE) (--shared)
                 shared: false,
+                // when the new bookmark expires and the platform deletes it: a DURATION from now (30d, 2w,
+                // 720h) or a date or time (2027-01-31, 2027-01-31T18:00:00Z); DCT keeps only the date
+                // (--expires)
+                expires: null,
+                // keep the new bookmark until it is deleted (no expiration) (--retain-forever)
+                retainForever: false,
+                // prune bookmarks whose whole name matches this GLOB (* ? [..]), e.g. '2026-* 50'
+                // (--name-pattern)
+                namePattern: null,
+                // prune keeps the newest N matching bookmarks of each data pod and template (--keep)
+                keep: null,
+                // prune only bookmarks created more than DURATION ago (30d, 2w, 720h) (--older-than)
+                olderThan: null,
+                // prune deletes nothing and lists what it would delete (--dry-run)
+                dryRun: false,
             ],
         ],
         delphixBranch: [
@@ -179,6 +195,12 @@ class StepContracts implements Serializable {
         name: '--name',
         tags: '--tag',
         shared: '--shared',
+        expires: '--expires',
+        retainForever: '--retain-forever',
+        namePattern: '--name-pattern',
+        keep: '--keep',
+        olderThan: '--older-than',
+        dryRun: '--dry-run',
         fromBookmark: '--from-bookmark',
         mode: '--mode',
         engine: '--engine',

@@ -188,6 +188,10 @@ type Operation struct {
 	User          *User
 	action        string
 	Start, End    time.Time
+
+	// DataParent is the bookmark the operation's data came from (restore, branch or
+	// container create from a bookmark); DataParentName stays when it is deleted.
+	DataParent, DataParentName string
 }
 
 // OpLog tracks the first/last operation of a data layout or branch.
