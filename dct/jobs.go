@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -110,6 +111,46 @@ func (s *JobsService) Get(ctx context.Context, id string) (*Job, error) {
 		return nil, err
 	}
 	return &j, nil
+}
+
+// Active returns the jobs not yet ended (PENDING, STARTED, RUNNING, WAITING
+// or SUSPENDED) whose target is one of targetIDs (VDB, VDB group or dSource
+// ids), through POST /jobs/search. An id that cannot be put in a filter is
+// an error: the answer would not be about it.
+func (s *JobsService) Active(ctx context.Context, targetIDs ...string) ([]Job, error) {
+	if len(targetIDs) == 0 {
+		return nil, nil
+	}
+	lits := make([]string, len(targetIDs))
+	for i, id := range targetIDs {
+		lit, ok := quote(id)
+		if !ok || id == "" {
+			return nil, fmt.Errorf("dct: target id %q cannot be searched for", id)
+		}
+		lits[i] = lit
+	}
+	filter := "target_id IN [" + strings.Join(lits, ", ") + "] AND status IN ['" +
+		strings.Join([]string{JobPending, JobStarted, JobRunning, JobWaiting, JobSuspended}, "', '") + "']"
+	all, err := collect[Job](ctx, s.client, "/jobs", filter, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []Job
+	for _, j := range all {
+		if slices.Contains(targetIDs, j.TargetID) && !j.ended() {
+			out = append(out, j)
+		}
+	}
+	return out, nil
+}
+
+// ended says whether the job's status is final.
+func (j *Job) ended() bool {
+	switch j.Status {
+	case JobCompleted, JobFailed, JobTimedOut, JobCanceled, JobAbandoned:
+		return true
+	}
+	return false
 }
 
 // Abandon makes DCT stop following the job and mark it ABANDONED. It does

@@ -2,6 +2,7 @@ package dct
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -112,4 +113,27 @@ func TestAMissingJobIsNotFound(t *testing.T) {
 	f.answer("GET /jobs/{id}", http.StatusNotFound, obj{"errors": []obj{{"message": "Job not found"}}})
 	_, err := c.Jobs.Wait(t.Context(), "job-5", nil)
 	require.ErrorIs(t, err, ErrNotFound)
+}
+
+func TestActiveSearchesTheTargetsUnendedJobs(t *testing.T) {
+	c, f := setup(t)
+	var filter string
+	f.on("POST /jobs/search", func(w http.ResponseWriter, r *http.Request) {
+		var b struct {
+			Filter string `json:"filter_expression"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&b)
+		filter = b.Filter
+		running, done, other := job("job-1", JobRunning), job("job-2", JobCompleted), job("job-3", JobWaiting)
+		running["target_id"], done["target_id"], other["target_id"] = "vdb-1", "vdb-1", "vdb-9"
+		writeJSON(w, http.StatusOK, items("", running, done, other))
+	})
+	jobs, err := c.Jobs.Active(t.Context(), "g-1", "vdb-1")
+	require.NoError(t, err)
+	assert.Equal(t, "target_id IN ['g-1', 'vdb-1'] AND status IN ['PENDING', 'STARTED', 'RUNNING', 'WAITING', 'SUSPENDED']", filter)
+	require.Len(t, jobs, 1, "an ended job, or one on another target, is not active")
+	assert.Equal(t, "job-1", jobs[0].ID)
+	_, err = c.Jobs.Active(t.Context(), `it's "x"`)
+	require.Error(t, err)
+	assert.Len(t, f.reqs(), 1)
 }

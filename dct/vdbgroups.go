@@ -48,6 +48,12 @@ func (s *VDBGroupsService) FindByName(ctx context.Context, name string) (*VDBGro
 	return findByName(ctx, s.client, vdbGroupLookup, name)
 }
 
+// Bookmarks returns the bookmarks the key's account sees that are
+// compatible with the group (GET /vdb-groups/{id}/bookmarks).
+func (s *VDBGroupsService) Bookmarks(ctx context.Context, id string) ([]Bookmark, error) {
+	return collect[Bookmark](ctx, s.client, pathOf("vdb-groups", id, "bookmarks"), "", "")
+}
+
 // RefreshFromBookmark refreshes every VDB of the group from a bookmark (of
 // the group itself to restore it, or a compatible shared one).
 func (s *VDBGroupsService) RefreshFromBookmark(ctx context.Context, id, bookmarkID string) (*Job, error) {

@@ -8,27 +8,35 @@ import (
 
 // VDB is a virtual database: the masked master or a data pod.
 type VDB struct {
-	ID                 string `json:"id"`
-	Name               string `json:"name"`
-	DatabaseName       string `json:"database_name"`
-	DatabaseType       string `json:"database_type"`
-	EngineID           string `json:"engine_id"`
-	EngineName         string `json:"engine_name"`
-	EnvironmentID      string `json:"environment_id"`
-	ParentID           string `json:"parent_id"`
-	ParentDSourceID    string `json:"parent_dsource_id"`
-	RootParentID       string `json:"root_parent_id"`
-	Status             string `json:"status"`
-	Enabled            bool   `json:"enabled"`
-	Masked             bool   `json:"masked"`
-	IsLocked           bool   `json:"is_locked"`
-	LockedBy           int64  `json:"locked_by"`
-	LockedByName       string `json:"locked_by_name"`
-	CurrentTimeflowID  string `json:"current_timeflow_id"`
-	PreviousTimeflowID string `json:"previous_timeflow_id"`
-	LastRefreshedDate  string `json:"last_refreshed_date"`
-	Hooks              *Hooks `json:"hooks"`
-	Tags               []Tag  `json:"tags"`
+	ID              string `json:"id"`
+	Name            string `json:"name"`
+	DatabaseName    string `json:"database_name"`
+	DatabaseType    string `json:"database_type"`
+	DatabaseVersion string `json:"database_version"`
+	EngineID        string `json:"engine_id"`
+	EngineName      string `json:"engine_name"`
+	EnvironmentID   string `json:"environment_id"`
+	// How to reach the database, as far as DCT says: the host's name and
+	// address, a JDBC URL, the instance and the mount point.
+	FQDN                 string `json:"fqdn"`
+	IPAddress            string `json:"ip_address"`
+	JDBCConnectionString string `json:"jdbc_connection_string"`
+	InstanceName         string `json:"instance_name"`
+	MountPoint           string `json:"mount_point"`
+	ParentID             string `json:"parent_id"`
+	ParentDSourceID      string `json:"parent_dsource_id"`
+	RootParentID         string `json:"root_parent_id"`
+	Status               string `json:"status"`
+	Enabled              bool   `json:"enabled"`
+	Masked               bool   `json:"masked"`
+	IsLocked             bool   `json:"is_locked"`
+	LockedBy             int64  `json:"locked_by"`
+	LockedByName         string `json:"locked_by_name"`
+	CurrentTimeflowID    string `json:"current_timeflow_id"`
+	PreviousTimeflowID   string `json:"previous_timeflow_id"`
+	LastRefreshedDate    string `json:"last_refreshed_date"`
+	Hooks                *Hooks `json:"hooks"`
+	Tags                 []Tag  `json:"tags"`
 }
 
 // VDBsService reads and operates VDBs.
@@ -50,6 +58,13 @@ func (s *VDBsService) Get(ctx context.Context, id string) (*VDB, error) {
 // names are unique only per engine and group).
 func (s *VDBsService) FindByName(ctx context.Context, name string) (*VDB, error) {
 	return findByName(ctx, s.client, vdbLookup, name)
+}
+
+// Bookmarks returns the bookmarks the key's account sees that are
+// compatible with the VDB (GET /vdbs/{id}/bookmarks): its own, and shared
+// ones of its lineage, which refresh_from_bookmark accepts.
+func (s *VDBsService) Bookmarks(ctx context.Context, id string) ([]Bookmark, error) {
+	return collect[Bookmark](ctx, s.client, pathOf("vdbs", id, "bookmarks"), "", "")
 }
 
 // RefreshBySnapshot refreshes the VDB from a snapshot of its parent (or a
