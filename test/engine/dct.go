@@ -145,6 +145,7 @@ func (e *Engine) dctRoutes() {
 		{"GET /bookmarks/{id}", e.dctBookmark},
 		{"PATCH /bookmarks/{id}", e.dctUpdateBookmark},
 		{"DELETE /bookmarks/{id}", e.dctDeleteBookmark},
+		{"POST /jobs/search", e.dctSearchJobs},
 		{"GET /jobs/{id}", e.dctGetJob},
 		{"POST /jobs/{id}/abandon", e.dctAbandonJob},
 	}

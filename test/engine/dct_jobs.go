@@ -68,6 +68,18 @@ func (e *Engine) dctGetJob(c *dctCall) (int, any, error) {
 	return http.StatusOK, e.dctJob(j), nil
 }
 
+// dctSearchJobs searches the jobs the caller sees (an admin every job, others their own),
+// newest first unless sort says otherwise.
+func (e *Engine) dctSearchJobs(c *dctCall) (int, any, error) {
+	items := []obj{}
+	for i := len(e.Jobs) - 1; i >= 0; i-- {
+		if j := e.Jobs[i]; c.user.Admin || j.User == c.user {
+			items = append(items, e.dctJob(j))
+		}
+	}
+	return c.list(items)
+}
+
 func (e *Engine) dctAbandonJob(c *dctCall) (int, any, error) {
 	j, ok := state.Lookup[*state.Job](e.State, c.r.PathValue("id"))
 	if !ok || (!c.user.Admin && j.User != c.user) {

@@ -17,7 +17,10 @@ func (e *Engine) dctVDBObject(d *state.DB) obj {
 		"masked": d.Contents.Masked, "is_locked": false, "parent_id": d.Parent.Ref, "root_parent_id": root(d).Ref,
 		"parent_dsource_id": root(d).Ref, "group_name": d.Group.Name, "current_timeflow_id": d.Timeflow,
 		"creation_date": state.Stamp(d.Created), "is_appdata": d.PlatName == "appdata",
-		"hooks": dctHooksOf(d.Src), "tags": []obj{}}
+		"hooks": dctHooksOf(d.Src), "tags": []obj{}, "fqdn": d.Conn.Host}
+	if jdbc := jdbcOf(d); jdbc != "" {
+		o["jdbc_connection_string"] = jdbc
+	}
 	if d.PrevTimeflow != "" {
 		o["previous_timeflow_id"] = d.PrevTimeflow
 	}
@@ -28,6 +31,20 @@ func (e *Engine) dctVDBObject(d *state.DB) obj {
 		o["is_locked"], o["locked_by"], o["locked_by_name"] = true, e.accountID(l), l.Name
 	}
 	return o
+}
+
+// jdbcOf is the JDBC URL the engine's connection info gives for d, or "".
+func jdbcOf(d *state.DB) string {
+	info := connectionInfoObject(d.Platform, d.Conn)
+	for _, k := range []string{"jdbcString", "instanceJDBCString"} {
+		if s, ok := info[k].(string); ok {
+			return s
+		}
+	}
+	if l, ok := info["jdbcStrings"].([]string); ok && len(l) > 0 {
+		return l[0]
+	}
+	return ""
 }
 
 func (e *Engine) dctVDBs(c *dctCall) (int, any, error) {
