@@ -14,6 +14,7 @@ import (
 	st "github.com/dxsteps/dxsteps/internal/steps/steptest"
 	"github.com/dxsteps/dxsteps/test/dctspec"
 	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -210,4 +211,134 @@ func TestOnDCTResetGoesBackToThePodsOwnNewestSnapshot(t *testing.T) {
 	vdb, err := admin.VDBs.FindByName(t.Context(), "prep4 DB")
 	require.NoError(t, err)
 	assert.Equal(t, vdb.ID, own.DatasetID, "a snapshot of the pod's own VDB")
+}
+
+// A pod QA locked is QA's: the admin's refresh is refused as on the
+// engine (exit 3, permission) and changes nothing, whether DCT answers the
+// refused operation 409 or 400; once QA unlocks it the same refresh runs.
+func TestOnDCTAPodLockedByQAIsRefusedToTheAdminAsOnTheEngine(t *testing.T) {
+	for _, status := range []int{http.StatusConflict, http.StatusBadRequest} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			lockedPodIsRefused(t, enginetest.Start(t, engine.Options{DCT: engine.DCTOptions{BusyStatus: status}}))
+		})
+	}
+}
+
+func lockedPodIsRefused(t *testing.T, e *engine.Engine) {
+	d := newDCT(t, e)
+	d.newMasterData()
+	assert.Equal(t, "lock", d.ok(st.DCTQA, "lock", "--container", "qa-pod")["operation"])
+	g, err := d.client(st.DCTAdmin, "delphix_admin").VDBGroups.FindByName(t.Context(), "qa-pod")
+	require.NoError(t, err)
+	assert.Equal(t, "qa", g.LockedByName)
+
+	r := d.run(st.DCTAdmin, "refresh", "--container", "qa-pod")
+	assert.Equal(t, 3, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, `data pod "qa-pod" is locked by account "qa"; that account (or an admin) can unlock it`)
+	assert.Equal(t, 1, dataVersion(t, e, "qa-pod"))
+	engineRun := st.Run(t, datapod.Step, e, nil, "refresh", "--container", "qa-pod")
+	assert.Equal(t, 3, engineRun.Code, "the engine refuses it alike: %s", engineRun.Stderr)
+
+	d.ok(st.DCTQA, "unlock", "--container", "qa-pod")
+	d.ok(st.DCTAdmin, "refresh", "--container", "qa-pod")
+	assert.Equal(t, 2, dataVersion(t, e, "qa-pod"))
+}
+
+func TestOnDCTAJobAlreadyRunningOnThePodIsWaitedFor(t *testing.T) {
+	e := enginetest.Start(t, engine.Options{Speed: 0.2})
+	d := newDCT(t, e)
+	ctx, admin := t.Context(), d.client(st.DCTAdmin, "delphix_admin")
+	g, err := admin.VDBGroups.FindByName(ctx, "prep4")
+	require.NoError(t, err)
+	running, err := admin.VDBGroups.RefreshBySnapshot(ctx, g.ID, nil)
+	require.NoError(t, err)
+
+	r := d.run(st.DCTAdmin, "disable", "--container", "prep4")
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, `data pod "prep4" is busy with job `+running.ID)
+	done, err := admin.Jobs.Get(ctx, running.ID)
+	require.NoError(t, err)
+	assert.Equal(t, dct.JobCompleted, done.Status, "the other job was not disturbed")
+	assert.Equal(t, "OFFLINE", r.JSON(t)["state"])
+}
+
+func TestOnDCTDisableAndEnableAndADisabledPodIsEnabledBeforeARefresh(t *testing.T) {
+	e := st.Engine(t)
+	d := newDCT(t, e)
+	admin := d.client(st.DCTAdmin, "delphix_admin")
+	assert.Equal(t, "OFFLINE", d.ok(st.DCTAdmin, "disable", "--container", "prep6")["state"])
+	v, err := admin.VDBs.FindByName(t.Context(), "prep6 DB")
+	require.NoError(t, err)
+	assert.False(t, v.Enabled)
+	assert.Equal(t, "ONLINE", d.ok(st.DCTAdmin, "enable", "--container", "prep6")["state"])
+	v, err = admin.VDBs.Get(t.Context(), v.ID)
+	require.NoError(t, err)
+	assert.True(t, v.Enabled)
+
+	d.ok(st.DCTAdmin, "disable", "--container", "prep6")
+	r := d.run(st.DCTAdmin, "refresh", "--container", "prep6")
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, `data pod "prep6" is disabled; enabling it first`)
+	assert.Equal(t, "ONLINE", r.JSON(t)["state"])
+}
+
+func TestOnDCTAWrongPodNameExits2WithTheClosestNames(t *testing.T) {
+	e := st.Engine(t)
+	d := newDCT(t, e)
+	r := d.run(st.DCTAdmin, "refresh", "--container", "prep9")
+	assert.Equal(t, 2, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, `no VDB group or VDB is named "prep9"; closest: "prep1", "prep2", "prep3"`)
+	assert.Empty(t, r.Stdout)
+}
+
+// QA does not see the developer's pod on either platform: the same exit 2,
+// and the pod is unchanged.
+func TestOnDCTQACannotActOnTheDevelopersPod(t *testing.T) {
+	e := st.Engine(t)
+	d := newDCT(t, e)
+	d.newMasterData()
+	for _, op := range []string{"refresh", "lock", "disable"} {
+		r := d.run(st.DCTQA, op, "--container", "dev-pod")
+		assert.Equal(t, 2, r.Code, r.Stderr)
+		assert.Contains(t, r.Stderr, `no VDB group or VDB is named "dev-pod"`)
+		engineRun := st.Run(t, datapod.Step, e, []string{"DELPHIX_USER=qa", "DELPHIX_PASSWORD=qa-local-pw"}, op, "--container", "dev-pod")
+		assert.Equal(t, 2, engineRun.Code, engineRun.Stderr)
+	}
+	assert.Equal(t, 1, dataVersion(t, e, "dev-pod"))
+	g, err := d.client(st.DCTAdmin, "delphix_admin").VDBGroups.FindByName(t.Context(), "dev-pod")
+	require.NoError(t, err)
+	assert.False(t, g.IsLocked)
+}
+
+func TestOnDCTCreateIsRefusedWithWhatToDoAndVDBIsTheEnginesKey(t *testing.T) {
+	e := st.Engine(t)
+	d := newDCT(t, e)
+	r := d.run(st.DCTAdmin, "refresh", "--template", "Patients", "--container", "prep7", "--create")
+	assert.Equal(t, 2, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, `--create creates pods on the engine only: on DCT provision the pod's VDB from the master's snapshot (and group it as VDB group "prep7"), then run refresh without --create`)
+	r = d.run(st.DCTAdmin, "refresh", "--template", "Patients", "--container", "prep7", "--vdb", "prep7 DB")
+	assert.Equal(t, 2, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, "--vdb applies to --platform engine only, not dct")
+	assert.Empty(t, e.Requests(), "refused before any request")
+}
+
+// A job DCT does not show this account (the admin's, to QA) still makes
+// DCT refuse the operation as busy: the step tries again until it runs.
+func TestOnDCTABusyAnswerIsTriedAgainWhenDCTShowsNoJob(t *testing.T) {
+	e := enginetest.Start(t, engine.Options{Speed: 0.2})
+	d := newDCT(t, e)
+	ctx, admin := t.Context(), d.client(st.DCTAdmin, "delphix_admin")
+	g, err := admin.VDBGroups.FindByName(ctx, "qa-pod")
+	require.NoError(t, err)
+	running, err := admin.VDBGroups.RefreshBySnapshot(ctx, g.ID, nil)
+	require.NoError(t, err)
+
+	r := d.run(st.DCTQA, "disable", "--container", "qa-pod")
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, `data pod "qa-pod" is busy (a job (`+running.ID+`) is running on`)
+	assert.Contains(t, r.Stderr, "trying again in 1s")
+	assert.Equal(t, "OFFLINE", r.JSON(t)["state"])
+	done, err := admin.Jobs.Get(ctx, running.ID)
+	require.NoError(t, err)
+	assert.Equal(t, dct.JobCompleted, done.Status)
 }
