@@ -153,3 +153,16 @@ func TestAVDBsConnectionDetailsAreRead(t *testing.T) {
 		IPAddress: "10.0.0.5", InstanceName: "i1", JDBCConnectionString: "jdbc:postgresql://db1.example.com:5434/pod1",
 		MountPoint: "/mnt/provision/pod1"}, v)
 }
+
+func TestProvisionBySnapshotSendsTheSnapshotAndReturnsTheNewVDB(t *testing.T) {
+	c, f := setup(t)
+	f.answer("POST /vdbs/provision_by_snapshot", http.StatusOK, obj{"vdb_id": "vdb-8", "job": job("job-8", JobPending)})
+	id, j, err := c.VDBs.ProvisionBySnapshot(t.Context(), ProvisionBySnapshot{SnapshotID: "snap-1", Name: "prep7", AutoSelectRepository: true})
+	require.NoError(t, err)
+	assert.Equal(t, "vdb-8", id)
+	assert.Equal(t, "job-8", j.ID)
+	assert.Equal(t, map[string]any{"snapshot_id": "snap-1", "name": "prep7", "auto_select_repository": true}, f.lastBody())
+	_, _, err = c.VDBs.ProvisionBySnapshot(t.Context(), ProvisionBySnapshot{Name: "nothing to provision from"})
+	require.Error(t, err)
+	assert.Len(t, f.reqs(), 1)
+}

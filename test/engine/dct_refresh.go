@@ -145,12 +145,45 @@ func (e *Engine) dctProvisionFromBookmark(c *dctCall) (int, any, error) {
 	if p.Name == "" {
 		p.Name = b.Name + " copy"
 	}
-	parent := e.bookmarkDB(b)
 	var snap *state.Snapshot
 	if x := e.dct.bookmarks[b.Ref]; x != nil {
 		snap = x.snap
 	}
-	d, err := e.NewVDB(p.Name, parent, snap, b.Contents, "DCT")
+	return e.provision(c, p.Name, e.bookmarkDB(b), snap, b.Contents)
+}
+
+// dctProvisionBySnapshot provisions a VDB owned by the caller from a snapshot of a dataset
+// it sees (the latest of source_data_id when no snapshot is named).
+func (e *Engine) dctProvisionBySnapshot(c *dctCall) (int, any, error) {
+	var p struct {
+		SnapshotID string `json:"snapshot_id"`
+		SourceID   string `json:"source_data_id"`
+		Name       string `json:"name"`
+	}
+	if err := c.decode(&p); err != nil {
+		return 0, nil, err
+	}
+	var snap *state.Snapshot
+	if s, ok := state.Lookup[*state.Snapshot](e.State, p.SnapshotID); ok && c.canSeeDB(s.DB) && (p.SourceID == "" || p.SourceID == s.DB.Ref) {
+		snap = s
+	} else if d, ok := state.Lookup[*state.DB](e.State, p.SourceID); ok && p.SnapshotID == "" && c.canSeeDB(d) {
+		if snaps := e.SnapshotsOf(d); len(snaps) > 0 {
+			snap = snaps[0]
+		}
+	}
+	if snap == nil {
+		return 0, nil, dctErrorf(http.StatusBadRequest, "no snapshot %q of source %q to provision from", p.SnapshotID, p.SourceID)
+	}
+	if p.Name == "" {
+		return 0, nil, dctErrorf(http.StatusBadRequest, "a name is required")
+	}
+	return e.provision(c, p.Name, snap.DB, snap, snap.Contents)
+}
+
+// provision creates a VDB of parent with data, owned by the caller, and starts the job that
+// provisions it (the VDB goes again if the job fails).
+func (e *Engine) provision(c *dctCall, name string, parent *state.DB, snap *state.Snapshot, data *Contents) (int, any, error) {
+	d, err := e.NewVDB(name, parent, snap, data, "DCT")
 	if err != nil {
 		return 0, nil, dctErrorf(http.StatusBadRequest, "%v", err)
 	}
