@@ -16,7 +16,7 @@ import (
 var (
 	template  = &cli.Key{Flag: "template", Type: cli.String, Usage: "data template `NAME` (exact), e.g. 'Patients'; on DCT the VDB group of the master VDB(s)"}
 	container = &cli.Key{Flag: "container", Type: cli.String, Mandatory: true, Usage: "data pod `NAME` (exact), e.g. 'prep1'; on DCT a VDB group, or a VDB"}
-	create    = &cli.Key{Flag: "create", Type: cli.Bool, Only: []string{"refresh"}, Usage: "create the pod from the template when it does not exist (engine only)"}
+	create    = &cli.Key{Flag: "create", Type: cli.Bool, Only: []string{"refresh"}, Usage: "create the pod from the template when it does not exist (on DCT: provision it as a VDB from the master's snapshot)"}
 	vdb       = &cli.Key{Flag: "vdb", Type: cli.String, Platforms: []string{cli.PlatformEngine}, Usage: "the VDB `NAME` a pod that create makes adopts as its data source"}
 	bookmark  = &cli.Key{Flag: "bookmark", Type: cli.String, NeededBy: []string{"restore"}, Only: []string{"restore"}, Usage: "bookmark `NAME` to restore to (the pod's own, or one on its template)"}
 	busyWait  = &cli.Key{Flag: "busy-wait", Type: cli.Duration, Default: 10 * time.Minute, Usage: "wait at most `DURATION` for a job already running on the pod"}
@@ -38,19 +38,16 @@ operation; restore --bookmark NAME restores it to a bookmark; lock locks it for 
 On DCT (--platform dct) the pod is a VDB group (or a VDB) and --template the VDB group of
 its master VDB(s): refresh goes to the master's newest snapshot, reset to the pod's own
 newest snapshot, restore to a bookmark DCT shows as compatible with the pod; a disabled pod
-is enabled first. --create and --vdb are the engine's: on DCT provision the pod's VDB first.
+is enabled first. --create provisions the pod as a VDB named --container from the template's
+master snapshot (--vdb is the engine's only).
 
 Example: dx-datapod refresh --template Patients --container prep1`,
 	Keys:    []*cli.Key{container, template, create, vdb, bookmark, busyWait},
 	Rules:   []cli.Rule{cli.Needs(create, template), cli.Needs(vdb, create)},
 	Outputs: []cli.Output{{Value: Result{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
-		switch {
-		case in.Bool(create) && in.Platform == cli.PlatformDCT:
-			return nil, cli.Usagef("%s creates pods on the engine only: on DCT provision the pod's VDB from the master's snapshot "+
-				"(and group it as VDB group %q), then run refresh without %s", in.Name(create), in.String(container), in.Name(create))
-		case in.Bool(create) && in.String(vdb) == "":
-			return nil, cli.Usagef("%s needs %s too: the VDB the new pod adopts", in.Name(create), in.Name(vdb))
+		if in.Bool(create) && in.Platform == cli.PlatformEngine && in.String(vdb) == "" {
+			return nil, cli.Usagef("%s needs %s too on the engine: the VDB the new pod adopts", in.Name(create), in.Name(vdb))
 		}
 		o := options{op: in.Op, template: in.String(template), container: in.String(container), create: in.Bool(create),
 			vdb: in.String(vdb), bookmark: in.String(bookmark), busyWait: in.Duration(busyWait)}

@@ -26,6 +26,10 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 		}
 	}
 	pod, err := stepkit.FindDCTPod(ctx, c, o.container)
+	var miss *dct.NameError
+	if o.create && errors.As(err, &miss) && len(miss.Matches) == 0 {
+		return createDCT(ctx, s, o, tmpl)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -47,6 +51,38 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return nil, err
 	}
 	return describeDCT(o, pod, tmpl, job), nil
+}
+
+// createDCT provisions the pod as one VDB named --container, owned by the
+// key's account, from the newest snapshot of the template group's master
+// VDB (DCT picks a compatible environment and repository).
+func createDCT(ctx context.Context, s *cli.Session, o options, tmpl *dct.VDBGroup) (any, error) {
+	if len(tmpl.VDBIDs) != 1 {
+		return nil, cli.Usagef("template group %q holds %d VDBs; --create on DCT makes pods of one VDB: provision the others and group them in DCT",
+			tmpl.Name, len(tmpl.VDBIDs))
+	}
+	snap, err := s.DCT.Snapshots.Latest(ctx, tmpl.VDBIDs[0])
+	if err != nil {
+		return nil, fmt.Errorf("template %q: %w", tmpl.Name, err)
+	}
+	var id string
+	what := fmt.Sprintf("creation of data pod %q from template %q", o.container, tmpl.Name)
+	job, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
+		var job *dct.Job
+		var err error
+		id, job, err = s.DCT.VDBs.ProvisionBySnapshot(ctx, dct.ProvisionBySnapshot{SnapshotID: snap.ID, Name: o.container, AutoSelectRepository: true})
+		return job, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.DCT.VDBs.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	res := describeDCT(o, &stepkit.DCTPod{Name: v.Name, ID: v.ID, VDBs: []*dct.VDB{v}}, tmpl, job.ID)
+	res.Created = true
+	return res, nil
 }
 
 type dctRun struct {

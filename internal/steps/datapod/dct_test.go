@@ -310,16 +310,36 @@ func TestOnDCTQACannotActOnTheDevelopersPod(t *testing.T) {
 	assert.False(t, g.IsLocked)
 }
 
-func TestOnDCTCreateIsRefusedWithWhatToDoAndVDBIsTheEnginesKey(t *testing.T) {
+// --create provisions the missing pod as a VDB from the template's master
+// snapshot; a rerun refreshes the pod it made, as on the engine.
+func TestOnDCTCreateProvisionsAMissingPodFromTheMastersSnapshot(t *testing.T) {
 	e := st.Engine(t)
 	d := newDCT(t, e)
-	r := d.run(st.DCTAdmin, "refresh", "--template", "Patients", "--container", "prep7", "--create")
-	assert.Equal(t, 2, r.Code, r.Stderr)
-	assert.Contains(t, r.Stderr, `--create creates pods on the engine only: on DCT provision the pod's VDB from the master's snapshot (and group it as VDB group "prep7"), then run refresh without --create`)
-	r = d.run(st.DCTAdmin, "refresh", "--template", "Patients", "--container", "prep7", "--vdb", "prep7 DB")
+	snap := d.newMasterData()
+	out := d.ok(st.DCTAdmin, "refresh", "--template", "Patients", "--container", "prep7", "--create")
+	assert.Equal(t, true, out["created"])
+	assert.Equal(t, "prep7", out["container"])
+	assert.Equal(t, "ONLINE", out["state"])
+	assert.NotEmpty(t, out["job"])
+	assert.Equal(t, snap.ID, sent(t, e, "POST", "/vdbs/provision_by_snapshot")["snapshot_id"])
+	pod, _ := e.Dataset("prep7")
+	master, _ := e.Dataset("Patients Masked Master")
+	assert.Equal(t, master.Contents, pod.Contents, "the pod holds the master's data")
+
+	_, err := e.ChangeDataset("prep7", func(c *engine.Contents) error { c.Rows = nil; return nil })
+	require.NoError(t, err)
+	out = d.ok(st.DCTAdmin, "refresh", "--template", "Patients", "--container", "prep7", "--create")
+	assert.Equal(t, false, out["created"], "a rerun refreshes the pod it created")
+	pod, _ = e.Dataset("prep7")
+	assert.Equal(t, master.Contents.Rows, pod.Contents.Rows)
+
+	r := d.run(st.DCTAdmin, "refresh", "--template", "Patients", "--container", "prep8", "--create", "--vdb", "prep8 DB")
 	assert.Equal(t, 2, r.Code, r.Stderr)
 	assert.Contains(t, r.Stderr, "--vdb applies to --platform engine only, not dct")
-	assert.Empty(t, e.Requests(), "refused before any request")
+	r = d.run(st.DCTQA, "refresh", "--template", "Patients", "--container", "qa-pod-2", "--create")
+	assert.Equal(t, 2, r.Code, "QA does not see the template's group: %s", r.Stderr)
+	_, ok := e.Dataset("qa-pod-2")
+	assert.False(t, ok)
 }
 
 // A job DCT does not show this account (the admin's, to QA) still makes
