@@ -34,6 +34,12 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return nil, err
 	}
 	r := &dctRun{s: s, o: o, pod: pod, tmpl: tmpl, label: fmt.Sprintf("data pod %q", pod.Name), deadline: time.Now().Add(o.busyWait)}
+	for _, v := range pod.VDBs {
+		if tmpl != nil && !slices.Contains(tmpl.VDBIDs, v.ParentID) {
+			return nil, cli.Usagef("%s: VDB %q was not provisioned from a VDB of the template's VDB group %q (its parent is %s)",
+				r.label, v.Name, tmpl.Name, v.ParentID)
+		}
+	}
 	if err := stepkit.WaitIdleDCT(ctx, s, pod, r.label, r.deadline, o.busyWait); err != nil {
 		return nil, err
 	}
@@ -180,8 +186,8 @@ func (e lockedError) Is(target error) bool { return target == dct.ErrForbidden }
 func (e lockedError) Unwrap() error        { return e.err }
 
 // snapshots maps each VDB of the pod to the snapshot it goes to: for reset
-// its own newest, for refresh the newest of its parent (which must be a VDB
-// of the template's group when --template is given). nil: refresh without
+// its own newest, for refresh the newest of its parent (a VDB of the
+// template's group when --template is given). nil: refresh without
 // mappings, from each parent's latest as DCT picks it, when this account
 // cannot read a parent's snapshots.
 func (r *dctRun) snapshots(ctx context.Context) ([]dct.VDBSnapshot, error) {
@@ -189,12 +195,8 @@ func (r *dctRun) snapshots(ctx context.Context) ([]dct.VDBSnapshot, error) {
 	var out []dct.VDBSnapshot
 	for _, v := range r.pod.VDBs {
 		from := v.ParentID
-		switch {
-		case r.o.op == "reset":
+		if r.o.op == "reset" {
 			from = v.ID
-		case r.tmpl != nil && !slices.Contains(r.tmpl.VDBIDs, v.ParentID):
-			return nil, cli.Usagef("%s: VDB %q was not provisioned from a VDB of the template's VDB group %q (its parent is %s)",
-				r.label, v.Name, r.tmpl.Name, v.ParentID)
 		}
 		sn, err := c.Snapshots.Latest(ctx, from)
 		switch {

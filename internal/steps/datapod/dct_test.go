@@ -155,10 +155,15 @@ func TestOnDCTRefreshWithoutATemplateTakesTheParentsNewest(t *testing.T) {
 func TestOnDCTAPodNotFromTheTemplateIsRefused(t *testing.T) {
 	e := st.Engine(t)
 	d := newDCT(t, e)
-	r := d.run(st.DCTAdmin, "refresh", "--template", "prep2", "--container", "prep1")
-	assert.Equal(t, 2, r.Code, r.Stderr)
-	assert.Contains(t, r.Stderr, `was not provisioned from a VDB of the template's VDB group "prep2"`)
-	r = d.run(st.DCTAdmin, "refresh", "--template", "Patientz", "--container", "prep1")
+	for _, args := range [][]string{{"refresh"}, {"restore", "--bookmark", "b"}, {"lock"}} {
+		r := d.run(st.DCTAdmin, append(args, "--template", "prep2", "--container", "prep1")...)
+		assert.Equal(t, 2, r.Code, r.Stderr)
+		assert.Contains(t, r.Stderr, `data pod "prep1": VDB "prep1 DB" was not provisioned from a VDB of the template's VDB group "prep2"`)
+	}
+	g, err := d.client(st.DCTAdmin, "delphix_admin").VDBGroups.FindByName(t.Context(), "prep1")
+	require.NoError(t, err)
+	assert.False(t, g.IsLocked)
+	r := d.run(st.DCTAdmin, "refresh", "--template", "Patientz", "--container", "prep1")
 	assert.Equal(t, 2, r.Code, r.Stderr)
 	assert.Contains(t, r.Stderr, `template: no VDB group is named "Patientz"; closest: "Patients"`)
 }
