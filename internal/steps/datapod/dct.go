@@ -56,7 +56,7 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 	if pod, err = pod.Reload(ctx, c); err != nil {
 		return nil, err
 	}
-	return describeDCT(o, pod, tmpl, job), nil
+	return describeDCT(ctx, c, o, pod, tmpl, job), nil
 }
 
 // createDCT provisions the pod as one VDB named --container, owned by the
@@ -86,7 +86,7 @@ func createDCT(ctx context.Context, s *cli.Session, o options, tmpl *dct.VDBGrou
 	if err != nil {
 		return nil, err
 	}
-	res := describeDCT(o, &stepkit.DCTPod{Name: v.Name, ID: v.ID, VDBs: []*dct.VDB{v}}, tmpl, job.ID)
+	res := describeDCT(ctx, s.DCT, o, &stepkit.DCTPod{Name: v.Name, ID: v.ID, VDBs: []*dct.VDB{v}}, tmpl, job.ID)
 	res.Created = true
 	return res, nil
 }
@@ -307,15 +307,18 @@ func (r *dctRun) lock(on bool) start {
 }
 
 // describeDCT is the Result of the engine path from what DCT shows: state
-// ONLINE or OFFLINE (enabled), the active branch as the VDBs' current
-// timeflow ids, the data time as the last refresh.
-func describeDCT(o options, pod *stepkit.DCTPod, tmpl *dct.VDBGroup, job string) *Result {
+// ONLINE or OFFLINE (enabled), the template as the one VDB group holding
+// the pod's parent (when --template does not say), the active branch as the
+// VDBs' current timeflow ids, the data time as the last refresh.
+func describeDCT(ctx context.Context, c *dct.Client, o options, pod *stepkit.DCTPod, tmpl *dct.VDBGroup, job string) *Result {
 	res := &Result{Container: pod.Name, ContainerReference: pod.ID, Operation: o.op, State: "ONLINE", Job: job}
 	if !pod.Enabled() {
 		res.State = "OFFLINE"
 	}
 	if tmpl != nil {
 		res.Template = tmpl.Name
+	} else if gs, err := c.VDBGroups.Holding(ctx, pod.VDBs[0].ParentID); err == nil && len(gs) == 1 {
+		res.Template = gs[0].Name
 	}
 	var timeflows []string
 	for _, v := range pod.VDBs {

@@ -138,12 +138,14 @@ func TestOnDCTRefreshWithoutATemplateTakesTheParentsNewest(t *testing.T) {
 	d.newMasterData()
 	out := d.ok(st.DCTAdmin, "--container", "prep2")
 	assert.Equal(t, "refresh", out["operation"])
+	assert.Equal(t, "Patients", out["template"], "the one group holding the pod's parent")
 	assert.Equal(t, 2, dataVersion(t, e, "prep2"))
 
 	// QA may not read the master's snapshots: DCT picks the parent's newest.
 	r := d.run(st.DCTQA, "refresh", "--container", "qa-pod")
 	require.Equal(t, 0, r.Code, r.Stderr)
 	assert.Contains(t, r.Stderr, "DCT refreshes it from its parent's latest")
+	assert.Equal(t, "", r.JSON(t)["template"], "QA does not see the template's group")
 	assert.Equal(t, 2, dataVersion(t, e, "qa-pod"))
 
 	// A pod that is one VDB, not a group, is refreshed as a VDB.
