@@ -18,7 +18,7 @@ var (
 	container = &cli.Key{Flag: "container", Type: cli.String, Mandatory: true, Usage: "data pod `NAME` (exact), e.g. 'prep1'; on DCT a VDB group, or a VDB"}
 	create    = &cli.Key{Flag: "create", Type: cli.Bool, Only: []string{"refresh"}, Usage: "create the pod from the template when it does not exist (on DCT: provision it as a VDB from the master's snapshot)"}
 	vdb       = &cli.Key{Flag: "vdb", Type: cli.String, Platforms: []string{cli.PlatformEngine}, Usage: "the VDB `NAME` a pod that create makes adopts as its data source"}
-	bookmark  = &cli.Key{Flag: "bookmark", Type: cli.String, NeededBy: []string{"restore"}, Only: []string{"restore"}, Usage: "bookmark `NAME` to restore to (the pod's own, or one on its template)"}
+	bookmark  = &cli.Key{Flag: "bookmark", Type: cli.String, NeededBy: []string{"restore"}, Only: []string{"restore"}, Usage: "bookmark `NAME` to restore to (the pod's own, or one on its template; on DCT one DCT shows as compatible with the pod)"}
 	busyWait  = &cli.Key{Flag: "busy-wait", Type: cli.Duration, Default: 10 * time.Minute, Usage: "wait at most `DURATION` for a job already running on the pod"}
 )
 

@@ -76,7 +76,8 @@ class StepContracts implements Serializable {
                 create: false,
                 // the VDB NAME a pod that create makes adopts as its data source (--vdb)
                 vdb: null,
-                // bookmark NAME to restore to (the pod's own, or one on its template) (--bookmark)
+                // bookmark NAME to restore to (the pod's own, or one on its template; on DCT one DCT shows as
+                // compatible with the pod) (--bookmark)
                 bookmark: null,
                 // wait at most DURATION for a job already running on the pod (--busy-wait)
                 busyWait: null,
