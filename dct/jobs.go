@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -114,18 +115,44 @@ func (s *JobsService) Get(ctx context.Context, id string) (*Job, error) {
 	return &j, nil
 }
 
-// ongoing are the statuses of a job that has not ended, as a filter list.
-const ongoing = "['" + JobPending + "','" + JobStarted + "','" + JobRunning + "','" + JobWaiting + "','" + JobSuspended + "']"
-
-// Active returns the jobs on the object targetID (a dSource, VDB or group
-// id) that have not ended, oldest first: what an operation on it would
-// collide with.
-func (s *JobsService) Active(ctx context.Context, targetID string) ([]Job, error) {
-	lit, ok := quote(targetID)
-	if !ok || targetID == "" {
-		return nil, fmt.Errorf("dct: target id %q cannot be searched for", targetID)
+// Active returns the jobs not yet ended (PENDING, STARTED, RUNNING, WAITING
+// or SUSPENDED) whose target is one of targetIDs (VDB, VDB group or dSource
+// ids), oldest first, through POST /jobs/search. An id that cannot be put in a filter is
+// an error: the answer would not be about it.
+func (s *JobsService) Active(ctx context.Context, targetIDs ...string) ([]Job, error) {
+	if len(targetIDs) == 0 {
+		return nil, nil
 	}
-	return collect[Job](ctx, s.client, "/jobs", "target_id EQ "+lit+" AND status IN "+ongoing, "start_time")
+	lits := make([]string, len(targetIDs))
+	for i, id := range targetIDs {
+		lit, ok := quote(id)
+		if !ok || id == "" {
+			return nil, fmt.Errorf("dct: target id %q cannot be searched for", id)
+		}
+		lits[i] = lit
+	}
+	filter := "target_id IN [" + strings.Join(lits, ", ") + "] AND status IN ['" +
+		strings.Join([]string{JobPending, JobStarted, JobRunning, JobWaiting, JobSuspended}, "', '") + "']"
+	all, err := collect[Job](ctx, s.client, "/jobs", filter, "start_time")
+	if err != nil {
+		return nil, err
+	}
+	var out []Job
+	for _, j := range all {
+		if slices.Contains(targetIDs, j.TargetID) && !j.ended() {
+			out = append(out, j)
+		}
+	}
+	return out, nil
+}
+
+// ended says whether the job's status is final.
+func (j *Job) ended() bool {
+	switch j.Status {
+	case JobCompleted, JobFailed, JobTimedOut, JobCanceled, JobAbandoned:
+		return true
+	}
+	return false
 }
 
 // Recent returns the newest n (1 to 1000) jobs on the object targetID,

@@ -2,6 +2,7 @@ package dct
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -114,17 +115,27 @@ func TestAMissingJobIsNotFound(t *testing.T) {
 	require.ErrorIs(t, err, ErrNotFound)
 }
 
-func TestActiveAsksForTheUnendedJobsOnTheTarget(t *testing.T) {
+func TestActiveSearchesTheTargetsUnendedJobs(t *testing.T) {
 	c, f := setup(t)
+	var filter string
 	f.on("POST /jobs/search", func(w http.ResponseWriter, r *http.Request) {
-		assert.Equal(t, "start_time", r.URL.Query().Get("sort"))
-		writeJSON(w, http.StatusOK, items("", job("job-2", JobRunning)))
+		var b struct {
+			Filter string `json:"filter_expression"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&b)
+		filter = b.Filter
+		running, done, other := job("job-1", JobRunning), job("job-2", JobCompleted), job("job-3", JobWaiting)
+		running["target_id"], done["target_id"], other["target_id"] = "vdb-1", "vdb-1", "vdb-9"
+		writeJSON(w, http.StatusOK, items("", running, done, other))
 	})
-	jobs, err := c.Jobs.Active(t.Context(), "ds-1")
+	jobs, err := c.Jobs.Active(t.Context(), "g-1", "vdb-1")
 	require.NoError(t, err)
-	require.Len(t, jobs, 1)
-	assert.Equal(t, "job-2", jobs[0].ID)
-	assert.Equal(t, map[string]any{"filter_expression": "target_id EQ 'ds-1' AND status IN ['PENDING','STARTED','RUNNING','WAITING','SUSPENDED']"}, f.lastBody())
+	assert.Equal(t, "target_id IN ['g-1', 'vdb-1'] AND status IN ['PENDING', 'STARTED', 'RUNNING', 'WAITING', 'SUSPENDED']", filter)
+	require.Len(t, jobs, 1, "an ended job, or one on another target, is not active")
+	assert.Equal(t, "job-1", jobs[0].ID)
+	_, err = c.Jobs.Active(t.Context(), `it's "x"`)
+	require.Error(t, err)
+	assert.Len(t, f.reqs(), 1)
 }
 
 func TestRecentReadsOnePageOfTheNewestJobsOnTheTarget(t *testing.T) {

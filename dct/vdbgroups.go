@@ -3,7 +3,9 @@ package dct
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 )
 
 // VDBGroup is a set of VDBs refreshed, bookmarked and locked together: a
@@ -46,6 +48,32 @@ func (s *VDBGroupsService) Get(ctx context.Context, id string) (*VDBGroup, error
 // FindByName returns the one VDB group named exactly name, or a *NameError.
 func (s *VDBGroupsService) FindByName(ctx context.Context, name string) (*VDBGroup, error) {
 	return findByName(ctx, s.client, vdbGroupLookup, name)
+}
+
+// Holding returns the VDB groups the key's account sees that hold the VDB
+// vdbID (POST /vdb-groups/search on vdb_ids).
+func (s *VDBGroupsService) Holding(ctx context.Context, vdbID string) ([]VDBGroup, error) {
+	lit, ok := quote(vdbID)
+	if !ok || vdbID == "" {
+		return nil, fmt.Errorf("dct: VDB id %q cannot be searched for", vdbID)
+	}
+	all, err := collect[VDBGroup](ctx, s.client, "/vdb-groups", "vdb_ids CONTAINS "+lit, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []VDBGroup
+	for _, g := range all {
+		if slices.Contains(g.VDBIDs, vdbID) {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+// Bookmarks returns the bookmarks the key's account sees that are
+// compatible with the group (GET /vdb-groups/{id}/bookmarks).
+func (s *VDBGroupsService) Bookmarks(ctx context.Context, id string) ([]Bookmark, error) {
+	return collect[Bookmark](ctx, s.client, pathOf("vdb-groups", id, "bookmarks"), "", "")
 }
 
 // RefreshFromBookmark refreshes every VDB of the group from a bookmark (of

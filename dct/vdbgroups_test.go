@@ -67,3 +67,17 @@ func TestFindAndGetAVDBGroup(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "pod-1", g.Name)
 }
+
+func TestTheGroupsHoldingAVDBAreSearchedByItsID(t *testing.T) {
+	other := group("g-2", "pod-2")
+	other["vdb_ids"] = []string{"vdb-c"}
+	c, f, filters := searchFake(t, "/vdb-groups", group("g-1", "Patients"), other)
+	gs, err := c.VDBGroups.Holding(t.Context(), "vdb-a")
+	require.NoError(t, err)
+	require.Len(t, gs, 1, "the answer is matched exactly too")
+	assert.Equal(t, "Patients", gs[0].Name)
+	assert.Equal(t, []string{"vdb_ids CONTAINS 'vdb-a'"}, *filters)
+	_, err = c.VDBGroups.Holding(t.Context(), "")
+	require.Error(t, err)
+	assert.Len(t, f.reqs(), 1)
+}

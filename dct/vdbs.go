@@ -3,6 +3,7 @@ package dct
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 )
 
@@ -65,6 +66,13 @@ func (s *VDBsService) FindByName(ctx context.Context, name string) (*VDB, error)
 	return findByName(ctx, s.client, vdbLookup, name)
 }
 
+// Bookmarks returns the bookmarks the key's account sees that are
+// compatible with the VDB (GET /vdbs/{id}/bookmarks): its own, and shared
+// ones of its lineage, which refresh_from_bookmark accepts.
+func (s *VDBsService) Bookmarks(ctx context.Context, id string) ([]Bookmark, error) {
+	return collect[Bookmark](ctx, s.client, pathOf("vdbs", id, "bookmarks"), "", "")
+}
+
 // RefreshBySnapshot refreshes the VDB from a snapshot of its parent (or a
 // relative); snapshotID "" asks DCT for the latest snapshot.
 func (s *VDBsService) RefreshBySnapshot(ctx context.Context, id, snapshotID string) (*Job, error) {
@@ -110,15 +118,50 @@ func (s *VDBsService) ProvisionFromBookmark(ctx context.Context, p ProvisionFrom
 	if p.BookmarkID == "" {
 		return "", nil, errors.New("dct: provision from bookmark needs a bookmark id")
 	}
+	return s.provision(ctx, "/vdbs/provision_from_bookmark", p)
+}
+
+// ProvisionBySnapshot describes a new VDB provisioned from a snapshot of a
+// dSource or VDB (SnapshotID), or from the latest snapshot of SourceDataID
+// when SnapshotID is empty. Either AutoSelectRepository or EnvironmentID
+// with RepositoryID places it.
+type ProvisionBySnapshot struct {
+	SnapshotID           string `json:"snapshot_id,omitempty"`
+	SourceDataID         string `json:"source_data_id,omitempty"`
+	EngineID             string `json:"engine_id,omitempty"`
+	Name                 string `json:"name,omitempty"`
+	DatabaseName         string `json:"database_name,omitempty"`
+	TargetGroupID        string `json:"target_group_id,omitempty"`
+	EnvironmentID        string `json:"environment_id,omitempty"`
+	RepositoryID         string `json:"repository_id,omitempty"`
+	AutoSelectRepository bool   `json:"auto_select_repository,omitempty"`
+	Tags                 []Tag  `json:"tags,omitempty"`
+	// MakeCurrentAccountOwner makes the key's account the owner (DCT's
+	// default when nil).
+	MakeCurrentAccountOwner *bool `json:"make_current_account_owner,omitempty"`
+}
+
+// ProvisionBySnapshot provisions a VDB from a snapshot and returns the new
+// VDB's id with the job that creates it.
+func (s *VDBsService) ProvisionBySnapshot(ctx context.Context, p ProvisionBySnapshot) (string, *Job, error) {
+	if p.SnapshotID == "" && p.SourceDataID == "" {
+		return "", nil, errors.New("dct: provision by snapshot needs a snapshot or source id")
+	}
+	return s.provision(ctx, "/vdbs/provision_by_snapshot", p)
+}
+
+// provision POSTs a provision body to path and returns the new VDB's id
+// and its job.
+func (s *VDBsService) provision(ctx context.Context, path string, body any) (string, *Job, error) {
 	var r struct {
 		VDBID string `json:"vdb_id"`
 		Job   *Job   `json:"job"`
 	}
-	if err := s.client.do(ctx, http.MethodPost, "/vdbs/provision_from_bookmark", nil, p, &r); err != nil {
+	if err := s.client.do(ctx, http.MethodPost, path, nil, body, &r); err != nil {
 		return "", nil, err
 	}
 	if r.Job == nil || r.VDBID == "" {
-		return "", nil, errors.New("dct: POST /vdbs/provision_from_bookmark answered without a VDB id and job")
+		return "", nil, fmt.Errorf("dct: POST %s answered without a VDB id and job", path)
 	}
 	return r.VDBID, r.Job, nil
 }

@@ -122,3 +122,47 @@ func TestFindAVDBByName(t *testing.T) {
 	assert.Equal(t, "vdb-1", v.ID)
 	assert.Equal(t, []string{"name EQ 'mm-master'"}, *filters)
 }
+
+func TestCompatibleBookmarksOfAVDBAndAGroupFollowPages(t *testing.T) {
+	c, f := setup(t)
+	f.on("GET /vdbs/{id}/bookmarks", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("cursor") == "" {
+			writeJSON(w, http.StatusOK, items("next", obj{"id": "bm-1", "name": "mine"}))
+			return
+		}
+		writeJSON(w, http.StatusOK, items("", obj{"id": "bm-2", "name": "shared", "bookmark_type": "PUBLIC"}))
+	})
+	f.answer("GET /vdb-groups/{id}/bookmarks", http.StatusOK, items("", obj{"id": "bm-3", "name": "group", "vdb_group_id": "g-1"}))
+	bms, err := c.VDBs.Bookmarks(t.Context(), "vdb-1")
+	require.NoError(t, err)
+	require.Len(t, bms, 2)
+	assert.Equal(t, "shared", bms[1].Name)
+	bms, err = c.VDBGroups.Bookmarks(t.Context(), "g-1")
+	require.NoError(t, err)
+	require.Len(t, bms, 1)
+	assert.Equal(t, "g-1", bms[0].VDBGroupID)
+	assert.Equal(t, []string{"GET /vdbs/vdb-1/bookmarks", "GET /vdbs/vdb-1/bookmarks", "GET /vdb-groups/g-1/bookmarks"}, f.lines())
+}
+
+func TestAVDBsConnectionDetailsAreRead(t *testing.T) {
+	var v VDB
+	require.NoError(t, json.Unmarshal([]byte(`{"id":"vdb-1","database_name":"pod1","database_type":"postgres",
+		"database_version":"15.4","fqdn":"db1.example.com","ip_address":"10.0.0.5","instance_name":"i1",
+		"jdbc_connection_string":"jdbc:postgresql://db1.example.com:5434/pod1","mount_point":"/mnt/provision/pod1"}`), &v))
+	assert.Equal(t, VDB{ID: "vdb-1", DatabaseName: "pod1", DatabaseType: "postgres", DatabaseVersion: "15.4", FQDN: "db1.example.com",
+		IPAddress: "10.0.0.5", InstanceName: "i1", JDBCConnectionString: "jdbc:postgresql://db1.example.com:5434/pod1",
+		MountPoint: "/mnt/provision/pod1"}, v)
+}
+
+func TestProvisionBySnapshotSendsTheSnapshotAndReturnsTheNewVDB(t *testing.T) {
+	c, f := setup(t)
+	f.answer("POST /vdbs/provision_by_snapshot", http.StatusOK, obj{"vdb_id": "vdb-8", "job": job("job-8", JobPending)})
+	id, j, err := c.VDBs.ProvisionBySnapshot(t.Context(), ProvisionBySnapshot{SnapshotID: "snap-1", Name: "prep7", AutoSelectRepository: true})
+	require.NoError(t, err)
+	assert.Equal(t, "vdb-8", id)
+	assert.Equal(t, "job-8", j.ID)
+	assert.Equal(t, map[string]any{"snapshot_id": "snap-1", "name": "prep7", "auto_select_repository": true}, f.lastBody())
+	_, _, err = c.VDBs.ProvisionBySnapshot(t.Context(), ProvisionBySnapshot{Name: "nothing to provision from"})
+	require.Error(t, err)
+	assert.Len(t, f.reqs(), 1)
+}

@@ -118,6 +118,7 @@ func (e *Engine) dctRoutes() {
 		{"POST /vdbs/{id}/refresh_by_snapshot", e.dctRefreshBySnapshot},
 		{"POST /vdbs/{id}/refresh_from_bookmark", e.dctRefreshFromBookmark},
 		{"POST /vdbs/provision_from_bookmark", e.dctProvisionFromBookmark},
+		{"POST /vdbs/provision_by_snapshot", e.dctProvisionBySnapshot},
 		{"POST /vdbs/{id}/enable", e.dctEnable(true)},
 		{"POST /vdbs/{id}/disable", e.dctEnable(false)},
 		{"POST /vdbs/{id}/lock", e.dctLockVDB(true)},

@@ -68,12 +68,12 @@ func (e *Engine) dctGetJob(c *dctCall) (int, any, error) {
 	return http.StatusOK, e.dctJob(j), nil
 }
 
-// dctJobs lists (or searches) the jobs the caller sees: every job for an admin, its own
-// for another account.
+// dctJobs lists (or searches) the jobs the caller sees (an admin every job, others their
+// own), newest first unless sort says otherwise.
 func (e *Engine) dctJobs(c *dctCall) (int, any, error) {
 	items := []obj{}
-	for _, j := range e.Jobs {
-		if c.user.Admin || j.User == c.user {
+	for i := len(e.Jobs) - 1; i >= 0; i-- {
+		if j := e.Jobs[i]; c.user.Admin || j.User == c.user {
 			items = append(items, e.dctJob(j))
 		}
 	}

@@ -156,20 +156,63 @@ func (e *Engine) dctProvisionFromBookmark(c *dctCall) (int, any, error) {
 	if p.Name == "" {
 		p.Name = b.Name + " copy"
 	}
-	parent := e.bookmarkDB(b)
 	var snap *state.Snapshot
 	if x := e.dct.bookmarks[b.Ref]; x != nil {
 		snap = x.snap
 	}
-	d, err := e.NewVDB(p.Name, parent, snap, b.Contents, "DCT")
+	return e.provision(c, provisionSpec{name: p.Name, tags: p.Tags, makeOwner: p.MakeOwner}, e.bookmarkDB(b), snap, b.Contents)
+}
+
+// dctProvisionBySnapshot provisions a VDB owned by the caller from a snapshot of a dataset
+// it sees (the latest of source_data_id when no snapshot is named).
+func (e *Engine) dctProvisionBySnapshot(c *dctCall) (int, any, error) {
+	var p struct {
+		SnapshotID string `json:"snapshot_id"`
+		SourceID   string `json:"source_data_id"`
+		Name       string `json:"name"`
+		Tags       []obj  `json:"tags"`
+		MakeOwner  *bool  `json:"make_current_account_owner"`
+	}
+	if err := c.decode(&p); err != nil {
+		return 0, nil, err
+	}
+	var snap *state.Snapshot
+	if s, ok := state.Lookup[*state.Snapshot](e.State, p.SnapshotID); ok && c.canSeeDB(s.DB) && (p.SourceID == "" || p.SourceID == s.DB.Ref) {
+		snap = s
+	} else if d, ok := state.Lookup[*state.DB](e.State, p.SourceID); ok && p.SnapshotID == "" && c.canSeeDB(d) {
+		if snaps := e.SnapshotsOf(d); len(snaps) > 0 {
+			snap = snaps[0]
+		}
+	}
+	if snap == nil {
+		return 0, nil, dctErrorf(http.StatusBadRequest, "no snapshot %q of source %q to provision from", p.SnapshotID, p.SourceID)
+	}
+	if p.Name == "" {
+		return 0, nil, dctErrorf(http.StatusBadRequest, "a name is required")
+	}
+	return e.provision(c, provisionSpec{name: p.Name, tags: p.Tags, makeOwner: p.MakeOwner}, snap.DB, snap, snap.Contents)
+}
+
+// provisionSpec is what a provision request says of the new VDB: its name, its tags, and
+// whether the caller owns it (make_current_account_owner; default yes).
+type provisionSpec struct {
+	name      string
+	tags      []obj
+	makeOwner *bool
+}
+
+// provision creates a VDB of parent with data, owned by the caller unless the spec says
+// otherwise, and starts the job that provisions it (the VDB goes again if the job fails).
+func (e *Engine) provision(c *dctCall, p provisionSpec, parent *state.DB, snap *state.Snapshot, data *Contents) (int, any, error) {
+	d, err := e.NewVDB(p.name, parent, snap, data, "DCT")
 	if err != nil {
 		return 0, nil, dctErrorf(http.StatusBadRequest, "%v", err)
 	}
-	if p.MakeOwner == nil || *p.MakeOwner {
+	if p.makeOwner == nil || *p.makeOwner {
 		e.dct.owner[d] = c.user
 	}
-	if len(p.Tags) > 0 {
-		e.dct.tags[d] = p.Tags
+	if len(p.tags) > 0 {
+		e.dct.tags[d] = p.tags
 	}
 	forget := func() { _ = e.DeleteVDB(d); delete(e.dct.owner, d); delete(e.dct.tags, d) }
 	j, err := e.StartJob(c.user, state.JobSpec{ActionType: "DB_PROVISION", Title: "Provision virtual database \"" + d.Name + "\".",

@@ -21,6 +21,9 @@ func (e *Engine) dctVDBObject(d *state.DB) obj {
 	if t := e.dct.tags[d]; t != nil {
 		o["tags"] = t
 	}
+	if jdbc := jdbcOf(d); jdbc != "" {
+		o["jdbc_connection_string"] = jdbc
+	}
 	if d.PrevTimeflow != "" {
 		o["previous_timeflow_id"] = d.PrevTimeflow
 	}
@@ -40,6 +43,20 @@ func (e *Engine) dctVDBObject(d *state.DB) obj {
 		o["is_locked"], o["locked_by"], o["locked_by_name"] = true, e.accountID(l), l.Name
 	}
 	return o
+}
+
+// jdbcOf is the JDBC URL the engine's connection info gives for d, or "".
+func jdbcOf(d *state.DB) string {
+	info := connectionInfoObject(d.Platform, d.Conn)
+	for _, k := range []string{"jdbcString", "instanceJDBCString"} {
+		if s, ok := info[k].(string); ok {
+			return s
+		}
+	}
+	if l, ok := info["jdbcStrings"].([]string); ok && len(l) > 0 {
+		return l[0]
+	}
+	return ""
 }
 
 func (e *Engine) dctVDBs(c *dctCall) (int, any, error) {

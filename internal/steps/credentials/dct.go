@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/dxsteps/dxsteps/dct"
@@ -30,7 +29,7 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 		}
 		return nil, err
 	}
-	conn := connectionOfDCT(vdb)
+	conn := stepkit.DCTConnection(vdb)
 	if conn == (stepkit.Connection{}) {
 		s.Log.Printf("warning: DCT shows no connection details for %q; DX_DB_* are empty", o.vdb)
 	}
@@ -41,24 +40,6 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 	}
 	res.Mode, res.AppliesAt = "exec", "now"
 	return res, execAll(ctx, s, o, vdb.Name, conn)
-}
-
-// connectionOfDCT is what DCT shows of where the VDB's database runs. DCT
-// gives no database user, so DX_DB_USER stays unset; the port comes from
-// the PostgreSQL toolkit's parameters when the VDB has them.
-func connectionOfDCT(v *dct.VDB) stepkit.Connection {
-	cn := stepkit.Connection{Platform: v.DatabaseType, Host: v.FQDN, Database: v.DatabaseName, JDBC: v.JDBCConnectionString,
-		Instance: v.InstanceName, Path: v.MountPoint, Version: v.DatabaseVersion}
-	if cn.Host == "" {
-		cn.Host = v.IPAddress
-	}
-	switch p := v.AppDataSourceParams["postgresPort"].(type) {
-	case float64:
-		cn.Port = int(p)
-	case string:
-		cn.Port, _ = strconv.Atoi(p)
-	}
-	return cn
 }
 
 // installHooksDCT makes the policy the VDB's configure_clone hooks named

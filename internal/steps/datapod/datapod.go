@@ -14,17 +14,18 @@ import (
 )
 
 var (
-	template  = &cli.Key{Flag: "template", Type: cli.String, Usage: "data template `NAME` (exact), e.g. 'Patients'"}
-	container = &cli.Key{Flag: "container", Type: cli.String, Mandatory: true, Usage: "data pod `NAME` (exact), e.g. 'prep1'"}
-	create    = &cli.Key{Flag: "create", Type: cli.Bool, Only: []string{"refresh"}, Usage: "create the pod from the template when it does not exist"}
-	vdb       = &cli.Key{Flag: "vdb", Type: cli.String, Usage: "the VDB `NAME` a pod that create makes adopts as its data source"}
-	bookmark  = &cli.Key{Flag: "bookmark", Type: cli.String, NeededBy: []string{"restore"}, Only: []string{"restore"}, Usage: "bookmark `NAME` to restore to (the pod's own, or one on its template)"}
+	template  = &cli.Key{Flag: "template", Type: cli.String, Usage: "data template `NAME` (exact), e.g. 'Patients'; on DCT the VDB group of the master VDB(s)"}
+	container = &cli.Key{Flag: "container", Type: cli.String, Mandatory: true, Usage: "data pod `NAME` (exact), e.g. 'prep1'; on DCT a VDB group, or a VDB"}
+	create    = &cli.Key{Flag: "create", Type: cli.Bool, Only: []string{"refresh"}, Usage: "create the pod from the template when it does not exist (on DCT: provision it as a VDB from the master's snapshot)"}
+	vdb       = &cli.Key{Flag: "vdb", Type: cli.String, Platforms: []string{cli.PlatformEngine}, Usage: "the VDB `NAME` a pod that create makes adopts as its data source"}
+	bookmark  = &cli.Key{Flag: "bookmark", Type: cli.String, NeededBy: []string{"restore"}, Only: []string{"restore"}, Usage: "bookmark `NAME` to restore to (the pod's own, or one on its template; on DCT one DCT shows as compatible with the pod)"}
 	busyWait  = &cli.Key{Flag: "busy-wait", Type: cli.Duration, Default: 10 * time.Minute, Usage: "wait at most `DURATION` for a job already running on the pod"}
 )
 
 // Step is the dx-datapod binary.
 var Step = &cli.Step{
 	Name:       "dx-datapod",
+	Platforms:  []string{cli.PlatformEngine, cli.PlatformDCT},
 	Jenkins:    "delphixDataPod",
 	Usage:      "make a data pod ready, or operate on it",
 	Operations: []string{"refresh", "reset", "restore", "enable", "disable", "lock", "unlock"},
@@ -34,11 +35,20 @@ INCONSISTENT pod is recovered and an OFFLINE one enabled first; a job already ru
 the pod is waited for (at most --busy-wait). reset returns the pod to its last data
 operation; restore --bookmark NAME restores it to a bookmark; lock locks it for the user.
 
+On DCT (--platform dct) the pod is a VDB group (or a VDB) and --template the VDB group of
+its master VDB(s): refresh goes to the master's newest snapshot, reset to the pod's own
+newest snapshot, restore to a bookmark DCT shows as compatible with the pod; a disabled pod
+is enabled first. --create provisions the pod as a VDB named --container from the template's
+master snapshot (--vdb is the engine's only).
+
 Example: dx-datapod refresh --template Patients --container prep1`,
 	Keys:    []*cli.Key{container, template, create, vdb, bookmark, busyWait},
-	Rules:   []cli.Rule{cli.Needs(create, template, vdb), cli.Needs(vdb, create)},
+	Rules:   []cli.Rule{cli.Needs(create, template), cli.Needs(vdb, create)},
 	Outputs: []cli.Output{{Value: Result{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
+		if in.Bool(create) && in.Platform == cli.PlatformEngine && in.String(vdb) == "" {
+			return nil, cli.Usagef("%s needs %s too on the engine: the VDB the new pod adopts", in.Name(create), in.Name(vdb))
+		}
 		o := options{op: in.Op, template: in.String(template), container: in.String(container), create: in.Bool(create),
 			vdb: in.String(vdb), bookmark: in.String(bookmark), busyWait: in.Duration(busyWait)}
 		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
@@ -67,6 +77,9 @@ type Result struct {
 }
 
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
+	if s.DCT != nil {
+		return runDCT(ctx, s, o)
+	}
 	c := s.Client
 	var tmpl *delphix.Template
 	if o.template != "" {

@@ -3,6 +3,8 @@ package stepkit
 import (
 	"testing"
 
+	"github.com/dxsteps/dxsteps/dct"
+
 	"github.com/stretchr/testify/assert"
 )
 
@@ -17,4 +19,22 @@ func TestToolsGetOnlyTheConnectionDetailsTheEngineGave(t *testing.T) {
 		"no DX_DB_PORT=0 when the engine gives no port")
 
 	assert.Empty(t, Connection{}.Env())
+}
+
+func TestOnDCTThePortComesFromTheJDBCURLAndNoUserIsMadeUp(t *testing.T) {
+	for jdbc, port := range map[string]int{
+		"jdbc:postgresql://pg01:5434/pod1":                                               5434,
+		"jdbc:oracle:thin:@db01:1521/ORCL":                                               1521,
+		"jdbc:oracle:thin:@//db01:1522/svc":                                              1522,
+		"jdbc:sybase:Tds:ase01:5000/pubs":                                                5000,
+		"jdbc:sqlserver://sql01:1433":                                                    1433,
+		"jdbc:oracle:thin:@(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=scan)(PORT=1521)))": 0,
+		"": 0,
+	} {
+		assert.Equal(t, port, jdbcPort(jdbc), jdbc)
+	}
+	cn := DCTConnection(&dct.VDB{DatabaseType: "postgres", IPAddress: "10.0.0.5", DatabaseName: "pod1",
+		JDBCConnectionString: "jdbc:postgresql://10.0.0.5:5434/pod1"})
+	assert.Equal(t, []string{"DX_DB_PLATFORM=postgres", "DX_DB_HOST=10.0.0.5", "DX_DB_PORT=5434", "DX_DB_NAME=pod1",
+		"DX_DB_JDBC=jdbc:postgresql://10.0.0.5:5434/pod1"}, cn.Env())
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dxsteps/dxsteps/dct"
@@ -15,25 +16,29 @@ import (
 // of other accounts that the API key cannot see are not waited for; DCT
 // refuses the operation then (409), which the step reports.
 func WaitIdleDCT(ctx context.Context, s *cli.Session, target, name string, max time.Duration) error {
-	deadline := time.Now().Add(max)
+	return waitIdleDCT(ctx, s, name, time.Now().Add(max), max, target)
+}
+
+// waitIdleDCT waits until deadline for the jobs DCT shows running on any of
+// targets to end; max is the wait the user set, for the message.
+func waitIdleDCT(ctx context.Context, s *cli.Session, name string, deadline time.Time, max time.Duration, targets ...string) error {
 	for {
-		running, err := s.DCT.Jobs.Active(ctx, target)
+		running, err := s.DCT.Jobs.Active(ctx, targets...)
 		if err != nil || len(running) == 0 {
 			return err
 		}
 		j := running[0]
-		left := time.Until(deadline)
-		if left <= 0 {
-			return fmt.Errorf("%s is still busy with job %s (%s) after waiting %v; try again later or raise the busy wait", name, j.ID, j.LocalizedType, max)
+		what := strings.TrimSpace(j.LocalizedType)
+		if time.Until(deadline) <= 0 {
+			return fmt.Errorf("%s is still busy with job %s (%s) after waiting %v; try again later or raise the busy wait", name, j.ID, what, max)
 		}
-		s.Log.Printf("%s is busy with job %s (%s); waiting for it to end", name, j.ID, j.LocalizedType)
-		wctx, cancel := context.WithTimeout(ctx, left)
-		_, err = s.DCT.Jobs.Wait(wctx, j.ID, nil)
+		s.Log.Printf("%s is busy with job %s (%s); waiting for it to end", name, j.ID, what)
+		wctx, cancel := context.WithDeadline(ctx, deadline)
+		_, _ = s.DCT.Jobs.Wait(wctx, j.ID, nil) // the other job's outcome is not ours to report; look again
 		cancel()
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		_ = err // the other job's outcome is not ours to report; look again
 	}
 }
 

@@ -12,8 +12,8 @@ import (
 )
 
 var (
-	container = &cli.Key{Flag: "container", Type: cli.String, Mandatory: true, Usage: "data pod `NAME` (exact), e.g. 'prep1'"}
-	template  = &cli.Key{Flag: "template", Type: cli.String, Usage: "data template `NAME` the pod belongs to (optional)"}
+	container = &cli.Key{Flag: "container", Type: cli.String, Mandatory: true, Usage: "data pod `NAME` (exact), e.g. 'prep1'; on DCT a VDB group, or a VDB"}
+	template  = &cli.Key{Flag: "template", Type: cli.String, Usage: "data template `NAME` the pod belongs to (optional; on DCT the VDB group of its master)"}
 	percent   = &cli.Key{Flag: "percent", Type: cli.Int, Mandatory: true, Min: 1, Max: 100, Usage: "keep `N` percent of the data (1-100)"}
 	execKey   = &cli.Key{Flag: "exec", Type: cli.String, Usage: "subsetter `COMMAND` run with sh -c"}
 	simulate  = &cli.Key{Flag: "simulate", Type: cli.Bool, Usage: "change nothing and report a simulated subset (instead of --exec)"}
@@ -21,14 +21,19 @@ var (
 
 // Step is the dx-subset binary.
 var Step = &cli.Step{
-	Name:    "dx-subset",
-	Jenkins: "delphixSubset",
-	Usage:   "subset a data pod's data to a percentage",
+	Name:      "dx-subset",
+	Platforms: []string{cli.PlatformEngine, cli.PlatformDCT},
+	Jenkins:   "delphixSubset",
+	Usage:     "subset a data pod's data to a percentage",
 	Description: `Runs your subsetter (--exec, with sh -c) against the data pod, with DX_CONTAINER,
 DX_SUBSET_PERCENT and each connection detail the engine gives (DX_DB_PLATFORM, HOST, PORT, NAME,
 USER, JDBC, INSTANCE, PATH, VERSION; one it does not give is unset) in its environment; its output is streamed
 and a non-zero exit fails the step. --simulate instead changes nothing and the output says
 "mode":"simulated"; one of the two is required, so a missing subsetter never passes for a subset.
+
+On DCT (--platform dct) the pod is a VDB group (or a VDB) and DX_DB_* come from what DCT
+shows of its (first) VDB: type, host (fqdn, else ip_address), the port in its JDBC URL,
+database name, JDBC URL, instance, mount point and version; DCT shows no user.
 
 Example: dx-subset --container prep1 --percent 50 --exec ./jailer-subset.sh`,
 	Keys: []*cli.Key{container, template, percent, execKey, simulate},
@@ -56,6 +61,9 @@ type Result struct {
 }
 
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
+	if s.DCT != nil {
+		return runDCT(ctx, s, o)
+	}
 	tmplRef := ""
 	if o.template != "" {
 		tmpl, err := s.Client.Templates.FindByName(ctx, o.template)
@@ -80,14 +88,19 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 	if !ok {
 		s.Log.Printf("warning: the engine shows no connection details for %q; DX_DB_* are empty", pod.Name)
 	}
-	env := append(conn.Env(), "DX_CONTAINER="+pod.Name, "DX_SUBSET_PERCENT="+strconv.Itoa(o.percent))
-	s.Log.Printf("subsetting %q to %d%%", pod.Name, o.percent)
+	return subset(ctx, s, o, res, conn)
+}
+
+// subset runs the subsetter on the pod with its connection details.
+func subset(ctx context.Context, s *cli.Session, o options, res Result, conn stepkit.Connection) (any, error) {
+	env := append(conn.Env(), "DX_CONTAINER="+res.Container, "DX_SUBSET_PERCENT="+strconv.Itoa(o.percent))
+	s.Log.Printf("subsetting %q to %d%%", res.Container, o.percent)
 	code, err := stepkit.RunTool(ctx, s.Log, "subset", o.exec, stepkit.ToolEnv(s, env...))
 	if err != nil {
 		return nil, err
 	}
 	if code != 0 {
-		return nil, &cli.CheckError{Msg: fmt.Sprintf("the subsetter for %q exited %d; see its output above", pod.Name, code)}
+		return nil, &cli.CheckError{Msg: fmt.Sprintf("the subsetter for %q exited %d; see its output above", res.Container, code)}
 	}
 	res.Mode = "exec"
 	return res, nil

@@ -70,15 +70,18 @@ class StepContracts implements Serializable {
             operations: ['refresh', 'reset', 'restore', 'enable', 'disable', 'lock', 'unlock'],
             keys: [
                 operation: 'refresh', // refresh, reset, restore, enable, disable, lock, unlock
-                // data pod NAME (exact), e.g. 'prep1' (--container)
+                // data pod NAME (exact), e.g. 'prep1'; on DCT a VDB group, or a VDB (--container)
                 container: MANDATORY,
-                // data template NAME (exact), e.g. 'Patients' (--template)
+                // data template NAME (exact), e.g. 'Patients'; on DCT the VDB group of the master VDB(s)
+                // (--template)
                 template: null,
-                // create the pod from the template when it does not exist (--create)
+                // create the pod from the template when it does not exist (on DCT: provision it as a VDB from
+                // the master's snapshot) (--create)
                 create: false,
                 // the VDB NAME a pod that create makes adopts as its data source (--vdb)
                 vdb: null,
-                // bookmark NAME to restore to (the pod's own, or one on its template) (--bookmark)
+                // bookmark NAME to restore to (the pod's own, or one on its template; on DCT one DCT shows as
+                // compatible with the pod) (--bookmark)
                 bookmark: null,
                 // wait at most DURATION for a job already running on the pod (--busy-wait)
                 busyWait: null,
@@ -88,9 +91,10 @@ class StepContracts implements Serializable {
             binary: 'dx-subset',
             operations: [],
             keys: [
-                // data pod NAME (exact), e.g. 'prep1' (--container)
+                // data pod NAME (exact), e.g. 'prep1'; on DCT a VDB group, or a VDB (--container)
                 container: MANDATORY,
-                // data template NAME the pod belongs to (optional) (--template)
+                // data template NAME the pod belongs to (optional; on DCT the VDB group of its master)
+                // (--template)
                 template: null,
                 // keep N percent of the data (1-100) (--percent)
                 percent: MANDATORY,
