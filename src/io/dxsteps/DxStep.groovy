@@ -97,11 +97,11 @@ class DxStep implements Serializable {
      * binary's environment gets the secret, and Jenkins masks it in the log.
      */
     List credentialBindings(Map cfg) {
-        if (cfg.platform == 'dct') {
-            return [script.string(credentialsId: cfg.credentialsId, variable: API_KEY_VARIABLE)]
-        }
-        return [script.usernamePassword(credentialsId: cfg.credentialsId,
-            usernameVariable: 'DELPHIX_USER', passwordVariable: 'DELPHIX_PASSWORD')]
+        Object binding = cfg.platform == 'dct' ?
+            script.string(credentialsId: cfg.credentialsId, variable: API_KEY_VARIABLE) :
+            script.usernamePassword(credentialsId: cfg.credentialsId,
+                usernameVariable: 'DELPHIX_USER', passwordVariable: 'DELPHIX_PASSWORD')
+        return [binding]
     }
 
     /** Publishes the build's bookmarks and cleans its output folder: see Catalog. */
