@@ -198,3 +198,27 @@ func (s *BookmarksService) Find(ctx context.Context, q BookmarkQuery) ([]Bookmar
 	}
 	return out, nil
 }
+
+// CompatibleWith returns the bookmarks the key's account sees that can
+// refresh the VDB (its own, its parent's, a relative's, as DCT decides),
+// newest first; with a name, only those named exactly name.
+func (s *BookmarksService) CompatibleWith(ctx context.Context, vdbID, name string) ([]Bookmark, error) {
+	if vdbID == "" {
+		return nil, errors.New("dct: compatible bookmarks need a VDB id")
+	}
+	var filter string
+	if name != "" {
+		filter = eq("name", name)
+	}
+	all, err := collect[Bookmark](ctx, s.client, pathOf("vdbs", vdbID, "bookmarks"), filter, "-creation_date")
+	if err != nil {
+		return nil, err
+	}
+	var out []Bookmark
+	for _, b := range all {
+		if name == "" || b.Name == name {
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}

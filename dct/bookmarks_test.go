@@ -107,3 +107,22 @@ func TestGetABookmark(t *testing.T) {
 	assert.Equal(t, []Tag{{"k", "v"}}, b.Tags)
 	assert.Equal(t, BookmarkPublic, b.BookmarkType)
 }
+
+func TestCompatibleWithSearchesTheVDBsBookmarksByExactName(t *testing.T) {
+	c, f := setup(t)
+	f.answer("POST /vdbs/{id}/bookmarks/search", http.StatusOK, items("",
+		obj{"id": "bm-1", "name": "Bug 1234 data", "vdb_ids": []string{"vdb-9"}, "bookmark_type": "PUBLIC"},
+		obj{"id": "bm-2", "name": "Bug 1234 data v2", "vdb_ids": []string{"vdb-9"}, "bookmark_type": "PUBLIC"}))
+	f.answer("GET /vdbs/{id}/bookmarks", http.StatusOK, items("", obj{"id": "bm-3", "name": `a'b"c`}))
+	bs, err := c.Bookmarks.CompatibleWith(t.Context(), "vdb-1", "Bug 1234 data")
+	require.NoError(t, err)
+	require.Len(t, bs, 1)
+	assert.Equal(t, "bm-1", bs[0].ID)
+	assert.Equal(t, "POST /vdbs/vdb-1/bookmarks/search", f.lines()[0])
+	assert.Equal(t, map[string]any{"filter_expression": "name EQ 'Bug 1234 data'"}, f.lastBody())
+
+	bs, err = c.Bookmarks.CompatibleWith(t.Context(), "vdb-1", "")
+	require.NoError(t, err)
+	require.Len(t, bs, 1, "no name: every compatible bookmark")
+	assert.Equal(t, "GET /vdbs/vdb-1/bookmarks", f.lines()[1])
+}

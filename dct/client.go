@@ -39,6 +39,7 @@ type Client struct {
 	DSources       *DSourcesService
 	Jobs           *JobsService
 	Snapshots      *SnapshotsService
+	Timeflows      *TimeflowsService
 	VDBGroups      *VDBGroupsService
 	VDBs           *VDBsService
 }
@@ -81,6 +82,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	c.DSources = (*DSourcesService)(&c.common)
 	c.Jobs = (*JobsService)(&c.common)
 	c.Snapshots = (*SnapshotsService)(&c.common)
+	c.Timeflows = (*TimeflowsService)(&c.common)
 	c.VDBGroups = (*VDBGroupsService)(&c.common)
 	c.VDBs = (*VDBsService)(&c.common)
 	return c, nil

@@ -2,17 +2,21 @@ package dct
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 )
 
 // ComplianceJob is a masking (or discovery, tokenization) job on a
 // compliance engine.
 type ComplianceJob struct {
-	ID                         string `json:"id"`
-	Name                       string `json:"name"`
-	Type                       string `json:"type"` // MASKING, DISCOVERY, TOKENIZATION, REIDENTIFICATION
-	EngineID                   string `json:"engine_id"`
-	EngineName                 string `json:"engine_name"`
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Type       string `json:"type"` // MASKING, DISCOVERY, TOKENIZATION, REIDENTIFICATION
+	EngineID   string `json:"engine_id"`
+	EngineName string `json:"engine_name"`
+	// DatasetID is the dataset the job masks, where DCT says (Hyperscale
+	// jobs; the local engine says it for every job attached to a VDB).
+	DatasetID                  string `json:"dataset_id"`
 	LastExecutionID            string `json:"last_execution_id"`
 	LastExecutionStatus        string `json:"last_execution_status"` // PENDING ... SUCCEEDED, WARNING
 	LastCompletedExecutionDate string `json:"last_completed_execution_date"`
@@ -37,6 +41,27 @@ func (s *ComplianceJobsService) Get(ctx context.Context, id string) (*Compliance
 // FindByName returns the one compliance job named exactly name, or a *NameError.
 func (s *ComplianceJobsService) FindByName(ctx context.Context, name string) (*ComplianceJob, error) {
 	return findByName(ctx, s.client, complianceJobLookup, name)
+}
+
+// ForDataset returns the compliance jobs whose dataset_id is the given
+// dataset (a VDB id): the masking configured for it, as far as DCT tells.
+// A standard masking job names no dataset: name it with FindByName.
+func (s *ComplianceJobsService) ForDataset(ctx context.Context, datasetID string) ([]ComplianceJob, error) {
+	lit, ok := quote(datasetID)
+	if !ok || datasetID == "" {
+		return nil, fmt.Errorf("dct: dataset id %q cannot be searched for", datasetID)
+	}
+	all, err := collect[ComplianceJob](ctx, s.client, "/compliance-jobs", "dataset_id EQ "+lit, "")
+	if err != nil {
+		return nil, err
+	}
+	var mine []ComplianceJob
+	for _, j := range all {
+		if j.DatasetID == datasetID {
+			mine = append(mine, j)
+		}
+	}
+	return mine, nil
 }
 
 // Execute runs the compliance job. DCT has no refresh-with-masking: the

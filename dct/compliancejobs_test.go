@@ -30,3 +30,15 @@ func TestFindAndExecuteAComplianceJob(t *testing.T) {
 	assert.Equal(t, "SUCCEEDED", got.LastExecutionStatus)
 	assert.Equal(t, []string{"POST /compliance-jobs/search", "POST /compliance-jobs/cj-1/execute", "GET /compliance-jobs/cj-1"}, f.lines())
 }
+
+func TestForDatasetKeepsOnlyTheJobsOfThatDataset(t *testing.T) {
+	c, f := setup(t)
+	f.answer("POST /compliance-jobs/search", http.StatusOK, items("",
+		obj{"id": "cj-1", "name": "mask-mm", "type": "MASKING", "dataset_id": "vdb-1"},
+		obj{"id": "cj-2", "name": "other", "type": "MASKING", "dataset_id": "vdb-10"}))
+	jobs, err := c.ComplianceJobs.ForDataset(t.Context(), "vdb-1")
+	require.NoError(t, err)
+	require.Len(t, jobs, 1)
+	assert.Equal(t, "mask-mm", jobs[0].Name)
+	assert.Equal(t, map[string]any{"filter_expression": "dataset_id EQ 'vdb-1'"}, f.lastBody())
+}

@@ -17,6 +17,9 @@
 // Jobs.Wait follows it to COMPLETED, or to FAILED, TIMEDOUT, CANCELED or
 // ABANDONED as a *JobError (PENDING, STARTED, RUNNING, WAITING and
 // SUSPENDED go on). Lock and unlock are synchronous and return the object.
+// Jobs.Active lists the jobs still running on an object, to wait for
+// before operating on it; Jobs.Recent lists its newest jobs, to find the
+// one a start whose answer was lost did start.
 //
 // # From Jet Stream to DCT
 //
@@ -32,7 +35,9 @@
 //	reset                           a refresh to the pod's own newest snapshot
 //	bookmark, shared or not         Bookmarks.Create with Type PUBLIC or PRIVATE; Update shares
 //	branch from a bookmark          VDBs.ProvisionFromBookmark (a private copy owned by the
-//	                                caller) or a restore in place
+//	                                caller) or a restore in place (Bookmarks.CompatibleWith
+//	                                finds a bookmark the VDB can use)
+//	branches of a container         Timeflows.OfDataset; Rename names one, Delete drops one
 //	activate a branch               VDBs.SwitchTimeflow (a branch is a timeflow)
 //	lock a container                Lock and Unlock on the VDB or group
 //	enable / disable a container    Enable / Disable on the VDB or group

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -110,6 +112,36 @@ func (s *JobsService) Get(ctx context.Context, id string) (*Job, error) {
 		return nil, err
 	}
 	return &j, nil
+}
+
+// ongoing are the statuses of a job that has not ended, as a filter list.
+const ongoing = "['" + JobPending + "','" + JobStarted + "','" + JobRunning + "','" + JobWaiting + "','" + JobSuspended + "']"
+
+// Active returns the jobs on the object targetID (a dSource, VDB or group
+// id) that have not ended, oldest first: what an operation on it would
+// collide with.
+func (s *JobsService) Active(ctx context.Context, targetID string) ([]Job, error) {
+	lit, ok := quote(targetID)
+	if !ok || targetID == "" {
+		return nil, fmt.Errorf("dct: target id %q cannot be searched for", targetID)
+	}
+	return collect[Job](ctx, s.client, "/jobs", "target_id EQ "+lit+" AND status IN "+ongoing, "start_time")
+}
+
+// Recent returns the newest n (1 to 1000) jobs on the object targetID,
+// newest first, ended or not. Comparing them before and after a start
+// whose answer was lost finds the job it started.
+func (s *JobsService) Recent(ctx context.Context, targetID string, n int) ([]Job, error) {
+	lit, ok := quote(targetID)
+	if !ok || targetID == "" {
+		return nil, fmt.Errorf("dct: target id %q cannot be searched for", targetID)
+	}
+	q := url.Values{"limit": {strconv.Itoa(min(max(n, 1), pageLimit))}, "sort": {"-start_time"}}
+	var p page[Job]
+	if err := s.client.do(ctx, http.MethodPost, "/jobs/search", q, searchBody{"target_id EQ " + lit}, &p); err != nil {
+		return nil, err
+	}
+	return p.Items, nil
 }
 
 // Abandon makes DCT stop following the job and mark it ABANDONED. It does

@@ -113,3 +113,33 @@ func TestAMissingJobIsNotFound(t *testing.T) {
 	_, err := c.Jobs.Wait(t.Context(), "job-5", nil)
 	require.ErrorIs(t, err, ErrNotFound)
 }
+
+func TestActiveAsksForTheUnendedJobsOnTheTarget(t *testing.T) {
+	c, f := setup(t)
+	f.on("POST /jobs/search", func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, "start_time", r.URL.Query().Get("sort"))
+		writeJSON(w, http.StatusOK, items("", job("job-2", JobRunning)))
+	})
+	jobs, err := c.Jobs.Active(t.Context(), "ds-1")
+	require.NoError(t, err)
+	require.Len(t, jobs, 1)
+	assert.Equal(t, "job-2", jobs[0].ID)
+	assert.Equal(t, map[string]any{"filter_expression": "target_id EQ 'ds-1' AND status IN ['PENDING','STARTED','RUNNING','WAITING','SUSPENDED']"}, f.lastBody())
+}
+
+func TestRecentReadsOnePageOfTheNewestJobsOnTheTarget(t *testing.T) {
+	c, f := setup(t)
+	f.on("POST /jobs/search", func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, "-start_time", r.URL.Query().Get("sort"))
+		assert.Equal(t, "20", r.URL.Query().Get("limit"))
+		writeJSON(w, http.StatusOK, items("more", job("job-9", JobCompleted), job("job-8", JobFailed)))
+	})
+	jobs, err := c.Jobs.Recent(t.Context(), "vdb-1", 20)
+	require.NoError(t, err)
+	assert.Len(t, jobs, 2)
+	assert.Equal(t, map[string]any{"filter_expression": "target_id EQ 'vdb-1'"}, f.lastBody())
+	assert.Len(t, f.reqs(), 1, "the newest page is enough")
+	_, err = c.Jobs.Recent(t.Context(), `a'b"c`, 20)
+	require.ErrorContains(t, err, "cannot be searched for")
+	assert.Len(t, f.reqs(), 1)
+}

@@ -39,3 +39,17 @@ func TestGetASnapshot(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, s.RetainForever)
 }
+
+func TestDataTimeIsTheTimestampInTheSourcesZone(t *testing.T) {
+	for _, tc := range []struct{ ts, zone, want string }{
+		{"2026-11-30T05:10:00Z", "Europe/Paris", "2026-11-30T06:10:00.000+01:00"},
+		{"2026-11-30T05:10:00.5Z", "America/New_York,EST-0500", "2026-11-30T00:10:00.500-05:00"},
+		{"2026-11-30T05:10:00Z", "UTC", "2026-11-30T05:10:00.000Z"},
+		{"2026-11-30T05:10:00Z", "", "2026-11-30T05:10:00Z"},
+		{"2026-11-30T05:10:00Z", "Nowhere/Special", "2026-11-30T05:10:00Z"},
+		{"", "UTC", ""},
+	} {
+		s := Snapshot{Timestamp: tc.ts, Timezone: tc.zone}
+		assert.Equal(t, tc.want, s.DataTime(), "%s in %q", tc.ts, tc.zone)
+	}
+}

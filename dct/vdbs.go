@@ -29,6 +29,14 @@ type VDB struct {
 	LastRefreshedDate  string `json:"last_refreshed_date"`
 	Hooks              *Hooks `json:"hooks"`
 	Tags               []Tag  `json:"tags"`
+	// Where the VDB's database runs, as far as DCT shows it (each may be empty).
+	FQDN                 string         `json:"fqdn"`
+	IPAddress            string         `json:"ip_address"`
+	DatabaseVersion      string         `json:"database_version"`
+	InstanceName         string         `json:"instance_name"`
+	MountPoint           string         `json:"mount_point"`
+	JDBCConnectionString string         `json:"jdbc_connection_string"` // deprecated in the spec, still sent
+	AppDataSourceParams  map[string]any `json:"appdata_source_params"`  // the toolkit's own parameters (AppData)
 }
 
 // VDBsService reads and operates VDBs.
@@ -44,6 +52,11 @@ func (s *VDBsService) Get(ctx context.Context, id string) (*VDB, error) {
 		return nil, err
 	}
 	return &v, nil
+}
+
+// List returns every VDB the key's account can see, following every page.
+func (s *VDBsService) List(ctx context.Context) ([]VDB, error) {
+	return collect[VDB](ctx, s.client, "/vdbs", "", "")
 }
 
 // FindByName returns the one VDB named exactly name, or a *NameError (VDB

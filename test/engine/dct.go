@@ -47,13 +47,14 @@ func DCTKey(accountID int, user string) string {
 	return fmt.Sprintf("%d.%s-local-key", accountID, user)
 }
 
-// dctState is what DCT knows beyond the engine: abandoned jobs, VDB owners and locks,
-// disabled VDBs and the DCT side of bookmarks.
+// dctState is what DCT knows beyond the engine: abandoned jobs, VDB owners, locks and
+// tags, disabled VDBs and the DCT side of bookmarks.
 type dctState struct {
 	abandoned map[string]bool
 	owner     map[*state.DB]*state.User
 	lock      map[*state.DB]*state.User
 	disabled  map[*state.DB]bool
+	tags      map[*state.DB][]obj     // of the VDBs provisioned through DCT
 	bookmarks map[string]*dctBookmark // by bookmark reference
 	own       []*state.Bookmark       // bookmarks no template or container holds
 }
@@ -88,7 +89,7 @@ func dctNotFound(kind, id string) error {
 // dctRoutes mounts the DCT API under each base path.
 func (e *Engine) dctRoutes() {
 	e.dct = &dctState{abandoned: map[string]bool{}, owner: map[*state.DB]*state.User{},
-		lock: map[*state.DB]*state.User{}, disabled: map[*state.DB]bool{}, bookmarks: map[string]*dctBookmark{}}
+		lock: map[*state.DB]*state.User{}, disabled: map[*state.DB]bool{}, tags: map[*state.DB][]obj{}, bookmarks: map[string]*dctBookmark{}}
 	o := &e.opts.DCT
 	if len(o.BasePaths) == 0 {
 		o.BasePaths = []string{"/dct/v3", "/v3"}
@@ -145,6 +146,13 @@ func (e *Engine) dctRoutes() {
 		{"GET /bookmarks/{id}", e.dctBookmark},
 		{"PATCH /bookmarks/{id}", e.dctUpdateBookmark},
 		{"DELETE /bookmarks/{id}", e.dctDeleteBookmark},
+		{"GET /jobs", e.dctJobs},
+		{"POST /jobs/search", e.dctJobs},
+		{"GET /timeflows", e.dctTimeflows},
+		{"POST /timeflows/search", e.dctTimeflows},
+		{"GET /timeflows/{id}", e.dctTimeflow},
+		{"PATCH /timeflows/{id}", e.dctRenameTimeflow},
+		{"DELETE /timeflows/{id}", e.dctDeleteTimeflow},
 		{"GET /jobs/{id}", e.dctGetJob},
 		{"POST /jobs/{id}/abandon", e.dctAbandonJob},
 	}

@@ -328,5 +328,6 @@ func (e *Engine) dctDeleteBookmark(c *dctCall) (int, any, error) {
 // compatible says whether a bookmark may refresh d: one of the same lineage (the same
 // origin dSource), or with DCTOptions.StrictBookmarks only one of d itself or its parent.
 // dctRefreshFromBookmark refreshes a VDB to a compatible bookmark's data.
-// dctProvisionFromBookmark provisions a new VDB (a private copy owned by the caller) from a
-// bookmark's data; its parent is the bookmark's dataset.
+// dctProvisionFromBookmark provisions a new VDB (a private copy owned by the caller unless
+// make_current_account_owner is false, with the tags given) from a bookmark's data; its
+// parent is the bookmark's dataset.

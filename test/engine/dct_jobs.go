@@ -68,6 +68,18 @@ func (e *Engine) dctGetJob(c *dctCall) (int, any, error) {
 	return http.StatusOK, e.dctJob(j), nil
 }
 
+// dctJobs lists (or searches) the jobs the caller sees: every job for an admin, its own
+// for another account.
+func (e *Engine) dctJobs(c *dctCall) (int, any, error) {
+	items := []obj{}
+	for _, j := range e.Jobs {
+		if c.user.Admin || j.User == c.user {
+			items = append(items, e.dctJob(j))
+		}
+	}
+	return c.list(items)
+}
+
 func (e *Engine) dctAbandonJob(c *dctCall) (int, any, error) {
 	j, ok := state.Lookup[*state.Job](e.State, c.r.PathValue("id"))
 	if !ok || (!c.user.Admin && j.User != c.user) {

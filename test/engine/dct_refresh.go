@@ -134,6 +134,8 @@ func (e *Engine) dctProvisionFromBookmark(c *dctCall) (int, any, error) {
 	var p struct {
 		BookmarkID string `json:"bookmark_id"`
 		Name       string `json:"name"`
+		Tags       []obj  `json:"tags"`
+		MakeOwner  *bool  `json:"make_current_account_owner"`
 	}
 	if err := c.decode(&p); err != nil {
 		return 0, nil, err
@@ -154,8 +156,13 @@ func (e *Engine) dctProvisionFromBookmark(c *dctCall) (int, any, error) {
 	if err != nil {
 		return 0, nil, dctErrorf(http.StatusBadRequest, "%v", err)
 	}
-	e.dct.owner[d] = c.user
-	forget := func() { _ = e.DeleteVDB(d); delete(e.dct.owner, d) }
+	if p.MakeOwner == nil || *p.MakeOwner {
+		e.dct.owner[d] = c.user
+	}
+	if len(p.Tags) > 0 {
+		e.dct.tags[d] = p.Tags
+	}
+	forget := func() { _ = e.DeleteVDB(d); delete(e.dct.owner, d); delete(e.dct.tags, d) }
 	j, err := e.StartJob(c.user, state.JobSpec{ActionType: "DB_PROVISION", Title: "Provision virtual database \"" + d.Name + "\".",
 		Target: d.Ref, TargetName: d.Group.Name + "/" + d.Name, TargetTy: d.Platform.Container, Duration: state.RefreshDuration,
 		OnFail: forget,

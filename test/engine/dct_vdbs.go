@@ -18,8 +18,17 @@ func (e *Engine) dctVDBObject(d *state.DB) obj {
 		"parent_dsource_id": root(d).Ref, "group_name": d.Group.Name, "current_timeflow_id": d.Timeflow,
 		"creation_date": state.Stamp(d.Created), "is_appdata": d.PlatName == "appdata",
 		"hooks": dctHooksOf(d.Src), "tags": []obj{}}
+	if t := e.dct.tags[d]; t != nil {
+		o["tags"] = t
+	}
 	if d.PrevTimeflow != "" {
 		o["previous_timeflow_id"] = d.PrevTimeflow
+	}
+	if d.Conn.Host != "" {
+		o["fqdn"] = d.Conn.Host
+	}
+	if d.PlatName == "appdata" && d.Conn.Port > 0 {
+		o["appdata_source_params"] = obj{"postgresPort": d.Conn.Port} // the PostgreSQL toolkit's port parameter
 	}
 	if d.LastRefreshed != nil {
 		o["last_refreshed_date"] = state.Stamp(d.LastRefreshed.Created)
@@ -152,6 +161,7 @@ func (e *Engine) dctDeleteVDB(c *dctCall) (int, any, error) {
 				}
 			}
 			delete(e.dct.owner, d)
+			delete(e.dct.tags, d)
 			delete(e.dct.lock, d)
 			delete(e.dct.disabled, d)
 		}

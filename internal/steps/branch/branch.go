@@ -15,6 +15,8 @@ var (
 	container    = &cli.Key{Flag: "container", Type: cli.String, Mandatory: true, Usage: "data pod `NAME` (exact), e.g. 'dev-pod'"}
 	name         = &cli.Key{Flag: "name", Type: cli.String, NeededBy: []string{"create", "activate", "delete"}, Usage: "branch `NAME` (exact)"}
 	fromBookmark = &cli.Key{Flag: "from-bookmark", Type: cli.String, NeededBy: []string{"create"}, Only: []string{"create"}, Usage: "bookmark `NAME` the new branch starts from"}
+	mode         = &cli.Key{Flag: "mode", Type: cli.String, Only: []string{"create"}, Platforms: []string{cli.PlatformDCT},
+		Usage: "on DCT, `MODE` copy (the default: a private VDB provisioned from the bookmark, owned by you) or in-place (the pod restored from it on a new timeflow)"}
 )
 
 // Step is the dx-branch binary.
@@ -30,16 +32,32 @@ reused and activated. activate switches the pod to another branch (its default o
 "default" or "master"); delete removes an inactive branch; list shows the branches and which
 is active.
 
+On DCT (--platform dct) a branch is a private copy or a timeflow of the pod. create --mode copy
+(the default) provisions a VDB "<pod>-<name>" from the bookmark, owned by you and tagged with the
+pod; --mode in-place restores the pod from the bookmark, which starts a new timeflow named --name.
+activate switches the pod to the timeflow named (after a snapshot, so the timeflow it leaves
+keeps its data); delete deletes a private copy, or a timeflow that is not active, never the pod;
+list shows the pod's timeflows and your private copies of it.
+
 Example: dx-branch create --container dev-pod --name bug-1234 --from-bookmark "Bug 1234 data"`,
-	Keys:    []*cli.Key{container, name, fromBookmark},
-	Outputs: []cli.Output{{Operations: []string{"create", "activate", "delete"}, Value: Result{}}, {Operations: []string{"list"}, Value: ListResult{}}},
+	Platforms: []string{cli.PlatformEngine, cli.PlatformDCT},
+	Keys:      []*cli.Key{container, name, fromBookmark, mode},
+	Outputs:   []cli.Output{{Operations: []string{"create", "activate", "delete"}, Value: Result{}}, {Operations: []string{"list"}, Value: ListResult{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
-		o := options{op: in.Op, container: in.String(container), name: in.String(name), bookmark: in.String(fromBookmark)}
-		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
+		o := options{op: in.Op, container: in.String(container), name: in.String(name), bookmark: in.String(fromBookmark), mode: in.String(mode)}
+		if o.mode != "" && o.mode != modeCopy && o.mode != modeInPlace {
+			return nil, cli.Usagef("%s %q must be %s or %s", in.Name(mode), o.mode, modeCopy, modeInPlace)
+		}
+		return func(ctx context.Context, s *cli.Session) (any, error) {
+			if s.DCT != nil {
+				return runDCT(ctx, s, o)
+			}
+			return run(ctx, s, o)
+		}, nil
 	},
 }
 
-type options struct{ op, container, name, bookmark string }
+type options struct{ op, container, name, bookmark, mode string }
 
 // Result is the output of create, activate and delete.
 type Result struct {
@@ -50,6 +68,10 @@ type Result struct {
 	Created         *bool  `json:"created,omitempty"`
 	Deleted         bool   `json:"deleted,omitempty"`
 	FromBookmark    string `json:"fromBookmark,omitempty"`
+	// Mode (DCT only) is copy for a private copy, in-place for a timeflow of the pod.
+	Mode string `json:"mode,omitempty"`
+	// Copy (DCT only) is the private copy's VDB name; BranchReference is its id.
+	Copy string `json:"copy,omitempty"`
 }
 
 // ListResult is the output of list.

@@ -36,16 +36,19 @@ DX_ACCOUNT, DX_ACTION, DX_NEW_PASSWORD, DX_VDB and each connection detail the en
 (DX_DB_PLATFORM, HOST, PORT, NAME, USER, JDBC, INSTANCE, PATH, VERSION; one it does not give is
 unset) in its environment (never on a command line). With --install-hook, installs the same as configure-clone hooks on
 the VDB so every refresh repeats it (passwords travel as engine credentials, API 1.11+).
+On DCT (--platform dct) DX_DB_* come from what DCT shows of the VDB (no DX_DB_USER), and the hooks
+are set with PATCH /vdbs/{id}; they cannot carry a password there, so reset accounts need --exec.
 Generated passwords go only where you say: --password-command runs your command once per
 generated password, with DX_ACCOUNT, DX_VDB and DX_NEW_PASSWORD in its environment, to store it
 in your vault; --password-output writes them to a file (mode 0600) that you keep out of the
 Jenkins workspace.
 
 Example: dx-credentials --vdb "Patients Masked Master" --policy accounts.yaml --exec ./reset-account.sh --password-command ./vault-store.sh`,
-	Keys:    []*cli.Key{vdb, policy, execKey, installHook, hookCommand, passwordOutput, passwordCmd},
-	Rules:   []cli.Rule{cli.ExactlyOne(execKey, installHook), cli.Needs(installHook, hookCommand), cli.Needs(hookCommand, installHook)},
-	Outputs: []cli.Output{{Value: Result{}}},
-	Parse:   parse,
+	Platforms: []string{cli.PlatformEngine, cli.PlatformDCT},
+	Keys:      []*cli.Key{vdb, policy, execKey, installHook, hookCommand, passwordOutput, passwordCmd},
+	Rules:     []cli.Rule{cli.ExactlyOne(execKey, installHook), cli.Needs(installHook, hookCommand), cli.Needs(hookCommand, installHook)},
+	Outputs:   []cli.Output{{Value: Result{}}},
+	Parse:     parse,
 }
 
 type options struct {
@@ -66,6 +69,10 @@ func parse(in *cli.Input) (cli.Runner, error) {
 	}
 	o.policy = p
 	for _, a := range p.Accounts {
+		if a.Action == "reset" && o.hook && in.Platform == cli.PlatformDCT {
+			return nil, cli.Usagef("account %q resets a password, which %s cannot do on DCT: DCT's hooks carry no credentials, and a password in a hook's command "+
+				"is readable by whoever can read the VDB; use %s for accounts that reset", a.Name, in.Name(installHook), in.Name(execKey))
+		}
 		if a.Password == "generate" && o.passwordOut == "" && o.passwordCmd == "" {
 			return nil, cli.Usagef("account %q gets a generated password: give %s COMMAND (stores it in your vault) or %s FILE to keep it",
 				a.Name, in.Name(passwordCmd), in.Name(passwordOutput))
@@ -84,6 +91,9 @@ type Result struct {
 }
 
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
+	if s.DCT != nil {
+		return runDCT(ctx, s, o)
+	}
 	vdb, err := s.Client.Databases.FindByName(ctx, o.vdb)
 	if err != nil {
 		return nil, err
@@ -104,14 +114,14 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return res, installHooks(ctx, s, o, vdb, conn)
 	}
 	res.Mode, res.AppliesAt = "exec", "now"
-	return res, execAll(ctx, s, o, vdb, conn)
+	return res, execAll(ctx, s, o, vdb.Name, conn)
 }
 
-func execAll(ctx context.Context, s *cli.Session, o options, vdb *delphix.Database, conn stepkit.Connection) error {
-	out := newPasswordSink(o, vdb.Name)
+func execAll(ctx context.Context, s *cli.Session, o options, vdbName string, conn stepkit.Connection) error {
+	out := newPasswordSink(o, vdbName)
 	var done []string
 	for _, a := range o.policy.Accounts {
-		env := append(conn.Env(), "DX_ACCOUNT="+a.Name, "DX_ACTION="+a.Action, "DX_VDB="+vdb.Name)
+		env := append(conn.Env(), "DX_ACCOUNT="+a.Name, "DX_ACTION="+a.Action, "DX_VDB="+vdbName)
 		var pw string
 		if a.Action == "reset" {
 			var err error
@@ -126,11 +136,11 @@ func execAll(ctx context.Context, s *cli.Session, o options, vdb *delphix.Databa
 			err = fmt.Errorf("the tool (%s) exited %d", o.name(execKey), code)
 		}
 		if err != nil {
-			return fmt.Errorf("account %q (%s) on %q: %w; done before it: [%s]", a.Name, a.Action, vdb.Name, err, strings.Join(done, ", "))
+			return fmt.Errorf("account %q (%s) on %q: %w; done before it: [%s]", a.Name, a.Action, vdbName, err, strings.Join(done, ", "))
 		}
 		if a.Password == "generate" {
 			if err := out.add(ctx, s, a.Name, pw); err != nil {
-				return fmt.Errorf("account %q on %q: its password is reset but not kept: %w", a.Name, vdb.Name, err)
+				return fmt.Errorf("account %q on %q: its password is reset but not kept: %w", a.Name, vdbName, err)
 			}
 		}
 		done = append(done, a.Name)

@@ -22,9 +22,13 @@ var Step = &cli.Step{
 	Description: `Takes a snapshot of the named dSource with the sync parameters its platform needs,
 waits for the job, and prints the new snapshot for dx-refresh --snapshot.
 
+On DCT (--platform dct) it snapshots the dSource with DCT's defaults (POST /dsources/{id}/snapshots)
+and prints the dSource's newest snapshot afterwards: the snapshot is its id.
+
 Example: DELPHIX_PASSWORD=... dx-sync --engine https://delphix --user admin --database "Patients Prod"`,
-	Keys:    []*cli.Key{database},
-	Outputs: []cli.Output{{Value: Result{}}},
+	Platforms: []string{cli.PlatformEngine, cli.PlatformDCT},
+	Keys:      []*cli.Key{database},
+	Outputs:   []cli.Output{{Value: Result{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
 		name := in.String(database)
 		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, name) }, nil
@@ -44,6 +48,9 @@ type Result struct {
 }
 
 func run(ctx context.Context, s *cli.Session, name string) (any, error) {
+	if s.DCT != nil {
+		return runDCT(ctx, s, name)
+	}
 	db, err := s.Client.Databases.FindByName(ctx, name)
 	if err != nil {
 		return nil, err

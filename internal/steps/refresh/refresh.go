@@ -18,7 +18,8 @@ import (
 var (
 	vdb           = &cli.Key{Flag: "vdb", Type: cli.String, Mandatory: true, Usage: "VDB `NAME` (exact), e.g. 'Patients Masked Master'"}
 	snapshot      = &cli.Key{Flag: "snapshot", Type: cli.String, Usage: "snapshot `REFERENCE` of the VDB's parent, as dx-sync printed it (default: its latest)"}
-	requireMasked = &cli.Key{Flag: "require-masked", Type: cli.Bool, Usage: "fail (exit 1) when nothing the engine shows says the VDB is masked (its masked flag, a masking hook, an attached masking job)"}
+	requireMasked = &cli.Key{Flag: "require-masked", Type: cli.Bool, Usage: "fail (exit 1) when nothing shows the VDB is masked (engine: its masked flag, a masking hook, an attached masking job; DCT: its masked flag, or a masking job that ran after the refresh and COMPLETED)"}
+	maskingJob    = &cli.Key{Flag: "masking-job", Type: cli.String, Platforms: []string{cli.PlatformDCT}, Usage: "compliance (masking) job `NAME` to run on the VDB after the refresh (default: the one DCT relates to the VDB, if any)"}
 )
 
 // Step is the dx-refresh binary.
@@ -32,18 +33,23 @@ A masking job or masking hook attached to the VDB runs inside the refresh; --req
 (exit 1) when nothing the engine shows says the VDB is masked: its masked flag, a
 configure-clone hook that runs a masking job, an attached masking job.
 
+On DCT (--platform dct) the refresh is refresh_by_snapshot from exactly that snapshot (or the parent's
+latest), and since DCT never masks in a refresh, the VDB's compliance (masking) job runs after it: the one
+--masking-job names, else the one DCT relates to the VDB.
+
 Example: dx-refresh --vdb "Patients Masked Master" --snapshot APPDATA_SNAPSHOT-3 --require-masked`,
-	Keys:    []*cli.Key{vdb, snapshot, requireMasked},
-	Outputs: []cli.Output{{Value: Result{}}},
+	Platforms: []string{cli.PlatformEngine, cli.PlatformDCT},
+	Keys:      []*cli.Key{vdb, snapshot, requireMasked, maskingJob},
+	Outputs:   []cli.Output{{Value: Result{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
-		o := options{vdb: in.String(vdb), snapshot: in.String(snapshot), requireMasked: in.Bool(requireMasked)}
+		o := options{vdb: in.String(vdb), snapshot: in.String(snapshot), requireMasked: in.Bool(requireMasked), maskingJob: in.String(maskingJob)}
 		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
 	},
 }
 
 type options struct {
-	vdb, snapshot string
-	requireMasked bool
+	vdb, snapshot, maskingJob string
+	requireMasked             bool
 }
 
 // Result is dx-refresh's output.
@@ -52,16 +58,19 @@ type Result struct {
 	VDBReference     string   `json:"vdbReference"`
 	Source           string   `json:"source"`
 	Snapshot         string   `json:"snapshot"`
-	SnapshotTime     string   `json:"snapshotTime"`     // when the engine took the snapshot
-	SnapshotDataTime string   `json:"snapshotDataTime"` // the time of its data, in the source's zone
-	Masked           bool     `json:"masked"`           // some evidence shows masking
-	MaskingEvidence  []string `json:"maskingEvidence"`  // what the engine shows of it, [] for nothing
-	MaskingJob       string   `json:"maskingJob,omitempty"`
+	SnapshotTime     string   `json:"snapshotTime"`         // when the engine took the snapshot
+	SnapshotDataTime string   `json:"snapshotDataTime"`     // the time of its data, in the source's zone
+	Masked           bool     `json:"masked"`               // some evidence shows masking
+	MaskingEvidence  []string `json:"maskingEvidence"`      // what the engine shows of it, [] for nothing
+	MaskingJob       string   `json:"maskingJob,omitempty"` // engine: the first attached masking job; DCT: the one run after the refresh
 	Job              string   `json:"job"`
 	Recovered        bool     `json:"recovered,omitempty"` // the start's answer was lost; the job was found and followed
 }
 
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
+	if s.DCT != nil {
+		return runDCT(ctx, s, o)
+	}
 	c := s.Client
 	vdb, err := c.Databases.FindByName(ctx, o.vdb)
 	if err != nil {

@@ -33,9 +33,13 @@ class StepContracts implements Serializable {
                 // snapshot REFERENCE of the VDB's parent, as dx-sync printed it (default: its latest)
                 // (--snapshot)
                 snapshot: null,
-                // fail (exit 1) when nothing the engine shows says the VDB is masked (its masked flag, a
-                // masking hook, an attached masking job) (--require-masked)
+                // fail (exit 1) when nothing shows the VDB is masked (engine: its masked flag, a masking
+                // hook, an attached masking job; DCT: its masked flag, or a masking job that ran after the
+                // refresh and COMPLETED) (--require-masked)
                 requireMasked: false,
+                // compliance (masking) job NAME to run on the VDB after the refresh (default: the one DCT
+                // relates to the VDB, if any) (--masking-job)
+                maskingJob: null,
             ],
         ],
         delphixCredentials: [
@@ -125,6 +129,9 @@ class StepContracts implements Serializable {
                 name: null,
                 // bookmark NAME the new branch starts from (--from-bookmark)
                 fromBookmark: null,
+                // on DCT, MODE copy (the default: a private VDB provisioned from the bookmark, owned by you)
+                // or in-place (the pod restored from it on a new timeflow) (--mode)
+                mode: null,
             ],
         ],
     ]
@@ -158,6 +165,7 @@ class StepContracts implements Serializable {
         vdb: '--vdb',
         snapshot: '--snapshot',
         requireMasked: '--require-masked',
+        maskingJob: '--masking-job',
         policy: '--policy',
         exec: '--exec',
         installHook: '--install-hook',
@@ -175,6 +183,7 @@ class StepContracts implements Serializable {
         tags: '--tag',
         shared: '--shared',
         fromBookmark: '--from-bookmark',
+        mode: '--mode',
         engine: '--engine',
         platform: '--platform',
         dctBasePath: '--dct-base-path',

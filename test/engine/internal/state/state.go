@@ -104,7 +104,8 @@ type Timeflow struct {
 	// CreationType is INITIAL, REFRESH or TRANSFORMATION (a refresh that masked the data).
 	CreationType string
 	// Parent is the parent's snapshot the timeflow starts from (nil for a dSource's).
-	Parent *Snapshot
+	Parent  *Snapshot
+	Created time.Time
 }
 
 // MaskingJob is a masking job attached to a dSource; a refresh through it masks the data.
@@ -299,7 +300,7 @@ func (e *State) TakeSnapshot(d *DB, dataTime time.Time) *Snapshot {
 // platform's name, a VDB's is named after the operation and its time (DB_REFRESH@...).
 func (e *State) NewTimeflow(d *DB, creationType, operation string, parent *Snapshot) *Timeflow {
 	tf := &Timeflow{Ref: e.NextRef(d.Platform.TimeflowRef), Name: d.Platform.TimeflowName, DB: d,
-		CreationType: creationType, Parent: parent}
+		CreationType: creationType, Parent: parent, Created: e.Now()}
 	if operation != "" {
 		tf.Name = operation + "@" + e.Now().Format("2006-01-02T15:04:05")
 	}

@@ -1,0 +1,195 @@
+package branch_test
+
+import (
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/dxsteps/dxsteps/dct"
+	"github.com/dxsteps/dxsteps/internal/steps/branch"
+	st "github.com/dxsteps/dxsteps/internal/steps/steptest"
+	"github.com/dxsteps/dxsteps/test/dctspec"
+	"github.com/dxsteps/dxsteps/test/engine"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// checkedDCT serves e with every DCT request and answer checked against the
+// OpenAPI file; the env points a step at it.
+func checkedDCT(t *testing.T, e *engine.Engine) []string {
+	t.Helper()
+	h := e.Handler()
+	if s, err := dctspec.Default(); err == nil {
+		h = s.Handler("/dct/v3", h, t.Errorf)
+	} else if os.Getenv("CI") == "true" {
+		t.Fatalf("DCT OpenAPI file needed in CI: %v", err)
+	} else {
+		t.Logf("requests not checked against the spec: %v", err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return []string{"DELPHIX_ENGINE=" + srv.URL}
+}
+
+// qaShares makes QA's bookmarks on its pod: one PUBLIC, one PRIVATE.
+func qaShares(t *testing.T, e *engine.Engine, shared, private string) {
+	t.Helper()
+	c, err := dct.NewClient(e.URL(), dct.WithAPIKey(engine.DCTKey(st.DCTQA, "qa")), dct.WithWaitIntervals(time.Millisecond, 5*time.Millisecond))
+	require.NoError(t, err)
+	ctx := t.Context()
+	pod, err := c.VDBs.FindByName(ctx, "qa-pod DB")
+	require.NoError(t, err)
+	for name, typ := range map[string]string{shared: dct.BookmarkPublic, private: dct.BookmarkPrivate} {
+		_, j, err := c.Bookmarks.Create(ctx, dct.BookmarkCreate{Name: name, VDBIDs: []string{pod.ID}, Type: typ})
+		require.NoError(t, err)
+		_, err = c.Jobs.Wait(ctx, j.ID, nil)
+		require.NoError(t, err)
+	}
+}
+
+func rowsOf(t *testing.T, e *engine.Engine, name string) []engine.Row {
+	t.Helper()
+	d, ok := e.Dataset(name)
+	require.True(t, ok, name)
+	return d.Contents.Rows
+}
+
+func dev(t *testing.T, e *engine.Engine, env []string, args ...string) map[string]any {
+	t.Helper()
+	r := st.RunDCT(t, branch.Step, e, st.DCTDev, env, args...)
+	require.Equal(t, 0, r.Code, r.Stderr)
+	return r.JSON(t)
+}
+
+func TestOnDCTABranchIsAPrivateCopyOfTheSharedBookmarkByDefault(t *testing.T) {
+	e := st.Engine(t)
+	env := checkedDCT(t, e)
+	require.NoError(t, e.ChangeProd("Patients Prod"))
+	qaShares(t, e, "Bug 1234 data", "QA private")
+	devBefore := rowsOf(t, e, "dev-pod")
+
+	out := dev(t, e, env, "--container", "dev-pod", "--name", "bug-1234", "--from-bookmark", "Bug 1234 data")
+	assert.Equal(t, true, out["created"])
+	assert.Equal(t, "copy", out["mode"])
+	assert.Equal(t, "dev-pod-bug-1234", out["copy"])
+	assert.Equal(t, "Bug 1234 data", out["fromBookmark"])
+	assert.Equal(t, rowsOf(t, e, "qa-pod"), rowsOf(t, e, "dev-pod-bug-1234"), "the copy holds QA's bookmarked data")
+	assert.Equal(t, devBefore, rowsOf(t, e, "dev-pod"), "the pod is untouched")
+
+	again := dev(t, e, env, "create", "--container", "dev-pod", "--name", "bug-1234", "--from-bookmark", "Bug 1234 data")
+	assert.Equal(t, false, again["created"])
+	assert.Equal(t, out["branchReference"], again["branchReference"])
+
+	list := dev(t, e, env, "list", "--container", "dev-pod")["branches"].([]any)
+	require.Len(t, list, 2, "the pod's timeflow and the copy")
+	assert.Equal(t, "in-place", list[0].(map[string]any)["mode"])
+	assert.Equal(t, true, list[0].(map[string]any)["active"])
+	assert.Equal(t, "bug-1234", list[1].(map[string]any)["branch"])
+
+	r := st.RunDCT(t, branch.Step, e, st.DCTDev, env, "activate", "--container", "dev-pod", "--name", "bug-1234")
+	assert.Equal(t, 2, r.Code)
+	assert.Contains(t, r.Stderr, `is the private copy "dev-pod-bug-1234", a VDB of its own`)
+	r = st.RunDCT(t, branch.Step, e, st.DCTDev, env, "create", "--mode", "in-place", "--container", "dev-pod", "--name", "bug-1234", "--from-bookmark", "Bug 1234 data")
+	assert.Equal(t, 2, r.Code)
+	assert.Contains(t, r.Stderr, "create it with --mode copy")
+
+	gone := dev(t, e, env, "delete", "--container", "dev-pod", "--name", "bug-1234")
+	assert.Equal(t, true, gone["deleted"])
+	_, ok := e.Dataset("dev-pod-bug-1234")
+	assert.False(t, ok, "the private copy is deleted")
+	assert.Equal(t, devBefore, rowsOf(t, e, "dev-pod"))
+	assert.Len(t, dev(t, e, env, "list", "--container", "dev-pod")["branches"], 1)
+}
+
+func TestOnDCTInPlaceRestoresThePodAsANamedTimeflowAndSwitchesBack(t *testing.T) {
+	e := st.Engine(t)
+	env := checkedDCT(t, e)
+	require.NoError(t, e.ChangeProd("Patients Prod"))
+	qaShares(t, e, "Bug 1234 data", "QA private")
+	devBefore := rowsOf(t, e, "dev-pod")
+
+	out := dev(t, e, env, "--mode", "in-place", "--container", "dev-pod", "--name", "bug-1234", "--from-bookmark", "Bug 1234 data")
+	assert.Equal(t, true, out["created"])
+	assert.Equal(t, true, out["active"])
+	assert.Equal(t, "in-place", out["mode"])
+	assert.Nil(t, out["copy"])
+	assert.Equal(t, rowsOf(t, e, "qa-pod"), rowsOf(t, e, "dev-pod"))
+
+	changed := rowsOf(t, e, "dev-pod")[1:]
+	_, err := e.ChangeDataset("dev-pod", func(c *engine.Contents) error { c.Rows = changed; return nil })
+	require.NoError(t, err)
+
+	list := dev(t, e, env, "list", "--container", "dev-pod")["branches"].([]any)
+	require.Len(t, list, 2)
+	first := list[0].(map[string]any)
+	assert.Equal(t, false, first["active"])
+	assert.Equal(t, map[string]any{"container": "dev-pod", "branch": "bug-1234", "branchReference": out["branchReference"], "active": true, "mode": "in-place"}, list[1])
+
+	r := st.RunDCT(t, branch.Step, e, st.DCTDev, env, "delete", "--container", "dev-pod", "--name", "bug-1234")
+	assert.Equal(t, 2, r.Code)
+	assert.Contains(t, r.Stderr, "is active: activate another branch first")
+
+	back := dev(t, e, env, "activate", "--container", "dev-pod", "--name", first["branch"].(string))
+	assert.Equal(t, true, back["active"])
+	assert.Equal(t, devBefore, rowsOf(t, e, "dev-pod"), "the pod's own data again")
+	dev(t, e, env, "activate", "--container", "dev-pod", "--name", "bug-1234")
+	assert.Equal(t, changed, rowsOf(t, e, "dev-pod"), "the work on the branch was kept")
+
+	again := dev(t, e, env, "create", "--mode", "in-place", "--container", "dev-pod", "--name", "bug-1234", "--from-bookmark", "Bug 1234 data")
+	assert.Equal(t, false, again["created"])
+	assert.Equal(t, changed, rowsOf(t, e, "dev-pod"), "a rerun activates the branch, it does not restore again")
+
+	dev(t, e, env, "activate", "--container", "dev-pod", "--name", first["branch"].(string))
+	assert.Equal(t, true, dev(t, e, env, "delete", "--container", "dev-pod", "--name", "bug-1234")["deleted"])
+	assert.Len(t, dev(t, e, env, "list", "--container", "dev-pod")["branches"], 1)
+	assert.Equal(t, devBefore, rowsOf(t, e, "dev-pod"))
+}
+
+func TestOnDCTTheDeveloperCannotUseOrTouchWhatIsQAs(t *testing.T) {
+	e := st.Engine(t)
+	env := checkedDCT(t, e)
+	qaShares(t, e, "Bug 1234 data", "QA private")
+	qaBefore, devBefore := rowsOf(t, e, "qa-pod"), rowsOf(t, e, "dev-pod")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--container", "dev-pod", "--name", "peek", "--from-bookmark", "QA private"}, `no bookmark is named "QA private"`},
+		{[]string{"--mode", "in-place", "--container", "dev-pod", "--name", "peek", "--from-bookmark", "QA private"}, `no bookmark is named "QA private"`},
+		{[]string{"list", "--container", "qa-pod"}, `no VDB group or VDB is named "qa-pod"`},
+		{[]string{"delete", "--container", "qa-pod", "--name", "anything"}, `no VDB group or VDB is named "qa-pod"`},
+		{[]string{"delete", "--container", "dev-pod", "--name", "qa-pod DB"}, `no branch of data pod "dev-pod" is named "qa-pod DB"`},
+		{[]string{"delete", "--container", "dev-pod", "--name", "dev-pod DB"}, `no branch of data pod "dev-pod" is named "dev-pod DB"`},
+	} {
+		r := st.RunDCT(t, branch.Step, e, st.DCTDev, env, tc.args...)
+		assert.Equal(t, 2, r.Code, "%v: %s", tc.args, r.Stderr)
+		assert.Contains(t, r.Stderr, tc.want)
+	}
+	assert.Equal(t, qaBefore, rowsOf(t, e, "qa-pod"))
+	assert.Equal(t, devBefore, rowsOf(t, e, "dev-pod"))
+	_, ok := e.Dataset("dev-pod-peek")
+	assert.False(t, ok)
+}
+
+func TestModeIsADCTKeyOfCreate(t *testing.T) {
+	e := st.Engine(t)
+	for _, tc := range []struct {
+		dct  bool
+		args []string
+		want string
+	}{
+		{false, []string{"--mode", "copy", "--container", "p", "--name", "b", "--from-bookmark", "x"}, "--mode applies to --platform dct only"},
+		{true, []string{"--mode", "branch", "--container", "p", "--name", "b", "--from-bookmark", "x"}, `--mode "branch" must be copy or in-place`},
+		{true, []string{"activate", "--mode", "copy", "--container", "p", "--name", "b"}, "--mode goes with create only"},
+	} {
+		var r st.Result
+		if tc.dct {
+			r = st.RunDCT(t, branch.Step, e, st.DCTDev, nil, tc.args...)
+		} else {
+			r = st.Run(t, branch.Step, e, nil, tc.args...)
+		}
+		assert.Equal(t, 2, r.Code, "%v", tc.args)
+		assert.Contains(t, r.Stderr, tc.want)
+	}
+}

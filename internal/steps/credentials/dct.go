@@ -1,0 +1,149 @@
+package credentials
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dxsteps/dxsteps/dct"
+	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
+)
+
+// retiredHook names a hook slot of ours that no account uses any more
+// (where DCT merges hook lists and so cannot remove one); it does nothing.
+const retiredHook = hookPrefix + "(no longer in the policy)"
+
+// runDCT applies the policy to a VDB DCT shows: through the user's tool
+// now, or as configure_clone hooks set with PATCH /vdbs/{id}.
+func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
+	c := s.DCT
+	vdb, err := c.VDBs.FindByName(ctx, o.vdb)
+	if err != nil {
+		var miss *dct.NameError
+		if errors.As(err, &miss) && len(miss.Matches) == 0 {
+			if _, derr := c.DSources.FindByName(ctx, o.vdb); derr == nil {
+				return nil, cli.Usagef("%q is a dSource: dx-credentials changes accounts on VDBs only, never on production", o.vdb)
+			}
+		}
+		return nil, err
+	}
+	conn := connectionOfDCT(vdb)
+	if conn == (stepkit.Connection{}) {
+		s.Log.Printf("warning: DCT shows no connection details for %q; DX_DB_* are empty", o.vdb)
+	}
+	res := Result{VDB: vdb.Name, Accounts: o.policy.Accounts, PasswordFile: o.passwordOut}
+	if o.hook {
+		res.Mode, res.AppliesAt = "hook", "next refresh"
+		return res, installHooksDCT(ctx, s, o, vdb, conn)
+	}
+	res.Mode, res.AppliesAt = "exec", "now"
+	return res, execAll(ctx, s, o, vdb.Name, conn)
+}
+
+// connectionOfDCT is what DCT shows of where the VDB's database runs. DCT
+// gives no database user, so DX_DB_USER stays unset; the port comes from
+// the PostgreSQL toolkit's parameters when the VDB has them.
+func connectionOfDCT(v *dct.VDB) stepkit.Connection {
+	cn := stepkit.Connection{Platform: v.DatabaseType, Host: v.FQDN, Database: v.DatabaseName, JDBC: v.JDBCConnectionString,
+		Instance: v.InstanceName, Path: v.MountPoint, Version: v.DatabaseVersion}
+	if cn.Host == "" {
+		cn.Host = v.IPAddress
+	}
+	switch p := v.AppDataSourceParams["postgresPort"].(type) {
+	case float64:
+		cn.Port = int(p)
+	case string:
+		cn.Port, _ = strconv.Atoi(p)
+	}
+	return cn
+}
+
+// installHooksDCT makes the policy the VDB's configure_clone hooks named
+// hookPrefix+account, keeping every other hook. Whether DCT replaces a hook
+// list or merges into it is not documented, so the list sent works either
+// way: the other hooks go back with their element ids, ours reuse the
+// element ids of the ones they replace; where DCT merged and kept ours that
+// the policy no longer has, they are turned into no-ops.
+func installHooksDCT(ctx context.Context, s *cli.Session, o options, vdb *dct.VDB, conn stepkit.Connection) error {
+	var current []dct.Hook
+	if vdb.Hooks != nil {
+		current = vdb.Hooks.ConfigureClone
+	}
+	var kept, old []dct.Hook
+	for _, h := range current {
+		if strings.HasPrefix(h.Name, hookPrefix) {
+			old = append(old, h)
+		} else {
+			kept = append(kept, dct.Hook{Name: h.Name, Command: h.Command, Shell: h.Shell, ElementID: h.ElementID})
+		}
+	}
+	list := kept
+	for i, a := range o.policy.Accounts {
+		h := dct.Hook{Name: hookPrefix + a.Name, Command: hookScript(a, vdb.Name, conn, o.hookCommand), Shell: "bash"}
+		if i < len(old) {
+			h.ElementID = old[i].ElementID
+		}
+		list = append(list, h)
+	}
+	what := fmt.Sprintf("installing configure_clone hooks on %q", vdb.Name)
+	if err := setHooks(ctx, s, vdb.ID, what, list); err != nil {
+		return err
+	}
+	after, err := s.DCT.VDBs.Get(ctx, vdb.ID)
+	if err != nil {
+		return err
+	}
+	if extra := leftOver(after, len(o.policy.Accounts), old[min(len(old), len(o.policy.Accounts)):]); len(extra) > 0 {
+		for i := range extra {
+			extra[i] = dct.Hook{Name: retiredHook, Command: "true", Shell: "bash", ElementID: extra[i].ElementID}
+		}
+		if err := setHooks(ctx, s, vdb.ID, fmt.Sprintf("retiring %d configure_clone hooks on %q", len(extra), vdb.Name), extra); err != nil {
+			return err
+		}
+	}
+	s.Log.Printf("installed %d configure_clone hooks on %q; every refresh applies them", len(o.policy.Accounts), vdb.Name)
+	return nil
+}
+
+// leftOver returns the hooks of ours the VDB still has beyond the policy's:
+// none when it has exactly one per account (DCT replaced the list);
+// otherwise DCT merged the list, which keeps element ids, and the ones left
+// are those at the element ids of gone, which no account reused.
+func leftOver(v *dct.VDB, accounts int, gone []dct.Hook) []dct.Hook {
+	if v.Hooks == nil || len(gone) == 0 {
+		return nil
+	}
+	active := 0
+	for _, h := range v.Hooks.ConfigureClone {
+		if strings.HasPrefix(h.Name, hookPrefix) && h.Name != retiredHook {
+			active++
+		}
+	}
+	if active <= accounts {
+		return nil
+	}
+	ids := map[string]bool{}
+	for _, h := range gone {
+		ids[h.ElementID] = true
+	}
+	var extra []dct.Hook
+	for _, h := range v.Hooks.ConfigureClone {
+		if h.ElementID != "" && ids[h.ElementID] && h.Name != retiredHook {
+			extra = append(extra, h)
+		}
+	}
+	return extra
+}
+
+func setHooks(ctx context.Context, s *cli.Session, vdbID, what string, list []dct.Hook) error {
+	_, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
+		j, _, err := stepkit.StartDCT(ctx, s, vdbID, what, func() (*dct.Job, error) {
+			return s.DCT.VDBs.SetHooks(ctx, vdbID, dct.Hooks{ConfigureClone: list})
+		})
+		return j, err
+	})
+	return err
+}

@@ -1,0 +1,36 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/dxsteps/dxsteps/dct"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Job searches find the jobs on one object, ended or not, and an account other than an
+// admin sees only its own.
+func TestJobSearchFindsTheJobsOnAnObject(t *testing.T) {
+	e := start(t, Options{})
+	url := dctServer(t, e, "/dct/v3")
+	admin := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
+	qa := dctClient(t, url, "/dct/v3", 2, "qa")
+	ctx := t.Context()
+	prod, err := admin.DSources.FindByName(ctx, "Patients Prod")
+	require.NoError(t, err)
+	sync := waitOn(t, admin)(admin.DSources.Snapshot(ctx, prod.ID, dct.DSourceSnapshotParameters{}))
+
+	recent, err := admin.Jobs.Recent(ctx, prod.ID, 10)
+	require.NoError(t, err)
+	require.NotEmpty(t, recent)
+	assert.Equal(t, sync.ID, recent[0].ID)
+	for _, j := range recent {
+		assert.Equal(t, prod.ID, j.TargetID)
+	}
+	active, err := admin.Jobs.Active(ctx, prod.ID)
+	require.NoError(t, err)
+	assert.Empty(t, active, "the sync ended")
+	mine, err := qa.Jobs.Recent(ctx, prod.ID, 10)
+	require.NoError(t, err)
+	assert.Empty(t, mine, "QA started no job on prod")
+}
