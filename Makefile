@@ -39,8 +39,11 @@ lint:
 	$(GO) vet ./...
 	./test/groovy/lint.sh
 
+# demo runs Jenkinsfile.example on the local engine; PLATFORM=dct runs it on the engine's Data
+# Control Tower API instead, with the admin's API key as a Secret text credential.
+PLATFORM ?= engine
 demo: build deps
-	./test/demo.sh
+	./test/demo.sh --platform '$(PLATFORM)'
 
 # bench measures waits, steps, lanes and the pipeline against the local engine and prints a
 # table (docs/benchmarks.md); MODE=full adds 600 lanes and more samples. Not part of make test.

@@ -56,6 +56,9 @@ func Generate(root string) ([]File, error) {
 			return nil, err
 		}
 		regions["exit-codes-html"] = exitCodeList()
+		regions["common-keys-html"] = commonKeyDocs(contracts[0])
+		regions["credentials-html"] = credentialsDoc("<code>dx-datapod</code>, <code>dx-subset</code> and <code>dx-bookmark</code> read")
+		regions["platforms-html"] = prepareDatasetPlatforms(contracts)
 		out, err := fill(old, regions)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
@@ -178,7 +181,12 @@ class StepContracts implements Serializable {
 			addFlag(k)
 		}
 	}
-	b.WriteString("    ]\n\n    /** The flag each key becomes. */\n    static final Map FLAGS = [\n")
+	var platforms []string
+	for _, p := range cli.Platforms {
+		platforms = append(platforms, quote(p))
+	}
+	b.WriteString("    ]\n\n    /** The platforms the binaries drive (key platform), the default first. */\n")
+	fmt.Fprintf(&b, "    static final List PLATFORMS = [%s]\n\n    /** The flag each key becomes. */\n    static final Map FLAGS = [\n", strings.Join(platforms, ", "))
 	for _, key := range flagOrder {
 		fmt.Fprintf(&b, "        %s: %s,\n", key, quote(flags[key]))
 	}

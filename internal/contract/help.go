@@ -3,6 +3,7 @@ package contract
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dxsteps/dxsteps/internal/cli"
@@ -11,8 +12,11 @@ import (
 // libraryKeys are the keys the Jenkins library adds to every var, which no
 // binary reads as a flag (Steps.COMMON): their help is written here.
 var libraryKeys = []struct{ key, doc string }{
-	{"credentialsId", "String, Mandatory. Id of a Jenkins <em>Username with password</em> credential of the engine user. " +
-		"Bound to the environment variables <code>DELPHIX_USER</code> and <code>DELPHIX_PASSWORD</code> for the binary only; never on a command line."},
+	{"credentialsId", "String, Mandatory. Id of a Jenkins credential: on the engine (<code>platform: 'engine'</code>), " +
+		"a <em>Username with password</em> credential of the engine user, bound to the environment variables " +
+		"<code>DELPHIX_USER</code> and <code>DELPHIX_PASSWORD</code>; on Data Control Tower (<code>platform: 'dct'</code>), " +
+		"a <em>Secret text</em> credential holding the DCT API key, bound to <code>DELPHIX_API_KEY</code>. " +
+		"For the binary only: never on a command line, in a script or in the log."},
 	{"dxstepsHome", "String, Optional, defaults to the environment variable <code>DXSTEPS_HOME</code>. " +
 		"Directory holding the dxsteps binaries (<code>dx-sync</code> ...), used as it is. " +
 		"Not set: the binaries installed from <code>distUrl</code>, else those on <code>PATH</code>. " +
@@ -26,7 +30,37 @@ var libraryKeys = []struct{ key, doc string }{
 
 // fromEnvironment are the connection keys the library fills from the
 // agent's environment when the config leaves them out.
-var fromEnvironment = map[string]bool{"engine": true}
+var fromEnvironment = map[string]bool{"engine": true, "platform": true}
+
+// platformName is how the help names a platform.
+func platformName(p string) string {
+	if p == cli.PlatformDCT {
+		return "DCT"
+	}
+	return p
+}
+
+// platformNote is "engine only" or "DCT only" for a key that applies to one
+// platform, else "".
+func platformNote(k cli.KeySpec) string {
+	if len(k.Platforms) != 1 {
+		return ""
+	}
+	return platformName(k.Platforms[0]) + " only"
+}
+
+// platformsLine says which platforms a step drives, for its help and its
+// README table.
+func platformsLine(c cli.Contract) string {
+	var names []string
+	for _, p := range c.Platforms {
+		names = append(names, platformName(p))
+	}
+	if len(names) == 1 {
+		return "the " + names[0] + " only (key " + code("platform") + "); with " + code("platform: 'dct'") + " the step fails (exit 2) until it drives DCT"
+	}
+	return "the " + joinWords(names, "and") + ", chosen with the key " + code("platform")
+}
 
 // escape makes text safe in HTML; quotes stay as they are, for people reading the .txt.
 var escape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
@@ -65,6 +99,8 @@ func keyDoc(k cli.KeySpec) string {
 		b.WriteString(", Mandatory.")
 	case def != "null":
 		b.WriteString(", Optional, defaults to " + code(def) + ".")
+	case fromEnvironment[k.Key] && k.Key == cli.Platform.KeyName():
+		b.WriteString(", Optional, defaults to the environment variable " + code(k.Env) + ", else " + code(cli.PlatformEngine) + ".")
 	case fromEnvironment[k.Key]:
 		b.WriteString(", Optional, defaults to the environment variable " + code(k.Env) + ".")
 	default:
@@ -79,6 +115,11 @@ func keyDoc(k cli.KeySpec) string {
 	}
 	if k.Default != nil && k.Type != cli.Bool {
 		fmt.Fprintf(&b, " The binary's default is %s.", code(fmt.Sprint(k.Default)))
+	}
+	if note := platformNote(k); note != "" && k.Library {
+		b.WriteString(" <em>" + sentence(note) + "</em>: ignored, with a warning, on the other platform.")
+	} else if note != "" {
+		b.WriteString(" <em>" + sentence(note) + "</em>: refused (exit 2) on the other platform.")
 	}
 	return fmt.Sprintf("  <dt><code>%s</code></dt>\n  <dd>%s</dd>\n", k.Key, b.String())
 }
@@ -112,6 +153,7 @@ func helpPage(c cli.Contract, prose string) ([]byte, error) {
 	b.WriteString(strings.TrimRight(intro, "\n") + "\n")
 	fmt.Fprintf(&b, "<p>\n  Returns a Map: %s. Fails the build with one line, e.g.\n  <code>%s: &lt;what went wrong&gt; (exit 1, engine)</code>, built from the binary's error file.\n</p>\n",
 		returns(c), c.Jenkins)
+	fmt.Fprintf(&b, "<p>\n  <strong>Platforms:</strong> %s.\n</p>\n", platformsLine(c))
 	b.WriteString("<p>Supported parameters (an unknown or missing key fails the build and lists the allowed keys):</p>\n<dl>\n")
 	if len(c.Operations) > 0 {
 		fmt.Fprintf(&b, "  <dt><code>operation</code></dt>\n  <dd>String, Optional, defaults to %s. One of %s; the binary's first argument.</dd>\n",
@@ -120,6 +162,27 @@ func helpPage(c cli.Contract, prose string) ([]byte, error) {
 	for _, k := range c.Keys {
 		b.WriteString(keyDoc(k))
 	}
+	b.WriteString(commonKeyDocs(c))
+	b.WriteString("</dl>\n")
+	if len(c.Rules) > 0 {
+		b.WriteString("<p><strong>Rules</strong> between keys, checked by <code>" + c.Name + "</code> before it touches the engine (exit 2):</p>\n<ul>\n")
+		for _, r := range c.Rules {
+			b.WriteString("  <li>" + escape(r.KeyText) + "</li>\n")
+		}
+		b.WriteString("</ul>\n")
+	}
+	b.WriteString(credentialsDoc(code(c.Name) + " reads"))
+	fmt.Fprintf(&b, "<p>\n  <strong>Exit codes</strong> of <code>%s</code>, quoted in the error message (127: the binary was not found;\n  set <code>DXSTEPS_HOME</code> or put the dxsteps binaries on <code>PATH</code>):\n</p>\n", c.Name)
+	b.WriteString(exitCodeList())
+	b.WriteString("<p>Example:</p>\n<pre>\n" + example + "</pre>\n")
+	return b.Bytes(), nil
+}
+
+// commonKeyDocs documents the keys every var that runs a binary has, in
+// the order of Steps.COMMON: credentialsId, the library's connection keys,
+// then where the binaries come from.
+func commonKeyDocs(c cli.Contract) string {
+	var b strings.Builder
 	fmt.Fprintf(&b, "  <dt><code>%s</code></dt>\n  <dd>%s</dd>\n", libraryKeys[0].key, libraryKeys[0].doc)
 	for _, k := range c.Connection {
 		if k.Library {
@@ -129,24 +192,40 @@ func helpPage(c cli.Contract, prose string) ([]byte, error) {
 	for _, l := range libraryKeys[1:] {
 		fmt.Fprintf(&b, "  <dt><code>%s</code></dt>\n  <dd>%s</dd>\n", l.key, l.doc)
 	}
-	b.WriteString("</dl>\n")
-	if len(c.Rules) > 0 {
-		b.WriteString("<p><strong>Rules</strong> between keys, checked by <code>" + c.Name + "</code> before it touches the engine (exit 2):</p>\n<ul>\n")
-		for _, r := range c.Rules {
-			b.WriteString("  <li>" + escape(r.KeyText) + "</li>\n")
-		}
-		b.WriteString("</ul>\n")
-	}
-	fmt.Fprintf(&b, `<p>
-  <strong>Credentials:</strong> <code>credentialsId</code> names a Jenkins username/password credential.
-  The step binds it with <code>withCredentials</code> to <code>DELPHIX_USER</code> and <code>DELPHIX_PASSWORD</code>,
-  which <code>%s</code> reads from its environment: the password never appears in a script, a label or the log.
+	return b.String()
+}
+
+// credentialsDoc is the help's paragraph on credentials; who says which
+// binaries read them ("<code>dx-sync</code> reads").
+func credentialsDoc(who string) string {
+	return `<p>
+  <strong>Credentials:</strong> <code>credentialsId</code> names a Jenkins credential, which the step binds with
+  <code>withCredentials</code> for the binary only. On the engine it is a <em>Username with password</em> credential,
+  bound to <code>DELPHIX_USER</code> and <code>DELPHIX_PASSWORD</code>; on DCT (<code>platform: 'dct'</code>) a
+  <em>Secret text</em> credential holding the API key, bound to <code>DELPHIX_API_KEY</code>.
+  ` + who + ` them from the environment: the password or key never appears in a script, a label or the log,
+  and Jenkins masks it in the console.
 </p>
-`, c.Name)
-	fmt.Fprintf(&b, "<p>\n  <strong>Exit codes</strong> of <code>%s</code>, quoted in the error message (127: the binary was not found;\n  set <code>DXSTEPS_HOME</code> or put the dxsteps binaries on <code>PATH</code>):\n</p>\n", c.Name)
-	b.WriteString(exitCodeList())
-	b.WriteString("<p>Example:</p>\n<pre>\n" + example + "</pre>\n")
-	return b.Bytes(), nil
+`
+}
+
+// prepareDatasetPlatforms is the platforms paragraph of
+// delphixPrepareDataset, which drives what all of its three binaries drive.
+func prepareDatasetPlatforms(contracts []cli.Contract) string {
+	both := cli.Contract{Platforms: cli.Platforms}
+	for _, c := range contracts {
+		if c.Name != "dx-datapod" && c.Name != "dx-subset" && c.Name != "dx-bookmark" {
+			continue
+		}
+		var kept []string
+		for _, p := range both.Platforms {
+			if slices.Contains(c.Platforms, p) {
+				kept = append(kept, p)
+			}
+		}
+		both.Platforms = kept
+	}
+	return fmt.Sprintf("<p>\n  <strong>Platforms:</strong> %s.\n</p>\n", platformsLine(both))
 }
 
 // exitCodeList is the exit codes as an HTML definition list.
@@ -181,6 +260,11 @@ func flagCell(k cli.KeySpec) string {
 // keyTable is a step's keys as a Markdown table, then its rules.
 func keyTable(c cli.Contract) string {
 	var b strings.Builder
+	var platforms []string
+	for _, p := range c.Platforms {
+		platforms = append(platforms, "`"+p+"`")
+	}
+	b.WriteString("Platforms (`--platform`): " + strings.Join(platforms, ", ") + ".\n\n")
 	b.WriteString("| flag | environment | Jenkins key | meaning |\n| --- | --- | --- | --- |\n")
 	for _, k := range c.Keys {
 		var notes []string
@@ -195,6 +279,9 @@ func keyTable(c cli.Contract) string {
 		}
 		if k.Default != nil && k.Type != cli.Bool {
 			notes = append(notes, fmt.Sprintf("default %v", k.Default))
+		}
+		if note := platformNote(k); note != "" {
+			notes = append(notes, note)
 		}
 		meaning := strings.ReplaceAll(k.Usage, "|", `\|`)
 		if len(notes) > 0 {
@@ -226,15 +313,22 @@ func connectionTable(c cli.Contract) string {
 			key = "`" + k.Key + "`"
 		}
 		meaning := k.Usage
+		var notes []string
 		if k.Default != nil {
-			meaning += fmt.Sprintf(" (default %v)", k.Default)
+			notes = append(notes, fmt.Sprintf("default %v", k.Default))
+		}
+		if note := platformNote(k); note != "" {
+			notes = append(notes, note)
+		}
+		if len(notes) > 0 {
+			meaning += " (" + strings.Join(notes, "; ") + ")"
 		}
 		fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", flagCell(k), k.Env, key, meaning)
 		if k.Key == "user" {
-			fmt.Fprintf(&b, "| (none) | `%s` | (library) | the password; never a flag, so it never shows in a process list |\n", cli.PasswordEnv)
+			fmt.Fprintf(&b, "| (none) | `%s` | (library) | the password; never a flag, so it never shows in a process list (engine only) |\n", cli.PasswordEnv)
 		}
 		if k.Key == "passwordFile" {
-			fmt.Fprintf(&b, "| (none) | `%s` | (library) | the DCT API key (--platform dct); never a flag, so it never shows in a process list |\n", cli.APIKeyEnv)
+			fmt.Fprintf(&b, "| (none) | `%s` | (library) | the DCT API key; never a flag, so it never shows in a process list (DCT only) |\n", cli.APIKeyEnv)
 		}
 	}
 	return b.String()

@@ -217,7 +217,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintf(stderr, "dx-engine: listening on %s (test API %s)\n", e.URL(), e.TestAPIURL())
+	printDCT(stderr, e)
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "dx-engine: stopping")
 	return 0
+}
+
+// printDCT says where the DCT API is and each account's API key, so that a user can run the
+// steps against it by hand: DELPHIX_PLATFORM=dct DELPHIX_ENGINE=URL DELPHIX_API_KEY=KEY.
+func printDCT(w io.Writer, e *engine.Engine) {
+	fmt.Fprintf(w, "dx-engine: Data Control Tower API at %s (steps: --platform dct --engine %s)\n", e.DCTURL(), e.URL())
+	for _, a := range e.DCTAccounts() {
+		role := ""
+		if a.Admin {
+			role = " (admin)"
+		}
+		fmt.Fprintf(w, "dx-engine: DCT API key of %s%s: %s\n", a.Name, role, a.Key)
+	}
 }

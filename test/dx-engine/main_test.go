@@ -56,6 +56,23 @@ func TestRunServesTheSeedWritesTheURLAndStopsWhenCanceled(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, stderr.String(), url)
+	// The DCT API and each account's key, enough to run a step by hand against it.
+	var said string
+	require.Eventually(t, func() bool {
+		said = stderr.String()
+		return strings.Contains(said, "DCT API key of dev")
+	}, 5*time.Second, 10*time.Millisecond)
+	assert.Contains(t, said, "Data Control Tower API at "+url+"/dct/v3 (steps: --platform dct --engine "+url+")")
+	for _, key := range []string{"delphix_admin (admin): 1.delphix_admin-local-key", "qa: 2.qa-local-key", "dev: 3.dev-local-key"} {
+		assert.Contains(t, said, "DCT API key of "+key+"\n")
+	}
+	req, err := http.NewRequest(http.MethodGet, url+"/dct/v3/vdbs", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "apk 2.qa-local-key")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "the printed key is one the DCT API accepts")
 	cancel()
 	assert.Equal(t, 0, <-done)
 }

@@ -6,10 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
@@ -147,11 +149,57 @@ func datasetDate(t *testing.T, e *engine.Engine) string {
 
 func TestJenkinsfileExampleRunsTheWorkshopPipeline(t *testing.T) {
 	e := enginetest.Start(t)
+	runWorkshopJenkinsfile(t, e, workshopCredentials, nil)
+}
+
+// TestJenkinsfileExampleRunsTheWorkshopPipelineOnDCT runs Jenkinsfile.example unchanged on the
+// local engine's DCT API: only the PLATFORM and CREDENTIALS_ID build parameters differ, and the
+// credentials store has no engine user at all, only the admin's API key as secret text.
+func TestJenkinsfileExampleRunsTheWorkshopPipelineOnDCT(t *testing.T) {
+	e := enginetest.Start(t)
+	key := engine.DCTKey(1, "delphix_admin")
+	credentials := `{"delphix-dct-api-key":{"secret":"` + key + `"}, "report-ro-password":{"secret":"report-ro-from-jenkins"}}`
+	out := runWorkshopJenkinsfile(t, e, credentials, []string{"--param", "PLATFORM=dct", "--param", "CREDENTIALS_ID=delphix-dct-api-key"})
+	assert.NotContains(t, out, key)
+	assert.Regexp(t, `dx-sync .*--platform '?dct`, out, "the steps were told to drive DCT")
+
+	// The catalog as DCT shows it: the seven shared bookmarks of the build, PUBLIC.
+	c, err := dct.NewClient(e.URL(), dct.WithAPIKey(key))
+	require.NoError(t, err)
+	public, err := c.Bookmarks.Find(t.Context(), dct.BookmarkQuery{Type: dct.BookmarkPublic})
+	require.NoError(t, err)
+	date := datasetDate(t, e)
+	var names []string
+	for _, b := range public {
+		if strings.HasPrefix(b.Name, date+" ") {
+			names = append(names, b.Name)
+		}
+	}
+	want := []string{date + " FULL"}
+	for _, l := range lanes {
+		want = append(want, fmt.Sprintf("%s %02d", date, l.percent))
+	}
+	assert.ElementsMatch(t, want, names)
+}
+
+// notOnDCTYet matches the usage error of a step that does not drive DCT.
+var notOnDCTYet = regexp.MustCompile(`(dx-[a-z]+) does not drive (--platform|key 'platform') dct yet`)
+
+// runWorkshopJenkinsfile runs Jenkinsfile.example with the example tools, the credentials
+// store and the extra runner arguments given, asserts the whole workshop outcome on the engine,
+// and returns the console. A run on DCT is skipped while a step reports that it does not drive
+// DCT yet.
+func runWorkshopJenkinsfile(t *testing.T, e *engine.Engine, credentials string, args []string) string {
+	t.Helper()
 	require.NoError(t, e.ChangeProd("Patients Prod"))
 	prod, _ := e.Dataset("Patients Prod")
 	vault := filepath.Join(t.TempDir(), "vault")
 	var ws string
-	code, out, graph := jenkins(t, e, workshopCredentials, "Jenkinsfile.example", exampleTools(vault), func(w string) []string { ws = w; return nil })
+	code, out, graph := jenkins(t, e, credentials, "Jenkinsfile.example", exampleTools(vault),
+		func(w string) []string { ws = w; return args })
+	if m := notOnDCTYet.FindStringSubmatch(out); m != nil {
+		t.Skipf("%s does not drive --platform dct yet: %s", m[1], m[0])
+	}
 	require.Equal(t, 0, code, out)
 	assert.Equal(t, "SUCCESS", graph["result"])
 	for _, stage := range []string{"Sync Delphix with Prod", "Refresh Secure Pipeline Master", "Update Database Users and Passwords",
@@ -191,6 +239,7 @@ func TestJenkinsfileExampleRunsTheWorkshopPipeline(t *testing.T) {
 	}))
 	_, err = os.Stat(filepath.Join(ws, ".dxsteps", "7"))
 	assert.True(t, os.IsNotExist(err), "the build's .dxsteps folder is removed when the build ends")
+	return out
 }
 
 func TestAFailingLaneFailsTheBuildWhileTheOthersFinish(t *testing.T) {

@@ -12,9 +12,12 @@ class StepStub {
     /** The engine password of the default credential; it must never show in a script or label. */
     static final String SECRET = 'pa$$ \'w0rd\' `s3cret`'
 
+    /** The DCT API key of the default secret text credential; it must never show either. */
+    static final String API_KEY = '1.delphix_admin-k\'ey $HOME `id`'
+
     /**
-     * A fake dxsteps binary. It writes its argv (NUL separated), DELPHIX_USER and DELPHIX_PASSWORD
-     * next to itself, then exits with FAKE_DX_EXIT (default 0). On failure it writes FAKE_DX_ERROR
+     * A fake dxsteps binary. It writes its argv (NUL separated), DELPHIX_USER, DELPHIX_PASSWORD and
+     * DELPHIX_API_KEY next to itself, then exits with FAKE_DX_EXIT (default 0). On failure it writes FAKE_DX_ERROR
      * to the --error-file; on success it prints FAKE_DX_OUTPUT or {"step":"<its name>"}. Asked for
      * --version, it says FAKE_DX_VERSION or the library's version (bin/version).
      */
@@ -26,6 +29,7 @@ if [ "$1" = --version ]; then echo "$name version ${FAKE_DX_VERSION:-$(cat "$dir
 for arg in "$@"; do printf '%s\\0' "$arg" >>"$dir/$name.argv"; done
 printf '%s' "${DELPHIX_USER-}" >"$dir/$name.user"
 printf '%s' "${DELPHIX_PASSWORD-}" >"$dir/$name.password"
+printf '%s' "${DELPHIX_API_KEY-}" >"$dir/$name.apikey"
 error_file=
 previous=
 for arg in "$@"; do
@@ -48,6 +52,9 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
 
     /** Jenkins username/password credentials by id: [username, password]. */
     Map<String, List<String>> credentials = ['delphix-engine': ['delphix_admin', SECRET]]
+
+    /** Jenkins secret text credentials by id. */
+    Map<String, String> secrets = ['dct-api-key': API_KEY]
 
     /** Every sh call of a step's binary: label, script (as given), env (as the script saw it), status, output. */
     List<Map> shCalls = []
@@ -117,6 +124,7 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
         binding.setVariable('libraryResource', { String path -> new File("resources/${path}").getText('UTF-8') })
         binding.setVariable('withCredentials', { List bindings, Closure body -> withCredentials(bindings, body) })
         binding.setVariable('usernamePassword', { Map args -> [type: 'usernamePassword'] + args })
+        binding.setVariable('string', { Map args -> [type: 'string'] + args })
         binding.setVariable('readJSON', { Map args -> readJSON(args) })
         binding.setVariable('fileExists', { String path -> here(path).exists() })
         binding.setVariable('writeFile', { Map args -> here(args.file as String).text = args.text })
@@ -144,7 +152,7 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
         return args[0..-2]
     }
 
-    /** The DELPHIX_USER or DELPHIX_PASSWORD the fake binary last received. */
+    /** The DELPHIX_USER, DELPHIX_PASSWORD or DELPHIX_API_KEY ('user', 'password', 'apikey') the fake binary last received. */
     String received(String binary, String what) {
         return new File(fakeBin, "${binary}.${what}").getText('UTF-8')
     }
@@ -203,9 +211,24 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
 
     private Object withCredentials(List bindings, Closure body) {
         for (Map binding in bindings) {
-            List<String> pair = credentials[binding.credentialsId as String]
+            String id = binding.credentialsId as String
+            List<String> pair = credentials[id]
+            String secret = secrets[id]
+            if (pair == null && secret == null) {
+                throw new StubError("Could not find credentials entry with ID '${id}'")
+            }
+            // As Jenkins: a credential bound as another type than it is fails the step.
+            if (binding.type == 'string') {
+                if (secret == null) {
+                    throw new StubError("Credentials '${id}' is of type 'Username with password' where " +
+                        "'org.jenkinsci.plugins.plaincredentials.StringCredentials' was expected")
+                }
+                bound[binding.variable as String] = secret
+                continue
+            }
             if (pair == null) {
-                throw new StubError("Could not find credentials entry with ID '${binding.credentialsId}'")
+                throw new StubError("Credentials '${id}' is of type 'Secret text' where " +
+                    "'com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials' was expected")
             }
             bound[binding.usernameVariable as String] = pair[0]
             bound[binding.passwordVariable as String] = pair[1]

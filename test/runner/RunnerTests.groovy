@@ -221,6 +221,20 @@ tests['bound secrets are printed as **** everywhere'] = {
     assert r.status('Bindings') == 'SUCCESS' && r.status('Missing') == 'FAILED'
 }
 
+tests['a credential bound as another type fails its step as in Jenkins; as its own type it binds, masked'] = {
+    Run r = runner(here, data, tmp, 'Jenkinsfile.credential-types')
+    assert r.out.contains('[Secret text as string] key: ****')
+    assert !r.out.contains('tok-9f8e7d')
+    assert r.out.contains("[Secret text as username/password] ERROR: Credentials 'api-token' is of type 'Secret text' where " +
+        "'com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials' was expected")
+    assert r.out.contains("[Username/password as string] ERROR: Credentials 'engine-login' is of type 'Username with password' " +
+        "where 'org.jenkinsci.plugins.plaincredentials.StringCredentials' was expected")
+    assert !r.out.contains('unreachable')
+    assert r.status == 2
+    assert r.status('Bind', 'Secret text as string') == 'SUCCESS'
+    assert r.status('Bind', 'Secret text as username/password') == 'FAILED'
+}
+
 tests['a var and a src class reach steps, env and credentials through the script'] = {
     Run r = runner(here, data, tmp, 'Jenkinsfile.library', ['--job-name', 'lib-job'])
     assert r.out.contains("[Greet] greeting: hello O'Brien from fake_admin, job lib-job, password ****")

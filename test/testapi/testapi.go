@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"strings"
 	"time"
 )
@@ -17,15 +18,23 @@ import (
 const Path = "/dxsteps-test/v1"
 
 // BaseURL is the test API's base URL: DX_ENGINE_TEST_API, or DELPHIX_ENGINE
-// plus /dxsteps-test/v1; empty when neither is set.
+// plus /dxsteps-test/v1; empty when neither is set. With DELPHIX_PLATFORM
+// dct, DELPHIX_ENGINE is the DCT API's URL (a step gives its tools
+// .../dct/v3): the test API is at the root of that host.
 func BaseURL(getenv func(string) string) string {
 	if u := getenv("DX_ENGINE_TEST_API"); u != "" {
 		return strings.TrimRight(u, "/")
 	}
-	if u := getenv("DELPHIX_ENGINE"); u != "" {
-		return strings.TrimRight(u, "/") + Path
+	u := getenv("DELPHIX_ENGINE")
+	if u == "" {
+		return ""
 	}
-	return ""
+	if strings.EqualFold(strings.TrimSpace(getenv("DELPHIX_PLATFORM")), "dct") {
+		if parsed, err := neturl.Parse(u); err == nil && parsed.Host != "" {
+			u = parsed.Scheme + "://" + parsed.Host
+		}
+	}
+	return strings.TrimRight(u, "/") + Path
 }
 
 var client = &http.Client{Timeout: time.Minute}

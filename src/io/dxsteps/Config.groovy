@@ -65,6 +65,18 @@ class Config implements Serializable {
         return scalar ? null : "key '${key}' must be a string or a number, not ${kind}"
     }
 
+    /**
+     * The platform a step drives, in lower case: the platform key, else the agent's
+     * DELPHIX_PLATFORM; null when neither is set, which is the engine and passes no flag, so a
+     * pipeline that never names a platform runs exactly as before there was a choice.
+     */
+    @NonCPS
+    static String platform(Object key, Object environment) {
+        Object chosen = key?.toString()?.trim() ? key : environment
+        String platform = chosen?.toString()?.trim()?.toLowerCase()
+        return platform ?: null
+    }
+
     /** The common keys of a merged config, to hand on to the steps a composite step runs. */
     @NonCPS
     static Map connection(Map cfg) {

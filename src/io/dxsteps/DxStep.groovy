@@ -4,14 +4,18 @@ import com.cloudbees.groovy.cps.NonCPS
 
 /**
  * Runs the dxsteps binaries for the library's vars. Each var hands its script (`this`) and its
- * config to one DxStep; DxStep checks the config against the step's defaults, binds the engine
- * credentials as environment variables, has Installer ready the binary on the agent, runs it in a
+ * config to one DxStep; DxStep checks the config against the step's defaults, binds the credential
+ * as environment variables (the engine user's DELPHIX_USER and DELPHIX_PASSWORD, or on Data Control
+ * Tower the API key's DELPHIX_API_KEY), has Installer ready the binary on the agent, runs it in a
  * labelled sh step (powershell on Windows) and returns its JSON result as a Map, or fails the build
  * with one error line built from the binary's error file.
  */
 class DxStep implements Serializable {
 
     private static final long serialVersionUID = 1L
+
+    /** The environment variable that holds the DCT API key for the binary. */
+    static final String API_KEY_VARIABLE = 'DELPHIX_API_KEY'
 
     /** The pipeline script: the source of sh, withCredentials, readJSON, error and env. */
     private final Object script
@@ -61,8 +65,7 @@ class DxStep implements Serializable {
             PowerShell.script(PowerShell.binaryPath(binary, home), Command.argv(cfg), resultFile, errorFile)
         String label = Command.label(step, Command.describe(step, cfg))
         int status = -1
-        script.withCredentials([script.usernamePassword(credentialsId: cfg.credentialsId,
-                usernameVariable: 'DELPHIX_USER', passwordVariable: 'DELPHIX_PASSWORD')]) {
+        script.withCredentials(credentialBindings(cfg)) {
             status = agent.unix ? script.sh(label: label, script: text, returnStatus: true) as int :
                 script.powershell(label: label, script: text, returnStatus: true) as int
         }
@@ -88,14 +91,28 @@ class DxStep implements Serializable {
         return [dataPod: dataPod, subset: subset, bookmark: bookmark]
     }
 
+    /**
+     * The credential binding for the config's platform: on DCT the Secret text credential holding
+     * the API key, on the engine the engine user's username/password. Either way only the
+     * binary's environment gets the secret, and Jenkins masks it in the log.
+     */
+    List credentialBindings(Map cfg) {
+        Object binding = cfg.platform == 'dct' ?
+            script.string(credentialsId: cfg.credentialsId, variable: API_KEY_VARIABLE) :
+            script.usernamePassword(credentialsId: cfg.credentialsId,
+                usernameVariable: 'DELPHIX_USER', passwordVariable: 'DELPHIX_PASSWORD')
+        return [binding]
+    }
+
     /** Publishes the build's bookmarks and cleans its output folder: see Catalog. */
     List publishCatalog(Map config) {
         return new Catalog(script).publish(config ?: [:])
     }
 
     /**
-     * The caller's config merged over the step's defaults, with the engine and the binaries'
-     * home taken from the environment when the config leaves them out. Fails on anything wrong.
+     * The caller's config merged over the step's defaults, with the platform, the engine and the
+     * binaries' home taken from the environment when the config leaves them out. Fails on
+     * anything wrong.
      */
     private Map settle(String step, Map config) {
         String problem = Config.problem(step, config ?: [:])
@@ -103,9 +120,15 @@ class DxStep implements Serializable {
             script.error("${step}: ${problem}")
         }
         Map cfg = Config.merge(step, config ?: [:])
+        cfg.platform = Config.platform(cfg.platform, script.env.DELPHIX_PLATFORM)
+        if (cfg.platform != null && !(cfg.platform in StepContracts.PLATFORMS)) {
+            script.error("${step}: platform '${cfg.platform}' is not one of ${StepContracts.PLATFORMS.join(', ')} " +
+                '(key platform, else the environment variable DELPHIX_PLATFORM)')
+        }
         cfg.engine = cfg.engine ?: script.env.DELPHIX_ENGINE
         if (!cfg.engine) {
-            script.error("${step}: no engine: set the engine key or the environment variable DELPHIX_ENGINE")
+            String what = cfg.platform == 'dct' ? 'Data Control Tower URL' : 'engine'
+            script.error("${step}: no ${what}: set the engine key or the environment variable DELPHIX_ENGINE")
         }
         cfg.dxstepsHome = cfg.dxstepsHome ?: script.env.DXSTEPS_HOME
         return cfg

@@ -176,6 +176,9 @@ class StepContracts implements Serializable {
         timeout: null,
     ]
 
+    /** The platforms the binaries drive (key platform), the default first. */
+    static final List PLATFORMS = ['engine', 'dct']
+
     /** The flag each key becomes. */
     static final Map FLAGS = [
         database: '--database',

@@ -6,7 +6,7 @@ import com.cloudbees.groovy.cps.NonCPS
  * What each dxsteps var accepts: the binary it runs and its keys with their defaults (Config
  * checks a caller's config against them). The binaries' keys, flags, operations and exit codes come
  * from StepContracts, generated from the binaries' own contracts by `make contract`; this class adds
- * the keys the library itself uses (credentialsId, dxstepsHome) and the composite
+ * the keys the library itself uses (credentialsId, dxstepsHome, distUrl) and the composite
  * delphixPrepareDataset.
  *
  * A default of MANDATORY marks a key the caller must set. A null default means "not passed":
@@ -21,7 +21,8 @@ class Steps implements Serializable {
 
     /** Keys every var accepts: who logs in, where the engine is, and where the binaries are. */
     static final Map COMMON = [
-        credentialsId: MANDATORY, // Jenkins username/password credential of the engine user
+        // Jenkins credential: the engine user's username/password; on platform dct, secret text: the API key
+        credentialsId: MANDATORY,
     ] + StepContracts.CONNECTION + [
         dxstepsHome: null,        // directory holding the dx-* binaries; null: env.DXSTEPS_HOME, else distUrl's
         distUrl: null,            // where make dist archives are, to install from; null: env.DXSTEPS_DIST_URL

@@ -37,11 +37,28 @@ class Credentials {
         new Credentials((Map<String, Map>) parsed)
     }
 
-    /** The credential with this id, checked to hold the fields a binding of `kind` needs. */
+    /** How Jenkins names each kind of credential, and the class a binding of each kind expects. */
+    private static final Map<String, String> TYPE_NAMES = [string: 'Secret text', usernamePassword: 'Username with password',
+                                                           file: 'Secret file']
+    private static final Map<String, String> EXPECTED = [
+        string: 'org.jenkinsci.plugins.plaincredentials.StringCredentials',
+        usernamePassword: 'com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials',
+        usernameColonPassword: 'com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials',
+        file: 'org.jenkinsci.plugins.plaincredentials.FileCredentials']
+
+    /**
+     * The credential with this id, checked to be of the kind the binding expects (a secret text
+     * bound as username/password fails as in Jenkins) and to hold the fields it needs.
+     */
     Map get(String id, String kind) {
         Map c = byId[id]
         if (c == null) {
             throw new hudson.AbortException("Could not find credentials entry with ID '${id}'")
+        }
+        String held = kindOf(id)
+        String wanted = kind == 'usernameColonPassword' ? 'usernamePassword' : kind
+        if (EXPECTED.containsKey(kind) && held != wanted) {
+            throw new hudson.AbortException("Credentials '${id}' is of type '${TYPE_NAMES[held]}' where '${EXPECTED[kind]}' was expected")
         }
         List<String> need = [usernamePassword: ['username', 'password'], usernameColonPassword: ['username', 'password'],
                              string: ['secret'], file: []][kind]
