@@ -68,6 +68,21 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 		}
 		res.MaskingJob = mask.Name
 		res.MaskingEvidence = append(res.MaskingEvidence, fmt.Sprintf("compliance job %q ran after the refresh and %s (job %s)", mask.Name, mjob.Status, mjob.ID))
+		// The masking job changed the VDB in place, after the refresh's own snapshot: without a
+		// snapshot now, a pod refreshed from this VDB's latest snapshot gets the unmasked data.
+		swhat := fmt.Sprintf("snapshot of masked VDB %q", o.vdb)
+		if _, err := s.DoDCT(ctx, swhat, func() (*dct.Job, error) {
+			j, _, err := stepkit.StartDCT(ctx, s, vdb.ID, swhat, func() (*dct.Job, error) { return c.VDBs.Snapshot(ctx, vdb.ID) })
+			return j, err
+		}); err != nil {
+			return nil, fmt.Errorf("VDB %q was refreshed and masked, but its masked data could not be snapshotted, so pods would get unmasked data: %w", o.vdb, err)
+		}
+		latest, err := c.Snapshots.Latest(ctx, vdb.ID)
+		if err != nil {
+			return nil, err
+		}
+		res.MaskedSnapshot = latest.ID
+		s.Log.Printf("masked data of VDB %q is snapshot %s", o.vdb, latest.ID)
 	}
 	after, err := c.VDBs.Get(ctx, vdb.ID)
 	if err != nil {

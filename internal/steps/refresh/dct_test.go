@@ -3,6 +3,7 @@ package refresh_test
 import (
 	"testing"
 
+	"github.com/dxsteps/dxsteps/internal/steps/datapod"
 	"github.com/dxsteps/dxsteps/internal/steps/dbsync"
 	"github.com/dxsteps/dxsteps/internal/steps/refresh"
 	st "github.com/dxsteps/dxsteps/internal/steps/steptest"
@@ -37,12 +38,21 @@ func TestOnDCTRefreshFromTheSnapshotSyncPrintedThenMask(t *testing.T) {
 	assert.Equal(t, 2, m.Contents.DataVersion, "the master holds the snapshot's data, not production's newest")
 	assert.True(t, m.Contents.Masked)
 	c := st.DCTClient(t, e, st.DCTAdmin)
-	jobs, err := c.Jobs.Recent(t.Context(), out["vdbReference"].(string), 2)
+	jobs, err := c.Jobs.Recent(t.Context(), out["vdbReference"].(string), 3)
 	require.NoError(t, err)
-	require.Len(t, jobs, 2)
-	assert.Equal(t, out["job"], jobs[1].ID, "the refresh ran first")
-	assert.Equal(t, "COMPLETED", jobs[0].Status)
-	assert.Contains(t, out["maskingEvidence"], `compliance job "Patients masking" ran after the refresh and COMPLETED (job `+jobs[0].ID+`)`)
+	require.Len(t, jobs, 3)
+	assert.Equal(t, out["job"], jobs[2].ID, "the refresh ran first")
+	assert.Equal(t, "COMPLETED", jobs[1].Status)
+	assert.Contains(t, out["maskingEvidence"], `compliance job "Patients masking" ran after the refresh and COMPLETED (job `+jobs[1].ID+`)`)
+	latest, err := c.Snapshots.Latest(t.Context(), out["vdbReference"].(string))
+	require.NoError(t, err)
+	assert.Equal(t, latest.ID, out["maskedSnapshot"], "the masked data is snapshotted last")
+
+	pod := st.RunDCT(t, datapod.Step, e, st.DCTAdmin, spec, "--template", "Patients", "--container", "prep1")
+	require.Equal(t, 0, pod.Code, pod.Stderr)
+	p, _ := e.Dataset("prep1")
+	assert.Equal(t, 2, p.Contents.DataVersion)
+	assert.True(t, p.Contents.Masked, "a pod refreshed from the template gets the masked data, not the refresh's unmasked snapshot")
 }
 
 func TestOnDCTRequireMaskedFailsWhenNoMaskingIsConfiguredButStillPrintsTheResult(t *testing.T) {

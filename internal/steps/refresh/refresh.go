@@ -65,6 +65,9 @@ type Result struct {
 	MaskingJob       string   `json:"maskingJob,omitempty"` // engine: the first attached masking job; DCT: the one run after the refresh
 	Job              string   `json:"job"`
 	Recovered        bool     `json:"recovered,omitempty"` // the start's answer was lost; the job was found and followed
+	// MaskedSnapshot (DCT) is the VDB's snapshot taken after its masking job: the masked data
+	// that pods refreshed from the VDB get. On the engine masking runs inside the refresh.
+	MaskedSnapshot string `json:"maskedSnapshot,omitempty"`
 }
 
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
