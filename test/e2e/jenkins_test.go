@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -182,13 +181,9 @@ func TestJenkinsfileExampleRunsTheWorkshopPipelineOnDCT(t *testing.T) {
 	assert.ElementsMatch(t, want, names)
 }
 
-// notOnDCTYet matches the usage error of a step that does not drive DCT.
-var notOnDCTYet = regexp.MustCompile(`(dx-[a-z]+) does not drive (--platform|key 'platform') dct yet`)
-
 // runWorkshopJenkinsfile runs Jenkinsfile.example with the example tools, the credentials
 // store and the extra runner arguments given, asserts the whole workshop outcome on the engine,
-// and returns the console. A run on DCT is skipped while a step reports that it does not drive
-// DCT yet.
+// and returns the console.
 func runWorkshopJenkinsfile(t *testing.T, e *engine.Engine, credentials string, args []string) string {
 	t.Helper()
 	require.NoError(t, e.ChangeProd("Patients Prod"))
@@ -197,9 +192,6 @@ func runWorkshopJenkinsfile(t *testing.T, e *engine.Engine, credentials string, 
 	var ws string
 	code, out, graph := jenkins(t, e, credentials, "Jenkinsfile.example", exampleTools(vault),
 		func(w string) []string { ws = w; return args })
-	if m := notOnDCTYet.FindStringSubmatch(out); m != nil {
-		t.Skipf("%s does not drive --platform dct yet: %s", m[1], m[0])
-	}
 	require.Equal(t, 0, code, out)
 	assert.Equal(t, "SUCCESS", graph["result"])
 	for _, stage := range []string{"Sync Delphix with Prod", "Refresh Secure Pipeline Master", "Update Database Users and Passwords",
