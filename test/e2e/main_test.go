@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -59,10 +60,13 @@ func run(t *testing.T, e *engine.Engine, bin string, args ...string) result {
 }
 
 // environ is the binaries' environment: the engine and the admin's
-// credentials, the binaries on PATH, and nothing else of ours.
+// credentials (on DCT, when env sets DELPHIX_PLATFORM=dct, only what env
+// gives), the binaries on PATH, and nothing else of ours.
 func (s step) environ() []string {
-	env := []string{"PATH=" + binDir + ":/usr/bin:/bin", "HOME=" + os.TempDir(),
-		"DELPHIX_USER=delphix_admin", "DELPHIX_PASSWORD=" + adminPassword, "DELPHIX_RETRY_MAX=0"}
+	env := []string{"PATH=" + binDir + ":/usr/bin:/bin", "HOME=" + os.TempDir(), "DELPHIX_RETRY_MAX=0"}
+	if !slices.Contains(s.env, "DELPHIX_PLATFORM=dct") {
+		env = append(env, "DELPHIX_USER=delphix_admin", "DELPHIX_PASSWORD="+adminPassword)
+	}
 	if s.e != nil {
 		env = append(env, "DELPHIX_ENGINE="+s.e.URL())
 	}

@@ -41,9 +41,20 @@ func sha(s string) string {
 // TestWorkshopPipelineChain runs the Data Pipeline's stages with the
 // binaries, in order and with the subset lanes in parallel, then checks
 // the engine's state, then reruns the catalog stages.
-func TestWorkshopPipelineChain(t *testing.T) {
+func TestWorkshopPipelineChain(t *testing.T) { workshopChain(t, nil) }
+
+// TestWorkshopPipelineChainOnDCT is the same chain through the local
+// engine's DCT API, with the admin's API key and no engine user.
+func TestWorkshopPipelineChainOnDCT(t *testing.T) {
+	workshopChain(t, []string{"DELPHIX_PLATFORM=dct", "DELPHIX_API_KEY=" + engine.DCTKey(1, "delphix_admin")})
+}
+
+func workshopChain(t *testing.T, platform []string) {
 	e := enginetest.Start(t)
 	dir := t.TempDir()
+	run := func(t *testing.T, e *engine.Engine, bin string, args ...string) result {
+		return step{t: t, e: e, bin: bin, args: args, env: platform}.run()
+	}
 	require.NoError(t, e.ChangeProd("Patients Prod"))
 	prod, _ := e.Dataset("Patients Prod")
 
@@ -66,7 +77,7 @@ func TestWorkshopPipelineChain(t *testing.T) {
 	policyFile := filepath.Join(dir, "accounts.yaml")
 	require.NoError(t, os.WriteFile(policyFile, []byte(policy), 0o644))
 	passwords := filepath.Join(dir, "passwords.yaml")
-	r = step{t: t, e: e, bin: "dx-credentials", env: []string{"REPORT_RO_PASSWORD=report-test-pw"},
+	r = step{t: t, e: e, bin: "dx-credentials", env: append([]string{"REPORT_RO_PASSWORD=report-test-pw"}, platform...),
 		args: []string{"--vdb", "Patients Masked Master", "--policy", policyFile, "--exec", "dx-example-accounts", "--password-output", passwords}}.run()
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.NotContains(t, r.stdout+r.stderr, "report-test-pw")
