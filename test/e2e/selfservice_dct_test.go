@@ -45,8 +45,8 @@ func (d dctStory) as(user, bin string, args ...string) result {
 		"DELPHIX_API_KEY=" + engine.DCTKey(dctAccounts[user], user), "DELPHIX_USER=", "DELPHIX_PASSWORD="}}.run()
 }
 
-// client is a dct client with a user's API key, for the calls the story
-// makes that no binary drives on DCT yet.
+// client is a dct client with a user's API key, to look at what each
+// account sees and to try what DCT itself must refuse.
 func (d dctStory) client(user string) *dct.Client {
 	c, err := dct.NewClient(d.url, dct.WithAPIKey(engine.DCTKey(dctAccounts[user], user)),
 		dct.WithWaitIntervals(time.Millisecond, 5*time.Millisecond), dct.WithRetryMax(0))
@@ -54,18 +54,20 @@ func (d dctStory) client(user string) *dct.Client {
 	return c
 }
 
-// bookmark has QA bookmark its pod through the dct client (dx-bookmark
-// does not drive DCT yet).
-func (d dctStory) bookmark(name, typ string, tags ...dct.Tag) *dct.Bookmark {
+// bookmark has QA bookmark its pod with dx-bookmark, shared or not, and
+// returns the bookmark's name.
+func (d dctStory) bookmark(name string, shared bool, tags ...string) string {
 	d.t.Helper()
-	c, ctx := d.client("qa"), d.t.Context()
-	pod, err := c.VDBs.FindByName(ctx, "qa-pod DB")
-	require.NoError(d.t, err)
-	b, j, err := c.Bookmarks.Create(ctx, dct.BookmarkCreate{Name: name, VDBIDs: []string{pod.ID}, Type: typ, Tags: tags})
-	require.NoError(d.t, err)
-	_, err = c.Jobs.Wait(ctx, j.ID, nil)
-	require.NoError(d.t, err)
-	return b
+	args := []string{"create", "--container", "qa-pod", "--name", name}
+	for _, tag := range tags {
+		args = append(args, "--tag", tag)
+	}
+	if shared {
+		args = append(args, "--shared")
+	}
+	out := ok(d.t, d.as("qa", "dx-bookmark", args...))
+	require.Equal(d.t, true, out["created"])
+	return name
 }
 
 func (d dctStory) visibleTo(user string) []string {
@@ -91,16 +93,16 @@ func TestSelfServiceStoryOnDCT(t *testing.T) {
 	// restores the bookmark in place and has exactly the edge cases back.
 	testAPI(t, e, "POST", "/datasets/qa-pod/rows", edgeCases)
 	withEdgeCases := rows(t, e, "qa-pod")
-	d.bookmark("after the edge case data", dct.BookmarkPrivate)
+	d.bookmark("after the edge case data", false)
 	testAPI(t, e, "DELETE", "/datasets/qa-pod/rows", nil)
 	require.Empty(t, rows(t, e, "qa-pod"))
-	ok(t, d.as("qa", "dx-branch", "create", "--mode", "in-place", "--container", "qa-pod", "--name", "edge cases", "--from-bookmark", "after the edge case data"))
+	ok(t, d.as("qa", "dx-datapod", "restore", "--container", "qa-pod", "--bookmark", "after the edge case data"))
 	assert.Equal(t, withEdgeCases, rows(t, e, "qa-pod"))
 	assert.Contains(t, rows(t, e, "qa-pod"), engine.Row{ID: 9003, Name: "''''"})
 
 	// Part II: QA shares "Bug 1234 data" and keeps another bookmark private.
-	d.bookmark("Bug 1234 data", dct.BookmarkPublic, dct.Tag{Key: "bug", Value: "1234"})
-	qaPrivate := d.bookmark("QA private", dct.BookmarkPrivate)
+	d.bookmark("Bug 1234 data", true, "bug=1234")
+	qaPrivate := d.bookmark("QA private", false)
 	devBefore, qaRows := rows(t, e, "dev-pod"), rows(t, e, "qa-pod")
 
 	// The developer sees the shared bookmark only.
@@ -167,7 +169,7 @@ func TestSelfServiceStoryOnDCT(t *testing.T) {
 	assert.Len(t, ok(t, d.as("dev", "dx-branch", "list", "--container", "dev-pod"))["branches"], 1)
 
 	// QA's own private copy and pod are QA's: the developer cannot delete them.
-	qaCopy := ok(t, d.as("qa", "dx-branch", "create", "--container", "qa-pod", "--name", "qa-copy", "--from-bookmark", qaPrivate.Name))
+	qaCopy := ok(t, d.as("qa", "dx-branch", "create", "--container", "qa-pod", "--name", "qa-copy", "--from-bookmark", qaPrivate))
 	r = d.as("dev", "dx-branch", "delete", "--container", "dev-pod", "--name", "qa-copy")
 	assert.Equal(t, 2, r.code, r.stderr)
 	devClient, ctx := d.client("dev"), t.Context()
@@ -181,12 +183,6 @@ func TestSelfServiceStoryOnDCT(t *testing.T) {
 	assert.Equal(t, qaRows, rows(t, e, "qa-pod"))
 
 	// QA unshares: the developer no longer sees it.
-	bs, err := d.client("qa").Bookmarks.Find(ctx, dct.BookmarkQuery{Name: "Bug 1234 data"})
-	require.NoError(t, err)
-	require.Len(t, bs, 1)
-	j, err := d.client("qa").Bookmarks.Update(ctx, bs[0].ID, dct.BookmarkUpdate{Type: dct.BookmarkPrivate})
-	require.NoError(t, err)
-	_, err = d.client("qa").Jobs.Wait(ctx, j.ID, nil)
-	require.NoError(t, err)
+	ok(t, d.as("qa", "dx-bookmark", "unshare", "--container", "qa-pod", "--name", "Bug 1234 data"))
 	assert.NotContains(t, d.visibleTo("dev"), "Bug 1234 data")
 }
