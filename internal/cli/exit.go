@@ -121,10 +121,10 @@ var ExitCodes = []ExitCode{
 	{ExitFailed, "engine", "the engine operation failed (job FAILED or CANCELED) or a check the step makes failed"},
 	{ExitUsage, "usage", "usage or bad input: a flag or key refused, or a name that matches no object or several"},
 	{ExitAuth, "auth", "authentication or permission refused"},
-	{ExitTimeout, "timeout", "the timeout passed (the engine job the step started is cancelled)"},
+	{ExitTimeout, "timeout", "the timeout passed (the job the step started is cancelled; on DCT, abandoned)"},
 	{ExitUnreachable, "unreachable", "engine unreachable after retries"},
-	{ExitSIGINT, "aborted", "aborted by SIGINT (the engine job the step started is cancelled)"},
-	{ExitSIGTERM, "aborted", "aborted by SIGTERM, e.g. the build was aborted (the engine job is cancelled)"},
+	{ExitSIGINT, "aborted", "aborted by SIGINT (the job the step started is cancelled; on DCT, abandoned)"},
+	{ExitSIGTERM, "aborted", "aborted by SIGTERM, e.g. the build was aborted (the job is cancelled; on DCT, abandoned)"},
 }
 
 // hint is what to do, by category, appended when the message lacks advice.

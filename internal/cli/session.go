@@ -279,6 +279,11 @@ func (s *Session) cancelJobs() []string {
 			s.Log.Printf("warning: could not cancel job %s (%s): %v", ref, what, err)
 			continue
 		}
+		if s.DCT != nil {
+			s.Log.Printf("abandoned DCT job %s (%s)", ref, what)
+			done = append(done, fmt.Sprintf("job %s (%s, abandoned on DCT)", ref, what))
+			continue
+		}
 		s.Log.Printf("cancelled job %s (%s)", ref, what)
 		done = append(done, fmt.Sprintf("job %s (%s)", ref, what))
 	}

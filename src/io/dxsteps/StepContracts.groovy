@@ -225,10 +225,10 @@ class StepContracts implements Serializable {
         1: 'the engine operation failed (job FAILED or CANCELED) or a check the step makes failed',
         2: 'usage or bad input: a flag or key refused, or a name that matches no object or several',
         3: 'authentication or permission refused',
-        4: 'the timeout passed (the engine job the step started is cancelled)',
+        4: 'the timeout passed (the job the step started is cancelled; on DCT, abandoned)',
         5: 'engine unreachable after retries',
-        130: 'aborted by SIGINT (the engine job the step started is cancelled)',
-        143: 'aborted by SIGTERM, e.g. the build was aborted (the engine job is cancelled)',
+        130: 'aborted by SIGINT (the job the step started is cancelled; on DCT, abandoned)',
+        143: 'aborted by SIGTERM, e.g. the build was aborted (the job is cancelled; on DCT, abandoned)',
     ]
 
 }
