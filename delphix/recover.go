@@ -54,7 +54,11 @@ const maxStartSends = 2
 type recovery struct {
 	Target     string
 	ActionType string
-	Created    func(ctx context.Context) (string, error)
+	// Created finds the object the request creates, "" while there is none.
+	Created func(ctx context.Context) (string, error)
+	// JobOnTarget says the created object's job runs on Target, not on the
+	// object itself (a new branch's job runs on its data pod).
+	JobOnTarget bool
 }
 
 // startRecoverable POSTs an operation like start. When the answer is lost
@@ -110,10 +114,16 @@ func (c *Client) findStarted(ctx context.Context, rec recovery, since time.Time,
 		if err != nil || ref == "" {
 			return nil, err
 		}
-		target, created = ref, ref
+		created = ref
+		if !rec.JobOnTarget {
+			target = ref
+		}
 	}
+	// The jobs on an object the request created are all its own; on an
+	// object that existed, only those started since the request.
+	recent := created == "" || rec.JobOnTarget
 	var from time.Time
-	if created == "" && sinceKnown {
+	if recent && sinceKnown {
 		from = since
 	}
 	jobs, err := c.jobsOn(ctx, target, rec.ActionType, from)
@@ -128,7 +138,7 @@ func (c *Client) findStarted(ctx context.Context, rec recovery, since time.Time,
 		if me != "" && j.User != "" && j.User != me {
 			continue
 		}
-		if created == "" && !startedSince(j, since, sinceKnown) {
+		if recent && !startedSince(j, since, sinceKnown) {
 			continue
 		}
 		return &Operation{Reference: created, Job: j.Reference, Action: j.ParentAction, Recovered: true}, nil

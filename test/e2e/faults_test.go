@@ -22,6 +22,7 @@ type jobBinary struct {
 	args       []string
 	post       string // path suffix of the job-starting POST
 	actionType string
+	seed       func() *engine.Seed // the engine's estate, when not the workshop's
 	prepare    func(t *testing.T, e *engine.Engine)
 	check      func(t *testing.T, e *engine.Engine, out map[string]any)
 }
@@ -57,6 +58,105 @@ var jobBinaries = []jobBinary{
 			assert.Equal(t, 1, n, "exactly one bookmark")
 			assert.Equal(t, true, out["created"])
 		}},
+	{name: "datapod create", bin: "dx-datapod", args: []string{"refresh", "--template", "Patients", "--container", "prep7", "--create", "--vdb", "prep7 DB"},
+		post: "/container", actionType: "JETSTREAM_ADMIN_CONTAINER_CREATE", seed: withPrep7,
+		check: func(t *testing.T, e *engine.Engine, out map[string]any) {
+			assert.Equal(t, true, out["created"])
+			c := adminClient(t, e)
+			pods, err := c.Containers.List(t.Context(), "")
+			require.NoError(t, err)
+			n := 0
+			for _, p := range pods {
+				if p.Name == "prep7" {
+					n++
+					assert.Equal(t, "ONLINE", p.State)
+				}
+			}
+			assert.Equal(t, 1, n, "exactly one pod")
+		}},
+	{name: "branch create", bin: "dx-branch", args: []string{"create", "--container", "prep4", "--name", "feature", "--from-bookmark", "base"},
+		post: "/branch", actionType: "JETSTREAM_USER_BRANCH_CREATE",
+		prepare: func(t *testing.T, e *engine.Engine) { branchSetup(t, e, false, false) },
+		check: func(t *testing.T, e *engine.Engine, out map[string]any) {
+			assert.Equal(t, true, out["created"])
+			assert.Equal(t, []string{"feature"}, branchesOf(t, e, "prep4", "feature", true), "exactly one branch of that name, active")
+		}},
+	// The pod's "feature" branch is active; activate goes back to "default".
+	{name: "branch activate", bin: "dx-branch", args: []string{"activate", "--container", "prep4", "--name", "default"},
+		post: "/activate", actionType: "JETSTREAM_USER_BRANCH_ACTIVATE",
+		prepare: func(t *testing.T, e *engine.Engine) { branchSetup(t, e, true, false) },
+		check: func(t *testing.T, e *engine.Engine, _ map[string]any) {
+			assert.Equal(t, []string{"default"}, branchesOf(t, e, "prep4", "default", true))
+		}},
+	{name: "branch delete", bin: "dx-branch", args: []string{"delete", "--container", "prep4", "--name", "feature"},
+		post: "/delete", actionType: "JETSTREAM_USER_BRANCH_DELETE",
+		prepare: func(t *testing.T, e *engine.Engine) { branchSetup(t, e, true, true) },
+		check: func(t *testing.T, e *engine.Engine, out map[string]any) {
+			assert.Equal(t, true, out["deleted"])
+			assert.Empty(t, branchesOf(t, e, "prep4", "feature", false), "the branch is gone")
+		}},
+}
+
+// withPrep7 is the workshop's estate with one more VDB, free for a new pod.
+func withPrep7() *engine.Seed {
+	seed := engine.WorkshopSeed()
+	seed.VDBs = append(seed.VDBs, engine.SeedDatabase{Name: "prep7 DB", Platform: "appdata", Group: "Self-Service",
+		Parent: "Patients Masked Master", Connection: engine.Connection{Host: "target-db.workshop.local", Port: 5499, Database: "prep7", User: "postgres"}})
+	return seed
+}
+
+func adminClient(t *testing.T, e *engine.Engine) *delphix.Client {
+	t.Helper()
+	c, err := delphix.NewClient(e.URL())
+	require.NoError(t, err)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	return c
+}
+
+// branchSetup bookmarks prep4 as "base"; with withBranch, it makes a branch
+// "feature" from it (which becomes active) and, with back, activates
+// "default" again.
+func branchSetup(t *testing.T, e *engine.Engine, withBranch, back bool) {
+	t.Helper()
+	c, ctx := adminClient(t, e), t.Context()
+	pod, err := c.Containers.FindByName(ctx, "", "prep4")
+	require.NoError(t, err)
+	op, err := c.Bookmarks.Create(ctx, delphix.BookmarkCreate{Name: "base", Layout: pod.Reference, Branch: pod.ActiveBranch})
+	require.NoError(t, err)
+	_, err = c.Wait(ctx, op, nil)
+	require.NoError(t, err)
+	if !withBranch {
+		return
+	}
+	op, err = c.Branches.Create(ctx, "feature", pod.Reference, op.Reference)
+	require.NoError(t, err)
+	_, err = c.Wait(ctx, op, nil)
+	require.NoError(t, err)
+	if !back {
+		return
+	}
+	op, err = c.Branches.Activate(ctx, pod.ActiveBranch)
+	require.NoError(t, err)
+	_, err = c.Wait(ctx, op, nil)
+	require.NoError(t, err)
+}
+
+// branchesOf lists the pod's branches called name (only the active one,
+// with active).
+func branchesOf(t *testing.T, e *engine.Engine, podName, name string, active bool) []string {
+	t.Helper()
+	c, ctx := adminClient(t, e), t.Context()
+	pod, err := c.Containers.FindByName(ctx, "", podName)
+	require.NoError(t, err)
+	bs, err := c.Branches.List(ctx, pod.Reference)
+	require.NoError(t, err)
+	var names []string
+	for _, b := range bs {
+		if b.Name == name && (!active || b.Reference == pod.ActiveBranch) {
+			names = append(names, b.Name)
+		}
+	}
+	return names
 }
 
 // fault is one kind of fault, as proxy rules for a binary, and whether the
@@ -101,7 +201,11 @@ func TestEveryJobStartingBinarySurvivesEachFaultWithOneJob(t *testing.T) {
 	for _, b := range jobBinaries {
 		for _, f := range faults {
 			t.Run(b.name+"/"+f.name, func(t *testing.T) {
-				e := enginetest.Start(t)
+				var opts engine.Options
+				if b.seed != nil {
+					opts.Seed = b.seed()
+				}
+				e := enginetest.Start(t, opts)
 				if b.prepare != nil {
 					b.prepare(t, e)
 				}

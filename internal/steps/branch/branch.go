@@ -50,6 +50,7 @@ type Result struct {
 	Created         *bool  `json:"created,omitempty"`
 	Deleted         bool   `json:"deleted,omitempty"`
 	FromBookmark    string `json:"fromBookmark,omitempty"`
+	Recovered       bool   `json:"recovered,omitempty"` // a start's answer was lost; the job was found and followed
 }
 
 // ListResult is the output of list.
@@ -101,7 +102,7 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		if _, err := s.Do(ctx, "deletion of "+label, func() (delphix.Operation, error) { return c.Branches.Delete(ctx, b.Reference) }); err != nil {
 			return nil, err
 		}
-		res.BranchReference, res.Deleted = b.Reference, true
+		res.BranchReference, res.Deleted, res.Recovered = b.Reference, true, s.Recovered()
 		return res, nil
 	default:
 		res.BranchReference = b.Reference
@@ -126,6 +127,6 @@ func activate(ctx context.Context, s *cli.Session, podRef string, res Result, la
 			return nil, err
 		}
 	}
-	res.Active = true
+	res.Active, res.Recovered = true, s.Recovered()
 	return res, nil
 }
