@@ -22,17 +22,18 @@ type jobBinary struct {
 	args       []string
 	post       string // path suffix of the job-starting POST
 	actionType string
+	onObject   bool // the POST names an existing object, which someone else's job can hold
 	seed       func() *engine.Seed // the engine's estate, when not the workshop's
 	prepare    func(t *testing.T, e *engine.Engine)
 	check      func(t *testing.T, e *engine.Engine, out map[string]any)
 }
 
 var jobBinaries = []jobBinary{
-	{name: "sync", bin: "dx-sync", args: []string{"--database", "Patients Prod"}, post: "/sync", actionType: "DB_SYNC",
+	{name: "sync", bin: "dx-sync", args: []string{"--database", "Patients Prod"}, post: "/sync", actionType: "DB_SYNC", onObject: true,
 		check: func(t *testing.T, _ *engine.Engine, out map[string]any) {
 			assert.NotEmpty(t, out["snapshot"])
 		}},
-	{name: "refresh", bin: "dx-refresh", args: []string{"--vdb", "prep1 DB"}, post: "/refresh", actionType: "DB_REFRESH",
+	{name: "refresh", bin: "dx-refresh", args: []string{"--vdb", "prep1 DB"}, post: "/refresh", actionType: "DB_REFRESH", onObject: true,
 		prepare: func(t *testing.T, e *engine.Engine) {
 			testAPI(t, e, "DELETE", "/datasets/"+url.PathEscape("prep1 DB")+"/rows", nil)
 		},
@@ -40,7 +41,7 @@ var jobBinaries = []jobBinary{
 			assert.Equal(t, rows(t, e, "Patients Masked Master"), rows(t, e, "prep1 DB"), "the VDB holds its source's data again")
 		}},
 	{name: "datapod refresh", bin: "dx-datapod", args: []string{"refresh", "--template", "Patients", "--container", "prep2"},
-		post: "/refresh", actionType: "JETSTREAM_USER_CONTAINER_REFRESH",
+		post: "/refresh", actionType: "JETSTREAM_USER_CONTAINER_REFRESH", onObject: true,
 		prepare: func(t *testing.T, e *engine.Engine) { testAPI(t, e, "DELETE", "/datasets/prep2/rows", nil) },
 		check: func(t *testing.T, e *engine.Engine, _ map[string]any) {
 			assert.Equal(t, rows(t, e, "Patients"), rows(t, e, "prep2"), "the pod holds its template's data again")
@@ -164,6 +165,7 @@ func branchesOf(t *testing.T, e *engine.Engine, podName, name string, active boo
 type fault struct {
 	name      string
 	rules     func(e *engine.Engine, b jobBinary) []faultproxy.Rule
+	engine    *engine.HTTPFault // a fault the engine does itself to the job-starting POST
 	recovered bool
 }
 
@@ -187,6 +189,8 @@ var faults = []fault{
 			{Method: "GET", PathContains: "/job/JOB-", Kind: faultproxy.Status, Status: http.StatusBadGateway},
 			{Method: "GET", PathContains: "/job/JOB-", Kind: faultproxy.Status, Status: http.StatusGatewayTimeout}}
 	}},
+	// Someone else's job starts on the target between the step's idle check and its start.
+	{name: "busy", engine: &engine.HTTPFault{Kind: "busy", Method: "POST"}, rules: func(*engine.Engine, jobBinary) []faultproxy.Rule { return nil }},
 	{name: "connection reset", recovered: true, rules: func(_ *engine.Engine, b jobBinary) []faultproxy.Rule {
 		return []faultproxy.Rule{{Method: "POST", PathSuffix: b.post, Kind: faultproxy.ResetAfter},
 			{Method: "GET", PathContains: "/job/JOB-", Kind: faultproxy.ResetBefore}}
@@ -214,6 +218,11 @@ func TestEveryJobStartingBinarySurvivesEachFaultWithOneJob(t *testing.T) {
 				for _, r := range f.rules(e, b) {
 					p.Add(r)
 				}
+				if f.engine != nil {
+					in := *f.engine
+					in.PathSuffix = b.post
+					e.InjectHTTPError(in)
+				}
 				before := jobCount(t, e, b.actionType)
 				r := step{t: t, e: e, bin: b.bin, args: b.args,
 					env: []string{"DELPHIX_ENGINE=" + p.URL(), "DELPHIX_RETRY_MAX=4"}}.run()
@@ -227,6 +236,9 @@ func TestEveryJobStartingBinarySurvivesEachFaultWithOneJob(t *testing.T) {
 				} else {
 					assert.Nil(t, out["recovered"])
 				}
+				if f.engine != nil && b.onObject {
+					assert.Contains(t, r.stderr, "is busy with job", "the step waited for someone else's job")
+				}
 				assert.NotContains(t, r.stderr, adminPassword)
 				b.check(t, e, out)
 			})
@@ -234,15 +246,22 @@ func TestEveryJobStartingBinarySurvivesEachFaultWithOneJob(t *testing.T) {
 	}
 }
 
-// jobCount counts the engine's jobs of one action type.
+// jobCount counts the engine's jobs of one action type run by delphix_admin
+// (not someone else's, as a busy fault starts).
 func jobCount(t *testing.T, e *engine.Engine, actionType string) int {
 	t.Helper()
-	c, err := delphix.NewClient(e.URL())
+	c := adminClient(t, e)
+	me, err := c.Users.Current(t.Context())
 	require.NoError(t, err)
-	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
 	jobs, err := c.Jobs.List(t.Context(), delphix.JobListOptions{ActionType: actionType})
 	require.NoError(t, err)
-	return len(jobs)
+	n := 0
+	for _, j := range jobs {
+		if j.User == me.Reference {
+			n++
+		}
+	}
+	return n
 }
 
 func TestSessionLostAtEveryLoginExitsWithoutAPasswordHint(t *testing.T) {
