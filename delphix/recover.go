@@ -44,8 +44,12 @@ func (k *engineClock) now() (time.Time, bool) {
 const clockSlack = 2 * time.Second
 
 // maxStartSends bounds how often a job-starting POST is sent when each time
-// its answer is lost and the engine shows nothing it started.
-const maxStartSends = 2
+// its answer is lost and the engine shows nothing it started: as often as a
+// read is sent (--retry-max plus one), at least twice. Each time the engine
+// provably did not act, so each send is as safe as resending a read.
+func (c *Client) maxStartSends() int {
+	return max(2, c.http.RetryMax+1)
+}
 
 // recovery says how to find what a job-starting POST started when its answer
 // was lost: a job of ActionType (any, when empty) on Target started by this
@@ -81,7 +85,7 @@ func (c *Client) startRecoverable(ctx context.Context, path string, body any, re
 			return Operation{}, fmt.Errorf("%w; then finding out whether the engine started it failed too (%v): look at the jobs on the engine before running the step again", err, ferr)
 		case found != nil:
 			return *found, nil
-		case sends >= maxStartSends:
+		case sends >= c.maxStartSends():
 			return Operation{}, fmt.Errorf("%w; the engine shows nothing started after %d tries, so nothing runs: run the step again when the engine answers", err, sends)
 		}
 	}

@@ -43,14 +43,21 @@ func (c *Client) Login(ctx context.Context, user, password string) error {
 }
 
 // loginAttempts bounds how many sessions Login and a re-login open before
-// they give up on an engine that keeps losing them.
-const loginAttempts = 3
+// they give up on an engine that keeps losing them or the login's answer:
+// as many as a read is sent (--retry-max plus one), at least three. A
+// login is two requests that cannot simply be resent, so each lost one
+// costs a whole attempt, and it deserves at least a read's patience.
+func (c *Client) loginAttempts() int {
+	return max(3, c.http.RetryMax+1)
+}
 
-// login runs the login sequence, at version v when it is known.
+// login runs the login sequence, at version v when it is known. From the
+// second attempt on, it pauses first (see pauseAfterLoss).
 func (c *Client) login(ctx context.Context, user, password string, v APIVersion) error {
 	var err error
-	for attempt := 1; attempt <= loginAttempts; attempt++ {
-		if attempt > 1 && errors.Is(err, errSessionLost) {
+	losses := 0
+	for attempt := 1; attempt <= c.loginAttempts(); attempt++ {
+		if attempt > 1 {
 			if err := c.pauseAfterLoss(ctx, attempt); err != nil {
 				return err
 			}
@@ -67,9 +74,12 @@ func (c *Client) login(ctx context.Context, user, password string, v APIVersion)
 		if !lostOnTheWay(err) {
 			return err
 		}
+		if errors.Is(err, errSessionLost) {
+			losses++
+		}
 	}
 	if errors.Is(err, errSessionLost) {
-		return &SessionLostError{Method: "POST", Path: "/login", Times: loginAttempts}
+		return &SessionLostError{Method: "POST", Path: "/login", Times: losses}
 	}
 	return err
 }
