@@ -23,7 +23,7 @@ type jobBinary struct {
 	args       []string
 	post       string // path suffix of the job-starting POST
 	actionType string
-	onObject   bool // the POST names an existing object, which someone else's job can hold
+	onObject   bool                // the POST names an existing object, which someone else's job can hold
 	seed       func() *engine.Seed // the engine's estate, when not the workshop's
 	prepare    func(t *testing.T, e *engine.Engine)
 	check      func(t *testing.T, e *engine.Engine, out map[string]any)
