@@ -47,6 +47,7 @@ type Client struct {
 	pinned     APIVersion // version asked for by WithAPIVersion
 	user, pass string     // kept for re-logins after a lost session
 	userRef    string     // the logged-in user's reference, from the login answer
+	logins     uint64     // successful logins: a new one means a new session
 	clientName string
 	seen       engineClock // the engine's clock, from its last answer
 
@@ -109,6 +110,14 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
+// loginCount is how many times the client has logged in: it changes when
+// the session does.
+func (c *Client) loginCount() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.logins
+}
+
 // BaseURL is the engine address the client was built with.
 func (c *Client) BaseURL() string { return c.base.String() }
 
@@ -148,18 +157,24 @@ type envelope struct {
 }
 
 // maxRelogins bounds how often one call re-establishes a lost session.
-const maxRelogins = 2
+const maxRelogins = 3
 
 // call sends one request and decodes the envelope's result into out (when
 // out is non-nil). A lost session (401/403 with a non-JSON body: the engine
 // did not act on the request) is re-established with a new session and a
-// new login, and the request repeated, at most maxRelogins times.
+// new login, and the request repeated, at most maxRelogins times; from the
+// second loss in a row on, after a pause (see pauseAfterLoss).
 func (c *Client) call(ctx context.Context, method, path string, body, out any) (Result, error) {
 	res, err := c.send(ctx, method, path, body, out)
 	if path == "/login" || path == "/session" {
 		return res, err
 	}
-	for i := 0; errors.Is(err, errSessionLost) && i < maxRelogins; i++ {
+	for i := 1; errors.Is(err, errSessionLost) && i <= maxRelogins; i++ {
+		if i > 1 {
+			if perr := c.pauseAfterLoss(ctx, i); perr != nil {
+				return Result{}, perr
+			}
+		}
 		if lerr := c.relogin(ctx); lerr != nil {
 			return Result{}, lerr
 		}

@@ -84,7 +84,19 @@ func (s *ContainersService) Create(ctx context.Context, p ContainerCreate) (Oper
 	if len(p.Owners) > 0 {
 		body["owners"] = p.Owners
 	}
-	return s.client.start(ctx, s.client.selfService()+"/container", body)
+	// After a lost answer, the template's container of that name is what
+	// the request created, and its job runs on it.
+	created := func(ctx context.Context) (string, error) {
+		cs, err := s.List(ctx, p.Template)
+		for _, c := range cs {
+			if c.Name == p.Name {
+				return c.Reference, nil
+			}
+		}
+		return "", err
+	}
+	return s.client.startRecoverable(ctx, s.client.selfService()+"/container", body,
+		recovery{ActionType: "JETSTREAM_ADMIN_CONTAINER_CREATE", Created: created})
 }
 
 // Refresh refreshes the container from its template's latest data.
@@ -126,8 +138,8 @@ func (s *ContainersService) Recover(ctx context.Context, ref string) (Operation,
 
 // Lock locks the container for one user.
 func (s *ContainersService) Lock(ctx context.Context, ref, userRef string) (Operation, error) {
-	return s.client.start(ctx, s.client.selfService()+"/container/"+url.PathEscape(ref)+"/lock",
-		typed{"type": "JSDataContainerLockParameters", "lockUser": userRef})
+	return s.client.startRecoverable(ctx, s.client.selfService()+"/container/"+url.PathEscape(ref)+"/lock",
+		typed{"type": "JSDataContainerLockParameters", "lockUser": userRef}, recovery{Target: ref})
 }
 
 // Unlock unlocks the container.

@@ -1,7 +1,9 @@
 package delphix
 
 import (
+	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -182,4 +184,46 @@ func TestSlowAnswersAreRetriedOrTheirJobFound(t *testing.T) {
 	wait(t, c, op, nil)
 	assert.True(t, p.Exhausted())
 	assert.Equal(t, 1, jobsOfType(t, e, "DB_SYNC"))
+}
+
+func TestJobEndLostWithALongPollsAnswerIsStillRead(t *testing.T) {
+	e := enginetest.Start(t)
+	p := faultproxy.New(e.URL())
+	t.Cleanup(p.Close)
+	// Ten-minute long polls: a job end the client missed would hold Wait for fifty minutes.
+	c, err := NewClient(p.URL(), WithBackoff(time.Millisecond, 5*time.Millisecond),
+		WithWaitIntervals(5*time.Millisecond, 50*time.Millisecond, 10*time.Minute))
+	require.NoError(t, err)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	db, err := c.Databases.FindByName(t.Context(), "Patients Prod")
+	require.NoError(t, err)
+	op, err := c.Databases.Sync(t.Context(), db)
+	require.NoError(t, err)
+	// The first read of the job answers RUNNING, and is held until the job has ended; the
+	// long poll after it then takes the job's end off the channel, and its answer is lost.
+	p.Add(faultproxy.Rule{Method: "GET", PathSuffix: "/job/" + op.Job, Then: func() { untilJobEnds(t, e, op.Job) }})
+	p.Add(faultproxy.Rule{Method: "GET", PathSuffix: "/notification", Skip: 1, Kind: faultproxy.DropAfter})
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	job, err := c.Wait(ctx, op, nil)
+	require.NoError(t, err, "the job's end was read after the poll that carried it was lost")
+	assert.True(t, p.Exhausted())
+	assert.Equal(t, JobCompleted, job.JobState)
+	longPolls := 0
+	for _, r := range e.Requests() {
+		if longPoll(strings.TrimPrefix(r.Path, BasePath) + "?" + r.Query) {
+			longPolls++
+		}
+	}
+	assert.Equal(t, 1, longPolls, "the lost long poll was not sent again")
+}
+
+// untilJobEnds returns when the engine's job ref has ended, read by a client
+// of its own.
+func untilJobEnds(t *testing.T, e *engine.Engine, ref string) {
+	c, err := NewClient(e.URL(), WithWaitIntervals(5*time.Millisecond, 50*time.Millisecond, 0))
+	require.NoError(t, err)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	_, err = c.Jobs.Wait(t.Context(), ref, nil)
+	require.NoError(t, err)
 }

@@ -158,14 +158,13 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 	w := s.client.wait
 	channel := newChannel()
 	notify, seen, lastPct := !w.noNotify, 0, -1.0
+	var opened uint64 // the login the channel was opened in
 	if notify {
 		// Open the channel before the first read, so no change between that
 		// read and the first long-poll goes unnoticed.
-		if _, err := s.client.Notifications.Poll(ctx, channel, 0); err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			notify = false
+		var err error
+		if opened, notify, err = s.open(ctx, channel); err != nil {
+			return nil, err
 		}
 	}
 	interval := w.min
@@ -189,6 +188,16 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 		case JobFailed, JobCanceled:
 			return job, &JobError{Job: job, Event: job.lastError()}
 		}
+		if notify && s.client.loginCount() != opened {
+			// Logged in again since the channel was opened: a channel lives
+			// in its session, and the job may have ended while logged out.
+			// Open the channel in this session, then read the job again.
+			var err error
+			if opened, notify, err = s.open(ctx, channel); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if notify {
 			err := s.waitFor(ctx, channel, ref)
 			if err == nil {
@@ -206,6 +215,18 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 		}
 		interval = min(interval*2, w.max)
 	}
+}
+
+// open opens channel in the current session and returns the login it was
+// opened in; notify is false when the engine offers no notifications.
+func (s *JobsService) open(ctx context.Context, channel string) (login uint64, notify bool, err error) {
+	if _, err := s.client.Notifications.Poll(ctx, channel, 0); err != nil {
+		if ctx.Err() != nil {
+			return 0, false, ctx.Err()
+		}
+		return 0, false, nil
+	}
+	return s.client.loginCount(), true, nil
 }
 
 // waitFor returns when the job should be read again: after a notification

@@ -44,8 +44,12 @@ func (k *engineClock) now() (time.Time, bool) {
 const clockSlack = 2 * time.Second
 
 // maxStartSends bounds how often a job-starting POST is sent when each time
-// its answer is lost and the engine shows nothing it started.
-const maxStartSends = 2
+// its answer is lost and the engine shows nothing it started: as often as a
+// read is sent (--retry-max plus one), at least twice. Each time the engine
+// provably did not act, so each send is as safe as resending a read.
+func (c *Client) maxStartSends() int {
+	return max(2, c.http.RetryMax+1)
+}
 
 // recovery says how to find what a job-starting POST started when its answer
 // was lost: a job of ActionType (any, when empty) on Target started by this
@@ -54,7 +58,11 @@ const maxStartSends = 2
 type recovery struct {
 	Target     string
 	ActionType string
-	Created    func(ctx context.Context) (string, error)
+	// Created finds the object the request creates, "" while there is none.
+	Created func(ctx context.Context) (string, error)
+	// JobOnTarget says the created object's job runs on Target, not on the
+	// object itself (a new branch's job runs on its data pod).
+	JobOnTarget bool
 }
 
 // startRecoverable POSTs an operation like start. When the answer is lost
@@ -77,7 +85,7 @@ func (c *Client) startRecoverable(ctx context.Context, path string, body any, re
 			return Operation{}, fmt.Errorf("%w; then finding out whether the engine started it failed too (%v): look at the jobs on the engine before running the step again", err, ferr)
 		case found != nil:
 			return *found, nil
-		case sends >= maxStartSends:
+		case sends >= c.maxStartSends():
 			return Operation{}, fmt.Errorf("%w; the engine shows nothing started after %d tries, so nothing runs: run the step again when the engine answers", err, sends)
 		}
 	}
@@ -110,10 +118,16 @@ func (c *Client) findStarted(ctx context.Context, rec recovery, since time.Time,
 		if err != nil || ref == "" {
 			return nil, err
 		}
-		target, created = ref, ref
+		created = ref
+		if !rec.JobOnTarget {
+			target = ref
+		}
 	}
+	// The jobs on an object the request created are all its own; on an
+	// object that existed, only those started since the request.
+	recent := created == "" || rec.JobOnTarget
 	var from time.Time
-	if created == "" && sinceKnown {
+	if recent && sinceKnown {
 		from = since
 	}
 	jobs, err := c.jobsOn(ctx, target, rec.ActionType, from)
@@ -128,7 +142,7 @@ func (c *Client) findStarted(ctx context.Context, rec recovery, since time.Time,
 		if me != "" && j.User != "" && j.User != me {
 			continue
 		}
-		if created == "" && !startedSince(j, since, sinceKnown) {
+		if recent && !startedSince(j, since, sinceKnown) {
 			continue
 		}
 		return &Operation{Reference: created, Job: j.Reference, Action: j.ParentAction, Recovered: true}, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 )
 
@@ -42,29 +43,60 @@ func (c *Client) Login(ctx context.Context, user, password string) error {
 }
 
 // loginAttempts bounds how many sessions Login and a re-login open before
-// they give up on an engine that keeps losing them.
-const loginAttempts = 3
+// they give up on an engine that keeps losing them or the login's answer:
+// as many as a read is sent (--retry-max plus one), at least three. A
+// login is two requests that cannot simply be resent, so each lost one
+// costs a whole attempt, and it deserves at least a read's patience.
+func (c *Client) loginAttempts() int {
+	return max(3, c.http.RetryMax+1)
+}
 
-// login runs the login sequence, at version v when it is known.
+// login runs the login sequence, at version v when it is known. From the
+// second attempt on, it pauses first (see pauseAfterLoss).
 func (c *Client) login(ctx context.Context, user, password string, v APIVersion) error {
 	var err error
-	for attempt := 1; attempt <= loginAttempts; attempt++ {
+	losses := 0
+	for attempt := 1; attempt <= c.loginAttempts(); attempt++ {
+		if attempt > 1 {
+			if err := c.pauseAfterLoss(ctx, attempt); err != nil {
+				return err
+			}
+		}
 		var ref string
 		ref, v, err = c.loginOnce(ctx, user, password, v)
 		if err == nil {
 			c.mu.Lock()
 			c.version, c.user, c.pass, c.userRef = v, user, password, ref
+			c.logins++
 			c.mu.Unlock()
 			return nil
 		}
 		if !lostOnTheWay(err) {
 			return err
 		}
+		if errors.Is(err, errSessionLost) {
+			losses++
+		}
 	}
 	if errors.Is(err, errSessionLost) {
-		return &SessionLostError{Method: "POST", Path: "/login", Times: loginAttempts}
+		return &SessionLostError{Method: "POST", Path: "/login", Times: losses}
 	}
 	return err
+}
+
+// pauseAfterLoss waits before the new session that follows the n-th
+// session lost in a row (n >= 2). One lost session is a timeout or a
+// restart, and a new one at once is right. Losing the new one too means
+// something is ending sessions now (an engine restarting, a failover), and
+// every agent that lost its session is logging in again at the same moment:
+// waiting, longer each time and jittered, lets that pass and spreads the
+// agents out, instead of coming back together into the next loss.
+func (c *Client) pauseAfterLoss(ctx context.Context, n int) error {
+	step := c.http.RetryWaitMin << (n - 2)
+	if step > c.http.RetryWaitMax || step <= 0 {
+		step = c.http.RetryWaitMax
+	}
+	return sleep(ctx, step/2+rand.N(step/2+1))
 }
 
 // loginOnce opens a new session (choosing the version unless v is set) and

@@ -29,6 +29,11 @@ type RetryPolicy struct {
 	// server might have seen it: it starts no job and changes no data.
 	// Nil means no POST is safe.
 	SafePOST func(path string) bool
+	// UnsafeGET reports whether a GET to path must not be sent again after
+	// the server might have seen it, because reading takes something away
+	// (a long poll takes the notifications it answers with). Nil means
+	// every GET may be sent again.
+	UnsafeGET func(path string) bool
 	// Jitter spreads the exponential wait uniformly between the minimum
 	// and the step, so that many callers that lost the server at the same
 	// moment do not come back at the same moment.
@@ -38,10 +43,10 @@ type RetryPolicy struct {
 type retrySafeKey struct{}
 
 // WithRetrySafety records in ctx whether the request may be sent again
-// after the server might have seen it: reads (GET, HEAD) and the POSTs the
-// policy names safe.
+// after the server might have seen it: reads (GET, HEAD) but the GETs the
+// policy names unsafe, and the POSTs the policy names safe.
 func (p RetryPolicy) WithRetrySafety(ctx context.Context, method, path string) context.Context {
-	safe := method == http.MethodGet || method == http.MethodHead ||
+	safe := (method == http.MethodGet && (p.UnsafeGET == nil || !p.UnsafeGET(path))) || method == http.MethodHead ||
 		(method == http.MethodPost && p.SafePOST != nil && p.SafePOST(path))
 	return context.WithValue(ctx, retrySafeKey{}, safe)
 }

@@ -14,12 +14,14 @@ import (
 )
 
 func TestRetryPolicyNeverResendsAnUnsafeRequestAfterTheServerMayHaveSeenIt(t *testing.T) {
-	p := RetryPolicy{SafePOST: func(path string) bool { return path == "/safe" }}
+	p := RetryPolicy{SafePOST: func(path string) bool { return path == "/safe" },
+		UnsafeGET: func(path string) bool { return path == "/poll" }}
 	post := p.WithRetrySafety(context.Background(), "POST", "/refresh")
 	safePost := p.WithRetrySafety(context.Background(), "POST", "/safe")
 	patch := p.WithRetrySafety(context.Background(), "PATCH", "/safe")
 	get := p.WithRetrySafety(context.Background(), "GET", "/x")
 	head := p.WithRetrySafety(context.Background(), "HEAD", "/x")
+	poll := p.WithRetrySafety(context.Background(), "GET", "/poll")
 	nilPolicy := RetryPolicy{}.WithRetrySafety(context.Background(), "POST", "/safe")
 	bad := &http.Response{StatusCode: http.StatusBadGateway}
 	reset := &net.OpError{Op: "read", Err: errors.New("connection reset by peer")}
@@ -47,6 +49,9 @@ func TestRetryPolicyNeverResendsAnUnsafeRequestAfterTheServerMayHaveSeenIt(t *te
 		{"HEAD 504", head, &http.Response{StatusCode: 504}, nil, true},
 		{"GET reset", get, nil, reset, true},
 		{"GET bad certificate", get, nil, badCert, false},
+		{"unsafe GET 502", poll, bad, nil, false},
+		{"unsafe GET reset", poll, nil, reset, false},
+		{"unsafe GET 429", poll, &http.Response{StatusCode: http.StatusTooManyRequests}, nil, true},
 		{"GET 500", get, &http.Response{StatusCode: 500}, nil, false},
 		{"GET 404", get, &http.Response{StatusCode: 404}, nil, false},
 		{"no safety recorded", context.Background(), bad, nil, false},

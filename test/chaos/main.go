@@ -558,7 +558,8 @@ func faultOf(msg string) string {
 	switch {
 	case regexp.MustCompile(`HTTP (429|502|503|504)\b|Bad Gateway|Service Unavailable|Gateway Timeout|Too Many Requests`).MatchString(msg):
 		return "an error answer (429, 502, 503, 504)"
-	case strings.Contains(msg, "session lost") || strings.Contains(msg, "refused the session") || strings.Contains(msg, "not logged in"):
+	case strings.Contains(msg, "session lost") || strings.Contains(msg, "refused the session") || strings.Contains(msg, "not logged in") ||
+		strings.Contains(msg, "ended the session"):
 		return "a lost session (expireSessions, restart) or a lost login answer"
 	case strings.Contains(msg, "unreachable") || strings.Contains(msg, "EOF") || strings.Contains(msg, "connection reset"):
 		return "a dropped connection (dropBefore, dropAfter, restart)"

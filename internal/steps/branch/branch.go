@@ -68,6 +68,7 @@ type Result struct {
 	Created         *bool  `json:"created,omitempty"`
 	Deleted         bool   `json:"deleted,omitempty"`
 	FromBookmark    string `json:"fromBookmark,omitempty"`
+	Recovered       bool   `json:"recovered,omitempty"` // a start's answer was lost; the job was found and followed
 	// Mode (DCT only) is copy for a private copy, in-place for a timeflow of the pod.
 	Mode string `json:"mode,omitempty"`
 	// Copy (DCT only) is the private copy's VDB name; BranchReference is its id.
@@ -123,7 +124,7 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		if _, err := s.Do(ctx, "deletion of "+label, func() (delphix.Operation, error) { return c.Branches.Delete(ctx, b.Reference) }); err != nil {
 			return nil, err
 		}
-		res.BranchReference, res.Deleted = b.Reference, true
+		res.BranchReference, res.Deleted, res.Recovered = b.Reference, true, s.Recovered()
 		return res, nil
 	default:
 		res.BranchReference = b.Reference
@@ -148,6 +149,6 @@ func activate(ctx context.Context, s *cli.Session, podRef string, res Result, la
 			return nil, err
 		}
 	}
-	res.Active = true
+	res.Active, res.Recovered = true, s.Recovered()
 	return res, nil
 }

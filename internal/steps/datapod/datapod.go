@@ -173,7 +173,7 @@ func ready(ctx context.Context, s *cli.Session, op string, pod *delphix.Containe
 
 func operate(ctx context.Context, s *cli.Session, o options, pod *delphix.Container, label string) (string, error) {
 	c, ref := s.Client, pod.Reference
-	op, err := s.Do(ctx, fmt.Sprintf("%s of %s", o.op, label), func() (delphix.Operation, error) {
+	op, err := s.Do(ctx, fmt.Sprintf("%s of %s", o.op, label), stepkit.RetryBusy(ctx, s, ref, label, o.busyWait, func() (delphix.Operation, error) {
 		switch o.op {
 		case "reset":
 			return c.Containers.Reset(ctx, ref)
@@ -197,7 +197,7 @@ func operate(ctx context.Context, s *cli.Session, o options, pod *delphix.Contai
 			return c.Containers.Unlock(ctx, ref)
 		}
 		return c.Containers.Refresh(ctx, ref)
-	})
+	}))
 	return op.Job, err
 }
 

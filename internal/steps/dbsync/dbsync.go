@@ -55,7 +55,8 @@ func run(ctx context.Context, s *cli.Session, name string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := stepkit.WaitIdle(ctx, s, db.Reference, fmt.Sprintf("dSource %q", name), time.Hour); err != nil {
+	label := fmt.Sprintf("dSource %q", name)
+	if err := stepkit.WaitIdle(ctx, s, db.Reference, label, time.Hour); err != nil {
 		return nil, err
 	}
 	before, err := s.Client.Snapshots.List(ctx, db.Reference)
@@ -63,7 +64,8 @@ func run(ctx context.Context, s *cli.Session, name string) (any, error) {
 		return nil, err
 	}
 	what := fmt.Sprintf("sync of %q", name)
-	op, err := s.Do(ctx, what, func() (delphix.Operation, error) { return s.Client.Databases.Sync(ctx, db) })
+	op, err := s.Do(ctx, what, stepkit.RetryBusy(ctx, s, db.Reference, label, time.Hour,
+		func() (delphix.Operation, error) { return s.Client.Databases.Sync(ctx, db) }))
 	if err != nil {
 		return nil, err
 	}

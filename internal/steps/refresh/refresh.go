@@ -90,13 +90,14 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := stepkit.WaitIdle(ctx, s, vdb.Reference, fmt.Sprintf("VDB %q", o.vdb), time.Hour); err != nil {
+	label := fmt.Sprintf("VDB %q", o.vdb)
+	if err := stepkit.WaitIdle(ctx, s, vdb.Reference, label, time.Hour); err != nil {
 		return nil, err
 	}
 	what := fmt.Sprintf("refresh of VDB %q from %s", o.vdb, snap.Reference)
-	op, err := s.Do(ctx, what, func() (delphix.Operation, error) {
+	op, err := s.Do(ctx, what, stepkit.RetryBusy(ctx, s, vdb.Reference, label, time.Hour, func() (delphix.Operation, error) {
 		return c.Databases.Refresh(ctx, vdb, delphix.RefreshPoint{Snapshot: snap.Reference})
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ package stepkit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
 	"strconv"
@@ -39,6 +40,31 @@ func WaitIdle(ctx context.Context, s *cli.Session, target, name string, max time
 		_ = err // the other job's outcome is not ours to report; look again
 	}
 }
+
+// RetryBusy returns start made to survive someone else's job starting on
+// target between WaitIdle and the start: when the engine refuses the start
+// because target is busy (it did not act), it waits for target to be idle
+// again, at most max in all, and starts again, a few times at most.
+func RetryBusy(ctx context.Context, s *cli.Session, target, name string, max time.Duration, start func() (delphix.Operation, error)) func() (delphix.Operation, error) {
+	return func() (delphix.Operation, error) {
+		deadline := time.Now().Add(max)
+		for tries := 1; ; tries++ {
+			op, err := start()
+			var busy *delphix.APIError
+			if err == nil || !errors.As(err, &busy) || !strings.Contains(busy.ID, ".busy") ||
+				tries >= maxBusyTries || time.Until(deadline) <= 0 {
+				return op, err
+			}
+			if err := WaitIdle(ctx, s, target, name, time.Until(deadline)); err != nil {
+				return op, err
+			}
+		}
+	}
+}
+
+// maxBusyTries bounds how often RetryBusy starts an operation that the
+// engine keeps refusing as busy.
+const maxBusyTries = 5
 
 // Connection is how the user's tools reach a dataset's database, as the
 // engine gives it: a detail the engine does not give stays empty (Port 0).

@@ -75,7 +75,7 @@ type HTTPFault struct {
 // drawn from a generator seeded with Seed, so that the same requests in the same order meet
 // the same faults. The kind is drawn from Kinds (default: every kind but jobFail); the
 // status of a status fault from Statuses (default 429, 502, 503, 504); AfterProcessing
-// half the time. Method, PathSuffix and PathRegexp narrow the requests as for HTTPFault. A
+// half the time, except for a 429 (a rate limiter's answer: the engine never saw the request). Method, PathSuffix and PathRegexp narrow the requests as for HTTPFault. A
 // Rate of 0 turns random faults off.
 type RandomFaults struct {
 	Rate       float64  `json:"rate"`

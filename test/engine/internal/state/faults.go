@@ -77,8 +77,13 @@ func compileFault(f model.HTTPFault) (*httpFault, error) {
 	if f.Status == 0 {
 		f.Status = 502 // Bad Gateway
 	}
-	if f.Status == 429 && f.RetryAfter <= 0 {
-		f.RetryAfter = 1
+	if f.Status == 429 {
+		// A 429 comes from a rate limiter in front of the engine: the engine never saw
+		// the request, so a client may send it again. Never one after processing.
+		f.AfterProcessing = false
+		if f.RetryAfter <= 0 {
+			f.RetryAfter = 1
+		}
 	}
 	hf := &httpFault{HTTPFault: f}
 	if f.PathRegexp != "" {
@@ -174,8 +179,13 @@ func (e *State) MatchFault(method, path string) *model.HTTPFault {
 	}
 	f := model.HTTPFault{Kind: r.Kinds[r.rng.Intn(len(r.Kinds))], Count: 1, RetryAfter: r.RetryAfter,
 		Delay: r.Delay, Status: r.Statuses[r.rng.Intn(len(r.Statuses))], AfterProcessing: r.rng.Intn(2) == 0}
-	if f.Status == 429 && f.RetryAfter <= 0 {
-		f.RetryAfter = 1
+	if f.Status == 429 {
+		// A 429 comes from a rate limiter in front of the engine: the engine never saw
+		// the request, so a client may send it again. Never one after processing.
+		f.AfterProcessing = false
+		if f.RetryAfter <= 0 {
+			f.RetryAfter = 1
+		}
 	}
 	if f.Kind == model.FaultJobFail {
 		f.Percent = 1 + r.rng.Intn(99)
