@@ -227,3 +227,19 @@ func untilJobEnds(t *testing.T, e *engine.Engine, ref string) {
 	_, err = c.Jobs.Wait(t.Context(), ref, nil)
 	require.NoError(t, err)
 }
+
+func TestLockWhoseAnswerIsLostIsSentAgainAndHolds(t *testing.T) {
+	c, e, p := behindProxy(t)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	pod := pod(t, c, "prep1")
+	me, err := c.Users.Current(t.Context())
+	require.NoError(t, err)
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/lock", Kind: faultproxy.DropAfter})
+	_, err = c.Containers.Lock(t.Context(), pod.Reference, me.Reference)
+	require.NoError(t, err, "a lock starts no job: after the looks find none it is sent again")
+	assert.True(t, p.Exhausted())
+	after, err := c.Containers.Get(t.Context(), pod.Reference)
+	require.NoError(t, err)
+	assert.Equal(t, me.Reference, after.LockUserReference)
+	assert.Equal(t, 2, countLines(requestLines(e), "POST /selfservice/container/"+pod.Reference+"/lock"))
+}
