@@ -4,11 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
+	"github.com/dxsteps/dxsteps/test/dctspec"
 	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/assert"
@@ -44,13 +46,25 @@ func sha(s string) string {
 func TestWorkshopPipelineChain(t *testing.T) { workshopChain(t, nil) }
 
 // TestWorkshopPipelineChainOnDCT is the same chain through the local
-// engine's DCT API, with the admin's API key and no engine user.
+// engine's DCT API, with the admin's API key and no engine user; every
+// request the binaries send and every answer is checked against the DCT
+// OpenAPI file.
 func TestWorkshopPipelineChainOnDCT(t *testing.T) {
 	workshopChain(t, []string{"DELPHIX_PLATFORM=dct", "DELPHIX_API_KEY=" + engine.DCTKey(1, "delphix_admin")})
 }
 
 func workshopChain(t *testing.T, platform []string) {
 	e := enginetest.Start(t)
+	if len(platform) > 0 {
+		if spec, err := dctspec.Default(); err == nil {
+			srv := httptest.NewServer(spec.Handler("/dct/v3", e.Handler(), t.Errorf))
+			t.Cleanup(srv.Close)
+			// The example tools change data through the engine's test API, not DCT's.
+			platform = append(platform, "DELPHIX_ENGINE="+srv.URL, "DX_ENGINE_TEST_API="+e.TestAPIURL())
+		} else if os.Getenv("CI") == "true" {
+			t.Fatalf("DCT OpenAPI file needed in CI: %v", err)
+		}
+	}
 	dir := t.TempDir()
 	run := func(t *testing.T, e *engine.Engine, bin string, args ...string) result {
 		return step{t: t, e: e, bin: bin, args: args, env: platform}.run()
