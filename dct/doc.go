@@ -58,7 +58,7 @@
 // never spliced into the filter. A miss lists the closest names; two
 // matches are an error, as on the engine.
 //
-// Open questions the spec leaves (see dct-api.md) and what this package
+// Open questions the spec leaves and what this package
 // does: error bodies are read as ErrorResponse, Error or "errors" lists,
 // else as text; the meaning of 409 is taken as "locked or busy"; whether
 // PATCH hooks merges arrays is unknown, so SetHooks sends whole lists and

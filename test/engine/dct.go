@@ -22,7 +22,7 @@ import (
 // containers they own, the VDBs they provisioned, their jobs, and the bookmarks DCT would
 // show them (PUBLIC ones on their lineage, PRIVATE ones on their own datasets).
 
-// DCTOptions settle what the DCT spec leaves open (dct-api.md, open questions); the zero
+// DCTOptions settle what the DCT spec leaves open; the zero
 // value is the documented default of each.
 type DCTOptions struct {
 	// BasePaths the DCT API is served under; default both "/dct/v3" and "/v3".
