@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestOnlyReadsAndSearchesAreResentAfterDCTMayHaveSeenThem(t *testing.T) {
+func TestOnlyReadsSearchesAndLocksAreResentAfterDCTMayHaveSeenThem(t *testing.T) {
 	lost := &http.Response{StatusCode: http.StatusBadGateway} // DCT may have acted
 	for _, tc := range []struct {
 		method, path string
@@ -25,6 +25,8 @@ func TestOnlyReadsAndSearchesAreResentAfterDCTMayHaveSeenThem(t *testing.T) {
 		{"HEAD", "/vdbs", true},
 		{"POST", "/vdbs/search", true},
 		{"POST", "/bookmarks/search", true},
+		{"POST", "/vdbs/vdb-1/lock", true},
+		{"POST", "/vdb-groups/group-1/unlock", true},
 		{"POST", "/vdbs/vdb-1/refresh_by_snapshot", false},
 		{"POST", "/compliance-jobs/cj-1/execute", false},
 		{"PATCH", "/vdbs/vdb-1", false},

@@ -53,6 +53,14 @@ func (s *Session) Recovered() bool {
 	return s.recovered
 }
 
+// SetRecovered records that an operation's start answer was lost and what
+// it started was found and followed instead (on DCT, by stepkit.StartDCT).
+func (s *Session) SetRecovered() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.recovered = true
+}
+
 // connect builds the client from the connection keys and logs in.
 func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 	engine := in.String(Engine)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
 )
 
 // On DCT a data pod is a VDB group (or a VDB when no group has its name), a
@@ -170,11 +171,41 @@ func createDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout) (an
 		p.Type = dct.BookmarkPublic
 	}
 	var id string
-	if _, err := s.DoDCT(ctx, fmt.Sprintf("bookmark %q on %s %q", o.name, l.kind, l.name), func() (*dct.Job, error) {
-		b, j, err := c.Bookmarks.Create(ctx, p)
-		if b != nil {
-			id = b.ID
+	// No bookmark of that name was on the pod before the start: the one
+	// there after a lost answer is the one it made; its job, if DCT shows
+	// one on it, is followed.
+	look := func(ctx context.Context) (*dct.Job, bool) {
+		q := l.bookmarkQuery
+		q.Name = o.name
+		found, err := c.Bookmarks.Find(ctx, q)
+		if err != nil {
+			return nil, false
 		}
+		var mine []dct.Bookmark
+		for i := range found {
+			if l.on(&found[i]) {
+				mine = append(mine, found[i])
+			}
+		}
+		if len(mine) != 1 {
+			return nil, false
+		}
+		j, err := stepkit.FirstJobOn(ctx, s, mine[0].ID)
+		if err != nil {
+			return nil, false
+		}
+		id = mine[0].ID
+		return j, true
+	}
+	what := fmt.Sprintf("bookmark %q on %s %q", o.name, l.kind, l.name)
+	if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
+		j, _, err := stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
+			b, j, err := c.Bookmarks.Create(ctx, p)
+			if b != nil {
+				id = b.ID
+			}
+			return j, err
+		})
 		return j, err
 	}); err != nil {
 		return nil, err
@@ -185,7 +216,7 @@ func createDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout) (an
 	}
 	res := describeDCT(b, l)
 	created := true
-	res.Created = &created
+	res.Created, res.Recovered = &created, s.Recovered()
 	return res, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/internal/httpapi"
+	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
 )
 
 // On DCT a branch of a data pod is either a timeflow of the pod's VDB (a
@@ -219,22 +220,40 @@ func createDCT(ctx context.Context, s *cli.Session, pod podDCT, o options, mode,
 			MakeCurrentAccountOwner: &owner, Tags: []dct.Tag{{Key: tagPod, Value: pod.id}, {Key: tagBranch, Value: o.name}}}
 		what := fmt.Sprintf("provision of %s as the private copy %q from bookmark %q", label, p.Name, bm.Name)
 		var id string
+		// The branch had no copy before the start: a VDB of the copy's name
+		// and tags after a lost answer is the one it made, and its first
+		// job the provision.
+		look := func(ctx context.Context) (*dct.Job, bool) {
+			v, err := c.VDBs.FindByName(ctx, p.Name)
+			if err != nil || tag(v.Tags, tagPod) != pod.id || tag(v.Tags, tagBranch) != o.name {
+				return nil, false
+			}
+			j, err := stepkit.FirstJobOn(ctx, s, v.ID)
+			if err != nil {
+				return nil, false
+			}
+			id = v.ID
+			return j, true
+		}
 		if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-			var job *dct.Job
-			var err error
-			id, job, err = c.VDBs.ProvisionFromBookmark(ctx, p)
-			return job, err
+			j, _, err := stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
+				var job *dct.Job
+				var err error
+				id, job, err = c.VDBs.ProvisionFromBookmark(ctx, p)
+				return job, err
+			})
+			return j, err
 		}); err != nil {
 			return nil, err
 		}
-		res.BranchReference, res.Copy = id, p.Name
+		res.BranchReference, res.Copy, res.Recovered = id, p.Name, s.Recovered()
 		return res, nil
 	}
 	if err := keepCurrent(ctx, s, pod, o.container); err != nil {
 		return nil, err
 	}
 	what := fmt.Sprintf("restore of data pod %q from bookmark %q", o.container, bm.Name)
-	if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) { return c.VDBs.RefreshFromBookmark(ctx, pod.vdb.ID, bm.ID) }); err != nil {
+	if _, err := doDCT(ctx, s, pod, what, func() (*dct.Job, error) { return c.VDBs.RefreshFromBookmark(ctx, pod.vdb.ID, bm.ID) }); err != nil {
 		return nil, err
 	}
 	v, err := c.VDBs.Get(ctx, pod.vdb.ID)
@@ -246,14 +265,23 @@ func createDCT(ctx context.Context, s *cli.Session, pod podDCT, o options, mode,
 	}); err != nil {
 		return nil, err
 	}
-	res.BranchReference = v.CurrentTimeflowID
+	res.BranchReference, res.Recovered = v.CurrentTimeflowID, s.Recovered()
 	return res, nil
+}
+
+// doDCT is s.DoDCT for a job on the pod's VDB; a lost answer to its start
+// is not sent again: the one new job on the VDB is its job.
+func doDCT(ctx context.Context, s *cli.Session, pod podDCT, what string, start func() (*dct.Job, error)) (*dct.Job, error) {
+	return s.DoDCT(ctx, what, func() (*dct.Job, error) {
+		j, _, err := stepkit.StartDCT(ctx, s, pod.vdb.ID, what, start)
+		return j, err
+	})
 }
 
 // keepCurrent snapshots the pod, so that the timeflow it leaves keeps its
 // latest data for a later switch back.
 func keepCurrent(ctx context.Context, s *cli.Session, pod podDCT, name string) error {
-	_, err := s.DoDCT(ctx, fmt.Sprintf("snapshot of data pod %q before it leaves its timeflow", name), func() (*dct.Job, error) {
+	_, err := doDCT(ctx, s, pod, fmt.Sprintf("snapshot of data pod %q before it leaves its timeflow", name), func() (*dct.Job, error) {
 		return s.DCT.VDBs.Snapshot(ctx, pod.vdb.ID)
 	})
 	return err
@@ -264,13 +292,13 @@ func activateDCT(ctx context.Context, s *cli.Session, pod podDCT, res Result, la
 		if err := keepCurrent(ctx, s, pod, res.Container); err != nil {
 			return nil, err
 		}
-		if _, err := s.DoDCT(ctx, "activation of "+label, func() (*dct.Job, error) {
+		if _, err := doDCT(ctx, s, pod, "activation of "+label, func() (*dct.Job, error) {
 			return s.DCT.VDBs.SwitchTimeflow(ctx, pod.vdb.ID, res.BranchReference)
 		}); err != nil {
 			return nil, err
 		}
 	}
-	res.Active = true
+	res.Active, res.Recovered = true, s.Recovered()
 	return res, nil
 }
 

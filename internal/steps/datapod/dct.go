@@ -56,7 +56,9 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 	if pod, err = pod.Reload(ctx, c); err != nil {
 		return nil, err
 	}
-	return describeDCT(ctx, c, o, pod, tmpl, job), nil
+	res := describeDCT(ctx, c, o, pod, tmpl, job)
+	res.Recovered = s.Recovered()
+	return res, nil
 }
 
 // createDCT provisions the pod as one VDB named --container, owned by the
@@ -73,21 +75,42 @@ func createDCT(ctx context.Context, s *cli.Session, o options, tmpl *dct.VDBGrou
 	}
 	var id string
 	what := fmt.Sprintf("creation of data pod %q from template %q", o.container, tmpl.Name)
+	// No VDB had the pod's name before the start: one that has it after a
+	// lost answer is the one it made, and its first job the provision.
+	look := func(ctx context.Context) (*dct.Job, bool) {
+		v, err := s.DCT.VDBs.FindByName(ctx, o.container)
+		if err != nil {
+			return nil, false
+		}
+		j, err := stepkit.FirstJobOn(ctx, s, v.ID)
+		if err != nil {
+			return nil, false
+		}
+		id = v.ID
+		return j, true
+	}
 	job, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		var job *dct.Job
-		var err error
-		id, job, err = s.DCT.VDBs.ProvisionBySnapshot(ctx, dct.ProvisionBySnapshot{SnapshotID: snap.ID, Name: o.container, AutoSelectRepository: true})
-		return job, err
+		j, _, err := stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
+			var job *dct.Job
+			var err error
+			id, job, err = s.DCT.VDBs.ProvisionBySnapshot(ctx, dct.ProvisionBySnapshot{SnapshotID: snap.ID, Name: o.container, AutoSelectRepository: true})
+			return job, err
+		})
+		return j, err
 	})
 	if err != nil {
 		return nil, err
+	}
+	jobID := ""
+	if job != nil {
+		jobID = job.ID
 	}
 	v, err := s.DCT.VDBs.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	res := describeDCT(ctx, s.DCT, o, &stepkit.DCTPod{Name: v.Name, ID: v.ID, VDBs: []*dct.VDB{v}}, tmpl, job.ID)
-	res.Created = true
+	res := describeDCT(ctx, s.DCT, o, &stepkit.DCTPod{Name: v.Name, ID: v.ID, VDBs: []*dct.VDB{v}}, tmpl, jobID)
+	res.Created, res.Recovered = true, s.Recovered()
 	return res, nil
 }
 
@@ -133,10 +156,14 @@ func (r *dctRun) operate(ctx context.Context) (string, error) {
 // do runs op as DoDCT does; an answer that the pod is busy (a job DCT shows
 // on it) waits for that job and tries again until the busy wait ends, and
 // one while another account holds the pod's lock is refused as on the engine.
+// A lost answer to a start is not sent again: the one new job on the pod's
+// group or VDBs is its job (stepkit.StartDCTLooking). Lock and unlock start
+// no job and change nothing when sent again; the client resends them itself.
 func (r *dctRun) do(ctx context.Context, what string, op start) (*dct.Job, error) {
 	return r.s.DoDCT(ctx, what, func() (*dct.Job, error) {
 		for pause := time.Second; ; pause = min(2*pause, 10*time.Second) {
-			job, err := op(ctx)
+			job, _, err := stepkit.StartDCTLooking(ctx, r.s, what, stepkit.NewJobOn(ctx, r.s, r.pod.Targets()...),
+				func() (*dct.Job, error) { return op(ctx) })
 			var api *dct.APIError
 			if err == nil || !errors.As(err, &api) || (api.HTTPStatus != 409 && api.HTTPStatus != 400) {
 				return job, err

@@ -45,6 +45,12 @@ func waitIdleDCT(ctx context.Context, s *cli.Session, name string, deadline time
 // recentJobs is how many of a target's newest jobs StartDCT compares.
 const recentJobs = 100
 
+// Look finds, once the answer to a start was lost after it may have
+// reached DCT, what that start made: found false when it cannot tell
+// (the start's error stands), job nil when what it made has no job left
+// to follow.
+type Look func(ctx context.Context) (job *dct.Job, found bool)
+
 // StartDCT calls start, which starts one DCT job on target, and returns
 // that job. When the answer to the start is lost after it may have
 // reached DCT, it does not start again: it looks for the one job that
@@ -52,29 +58,77 @@ const recentJobs = 100
 // recovered set. Anything else (no new job, or several) returns the
 // start's error, which says the operation may have started.
 func StartDCT(ctx context.Context, s *cli.Session, target, what string, start func() (*dct.Job, error)) (job *dct.Job, recovered bool, err error) {
-	before, listErr := s.DCT.Jobs.Recent(ctx, target, recentJobs)
-	job, err = start()
-	var down *dct.UnreachableError
-	if err == nil || listErr != nil || !errors.As(err, &down) || !down.MayHaveStarted {
-		return job, false, err
-	}
+	return StartDCTLooking(ctx, s, what, NewJobOn(ctx, s, target), start)
+}
+
+// NewJobOn is the Look for a start whose job has one of targets as its
+// target (a VDB group's job may name the group or its VDBs): it lists
+// their jobs now, before the start, and finds the one job that is new
+// among them after it.
+func NewJobOn(ctx context.Context, s *cli.Session, targets ...string) Look {
 	seen := map[string]bool{}
-	for _, j := range before {
-		seen[j.ID] = true
-	}
-	after, listErr := s.DCT.Jobs.Recent(ctx, target, recentJobs)
-	if listErr != nil {
-		return nil, false, err
-	}
-	var fresh []dct.Job
-	for _, j := range after {
-		if !seen[j.ID] {
-			fresh = append(fresh, j)
+	for _, t := range targets {
+		before, err := s.DCT.Jobs.Recent(ctx, t, recentJobs)
+		if err != nil {
+			return func(context.Context) (*dct.Job, bool) { return nil, false }
+		}
+		for _, j := range before {
+			seen[j.ID] = true
 		}
 	}
-	if len(fresh) != 1 {
+	return func(ctx context.Context) (*dct.Job, bool) {
+		var fresh []dct.Job
+		for _, t := range targets {
+			after, err := s.DCT.Jobs.Recent(ctx, t, recentJobs)
+			if err != nil {
+				return nil, false
+			}
+			for _, j := range after {
+				if !seen[j.ID] {
+					seen[j.ID] = true
+					fresh = append(fresh, j)
+				}
+			}
+		}
+		if len(fresh) != 1 {
+			return nil, false
+		}
+		return &fresh[0], true
+	}
+}
+
+// FirstJobOn is the oldest of the jobs DCT shows on target, an object a
+// start has just made (a VDB, a bookmark): the job that made it. Nil when
+// DCT shows none.
+func FirstJobOn(ctx context.Context, s *cli.Session, target string) (*dct.Job, error) {
+	jobs, err := s.DCT.Jobs.Recent(ctx, target, recentJobs)
+	if err != nil || len(jobs) == 0 {
+		return nil, err
+	}
+	return &jobs[len(jobs)-1], nil
+}
+
+// StartDCTLooking calls start, which starts one DCT job, and returns that
+// job. When the answer to the start is lost after it may have reached
+// DCT, it does not start again: it asks look for what the start made and
+// returns its job (nil when it has none left to follow) with recovered
+// set, and marks the session recovered. When look cannot tell, the
+// start's error stands; it says the operation may have started.
+func StartDCTLooking(ctx context.Context, s *cli.Session, what string, look Look, start func() (*dct.Job, error)) (job *dct.Job, recovered bool, err error) {
+	job, err = start()
+	var down *dct.UnreachableError
+	if err == nil || !errors.As(err, &down) || !down.MayHaveStarted {
+		return job, false, err
+	}
+	found, ok := look(ctx)
+	if !ok {
 		return nil, false, err
 	}
-	s.Log.Printf("%s: DCT's answer to the start was lost; found the job it started (%s) and following it, not starting it again", what, fresh[0].ID)
-	return &fresh[0], true, nil
+	s.SetRecovered()
+	if found == nil {
+		s.Log.Printf("%s: DCT's answer to the start was lost; found what it made, with no job left to follow; not starting it again", what)
+		return nil, true, nil
+	}
+	s.Log.Printf("%s: DCT's answer to the start was lost; found the job it started (%s) and following it, not starting it again", what, found.ID)
+	return found, true, nil
 }
