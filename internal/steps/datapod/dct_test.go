@@ -369,3 +369,109 @@ func TestOnDCTABusyAnswerIsTriedAgainWhenDCTShowsNoJob(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, dct.JobCompleted, done.Status)
 }
+
+// loseAnswer makes the engine answer the next method request to a path ending in suffix
+// 502 after it has done it, as a proxy that lost DCT's answer.
+func loseAnswer(t *testing.T, e *engine.Engine, method, suffix string) {
+	t.Helper()
+	require.NoError(t, e.InjectHTTPError(engine.HTTPFault{Method: method, PathSuffix: suffix,
+		Status: http.StatusBadGateway, AfterProcessing: true}))
+}
+
+// jobsOfType counts the jobs DCT shows on target of the localized type.
+func jobsOfType(t *testing.T, c *dct.Client, target, typ string) int {
+	t.Helper()
+	jobs, err := c.Jobs.Recent(t.Context(), target, 100)
+	require.NoError(t, err)
+	n := 0
+	for _, j := range jobs {
+		if j.LocalizedType == typ {
+			n++
+		}
+	}
+	return n
+}
+
+// A start whose answer is lost after DCT did it is not sent again: the step finds the one
+// new job on the pod, follows it and says so; the pod ends as asked, with one job of that
+// kind. Lock and unlock start no job: the client resends them itself.
+func TestOnDCTALostStartAnswerIsFoundNotStartedTwice(t *testing.T) {
+	for _, tc := range []struct {
+		op, path, typ string
+		setup         func(d *onDCT, c *dct.Client, g *dct.VDBGroup) []string
+	}{
+		{op: "refresh", path: "/refresh_by_snapshot", typ: "DB Refresh"},
+		{op: "reset", path: "/refresh_by_snapshot", typ: "DB Refresh",
+			setup: func(d *onDCT, c *dct.Client, g *dct.VDBGroup) []string {
+				d.wait(c)(c.VDBs.Snapshot(d.t.Context(), g.VDBIDs[0]))
+				return nil
+			}},
+		{op: "restore", path: "/refresh_from_bookmark", typ: "DB Refresh",
+			setup: func(d *onDCT, c *dct.Client, g *dct.VDBGroup) []string {
+				_, j, err := c.Bookmarks.Create(d.t.Context(), dct.BookmarkCreate{Name: "before", VDBGroupID: g.ID})
+				d.wait(c)(j, err)
+				return []string{"--bookmark", "before"}
+			}},
+		{op: "disable", path: "/disable", typ: "DB Disable"},
+		{op: "enable", path: "/enable", typ: "DB Enable",
+			setup: func(d *onDCT, c *dct.Client, g *dct.VDBGroup) []string {
+				d.wait(c)(c.VDBGroups.Disable(d.t.Context(), g.ID))
+				return nil
+			}},
+	} {
+		t.Run(tc.op, func(t *testing.T) {
+			e := st.Engine(t)
+			d := newDCT(t, e)
+			ctx, admin := t.Context(), d.client(st.DCTAdmin, "delphix_admin")
+			g, err := admin.VDBGroups.FindByName(ctx, "prep3")
+			require.NoError(t, err)
+			var extra []string
+			if tc.setup != nil {
+				extra = tc.setup(d, admin, g)
+			}
+			vdb := g.VDBIDs[0]
+			before := jobsOfType(t, admin, vdb, tc.typ)
+			loseAnswer(t, e, "POST", "/vdb-groups/"+g.ID+tc.path)
+			r := d.run(st.DCTAdmin, append([]string{tc.op, "--container", "prep3"}, extra...)...)
+			require.Equal(t, 0, r.Code, r.Stderr)
+			assert.Contains(t, r.Stderr, "answer to the start was lost")
+			out := r.JSON(t)
+			assert.Equal(t, true, out["recovered"])
+			assert.Equal(t, before+1, jobsOfType(t, admin, vdb, tc.typ), "one %s job", tc.typ)
+			jobs, err := admin.Jobs.Recent(ctx, vdb, 1)
+			require.NoError(t, err)
+			assert.Equal(t, jobs[0].ID, out["job"], "the job followed is the one the start made")
+			assert.Equal(t, map[bool]string{true: "OFFLINE", false: "ONLINE"}[tc.op == "disable"], out["state"])
+		})
+	}
+}
+
+// A lost answer to the provision of --create finds the VDB of the pod's name and follows its
+// job: one pod, one provision.
+func TestOnDCTALostAnswerToCreateFindsTheNewPod(t *testing.T) {
+	e := st.Engine(t)
+	d := newDCT(t, e)
+	admin := d.client(st.DCTAdmin, "delphix_admin")
+	d.newMasterData()
+	loseAnswer(t, e, "POST", "/vdbs/provision_by_snapshot")
+	r := d.run(st.DCTAdmin, "refresh", "--template", "Patients", "--container", "prep7", "--create")
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, "answer to the start was lost")
+	out := r.JSON(t)
+	assert.Equal(t, true, out["recovered"])
+	assert.Equal(t, true, out["created"])
+	v, err := admin.VDBs.FindByName(t.Context(), "prep7")
+	require.NoError(t, err, "one VDB named prep7")
+	assert.Equal(t, v.ID, out["containerReference"])
+	assert.Equal(t, 1, jobsOfType(t, admin, v.ID, "DB Provision"))
+	n := 0
+	for _, r := range e.Requests() {
+		if r.Method == "POST" && strings.HasSuffix(r.Path, "/vdbs/provision_by_snapshot") {
+			n++
+		}
+	}
+	assert.Equal(t, 1, n, "the provision was sent once")
+	pod, _ := e.Dataset("prep7")
+	master, _ := e.Dataset("Patients Masked Master")
+	assert.Equal(t, master.Contents, pod.Contents)
+}
