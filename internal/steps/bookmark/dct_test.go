@@ -1,6 +1,7 @@
 package bookmark_test
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"testing"
@@ -221,4 +222,36 @@ func TestDCTANameOnTwoPodsNeedsThePod(t *testing.T) {
 	assert.Equal(t, true, okDCT(t, e, env, st.DCTAdmin, "share", "--name", "same", "--container", "prep2")["shared"])
 	assert.Equal(t, false, onEngine(t, e, "--container", "prep1")["same"]["shared"], "only prep2's is shared")
 	assert.Equal(t, true, onEngine(t, e, "--container", "prep2")["same"]["shared"])
+}
+
+// A lost answer to the create (DCT made the bookmark) is not sent again: the step finds the
+// bookmark of that name on the pod, follows its job and says so. One bookmark, one job.
+func TestDCTALostAnswerToCreateFindsTheBookmarkNotASecondOne(t *testing.T) {
+	e := st.Engine(t)
+	env := specChecked(t, e)
+	require.NoError(t, e.InjectHTTPError(engine.HTTPFault{Method: "POST", PathSuffix: "/dct/v3/bookmarks",
+		Status: http.StatusBadGateway, AfterProcessing: true}))
+	r := st.RunDCT(t, bookmark.Step, e, st.DCTAdmin, env, "--container", "prep1", "--name", "lost", "--tag", "t1")
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, "answer to the start was lost")
+	out := r.JSON(t)
+	assert.Equal(t, true, out["recovered"])
+	assert.Equal(t, true, out["created"])
+	assert.Equal(t, []any{"t1"}, out["tags"])
+	c := dctAdmin(t, e)
+	found, err := c.Bookmarks.Find(t.Context(), dct.BookmarkQuery{Name: "lost"})
+	require.NoError(t, err)
+	require.Len(t, found, 1, "one bookmark named lost")
+	assert.Equal(t, found[0].ID, out["bookmarkReference"])
+	jobs, err := c.Jobs.Recent(t.Context(), found[0].ID, 100)
+	require.NoError(t, err)
+	require.Len(t, jobs, 1, "one create job")
+	assert.Equal(t, "COMPLETED", jobs[0].Status)
+	creates := 0
+	for _, rec := range e.Requests() {
+		if rec.Method == "POST" && rec.Path == "/dct/v3/bookmarks" {
+			creates++
+		}
+	}
+	assert.Equal(t, 1, creates, "the create was sent once")
 }
