@@ -1,8 +1,10 @@
 package branch_test
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -191,5 +193,100 @@ func TestModeIsADCTKeyOfCreate(t *testing.T) {
 		}
 		assert.Equal(t, 2, r.Code, "%v", tc.args)
 		assert.Contains(t, r.Stderr, tc.want)
+	}
+}
+
+// loseAnswer makes the engine answer the next POST to a path ending in suffix 502 after it
+// has done it, as a proxy that lost DCT's answer.
+func loseAnswer(t *testing.T, e *engine.Engine, suffix string) {
+	t.Helper()
+	require.NoError(t, e.InjectHTTPError(engine.HTTPFault{Method: "POST", PathSuffix: suffix,
+		Status: http.StatusBadGateway, AfterProcessing: true}))
+}
+
+// jobsOfType counts the jobs DCT shows on target of the localized type.
+func jobsOfType(t *testing.T, e *engine.Engine, target, typ string) int {
+	t.Helper()
+	jobs, err := st.DCTClient(t, e, st.DCTAdmin).Jobs.Recent(t.Context(), target, 100)
+	require.NoError(t, err)
+	n := 0
+	for _, j := range jobs {
+		if j.LocalizedType == typ {
+			n++
+		}
+	}
+	return n
+}
+
+func sentCount(e *engine.Engine, suffix string) int {
+	n := 0
+	for _, r := range e.Requests() {
+		if r.Method == "POST" && strings.HasSuffix(r.Path, suffix) {
+			n++
+		}
+	}
+	return n
+}
+
+// A lost answer to the copy's provision finds the VDB of the copy's name and tags and
+// follows its job: one copy, one provision.
+func TestOnDCTALostAnswerToTheCopysProvisionFindsTheCopy(t *testing.T) {
+	e := st.Engine(t)
+	env := checkedDCT(t, e)
+	qaShares(t, e, "Bug 1234 data", "QA private")
+	loseAnswer(t, e, "/vdbs/provision_from_bookmark")
+	r := st.RunDCT(t, branch.Step, e, st.DCTDev, env, "--container", "dev-pod", "--name", "bug-1234", "--from-bookmark", "Bug 1234 data")
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, "answer to the start was lost")
+	out := r.JSON(t)
+	assert.Equal(t, true, out["recovered"])
+	assert.Equal(t, "dev-pod-bug-1234", out["copy"])
+	v, err := st.DCTClient(t, e, st.DCTAdmin).VDBs.FindByName(t.Context(), "dev-pod-bug-1234")
+	require.NoError(t, err, "one copy")
+	assert.Equal(t, v.ID, out["branchReference"])
+	assert.Equal(t, 1, jobsOfType(t, e, v.ID, "DB Provision"))
+	assert.Equal(t, 1, sentCount(e, "/vdbs/provision_from_bookmark"), "the provision was sent once")
+	assert.Equal(t, rowsOf(t, e, "qa-pod"), rowsOf(t, e, "dev-pod-bug-1234"))
+}
+
+// In place, a lost answer to the snapshot that keeps the pod's data, to the restore, or to
+// the switch back is not sent again: the one new job on the pod's VDB is followed.
+func TestOnDCTALostAnswerInPlaceIsFoundNotStartedTwice(t *testing.T) {
+	for _, tc := range []struct{ path, typ string }{
+		{"/snapshots", "DB Snapshot"},
+		{"/refresh_from_bookmark", "DB Refresh"},
+		{"/switch_timeflow", "DB Switch Timeflow"},
+	} {
+		t.Run(tc.typ, func(t *testing.T) {
+			e := st.Engine(t)
+			env := checkedDCT(t, e)
+			qaShares(t, e, "Bug 1234 data", "QA private")
+			vdb, err := st.DCTClient(t, e, st.DCTAdmin).VDBs.FindByName(t.Context(), "dev-pod DB")
+			require.NoError(t, err)
+			create := []string{"--mode", "in-place", "--container", "dev-pod", "--name", "bug-1234", "--from-bookmark", "Bug 1234 data"}
+			args := create
+			if tc.path == "/switch_timeflow" {
+				first := dev(t, e, env, "list", "--container", "dev-pod")["branches"].([]any)[0].(map[string]any)["branch"].(string)
+				dev(t, e, env, create...)
+				args = []string{"activate", "--container", "dev-pod", "--name", first}
+			}
+			before, sends := jobsOfType(t, e, vdb.ID, tc.typ), sentCount(e, tc.path)
+			loseAnswer(t, e, "/vdbs/"+vdb.ID+tc.path)
+			r := st.RunDCT(t, branch.Step, e, st.DCTDev, env, args...)
+			require.Equal(t, 0, r.Code, r.Stderr)
+			assert.Contains(t, r.Stderr, "answer to the start was lost")
+			out := r.JSON(t)
+			assert.Equal(t, true, out["recovered"])
+			assert.Equal(t, true, out["active"])
+			assert.Equal(t, before+1, jobsOfType(t, e, vdb.ID, tc.typ), "one %s job", tc.typ)
+			assert.Equal(t, sends+1, sentCount(e, tc.path), "sent once")
+			if tc.path == "/switch_timeflow" {
+				now, err := st.DCTClient(t, e, st.DCTAdmin).VDBs.Get(t.Context(), vdb.ID)
+				require.NoError(t, err)
+				assert.Equal(t, now.CurrentTimeflowID, out["branchReference"])
+			} else {
+				assert.Equal(t, rowsOf(t, e, "qa-pod"), rowsOf(t, e, "dev-pod"))
+			}
+		})
 	}
 }
