@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/dxsteps/dxsteps/test/internal/dctfilter"
 )
 
 var comparisons = map[string]bool{"EQ": true, "NE": true, "GT": true, "GE": true, "LT": true, "LE": true, "IN": true, "CONTAINS": true}
@@ -25,9 +27,9 @@ func checkFilter(where, expr string, filterable map[string]any) []string {
 	used := map[string]bool{}
 	depth := map[string]int{"(": 0, "[": 0}
 	for i, t := range toks {
-		switch t.text {
+		switch t.Text {
 		case "(", "[":
-			depth[t.text]++
+			depth[t.Text]++
 		case ")":
 			depth["("]--
 		case "]":
@@ -36,20 +38,20 @@ func checkFilter(where, expr string, filterable map[string]any) []string {
 		if depth["("] < 0 || depth["["] < 0 {
 			return append(problems, where+": unbalanced brackets")
 		}
-		if t.quoted || !comparisons[strings.ToUpper(t.text)] {
+		if t.Quoted || !comparisons[strings.ToUpper(t.Text)] {
 			continue
 		}
-		if i == 0 || toks[i-1].quoted || !isIdent(toks[i-1].text) {
-			problems = append(problems, fmt.Sprintf("%s: %s has no field on its left", where, t.text))
+		if i == 0 || toks[i-1].Quoted || !isIdent(toks[i-1].Text) {
+			problems = append(problems, fmt.Sprintf("%s: %s has no field on its left", where, t.Text))
 			continue
 		}
-		name := toks[i-1].text
+		name := toks[i-1].Text
 		used[name] = true
 		if _, ok := fields[name]; !ok {
 			problems = append(problems, fmt.Sprintf("%s: %s is not a filterable field here", where, name))
 		}
 		if i+1 == len(toks) {
-			problems = append(problems, fmt.Sprintf("%s: %s has no value on its right", where, t.text))
+			problems = append(problems, fmt.Sprintf("%s: %s has no value on its right", where, t.Text))
 		}
 	}
 	if depth["("] != 0 || depth["["] != 0 {
@@ -69,39 +71,17 @@ func checkFilter(where, expr string, filterable map[string]any) []string {
 	return problems
 }
 
-type token struct {
-	text   string
-	quoted bool
-}
-
-func tokenize(expr string) ([]token, error) {
-	var toks []token
-	rs := []rune(expr)
-	for i := 0; i < len(rs); {
-		r := rs[i]
-		switch {
-		case unicode.IsSpace(r) || r == ',':
-			i++
-		case r == '(' || r == ')' || r == '[' || r == ']':
-			toks = append(toks, token{text: string(r)})
-			i++
-		case r == '\'' || r == '"':
-			j := i + 1
-			for j < len(rs) && rs[j] != r {
-				j++
-			}
-			if j == len(rs) {
-				return nil, fmt.Errorf("unterminated string starting at %d", i)
-			}
-			toks = append(toks, token{text: string(rs[i+1 : j]), quoted: true})
-			i = j + 1
-		default:
-			j := i
-			for j < len(rs) && !unicode.IsSpace(rs[j]) && !strings.ContainsRune("()[],'\"", rs[j]) {
-				j++
-			}
-			toks = append(toks, token{text: string(rs[i:j])})
-			i = j
+// tokenize is the expression's tokens without the commas, which only
+// separate the values of a list.
+func tokenize(expr string) ([]dctfilter.Token, error) {
+	all, err := dctfilter.Lex(expr)
+	if err != nil {
+		return nil, err
+	}
+	var toks []dctfilter.Token
+	for _, t := range all {
+		if t.Quoted || t.Text != "," {
+			toks = append(toks, t)
 		}
 	}
 	return toks, nil

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/dxsteps/dxsteps/test/internal/dctfilter"
 )
 
 // A DCT filter_expression (the spec's SearchBody): comparisons EQ NE GT GE LT LE, IN [..]
@@ -124,55 +125,23 @@ func parseFilter(s string) (filter, error) {
 		return nil, err
 	}
 	if p.i != len(p.toks) {
-		return nil, fmt.Errorf("unexpected %q", p.toks[p.i].text)
+		return nil, fmt.Errorf("unexpected %q", p.toks[p.i].Text)
 	}
 	return f, nil
 }
 
-type ftok struct {
-	text   string
-	quoted bool
-}
-
 type filterParser struct {
-	toks []ftok
+	toks []dctfilter.Token
 	i    int
 }
 
-func (p *filterParser) lex(s string) error {
-	rs := []rune(s)
-	for i := 0; i < len(rs); {
-		r := rs[i]
-		switch {
-		case unicode.IsSpace(r):
-			i++
-		case strings.ContainsRune("()[],", r):
-			p.toks = append(p.toks, ftok{text: string(r)})
-			i++
-		case r == '\'' || r == '"':
-			j := i + 1
-			for j < len(rs) && rs[j] != r {
-				j++
-			}
-			if j == len(rs) {
-				return fmt.Errorf("unterminated string at %d", i)
-			}
-			p.toks = append(p.toks, ftok{text: string(rs[i+1 : j]), quoted: true})
-			i = j + 1
-		default:
-			j := i
-			for j < len(rs) && !unicode.IsSpace(rs[j]) && !strings.ContainsRune("()[],'\"", rs[j]) {
-				j++
-			}
-			p.toks = append(p.toks, ftok{text: string(rs[i:j])})
-			i = j
-		}
-	}
-	return nil
+func (p *filterParser) lex(s string) (err error) {
+	p.toks, err = dctfilter.Lex(s)
+	return err
 }
 
 func (p *filterParser) peekWord(w string) bool {
-	return p.i < len(p.toks) && !p.toks[p.i].quoted && strings.EqualFold(p.toks[p.i].text, w)
+	return p.i < len(p.toks) && !p.toks[p.i].Quoted && strings.EqualFold(p.toks[p.i].Text, w)
 }
 
 func (p *filterParser) or() (filter, error) {
@@ -231,10 +200,10 @@ func (p *filterParser) unary() (filter, error) {
 		p.i++
 		return f, nil
 	}
-	if p.i+2 > len(p.toks) || p.toks[p.i].quoted {
+	if p.i+2 > len(p.toks) || p.toks[p.i].Quoted {
 		return nil, fmt.Errorf("expected a comparison at token %d", p.i+1)
 	}
-	field, op := p.toks[p.i].text, strings.ToUpper(p.toks[p.i+1].text)
+	field, op := p.toks[p.i].Text, strings.ToUpper(p.toks[p.i+1].Text)
 	p.i += 2
 	if field == "tags" {
 		return nil, fmt.Errorf("filtering on tags is not supported here (its syntax is not documented): match tags in the answer")
@@ -275,17 +244,17 @@ func (p *filterParser) literal() (any, error) {
 	t := p.toks[p.i]
 	p.i++
 	switch {
-	case t.quoted:
-		return t.text, nil
-	case strings.EqualFold(t.text, "true"):
+	case t.Quoted:
+		return t.Text, nil
+	case strings.EqualFold(t.Text, "true"):
 		return true, nil
-	case strings.EqualFold(t.text, "false"):
+	case strings.EqualFold(t.Text, "false"):
 		return false, nil
-	case strings.EqualFold(t.text, "nil"):
+	case strings.EqualFold(t.Text, "nil"):
 		return nil, nil
 	}
-	if f, err := strconv.ParseFloat(t.text, 64); err == nil {
+	if f, err := strconv.ParseFloat(t.Text, 64); err == nil {
 		return f, nil
 	}
-	return nil, fmt.Errorf("%q is not a value (quote strings)", t.text)
+	return nil, fmt.Errorf("%q is not a value (quote strings)", t.Text)
 }
