@@ -221,20 +221,10 @@ func createDCT(ctx context.Context, s *cli.Session, pod podDCT, o options, mode,
 		what := fmt.Sprintf("provision of %s as the private copy %q from bookmark %q", label, p.Name, bm.Name)
 		var id string
 		// The branch had no copy before the start: a VDB of the copy's name
-		// and tags after a lost answer is the one it made, and its first
-		// job the provision.
-		look := func(ctx context.Context) (*dct.Job, bool) {
-			v, err := c.VDBs.FindByName(ctx, p.Name)
-			if err != nil || tag(v.Tags, tagPod) != pod.id || tag(v.Tags, tagBranch) != o.name {
-				return nil, false
-			}
-			j, err := stepkit.FirstJobOn(ctx, s, v.ID)
-			if err != nil {
-				return nil, false
-			}
-			id = v.ID
-			return j, true
-		}
+		// and tags after a lost answer is the one it made.
+		look := stepkit.NewVDBNamed(s, p.Name, func(v *dct.VDB) bool {
+			return tag(v.Tags, tagPod) == pod.id && tag(v.Tags, tagBranch) == o.name
+		}, &id)
 		if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
 			j, _, err := stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
 				var job *dct.Job

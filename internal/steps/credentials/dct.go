@@ -2,7 +2,6 @@ package credentials
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -19,14 +18,8 @@ const retiredHook = hookPrefix + "(no longer in the policy)"
 // now, or as configure_clone hooks set with PATCH /vdbs/{id}.
 func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 	c := s.DCT
-	vdb, err := c.VDBs.FindByName(ctx, o.vdb)
+	vdb, err := stepkit.FindVDBDCT(ctx, c, o.vdb, cli.Usagef("%q is a dSource: dx-credentials changes accounts on VDBs only, never on production", o.vdb))
 	if err != nil {
-		var miss *dct.NameError
-		if errors.As(err, &miss) && len(miss.Matches) == 0 {
-			if _, derr := c.DSources.FindByName(ctx, o.vdb); derr == nil {
-				return nil, cli.Usagef("%q is a dSource: dx-credentials changes accounts on VDBs only, never on production", o.vdb)
-			}
-		}
 		return nil, err
 	}
 	conn := stepkit.DCTConnection(vdb)

@@ -76,19 +76,8 @@ func createDCT(ctx context.Context, s *cli.Session, o options, tmpl *dct.VDBGrou
 	var id string
 	what := fmt.Sprintf("creation of data pod %q from template %q", o.container, tmpl.Name)
 	// No VDB had the pod's name before the start: one that has it after a
-	// lost answer is the one it made, and its first job the provision.
-	look := func(ctx context.Context) (*dct.Job, bool) {
-		v, err := s.DCT.VDBs.FindByName(ctx, o.container)
-		if err != nil {
-			return nil, false
-		}
-		j, err := stepkit.FirstJobOn(ctx, s, v.ID)
-		if err != nil {
-			return nil, false
-		}
-		id = v.ID
-		return j, true
-	}
+	// lost answer is the one it made.
+	look := stepkit.NewVDBNamed(s, o.container, nil, &id)
 	job, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
 		j, _, err := stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
 			var job *dct.Job

@@ -17,14 +17,8 @@ import (
 // or DCT relates one to the VDB.
 func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 	c := s.DCT
-	vdb, err := c.VDBs.FindByName(ctx, o.vdb)
+	vdb, err := stepkit.FindVDBDCT(ctx, c, o.vdb, cli.Usagef("%q is a dSource, not a VDB: name the VDB to refresh", o.vdb))
 	if err != nil {
-		var miss *dct.NameError
-		if errors.As(err, &miss) && len(miss.Matches) == 0 {
-			if _, derr := c.DSources.FindByName(ctx, o.vdb); derr == nil {
-				return nil, cli.Usagef("%q is a dSource, not a VDB: name the VDB to refresh", o.vdb)
-			}
-		}
 		return nil, err
 	}
 	if vdb.ParentID == "" {

@@ -108,6 +108,25 @@ func FirstJobOn(ctx context.Context, s *cli.Session, target string) (*dct.Job, e
 	return &jobs[len(jobs)-1], nil
 }
 
+// NewVDBNamed is the Look for a start that provisions a VDB named name,
+// when none had that name before: the VDB of that name (and for which
+// match, if given, holds) is the one it made, and its first job the
+// provision. It sets *id to the VDB's id when it finds it.
+func NewVDBNamed(s *cli.Session, name string, match func(*dct.VDB) bool, id *string) Look {
+	return func(ctx context.Context) (*dct.Job, bool) {
+		v, err := s.DCT.VDBs.FindByName(ctx, name)
+		if err != nil || (match != nil && !match(v)) {
+			return nil, false
+		}
+		j, err := FirstJobOn(ctx, s, v.ID)
+		if err != nil {
+			return nil, false
+		}
+		*id = v.ID
+		return j, true
+	}
+}
+
 // StartDCTLooking calls start, which starts one DCT job, and returns that
 // job. When the answer to the start is lost after it may have reached
 // DCT, it does not start again: it asks look for what the start made and
