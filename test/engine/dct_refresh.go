@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
@@ -74,25 +73,7 @@ func (e *Engine) refreshJob(c *dctCall, d *state.DB, data *Contents, snap *state
 				}
 				return nil
 			})
-			if clone != "" {
-				if err := r.Hooks(d.Src, clone, 75); err != nil {
-					return err
-				}
-			}
-			if err := r.Step(0.5, 90, "event.jobs.genericvdb.provision.success",
-				fmt.Sprintf("The virtual database %q was successfully provisioned.", d.Name)); err != nil {
-				return err
-			}
-			if err := r.Hooks(d.Src, post, 95); err != nil {
-				return err
-			}
-			return r.Locked(func() error {
-				e.TakeSnapshot(d, time.Time{})
-				for _, t := range e.TemplatesUsing(d) {
-					t.Branch.History = append(t.Branch.History, state.Checkpoint{At: e.Now(), Contents: d.Contents.Clone()})
-				}
-				return nil
-			})
+			return e.finishRefresh(r, d, clone, post, 0.5)
 		}})
 	if err != nil {
 		return 0, nil, err
