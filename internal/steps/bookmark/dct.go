@@ -199,7 +199,7 @@ func createDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout) (an
 	}
 	what := fmt.Sprintf("bookmark %q on %s %q", o.name, l.kind, l.name)
 	if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		j, _, err := stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
+		j, err := stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
 			b, j, err := c.Bookmarks.Create(ctx, p)
 			if b != nil {
 				id = b.ID

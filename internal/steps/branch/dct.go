@@ -226,7 +226,7 @@ func createDCT(ctx context.Context, s *cli.Session, pod podDCT, o options, mode,
 			return tag(v.Tags, tagPod) == pod.id && tag(v.Tags, tagBranch) == o.name
 		}, &id)
 		if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-			j, _, err := stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
+			j, err := stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
 				var job *dct.Job
 				var err error
 				id, job, err = c.VDBs.ProvisionFromBookmark(ctx, p)
@@ -263,8 +263,7 @@ func createDCT(ctx context.Context, s *cli.Session, pod podDCT, o options, mode,
 // is not sent again: the one new job on the VDB is its job.
 func doDCT(ctx context.Context, s *cli.Session, pod podDCT, what string, start func() (*dct.Job, error)) (*dct.Job, error) {
 	return s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		j, _, err := stepkit.StartDCT(ctx, s, pod.vdb.ID, what, start)
-		return j, err
+		return stepkit.StartDCT(ctx, s, pod.vdb.ID, what, start)
 	})
 }
 

@@ -114,7 +114,7 @@ func leftOver(v *dct.VDB, accounts int, gone []dct.Hook) []dct.Hook {
 
 func setHooks(ctx context.Context, s *cli.Session, vdbID, what string, list []dct.Hook) error {
 	_, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		j, _, err := stepkit.StartDCT(ctx, s, vdbID, what, func() (*dct.Job, error) {
+		j, err := stepkit.StartDCT(ctx, s, vdbID, what, func() (*dct.Job, error) {
 			return s.DCT.VDBs.SetHooks(ctx, vdbID, dct.Hooks{ConfigureClone: list})
 		})
 		return j, err

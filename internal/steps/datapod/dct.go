@@ -79,7 +79,7 @@ func createDCT(ctx context.Context, s *cli.Session, o options, tmpl *dct.VDBGrou
 	// lost answer is the one it made.
 	look := stepkit.NewVDBNamed(s, o.container, nil, &id)
 	job, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		j, _, err := stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
+		j, err := stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
 			var job *dct.Job
 			var err error
 			id, job, err = s.DCT.VDBs.ProvisionBySnapshot(ctx, dct.ProvisionBySnapshot{SnapshotID: snap.ID, Name: o.container, AutoSelectRepository: true})
@@ -151,7 +151,7 @@ func (r *dctRun) operate(ctx context.Context) (string, error) {
 func (r *dctRun) do(ctx context.Context, what string, op start) (*dct.Job, error) {
 	return r.s.DoDCT(ctx, what, func() (*dct.Job, error) {
 		for pause := time.Second; ; pause = min(2*pause, 10*time.Second) {
-			job, _, err := stepkit.StartDCTLooking(ctx, r.s, what, stepkit.NewJobOn(ctx, r.s, r.pod.Targets()...),
+			job, err := stepkit.StartDCTLooking(ctx, r.s, what, stepkit.NewJobOn(ctx, r.s, r.pod.Targets()...),
 				func() (*dct.Job, error) { return op(ctx) })
 			var api *dct.APIError
 			if err == nil || !errors.As(err, &api) || (api.HTTPStatus != 409 && api.HTTPStatus != 400) {

@@ -27,13 +27,10 @@ func runDCT(ctx context.Context, s *cli.Session, name string) (any, error) {
 		return nil, err
 	}
 	what := fmt.Sprintf("sync of %q", name)
-	recovered := false
 	job, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		j, rec, err := stepkit.StartDCT(ctx, s, ds.ID, what, func() (*dct.Job, error) {
+		return stepkit.StartDCT(ctx, s, ds.ID, what, func() (*dct.Job, error) {
 			return c.DSources.Snapshot(ctx, ds.ID, dct.DSourceSnapshotParameters{})
 		})
-		recovered = rec
-		return j, err
 	})
 	if err != nil {
 		return nil, err
@@ -47,5 +44,5 @@ func runDCT(ctx context.Context, s *cli.Session, name string) (any, error) {
 	}
 	s.Log.Printf("new snapshot %s (%s) of %q", snap.ID, snap.Name, name)
 	return Result{Database: ds.Name, DatabaseReference: ds.ID, Snapshot: snap.ID, SnapshotName: snap.Name,
-		SnapshotTime: snap.CreationTime, SnapshotDataTime: snap.DataTime(), Job: job.ID, Recovered: recovered}, nil
+		SnapshotTime: snap.CreationTime, SnapshotDataTime: snap.DataTime(), Job: job.ID, Recovered: s.Recovered()}, nil
 }

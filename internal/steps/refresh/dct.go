@@ -40,22 +40,18 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return nil, err
 	}
 	what := fmt.Sprintf("refresh of VDB %q from %s", o.vdb, snap.ID)
-	recovered := false
 	job, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		j, rec, err := stepkit.StartDCT(ctx, s, vdb.ID, what, func() (*dct.Job, error) { return c.VDBs.RefreshBySnapshot(ctx, vdb.ID, snap.ID) })
-		recovered = rec
-		return j, err
+		return stepkit.StartDCT(ctx, s, vdb.ID, what, func() (*dct.Job, error) { return c.VDBs.RefreshBySnapshot(ctx, vdb.ID, snap.ID) })
 	})
 	if err != nil {
 		return nil, err
 	}
 	res := Result{VDB: vdb.Name, VDBReference: vdb.ID, Source: parent, Snapshot: snap.ID, SnapshotTime: snap.CreationTime,
-		SnapshotDataTime: snap.DataTime(), MaskingEvidence: []string{}, Job: job.ID, Recovered: recovered}
+		SnapshotDataTime: snap.DataTime(), MaskingEvidence: []string{}, Job: job.ID, Recovered: s.Recovered()}
 	if mask != nil {
 		mwhat := fmt.Sprintf("masking job %q on VDB %q", mask.Name, o.vdb)
 		mjob, err := s.DoDCT(ctx, mwhat, func() (*dct.Job, error) {
-			j, _, err := stepkit.StartDCT(ctx, s, vdb.ID, mwhat, func() (*dct.Job, error) { return c.ComplianceJobs.Execute(ctx, mask.ID) })
-			return j, err
+			return stepkit.StartDCT(ctx, s, vdb.ID, mwhat, func() (*dct.Job, error) { return c.ComplianceJobs.Execute(ctx, mask.ID) })
 		})
 		if err != nil {
 			return nil, fmt.Errorf("VDB %q was refreshed (job %s) but NOT masked: %w", o.vdb, job.ID, err)
@@ -66,8 +62,7 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 		// snapshot now, a pod refreshed from this VDB's latest snapshot gets the unmasked data.
 		swhat := fmt.Sprintf("snapshot of masked VDB %q", o.vdb)
 		if _, err := s.DoDCT(ctx, swhat, func() (*dct.Job, error) {
-			j, _, err := stepkit.StartDCT(ctx, s, vdb.ID, swhat, func() (*dct.Job, error) { return c.VDBs.Snapshot(ctx, vdb.ID) })
-			return j, err
+			return stepkit.StartDCT(ctx, s, vdb.ID, swhat, func() (*dct.Job, error) { return c.VDBs.Snapshot(ctx, vdb.ID) })
 		}); err != nil {
 			return nil, fmt.Errorf("VDB %q was refreshed and masked, but its masked data could not be snapshotted, so pods would get unmasked data: %w", o.vdb, err)
 		}
@@ -85,7 +80,7 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 	if after.Masked {
 		res.MaskingEvidence = append(res.MaskingEvidence, "DCT marks the VDB masked")
 	}
-	res.Masked = len(res.MaskingEvidence) > 0
+	res.Masked, res.Recovered = len(res.MaskingEvidence) > 0, s.Recovered()
 	if o.requireMasked && !res.Masked {
 		return res, &cli.CheckError{Msg: fmt.Sprintf("VDB %q came out of the refresh (job %s) without masking applied: DCT does not mark it masked, "+
 			"and no compliance job is configured for it; name one with --%s before it is used", o.vdb, job.ID, maskingJob.Flag)}

@@ -57,7 +57,7 @@ type Look func(ctx context.Context) (job *dct.Job, found bool)
 // appeared on target since just before the start and returns it with
 // recovered set. Anything else (no new job, or several) returns the
 // start's error, which says the operation may have started.
-func StartDCT(ctx context.Context, s *cli.Session, target, what string, start func() (*dct.Job, error)) (job *dct.Job, recovered bool, err error) {
+func StartDCT(ctx context.Context, s *cli.Session, target, what string, start func() (*dct.Job, error)) (*dct.Job, error) {
 	return StartDCTLooking(ctx, s, what, NewJobOn(ctx, s, target), start)
 }
 
@@ -130,24 +130,24 @@ func NewVDBNamed(s *cli.Session, name string, match func(*dct.VDB) bool, id *str
 // StartDCTLooking calls start, which starts one DCT job, and returns that
 // job. When the answer to the start is lost after it may have reached
 // DCT, it does not start again: it asks look for what the start made and
-// returns its job (nil when it has none left to follow) with recovered
-// set, and marks the session recovered. When look cannot tell, the
+// returns its job (nil when it has none left to follow), and marks the
+// session recovered (Session.Recovered). When look cannot tell, the
 // start's error stands; it says the operation may have started.
-func StartDCTLooking(ctx context.Context, s *cli.Session, what string, look Look, start func() (*dct.Job, error)) (job *dct.Job, recovered bool, err error) {
-	job, err = start()
+func StartDCTLooking(ctx context.Context, s *cli.Session, what string, look Look, start func() (*dct.Job, error)) (*dct.Job, error) {
+	job, err := start()
 	var down *dct.UnreachableError
 	if err == nil || !errors.As(err, &down) || !down.MayHaveStarted {
-		return job, false, err
+		return job, err
 	}
 	found, ok := look(ctx)
 	if !ok {
-		return nil, false, err
+		return nil, err
 	}
 	s.SetRecovered()
 	if found == nil {
 		s.Log.Printf("%s: DCT's answer to the start was lost; found what it made, with no job left to follow; not starting it again", what)
-		return nil, true, nil
+		return nil, nil
 	}
 	s.Log.Printf("%s: DCT's answer to the start was lost; found the job it started (%s) and following it, not starting it again", what, found.ID)
-	return found, true, nil
+	return found, nil
 }
