@@ -81,7 +81,8 @@ func (l *Log) Progress(job string) func(delphix.Progress) {
 }
 
 // DCTProgress returns a DCT wait callback that prints what Progress prints
-// on the engine: each new task message, then the job's percent when it moved.
+// on the engine: each new task message (with its task's title where the
+// engine shows an event type), then the job's percent when it moved.
 func (l *Log) DCTProgress(job string) func(dct.Progress) {
 	last := -1
 	return func(p dct.Progress) {
@@ -90,7 +91,10 @@ func (l *Log) DCTProgress(job string) func(dct.Progress) {
 			if msg == "" {
 				continue
 			}
-			l.Printf("  %s %3d%% %-7s %s", job, p.Job.PercentComplete, "INFO", msg)
+			if m.Task != "" && m.Task != msg {
+				msg = m.Task + ": " + msg
+			}
+			l.Printf("  %s %3d%% %s", job, p.Job.PercentComplete, msg)
 		}
 		if p.Job.PercentComplete != last {
 			l.Printf("  %s %3d%%", job, p.Job.PercentComplete)

@@ -203,17 +203,9 @@ func readPassword(in *Input) (string, error) {
 // the job does, for people ("refresh of VDB \"x\"").
 func (s *Session) wait(ctx context.Context, op delphix.Operation, what string) (*delphix.Job, error) {
 	if op.Job != "" {
-		s.mu.Lock()
-		s.jobs[op.Job] = what
-		s.mu.Unlock()
-		s.Log.Printf("%s: job %s started", what, op.Job)
+		defer s.track(ctx, op.Job, what)()
 	}
 	job, err := s.Client.Wait(ctx, op, s.Log.Progress(op.Job))
-	if op.Job != "" && ctx.Err() == nil {
-		s.mu.Lock()
-		delete(s.jobs, op.Job)
-		s.mu.Unlock()
-	}
 	if err == nil && job != nil {
 		s.Log.Printf("%s: job %s %s", what, job.Reference, job.JobState)
 	}
@@ -251,21 +243,31 @@ func (s *Session) DoDCT(ctx context.Context, what string, start func() (*dct.Job
 	if job == nil || job.ID == "" {
 		return job, nil
 	}
-	s.mu.Lock()
-	s.jobs[job.ID] = what
-	s.mu.Unlock()
-	s.Log.Printf("%s: job %s started", what, job.ID)
+	untrack := s.track(ctx, job.ID, what)
 	done, err := s.DCT.Jobs.Wait(ctx, job.ID, s.Log.DCTProgress(job.ID))
-	if ctx.Err() == nil {
-		s.mu.Lock()
-		delete(s.jobs, job.ID)
-		s.mu.Unlock()
-	}
+	untrack()
 	if err != nil {
 		return job, fmt.Errorf("%s failed: %w", what, err)
 	}
 	s.Log.Printf("%s: job %s %s", what, done.ID, done.Status)
 	return done, nil
+}
+
+// track remembers the running job id, which does what, so that an abort
+// or the deadline cancels it, and says it started. The func it returns
+// forgets the job, unless ctx ended: then cancelJobs still needs it.
+func (s *Session) track(ctx context.Context, id, what string) func() {
+	s.mu.Lock()
+	s.jobs[id] = what
+	s.mu.Unlock()
+	s.Log.Printf("%s: job %s started", what, id)
+	return func() {
+		if ctx.Err() == nil {
+			s.mu.Lock()
+			delete(s.jobs, id)
+			s.mu.Unlock()
+		}
+	}
 }
 
 // cancelJobs cancels (on DCT: abandons) the jobs still running, with a
