@@ -78,11 +78,16 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []delphix.Option{delphix.WithClientName("dxsteps/" + Version)}
-	if n := in.Int(RetryMax); n >= 0 {
-		opts = append(opts, delphix.WithRetryMax(n))
-	} else {
-		return nil, Usagef("--%s must be 0 or more", RetryMax.Flag)
+	t, err := readTransport(in, log, "the engine's", "password")
+	if err != nil {
+		return nil, err
+	}
+	opts := []delphix.Option{delphix.WithClientName("dxsteps/" + Version), delphix.WithRetryMax(t.retryMax)}
+	if t.caPEM != nil {
+		opts = append(opts, delphix.WithCACertPEM(t.caPEM))
+	}
+	if t.insecure {
+		opts = append(opts, delphix.WithInsecureSkipVerify())
 	}
 	if v := in.String(APIVersion); v != "" {
 		parsed, err := delphix.ParseAPIVersion(v)
@@ -94,17 +99,6 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 				parsed, delphix.MinAPIVersion, delphix.MaxAPIVersion)
 		}
 		opts = append(opts, delphix.WithAPIVersion(parsed))
-	}
-	if path := in.String(CACert); path != "" {
-		pem, err := os.ReadFile(path)
-		if err != nil {
-			return nil, Usagef("cannot read %s: %v", in.Name(CACert), err)
-		}
-		opts = append(opts, delphix.WithCACertPEM(pem))
-	}
-	if in.Bool(Insecure) {
-		log.Printf("warning: %s: the engine's TLS certificate is not verified; anyone on the network path can read the password", in.Name(Insecure))
-		opts = append(opts, delphix.WithInsecureSkipVerify())
 	}
 	client, err := delphix.NewClient(engine, opts...)
 	if err != nil {
@@ -119,6 +113,35 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 	return &Session{Client: client, Log: log, Environ: in.environ, jobs: map[string]string{}}, nil
 }
 
+// transport is what the connection keys say of the HTTP transport, the
+// same for both clients.
+type transport struct {
+	retryMax int
+	caPEM    []byte // nil: the system's CAs
+	insecure bool
+}
+
+// readTransport reads --retry-max, --ca-cert and --insecure; server and
+// secret name, in the --insecure warning, whose certificate goes unchecked
+// and what anyone on the path could then read.
+func readTransport(in *Input, log *Log, server, secret string) (transport, error) {
+	t := transport{retryMax: in.Int(RetryMax), insecure: in.Bool(Insecure)}
+	if t.retryMax < 0 {
+		return t, Usagef("--%s must be 0 or more", RetryMax.Flag)
+	}
+	if path := in.String(CACert); path != "" {
+		pem, err := os.ReadFile(path)
+		if err != nil {
+			return t, Usagef("cannot read %s: %v", in.Name(CACert), err)
+		}
+		t.caPEM = pem
+	}
+	if t.insecure {
+		log.Printf("warning: %s: %s TLS certificate is not verified; anyone on the network path can read the %s", in.Name(Insecure), server, secret)
+	}
+	return t, nil
+}
+
 // connectDCT builds the DCT client from the connection keys. DCT has no
 // login: the API key goes with every request, so a first read checks it, and
 // a refused key fails here as the engine's refused password does.
@@ -129,24 +152,19 @@ func connectDCT(ctx context.Context, in *Input, log *Log, url string) (*Session,
 	}
 	// DCT has no notifications: a job is polled, first soon (most pipeline jobs
 	// end in seconds), then backing off to every 10 s.
-	opts := []dct.Option{dct.WithAPIKey(key), dct.WithClientName("dxsteps/" + Version), dct.WithWaitIntervals(250*time.Millisecond, 10*time.Second)}
-	if n := in.Int(RetryMax); n >= 0 {
-		opts = append(opts, dct.WithRetryMax(n))
-	} else {
-		return nil, Usagef("--%s must be 0 or more", RetryMax.Flag)
+	t, err := readTransport(in, log, "DCT's", "API key")
+	if err != nil {
+		return nil, err
 	}
+	opts := []dct.Option{dct.WithAPIKey(key), dct.WithClientName("dxsteps/" + Version),
+		dct.WithWaitIntervals(250*time.Millisecond, 10*time.Second), dct.WithRetryMax(t.retryMax)}
 	if p := in.String(DCTBasePath); p != "" {
 		opts = append(opts, dct.WithBasePath(p))
 	}
-	if path := in.String(CACert); path != "" {
-		pem, err := os.ReadFile(path)
-		if err != nil {
-			return nil, Usagef("cannot read %s: %v", in.Name(CACert), err)
-		}
-		opts = append(opts, dct.WithCACertPEM(pem))
+	if t.caPEM != nil {
+		opts = append(opts, dct.WithCACertPEM(t.caPEM))
 	}
-	if in.Bool(Insecure) {
-		log.Printf("warning: %s: DCT's TLS certificate is not verified; anyone on the network path can read the API key", in.Name(Insecure))
+	if t.insecure {
 		opts = append(opts, dct.WithInsecureSkipVerify())
 	}
 	client, err := dct.NewClient(url, opts...)
@@ -164,39 +182,34 @@ func connectDCT(ctx context.Context, in *Input, log *Log, url string) (*Session,
 
 // readAPIKey reads the DCT API key from --api-key-file or DELPHIX_API_KEY.
 func readAPIKey(in *Input) (string, error) {
-	if path := in.String(APIKeyFile); path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return "", Usagef("cannot read --%s: %v", APIKeyFile.Flag, err)
-		}
-		k := strings.TrimSpace(string(b))
-		if k == "" {
-			return "", Usagef("--%s %s is empty: write the API key in it (one line)", APIKeyFile.Flag, path)
-		}
-		return k, nil
-	}
-	if k := strings.TrimSpace(in.Getenv(APIKeyEnv)); k != "" {
-		return k, nil
-	}
-	return "", Usagef("no API key: set %s or --%s (there is no API key flag, so it never shows in a process list)", APIKeyEnv, APIKeyFile.Flag)
+	return readSecret(in, APIKeyFile, APIKeyEnv, "API key", strings.TrimSpace)
 }
 
+// readPassword reads the engine password from --password-file or
+// DELPHIX_PASSWORD; spaces are part of a password, a line end is not.
 func readPassword(in *Input) (string, error) {
-	if path := in.String(PasswordFile); path != "" {
+	return readSecret(in, PasswordFile, PasswordEnv, "password", func(p string) string { return strings.TrimRight(p, "\r\n") })
+}
+
+// readSecret reads a secret from the file key file names, else from the
+// environment variable env, each trimmed with trim; an empty or missing
+// one is a usage error naming both ways to give it.
+func readSecret(in *Input, file *Key, env, what string, trim func(string) string) (string, error) {
+	if path := in.String(file); path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return "", Usagef("cannot read --%s: %v", PasswordFile.Flag, err)
+			return "", Usagef("cannot read --%s: %v", file.Flag, err)
 		}
-		p := strings.TrimRight(string(b), "\r\n")
-		if p == "" {
-			return "", Usagef("--password-file %s is empty: write the password in it (one line)", path)
+		v := trim(string(b))
+		if v == "" {
+			return "", Usagef("--%s %s is empty: write the %s in it (one line)", file.Flag, path, what)
 		}
-		return p, nil
+		return v, nil
 	}
-	if p := in.Getenv(PasswordEnv); p != "" {
-		return p, nil
+	if v := trim(in.Getenv(env)); v != "" {
+		return v, nil
 	}
-	return "", Usagef("no password: set %s or --%s (there is no password flag, so it never shows in a process list)", PasswordEnv, PasswordFile.Flag)
+	return "", Usagef("no %s: set %s or --%s (there is no %s flag, so it never shows in a process list)", what, env, file.Flag, what)
 }
 
 // wait follows an operation to its end, printing progress. what says what
