@@ -42,7 +42,7 @@ func newDCTStory(t *testing.T) dctStory {
 // as runs a binary on DCT with a user's API key.
 func (d dctStory) as(user, bin string, args ...string) result {
 	return step{t: d.t, e: d.e, bin: bin, args: args, env: []string{"DELPHIX_PLATFORM=dct", "DELPHIX_ENGINE=" + d.url,
-		"DELPHIX_API_KEY=" + engine.DCTKey(dctAccounts[user], user), "DELPHIX_USER=", "DELPHIX_PASSWORD="}}.run()
+		"DELPHIX_API_KEY=" + engine.DCTKey(dctAccounts[user], user)}}.run()
 }
 
 // client is a dct client with a user's API key, to look at what each
