@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/delphix"
@@ -43,28 +44,33 @@ func (e *CheckError) Error() string { return e.Msg }
 
 // AbortError is a SIGINT or SIGTERM received while the step ran.
 type AbortError struct {
-	Signal    syscall.Signal
-	Cancelled []string // what was cancelled on the engine
+	Signal syscall.Signal
+	// At is when the signal came; the abort budget counts from it (zero:
+	// from when the step sees the abort).
+	At time.Time
+	// Jobs says what became of each job the step had running: cancelled
+	// and CANCELED, still running, or abandoned on DCT.
+	Jobs []string
 }
 
 func (e *AbortError) Error() string {
 	msg := fmt.Sprintf("aborted by %s", signalName(e.Signal))
-	if len(e.Cancelled) > 0 {
-		msg += "; cancelled " + strings.Join(e.Cancelled, ", ")
+	if len(e.Jobs) > 0 {
+		msg += "; " + strings.Join(e.Jobs, "; ")
 	}
 	return msg
 }
 
 // DeadlineError is the --timeout deadline passing.
 type DeadlineError struct {
-	Timeout   string
-	Cancelled []string
+	Timeout string
+	Jobs    []string // as in AbortError
 }
 
 func (e *DeadlineError) Error() string {
 	msg := "the --timeout of " + e.Timeout + " passed"
-	if len(e.Cancelled) > 0 {
-		msg += "; cancelled " + strings.Join(e.Cancelled, ", ")
+	if len(e.Jobs) > 0 {
+		msg += "; " + strings.Join(e.Jobs, "; ")
 	}
 	return msg + "; raise --timeout or look at the job on the engine"
 }
