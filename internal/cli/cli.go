@@ -200,6 +200,9 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 func fail(log *Log, step, errorFile string, jenkins bool, err error) int {
 	code, category := classify(err)
 	msg := err.Error()
+	if cert, ok := certProblem(err, jenkins); ok {
+		msg = cert
+	}
 	hints := hint
 	if jenkins {
 		hints = jenkinsHint

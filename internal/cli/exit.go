@@ -22,6 +22,7 @@ const (
 	ExitAuth        = 3   // login or permission refused
 	ExitTimeout     = 4   // the --timeout deadline passed
 	ExitUnreachable = 5   // no answer from the engine after retries
+	ExitTLS         = 6   // the server's TLS certificate failed verification
 	ExitSIGINT      = 130 // aborted by SIGINT
 	ExitSIGTERM     = 143 // aborted by SIGTERM
 )
@@ -107,6 +108,8 @@ func classify(err error) (code int, category string) {
 	case errors.Is(err, delphix.ErrUnauthorized), errors.Is(err, delphix.ErrForbidden),
 		errors.Is(err, dct.ErrUnauthorized), errors.Is(err, dct.ErrForbidden):
 		return ExitAuth, "auth"
+	case isCertError(err):
+		return ExitTLS, "tls"
 	case errors.As(err, &unreach), errors.As(err, &dctDown):
 		return ExitUnreachable, "unreachable"
 	}
@@ -129,6 +132,7 @@ var ExitCodes = []ExitCode{
 	{ExitAuth, "auth", "authentication or permission refused"},
 	{ExitTimeout, "timeout", "the timeout passed (the job the step started is cancelled; on DCT, abandoned)"},
 	{ExitUnreachable, "unreachable", "engine unreachable after retries"},
+	{ExitTLS, "tls", "the engine's (or DCT's) TLS certificate failed verification: unknown authority, expired, or for another host name (not retried; give its CA with caCert / --ca-cert)"},
 	{ExitSIGINT, "aborted", "aborted by SIGINT (the job the step started is cancelled; on DCT, abandoned)"},
 	{ExitSIGTERM, "aborted", "aborted by SIGTERM, e.g. the build was aborted (the job is cancelled; on DCT, abandoned)"},
 }

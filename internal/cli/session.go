@@ -135,6 +135,9 @@ func readTransport(in *Input, log *Log, server, secret string) (transport, error
 		if err != nil {
 			return t, Usagef("cannot read %s: %v", in.Name(CACert), err)
 		}
+		if err := checkCACert(in, path, pem); err != nil {
+			return t, err
+		}
 		t.caPEM = pem
 	}
 	if t.insecure {
