@@ -3,9 +3,9 @@ package cli
 import (
 	"context"
 	"crypto/x509"
-	"net/url"
 	"errors"
 	"fmt"
+	"net/url"
 	"syscall"
 	"testing"
 
