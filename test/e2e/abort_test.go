@@ -78,3 +78,23 @@ func TestSIGTERMWithACancelThatNeverGetsThroughSaysTheJobStillRuns(t *testing.T)
 	assert.Contains(t, rec["message"], "could not cancel job "+job)
 	assert.Contains(t, rec["message"], "it is still RUNNING on the engine")
 }
+
+// On DCT, which cannot cancel a job, SIGTERM abandons it within Jenkins' window, and the last
+// line and the error file say plainly that the engine work may go on, naming the job.
+func TestSIGTERMOnDCTSaysTheJobWasAbandonedAndTheEngineWorkMayGoOn(t *testing.T) {
+	e := enginetest.Start(t, engine.Options{Speed: 3})
+	ef := t.TempDir() + "/error.json"
+	r := step{t: t, e: e, bin: "dx-refresh", args: []string{"--vdb", "Patients Masked Master"},
+		env: []string{"DELPHIX_PLATFORM=dct", "DELPHIX_API_KEY=" + engine.DCTKey(1, "delphix_admin"), "DELPHIX_ERROR_FILE=" + ef}}.signal("started", syscall.SIGTERM)
+	job := startedJob(t, r.stderr)
+
+	assert.Equal(t, 143, r.code, r.stderr)
+	assert.Less(t, r.afterSignal, jenkinsKillWait, "gone before Jenkins kills it")
+	rec := errorFile(t, ef)
+	for _, msg := range []string{r.stderr, rec["message"].(string)} {
+		assert.Contains(t, msg, "aborted by SIGTERM; abandoned DCT job "+job)
+		assert.Contains(t, msg, "the engine work may go on")
+		assert.NotContains(t, msg, "cancelled")
+	}
+	assert.Equal(t, delphix.JobRunning, engineJob(t, e, job).JobState, "DCT 3.18 cannot stop the engine work")
+}
