@@ -48,7 +48,8 @@ func StartAfterAbandonedDCT(ctx context.Context, s *cli.Session, name string, ma
 	for pause := time.Second; ; pause = min(2*pause, 10*time.Second) {
 		job, err := start()
 		var api *dct.APIError
-		if err == nil || !errors.As(err, &api) || (api.HTTPStatus != http.StatusConflict && api.HTTPStatus != http.StatusBadRequest) {
+		if err == nil || !errors.As(err, &api) || (api.HTTPStatus != http.StatusConflict && api.HTTPStatus != http.StatusBadRequest) ||
+			strings.Contains(strings.ToLower(api.Message), "lock") { // a lock is not engine work: waiting does not end it
 			return job, err
 		}
 		if running, rerr := s.DCT.Jobs.Active(ctx, targets...); rerr == nil && len(running) > 0 {
