@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	ucli "github.com/urfave/cli/v2"
 )
@@ -104,7 +105,7 @@ func Main(step *Step) int {
 	defer signal.Stop(sigs)
 	go func() {
 		if sig, ok := <-sigs; ok {
-			cancel(&AbortError{Signal: sig.(syscall.Signal)})
+			cancel(&AbortError{Signal: sig.(syscall.Signal), At: time.Now()})
 		}
 	}()
 	return Run(ctx, step, os.Args, os.Stdout, os.Stderr, os.Environ())
@@ -199,6 +200,9 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 func fail(log *Log, step, errorFile string, jenkins bool, err error) int {
 	code, category := classify(err)
 	msg := err.Error()
+	if cert, ok := certProblem(err, jenkins); ok {
+		msg = cert
+	}
 	hints := hint
 	if jenkins {
 		hints = jenkinsHint
@@ -258,7 +262,8 @@ func execute(parent context.Context, in *Input, log *Log, run Runner) (any, erro
 }
 
 // interrupted turns an error caused by an abort or the deadline into an
-// *AbortError or *DeadlineError, after cancelling the session's jobs.
+// *AbortError or *DeadlineError, after stopping the session's jobs within
+// AbortBudget of the signal (or of now, for the deadline).
 func interrupted(parent, ctx context.Context, in *Input, sess *Session, err error) error {
 	var abort *AbortError
 	cause := context.Cause(parent)
@@ -267,14 +272,18 @@ func interrupted(parent, ctx context.Context, in *Input, sess *Session, err erro
 	if !isAbort && !isDeadline {
 		return err
 	}
-	var cancelled []string
+	since := time.Now()
+	if isAbort && !abort.At.IsZero() {
+		since = abort.At
+	}
+	var jobs []string
 	if sess != nil && in.Bool(Cancel) {
-		cancelled = sess.cancelJobs()
+		jobs = sess.stopJobs(since.Add(AbortBudget))
 	}
 	if isAbort {
-		return &AbortError{Signal: abort.Signal, Cancelled: cancelled}
+		return &AbortError{Signal: abort.Signal, At: abort.At, Jobs: jobs}
 	}
-	return &DeadlineError{Timeout: in.Duration(Timeout).String(), Cancelled: cancelled}
+	return &DeadlineError{Timeout: in.Duration(Timeout).String(), Jobs: jobs}
 }
 
 // choosePlatform reads --platform, refuses a platform the step does not

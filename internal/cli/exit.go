@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/delphix"
@@ -21,6 +22,7 @@ const (
 	ExitAuth        = 3   // login or permission refused
 	ExitTimeout     = 4   // the --timeout deadline passed
 	ExitUnreachable = 5   // no answer from the engine after retries
+	ExitTLS         = 6   // the server's TLS certificate failed verification
 	ExitSIGINT      = 130 // aborted by SIGINT
 	ExitSIGTERM     = 143 // aborted by SIGTERM
 )
@@ -43,28 +45,33 @@ func (e *CheckError) Error() string { return e.Msg }
 
 // AbortError is a SIGINT or SIGTERM received while the step ran.
 type AbortError struct {
-	Signal    syscall.Signal
-	Cancelled []string // what was cancelled on the engine
+	Signal syscall.Signal
+	// At is when the signal came; the abort budget counts from it (zero:
+	// from when the step sees the abort).
+	At time.Time
+	// Jobs says what became of each job the step had running: cancelled
+	// and CANCELED, still running, or abandoned on DCT.
+	Jobs []string
 }
 
 func (e *AbortError) Error() string {
 	msg := fmt.Sprintf("aborted by %s", signalName(e.Signal))
-	if len(e.Cancelled) > 0 {
-		msg += "; cancelled " + strings.Join(e.Cancelled, ", ")
+	if len(e.Jobs) > 0 {
+		msg += "; " + strings.Join(e.Jobs, "; ")
 	}
 	return msg
 }
 
 // DeadlineError is the --timeout deadline passing.
 type DeadlineError struct {
-	Timeout   string
-	Cancelled []string
+	Timeout string
+	Jobs    []string // as in AbortError
 }
 
 func (e *DeadlineError) Error() string {
 	msg := "the --timeout of " + e.Timeout + " passed"
-	if len(e.Cancelled) > 0 {
-		msg += "; cancelled " + strings.Join(e.Cancelled, ", ")
+	if len(e.Jobs) > 0 {
+		msg += "; " + strings.Join(e.Jobs, "; ")
 	}
 	return msg + "; raise --timeout or look at the job on the engine"
 }
@@ -101,6 +108,8 @@ func classify(err error) (code int, category string) {
 	case errors.Is(err, delphix.ErrUnauthorized), errors.Is(err, delphix.ErrForbidden),
 		errors.Is(err, dct.ErrUnauthorized), errors.Is(err, dct.ErrForbidden):
 		return ExitAuth, "auth"
+	case isCertError(err):
+		return ExitTLS, "tls"
 	case errors.As(err, &unreach), errors.As(err, &dctDown):
 		return ExitUnreachable, "unreachable"
 	}
@@ -123,6 +132,7 @@ var ExitCodes = []ExitCode{
 	{ExitAuth, "auth", "authentication or permission refused"},
 	{ExitTimeout, "timeout", "the timeout passed (the job the step started is cancelled; on DCT, abandoned)"},
 	{ExitUnreachable, "unreachable", "engine unreachable after retries"},
+	{ExitTLS, "tls", "the engine's (or DCT's) TLS certificate failed verification: unknown authority, expired, or for another host name (not retried; give its CA with caCert / --ca-cert)"},
 	{ExitSIGINT, "aborted", "aborted by SIGINT (the job the step started is cancelled; on DCT, abandoned)"},
 	{ExitSIGTERM, "aborted", "aborted by SIGTERM, e.g. the build was aborted (the job is cancelled; on DCT, abandoned)"},
 }

@@ -2,11 +2,14 @@ package cli
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net/url"
 	"syscall"
 	"testing"
 
+	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/stretchr/testify/assert"
 )
@@ -24,6 +27,9 @@ func TestEveryErrorHasOneExitCodeAndCategory(t *testing.T) {
 		{&delphix.APIError{HTTPStatus: 401, ID: "exception.webservices.login.failed"}, ExitAuth, "auth"},
 		{&delphix.APIError{HTTPStatus: 403, ID: "exception.security.permission.denied"}, ExitAuth, "auth"},
 		{&delphix.UnreachableError{Method: "GET", Path: "/about", Status: 502}, ExitUnreachable, "unreachable"},
+		{&delphix.UnreachableError{Method: "POST", Path: "/session", Err: &url.Error{Op: "Post", URL: "https://e/x", Err: x509.UnknownAuthorityError{}}}, ExitTLS, "tls"},
+		{&dct.UnreachableError{Method: "GET", Path: "/vdbs", Err: x509.HostnameError{Certificate: &x509.Certificate{}, Host: "e"}}, ExitTLS, "tls"},
+		{&delphix.UnreachableError{Method: "GET", Path: "/about", Err: x509.CertificateInvalidError{Cert: &x509.Certificate{}, Reason: x509.Expired}}, ExitTLS, "tls"},
 		{&delphix.JobError{Job: &delphix.Job{Reference: "JOB-1", JobState: delphix.JobFailed}}, ExitFailed, "engine"},
 		{&delphix.APIError{HTTPStatus: 200, ID: "exception.validation.field.required"}, ExitFailed, "engine"},
 		{&CheckError{Msg: "unmasked"}, ExitFailed, "engine"},

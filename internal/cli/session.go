@@ -26,6 +26,7 @@ type Session struct {
 	mu        sync.Mutex
 	jobs      map[string]string // running job reference -> what it does
 	recovered bool              // an operation's start answer was lost and its job found
+	abortBy   time.Time         // after an abort: when the step must be gone by
 }
 
 // Platform is the platform the session drives: PlatformEngine or PlatformDCT.
@@ -133,6 +134,9 @@ func readTransport(in *Input, log *Log, server, secret string) (transport, error
 		pem, err := os.ReadFile(path)
 		if err != nil {
 			return t, Usagef("cannot read %s: %v", in.Name(CACert), err)
+		}
+		if err := checkCACert(in, path, pem); err != nil {
+			return t, err
 		}
 		t.caPEM = pem
 	}
@@ -268,7 +272,7 @@ func (s *Session) DoDCT(ctx context.Context, what string, start func() (*dct.Job
 
 // track remembers the running job id, which does what, so that an abort
 // or the deadline cancels it, and says it started. The func it returns
-// forgets the job, unless ctx ended: then cancelJobs still needs it.
+// forgets the job, unless ctx ended: then stopJobs still needs it.
 func (s *Session) track(ctx context.Context, id, what string) func() {
 	s.mu.Lock()
 	s.jobs[id] = what
@@ -283,41 +287,19 @@ func (s *Session) track(ctx context.Context, id, what string) func() {
 	}
 }
 
-// cancelJobs cancels (on DCT: abandons) the jobs still running, with a
-// short deadline of its own, and says what it cancelled.
-func (s *Session) cancelJobs() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var done []string
-	for ref, what := range s.jobs {
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		var err error
-		if s.DCT != nil {
-			err = s.DCT.Jobs.Abandon(ctx, ref)
-		} else {
-			err = s.Client.Jobs.Cancel(ctx, ref)
-		}
-		cancel()
-		if err != nil {
-			s.Log.Printf("warning: could not cancel job %s (%s): %v", ref, what, err)
-			continue
-		}
-		if s.DCT != nil {
-			s.Log.Printf("abandoned DCT job %s (%s)", ref, what)
-			done = append(done, fmt.Sprintf("job %s (%s, abandoned on DCT)", ref, what))
-			continue
-		}
-		s.Log.Printf("cancelled job %s (%s)", ref, what)
-		done = append(done, fmt.Sprintf("job %s (%s)", ref, what))
-	}
-	return done
-}
-
+// logout ends the engine session, within 5 s, and within the abort budget
+// after an abort.
 func (s *Session) logout() {
 	if s.Client == nil {
 		return // DCT keeps no session
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	deadline := time.Now().Add(5 * time.Second)
+	s.mu.Lock()
+	if !s.abortBy.IsZero() && s.abortBy.Before(deadline) {
+		deadline = s.abortBy
+	}
+	s.mu.Unlock()
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 	_ = s.Client.Logout(ctx)
 }

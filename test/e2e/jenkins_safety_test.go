@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/test/engine"
@@ -93,10 +94,13 @@ func TestJenkinsfileExampleRefusesASimulatedSubsetUnlessAskedFor(t *testing.T) {
 }
 
 // TestAbortingTheBuildDuringARefreshCancelsTheEngineJob stops the runner as
-// Jenkins aborts a build (SIGTERM) while the masked master refreshes: the
-// step gets SIGTERM before any SIGKILL, so it cancels its engine job.
+// Jenkins aborts a build (SIGTERM) while the masked master refreshes through
+// delphixRefresh, with the first cancel request lost before it reaches the
+// engine: the step gets SIGTERM before any SIGKILL, sends the cancel again,
+// and ends within Jenkins' 5 s with its engine job CANCELED.
 func TestAbortingTheBuildDuringARefreshCancelsTheEngineJob(t *testing.T) {
 	e := enginetest.Start(t, engine.Options{Speed: 3}) // a 15 s refresh: time to abort it
+	require.NoError(t, e.InjectHTTPError(engine.HTTPFault{Kind: "dropBefore", Method: "POST", PathSuffix: "/cancel"}))
 	r := jenkinsCommand(t, e, workshopCredentials, "Jenkinsfile.example", exampleTools(filepath.Join(t.TempDir(), "vault")))
 	pr, pw, err := os.Pipe()
 	require.NoError(t, err)
@@ -106,12 +110,18 @@ func TestAbortingTheBuildDuringARefreshCancelsTheEngineJob(t *testing.T) {
 	started := regexp.MustCompile(`^\[Refresh Secure Pipeline Master\] .*job (JOB-\d+) started`)
 	var out strings.Builder
 	job := ""
+	var signalled time.Time
+	stepGone := time.Duration(-1)
 	lines := bufio.NewScanner(pr)
 	for lines.Scan() {
 		out.WriteString(lines.Text() + "\n")
 		if m := started.FindStringSubmatch(lines.Text()); m != nil && job == "" {
 			job = m[1]
+			signalled = time.Now()
 			require.NoError(t, r.cmd.Process.Signal(syscall.SIGTERM))
+		}
+		if job != "" && stepGone < 0 && strings.HasPrefix(lines.Text(), "[Refresh Secure Pipeline Master] ERROR:") {
+			stepGone = time.Since(signalled) // the sh step ended: its processes are gone
 		}
 	}
 	err = r.cmd.Wait()
@@ -120,7 +130,10 @@ func TestAbortingTheBuildDuringARefreshCancelsTheEngineJob(t *testing.T) {
 	require.True(t, ok, "the runner was stopped: %v\n%s", err, out.String())
 	assert.Equal(t, 143, exit.ExitCode(), out.String())
 	assert.Contains(t, out.String(), "cancelled job "+job)
+	assert.Contains(t, out.String(), "it is CANCELED on the engine")
 	assert.Contains(t, out.String(), "Finished: ABORTED")
+	require.GreaterOrEqual(t, stepGone, time.Duration(0), "the stage ended:\n%s", out.String())
+	assert.Less(t, stepGone, jenkinsKillWait, "the step ended before Jenkins would kill it")
 
 	c, err := delphix.NewClient(e.URL())
 	require.NoError(t, err)
@@ -128,4 +141,11 @@ func TestAbortingTheBuildDuringARefreshCancelsTheEngineJob(t *testing.T) {
 	j, err := c.Jobs.Get(context.Background(), job)
 	require.NoError(t, err)
 	assert.Equal(t, delphix.JobCanceled, j.JobState)
+	var cancels int
+	for _, req := range e.Requests() {
+		if req.Method == "POST" && strings.HasSuffix(req.Path, "/job/"+job+"/cancel") {
+			cancels++
+		}
+	}
+	assert.GreaterOrEqual(t, cancels, 2, "the lost cancel was sent again")
 }

@@ -46,6 +46,8 @@ type step struct {
 type result struct {
 	code           int
 	stdout, stderr string
+	// afterSignal is how long the process lived after signal sent it one.
+	afterSignal time.Duration
 }
 
 func (r result) json(t *testing.T) map[string]any {
@@ -130,12 +132,14 @@ func (s step) signal(marker string, sig syscall.Signal) result {
 		}
 	}()
 	<-seen
+	sent := time.Now()
 	require.NoError(s.t, cmd.Process.Signal(sig))
 	err = cmd.Wait()
+	gone := time.Since(sent)
 	<-read
 	code := 0
 	if exit, ok := err.(*exec.ExitError); ok {
 		code = exit.ExitCode()
 	}
-	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String(), afterSignal: gone}
 }

@@ -212,3 +212,25 @@ func TestRandomFaultsWithTheSameSeedHitTheSameRequests(t *testing.T) {
 		assert.Contains(t, []string{"status", "delay", "dropBefore"}, r.Fault.Kind)
 	}
 }
+
+// The answer to a cancel can be lost both ways, as the abort tests need: after the engine
+// acted (the job ends CANCELED) and before (the job goes on until a cancel gets through).
+func TestTheAnswerToACancelCanBeDroppedAfterOrBeforeTheEngineActs(t *testing.T) {
+	for kind, want := range map[string]string{"dropAfter": "CANCELED", "dropBefore": "RUNNING"} {
+		t.Run(kind, func(t *testing.T) {
+			e := start(t, Options{Speed: 1}) // a sync runs for seconds
+			c := tcpLogin(t, e)
+			job := c.ok("POST", "/database/"+prodRef+"/sync", nil)["job"].(string)
+			inject(t, e, obj{"kind": kind, "method": "POST", "pathSuffix": "/cancel"})
+			_, err := c.try("POST", "/job/"+job+"/cancel")
+			require.Error(t, err, "no answer")
+			if want == "CANCELED" {
+				assert.Equal(t, want, c.wait(job)["jobState"])
+				return
+			}
+			assert.Equal(t, want, c.get("/job/" + job)["jobState"], "the cancel never reached the engine")
+			c.ok("POST", "/job/"+job+"/cancel", nil)
+			assert.Equal(t, "CANCELED", c.wait(job)["jobState"])
+		})
+	}
+}

@@ -175,7 +175,12 @@ func (r *dctRun) do(ctx context.Context, what string, op start) (*dct.Job, error
 				}
 				continue
 			}
-			r.s.Log.Printf("%s is busy (%v); trying again in %v", r.label, api.Message, pause)
+			if j := stepkit.AbandonedJob(ctx, r.s, r.pod.Targets()...); j != nil {
+				r.s.Log.Printf("%s is busy with the engine work of job %s (%s), which DCT abandoned and no longer follows; "+
+					"waiting for the engine to end it (trying again in %v)", r.label, j.ID, strings.TrimSpace(j.LocalizedType), pause)
+			} else {
+				r.s.Log.Printf("%s is busy (%v); trying again in %v", r.label, api.Message, pause)
+			}
 			t := time.NewTimer(min(pause, time.Until(r.deadline)))
 			select {
 			case <-ctx.Done():

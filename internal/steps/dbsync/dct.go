@@ -19,7 +19,8 @@ func runDCT(ctx context.Context, s *cli.Session, name string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := stepkit.WaitIdleDCT(ctx, s, ds.ID, fmt.Sprintf("dSource %q", name), time.Hour); err != nil {
+	label := fmt.Sprintf("dSource %q", name)
+	if err := stepkit.WaitIdleDCT(ctx, s, ds.ID, label, time.Hour); err != nil {
 		return nil, err
 	}
 	before, err := c.Snapshots.Latest(ctx, ds.ID)
@@ -28,8 +29,10 @@ func runDCT(ctx context.Context, s *cli.Session, name string) (any, error) {
 	}
 	what := fmt.Sprintf("sync of %q", name)
 	job, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		return stepkit.StartDCT(ctx, s, ds.ID, what, func() (*dct.Job, error) {
-			return c.DSources.Snapshot(ctx, ds.ID, dct.DSourceSnapshotParameters{})
+		return stepkit.StartAfterAbandonedDCT(ctx, s, label, time.Hour, []string{ds.ID}, func() (*dct.Job, error) {
+			return stepkit.StartDCT(ctx, s, ds.ID, what, func() (*dct.Job, error) {
+				return c.DSources.Snapshot(ctx, ds.ID, dct.DSourceSnapshotParameters{})
+			})
 		})
 	})
 	if err != nil {

@@ -11,6 +11,10 @@ import (
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
 )
 
+// busyWaitDCT is how long a refresh on DCT waits for a job already on the
+// VDB, or for the engine work of one DCT abandoned.
+const busyWaitDCT = time.Hour
+
 // runDCT refreshes the VDB through DCT with refresh_by_snapshot from
 // exactly the chosen snapshot of its parent. DCT never masks in a refresh,
 // so the VDB's compliance (masking) job runs after it, when one is named
@@ -36,12 +40,15 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := stepkit.WaitIdleDCT(ctx, s, vdb.ID, fmt.Sprintf("VDB %q", o.vdb), time.Hour); err != nil {
+	label := fmt.Sprintf("VDB %q", o.vdb)
+	if err := stepkit.WaitIdleDCT(ctx, s, vdb.ID, label, busyWaitDCT); err != nil {
 		return nil, err
 	}
 	what := fmt.Sprintf("refresh of VDB %q from %s", o.vdb, snap.ID)
 	job, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		return stepkit.StartDCT(ctx, s, vdb.ID, what, func() (*dct.Job, error) { return c.VDBs.RefreshBySnapshot(ctx, vdb.ID, snap.ID) })
+		return stepkit.StartAfterAbandonedDCT(ctx, s, label, busyWaitDCT, []string{vdb.ID}, func() (*dct.Job, error) {
+			return stepkit.StartDCT(ctx, s, vdb.ID, what, func() (*dct.Job, error) { return c.VDBs.RefreshBySnapshot(ctx, vdb.ID, snap.ID) })
+		})
 	})
 	if err != nil {
 		return nil, err
