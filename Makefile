@@ -46,7 +46,8 @@ demo: build deps
 	./test/demo.sh --platform '$(PLATFORM)'
 
 # bench measures waits, steps, lanes and the pipeline against the local engine and prints a
-# table (docs/benchmarks.md); MODE=full adds 600 lanes and more samples. Not part of make test.
+# table (docs/benchmarks.md); MODE=full adds 600 lanes and more samples; MODE=ci runs every part
+# once in seconds and fails when one fails (CI runs it). Not part of make test.
 MODE ?= quick
 bench: build
 	$(GO) run ./test/bench -mode $(MODE)
@@ -64,16 +65,14 @@ bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
 
 # Each fuzz target for FUZZTIME, one at a time; a failing input lands in the
-# package's testdata/fuzz/<target> and `go test` replays it from then on.
+# package's testdata/fuzz/<target> and `go test` replays it from then on
+# (test/fuzz.sh; CI runs it with FUZZTIME=5s).
 FUZZTIME ?= 60s
 FUZZ     := ./delphix:FuzzDecodeResponse ./delphix:FuzzSanitizeJSON ./delphix:FuzzJob ./delphix:FuzzDataSource \
             ./delphix:FuzzClosestNames ./internal/cli:FuzzConfigFile ./internal/steps/credentials:FuzzPolicy \
             ./internal/steps/credentials:FuzzShellQuote
 fuzz:
-	@set -e; for t in $(FUZZ); do \
-		echo "== $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*}; \
-	done
+	GO='$(GO)' ./test/fuzz.sh '$(FUZZTIME)' $(FUZZ)
 
 dist:
 	./test/dist.sh $(VERSION)

@@ -1,54 +1,116 @@
 package httpapi
 
 import (
-	"sort"
 	"strings"
 )
+
+// MaxCompared is how many runes of each string Distance compares. Object
+// names are at most 256 characters on the engine and on DCT, so this never
+// changes a suggestion among real names; it bounds the work a pathological
+// name (a pasted log, a fuzzer's input) can cause to 256×256 cells.
+const MaxCompared = 256
 
 // Closest returns up to n distinct names nearest to name by edit distance
 // (case folded), nearest first; among equally near names, the order of
 // names. It suggests what the user may have meant when a lookup by exact
 // name finds nothing.
 func Closest(name string, names []string, n int) []string {
+	if n <= 0 {
+		return nil
+	}
 	type scored struct {
 		name string
 		d    int
 	}
-	var all []scored
+	target := prefix([]rune(strings.ToLower(name)))
+	best := make([]scored, 0, n) // nearest first; a later name never displaces an equal one
 	seen := map[string]bool{}
 	for _, c := range names {
 		if seen[c] {
 			continue
 		}
 		seen[c] = true
-		all = append(all, scored{c, Distance(strings.ToLower(name), strings.ToLower(c))})
+		limit := MaxCompared // no name is farther than this
+		if len(best) == n {
+			limit = best[n-1].d - 1 // only a nearer name gets in
+			if limit < 0 {
+				break
+			}
+		}
+		d := distanceAtMost(target, prefix([]rune(strings.ToLower(c))), limit)
+		if d > limit {
+			continue
+		}
+		i := len(best)
+		for i > 0 && best[i-1].d > d {
+			i--
+		}
+		if len(best) < n {
+			best = append(best, scored{})
+		}
+		copy(best[i+1:], best[i:len(best)-1])
+		best[i] = scored{c, d}
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].d < all[j].d })
 	var out []string
-	for i := 0; i < len(all) && i < n; i++ {
-		out = append(out, all[i].name)
+	for _, s := range best {
+		out = append(out, s.name)
 	}
 	return out
 }
 
-// Distance is the Levenshtein distance between a and b, in runes.
+// Distance is the Levenshtein distance between a and b, in runes, over
+// their first MaxCompared runes.
 func Distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	return distanceAtMost(prefix([]rune(a)), prefix([]rune(b)), MaxCompared)
+}
+
+func prefix(r []rune) []rune {
+	if len(r) > MaxCompared {
+		return r[:MaxCompared]
+	}
+	return r
+}
+
+// distanceAtMost is the Levenshtein distance between a and b when it is at
+// most limit, else limit+1, found without filling the rest of the table
+// once every cell of a row is beyond limit. A common prefix and suffix
+// cost nothing and are cut first.
+func distanceAtMost(a, b []rune, limit int) int {
+	for len(a) > 0 && len(b) > 0 && a[0] == b[0] {
+		a, b = a[1:], b[1:]
+	}
+	for len(a) > 0 && len(b) > 0 && a[len(a)-1] == b[len(b)-1] {
+		a, b = a[:len(a)-1], b[:len(b)-1]
+	}
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return limit + 1
+	}
+	if len(a) < len(b) {
+		a, b = b, a // the shorter one spans the rows
+	}
+	if len(b) == 0 {
+		return len(a)
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(ra); i++ {
+	for i := 1; i <= len(a); i++ {
 		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
+		lowest := i
+		for j := 1; j <= len(b); j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			lowest = min(lowest, cur[j])
+		}
+		if lowest > limit {
+			return limit + 1
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return prev[len(b)]
 }

@@ -18,10 +18,7 @@ import (
 // pipeline runner, as make demo runs it, and how much of its time the engine's jobs fill.
 
 func benchPipeline(cfg config) error {
-	speed := "0.1"
-	if len(cfg.lanes) > 2 {
-		speed = "1" // full mode: jobs take real time
-	}
+	speed := cfg.speed
 	e, err := startEngine("--speed", speed)
 	if err != nil {
 		return err
@@ -49,17 +46,22 @@ func benchPipeline(cfg config) error {
 		return fmt.Errorf("copy examples: %v: %s", err, out)
 	}
 	bin := filepath.Join(root, "bin")
-	cmd := exec.Command("bash", "-c", `. test/runner/groovy-env.sh && exec test/runner/jenkinsfile-runner --library "$1" --credentials "$2" --job-name data-pipeline --build-number 1 --workspace "$3" Jenkinsfile.example`,
-		"bench", root, creds, ws)
-	cmd.Env = append(os.Environ(), "DXSTEPS_HOME="+bin, "DELPHIX_ENGINE="+e.url,
-		"DXSTEPS_ACCOUNT_TOOL="+filepath.Join(bin, "dx-example-accounts"), "DXSTEPS_SUBSET_TOOL="+filepath.Join(bin, "dx-example-subset"))
+	// The example's tools as its build parameters, as make demo gives them; the password store
+	// stands for a vault: a file outside the workspace, removed with the rest.
+	store := `umask 077; printf "%s %s\n" "$DX_ACCOUNT" "$DX_NEW_PASSWORD" >>'` + filepath.Join(work, "vault") + `'`
+	cmd := exec.Command("bash", "-c", `. test/runner/groovy-env.sh && exec test/runner/jenkinsfile-runner "$@"`, "bench",
+		"--library", root, "--credentials", creds, "--job-name", "data-pipeline", "--build-number", "1", "--workspace", ws,
+		"--param", "ACCOUNT_TOOL="+filepath.Join(bin, "dx-example-accounts"),
+		"--param", "SUBSET_TOOL="+filepath.Join(bin, "dx-example-subset"),
+		"--param", "PASSWORD_STORE="+store, "Jenkinsfile.example")
+	cmd.Env = append(os.Environ(), "DXSTEPS_HOME="+bin, "DELPHIX_ENGINE="+e.url)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	err = cmd.Run()
 	wall := time.Since(start)
 	if err != nil {
-		return fmt.Errorf("the pipeline failed: %v\n%s", err, lastLines(out.String(), 15))
+		return fmt.Errorf("the pipeline failed: %v\n%s", err, lastLines(out.String(), 60))
 	}
 	jobs, err := allJobs(e.url)
 	if err != nil {

@@ -35,7 +35,7 @@ var stepCases = []stepCase{
 	{"dx-branch", func(i int) []string {
 		return []string{"create", "--container", "prep2", "--name", fmt.Sprintf("bench-%d", i), "--from-bookmark", fmt.Sprintf("bench-%d", i)}
 	}},
-	{"dx-subset", func(int) []string { return []string{"--container", "prep4", "--percent", "10"} }},
+	{"dx-subset", func(int) []string { return []string{"--container", "prep4", "--percent", "10", "--exec", "true"} }},
 	{"dx-credentials", func(int) []string { return []string{"--vdb", "prep5 DB", "--policy", policyFile, "--exec", "true"} }},
 }
 
@@ -63,7 +63,7 @@ func benchSteps(cfg config) error {
 	for _, v := range []string{"1.11.9", "1.11.11"} {
 		runs := cfg.stepRuns
 		if v != "1.11.9" {
-			runs = max(3, runs/3) // for the request count
+			runs = max(min(3, runs), runs/3) // for the request count
 		}
 		res, err := runSteps(v, runs)
 		if err != nil {

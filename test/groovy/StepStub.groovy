@@ -131,6 +131,7 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
         binding.setVariable('writeJSON', { Map args -> here(args.file as String).text = groovy.json.JsonOutput.toJson(args.json) })
         binding.setVariable('currentBuild', currentBuild)
         binding.setVariable('dir', { String path, Closure body -> inDir(path, body) })
+        binding.setVariable('pwd', { -> here('.').absolutePath })
         binding.setVariable('deleteDir', { -> here('.').canonicalFile.deleteDir() })
         binding.setVariable('findFiles', { Map args -> findFiles(args) })
         binding.setVariable('archiveArtifacts', { Map args -> archived[cwd + args.artifacts] = here(args.artifacts as String).text })

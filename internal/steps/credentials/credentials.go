@@ -22,7 +22,7 @@ var (
 	execKey        = &cli.Key{Flag: "exec", Type: cli.String, Usage: "`COMMAND` run with sh -c once per account, now"}
 	installHook    = &cli.Key{Flag: "install-hook", Type: cli.Bool, Usage: "install the policy as configure-clone hooks, applied on every refresh, instead"}
 	hookCommand    = &cli.Key{Flag: "hook-command", Type: cli.String, Usage: "`COMMAND` the hooks run on the VDB's host"}
-	passwordOutput = &cli.Key{Flag: "password-output", Type: cli.Path, Usage: "write generated passwords to `FILE` (mode 0600), kept out of the Jenkins workspace"}
+	passwordOutput = &cli.Key{Flag: "password-output", Type: cli.Path, Usage: "write generated passwords to `FILE` (mode 0600), never inside the Jenkins workspace (refused there: use the password command)"}
 	passwordCmd    = &cli.Key{Flag: "password-command", Type: cli.String, Usage: "`COMMAND` run with sh -c once per generated password, which it gets in DX_NEW_PASSWORD (store it in your vault)"}
 )
 
@@ -40,8 +40,10 @@ On DCT (--platform dct) DX_DB_* come from what DCT shows of the VDB (no DX_DB_US
 are set with PATCH /vdbs/{id}; they cannot carry a password there, so reset accounts need --exec.
 Generated passwords go only where you say: --password-command runs your command once per
 generated password, with DX_ACCOUNT, DX_VDB and DX_NEW_PASSWORD in its environment, to store it
-in your vault; --password-output writes them to a file (mode 0600) that you keep out of the
-Jenkins workspace.
+in your vault; --password-output writes them to a file (mode 0600) instead. In Jenkins (WORKSPACE
+set) a --password-output inside the workspace, by a relative path, an absolute one or a symlink,
+is refused (exit 2): anyone with Workspace permission could read it. Outside Jenkins the file
+goes where you say.
 
 Example: dx-credentials --vdb "Patients Masked Master" --policy accounts.yaml --exec ./reset-account.sh --password-command ./vault-store.sh`,
 	Platforms: []string{cli.PlatformEngine, cli.PlatformDCT},
@@ -63,6 +65,9 @@ type options struct {
 func parse(in *cli.Input) (cli.Runner, error) {
 	o := options{vdb: in.String(vdb), exec: in.String(execKey), hook: in.Bool(installHook),
 		hookCommand: in.String(hookCommand), passwordOut: in.String(passwordOutput), passwordCmd: in.String(passwordCmd), environ: in.Getenv, name: in.Name}
+	if err := checkPasswordOutput(in, o.passwordOut); err != nil {
+		return nil, err
+	}
 	p, err := loadPolicy(in.String(policy), in.Name(policy), in.Getenv)
 	if err != nil {
 		return nil, err

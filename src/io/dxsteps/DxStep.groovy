@@ -112,7 +112,7 @@ class DxStep implements Serializable {
     /**
      * The caller's config merged over the step's defaults, with the platform, the engine and the
      * binaries' home taken from the environment when the config leaves them out. Fails on
-     * anything wrong.
+     * anything wrong, a password file in the workspace included (SecretFiles).
      */
     private Map settle(String step, Map config) {
         String problem = Config.problem(step, config ?: [:])
@@ -131,6 +131,13 @@ class DxStep implements Serializable {
             script.error("${step}: no ${what}: set the engine key or the environment variable DELPHIX_ENGINE")
         }
         cfg.dxstepsHome = cfg.dxstepsHome ?: script.env.DXSTEPS_HOME
+        if (cfg.passwordOutput && script.env.WORKSPACE) {
+            String inWorkspace = SecretFiles.passwordOutputProblem(cfg.passwordOutput as String,
+                script.env.WORKSPACE as String, script.pwd() as String)
+            if (inWorkspace) {
+                script.error("${step}: ${inWorkspace}")
+            }
+        }
         return cfg
     }
 

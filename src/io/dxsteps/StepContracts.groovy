@@ -57,8 +57,8 @@ class StepContracts implements Serializable {
                 installHook: false,
                 // COMMAND the hooks run on the VDB's host (--hook-command)
                 hookCommand: null,
-                // write generated passwords to FILE (mode 0600), kept out of the Jenkins workspace
-                // (--password-output)
+                // write generated passwords to FILE (mode 0600), never inside the Jenkins workspace (refused
+                // there: use the password command) (--password-output)
                 passwordOutput: null,
                 // COMMAND run with sh -c once per generated password, which it gets in DX_NEW_PASSWORD (store
                 // it in your vault) (--password-command)
