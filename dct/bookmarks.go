@@ -28,13 +28,16 @@ type Bookmark struct {
 		ID   string `json:"vdb_id"`
 		Name string `json:"vdb_name"`
 	} `json:"vdbs"`
-	DSourceIDs     []string `json:"dsource_ids"`
-	VDBGroupID     string   `json:"vdb_group_id"`
-	VDBGroupName   string   `json:"vdb_group_name"`
-	Expiration     string   `json:"expiration"` // a date, YYYY-MM-DD; "" keeps it per policy
-	BookmarkType   string   `json:"bookmark_type"`
-	BookmarkStatus string   `json:"bookmark_status"` // ACTIVE or INACTIVE
-	Tags           []Tag    `json:"tags"`
+	DSourceIDs   []string `json:"dsource_ids"`
+	VDBGroupID   string   `json:"vdb_group_id"`
+	VDBGroupName string   `json:"vdb_group_name"`
+	Expiration   string   `json:"expiration"` // a date, YYYY-MM-DD; "" keeps it per policy
+	// Retention is the deprecated retention in days; -1: retained forever
+	// (created with retain_forever).
+	Retention      *int64 `json:"retention"`
+	BookmarkType   string `json:"bookmark_type"`
+	BookmarkStatus string `json:"bookmark_status"` // ACTIVE or INACTIVE
+	Tags           []Tag  `json:"tags"`
 }
 
 // BookmarkCreate describes a new bookmark: on fresh snapshots of VDBIDs,

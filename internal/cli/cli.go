@@ -145,21 +145,22 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 			} else if a.Present() {
 				return wordProblem(step, a.First(), named)
 			}
-			for _, w := range unknownEnv(step, environ) {
+			warnings, err := checkEnv(step, environ)
+			for _, w := range warnings {
 				log.Printf("warning: %s", w)
 			}
-			if err := applyEnv(c, step, environ); err != nil {
-				return err
-			}
-			unknown, err := applyConfig(c, flags)
 			if err != nil {
 				return err
 			}
-			for _, key := range unknown {
-				log.Printf("warning: --config key %q is not a flag of %s; ignored", key, step.Name)
+			in := &Input{Op: op, c: c, environ: environ, jenkins: jenkins, empty: map[string]string{}}
+			in.emptyOnCommandLine(step.Keys)
+			if err := applyEnv(c, step, environ, in.empty); err != nil {
+				return err
+			}
+			if err := applyConfig(c, flags, in.empty); err != nil {
+				return err
 			}
 			errorFile = c.Path(ErrorFile.Flag) // the config may name it too
-			in := &Input{Op: op, c: c, environ: environ, jenkins: jenkins}
 			if err := choosePlatform(step, in, log); err != nil {
 				return err
 			}

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 var (
@@ -75,12 +78,79 @@ func TestExitCodesListEveryCodeClassifyReturns(t *testing.T) {
 	}
 }
 
-func TestOnlyANearMissOfAStepVariableIsReported(t *testing.T) {
-	_, stderr := runTest([]string{"DXSTEPS_TEST_NAEM=x", "DXSTEPS_TEST_TOOL=mine", "DELPHIX_NAME=y", "DELPHIX_ENGNE=z"}, "list")
-	assert.Contains(t, stderr, "warning: DXSTEPS_TEST_NAEM is set but no flag reads it; did you mean DXSTEPS_TEST_NAME?")
-	assert.NotContains(t, stderr, "DXSTEPS_TEST_TOOL", "a variable of the user's own is left alone")
-	assert.Contains(t, stderr, "warning: DELPHIX_NAME is set but --name reads DXSTEPS_TEST_NAME; ignored")
-	assert.Contains(t, stderr, "warning: DELPHIX_ENGNE is set but no flag reads it (a typo?)")
+func TestAVariableMeantForTheStepThatNoKeyReadsIsRefused(t *testing.T) {
+	for env, want := range map[string]string{
+		"DXSTEPS_TEST_NAEM=x":  "unknown variable DXSTEPS_TEST_NAEM: dx-test reads no such variable; did you mean DXSTEPS_TEST_NAME?",
+		"DXSTEP_TEST_NAME=x":   "unknown variable DXSTEP_TEST_NAME: dx-test reads no such variable; did you mean DXSTEPS_TEST_NAME?",
+		"DXSTEPS_TEST_name=x":  "did you mean DXSTEPS_TEST_NAME?",
+		"DXSTEPS_TEST_TOOL=x":  "unknown variable DXSTEPS_TEST_TOOL: dx-test reads no such variable (its own are DXSTEPS_TEST_<FLAG>, see --help)",
+		"DXSTEPS_CALLEr=x":     "did you mean DXSTEPS_CALLER?",
+		"DELPHIX_NAME=y":       "DELPHIX_NAME is set, but --name reads DXSTEPS_TEST_NAME: set that, or unset DELPHIX_NAME",
+		"DXSTEPS_TEST_TAGS=a,": "did you mean DXSTEPS_TEST_TAG?",
+	} {
+		code, stderr := runTest([]string{env}, "list")
+		assert.Equal(t, ExitUsage, code, env)
+		assert.Contains(t, stderr, want, env)
+		assert.NotContains(t, stderr, "parsed", env)
+	}
+	code, stderr := runTest([]string{"DXSTEPS_TEST_NAEM=x", "DXSTEPS_TEST_TOOL=y"}, "list")
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, stderr, "(and 1 more such variable)")
+}
+
+func TestOtherVariablesAreLeftAloneOrOnlyWarnedAbout(t *testing.T) {
+	code, stderr := runTest([]string{"DELPHIX_ENGNE=z", "DELPHIX_SOMETHING=x", "DXSTEPS_OTHER_NAME=x", "DXSTEPS_HOME=/opt", "DXSTEPS_KEEP_OUTPUT=true"}, "list")
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, stderr, `parsed list`, "the step runs")
+	assert.Contains(t, stderr, "warning: DELPHIX_ENGNE is set but no flag reads it; did you mean DELPHIX_ENGINE?")
+	assert.Contains(t, stderr, "warning: DELPHIX_SOMETHING is set but no flag reads it (a typo?)")
+	assert.NotContains(t, stderr, "DXSTEPS_", "another step's variables and the library's are not this step's business")
+}
+
+func TestAnUnknownConfigKeyIsRefusedWithTheOneMeant(t *testing.T) {
+	dir := t.TempDir()
+	for body, want := range map[string]string{
+		"nmae: x\n":           `unknown key "nmae"; did you mean "name"?`,
+		"tags: [a]\n":         `unknown key "tags"; did you mean "tag"?`,
+		"zzzzzzzzzz: x\n":     `unknown key "zzzzzzzzzz": its keys are the flag names of --help`,
+		"config: other.yml\n": `unknown key "config"`,
+	} {
+		path := filepath.Join(dir, "c.yml")
+		require.NoError(t, os.WriteFile(path, []byte(body), 0o600))
+		code, stderr := runTest(nil, "list", "--config", path)
+		assert.Equal(t, ExitUsage, code, body)
+		assert.Contains(t, stderr, "error: --config "+path+": "+want, body)
+	}
+}
+
+func TestEmptyValuesAreNothingAndSayWhereTheyCameFrom(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yml")
+	require.NoError(t, os.WriteFile(path, []byte("name:\ntag: ['', ' ']\n"), 0o600))
+	var got map[string]string
+	probe := &Step{Name: "dx-test", Operations: []string{"make", "list"}, Keys: []*Key{testName, testTag},
+		Parse: func(in *Input) (Runner, error) {
+			got = map[string]string{}
+			for _, k := range []*Key{testName, testTag} {
+				if from, ok := in.Empty(k); ok {
+					got[k.Flag] = from
+				}
+			}
+			return nil, Usagef("parsed")
+		}}
+	run := func(environ []string, args ...string) {
+		var out, errs bytes.Buffer
+		Run(context.Background(), probe, append([]string{"dx-test"}, args...), &out, &errs, environ)
+	}
+	run(nil, "list", "--config", path)
+	assert.Equal(t, map[string]string{"name": "--config " + path + " key name", "tag": "--config " + path + " key tag"}, got)
+	run([]string{"DXSTEPS_TEST_NAME= ", "DXSTEPS_TEST_TAG=,"}, "list")
+	assert.Equal(t, map[string]string{"name": "DXSTEPS_TEST_NAME", "tag": "--tag"}, got)
+	run(nil, "list", "--name", "", "--tag", "")
+	assert.Equal(t, map[string]string{"name": "--name", "tag": "--tag"}, got)
+	run(nil, "make", "--name", "x", "--tag", "a,")
+	assert.Equal(t, map[string]string{"tag": "--tag"}, got, "a blank item counts")
+	run(nil, "make", "--name", "x", "--tag", "a,b")
+	assert.Empty(t, got)
 }
 
 func TestABadValueInTheEnvironmentNamesTheVariable(t *testing.T) {

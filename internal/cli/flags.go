@@ -68,46 +68,89 @@ func init() {
 // envWord is a flag name as part of an environment variable: foo-bar is FOO_BAR.
 func envWord(s string) string { return strings.ToUpper(strings.ReplaceAll(s, "-", "_")) }
 
-// unknownEnv warns about variables that look meant for this step but that
-// no flag reads: a DELPHIX_* name, a near miss of a DXSTEPS_<STEP>_* name,
-// or DELPHIX_<FLAG> for a step flag, which reads DXSTEPS_<STEP>_<FLAG>.
-func unknownEnv(step *Step, environ []string) []string {
+// libraryEnv are the DXSTEPS_* variables the Jenkins library reads itself;
+// a binary leaves them alone.
+var libraryEnv = []string{CallerEnv, "DXSTEPS_HOME", "DXSTEPS_DIST_URL", "DXSTEPS_TOOLS_DIR", "DXSTEPS_KEEP_OUTPUT"}
+
+// nearMiss is how many edits (case folded) away from a variable dxsteps owns
+// a name counts as a typo of it.
+const nearMiss = 2
+
+// checkEnv refuses a variable meant for this step that no key reads, as a
+// mistyped flag is refused: any DXSTEPS_<STEP>_* name of this step that is
+// not one of its keys' (DXSTEPS_BOOKMARK_CONTAINR), any name a typo away
+// from one (DXSTEP_BOOKMARK_CONTAINER, DXSTEPS_BOOKMARK_container), and a
+// DELPHIX_<FLAG> meant for a step key, which reads DXSTEPS_<STEP>_<FLAG>. An
+// unknown DELPHIX_* name is only warned about: other Delphix tools set such
+// variables, and a connection setting that is not read cannot widen what
+// a step does.
+func checkEnv(step *Step, environ []string) (warnings []string, err error) {
 	known := map[string]bool{PasswordEnv: true, APIKeyEnv: true}
+	for _, name := range libraryEnv {
+		known[name] = true
+	}
 	stepFlag := map[string]*Key{}
-	var stepEnvs []string
-	for _, k := range step.allKeys() {
+	owned := []string{CallerEnv}
+	connection := []string{PasswordEnv, APIKeyEnv}
+	for _, k := range step.Keys {
 		known[step.env(k)] = true
 		stepFlag[EnvPrefix+envWord(k.Flag)] = k
-		stepEnvs = append(stepEnvs, step.env(k))
+		owned = append(owned, step.env(k))
 	}
-	var warnings []string
+	for _, k := range Connection {
+		known[k.Env] = true
+		connection = append(connection, k.Env)
+	}
+	var problems []string
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
+		near := suggestWithin(name, owned, nearMiss)
 		switch {
 		case known[name]:
 		case stepFlag[name] != nil:
 			k := stepFlag[name]
-			warnings = append(warnings, fmt.Sprintf("%s is set but --%s reads %s; ignored", name, k.Flag, step.env(k)))
-		case strings.HasPrefix(name, EnvPrefix):
-			warnings = append(warnings, name+" is set but no flag reads it (a typo?)")
-		case strings.HasPrefix(name, step.envPrefix()):
-			// Other DXSTEPS_<STEP>_* names may be the user's own (DXSTEPS_SUBSET_TOOL): only a near miss is reported.
-			if near := suggestWithin(name, stepEnvs, 1+len(name)/20); near != "" {
-				warnings = append(warnings, name+" is set but no flag reads it; did you mean "+near+"?")
+			problems = append(problems, fmt.Sprintf("%s is set, but --%s reads %s: set that, or unset %s", name, k.Flag, step.env(k), name))
+		case strings.HasPrefix(name, step.envPrefix()) || near != "":
+			msg := fmt.Sprintf("unknown variable %s: %s reads no such variable", name, step.Name)
+			if near != "" {
+				msg += "; did you mean " + near + "?"
+			} else {
+				msg += fmt.Sprintf(" (its own are %s<FLAG>, see --help)", step.envPrefix())
 			}
+			problems = append(problems, msg)
+		case strings.HasPrefix(name, EnvPrefix):
+			msg := name + " is set but no flag reads it"
+			if s := suggestWithin(name, connection, nearMiss); s != "" {
+				msg += "; did you mean " + s + "?"
+			} else {
+				msg += " (a typo?)"
+			}
+			warnings = append(warnings, msg)
 		}
 	}
 	sort.Strings(warnings)
-	return warnings
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		if n := len(problems) - 1; n > 0 {
+			problems[0] += fmt.Sprintf(" (and %d more such variable%s)", n, map[bool]string{true: "s"}[n > 1])
+		}
+		return warnings, Usagef("%s", problems[0])
+	}
+	return warnings, nil
 }
 
 // applyEnv fills every key not set on the command line from its
-// environment variable in environ.
-func applyEnv(c *ucli.Context, step *Step, environ []string) error {
+// environment variable in environ. A variable set to nothing (or blanks)
+// fills nothing and is recorded in empty, by flag name.
+func applyEnv(c *ucli.Context, step *Step, environ []string, empty map[string]string) error {
 	for _, k := range step.allKeys() {
 		env := step.env(k)
 		v, ok := lookupEnvOK(environ, env)
-		if !ok || v == "" || c.IsSet(k.Flag) {
+		if !ok || c.IsSet(k.Flag) {
+			continue
+		}
+		if strings.TrimSpace(v) == "" {
+			empty[k.Flag] = env
 			continue
 		}
 		if err := c.Set(k.Flag, v); err != nil {
@@ -118,24 +161,30 @@ func applyEnv(c *ucli.Context, step *Step, environ []string) error {
 }
 
 // applyConfig fills every flag not set on the command line or in the
-// environment from the --config file. Unknown keys are returned so the
-// caller can report them; a password key is refused.
-func applyConfig(c *ucli.Context, flags []ucli.Flag) (unknown []string, err error) {
+// environment from the --config file. A key that is not a flag is refused
+// with the one meant, as a mistyped flag is; so is a password key. A key
+// set to nothing (null, "", an empty list) fills nothing and is recorded
+// in empty, by flag name.
+func applyConfig(c *ucli.Context, flags []ucli.Flag, empty map[string]string) error {
 	path := c.Path(Config.Flag)
 	if path == "" {
-		return nil, nil
+		return nil
 	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, Usagef("cannot read --config %s: %v", path, err)
+		return Usagef("cannot read --config %s: %v", path, err)
 	}
 	var values map[string]any
 	if err := yaml.Unmarshal(raw, &values); err != nil {
-		return nil, Usagef("--config %s is not a YAML map of flag names to values: %v", path, err)
+		return Usagef("--config %s is not a YAML map of flag names to values: %v", path, err)
 	}
 	byName := map[string]ucli.Flag{}
+	var names []string
 	for _, f := range flags {
-		byName[f.Names()[0]] = f
+		if n := f.Names()[0]; n != Config.Flag && n != contractFlag {
+			byName[n] = f
+			names = append(names, n)
+		}
 	}
 	keys := make([]string, 0, len(values))
 	for k := range values {
@@ -146,20 +195,45 @@ func applyConfig(c *ucli.Context, flags []ucli.Flag) (unknown []string, err erro
 		f, ok := byName[key]
 		switch {
 		case key == "password":
-			return nil, Usagef("--config %s has a password key: keep the password out of files others read; use %s or --password-file", path, PasswordEnv)
+			return Usagef("--config %s has a password key: keep the password out of files others read; use %s or --password-file", path, PasswordEnv)
 		case key == "api-key" || key == "apikey":
-			return nil, Usagef("--config %s has an API key: keep it out of files others read; use %s or --%s", path, APIKeyEnv, APIKeyFile.Flag)
-		case !ok || key == Config.Flag:
-			unknown = append(unknown, key)
-			continue
+			return Usagef("--config %s has an API key: keep it out of files others read; use %s or --%s", path, APIKeyEnv, APIKeyFile.Flag)
+		case !ok:
+			msg := fmt.Sprintf("--config %s: unknown key %q", path, key)
+			if s := suggest(key, names); s != "" {
+				return Usagef("%s; did you mean %q?", msg, s)
+			}
+			return Usagef("%s: its keys are the flag names of --help, without dashes in front", msg)
 		case c.IsSet(key):
+			continue
+		case blank(values[key]):
+			empty[key] = fmt.Sprintf("--config %s key %s", path, key)
 			continue
 		}
 		if err := setFromConfig(c, f, values[key]); err != nil {
-			return nil, Usagef("--config %s: key %q: %v", path, key, err)
+			return Usagef("--config %s: key %q: %v", path, key, err)
 		}
 	}
-	return unknown, nil
+	return nil
+}
+
+// blank says whether a config value is nothing: null, blanks, or a list of
+// those.
+func blank(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.TrimSpace(v) == ""
+	case []any:
+		for _, item := range v {
+			if !blank(item) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func setFromConfig(c *ucli.Context, f ucli.Flag, v any) error {

@@ -31,7 +31,7 @@ func FuzzConfigFile(f *testing.F) {
 		var applied error
 		app := &ucli.App{Name: "fuzz", Flags: flags, HideHelp: true, Writer: discard{}, ErrWriter: discard{},
 			Action: func(c *ucli.Context) error {
-				_, applied = applyConfig(c, flags)
+				applied = applyConfig(c, flags, map[string]string{})
 				if applied == nil && c.String(User.Flag) != "from-flag" {
 					t.Fatalf("the config overrode --user: %q", c.String(User.Flag))
 				}

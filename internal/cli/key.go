@@ -115,6 +115,9 @@ type Input struct {
 	c        *ucli.Context
 	environ  []string
 	jenkins  bool
+	// empty maps a flag given an empty value to where it was given: the
+	// flag, its environment variable, or the config file's key.
+	empty map[string]string
 }
 
 // String returns a string or path key's value.
@@ -129,8 +132,53 @@ func (in *Input) Int(k *Key) int { return in.c.Int(k.Flag) }
 // Duration returns a duration key's value.
 func (in *Input) Duration(k *Key) time.Duration { return in.c.Duration(k.Flag) }
 
-// List returns a list key's values.
-func (in *Input) List(k *Key) []string { return in.c.StringSlice(k.Flag) }
+// List returns a list key's values, without blank ones: --tag ',' is no tag.
+func (in *Input) List(k *Key) []string {
+	var out []string
+	for _, v := range in.c.StringSlice(k.Flag) {
+		if strings.TrimSpace(v) != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Empty says whether k was given but holds nothing, or a list with a blank
+// item (--tag 'a,'), and where it was given, for an error message. A step
+// whose key narrows what it deletes refuses such a key rather than run
+// without it.
+func (in *Input) Empty(k *Key) (from string, ok bool) {
+	if from, ok := in.empty[k.Flag]; ok {
+		return from, true
+	}
+	if !in.c.IsSet(k.Flag) {
+		return "", false
+	}
+	switch k.Type {
+	case String, Path:
+		if strings.TrimSpace(in.String(k)) == "" {
+			return in.Name(k), true
+		}
+	case List:
+		for _, v := range in.c.StringSlice(k.Flag) {
+			if strings.TrimSpace(v) == "" {
+				return in.Name(k), true
+			}
+		}
+	}
+	return "", false
+}
+
+// emptyOnCommandLine records the keys given an empty value as flags.
+func (in *Input) emptyOnCommandLine(keys []*Key) {
+	for _, k := range keys {
+		if in.c.IsSet(k.Flag) {
+			if _, ok := in.Empty(k); ok {
+				in.empty[k.Flag] = in.Name(k)
+			}
+		}
+	}
+}
 
 // Getenv reads the step's environment (injected, never os.Environ).
 func (in *Input) Getenv(name string) string { return lookupEnv(in.environ, name) }
@@ -155,7 +203,7 @@ func (in *Input) set(k *Key) bool {
 	case Bool:
 		return in.c.Bool(k.Flag)
 	case List:
-		return len(in.c.StringSlice(k.Flag)) > 0
+		return len(in.List(k)) > 0
 	}
 	return in.c.IsSet(k.Flag)
 }

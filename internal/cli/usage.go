@@ -48,6 +48,10 @@ func wordProblem(step *Step, word string, named bool) error {
 	return Usagef("%s", msg)
 }
 
+// Suggest returns the candidate closest to word when it is close enough to
+// be a typo of it, else "": the did-you-mean of every refused name.
+func Suggest(word string, candidates []string) string { return suggest(word, candidates) }
+
 // suggest returns the candidate closest to word, if it is close enough
 // to be a typo of it.
 func suggest(word string, candidates []string) string {

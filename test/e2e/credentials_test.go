@@ -78,7 +78,7 @@ func TestCredentialsHookNeedsAPI111ForPasswords(t *testing.T) {
 func TestBadPolicyIsRefusedBeforeAnythingIsDone(t *testing.T) {
 	e := enginetest.Start(t)
 	for name, tc := range map[string]struct{ policy, want string }{
-		"unknown key":     {"accounts:\n  - name: a\n    action: reset\n    pasword: generate\n", "field pasword not found"},
+		"unknown key":     {"accounts:\n  - name: a\n    action: reset\n    pasword: generate\n", `line 4: unknown key "pasword" in account 1; did you mean "password"?`},
 		"unknown action":  {"accounts:\n  - name: a\n    action: rename\n", `action "rename" must be reset, lock or drop`},
 		"missing env":     {"accounts:\n  - name: a\n    action: reset\n    password: env:NOT_SET_ANYWHERE\n", "NOT_SET_ANYWHERE, which is not set"},
 		"twice":           {"accounts:\n  - {name: a, action: drop}\n  - {name: a, action: lock}\n", "listed twice"},

@@ -21,6 +21,7 @@ type dctBookmark struct {
 	snap       *state.Snapshot
 	tags       []obj
 	expiration string // YYYY-MM-DD
+	forever    bool   // created with retain_forever: read back as retention -1
 }
 
 // allBookmarks lists the engine's bookmarks and DCT's own.
@@ -88,6 +89,9 @@ func (e *Engine) dctBookmarkObject(b *state.Bookmark) obj {
 		if x.expiration != "" {
 			o["expiration"] = x.expiration
 		}
+		if x.forever {
+			o["retention"] = -1
+		}
 	} else {
 		tags := []obj{}
 		for _, t := range b.Tags {
@@ -146,7 +150,7 @@ func (e *Engine) dctCreateBookmark(c *dctCall) (int, any, error) {
 	if err := c.decode(&p); err != nil {
 		return 0, nil, err
 	}
-	x := &dctBookmark{tags: p.Tags, expiration: p.Expiration}
+	x := &dctBookmark{tags: p.Tags, expiration: p.Expiration, forever: p.RetainForever}
 	if x.tags == nil {
 		x.tags = []obj{}
 	}

@@ -6,11 +6,42 @@ import static TestKit.test
 Map login = [credentialsId: 'delphix-engine']
 String syncKeys = 'allowed keys: database, credentialsId, engine, platform, dctBasePath, apiVersion, caCert, insecure, timeout, dxstepsHome, distUrl'
 
-test('an unknown key is refused, naming it and the allowed keys') {
+test('an unknown key is refused, naming it, the key meant and the allowed keys') {
     StepStub stub = new StepStub()
     String message = stepError { stub.call('delphixSync', login + [databse: 'Patients Prod']) }
-    assert message == "delphixSync: unknown key 'databse'; ${syncKeys}"
+    assert message == "delphixSync: unknown key 'databse'; did you mean 'database'? ${syncKeys}"
+    assert stepError { stub.call('delphixBookmark', login + [operation: 'prune', tag: ['ci'], keep: 1]) }
+        .startsWith("delphixBookmark: unknown key 'tag'; did you mean 'tags'? allowed keys: ")
+    assert stepError { stub.call('delphixBookmark', login + [operation: 'prune', tags: ['ci'], keep: 1, Container: 'prep1']) }
+        .startsWith("delphixBookmark: unknown key 'Container'; did you mean 'container'? allowed keys: ")
+    assert stepError { stub.call('delphixSync', login + [zzzzzzzz: 'x']) } == "delphixSync: unknown key 'zzzzzzzz'; ${syncKeys}"
     assert stub.shCalls.empty
+}
+
+test('an unknown operation is refused with the operation meant') {
+    StepStub stub = new StepStub()
+    assert stepError { stub.call('delphixBookmark', login + [operation: 'prnue', tags: ['ci'], keep: 1]) } ==
+        "delphixBookmark: operation 'prnue' is not one of create, share, unshare, delete, list, prune; did you mean 'prune'?"
+    assert stepError { stub.call('delphixDataPod', login + [operation: 'Refresh', container: 'c']) }.endsWith("did you mean 'refresh'?")
+    assert stub.shCalls.empty
+}
+
+test('prune refuses a filter given empty, as the binary does, before running anything') {
+    StepStub stub = new StepStub()
+    Map prune = login + [operation: 'prune', tags: ['ci'], keep: 1]
+    assert stepError { stub.call('delphixBookmark', prune + [container: null]) } ==
+        "delphixBookmark: operation prune: key 'container' is empty (null): prune refuses an empty filter, " +
+        'which would widen what it deletes; give it a value or leave the key out'
+    assert stepError { stub.call('delphixBookmark', prune + [template: ' ']) }.contains("key 'template' is empty (' ')")
+    assert stepError { stub.call('delphixBookmark', prune + [namePattern: '']) }.contains("key 'namePattern' is empty")
+    assert stepError { stub.call('delphixBookmark', login + [operation: 'prune', keep: 1, tags: []]) }.contains("key 'tags' is empty")
+    assert stepError { stub.call('delphixBookmark', login + [operation: 'prune', keep: 1, tags: ['ci', null]]) }
+        .contains("key 'tags' is empty")
+    assert stub.shCalls.empty
+    stub.call('delphixBookmark', prune + [container: 'prep1'])
+    assert stub.lastScript().contains("'prune' --container 'prep1' --tag 'ci' --keep '1'")
+    stub.call('delphixBookmark', login + [container: null, name: 'n', template: 'Patients'])
+    assert !stub.lastScript().contains('--container'), 'other operations still leave a null key out'
 }
 
 test('a missing mandatory key is refused, naming it and the allowed keys') {
@@ -27,7 +58,7 @@ test('every var refuses an unknown key and no config at all') {
     StepStub stub = new StepStub()
     for (String step in ['delphixSync', 'delphixRefresh', 'delphixCredentials', 'delphixDataPod', 'delphixSubset',
                          'delphixBookmark', 'delphixBranch', 'delphixPrepareDataset']) {
-        assert stepError { stub.call(step, [nope: 1]) }.startsWith("${step}: unknown key 'nope'; allowed keys: ")
+        assert stepError { stub.call(step, [zzzzzzzz: 1]) }.startsWith("${step}: unknown key 'zzzzzzzz'; allowed keys: ")
         assert stepError { stub.load(step).call() } =~ "^${step}: missing mandatory key '\\w+'; allowed keys: "
     }
     assert stub.shCalls.empty
@@ -47,8 +78,8 @@ test('tags must be a list') {
 
 test('an operation the binary does not have is refused') {
     StepStub stub = new StepStub()
-    assert stepError { stub.call('delphixDataPod', login + [operation: 'destroy', container: 'c']) } ==
-        "delphixDataPod: operation 'destroy' is not one of refresh, reset, restore, enable, disable, lock, unlock"
+    assert stepError { stub.call('delphixDataPod', login + [operation: 'drop', container: 'c']) } ==
+        "delphixDataPod: operation 'drop' is not one of refresh, reset, restore, enable, disable, lock, unlock"
     assert stepError { stub.call('delphixBranch', login + [operation: 'merge', container: 'c', name: 'b']) } ==
         "delphixBranch: operation 'merge' is not one of create, activate, delete, list"
 }

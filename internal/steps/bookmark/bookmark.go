@@ -23,7 +23,7 @@ var (
 	tags      = &cli.Key{Flag: "tag", Name: "tags", Type: cli.List, Only: []string{"create", "list", "prune"}, Usage: "`TAG` of the new bookmark (list, prune: bookmarks with all these tags; prune: a tag may be a glob, jenkins-myjob-*), repeatable or comma-separated; on DCT, key=value is that tag, a plain tag is key 'tag'"}
 	shared    = &cli.Key{Flag: "shared", Type: cli.Bool, Only: []string{"create"}, Usage: "share the new bookmark with other users (DCT: PUBLIC, else PRIVATE)"}
 	expires   = &cli.Key{Flag: "expires", Type: cli.String, Only: []string{"create"}, Usage: "when the new bookmark expires and the platform deletes it: a `DURATION` from now (30d, 2w, 720h) or a date or time (2027-01-31, 2027-01-31T18:00:00Z); DCT keeps only the date"}
-	forever   = &cli.Key{Flag: "retain-forever", Type: cli.Bool, Only: []string{"create"}, Usage: "keep the new bookmark until it is deleted (no expiration)"}
+	forever   = &cli.Key{Flag: "retain-forever", Type: cli.Bool, Only: []string{"create"}, Usage: "keep the new bookmark until it is deleted (no expiration); it is tagged retain-forever, and prune never deletes it"}
 	pattern   = &cli.Key{Flag: "name-pattern", Type: cli.String, Only: []string{"prune"}, Usage: "prune bookmarks whose whole name matches this `GLOB` (* ? [..]), e.g. '2026-* 50'"}
 	keep      = &cli.Key{Flag: "keep", Type: cli.Int, Only: []string{"prune"}, Usage: "prune keeps the newest `N` matching bookmarks of each data pod and template"}
 	olderThan = &cli.Key{Flag: "older-than", Type: cli.String, Only: []string{"prune"}, Usage: "prune only bookmarks created more than `DURATION` ago (30d, 2w, 720h)"}
@@ -49,8 +49,9 @@ prune deletes the bookmarks that match every filter given (--tag, --name-pattern
 created more than --older-than ago (both: beyond the newest N and that old), but never one
 that something still depends on (engine: a branch created from it, a data pod whose
 current data was restored from it; DCT: a VDB provisioned from it, a VDB group last
-refreshed to it); --dry-run deletes nothing. The output lists deleted, kept and skipped
-bookmarks, each kept or skipped one with its reason.
+refreshed to it), nor one retained forever (tagged retain-forever, or on DCT retained forever by
+DCT); an empty filter (--container "") is refused; --dry-run deletes nothing. The output lists
+deleted, kept and skipped bookmarks, each kept or skipped one with its reason.
 
 Example: dx-bookmark create --container prep1 --name "2019-03-14 101502 50" --tag "2019-03-14 101502" --tag 50% --shared --expires 90d
 Example: dx-bookmark prune --tag 'jenkins-datapipeline-*' --keep 30 --dry-run`,
@@ -64,6 +65,14 @@ Example: dx-bookmark prune --tag 'jenkins-datapipeline-*' --keep 30 --dry-run`,
 		o := options{op: in.Op, container: in.String(container), template: in.String(template), name: in.String(name),
 			tags: in.List(tags), shared: in.Bool(shared), forever: in.Bool(forever), dryRun: in.Bool(dryRun),
 			filter: pruneFilter{tags: in.List(tags), namePattern: in.String(pattern), keep: in.Int(keep)}}
+		if o.op == "prune" {
+			if err := emptyFilter(in); err != nil {
+				return nil, err
+			}
+		}
+		if o.forever && !slices.Contains(o.tags, RetainTag) {
+			o.tags = append(o.tags, RetainTag)
+		}
 		if v := in.String(expires); v != "" {
 			if o.forever {
 				return nil, cli.Usagef("give %s or %s, not both", in.Name(expires), in.Name(forever))

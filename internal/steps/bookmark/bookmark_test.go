@@ -49,13 +49,12 @@ func TestListFiltersByPartOfTheNameAndEveryTag(t *testing.T) {
 	assert.Equal(t, []string{"2019 50"}, names(t, st.OK(t, bookmark.Step, e, "list", "--tag", "2019", "--tag", "50%")))
 }
 
-func TestAGenericDelphixNameDoesNotFilterTheList(t *testing.T) {
+func TestAGenericDelphixNameIsRefusedNotReadAsTheFilter(t *testing.T) {
 	e := st.Engine(t)
 	st.OK(t, bookmark.Step, e, "--container", "prep1", "--name", "kept")
 	r := st.Run(t, bookmark.Step, e, []string{"DELPHIX_NAME=nothing like it"}, "list")
-	require.Equal(t, 0, r.Code, r.Stderr)
-	assert.Equal(t, []string{"kept"}, names(t, r.JSON(t)))
-	assert.Contains(t, r.Stderr, "DELPHIX_NAME is set but --name reads DXSTEPS_BOOKMARK_NAME; ignored")
+	assert.Equal(t, 2, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, "DELPHIX_NAME is set, but --name reads DXSTEPS_BOOKMARK_NAME: set that, or unset DELPHIX_NAME")
 	r = st.Run(t, bookmark.Step, e, []string{"DXSTEPS_BOOKMARK_NAME=nothing like it"}, "list")
 	require.Equal(t, 0, r.Code, r.Stderr)
 	assert.Empty(t, names(t, r.JSON(t)))

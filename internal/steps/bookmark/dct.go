@@ -281,7 +281,8 @@ func pruneDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, bs [
 		if layout == "" {
 			layout = strings.Join(append(slices.Clone(b.VDBIDs), b.DSourceIDs...), ",")
 		}
-		cs = append(cs, candidate{res: describeDCT(b, l), id: b.ID, layout: layout, created: created})
+		forever := b.Retention != nil && *b.Retention == -1
+		cs = append(cs, candidate{res: describeDCT(b, l), id: b.ID, layout: layout, created: created, forever: forever})
 	}
 	deps, err := c.Bookmarks.Dependents(ctx, bs)
 	if err != nil {

@@ -96,8 +96,11 @@ func logPrune(s *cli.Session, r PruneResult) {
 	for _, b := range r.Deleted {
 		s.Log.Printf("prune: %s bookmark %q (%s)", verb, b.Bookmark, b.BookmarkReference)
 	}
-	for _, b := range r.Skipped {
+	for _, b := range r.Kept {
 		s.Log.Printf("prune: kept bookmark %q: %s", b.Bookmark, b.Reason)
+	}
+	for _, b := range r.Skipped {
+		s.Log.Printf("prune: skipped bookmark %q: %s", b.Bookmark, b.Reason)
 	}
 	s.Log.Printf("prune: %d %s, %d kept, %d skipped", len(r.Deleted), verb, len(r.Kept), len(r.Skipped))
 }

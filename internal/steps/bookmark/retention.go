@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dxsteps/dxsteps/internal/cli"
 )
 
 // parseAge reads a duration: Go's (90m, 720h) or whole days and weeks (30d, 2w).
@@ -48,6 +50,28 @@ func parseExpires(s string, now time.Time) (time.Time, error) {
 	return at.UTC(), nil
 }
 
+// RetainTag marks a bookmark prune never deletes: --retain-forever adds it,
+// and a user may add it to any bookmark to keep it.
+const RetainTag = "retain-forever"
+
+// emptyFilter refuses a prune filter that was given but is empty (--container
+// "", a variable or config key set to nothing, a tag list with a blank tag):
+// run without it, prune would delete more than asked.
+func emptyFilter(in *cli.Input) error {
+	for _, k := range []*cli.Key{container, template, tags, pattern} {
+		from, ok := in.Empty(k)
+		if !ok {
+			continue
+		}
+		where := ""
+		if from != in.Name(k) {
+			where = " (set by " + from + ")"
+		}
+		return cli.Usagef("%s is empty%s: prune refuses an empty filter, which would widen what it deletes; give it a value or leave it out", in.Name(k), where)
+	}
+	return nil
+}
+
 // pruneFilter is what prune matches and keeps.
 type pruneFilter struct {
 	tags        []string      // every one must be a tag of the bookmark (a pattern matches any tag)
@@ -62,6 +86,7 @@ type candidate struct {
 	id      string
 	layout  string // the pod or template it is on: --keep counts per layout
 	created time.Time
+	forever bool // the platform retains it forever (DCT: retention -1)
 }
 
 // matches says whether a bookmark's name and tags pass every filter.
@@ -122,8 +147,9 @@ func layoutName(r Result) string {
 type PruneResult struct {
 	DryRun  bool     `json:"dryRun"`
 	Deleted []Result `json:"deleted"`
-	// Kept are matching bookmarks prune keeps: among the newest --keep, or
-	// younger than --older-than.
+	// Kept are matching bookmarks prune keeps: retained forever (tagged
+	// retain-forever; they do not count toward --keep), among the newest
+	// --keep, or younger than --older-than.
 	Kept []Result `json:"kept"`
 	// Skipped are bookmarks prune would delete but does not: another object
 	// still depends on them, or the platform refused; reason says which.
@@ -138,7 +164,15 @@ func prune(o options, cs []candidate, now time.Time, dependsOn func(candidate) s
 	out := PruneResult{DryRun: o.dryRun, Deleted: []Result{}, Kept: []Result{}, Skipped: []Result{}}
 	var matching []candidate
 	for _, c := range cs {
-		if o.filter.matches(c.res.Bookmark, c.res.Tags) {
+		switch {
+		case !o.filter.matches(c.res.Bookmark, c.res.Tags):
+		case slices.Contains(c.res.Tags, RetainTag):
+			c.res.Reason = "retained forever (tag " + RetainTag + ", set by --retain-forever)"
+			out.Kept = append(out.Kept, c.res)
+		case c.forever:
+			c.res.Reason = "retained forever (the platform keeps it until it is deleted)"
+			out.Kept = append(out.Kept, c.res)
+		default:
 			matching = append(matching, c)
 		}
 	}

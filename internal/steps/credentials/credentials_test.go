@@ -103,3 +103,26 @@ func TestAFailingToolStopsAndSaysWhatWasDoneBeforeIt(t *testing.T) {
 	assert.Contains(t, r.Stderr, `account "second" (drop) on "Patients Masked Master": the tool (--exec) exited 1; done before it: [first]`)
 	assert.Empty(t, r.Stdout)
 }
+
+// A mistyped policy key is one line naming the policy file, the key and the
+// key meant, and nothing is asked of the engine.
+func TestAPolicyTypoIsOneLineWithTheKeyMeant(t *testing.T) {
+	e := st.Engine(t)
+	for text, want := range map[string]string{
+		"accounts:\n  - {name: a, actoin: drop}\n":                      `line 2: unknown key "actoin" in account 1; did you mean "action"?`,
+		"acounts:\n  - {name: a, action: drop}\n":                       `line 1: unknown key "acounts"; did you mean "accounts"?`,
+		"accounts:\n  - {name: a, action: drop}\n  - {nmae: b}\n":       `line 3: unknown key "nmae" in account 2; did you mean "name"?`,
+		"accounts:\n  - {name: a, action: reset, passwrod: generate}\n": `line 2: unknown key "passwrod" in account 1; did you mean "password"?`,
+		"accounts:\n  - {name: a, action: drop, owner: me}\n":           `line 2: unknown key "owner" in account 1; the keys are name, action, password`,
+		"accounts: {name: a}\n":                                         `line 1: a map is not expected here`,
+	} {
+		p := policy(t, text)
+		e.ClearRequests()
+		r := st.Run(t, credentials.Step, e, nil, "--vdb", "Patients Masked Master", "--policy", p, "--exec", "true")
+		assert.Equal(t, 2, r.Code, text)
+		assert.Equal(t, 1, strings.Count(r.Stderr, "\n"), "one line: %s", r.Stderr)
+		assert.Contains(t, r.Stderr, "error: --policy "+p+": "+want, text)
+		assert.NotContains(t, r.Stderr, "credentials.", "no Go type names")
+		assert.Empty(t, e.Requests(), "nothing is asked of the engine")
+	}
+}

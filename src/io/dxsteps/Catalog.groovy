@@ -100,7 +100,7 @@ class Catalog implements Serializable {
         cfg.putAll(DEFAULTS)
         for (Map.Entry item in config.entrySet()) {
             if (!DEFAULTS.containsKey(item.key)) {
-                script.error("delphixCatalog: unknown key '${item.key}'; allowed keys: ${DEFAULTS.keySet().join(', ')}")
+                script.error("delphixCatalog: ${Config.unknownKey(item.key, DEFAULTS.keySet())}")
             }
             String wrongType = Config.typeProblem(item.key as String, DEFAULTS[item.key], item.value)
             if (wrongType) {

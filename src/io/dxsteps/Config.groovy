@@ -32,8 +32,12 @@ class Config implements Serializable {
         String allowed = "allowed keys: ${keys.keySet().join(', ')}"
         for (Object key in config.keySet()) {
             if (!keys.containsKey(key)) {
-                return "unknown key '${key}'; ${allowed}"
+                return unknownKey(key, keys.keySet())
             }
+        }
+        String empty = emptyFilter(step, config)
+        if (empty) {
+            return empty
         }
         Map cfg = merge(step, config)
         for (Map.Entry entry in keys.entrySet()) {
@@ -47,6 +51,90 @@ class Config implements Serializable {
             }
         }
         return brokenRule(step, cfg)
+    }
+
+    /**
+     * The line for a key no step has: the key meant when one is close, then the allowed keys, as
+     * the binaries say of a mistyped flag.
+     */
+    @NonCPS
+    static String unknownKey(Object key, Collection allowed) {
+        String meant = closest(key as String, allowed)
+        return "unknown key '${key}'; " + (meant ? "did you mean '${meant}'? " : '') + "allowed keys: ${allowed.join(', ')}"
+    }
+
+    /** The keys that narrow what delphixBookmark's prune deletes. */
+    static final List PRUNE_FILTERS = ['container', 'template', 'tags', 'namePattern']
+
+    /**
+     * A prune filter the caller gave but that holds nothing (null, blank, a list with a blank
+     * tag): left out, prune would delete more than asked, so it is refused as the binary refuses
+     * an empty flag.
+     */
+    @NonCPS
+    static String emptyFilter(String step, Map config) {
+        if (step != 'delphixBookmark' || config.operation != 'prune') {
+            return null
+        }
+        for (String key in PRUNE_FILTERS) {
+            if (config.containsKey(key) && blank(config[key])) {
+                return "operation prune: key '${key}' is empty (${config[key] == null ? 'null' : "'${config[key]}'"}): " +
+                    'prune refuses an empty filter, which would widen what it deletes; give it a value or leave the key out'
+            }
+        }
+        return null
+    }
+
+    /** Whether a value is nothing: null, blanks, or a list holding such a value. */
+    @NonCPS
+    static boolean blank(Object value) {
+        if (value instanceof List) {
+            return value.isEmpty() || value.any { Object item -> blank(item) }
+        }
+        return value == null || value.toString().trim().isEmpty()
+    }
+
+    /**
+     * The candidate closest to word (case aside) when it is close enough to be a typo of it: at
+     * most a third of its length plus one edits, a swap of two letters counting one. Null if none.
+     */
+    @NonCPS
+    static String closest(String word, Collection candidates) {
+        if (word == null) {
+            return null
+        }
+        String best = null
+        int bestDistance = word.length().intdiv(3) + 2
+        for (Object candidate in candidates) {
+            int d = distance(word.toLowerCase(), candidate.toString().toLowerCase())
+            if (d < bestDistance) {
+                best = candidate.toString()
+                bestDistance = d
+            }
+        }
+        return best
+    }
+
+    /** The edit distance of a and b, a swap of two neighbouring letters counting one. */
+    @NonCPS
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1]
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost)
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
+                }
+            }
+        }
+        return d[a.length()][b.length()]
     }
 
     /** Booleans must stay booleans and lists lists: 'false' as a string would be true. */
@@ -95,7 +183,8 @@ class Config implements Serializable {
     static String brokenRule(String step, Map cfg) {
         List ops = Steps.operations(step)
         if (ops && !ops.contains(cfg.operation)) {
-            return "operation '${cfg.operation}' is not one of ${ops.join(', ')}"
+            String meant = closest(cfg.operation as String, ops)
+            return "operation '${cfg.operation}' is not one of ${ops.join(', ')}" + (meant ? "; did you mean '${meant}'?" : '')
         }
         // delphixPrepareDataset runs three binaries: its subsetter is checked before the first.
         if (step == 'delphixPrepareDataset') {

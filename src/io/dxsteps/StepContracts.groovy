@@ -125,7 +125,8 @@ class StepContracts implements Serializable {
                 // 720h) or a date or time (2027-01-31, 2027-01-31T18:00:00Z); DCT keeps only the date
                 // (--expires)
                 expires: null,
-                // keep the new bookmark until it is deleted (no expiration) (--retain-forever)
+                // keep the new bookmark until it is deleted (no expiration); it is tagged retain-forever, and
+                // prune never deletes it (--retain-forever)
                 retainForever: false,
                 // prune bookmarks whose whole name matches this GLOB (* ? [..]), e.g. '2026-* 50'
                 // (--name-pattern)
