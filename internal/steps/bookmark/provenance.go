@@ -20,7 +20,7 @@ var (
 	sourceSnapshot  = &cli.Key{Flag: "source-snapshot", Type: cli.String, Only: []string{"create"}, Usage: "provenance: the production `SNAPSHOT` the data came from (dx-sync's snapshot, the one dx-refresh refreshed from)"}
 	sourceDataTime  = &cli.Key{Flag: "source-data-time", Type: cli.String, Only: []string{"create"}, Usage: "provenance: the data `TIME` of that snapshot (dx-sync's snapshotDataTime)"}
 	maskedSnapshot  = &cli.Key{Flag: "masked-snapshot", Type: cli.String, Only: []string{"create"}, Usage: "provenance: the masked `SNAPSHOT` the data came from (dx-refresh's maskedSnapshot)"}
-	maskingEvidence = &cli.Key{Flag: "masking-evidence", Type: cli.List, Only: []string{"create"}, Usage: "provenance: `EVIDENCE` that the data was masked (dx-refresh's maskingEvidence), repeatable"}
+	maskingEvidence = &cli.Key{Flag: "masking-evidence", Type: cli.String, Only: []string{"create"}, Usage: "provenance: the `EVIDENCE` that the data was masked (dx-refresh's maskingEvidence), pieces separated by '; '"}
 	subsetPercent   = &cli.Key{Flag: "subset-percent", Type: cli.Int, Only: []string{"create"}, Usage: "provenance: the `N` percent (1-100) the data pod was subset to (dx-subset's percent)"}
 	subsetMode      = &cli.Key{Flag: "subset-mode", Type: cli.String, Only: []string{"create"}, Usage: "provenance: how it was subset, `MODE` exec (a subsetting tool) or simulated (nothing removed: all the data; each N% tag becomes 'N% simulated')"}
 	build           = &cli.Key{Flag: "build", Type: cli.String, Only: []string{"create"}, Usage: "provenance: the `BUILD` that made the bookmark, e.g. Jenkins' BUILD_TAG"}
@@ -54,7 +54,7 @@ type Provenance struct {
 
 func parseProvenance(in *cli.Input) (*Provenance, error) {
 	p := &Provenance{SourceSnapshot: in.String(sourceSnapshot), SourceDataTime: in.String(sourceDataTime),
-		MaskedSnapshot: in.String(maskedSnapshot), MaskingEvidence: in.List(maskingEvidence),
+		MaskedSnapshot: in.String(maskedSnapshot), MaskingEvidence: splitEvidence(in.String(maskingEvidence)),
 		SubsetPercent: in.Int(subsetPercent), SubsetMode: in.String(subsetMode), Build: in.String(build), BuildURL: in.String(buildURL)}
 	if p.SubsetPercent < 0 || p.SubsetPercent > 100 {
 		return nil, cli.Usagef("%s must be 1 to 100, got %d", in.Name(subsetPercent), p.SubsetPercent)
@@ -64,12 +64,7 @@ func parseProvenance(in *cli.Input) (*Provenance, error) {
 	default:
 		return nil, cli.Usagef("%s: %q is not %s or %s", in.Name(subsetMode), p.SubsetMode, subsetExec, subsetSimulated)
 	}
-	for _, e := range p.MaskingEvidence {
-		if strings.Contains(e, evidenceSep) || strings.ContainsAny(e, "\n\r") {
-			return nil, cli.Usagef("%s: %q holds %q or a line break, which separate the evidence", in.Name(maskingEvidence), e, evidenceSep)
-		}
-	}
-	for _, k := range []*cli.Key{sourceSnapshot, sourceDataTime, maskedSnapshot, build, buildURL} {
+	for _, k := range []*cli.Key{sourceSnapshot, sourceDataTime, maskedSnapshot, maskingEvidence, build, buildURL} {
 		if strings.ContainsAny(in.String(k), "\n\r") {
 			return nil, cli.Usagef("%s holds a line break", in.Name(k))
 		}
@@ -79,6 +74,17 @@ func parseProvenance(in *cli.Input) (*Provenance, error) {
 		return nil, nil
 	}
 	return p, nil
+}
+
+// splitEvidence reads the pieces of evidence, "; " between them.
+func splitEvidence(s string) []string {
+	var out []string
+	for _, e := range strings.Split(s, evidenceSep) {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func (p *Provenance) empty() bool {
@@ -172,7 +178,7 @@ func provenanceFrom(pairs [][2]string) *Provenance {
 		case "masked-snapshot":
 			p.MaskedSnapshot = v
 		case "masking-evidence":
-			p.MaskingEvidence = strings.Split(v, evidenceSep)
+			p.MaskingEvidence = splitEvidence(v)
 		case "subset-percent":
 			p.SubsetPercent, _ = strconv.Atoi(v)
 		case "subset-mode":

@@ -17,13 +17,12 @@ import (
 // provenanceArgs are what the library passes after a sync, a refresh that
 // proved masking and a simulated 50% subset.
 var provenanceArgs = []string{"--source-snapshot", "SNAP-PROD-1", "--source-data-time", "2026-12-05T09:00:00.000Z",
-	"--masked-snapshot", "SNAP-MASKED-2", "--masking-evidence", `masking job "Mask Patients" is attached`,
-	"--masking-evidence", "the engine marks the VDB masked",
+	"--masked-snapshot", "SNAP-MASKED-2", "--masking-evidence", `masking job "Mask Patients", 2 tables, is attached; the engine marks the VDB masked`,
 	"--subset-percent", "50", "--subset-mode", "simulated", "--build", "jenkins-data-pipeline-7",
 	"--build-url", "https://jenkins.example/job/data-pipeline/7/"}
 
 var wantProvenance = map[string]any{"sourceSnapshot": "SNAP-PROD-1", "sourceDataTime": "2026-12-05T09:00:00.000Z",
-	"maskedSnapshot": "SNAP-MASKED-2", "maskingEvidence": []any{`masking job "Mask Patients" is attached`, "the engine marks the VDB masked"},
+	"maskedSnapshot": "SNAP-MASKED-2", "maskingEvidence": []any{`masking job "Mask Patients", 2 tables, is attached`, "the engine marks the VDB masked"},
 	"subsetPercent": float64(50), "subsetMode": "simulated", "subset": "50% simulated: all the data",
 	"build": "jenkins-data-pipeline-7", "buildUrl": "https://jenkins.example/job/data-pipeline/7/"}
 
@@ -46,7 +45,7 @@ func TestProvenanceIsStoredOnTheEngineBookmarkAndReadBackByList(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"d", "50% simulated", "jenkins-data-pipeline-7"}, b.Tags)
 	assert.Equal(t, "dxsteps provenance\nsource-snapshot: SNAP-PROD-1\nsource-data-time: 2026-12-05T09:00:00.000Z\n"+
-		"masked-snapshot: SNAP-MASKED-2\nmasking-evidence: masking job \"Mask Patients\" is attached; the engine marks the VDB masked\n"+
+		"masked-snapshot: SNAP-MASKED-2\nmasking-evidence: masking job \"Mask Patients\", 2 tables, is attached; the engine marks the VDB masked\n"+
 		"subset-percent: 50\nsubset-mode: simulated\nbuild: jenkins-data-pipeline-7\nbuild-url: https://jenkins.example/job/data-pipeline/7/", b.Description)
 
 	list := onEngine(t, e, "--container", "prep1")
@@ -67,7 +66,7 @@ func TestProvenanceIsStoredAsDCTTagsAndReadBackByListOnBothAPIs(t *testing.T) {
 	assert.Equal(t, []dct.Tag{{Key: "tag", Value: "d"}, {Key: "tag", Value: "50% simulated"},
 		{Key: "provenance.source-snapshot", Value: "SNAP-PROD-1"}, {Key: "provenance.source-data-time", Value: "2026-12-05T09:00:00.000Z"},
 		{Key: "provenance.masked-snapshot", Value: "SNAP-MASKED-2"},
-		{Key: "provenance.masking-evidence", Value: `masking job "Mask Patients" is attached; the engine marks the VDB masked`},
+		{Key: "provenance.masking-evidence", Value: `masking job "Mask Patients", 2 tables, is attached; the engine marks the VDB masked`},
 		{Key: "provenance.subset-percent", Value: "50"}, {Key: "provenance.subset-mode", Value: "simulated"},
 		{Key: "provenance.build", Value: "jenkins-data-pipeline-7"}, {Key: "provenance.build-url", Value: "https://jenkins.example/job/data-pipeline/7/"}},
 		bs[0].Tags)
@@ -110,8 +109,8 @@ func TestBadProvenanceExits2BeforeTheEngineIsAsked(t *testing.T) {
 	}{
 		{[]string{"--container", "p", "--name", "x", "--subset-mode", "simulate"}, `--subset-mode: "simulate" is not exec or simulated`},
 		{[]string{"--container", "p", "--name", "x", "--subset-percent", "101"}, "--subset-percent must be 1 to 100, got 101"},
-		{[]string{"--container", "p", "--name", "x", "--masking-evidence", "a; b"}, "separate the evidence"},
 		{[]string{"list", "--build", "b"}, "--build goes with create only"},
+		{[]string{"--container", "p", "--name", "x", "--masking-evidence", "a\nb"}, "--masking-evidence holds a line break"},
 	} {
 		r := st.Run(t, bookmark.Step, nil, nil, tc.args...)
 		assert.Equal(t, 2, r.Code, "%v", tc.args)

@@ -145,9 +145,9 @@ class StepContracts implements Serializable {
                 // provenance: the masked SNAPSHOT the data came from (dx-refresh's maskedSnapshot)
                 // (--masked-snapshot)
                 maskedSnapshot: null,
-                // provenance: EVIDENCE that the data was masked (dx-refresh's maskingEvidence), repeatable
-                // (--masking-evidence)
-                maskingEvidence: [],
+                // provenance: the EVIDENCE that the data was masked (dx-refresh's maskingEvidence), pieces
+                // separated by '; ' (--masking-evidence)
+                maskingEvidence: null,
                 // provenance: the N percent (1-100) the data pod was subset to (dx-subset's percent)
                 // (--subset-percent)
                 subsetPercent: null,
