@@ -23,7 +23,7 @@ func TestABookmarkKeepsItsDescriptionUpTo4096Characters(t *testing.T) {
 	}
 	_, res := create("kept", "dxsteps provenance\nbuild: b-1")
 	require.Equal(t, "OK", res["status"], "%v", res)
-	assert.Equal(t, "dxsteps provenance\nbuild: b-1", c.get(c.js+"/bookmark/"+res["result"].(string))["description"])
+	assert.Equal(t, "dxsteps provenance\nbuild: b-1", c.get(c.js + "/bookmark/" + res["result"].(string))["description"])
 
 	_, res = create("too long", strings.Repeat("é", 4097))
 	require.Equal(t, "ErrorResult", res["type"], "%v", res)
