@@ -151,17 +151,21 @@ func TestPipelineBookmarksRecordProvenanceOnBothPlatforms(t *testing.T) {
 				}
 				subset := do("dx-subset", append([]string{"--container", l.pod, "--percent", fmt.Sprint(l.percent)}, how...)...)
 				require.Equal(t, l.mode, subset["mode"])
-				out := do("dx-bookmark", append([]string{"create", "--container", l.pod, "--name", "d " + l.pod, "--tag", fmt.Sprintf("%02d%%", l.percent),
-					"--shared", "--subset-percent", fmt.Sprint(subset["percent"]), "--subset-mode", subset["mode"].(string)}, common...)...)
+				args := append([]string{"create", "--container", l.pod, "--name", "d " + l.pod, "--tag", fmt.Sprintf("%02d%%", l.percent),
+					"--shared", "--subset-percent", fmt.Sprint(subset["percent"]), "--subset-mode", subset["mode"].(string)}, common...)
+				if tool, ok := subset["tool"].(string); ok {
+					args = append(args, "--subset-tool", tool)
+				}
+				out := do("dx-bookmark", args...)
 				assert.Equal(t, sync["snapshot"], out["provenance"].(map[string]any)["sourceSnapshot"])
 			}
 
 			dctPlatform := platform == "dct"
 			stored := storedBookmarks(t, e)
 			for pod, want := range map[string]struct {
-				subsetMode, percent string
-				sizeTags            []string
-			}{"prep1": {"simulated", "50", []string{"50% simulated"}}, "prep2": {"exec", "25", []string{"25%"}}} {
+				subsetMode, percent, tool string
+				sizeTags                  []string
+			}{"prep1": {"simulated", "50", "", []string{"50% simulated"}}, "prep2": {"exec", "25", "dx-example-subset", []string{"25%"}}} {
 				b := stored["d "+pod]
 				assert.Equal(t, sync["snapshot"], b.field(dctPlatform, "source-snapshot"), pod)
 				assert.Equal(t, newestSnapshot(t, e, "Patients Prod").Reference, b.field(dctPlatform, "source-snapshot"), pod)
@@ -170,6 +174,7 @@ func TestPipelineBookmarksRecordProvenanceOnBothPlatforms(t *testing.T) {
 				assert.Equal(t, strings.Join(evidence, "; "), b.field(dctPlatform, "masking-evidence"), pod)
 				assert.Equal(t, want.subsetMode, b.field(dctPlatform, "subset-mode"), pod)
 				assert.Equal(t, want.percent, b.field(dctPlatform, "subset-percent"), pod)
+				assert.Equal(t, want.tool, b.field(dctPlatform, "subset-tool"), pod)
 				assert.Equal(t, "jenkins-p-3", b.field(dctPlatform, "build"), pod)
 				assert.Equal(t, "https://jenkins.test/job/p/3/", b.field(dctPlatform, "build-url"), pod)
 				assert.Equal(t, want.sizeTags, b.sizeTags(dctPlatform), "%s: after a simulated subset no bare N%% tag", pod)
@@ -241,7 +246,7 @@ func assertCatalogProvenance(t *testing.T, e *engine.Engine, ws string, dctPlatf
 			assert.Equal(t, "simulated", b.field(dctPlatform, "subset-mode"), "%s on the platform", name)
 		} else {
 			assert.Equal(t, "exec", p["subsetMode"], name)
-			assert.Equal(t, strings.TrimLeft(size, "0")+"% (exec)", entry["subset"], name)
+			assert.Equal(t, strings.TrimLeft(size, "0")+"% by dx-example-subset", entry["subset"], name)
 			assert.Equal(t, []string{size + "%"}, b.sizeTags(dctPlatform), name)
 		}
 	}

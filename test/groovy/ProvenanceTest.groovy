@@ -37,7 +37,7 @@ StepStub pipelineSoFar(Map login) {
     answer(stub, 'delphixSubset', login + [container: 'prep1', percent: 50, simulate: true],
         [container: 'prep1', percent: 50, mode: 'simulated'])
     answer(stub, 'delphixSubset', login + [container: 'prep2', percent: 25, exec: './subset.sh'],
-        [container: 'prep2', percent: 25, mode: 'exec'])
+        [container: 'prep2', percent: 25, mode: 'exec', tool: 'subset.sh'])
     return stub
 }
 
@@ -50,13 +50,14 @@ test('delphixBookmark create passes the build\'s latest sync, its refresh and th
     assert flagValue(argv, '--masked-snapshot') == 'SNAP-MASKED'
     assert flagValue(argv, '--masking-evidence') == 'masking job "Mask, all" is attached; the engine marks the VDB masked'
     assert flagValue(argv, '--subset-percent') == '50'
-    assert flagValue(argv, '--subset-mode') == 'simulated'
+    assert flagValue(argv, '--subset-mode') == 'simulated' && !argv.contains('--subset-tool')
     assert flagValue(argv, '--build') == 'jenkins-job-7'
     assert flagValue(argv, '--build-url') == 'https://jenkins.test/job/p/7/'
 
     answer(stub, 'delphixBookmark', login + [container: 'prep2', name: 'd 25'], [bookmark: 'd 25', created: true])
     argv = stub.argv('dx-bookmark')
     assert flagValue(argv, '--subset-percent') == '25' && flagValue(argv, '--subset-mode') == 'exec'
+    assert flagValue(argv, '--subset-tool') == 'subset.sh'
 
     answer(stub, 'delphixBookmark', login + [template: 'Patients', name: 'd FULL'], [bookmark: 'd FULL', created: true])
     argv = stub.argv('dx-bookmark')

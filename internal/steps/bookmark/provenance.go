@@ -22,13 +22,14 @@ var (
 	maskedSnapshot  = &cli.Key{Flag: "masked-snapshot", Type: cli.String, Only: []string{"create"}, Usage: "provenance: the masked `SNAPSHOT` the data came from (dx-refresh's maskedSnapshot)"}
 	maskingEvidence = &cli.Key{Flag: "masking-evidence", Type: cli.String, Only: []string{"create"}, Usage: "provenance: the `EVIDENCE` that the data was masked (dx-refresh's maskingEvidence), pieces separated by '; '"}
 	subsetPercent   = &cli.Key{Flag: "subset-percent", Type: cli.Int, Only: []string{"create"}, Usage: "provenance: the `N` percent (1-100) the data pod was subset to (dx-subset's percent)"}
+	subsetTool      = &cli.Key{Flag: "subset-tool", Type: cli.String, Only: []string{"create"}, Usage: "provenance: the subsetting `TOOL` (dx-subset's tool), with --subset-mode exec"}
 	subsetMode      = &cli.Key{Flag: "subset-mode", Type: cli.String, Only: []string{"create"}, Usage: "provenance: how it was subset, `MODE` exec (a subsetting tool) or simulated (nothing removed: all the data; each N% tag becomes 'N% simulated')"}
 	build           = &cli.Key{Flag: "build", Type: cli.String, Only: []string{"create"}, Usage: "provenance: the `BUILD` that made the bookmark, e.g. Jenkins' BUILD_TAG"}
 	buildURL        = &cli.Key{Flag: "build-url", Type: cli.String, Only: []string{"create"}, Usage: "provenance: the `URL` of that build (Jenkins' BUILD_URL)"}
 )
 
 // provenanceKeys are the keys above, in the order the step lists them.
-var provenanceKeys = []*cli.Key{sourceSnapshot, sourceDataTime, maskedSnapshot, maskingEvidence, subsetPercent, subsetMode, build, buildURL}
+var provenanceKeys = []*cli.Key{sourceSnapshot, sourceDataTime, maskedSnapshot, maskingEvidence, subsetPercent, subsetMode, subsetTool, build, buildURL}
 
 // Subset modes, as dx-subset's output says them.
 const (
@@ -46,7 +47,9 @@ type Provenance struct {
 	// SubsetMode is exec or simulated; simulated: nothing was removed, the
 	// bookmark holds all the data.
 	SubsetMode string `json:"subsetMode,omitempty"`
-	// Subset says it in words: "50% (exec)", "50% simulated: all the data".
+	SubsetTool string `json:"subsetTool,omitempty"`
+	// Subset says it in words: "50% by jailer-subset.sh", "50% (exec)",
+	// "50% simulated: all the data".
 	Subset   string `json:"subset,omitempty"`
 	Build    string `json:"build,omitempty"`
 	BuildURL string `json:"buildUrl,omitempty"`
@@ -55,7 +58,7 @@ type Provenance struct {
 func parseProvenance(in *cli.Input) (*Provenance, error) {
 	p := &Provenance{SourceSnapshot: in.String(sourceSnapshot), SourceDataTime: in.String(sourceDataTime),
 		MaskedSnapshot: in.String(maskedSnapshot), MaskingEvidence: splitEvidence(in.String(maskingEvidence)),
-		SubsetPercent: in.Int(subsetPercent), SubsetMode: in.String(subsetMode), Build: in.String(build), BuildURL: in.String(buildURL)}
+		SubsetPercent: in.Int(subsetPercent), SubsetMode: in.String(subsetMode), SubsetTool: in.String(subsetTool), Build: in.String(build), BuildURL: in.String(buildURL)}
 	if p.SubsetPercent < 0 || p.SubsetPercent > 100 {
 		return nil, cli.Usagef("%s must be 1 to 100, got %d", in.Name(subsetPercent), p.SubsetPercent)
 	}
@@ -64,7 +67,10 @@ func parseProvenance(in *cli.Input) (*Provenance, error) {
 	default:
 		return nil, cli.Usagef("%s: %q is not %s or %s", in.Name(subsetMode), p.SubsetMode, subsetExec, subsetSimulated)
 	}
-	for _, k := range []*cli.Key{sourceSnapshot, sourceDataTime, maskedSnapshot, maskingEvidence, build, buildURL} {
+	if p.SubsetTool != "" && p.SubsetMode != subsetExec {
+		return nil, cli.Usagef("%s goes with %s exec", in.Name(subsetTool), in.Name(subsetMode))
+	}
+	for _, k := range []*cli.Key{sourceSnapshot, sourceDataTime, maskedSnapshot, maskingEvidence, subsetTool, build, buildURL} {
 		if strings.ContainsAny(in.String(k), "\n\r") {
 			return nil, cli.Usagef("%s holds a line break", in.Name(k))
 		}
@@ -89,7 +95,7 @@ func splitEvidence(s string) []string {
 
 func (p *Provenance) empty() bool {
 	return p.SourceSnapshot == "" && p.SourceDataTime == "" && p.MaskedSnapshot == "" && len(p.MaskingEvidence) == 0 &&
-		p.SubsetPercent == 0 && p.SubsetMode == "" && p.Build == "" && p.BuildURL == ""
+		p.SubsetPercent == 0 && p.SubsetMode == "" && p.SubsetTool == "" && p.Build == "" && p.BuildURL == ""
 }
 
 func (p *Provenance) describeSubset() {
@@ -101,7 +107,11 @@ func (p *Provenance) describeSubset() {
 	case subsetSimulated:
 		p.Subset = pct + "simulated: all the data"
 	case subsetExec:
-		p.Subset = pct + "(exec)"
+		if p.SubsetTool != "" {
+			p.Subset = pct + "by " + p.SubsetTool
+		} else {
+			p.Subset = pct + "(exec)"
+		}
 	default:
 		p.Subset = strings.TrimSpace(pct)
 	}
@@ -144,7 +154,7 @@ const (
 	maxDescription   = 4096 // the engine's longest JSBookmark.description
 )
 
-var fieldKeys = []string{"source-snapshot", "source-data-time", "masked-snapshot", "masking-evidence", "subset-percent", "subset-mode", "build", "build-url"}
+var fieldKeys = []string{"source-snapshot", "source-data-time", "masked-snapshot", "masking-evidence", "subset-percent", "subset-mode", "subset-tool", "build", "build-url"}
 
 // pairs are p's stored fields, in fieldKeys order, the empty ones left out.
 func (p *Provenance) pairs() [][2]string {
@@ -156,7 +166,7 @@ func (p *Provenance) pairs() [][2]string {
 		pct = strconv.Itoa(p.SubsetPercent)
 	}
 	values := []string{p.SourceSnapshot, p.SourceDataTime, p.MaskedSnapshot, strings.Join(p.MaskingEvidence, evidenceSep),
-		pct, p.SubsetMode, p.Build, p.BuildURL}
+		pct, p.SubsetMode, p.SubsetTool, p.Build, p.BuildURL}
 	var out [][2]string
 	for i, v := range values {
 		if v != "" {
@@ -183,6 +193,8 @@ func provenanceFrom(pairs [][2]string) *Provenance {
 			p.SubsetPercent, _ = strconv.Atoi(v)
 		case "subset-mode":
 			p.SubsetMode = v
+		case "subset-tool":
+			p.SubsetTool = v
 		case "build":
 			p.Build = v
 		case "build-url":

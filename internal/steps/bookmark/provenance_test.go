@@ -85,14 +85,17 @@ func TestASimulatedSubsetNeverLeavesABarePercentTag(t *testing.T) {
 	}{
 		{[]string{"--tag", "05%,d", "--subset-mode", "simulated"}, []any{"05% simulated", "d"}},
 		{[]string{"--tag", "d", "--subset-mode", "simulated", "--subset-percent", "25"}, []any{"d", "25% simulated"}},
-		{[]string{"--tag", "10%", "--subset-mode", "exec", "--subset-percent", "10"}, []any{"10%"}},
+		{[]string{"--tag", "10%", "--subset-mode", "exec", "--subset-percent", "10", "--subset-tool", "jailer"}, []any{"10%"}},
 	} {
 		name := strings.Join(tc.args, " ")
 		onEngineAPI := st.OK(t, bookmark.Step, e, append([]string{"--container", "prep2", "--name", "e " + name}, tc.args...)...)
 		assert.Equal(t, tc.want, onEngineAPI["tags"], name)
 		onDCT := st.OKDCT(t, bookmark.Step, e, append([]string{"--container", "prep3", "--name", "d " + name}, tc.args...)...)
 		assert.Equal(t, tc.want, onDCT["tags"], name)
+		assert.Equal(t, onEngineAPI["provenance"], onDCT["provenance"], name)
 	}
+	exec := onEngine(t, e, "--container", "prep2")["e --tag 10% --subset-mode exec --subset-percent 10 --subset-tool jailer"]["provenance"]
+	assert.Equal(t, map[string]any{"subsetPercent": float64(10), "subsetMode": "exec", "subsetTool": "jailer", "subset": "10% by jailer"}, exec)
 }
 
 func TestABookmarkWithoutProvenanceHasNone(t *testing.T) {
@@ -110,6 +113,7 @@ func TestBadProvenanceExits2BeforeTheEngineIsAsked(t *testing.T) {
 		{[]string{"--container", "p", "--name", "x", "--subset-mode", "simulate"}, `--subset-mode: "simulate" is not exec or simulated`},
 		{[]string{"--container", "p", "--name", "x", "--subset-percent", "101"}, "--subset-percent must be 1 to 100, got 101"},
 		{[]string{"list", "--build", "b"}, "--build goes with create only"},
+		{[]string{"--container", "p", "--name", "x", "--subset-mode", "simulated", "--subset-tool", "t"}, "--subset-tool goes with --subset-mode exec"},
 		{[]string{"--container", "p", "--name", "x", "--masking-evidence", "a\nb"}, "--masking-evidence holds a line break"},
 	} {
 		r := st.Run(t, bookmark.Step, nil, nil, tc.args...)

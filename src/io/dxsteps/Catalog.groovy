@@ -22,7 +22,7 @@ class Catalog implements Serializable {
     /**
      * A catalog entry from a dx-bookmark result; empty unless the result is a created bookmark.
      * A bookmark with provenance also has it (as dx-bookmark stored it), and subset: what it holds,
-     * e.g. '50% (exec)', or '50% simulated: all the data' after a simulated subset.
+     * e.g. '50% by jailer-subset.sh', or '50% simulated: all the data' after a simulated subset.
      */
     @NonCPS
     static Map entry(Map result) {

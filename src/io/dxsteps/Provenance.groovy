@@ -6,7 +6,7 @@ import com.cloudbees.groovy.cps.NonCPS
  * Where a bookmark's data came from, read from the build's own results (BuildOutput's folder):
  * the latest delphixSync (the production snapshot and its data time), the latest delphixRefresh
  * (the masked snapshot and the masking evidence; its snapshot when the build synced nothing) and
- * the latest delphixSubset of the same data pod (percent and mode: exec or simulated), plus the
+ * the latest delphixSubset of the same data pod (percent, mode: exec or simulated, and tool), plus the
  * build (BUILD_TAG, BUILD_URL). delphixBookmark create passes it to dx-bookmark, which stores it
  * on the bookmark; a key the caller set is left as it is.
  */
@@ -96,6 +96,7 @@ class Provenance implements Serializable {
             maskingEvidence: evidence ? evidence.join(EVIDENCE_SEPARATOR) : null,
             subsetPercent: subset?.percent ?: null,
             subsetMode: subset?.mode ?: null,
+            subsetTool: subset?.tool ?: null,
             build: buildTag ?: null,
             buildUrl: buildUrl ?: null,
         ]

@@ -154,6 +154,8 @@ class StepContracts implements Serializable {
                 // provenance: how it was subset, MODE exec (a subsetting tool) or simulated (nothing removed:
                 // all the data; each N% tag becomes 'N% simulated') (--subset-mode)
                 subsetMode: null,
+                // provenance: the subsetting TOOL (dx-subset's tool), with --subset-mode exec (--subset-tool)
+                subsetTool: null,
                 // provenance: the BUILD that made the bookmark, e.g. Jenkins' BUILD_TAG (--build)
                 build: null,
                 // provenance: the URL of that build (Jenkins' BUILD_URL) (--build-url)
@@ -236,6 +238,7 @@ class StepContracts implements Serializable {
         maskingEvidence: '--masking-evidence',
         subsetPercent: '--subset-percent',
         subsetMode: '--subset-mode',
+        subsetTool: '--subset-tool',
         build: '--build',
         buildUrl: '--build-url',
         fromBookmark: '--from-bookmark',
