@@ -42,7 +42,10 @@ of a template (--template), with --name, --tag and --shared. A bookmark of that 
 on that pod or template is reused: the output says "created": false. list shows the
 bookmarks you can see (your own and shared ones), filtered by --container, --template,
 --tag (all must match) and --name (part of the name). --expires or --retain-forever set the
-new bookmark's retention.
+new bookmark's retention. The provenance keys (--source-snapshot ... --build-url) record on the
+new bookmark where its data came from (engine: its description; DCT: provenance.* tags), and
+the output's provenance shows it, on list too; with --subset-mode simulated each N% tag
+becomes "N% simulated".
 
 prune deletes the bookmarks that match every filter given (--tag, --name-pattern,
 --container, --template) beyond the newest --keep N of each data pod and template and/or
@@ -287,6 +290,7 @@ func change(ctx context.Context, s *cli.Session, o options, b *delphix.Bookmark)
 		if !o.expires.IsZero() || o.forever {
 			s.Log.Printf("note: its expiration (%q) was left as it is", b.Expiration)
 		}
+		noteProvenance(s, describe(b).Provenance, o.provenance)
 		if !o.shared || b.Shared {
 			res := describe(b)
 			created := false

@@ -234,6 +234,7 @@ func changeDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, b *
 		if !o.expires.IsZero() || o.forever {
 			s.Log.Printf("note: its expiration (%q) was left as it is", b.Expiration)
 		}
+		noteProvenance(s, describeDCT(b, l).Provenance, o.provenance)
 		if !o.shared || b.BookmarkType == dct.BookmarkPublic {
 			res := describeDCT(b, l)
 			created := false

@@ -2,6 +2,7 @@ package bookmark
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -261,4 +262,16 @@ func provenanceTags(p *Provenance) []string {
 		out = append(out, fmt.Sprintf("%s%s=%s", provenancePrefix, kv[0], kv[1]))
 	}
 	return out
+}
+
+// noteProvenance says, when create reuses a bookmark, that the provenance
+// given differs from the one it holds and was left as it is.
+func noteProvenance(s *cli.Session, have, given *Provenance) {
+	if given != nil && !reflect.DeepEqual(have, given) {
+		held := "none"
+		if have != nil {
+			held = strings.ReplaceAll(strings.TrimPrefix(have.description(), descriptionHead+"\n"), "\n", "; ")
+		}
+		s.Log.Printf("note: its provenance (%s) differs from the one given and was left as it is", held)
+	}
 }

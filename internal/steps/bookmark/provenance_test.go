@@ -121,3 +121,22 @@ func TestBadProvenanceExits2BeforeTheEngineIsAsked(t *testing.T) {
 		assert.Contains(t, r.Stderr, tc.want)
 	}
 }
+
+func TestARerunKeepsTheProvenanceTheBookmarkWasMadeWith(t *testing.T) {
+	e := st.Engine(t)
+	first := st.OK(t, bookmark.Step, e, "--container", "prep1", "--name", "b", "--build", "jenkins-p-1")
+	r := st.Run(t, bookmark.Step, e, nil, "--container", "prep1", "--name", "b", "--build", "jenkins-p-2")
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Equal(t, first["provenance"], r.JSON(t)["provenance"])
+	assert.Contains(t, r.Stderr, "note: its provenance (build: jenkins-p-1) differs from the one given and was left as it is")
+
+	st.OKDCT(t, bookmark.Step, e, "--container", "prep2", "--name", "d", "--build", "jenkins-p-1")
+	d := st.RunDCT(t, bookmark.Step, e, st.DCTAdmin, nil, "--container", "prep2", "--name", "d", "--build", "jenkins-p-1")
+	require.Equal(t, 0, d.Code, d.Stderr)
+	assert.Equal(t, false, d.JSON(t)["created"])
+	assert.NotContains(t, d.Stderr, "provenance", "the same provenance, no note")
+	d = st.RunDCT(t, bookmark.Step, e, st.DCTAdmin, nil, "--container", "prep2", "--name", "d", "--build", "jenkins-p-2")
+	require.Equal(t, 0, d.Code, d.Stderr)
+	assert.Equal(t, "jenkins-p-1", d.JSON(t)["provenance"].(map[string]any)["build"])
+	assert.Contains(t, d.Stderr, "differs from the one given and was left as it is")
+}
