@@ -6,7 +6,8 @@ import io.dxsteps.DxStep
  * Keys: vars/delphixCatalog.txt.
  *
  * @param config optional keys, for example [artifact: 'delphix-catalog.json', keepOutput: false]
- * @return the bookmarks: name, pod, template, tags, dataTime, shared, reference
+ * @return the bookmarks: name, pod, template, tags, dataTime, shared, reference; with provenance also
+ *         provenance and subset (what the bookmark holds: '50% simulated: all the data' after a simulated subset)
  */
 def call(Map config = [:]) {
     return new DxStep(this).publishCatalog(config)

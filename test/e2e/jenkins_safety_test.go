@@ -55,7 +55,7 @@ func TestJenkinsfileExamplePublishesTheCatalogItCreated(t *testing.T) {
 	}
 	description, _ := graph["description"].(string)
 	lines := strings.Split(description, "\n")
-	require.Len(t, lines, 8, description)
+	require.Len(t, lines, 15, "a line for each bookmark and one for where its data came from: %s", description)
 	assert.Equal(t, "Delphix bookmarks created: 7 (artifact delphix-catalog.json)", lines[0])
 	for i, b := range catalog.Bookmarks {
 		tags := append([]string{}, b.Tags...)
@@ -63,7 +63,8 @@ func TestJenkinsfileExamplePublishesTheCatalogItCreated(t *testing.T) {
 		got = append(got, strings.Join([]string{b.Name, b.Pod, strings.Join(tags, ","), b.Reference}, "|"))
 		assert.True(t, b.Shared, b.Name)
 		assert.NotEmpty(t, b.DataTime, b.Name)
-		assert.Equal(t, b.Name+" | on "+b.Pod+" | tags "+strings.Join(b.Tags, ", ")+" | data "+b.DataTime+" | shared", lines[i+1])
+		assert.Equal(t, b.Name+" | on "+b.Pod+" | tags "+strings.Join(b.Tags, ", ")+" | data "+b.DataTime+" | shared", lines[2*i+1])
+		assert.Regexp(t, `^  from: production \S+ of \S+ \| masking: .+ \| subset .+ \| build jenkins-data-pipeline-7$`, lines[2*i+2])
 	}
 	sort.Strings(want)
 	assert.Equal(t, want, got)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -231,6 +232,7 @@ func runWorkshopJenkinsfile(t *testing.T, e *engine.Engine, credentials string, 
 	}))
 	_, err = os.Stat(filepath.Join(ws, ".dxsteps", "7"))
 	assert.True(t, os.IsNotExist(err), "the build's .dxsteps folder is removed when the build ends")
+	assertCatalogProvenance(t, e, ws, slices.Contains(args, "PLATFORM=dct"), false)
 	return out
 }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
@@ -130,6 +131,10 @@ func (e *Engine) createBookmark(c *call) (any, error) {
 	br, ok := state.Lookup[*state.Branch](e.State, bin.str("branch"))
 	if !ok {
 		return nil, errNotFound(bin.str("branch"))
+	}
+	// JSBookmark.description is at most 4096 characters (schema 1.11.9).
+	if d, _ := bin["description"].(string); utf8.RuneCountInString(d) > 4096 {
+		return nil, errValue("bookmark.description", "The description is %d characters long; it can be at most 4096.", utf8.RuneCountInString(d))
 	}
 	b := &state.Bookmark{Name: bin.str("name"), Branch: br, User: c.user, Shared: bin.boolean("shared"),
 		Description: bin["description"], Expiration: bin["expiration"]}

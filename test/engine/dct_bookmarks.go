@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
@@ -161,6 +162,14 @@ func (e *Engine) dctCreateBookmark(c *dctCall) (int, any, error) {
 		return 0, nil, dctErrorf(http.StatusBadRequest, "expiration and retain_forever are mutually exclusive")
 	case p.Type != "" && p.Type != "PUBLIC" && p.Type != "PRIVATE":
 		return 0, nil, dctErrorf(http.StatusBadRequest, "bookmark_type %q is not PUBLIC or PRIVATE", p.Type)
+	}
+	// A Tag's key and value are 1 to 4000 characters (DCT's OpenAPI file).
+	for _, t := range x.tags {
+		for _, f := range []string{"key", "value"} {
+			if v, _ := t[f].(string); v == "" || utf8.RuneCountInString(v) > 4000 {
+				return 0, nil, dctErrorf(http.StatusBadRequest, "tag %s must be 1 to 4000 characters, not %d", f, utf8.RuneCountInString(v))
+			}
+		}
 	}
 	if p.Expiration != "" {
 		day, err := time.Parse(time.DateOnly, p.Expiration)

@@ -76,7 +76,7 @@ test('delphixBookmark repeats --tag per tag and shares only when asked') {
     stub.call('delphixBookmark', login + [container: 'prep1', name: '2019-03-14 101502 50',
                                           tags: ['2019-03-14 101502', '50%', 'jenkins-x-1'], shared: true])
     assert ran(stub) == expected('delphixBookmark', 'dx-bookmark',
-        "'create' --container 'prep1' --name '2019-03-14 101502 50' --tag '2019-03-14 101502' --tag '50%' --tag 'jenkins-x-1' --shared --engine 'http://engine.test'")
+        "'create' --container 'prep1' --name '2019-03-14 101502 50' --tag '2019-03-14 101502' --tag '50%' --tag 'jenkins-x-1' --shared --build 'jenkins-job-7' --engine 'http://engine.test'")
     assert stub.shCalls[-1].label == "delphixBookmark: create '2019-03-14 101502 50' on prep1"
     stub.call('delphixBookmark', login + [operation: 'list', tags: ['bug-1']])
     assert ran(stub) == expected('delphixBookmark', 'dx-bookmark', "'list' --tag 'bug-1' --engine 'http://engine.test'")
@@ -102,7 +102,7 @@ test('delphixPrepareDataset refreshes, subsets then bookmarks, handing on the co
     assert ran(stub, 0) == expected('delphixDataPod', 'dx-datapod', "'refresh' --container 'prep1' --template 'Patients' ${connection}")
     assert ran(stub, 1) == expected('delphixSubset', 'dx-subset', "--container 'prep1' --percent '50' --exec 'subsetter' ${connection}")
     assert ran(stub, 2) == expected('delphixBookmark', 'dx-bookmark',
-        "'create' --container 'prep1' --name 'd 50' --tag 'd' --tag '50%' --shared ${connection}")
+        "'create' --container 'prep1' --name 'd 50' --tag 'd' --tag '50%' --shared --build 'jenkins-job-7' ${connection}")
     assert result == [dataPod: [step: 'dx-datapod'], subset: [step: 'dx-subset'], bookmark: [step: 'dx-bookmark']]
 }
 

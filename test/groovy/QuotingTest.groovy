@@ -37,7 +37,7 @@ test('hostile bookmark names and tags reach dx-bookmark byte for byte, one argum
     for (String tag in hostile) {
         expected += ['--tag', tag]
     }
-    expected += ['--shared', '--engine', 'http://engine.test', '--error-file']
+    expected += ['--shared', '--build', 'jenkins-job-7', '--engine', 'http://engine.test', '--error-file']
     List<String> argv = stub.argv('dx-bookmark')
     assert argv[0..-2] == expected
 }

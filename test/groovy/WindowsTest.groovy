@@ -145,7 +145,8 @@ test('on Windows a step runs its binary through powershell, never sh, with its a
     for (String tag in hostile) {
         expected += ['--tag', tag]
     }
-    expected += ['--shared', '--engine', 'http://engine.test', '--error-file', '.dxsteps/7/delphixBookmark-ID.error.json']
+    expected += ['--shared', '--build', 'jenkins-job-7', '--engine', 'http://engine.test', '--error-file',
+                 '.dxsteps/7/delphixBookmark-ID.error.json']
     assert split(assigned(text, 'arguments')) == expected
     assert assigned(text, 'result') == '.dxsteps/7/delphixBookmark-ID.json'
     assert text ==~ /(?s)[\x20-\x7e\n]*/

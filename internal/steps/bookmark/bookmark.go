@@ -42,7 +42,10 @@ of a template (--template), with --name, --tag and --shared. A bookmark of that 
 on that pod or template is reused: the output says "created": false. list shows the
 bookmarks you can see (your own and shared ones), filtered by --container, --template,
 --tag (all must match) and --name (part of the name). --expires or --retain-forever set the
-new bookmark's retention.
+new bookmark's retention. The provenance keys (--source-snapshot ... --build-url) record on the
+new bookmark where its data came from (engine: its description; DCT: provenance.* tags), and
+the output's provenance shows it, on list too; with --subset-mode simulated each N% tag
+becomes "N% simulated".
 
 prune deletes the bookmarks that match every filter given (--tag, --name-pattern,
 --container, --template) beyond the newest --keep N of each data pod and template and/or
@@ -55,7 +58,7 @@ deleted, kept and skipped bookmarks, each kept or skipped one with its reason.
 
 Example: dx-bookmark create --container prep1 --name "2019-03-14 101502 50" --tag "2019-03-14 101502" --tag 50% --shared --expires 90d
 Example: dx-bookmark prune --tag 'jenkins-datapipeline-*' --keep 30 --dry-run`,
-	Keys: []*cli.Key{container, template, name, tags, shared, expires, forever, pattern, keep, olderThan, dryRun},
+	Keys: append([]*cli.Key{container, template, name, tags, shared, expires, forever, pattern, keep, olderThan, dryRun}, provenanceKeys...),
 	Rules: []cli.Rule{cli.OneOf([]string{"create"}, container, template),
 		cli.OneOf([]string{"prune"}, tags, pattern, container, template).Hint("prune deletes only what matches"),
 		cli.OneOf([]string{"prune"}, keep, olderThan)},
@@ -90,6 +93,11 @@ Example: dx-bookmark prune --tag 'jenkins-datapipeline-*' --keep 30 --dry-run`,
 			}
 			o.filter.olderThan = d
 		}
+		prov, err := parseProvenance(in)
+		if err != nil {
+			return nil, err
+		}
+		o.provenance, o.tags = prov, subsetTags(o.tags, prov)
 		if o.filter.keep < 0 {
 			return nil, cli.Usagef("%s must be 0 or more", in.Name(keep))
 		}
@@ -111,6 +119,7 @@ type options struct {
 	shared, forever, dryRun       bool
 	expires                       time.Time
 	filter                        pruneFilter
+	provenance                    *Provenance // create: where the data came from; nil: not given
 }
 
 // Result describes one bookmark.
@@ -131,6 +140,9 @@ type Result struct {
 	Expiration   string `json:"expiration,omitempty"`
 	CreationTime string `json:"creationTime,omitempty"`
 	Reason       string `json:"reason,omitempty"` // prune: why it was kept or skipped
+	// Provenance is where the data came from, as stored on the bookmark
+	// when it was made; absent: not recorded.
+	Provenance *Provenance `json:"provenance,omitempty"`
 }
 
 // ListResult is the output of list.
@@ -139,12 +151,10 @@ type ListResult struct {
 }
 
 func describe(b *delphix.Bookmark) Result {
-	tags := b.Tags
-	if tags == nil {
-		tags = []string{}
-	}
+	prov, tags := engineProvenance(b.Description, b.Tags)
 	return Result{Bookmark: b.Name, BookmarkReference: b.Reference, Container: b.ContainerName, Template: b.TemplateName,
-		Branch: b.Branch, Shared: b.Shared, Tags: tags, Timestamp: b.Timestamp, Expiration: b.Expiration, CreationTime: b.CreationTime}
+		Branch: b.Branch, Shared: b.Shared, Tags: tags, Timestamp: b.Timestamp, Expiration: b.Expiration, CreationTime: b.CreationTime,
+		Provenance: prov}
 }
 
 // layout is the data pod or template a bookmark belongs to.
@@ -238,10 +248,11 @@ func list(bs []delphix.Bookmark, o options) ListResult {
 		if o.name != "" && !strings.Contains(b.Name, o.name) {
 			continue
 		}
-		if !hasAll(b.Tags, o.tags) {
+		r := describe(b)
+		if !hasAll(r.Tags, o.tags) {
 			continue
 		}
-		out.Bookmarks = append(out.Bookmarks, describe(b))
+		out.Bookmarks = append(out.Bookmarks, r)
 	}
 	return out
 }
@@ -260,7 +271,7 @@ func create(ctx context.Context, s *cli.Session, o options, l *layout) (any, err
 	what := fmt.Sprintf("bookmark %q on %s %q", o.name, l.kind, l.name)
 	op, err := s.Do(ctx, what, func() (delphix.Operation, error) {
 		return c.Bookmarks.Create(ctx, delphix.BookmarkCreate{Name: o.name, Layout: l.ref, Branch: l.branch, Tags: o.tags, Shared: o.shared,
-			Expiration: o.expires})
+			Expiration: o.expires, Description: o.provenance.description()})
 	})
 	if err != nil {
 		return nil, err
@@ -282,12 +293,13 @@ func change(ctx context.Context, s *cli.Session, o options, b *delphix.Bookmark)
 	op := o.op
 	if op == "create" {
 		s.Log.Printf("bookmark %q already exists (%s); reusing it", b.Name, b.Reference)
-		if !slices.Equal(b.Tags, o.tags) && len(o.tags) > 0 {
-			s.Log.Printf("note: its tags %q differ from --tag %q and were left as they are", b.Tags, o.tags)
+		if have := describe(b).Tags; !slices.Equal(have, o.tags) && len(o.tags) > 0 {
+			s.Log.Printf("note: its tags %q differ from --tag %q and were left as they are", have, o.tags)
 		}
 		if !o.expires.IsZero() || o.forever {
 			s.Log.Printf("note: its expiration (%q) was left as it is", b.Expiration)
 		}
+		noteProvenance(s, describe(b).Provenance, o.provenance)
 		if !o.shared || b.Shared {
 			res := describe(b)
 			created := false

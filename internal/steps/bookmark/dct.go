@@ -92,8 +92,9 @@ func plainTags(tags []dct.Tag) []string {
 // describeDCT is the step's Result for a DCT bookmark; l, when known, says
 // whether its group stands for a template.
 func describeDCT(b *dct.Bookmark, l *dctLayout) Result {
+	prov, tags := engineProvenance("", plainTags(b.Tags))
 	r := Result{Bookmark: b.Name, BookmarkReference: b.ID, Branch: b.TimeflowID, Shared: b.BookmarkType == dct.BookmarkPublic,
-		Tags: plainTags(b.Tags), Timestamp: b.DataTimestamp, Expiration: b.Expiration, CreationTime: b.CreationDate}
+		Tags: tags, Timestamp: b.DataTimestamp, Expiration: b.Expiration, CreationTime: b.CreationDate, Provenance: prov}
 	switch {
 	case l != nil && l.template:
 		r.Template = l.name
@@ -162,7 +163,7 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 
 func createDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout) (any, error) {
 	c := s.DCT
-	p := dct.BookmarkCreate{Name: o.name, VDBGroupID: l.group, Type: dct.BookmarkPrivate, Tags: dctTags(o.tags),
+	p := dct.BookmarkCreate{Name: o.name, VDBGroupID: l.group, Type: dct.BookmarkPrivate, Tags: dctTags(slices.Concat(o.tags, provenanceTags(o.provenance))),
 		Expiration: o.expires, RetainForever: o.forever}
 	if l.vdb != "" {
 		p.VDBIDs = []string{l.vdb}
@@ -227,12 +228,13 @@ func changeDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, b *
 	op := o.op
 	if op == "create" {
 		s.Log.Printf("bookmark %q already exists (%s); reusing it", b.Name, b.ID)
-		if have := plainTags(b.Tags); len(o.tags) > 0 && !slices.Equal(have, o.tags) {
+		if have := describeDCT(b, l).Tags; len(o.tags) > 0 && !slices.Equal(have, o.tags) {
 			s.Log.Printf("note: its tags %q differ from --tag %q and were left as they are", have, o.tags)
 		}
 		if !o.expires.IsZero() || o.forever {
 			s.Log.Printf("note: its expiration (%q) was left as it is", b.Expiration)
 		}
+		noteProvenance(s, describeDCT(b, l).Provenance, o.provenance)
 		if !o.shared || b.BookmarkType == dct.BookmarkPublic {
 			res := describeDCT(b, l)
 			created := false

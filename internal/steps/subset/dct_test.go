@@ -46,7 +46,7 @@ func TestOnDCTTheExampleSubsetterChangesThePodsRows(t *testing.T) {
 	r := runDCT(t, e, st.DCTAdmin, "--template", "Patients", "--container", "prep1", "--percent", "25",
 		"--exec", filepath.Join(binDir, "dx-example-subset"))
 	require.Equal(t, 0, r.Code, r.Stderr)
-	assert.Equal(t, map[string]any{"container": "prep1", "percent": float64(25), "mode": "exec"}, r.JSON(t))
+	assert.Equal(t, map[string]any{"container": "prep1", "percent": float64(25), "mode": "exec", "tool": "dx-example-subset"}, r.JSON(t))
 	assert.Contains(t, r.Stderr, "subset: kept 50 of 200 rows (25%) in prep1")
 	after, _ := e.Dataset("prep1")
 	assert.Equal(t, before.Contents.Rows[:50], after.Contents.Rows)

@@ -5,7 +5,9 @@ package subset
 import (
 	"context"
 	"fmt"
+	"path"
 	"strconv"
+	"strings"
 
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
@@ -58,6 +60,34 @@ type Result struct {
 	Container string `json:"container"`
 	Percent   int    `json:"percent"`
 	Mode      string `json:"mode"` // exec or simulated
+	// Tool is the subsetter's program (exec): the base name of the command's
+	// first word after any VAR=value, e.g. "jailer-subset.sh".
+	Tool string `json:"tool,omitempty"`
+}
+
+// toolName is the program a subsetter command runs, by its base name; the
+// VAR=value words before it (which may hold secrets) are left out. A
+// quoted first word ("/opt/my tools/subset") is read whole.
+func toolName(command string) string {
+	rest := strings.TrimSpace(command)
+	for rest != "" {
+		word := rest
+		if q := rest[0]; q == '"' || q == '\'' {
+			if end := strings.IndexByte(rest[1:], q); end >= 0 {
+				word = rest[1 : end+1]
+			}
+			return path.Base(word)
+		}
+		if i := strings.IndexAny(rest, " \t\n"); i >= 0 {
+			word = rest[:i]
+		}
+		rest = strings.TrimSpace(rest[len(word):])
+		if k, _, ok := strings.Cut(word, "="); ok && k != "" && strings.Trim(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == "" {
+			continue
+		}
+		return path.Base(word)
+	}
+	return ""
 }
 
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
@@ -102,6 +132,6 @@ func subset(ctx context.Context, s *cli.Session, o options, res Result, conn ste
 	if code != 0 {
 		return nil, &cli.CheckError{Msg: fmt.Sprintf("the subsetter for %q exited %d; see its output above", res.Container, code)}
 	}
-	res.Mode = "exec"
+	res.Mode, res.Tool = "exec", toolName(o.exec)
 	return res, nil
 }

@@ -39,6 +39,7 @@ func TestTheSubsetterGetsTheConnectionButNotThePassword(t *testing.T) {
 	r := st.Run(t, subset.Step, e, []string{"MARKER=from-the-step"}, "--container", "prep1", "--percent", "25", "--exec", "env > "+out)
 	require.Equal(t, 0, r.Code, r.Stderr)
 	assert.Equal(t, "exec", r.JSON(t)["mode"])
+	assert.Equal(t, "env", r.JSON(t)["tool"])
 	env, err := os.ReadFile(out)
 	require.NoError(t, err)
 	assert.Contains(t, string(env), "DX_SUBSET_PERCENT=25\n")

@@ -4,8 +4,8 @@ import com.cloudbees.groovy.cps.NonCPS
 
 /**
  * What a build produced, where Jenkins users look: the bookmarks its delphixBookmark and
- * delphixPrepareDataset calls created (name, data pod, tags, data time, shared), listed in the
- * build's description and archived as a JSON artifact. Then the build's output folder
+ * delphixPrepareDataset calls created (name, data pod, tags, data time, shared, and where the data
+ * came from: see Provenance), listed in the build's description and archived as a JSON artifact. Then the build's output folder
  * (BuildOutput) is removed, unless asked to keep it. Meant for the pipeline's post { always { } }.
  */
 class Catalog implements Serializable {
@@ -19,11 +19,18 @@ class Catalog implements Serializable {
         keepOutput: false,                // keep .dxsteps/<BUILD_NUMBER>; also env DXSTEPS_KEEP_OUTPUT=true
     ]
 
-    /** A catalog entry from a dx-bookmark result; empty unless the result is a created bookmark. */
+    /**
+     * A catalog entry from a dx-bookmark result; empty unless the result is a created bookmark.
+     * A bookmark with provenance also has it (as dx-bookmark stored it), and subset: what it holds,
+     * e.g. '50% by jailer-subset.sh', or '50% simulated: all the data' after a simulated subset.
+     */
     @NonCPS
     static Map entry(Map result) {
         boolean created = result != null && result.containsKey('created') && result.bookmark
-        return created ? [
+        if (!created) {
+            return [:]
+        }
+        Map e = [
             name: result.bookmark,
             pod: result.container ?: result.template,
             template: result.template,
@@ -31,7 +38,33 @@ class Catalog implements Serializable {
             dataTime: result.timestamp,
             shared: result.shared == true,
             reference: result.bookmarkReference,
-        ] : [:]
+        ]
+        Map provenance = result.provenance as Map
+        if (provenance) {
+            e.provenance = provenance
+            e.subset = provenance.subset ?: 'none: all the data'
+        }
+        return e
+    }
+
+    /** Where an entry's data came from, in words: production and masked snapshots, masking, subset, build. */
+    @NonCPS
+    static String origin(Map provenance) {
+        List<String> parts = []
+        if (provenance.sourceSnapshot) {
+            String time = provenance.sourceDataTime ? " of ${provenance.sourceDataTime}" : ''
+            parts << "production ${provenance.sourceSnapshot}${time}".toString()
+        }
+        if (provenance.maskedSnapshot) {
+            parts << "masked ${provenance.maskedSnapshot}".toString()
+        }
+        List evidence = (provenance.maskingEvidence ?: []) as List
+        parts << (evidence ? "masking: ${evidence.join('; ')}" : 'masking: no evidence recorded').toString()
+        parts << "subset ${provenance.subset ?: 'none: all the data'}".toString()
+        if (provenance.build) {
+            parts << "build ${provenance.build}".toString()
+        }
+        return parts.join(' | ')
     }
 
     /** The entries by name, so the catalog reads the same whatever order the lanes ended in. */
@@ -51,6 +84,9 @@ class Catalog implements Serializable {
             String tags = (e.tags as List).join(', ')
             String shared = e.shared ? 'shared' : 'private'
             lines << "${e.name} | on ${e.pod} | tags ${tags} | data ${e.dataTime} | ${shared}".toString()
+            if (e.provenance) {
+                lines << "  from: ${origin(e.provenance as Map)}".toString()
+            }
         }
         return lines.join('\n')
     }

@@ -53,6 +53,9 @@ class DxStep implements Serializable {
     /** Runs the binary of var `step` (e.g. 'delphixSync') and returns its result. */
     Map run(String step, Map config) {
         Map cfg = settle(step, config)
+        if (step == 'delphixBookmark') {
+            cfg = new Provenance(script).fill(cfg)
+        }
         String binary = Steps.STEPS[step].binary
         Map agent = new Installer(script).prepare(step, binary, cfg)
         String runId = "${step}-${UUID.randomUUID()}"

@@ -137,6 +137,30 @@ class StepContracts implements Serializable {
                 olderThan: null,
                 // prune deletes nothing and lists what it would delete (--dry-run)
                 dryRun: false,
+                // provenance: the production SNAPSHOT the data came from (dx-sync's snapshot, the one
+                // dx-refresh refreshed from) (--source-snapshot)
+                sourceSnapshot: null,
+                // provenance: the data TIME of that snapshot (dx-sync's snapshotDataTime)
+                // (--source-data-time)
+                sourceDataTime: null,
+                // provenance: the masked SNAPSHOT the data came from (dx-refresh's maskedSnapshot)
+                // (--masked-snapshot)
+                maskedSnapshot: null,
+                // provenance: the EVIDENCE that the data was masked (dx-refresh's maskingEvidence), pieces
+                // separated by '; ' (--masking-evidence)
+                maskingEvidence: null,
+                // provenance: the N percent (1-100) the data pod was subset to (dx-subset's percent)
+                // (--subset-percent)
+                subsetPercent: null,
+                // provenance: how it was subset, MODE exec (a subsetting tool) or simulated (nothing removed:
+                // all the data; each N% tag becomes 'N% simulated') (--subset-mode)
+                subsetMode: null,
+                // provenance: the subsetting TOOL (dx-subset's tool), with --subset-mode exec (--subset-tool)
+                subsetTool: null,
+                // provenance: the BUILD that made the bookmark, e.g. Jenkins' BUILD_TAG (--build)
+                build: null,
+                // provenance: the URL of that build (Jenkins' BUILD_URL) (--build-url)
+                buildUrl: null,
             ],
         ],
         delphixBranch: [
@@ -209,6 +233,15 @@ class StepContracts implements Serializable {
         keep: '--keep',
         olderThan: '--older-than',
         dryRun: '--dry-run',
+        sourceSnapshot: '--source-snapshot',
+        sourceDataTime: '--source-data-time',
+        maskedSnapshot: '--masked-snapshot',
+        maskingEvidence: '--masking-evidence',
+        subsetPercent: '--subset-percent',
+        subsetMode: '--subset-mode',
+        subsetTool: '--subset-tool',
+        build: '--build',
+        buildUrl: '--build-url',
         fromBookmark: '--from-bookmark',
         mode: '--mode',
         engine: '--engine',

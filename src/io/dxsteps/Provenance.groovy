@@ -1,0 +1,105 @@
+package io.dxsteps
+
+import com.cloudbees.groovy.cps.NonCPS
+
+/**
+ * Where a bookmark's data came from, read from the build's own results (BuildOutput's folder):
+ * the latest delphixSync (the production snapshot and its data time), the latest delphixRefresh
+ * (the masked snapshot and the masking evidence; its snapshot when the build synced nothing) and
+ * the latest delphixSubset of the same data pod (percent, mode: exec or simulated, and tool), plus the
+ * build (BUILD_TAG, BUILD_URL). delphixBookmark create passes it to dx-bookmark, which stores it
+ * on the bookmark; a key the caller set is left as it is.
+ */
+class Provenance implements Serializable {
+
+    private static final long serialVersionUID = 1L
+
+    /** What separates pieces of evidence in dx-bookmark's --masking-evidence. */
+    static final String EVIDENCE_SEPARATOR = '; '
+
+    /** The pipeline script: the source of dir, findFiles, readJSON and env. */
+    private final Object script
+
+    Provenance(Object script) {
+        this.script = script
+    }
+
+    /** cfg of a delphixBookmark call with the provenance keys it left out filled from the build's results. */
+    Map fill(Map cfg) {
+        if ((cfg.operation ?: 'create') != 'create') {
+            return cfg
+        }
+        Map results = [:]
+        script.dir(BuildOutput.dir(script.env)) {
+            results.sync = latest(script.findFiles(glob: 'delphixSync-*.json', excludes: '*.error.json') as List, null)
+            results.refresh = latest(script.findFiles(glob: 'delphixRefresh-*.json', excludes: '*.error.json') as List, null)
+            results.subset = cfg.container ?
+                latest(script.findFiles(glob: 'delphixSubset-*.json', excludes: '*.error.json') as List, cfg.container as String) :
+                [:]
+        }
+        Map found = keys(results.sync as Map, results.refresh as Map, results.subset as Map,
+            script.env.BUILD_TAG as String, script.env.BUILD_URL as String)
+        Map out = [:]
+        out.putAll(cfg)
+        for (Map.Entry item in found.entrySet()) {
+            if (out[item.key] == null && item.value != null) {
+                out[item.key] = item.value
+            }
+        }
+        return out
+    }
+
+    /**
+     * The newest result among files (by lastModified; on a tie the later one), of data pod
+     * container when it is given; [:] when none.
+     */
+    private Map latest(List files, String container) {
+        Map best = [:]
+        long bestTime = Long.MIN_VALUE
+        for (Object file in files) {
+            Map result = [:]
+            // A result that cannot be read (a failed call leaves it empty) is no result.
+            try {
+                result = DxStep.plain(script.readJSON(file: file.name as String)) as Map
+            } catch (Exception unreadable) { // groovylint-disable-line CatchException
+
+                result = [:]
+            }
+            long time = modified(file)
+            if (result && (container == null || result.container == container) && time >= bestTime) {
+                best = result
+                bestTime = time
+            }
+        }
+        return best
+    }
+
+    @NonCPS
+    private static long modified(Object file) {
+        Object time = file.lastModified
+        return time == null ? 0L : time as long
+    }
+
+    /** dx-bookmark's provenance keys from the results of the build's sync, refresh and subset. */
+    @NonCPS
+    static Map keys(Map sync, Map refresh, Map subset, String buildTag, String buildUrl) {
+        Map source = sync?.snapshot ? sync : refresh
+        List evidence = []
+        List pieces = (refresh?.maskingEvidence ?: []) as List
+        for (Object piece in pieces) {
+            evidence << (piece as String).replace(EVIDENCE_SEPARATOR, ', ').replaceAll(/[\r\n]+/, ' ')
+        }
+        return [
+            sourceSnapshot: source?.snapshot ?: null,
+            sourceDataTime: source?.snapshot ? (source.snapshotDataTime ?: null) : null,
+            maskedSnapshot: refresh?.maskedSnapshot ?: null,
+            maskingEvidence: evidence ? evidence.join(EVIDENCE_SEPARATOR) : null,
+            subsetPercent: subset?.percent ?: null,
+            subsetMode: subset?.mode ?: null,
+            subsetTool: subset?.tool ?: null,
+            build: buildTag ?: null,
+            buildUrl: buildUrl ?: null,
+        ]
+    }
+
+}
