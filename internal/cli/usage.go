@@ -48,6 +48,11 @@ func wordProblem(step *Step, word string, named bool) error {
 	return Usagef("%s", msg)
 }
 
+// Suggest returns the candidate closest to word, if it is close enough to
+// be a typo of it, or "": what the steps' "did you mean" names, for other
+// binaries of the repository to say the same.
+func Suggest(word string, candidates []string) string { return suggest(word, candidates) }
+
 // suggest returns the candidate closest to word, if it is close enough
 // to be a typo of it.
 func suggest(word string, candidates []string) string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
@@ -40,6 +41,25 @@ type DCTOptions struct {
 	// (default) {"errors":[{"message":...}]}, "message" {"message":...}, "oauth"
 	// {"error":...,"error_description":...} or "text" (plain text).
 	ErrorBody string
+}
+
+// DCTErrorBodies are the values of DCTOptions.ErrorBody ("" is "errors").
+var DCTErrorBodies = []string{"errors", "message", "oauth", "text"}
+
+// Validate says what is wrong with the options, if anything.
+func (o DCTOptions) Validate() error {
+	for _, p := range o.BasePaths {
+		if !strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || strings.ContainsAny(p, " {}") {
+			return fmt.Errorf("DCT base path %q: want a path such as /dct/v3 (a leading slash, none at the end)", p)
+		}
+	}
+	if o.BusyStatus != 0 && (o.BusyStatus < 400 || o.BusyStatus > 599) {
+		return fmt.Errorf("DCT busy status %d: want an error status, 400 to 599", o.BusyStatus)
+	}
+	if o.ErrorBody != "" && !slices.Contains(DCTErrorBodies, o.ErrorBody) {
+		return fmt.Errorf("DCT error body %q: want one of %s", o.ErrorBody, strings.Join(DCTErrorBodies, ", "))
+	}
+	return nil
 }
 
 // DCTKey is the DCT API key of an engine user: "<account id>.<name>-local-key".
