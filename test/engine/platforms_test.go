@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dxsteps/dxsteps/dct"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -242,4 +243,24 @@ func TestAMaskingHookListIsAcceptedBackAtEveryVersion(t *testing.T) {
 			assert.Equal(t, "after", all[1].(map[string]any)["name"])
 		})
 	}
+}
+
+// DCT shows hooks as a 1.11 engine does: a masking hook is not listed, and a configure_clone
+// list sent through PATCH keeps it, so the VDB stays masked.
+func TestADCTHookListKeepsTheMaskingHookItDoesNotShow(t *testing.T) {
+	e := start(t, Options{Seed: platformSeed()})
+	c := dctClient(t, dctServer(t, e, "/dct/v3"), "/dct/v3", 1, "delphix_admin")
+	v, err := c.VDBs.FindByName(t.Context(), "Billing Masked")
+	require.NoError(t, err)
+	assert.Empty(t, v.Hooks.ConfigureClone)
+	waitOn(t, c)(c.VDBs.SetHooks(t.Context(), v.ID, dct.Hooks{ConfigureClone: []dct.Hook{{Name: "after", Command: "true"}}}))
+	v, err = c.VDBs.Get(t.Context(), v.ID)
+	require.NoError(t, err)
+	require.Len(t, v.Hooks.ConfigureClone, 1)
+	assert.Equal(t, "after", v.Hooks.ConfigureClone[0].Name)
+	old := login(t, e, "delphix_admin", "1.9.0")
+	all := refsByName(old, "/source")["Billing Masked"]["operations"].(map[string]any)["configureClone"].([]any)
+	require.Len(t, all, 2)
+	assert.Equal(t, "RunMaskingJobOnSourceOperation", all[0].(map[string]any)["type"])
+	assert.Equal(t, true, refsByName(old, "/database")["Billing Masked"]["masked"])
 }
