@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -221,7 +222,7 @@ func (e *Engine) dctRouteError(r *http.Request) dctRouteErr {
 			msg: fmt.Sprintf("%s %s: this path takes %s", r.Method, strings.TrimPrefix(r.URL.Path, base), strings.Join(allow, ", "))},
 			allow: strings.Join(allow, ", ")}
 	}
-	msg := fmt.Sprintf("no such path: %s %s", r.Method, strings.TrimPrefix(r.URL.Path, base))
+	msg := fmt.Sprintf("no such path: %s %s", r.Method, cmp.Or(strings.TrimPrefix(r.URL.Path, base), "/"))
 	if trimmed := strings.TrimRight(r.URL.Path, "/"); trimmed != r.URL.Path && e.dctServes(r.Method, trimmed) {
 		msg += " (without the trailing slash it is " + strings.TrimPrefix(trimmed, base) + ")"
 	}

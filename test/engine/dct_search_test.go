@@ -180,7 +180,7 @@ func TestDCTAnswersUnknownPathsWithJSONErrors(t *testing.T) {
 	}{
 		{"GET", "/dct/v3/nosuch", 404, "no such path: GET /nosuch"},
 		{"GET", "/dct/v3/vdbs/", 404, "no such path: GET /vdbs/ (without the trailing slash it is /vdbs)"},
-		{"GET", "/dct/v3", 404, "no such path: GET "},
+		{"GET", "/dct/v3", 404, "no such path: GET /"},
 		{"GET", "/v3/vdbs", 404, "no DCT API under /v3/vdbs: this server serves it under /dct/v3"},
 		{"GET", "/dct/v2/vdbs", 404, "no DCT API under /dct/v2/vdbs: this server serves it under /dct/v3"},
 		{"DELETE", "/dct/v3/vdbs", 405, "DELETE /vdbs: this path takes GET"},
