@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dxsteps/dxsteps/test/internal/dctfilter"
 	"gopkg.in/yaml.v3"
 )
 
@@ -234,4 +235,37 @@ func segments(path string) []string {
 		}
 	}
 	return segs
+}
+
+// Declared is what the spec declares of one operation: its query
+// parameters, each with its enum (nil: any value of its type), and, for a
+// search, its filterable fields (x-filterable; nil: not a search).
+type Declared struct {
+	Query      map[string][]string
+	Filterable dctfilter.Fields
+}
+
+// Declared returns what the spec declares of the operation that method and
+// path (relative to the base path) go to, or false when there is none.
+func (s *Spec) Declared(method, path string) (Declared, bool) {
+	o, _ := s.find(method, path)
+	if o == nil {
+		return Declared{}, false
+	}
+	d := Declared{Query: map[string][]string{}}
+	for _, p := range o.params {
+		if p["in"] != "query" {
+			continue
+		}
+		name, _ := p["name"].(string)
+		var enum []string
+		for _, v := range asList(s.resolve(p["schema"])["enum"]) {
+			enum = append(enum, fmt.Sprint(v))
+		}
+		d.Query[name] = enum
+	}
+	if xf, ok := o.op["x-filterable"].(map[string]any); ok {
+		d.Filterable = FilterFields(xf)
+	}
+	return d, true
 }

@@ -89,9 +89,11 @@ func TestFiltersUseOnlyFilterableFieldsAndWellFormedStrings(t *testing.T) {
 		return joined(s.CheckRequest("POST", path, nil, []byte(`{"filter_expression":`+quoteJSON(f)+`}`)))
 	}
 	assert.Empty(t, check("/snapshots/search", "dataset_id EQ 'ds-1' AND temporary EQ false"))
-	assert.Contains(t, check("/vdbs/search", "colour EQ 'red'"), "colour is not a filterable field here")
+	assert.Empty(t, check("/bookmarks/search", "tags CONTAINS {key EQ 'BUILD_TAG' AND value EQ '7'}"))
+	assert.Contains(t, check("/vdbs/search", "colour EQ 'red'"), `"colour" is not a filterable field here`)
+	assert.Contains(t, check("/bookmarks/search", "tags.key EQ 'BUILD_TAG'"), `"tags.key" is not a filterable field here`)
 	assert.Contains(t, check("/vdbs/search", "name EQ 'it's'"), "unterminated string")
-	assert.Contains(t, check("/vdbs/search", "name EQ 'a' AND (id EQ 'b'"), "unbalanced")
+	assert.Contains(t, check("/vdbs/search", "name EQ 'a' AND (id EQ 'b'"), "missing ) at the end")
 }
 
 func quoteJSON(s string) string {

@@ -20,11 +20,10 @@ func catalog(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("dx-engine catalog", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	url := fs.String("engine", os.Getenv("DELPHIX_ENGINE"), "URL of a running local engine")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(stdout, "Usage: dx-engine catalog [--engine URL]")
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
+			printFlags(stdout, fs)
 			return 0
 		}
 		return refuse(stderr, "catalog: "+err.Error())

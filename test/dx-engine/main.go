@@ -18,7 +18,11 @@ import (
 	"github.com/dxsteps/dxsteps/test/engine"
 )
 
-const usage = `dx-engine runs a local Delphix engine (classic API 1.8 to 1.11) for tests and demos.
+const usage = `dx-engine runs a local Delphix engine for tests and demos. It serves, over one estate:
+  the classic engine API (1.8 to 1.11)  under /resources/json/delphix (--api-version: the highest)
+  Data Control Tower API v3 (3.18.0)   under /dct/v3 and /v3 (--dct-base-paths), "Authorization: apk <key>"
+                                       (printed at start; --dct-* settle what the DCT spec leaves open)
+  the test API                         under /dxsteps-test/v1: datasets, prod changes, faults, requests
 
 Usage:
   dx-engine [serve] [flags]      run the engine until SIGINT or SIGTERM (the default subcommand)
@@ -29,6 +33,9 @@ Usage:
 
 Flags of serve:
 `
+
+// subcommands are the words dispatch knows.
+var subcommands = []string{"serve", "catalog", "version", "help"}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -60,7 +67,11 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		printUsage(stdout)
 		return 0
 	}
-	return refuse(stderr, fmt.Sprintf("unknown subcommand %q (want serve, catalog, version or help)", word))
+	msg := fmt.Sprintf("unknown subcommand %q (want serve, catalog, version or help)", word)
+	if near := cli.Suggest(word, subcommands); near != "" {
+		msg += "; did you mean " + near + "?"
+	}
+	return refuse(stderr, msg)
 }
 
 func printVersion(w io.Writer) { fmt.Fprintln(w, "dx-engine version", cli.Version) }
@@ -81,6 +92,10 @@ type serveOptions struct {
 	faultRate                    *float64
 	faultSeed                    *int64
 	faultKinds, faultPath        *string
+	dctBasePaths, dctErrorBody   *string
+	dctBusyStatus                *int
+	dctStrictBookmarks           *bool
+	dctMergeHooks                *bool
 }
 
 // newServeFlags defines serve's flags; parsing prints nothing, the caller reports errors.
@@ -89,16 +104,24 @@ func newServeFlags() *serveOptions {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	o := &serveOptions{fs: fs,
-		addr:       fs.String("addr", "127.0.0.1:0", "address to listen on"),
-		seed:       fs.String("seed", "", "YAML seed file (default: the workshop estate)"),
-		speed:      fs.Float64("speed", 1, "job duration multiplier (1 = realistic, 0.01 = fast)"),
-		apiVersion: fs.String("api-version", "1.11.9", "highest API version served (1.8.0 to 1.11.x)"),
-		urlF:       fs.String("url-file", "", "write the engine URL to this file once listening"),
-		version:    fs.Bool("version", false, "print the version and exit"),
-		faultRate:  fs.Float64("fault-rate", 0, "do a random fault to this share of API requests (0 to 1)"),
-		faultSeed:  fs.Int64("fault-seed", 1, "seed of the random faults (same seed, same requests: same faults)"),
-		faultKinds: fs.String("fault-kinds", "", "comma-separated kinds of random fault (default: all but jobFail):\n"+strings.Join(engine.FaultKinds, ", ")),
-		faultPath:  fs.String("fault-path", "", "random faults only on API paths matching this regexp"),
+		addr:          fs.String("addr", "127.0.0.1:0", "address to listen on"),
+		seed:          fs.String("seed", "", "YAML seed file (default: the workshop estate)"),
+		speed:         fs.Float64("speed", 1, "job duration multiplier (1 = realistic, 0.01 = fast)"),
+		apiVersion:    fs.String("api-version", "1.11.9", "highest API version served (1.8.0 to 1.11.x)"),
+		urlF:          fs.String("url-file", "", "write the engine URL to this file once listening"),
+		version:       fs.Bool("version", false, "print the version and exit"),
+		faultRate:     fs.Float64("fault-rate", 0, "do a random fault to this share of API requests (0 to 1)"),
+		faultSeed:     fs.Int64("fault-seed", 1, "seed of the random faults (same seed, same requests: same faults)"),
+		faultKinds:    fs.String("fault-kinds", "", "comma-separated kinds of random fault (default: all but jobFail):\n"+strings.Join(engine.FaultKinds, ", ")),
+		faultPath:     fs.String("fault-path", "", "random faults only on API paths matching this regexp"),
+		dctBasePaths:  fs.String("dct-base-paths", "/dct/v3,/v3", "comma-separated base paths the DCT API is served under"),
+		dctBusyStatus: fs.Int("dct-busy-status", 409, "DCT status for an operation on a VDB a job runs on or another account locked (e.g. 400)"),
+		dctStrictBookmarks: fs.Bool("dct-strict-bookmarks", false, "DCT refresh_from_bookmark takes only the VDB's own or its parent's bookmarks\n"+
+			"(default: any bookmark of the VDB's lineage)"),
+		dctMergeHooks: fs.Bool("dct-merge-hooks", false, "DCT PATCH /vdbs/{id} adds to each hook list it sends (an element_id replaces one)\n"+
+			"(default: it replaces the list)"),
+		dctErrorBody: fs.String("dct-error-body", "errors", "shape of DCT error answers: errors {\"errors\":[{\"message\"}]}, message {\"message\"},\n"+
+			"oauth {\"error\",\"error_description\"} or text (plain text)"),
 	}
 	fs.Var(&o.faults, "fault", "a fault for matching requests, repeatable: comma-separated key=value of\n"+
 		"kind, method, suffix, regexp, status, retryAfter, delayMs, percent, after, skip, count\n"+
@@ -157,15 +180,94 @@ func (f *faultFlags) Set(v string) error {
 // printUsage writes the usage text with serve's flags.
 func printUsage(w io.Writer) {
 	fmt.Fprint(w, usage)
-	o := newServeFlags()
-	o.fs.SetOutput(w)
-	o.fs.PrintDefaults()
+	printFlags(w, newServeFlags().fs)
+}
+
+// printFlags lists a flag set's flags as the steps' help does: two dashes, the usage, the
+// default.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, text := flag.UnquoteUsage(f)
+		fmt.Fprintf(w, "  --%s", f.Name)
+		if kind != "" {
+			fmt.Fprintf(w, " %s", kind)
+		}
+		fmt.Fprintf(w, "\n    \t%s", strings.ReplaceAll(text, "\n", "\n    \t"))
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
+}
+
+// parseFlags parses args as the steps do: flags with two dashes (or -h), a mistyped one
+// answered with the flag meant. It returns a usage problem, or flag.ErrHelp.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
+			if a == "--" {
+				break
+			}
+			continue
+		}
+		name, hasValue := strings.TrimPrefix(a, "--"), strings.Contains(a, "=")
+		name, _, _ = strings.Cut(name, "=")
+		if !strings.HasPrefix(a, "--") && a != "-h" {
+			return fmt.Errorf("flag %s has one dash: flags take two (--%s)", a, strings.TrimLeft(name, "-"))
+		}
+		if f := fs.Lookup(name); f != nil && !hasValue && !isBoolFlag(f) {
+			i++ // its value, which may start with a dash
+		}
+	}
+	err := fs.Parse(args)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	unknown, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
+	if !ok {
+		return err
+	}
+	unknown = strings.TrimLeft(unknown, "-")
+	known := []string{"help", "version"}
+	fs.VisitAll(func(f *flag.Flag) { known = append(known, f.Name) })
+	msg := "unknown flag --" + unknown
+	if near := cli.Suggest(unknown, known); near != "" {
+		msg += "; did you mean --" + near + "?"
+	}
+	return errors.New(msg)
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// dctOptions are the --dct-* flags as engine options, checked.
+func (o *serveOptions) dctOptions() (engine.DCTOptions, error) {
+	d := engine.DCTOptions{BusyStatus: *o.dctBusyStatus, StrictBookmarks: *o.dctStrictBookmarks,
+		MergeHooks: *o.dctMergeHooks, ErrorBody: *o.dctErrorBody}
+	for _, p := range strings.Split(*o.dctBasePaths, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			d.BasePaths = append(d.BasePaths, p)
+		}
+	}
+	if len(d.BasePaths) == 0 {
+		return d, errors.New("--dct-base-paths: give at least one base path, such as /dct/v3")
+	}
+	if d.ErrorBody == "errors" {
+		d.ErrorBody = ""
+	}
+	if err := d.Validate(); err != nil {
+		return d, fmt.Errorf("--dct-*: %w", err)
+	}
+	return d, nil
 }
 
 // run starts the engine and serves until ctx ends; it returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := newServeFlags()
-	if err := o.fs.Parse(args); err != nil {
+	if err := parseFlags(o.fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout)
 			return 0
@@ -179,7 +281,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printVersion(stdout)
 		return 0
 	}
-	opts := engine.Options{Addr: *o.addr, Speed: *o.speed, APIVersion: *o.apiVersion}
+	dct, err := o.dctOptions()
+	if err != nil {
+		return refuse(stderr, err.Error())
+	}
+	opts := engine.Options{Addr: *o.addr, Speed: *o.speed, APIVersion: *o.apiVersion, DCT: dct}
 	if *o.seed != "" {
 		s, err := engine.LoadSeed(*o.seed)
 		if err != nil {

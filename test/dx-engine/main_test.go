@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/dxsteps/dxsteps/test/testapi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -145,4 +146,87 @@ func TestFaultFlagsInjectFaultsAndBadOnesAreRefused(t *testing.T) {
 		assert.Equal(t, 2, dispatch(context.Background(), append([]string{"--url-file", ""}, args...), io.Discard, &stderr), "%v", args)
 		assert.Contains(t, stderr.String(), "dx-engine:", "%v", args)
 	}
+}
+
+func TestHelpDescribesBothAPIsAndEveryFlagWithTwoDashes(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, dispatch(context.Background(), []string{"--help"}, &stdout, &stderr))
+	help := stdout.String()
+	for _, want := range []string{"classic engine API (1.8 to 1.11)", "/resources/json/delphix", "Data Control Tower API v3",
+		"/dct/v3", "Authorization: apk <key>", "--dct-base-paths", "--dct-busy-status", "--dct-strict-bookmarks",
+		"--dct-merge-hooks", "--dct-error-body", "--addr string", "--fault value"} {
+		assert.Contains(t, help, want)
+	}
+	assert.NotRegexp(t, `(?m)^  -[a-z]`, help, "no flag is shown with one dash")
+	stdout.Reset()
+	require.Equal(t, 0, dispatch(context.Background(), []string{"catalog", "--help"}, &stdout, &stderr))
+	assert.Contains(t, stdout.String(), "--engine string")
+	assert.Empty(t, stderr.String())
+}
+
+func TestMistypedWordsAreRefusedNamingTheOneMeant(t *testing.T) {
+	for args, want := range map[string]string{
+		"serv":                                `unknown subcommand "serv" (want serve, catalog, version or help); did you mean serve?`,
+		"--adr 127.0.0.1:0":                   "unknown flag --adr; did you mean --addr?",
+		"--dct-eror-body text":                "unknown flag --dct-eror-body; did you mean --dct-error-body?",
+		"-addr 127.0.0.1:0":                   "flag -addr has one dash: flags take two (--addr)",
+		"catalog --engin http://x":            "unknown flag --engin; did you mean --engine?",
+		"--dct-error-body xml":                `DCT error body "xml": want one of errors, message, oauth, text`,
+		"--dct-busy-status 200":               "DCT busy status 200: want an error status, 400 to 599",
+		"--dct-base-paths dct/v3":             `DCT base path "dct/v3": want a path such as /dct/v3`,
+		"--dct-base-paths ,":                  "--dct-base-paths: give at least one base path",
+		"--fault-path -x --dct-busy-status 9": "DCT busy status 9",
+	} {
+		var stdout, stderr bytes.Buffer
+		assert.Equal(t, 2, dispatch(context.Background(), strings.Fields(args), &stdout, &stderr), args)
+		assert.Empty(t, stdout.String(), args)
+		assert.Contains(t, stderr.String(), want, args)
+		assert.Contains(t, stderr.String(), "(see dx-engine help)", args)
+	}
+}
+
+func TestDCTFlagsSetTheEnginesDCTOptions(t *testing.T) {
+	o := newServeFlags()
+	require.NoError(t, parseFlags(o.fs, []string{"--dct-base-paths", "/v3, /api/v3", "--dct-busy-status", "400",
+		"--dct-strict-bookmarks", "--dct-merge-hooks", "--dct-error-body", "oauth"}))
+	got, err := o.dctOptions()
+	require.NoError(t, err)
+	assert.Equal(t, engine.DCTOptions{BasePaths: []string{"/v3", "/api/v3"}, BusyStatus: 400, StrictBookmarks: true,
+		MergeHooks: true, ErrorBody: "oauth"}, got)
+	o = newServeFlags()
+	require.NoError(t, parseFlags(o.fs, nil))
+	got, err = o.dctOptions()
+	require.NoError(t, err)
+	assert.Equal(t, engine.DCTOptions{BasePaths: []string{"/dct/v3", "/v3"}, BusyStatus: 409}, got, "the engine's defaults")
+
+	// Served: the base path and the error body given.
+	urlFile := filepath.Join(t.TempDir(), "url")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() {
+		done <- dispatch(ctx, []string{"--speed", "0.01", "--url-file", urlFile, "--dct-base-paths", "/api/v3",
+			"--dct-error-body", "message"}, io.Discard, io.Discard)
+	}()
+	var url string
+	require.Eventually(t, func() bool {
+		b, err := os.ReadFile(urlFile)
+		url = strings.TrimSpace(string(b))
+		return err == nil && url != ""
+	}, 5*time.Second, 10*time.Millisecond)
+	for path, want := range map[string]string{
+		"/api/v3/vdbs/VDB-NONE": `{"message":"VDB \"VDB-NONE\" does not exist"}`,
+		"/dct/v3/vdbs":          `{"message":"no DCT API under /dct/v3/vdbs: this server serves it under /api/v3"}`,
+	} {
+		req, err := http.NewRequest(http.MethodGet, url+path, nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "apk 1.delphix_admin-local-key")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode, path)
+		assert.JSONEq(t, want, string(body), path)
+	}
+	cancel()
+	assert.Equal(t, 0, <-done)
 }

@@ -226,7 +226,7 @@ func (e *Engine) updateSource(c *call) (any, error) {
 		}
 		for name, list := range ops {
 			if name != "type" {
-				s.Ops[name] = rawList(list)
+				s.Ops[name] = withHiddenHooks(s.Ops[name], rawList(list), c.ver)
 			}
 		}
 	}

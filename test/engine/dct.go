@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
@@ -42,6 +43,25 @@ type DCTOptions struct {
 	ErrorBody string
 }
 
+// DCTErrorBodies are the values of DCTOptions.ErrorBody ("" is "errors").
+var DCTErrorBodies = []string{"errors", "message", "oauth", "text"}
+
+// Validate says what is wrong with the options, if anything.
+func (o DCTOptions) Validate() error {
+	for _, p := range o.BasePaths {
+		if !strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || strings.ContainsAny(p, " {}") {
+			return fmt.Errorf("DCT base path %q: want a path such as /dct/v3 (a leading slash, none at the end)", p)
+		}
+	}
+	if o.BusyStatus != 0 && (o.BusyStatus < 400 || o.BusyStatus > 599) {
+		return fmt.Errorf("DCT busy status %d: want an error status, 400 to 599", o.BusyStatus)
+	}
+	if o.ErrorBody != "" && !slices.Contains(DCTErrorBodies, o.ErrorBody) {
+		return fmt.Errorf("DCT error body %q: want one of %s", o.ErrorBody, strings.Join(DCTErrorBodies, ", "))
+	}
+	return nil
+}
+
 // DCTKey is the DCT API key of an engine user: "<account id>.<name>-local-key".
 func DCTKey(accountID int, user string) string {
 	return fmt.Sprintf("%d.%s-local-key", accountID, user)
@@ -65,6 +85,7 @@ type dctCall struct {
 	r    *http.Request
 	user *state.User
 	body []byte
+	op   dctOperation
 }
 
 // dctHandler returns the HTTP status and the JSON answer (nil: no body), or an error.
@@ -160,8 +181,17 @@ func (e *Engine) dctRoutes() {
 	for _, base := range o.BasePaths {
 		for _, rt := range routes {
 			method, path, _ := strings.Cut(rt.pattern, " ")
-			e.mux.HandleFunc(method+" "+base+path, e.dctServe(rt.h))
+			op, ok := dctOperations[rt.pattern]
+			if !ok {
+				panic("engine: no dctOperations entry for " + rt.pattern)
+			}
+			e.mux.HandleFunc(method+" "+base+path, e.dctServe(rt.pattern, op, rt.h))
 		}
+	}
+	// Everything else under a base path, and under the DCT paths not served, is answered
+	// with a DCT error body, never the engine API's HTML page.
+	for _, p := range dctFallbackPaths(o.BasePaths) {
+		e.mux.HandleFunc(p, e.dctNoRoute)
 	}
 }
 
@@ -169,7 +199,7 @@ func (e *Engine) dctRoutes() {
 // injected HTTP fault (as the engine API does: before the handler, or after it in place of
 // its answer), authenticates the key and runs the handler; the answer is written after the
 // lock is released.
-func (e *Engine) dctServe(h dctHandler) http.HandlerFunc {
+func (e *Engine) dctServe(route string, op dctOperation, h dctHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
 		e.Mu.Lock()
@@ -185,10 +215,10 @@ func (e *Engine) dctServe(h dctHandler) http.HandlerFunc {
 			return
 		}
 		status, res, err := http.StatusUnauthorized, any(nil), error(nil)
-		c := &dctCall{e: e, r: r, body: body, user: e.dctAccount(r.Header.Get("Authorization"))}
+		c := &dctCall{e: e, r: r, body: body, op: op, user: e.dctAccount(r.Header.Get("Authorization"))}
 		if c.user == nil {
 			res = obj{"error": "invalid_token", "error_description": "Missing or unknown API key: send \"Authorization: apk <key>\"."}
-		} else {
+		} else if err = op.checkQuery(route, r.URL.Query()); err == nil {
 			status, res, err = h(c)
 		}
 		if err != nil {

@@ -8,7 +8,11 @@ import (
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
 
-// VDB hooks of the DCT API: the hook lists of the VDB's source.
+// VDB hooks of the DCT API: the hook lists of the VDB's source, as an engine at
+// dctEngineAPI shows them (DCT 3.18 manages 6.0 engines and later): a masking hook is no
+// hook there, so DCT neither shows it nor drops it when a list is replaced.
+
+var dctEngineAPI = mustVersion("1.11.9")
 
 var dctHookPoints = [][2]string{{"pre_refresh", "preRefresh"}, {"post_refresh", "postRefresh"},
 	{"pre_self_refresh", "preRollback"}, {"post_self_refresh", "postRollback"}, {"configure_clone", "configureClone"},
@@ -75,6 +79,8 @@ func (e *Engine) dctPatchVDB(c *dctCall) (int, any, error) {
 		var list []json.RawMessage
 		if e.opts.DCT.MergeHooks {
 			list = append(list, d.Src.Ops[engineName]...)
+		} else {
+			list = withHiddenHooks(d.Src.Ops[engineName], nil, dctEngineAPI)
 		}
 		for _, h := range hooks {
 			typ := "RunBashOnSourceOperation"

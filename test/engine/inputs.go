@@ -96,8 +96,8 @@ var inputTypes = map[string]*inputType{
 	"RunBashOnSourceOperation":       {parent: "SourceOperation", fields: hookFields()},
 	"RunCommandOnSourceOperation":    {parent: "SourceOperation", fields: hookFields()},
 	"RunPowerShellOnSourceOperation": {parent: "SourceOperation", fields: hookFields()},
-	// Recorded at API 1.9 in VDBs' configureClone lists, absent from the 1.11.9 schema: a
-	// client re-sending such a list is answered as before 1.11, refused from 1.11 (UNVERIFIED).
+	// Recorded at API 1.9 in VDBs' configureClone lists, absent from the 1.11.9 schema: from
+	// 1.11 such a hook is neither listed nor accepted, and a list sent keeps it (hookKnownAt).
 	"RunMaskingJobOnSourceOperation": {parent: "SourceOperation", until: "1.11.0", fields: map[string]field{
 		"name":          {kind: kString, requiredSince: "1.9.0"},
 		"maskingJobId":  {kind: kString, required: true},

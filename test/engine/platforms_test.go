@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dxsteps/dxsteps/dct"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -162,7 +163,9 @@ func TestOldClientsGetTheFieldsOfTheirVersionOnly(t *testing.T) {
 	assert.NotContains(t, refsByName(old, "/database")["Orders Prod"], "racMaxInstanceLag")
 	hook := oldSrc["operations"].(map[string]any)["configureClone"].([]any)[0].(map[string]any)
 	assert.NotContains(t, hook, "name", "hooks have names from API 1.9")
-	assert.Equal(t, "maskbilling", nowSrc["operations"].(map[string]any)["configureClone"].([]any)[0].(map[string]any)["name"])
+	v19 := refsByName(login(t, e, "delphix_admin", "1.9.0"), "/source")["Billing Masked"]
+	assert.Equal(t, "maskbilling", v19["operations"].(map[string]any)["configureClone"].([]any)[0].(map[string]any)["name"])
+	assert.Empty(t, nowSrc["operations"].(map[string]any)["configureClone"], "no masking hook type in API 1.11")
 }
 
 func TestAHookWithoutANameIsShownAndItsUnchangedListRefusedClearlyOn19(t *testing.T) {
@@ -198,20 +201,66 @@ func TestOracleRACSourcesGiveScanNodesAndJDBCStringsWithThePort(t *testing.T) {
 	assert.Contains(t, ci["jdbcStrings"].([]any)[0], "(PORT=1524)")
 }
 
-func TestAMaskingHookListIsAcceptedBackBelowAPI111(t *testing.T) {
-	e := start(t, Options{Seed: platformSeed()})
-	for ver, id := range map[string]string{"1.9.0": "", "1.10.6": "", "1.11.9": idTypeUnknown} {
-		c := login(t, e, "delphix_admin", ver)
-		src := refsByName(c, "/source")["Billing Masked"]
-		hooks := src["operations"].(map[string]any)["configureClone"].([]any)
-		body := obj{"type": src["type"], "operations": obj{"type": "VirtualSourceOperations", "configureClone": hooks}}
-		if id == "" {
+// servedVersions are API versions the local engine serves, one per release it stands for
+// and both ends of 1.11.
+var servedVersions = []string{"1.8.0", "1.9.0", "1.10.6", "1.11.0", "1.11.9"}
+
+// A VDB masked through a RunMaskingJobOnSourceOperation hook (recorded at API 1.9; no such
+// type in the 1.11.9 schema): below 1.11 the hook is listed and the list read is accepted
+// back; from 1.11 it is not listed, the list read (plus a hook) is accepted back, a masking
+// hook sent anyway is refused as unknown, and the masking stays at every version.
+func TestAMaskingHookListIsAcceptedBackAtEveryVersion(t *testing.T) {
+	for _, ver := range servedVersions {
+		t.Run(ver, func(t *testing.T) {
+			e := start(t, Options{Seed: platformSeed()})
+			c := login(t, e, "delphix_admin", ver)
+			src := refsByName(c, "/source")["Billing Masked"]
+			hooks := src["operations"].(map[string]any)["configureClone"].([]any)
+			listed := mustVersion(ver).less(mustVersion("1.11.0"))
+			if listed {
+				require.Len(t, hooks, 1)
+				assert.Equal(t, "RunMaskingJobOnSourceOperation", hooks[0].(map[string]any)["type"])
+			} else {
+				assert.Empty(t, hooks)
+			}
+			hooks = append(hooks, obj{"type": "RunBashOnSourceOperation", "name": "after", "command": "true"})
+			body := obj{"type": src["type"], "operations": obj{"type": "VirtualSourceOperations", "configureClone": hooks}}
 			c.ok("POST", "/source/"+src["reference"].(string), body)
-			continue
-		}
-		_, err := c.apiErr("POST", "/source/"+src["reference"].(string), body)
-		assert.Equal(t, id, err["id"], ver)
+			got := c.get("/source/" + src["reference"].(string))["operations"].(map[string]any)["configureClone"].([]any)
+			assert.Len(t, got, len(hooks), "what was read and sent back is what is listed")
+			if !listed {
+				masking := obj{"type": "RunMaskingJobOnSourceOperation", "name": "m", "maskingJobId": "3"}
+				body["operations"].(obj)["configureClone"] = []any{masking}
+				_, err := c.apiErr("POST", "/source/"+src["reference"].(string), body)
+				assert.Equal(t, idTypeUnknown, err["id"])
+			}
+			db := refsByName(c, "/database")["Billing Masked"]
+			assert.Equal(t, true, db["masked"], "the masking hook is still there")
+			old := login(t, e, "delphix_admin", "1.9.0")
+			all := refsByName(old, "/source")["Billing Masked"]["operations"].(map[string]any)["configureClone"].([]any)
+			require.Len(t, all, 2)
+			assert.Equal(t, "RunMaskingJobOnSourceOperation", all[0].(map[string]any)["type"])
+			assert.Equal(t, "after", all[1].(map[string]any)["name"])
+		})
 	}
-	c := login(t, e, "delphix_admin", "1.9.0")
-	assert.Equal(t, true, refsByName(c, "/database")["Billing Masked"]["masked"], "the hook is still there")
+}
+
+// DCT shows hooks as a 1.11 engine does: a masking hook is not listed, and a configure_clone
+// list sent through PATCH keeps it, so the VDB stays masked.
+func TestADCTHookListKeepsTheMaskingHookItDoesNotShow(t *testing.T) {
+	e := start(t, Options{Seed: platformSeed()})
+	c := dctClient(t, dctServer(t, e, "/dct/v3"), "/dct/v3", 1, "delphix_admin")
+	v, err := c.VDBs.FindByName(t.Context(), "Billing Masked")
+	require.NoError(t, err)
+	assert.Empty(t, v.Hooks.ConfigureClone)
+	waitOn(t, c)(c.VDBs.SetHooks(t.Context(), v.ID, dct.Hooks{ConfigureClone: []dct.Hook{{Name: "after", Command: "true"}}}))
+	v, err = c.VDBs.Get(t.Context(), v.ID)
+	require.NoError(t, err)
+	require.Len(t, v.Hooks.ConfigureClone, 1)
+	assert.Equal(t, "after", v.Hooks.ConfigureClone[0].Name)
+	old := login(t, e, "delphix_admin", "1.9.0")
+	all := refsByName(old, "/source")["Billing Masked"]["operations"].(map[string]any)["configureClone"].([]any)
+	require.Len(t, all, 2)
+	assert.Equal(t, "RunMaskingJobOnSourceOperation", all[0].(map[string]any)["type"])
+	assert.Equal(t, true, refsByName(old, "/database")["Billing Masked"]["masked"])
 }

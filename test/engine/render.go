@@ -155,11 +155,39 @@ func (e *Engine) operationsObject(s *state.Source, v version) obj {
 	for _, n := range names {
 		l := []json.RawMessage{}
 		for _, h := range s.Ops[n] {
-			l = append(l, hookForVersion(h, v))
+			if hookKnownAt(h, v) {
+				l = append(l, hookForVersion(h, v))
+			}
 		}
 		o[n] = l
 	}
 	return o
+}
+
+// hookKnownAt reports whether a hook's type exists at API version v. A hook of a type the
+// version does not have (RunMaskingJobOnSourceOperation from 1.11: not in the 1.11.9
+// schema, and no 1.11 recording shows one) is not shown in that version's lists: the engine
+// keeps it, runs it and marks the VDB masked, and a client at that version can neither see
+// nor replace it, so re-sending the list it read never names a type it would refuse.
+func hookKnownAt(h json.RawMessage, v version) bool {
+	var typed struct{ Type string }
+	if json.Unmarshal(h, &typed) != nil {
+		return true
+	}
+	it, ok := inputTypes[typed.Type]
+	return !ok || inRange(v, it.since, it.until)
+}
+
+// withHiddenHooks is the list a source update stores for hook point name: the hooks the
+// client's version cannot see (see hookKnownAt), kept first as they were, then the list sent.
+func withHiddenHooks(current, sent []json.RawMessage, v version) []json.RawMessage {
+	out := []json.RawMessage{}
+	for _, h := range current {
+		if !hookKnownAt(h, v) {
+			out = append(out, h)
+		}
+	}
+	return append(out, sent...)
 }
 
 // hookForVersion drops a hook's name for an API 1.8 client: hooks have names from 1.9.

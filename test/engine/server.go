@@ -100,6 +100,9 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := opts.DCT.Validate(); err != nil {
+		return nil, errors.New("engine: " + err.Error())
+	}
 	if v.less(mustVersion("1.8.0")) || !v.less(mustVersion("1.12.0")) {
 		return nil, errors.New("engine: APIVersion must be between 1.8.0 and 1.11.x")
 	}

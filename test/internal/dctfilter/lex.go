@@ -1,7 +1,9 @@
 // Package dctfilter splits a DCT filter_expression (the spec's SearchBody)
 // into tokens, the one reading of its grammar that the local engine's
 // evaluator and the OpenAPI checker share: strings in ' or " without
-// escapes, the punctuation ( ) [ ] and ",", and words between them.
+// escapes, the punctuation ( ) [ ] { } and ",", and words between them.
+// Parse reads the tokens as the spec's grammar and Match evaluates the
+// result on an object.
 package dctfilter
 
 import (
@@ -25,7 +27,7 @@ func Lex(expr string) ([]Token, error) {
 		switch {
 		case unicode.IsSpace(r):
 			i++
-		case strings.ContainsRune("()[],", r):
+		case strings.ContainsRune("()[]{},", r):
 			toks = append(toks, Token{Text: string(r)})
 			i++
 		case r == '\'' || r == '"':
@@ -40,7 +42,7 @@ func Lex(expr string) ([]Token, error) {
 			i = j + 1
 		default:
 			j := i
-			for j < len(rs) && !unicode.IsSpace(rs[j]) && !strings.ContainsRune("()[],'\"", rs[j]) {
+			for j < len(rs) && !unicode.IsSpace(rs[j]) && !strings.ContainsRune("()[]{},'\"", rs[j]) {
 				j++
 			}
 			toks = append(toks, Token{Text: string(rs[i:j])})
