@@ -57,7 +57,7 @@ func (e *Engine) containerJob(c *call, jc *state.Container, op, actionType, verb
 					e.setContainerData(jc, data)
 				}
 				jc.LastUpdated = e.Now()
-				dataFrom(e.recordOp(jc.Ref, &jc.Ops, jc.Active, op, c.user, "", start), c.from)
+				c.dataFrom(e.recordOp(jc.Ref, &jc.Ops, jc.Active, op, c.user, "", start))
 				return nil
 			})
 		}})
