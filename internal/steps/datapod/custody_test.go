@@ -134,3 +134,48 @@ func TestOnTheEngineASnapshotOfAnotherDatasetIsRefused(t *testing.T) {
 	assert.Equal(t, 2, r.Code, r.Stderr)
 	assert.Contains(t, r.Stderr, `is of "Patients Prod", not of "Patients Masked Master", the master VDB of template "Patients"`)
 }
+
+// On DCT the same: a failed masking job leaves the refresh's unmasked snapshot as the
+// master's newest; no pod is refreshed or created from it, and dx-refresh's maskedSnapshot
+// is exactly what the pod gets once masking works again.
+func TestOnDCTAMaskingFailureOnTheMasterFansNothingOutAndTheMaskedSnapshotDoes(t *testing.T) {
+	e := st.Engine(t)
+	d := newDCT(t, e)
+	env := []string{"DELPHIX_ENGINE=" + d.url}
+	admin := d.client(st.DCTAdmin, "delphix_admin")
+	e.FailNextJob(engine.JobFault{Target: "Patients Masked Master", ActionType: "MASKING_JOB_EXECUTE", Message: "Masking job 12 failed: table PATIENTS is locked."})
+	r := st.RunDCT(t, refresh.Step, e, st.DCTAdmin, env, "--vdb", "Patients Masked Master")
+	require.Equal(t, 1, r.Code, r.Stderr)
+	master, err := admin.VDBs.FindByName(t.Context(), "Patients Masked Master")
+	require.NoError(t, err)
+	unmasked, err := admin.Snapshots.Latest(t.Context(), master.ID)
+	require.NoError(t, err)
+	before, _ := e.Dataset("prep1")
+	for _, args := range [][]string{
+		{"refresh", "--template", "Patients", "--container", "prep1"},
+		{"refresh", "--container", "prep1", "--snapshot", unmasked.ID},
+		{"refresh", "--template", "Patients", "--container", "prep7", "--create"},
+	} {
+		r := d.run(st.DCTAdmin, args...)
+		assert.Equal(t, 1, r.Code, "%v: %s", args, r.Stderr)
+		assert.Contains(t, r.Stderr, "not proven masked, nothing was changed: snapshot "+unmasked.ID)
+		assert.Contains(t, r.Stderr, "no masking job on VDB \"Patients Masked Master\" COMPLETED")
+	}
+	after, _ := e.Dataset("prep1")
+	assert.Equal(t, before.Contents, after.Contents, "the pod keeps its masked data")
+	_, created := e.Dataset("prep7")
+	assert.False(t, created, "no pod was created")
+
+	out := st.OKDCT(t, refresh.Step, e, "--vdb", "Patients Masked Master", "--require-masked")
+	masked := out["maskedSnapshot"].(string)
+	require.NotEmpty(t, masked)
+	pod := d.ok(st.DCTAdmin, "refresh", "--template", "Patients", "--container", "prep1", "--snapshot", masked)
+	assert.Equal(t, masked, pod["snapshot"])
+	sentBody := sent(t, e, "POST", "/vdb-groups/"+pod["containerReference"].(string)+"/refresh_by_snapshot")
+	assert.Equal(t, masked, sentBody["vdb_snapshot_mappings"].([]any)[0].(map[string]any)["snapshot_id"])
+	after, _ = e.Dataset("prep1")
+	assert.True(t, after.Contents.Masked)
+	created7 := d.ok(st.DCTAdmin, "refresh", "--template", "Patients", "--container", "prep7", "--create")
+	assert.Equal(t, masked, created7["snapshot"])
+	assert.Equal(t, masked, sent(t, e, "POST", "/vdbs/provision_by_snapshot")["snapshot_id"])
+}
