@@ -237,7 +237,7 @@ func runWorkshopJenkinsfile(t *testing.T, e *engine.Engine, credentials string, 
 func TestAFailingLaneFailsTheBuildWhileTheOthersFinish(t *testing.T) {
 	e := enginetest.Start(t)
 	prod, _ := e.Dataset("Patients Prod")
-	e.FailNextJob(engine.JobFault{Target: "prep3", ActionType: "JETSTREAM_USER_CONTAINER_REFRESH", Message: "Storage pool is full."})
+	e.FailNextJob(engine.JobFault{Target: "prep3", ActionType: "JETSTREAM_USER_CONTAINER_RESTORE", Message: "Storage pool is full."})
 	code, out, graph := jenkins(t, e, workshopCredentials, "Jenkinsfile.example", exampleTools(filepath.Join(t.TempDir(), "vault")))
 	assert.Equal(t, 2, code, out)
 	assert.Equal(t, "FAILURE", graph["result"])

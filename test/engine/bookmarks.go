@@ -40,7 +40,8 @@ func (c *call) jsPoint(p input) (*Contents, error) {
 		case *state.Container:
 			return l.DS.DB.Contents, nil
 		case *state.Template:
-			return l.DS.DB.Contents, nil
+			// a template's latest provisionable point: its data source's newest snapshot
+			return e.templateLatest(l), nil
 		}
 		return nil, errValue("timelinePointParameters.sourceDataLayout", "%q is not a data layout.", ref)
 	case "JSTimelinePointTimeInput":
@@ -62,6 +63,15 @@ func (c *call) jsPoint(p input) (*Contents, error) {
 		return data, err
 	}
 	return nil, errValidation("timelinePointParameters.type", idTypeMismatch, "Unsupported timeline point "+p.str("type")+".")
+}
+
+// templateLatest is a template's latest provisionable point: its data source's newest
+// snapshot (its live data when it has none).
+func (e *Engine) templateLatest(t *state.Template) *Contents {
+	if snaps := e.SnapshotsOf(t.DS.DB); len(snaps) > 0 {
+		return snaps[0].Contents
+	}
+	return t.DS.DB.Contents
 }
 
 // dataAt is a branch's data at a time, and the data time of the point it took: on a

@@ -84,7 +84,7 @@ func (e *Engine) containerRefresh(c *call) (any, error) {
 		return nil, err
 	}
 	return e.containerJob(c, jc, "REFRESH", "JETSTREAM_USER_CONTAINER_REFRESH", "Refresh", func() *Contents {
-		return jc.Tmpl.DS.DB.Contents
+		return e.templateLatest(jc.Tmpl)
 	})
 }
 

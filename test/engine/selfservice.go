@@ -91,7 +91,11 @@ func (e *Engine) recordSeedOperations() {
 		}
 	}
 	for _, c := range e.Containers {
-		e.recordOp(c.Ref, &c.Ops, c.Active, "CREATE_BRANCH", c.Owner, "", c.LastUpdated)
+		o := e.recordOp(c.Ref, &c.Ops, c.Active, "CREATE_BRANCH", c.Owner, "", c.LastUpdated)
+		// A seeded pod was created from its template's data: its master's newest snapshot.
+		if snaps := e.SnapshotsOf(c.Tmpl.DS.DB); len(snaps) > 0 {
+			o.DataParentBranch, o.DataParentBranchName, o.DataParentTime = c.Tmpl.Branch.Ref, c.Tmpl.Branch.Name, snaps[0].DataTime
+		}
 	}
 }
 

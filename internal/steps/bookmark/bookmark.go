@@ -54,7 +54,7 @@ bookmarks, each kept or skipped one with its reason.
 
 Example: dx-bookmark create --container prep1 --name "2019-03-14 101502 50" --tag "2019-03-14 101502" --tag 50% --shared --expires 90d
 Example: dx-bookmark prune --tag 'jenkins-datapipeline-*' --keep 30 --dry-run`,
-	Keys: []*cli.Key{container, template, name, tags, shared, expires, forever, pattern, keep, olderThan, dryRun},
+	Keys: []*cli.Key{container, template, name, tags, shared, expires, forever, pattern, keep, olderThan, dryRun, allowUnmasked},
 	Rules: []cli.Rule{cli.OneOf([]string{"create"}, container, template),
 		cli.OneOf([]string{"prune"}, tags, pattern, container, template).Hint("prune deletes only what matches"),
 		cli.OneOf([]string{"prune"}, keep, olderThan)},
@@ -64,6 +64,7 @@ Example: dx-bookmark prune --tag 'jenkins-datapipeline-*' --keep 30 --dry-run`,
 		o := options{op: in.Op, container: in.String(container), template: in.String(template), name: in.String(name),
 			tags: in.List(tags), shared: in.Bool(shared), forever: in.Bool(forever), dryRun: in.Bool(dryRun),
 			filter: pruneFilter{tags: in.List(tags), namePattern: in.String(pattern), keep: in.Int(keep)}}
+		o.allowUnmasked = in.Bool(allowUnmasked)
 		if v := in.String(expires); v != "" {
 			if o.forever {
 				return nil, cli.Usagef("give %s or %s, not both", in.Name(expires), in.Name(forever))
@@ -100,6 +101,7 @@ type options struct {
 	op, container, template, name string
 	tags                          []string
 	shared, forever, dryRun       bool
+	allowUnmasked                 bool
 	expires                       time.Time
 	filter                        pruneFilter
 }
@@ -248,6 +250,11 @@ func hasAll(have, want []string) bool {
 
 func create(ctx context.Context, s *cli.Session, o options, l *layout) (any, error) {
 	c := s.Client
+	if o.shared {
+		if err := provePublish(ctx, s, o, fmt.Sprintf("%s %q", l.kind, l.name), l.branch, nil); err != nil {
+			return nil, err
+		}
+	}
 	what := fmt.Sprintf("bookmark %q on %s %q", o.name, l.kind, l.name)
 	op, err := s.Do(ctx, what, func() (delphix.Operation, error) {
 		return c.Bookmarks.Create(ctx, delphix.BookmarkCreate{Name: o.name, Layout: l.ref, Branch: l.branch, Tags: o.tags, Shared: o.shared,
@@ -286,6 +293,11 @@ func change(ctx context.Context, s *cli.Session, o options, b *delphix.Bookmark)
 			return res, nil
 		}
 		op = "share"
+	}
+	if op == "share" {
+		if err := provePublish(ctx, s, o, fmt.Sprintf("bookmark %q", b.Name), "", b); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := s.Do(ctx, fmt.Sprintf("%s of bookmark %q", op, b.Name), func() (delphix.Operation, error) {
 		switch op {

@@ -21,7 +21,7 @@ var (
 	bookmark      = &cli.Key{Flag: "bookmark", Type: cli.String, NeededBy: []string{"restore"}, Only: []string{"restore"}, Usage: "bookmark `NAME` to restore to (the pod's own, or one on its template; on DCT one DCT shows as compatible with the pod)"}
 	busyWait      = &cli.Key{Flag: "busy-wait", Type: cli.Duration, Default: 10 * time.Minute, Usage: "wait at most `DURATION` for a job already running on the pod"}
 	snapshot      = &cli.Key{Flag: "snapshot", Type: cli.String, Only: []string{"refresh"}, Usage: "refresh the pod from exactly this snapshot `REFERENCE` of the template's master VDB, as dx-refresh printed maskedSnapshot or dx-credentials snapshot (default: the master's newest snapshot)"}
-	allowUnmasked = stepkit.AllowUnmaskedKey()
+	allowUnmasked = stepkit.AllowUnmaskedKey("refresh", "restore")
 )
 
 // Step is the dx-datapod binary.
@@ -117,6 +117,15 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 			return nil, err
 		}
 	}
+	var bm *delphix.Bookmark
+	if o.op == "restore" {
+		if bm, err = stepkit.FindBookmark(ctx, c, pod, o.bookmark); err != nil {
+			return nil, err
+		}
+		if err := proveBookmark(ctx, s, o, pod.Name, bm); err != nil {
+			return nil, err
+		}
+	}
 	job := ""
 	if missing {
 		if pod, job, err = createPod(ctx, s, o, point); err != nil {
@@ -130,7 +139,7 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		if err := ready(ctx, s, o.op, pod, label); err != nil {
 			return nil, err
 		}
-		if job, err = operate(ctx, s, o, pod, label, point); err != nil {
+		if job, err = operate(ctx, s, o, pod, label, point, bm); err != nil {
 			return nil, err
 		}
 	}
@@ -198,17 +207,13 @@ func ready(ctx context.Context, s *cli.Session, op string, pod *delphix.Containe
 	return nil
 }
 
-func operate(ctx context.Context, s *cli.Session, o options, pod *delphix.Container, label string, point *masterPoint) (string, error) {
+func operate(ctx context.Context, s *cli.Session, o options, pod *delphix.Container, label string, point *masterPoint, bm *delphix.Bookmark) (string, error) {
 	c, ref := s.Client, pod.Reference
 	op, err := s.Do(ctx, fmt.Sprintf("%s of %s", o.op, label), stepkit.RetryBusy(ctx, s, ref, label, o.busyWait, func() (delphix.Operation, error) {
 		switch o.op {
 		case "reset":
 			return c.Containers.Reset(ctx, ref)
 		case "restore":
-			bm, err := stepkit.FindBookmark(ctx, c, pod, o.bookmark)
-			if err != nil {
-				return delphix.Operation{}, err
-			}
 			return c.Containers.Restore(ctx, ref, bm.Reference)
 		case "enable":
 			return c.Containers.Enable(ctx, ref)

@@ -40,6 +40,14 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 				r.label, v.Name, tmpl.Name, v.ParentID)
 		}
 	}
+	if o.op == "restore" {
+		if r.bm, err = r.bookmark(ctx); err != nil {
+			return nil, err
+		}
+		if err := proveBookmarkDCT(ctx, s, o, pod.Name, r.bm); err != nil {
+			return nil, err
+		}
+	}
 	if err := stepkit.WaitPodIdleDCT(ctx, s, pod, r.label, r.deadline, o.busyWait); err != nil {
 		return nil, err
 	}
@@ -109,8 +117,9 @@ type dctRun struct {
 	pod      *stepkit.DCTPod
 	tmpl     *dct.VDBGroup
 	label    string
-	deadline time.Time // of the busy wait
-	points   []string  // the master snapshots a refresh took the pod's VDBs to
+	deadline time.Time     // of the busy wait
+	points   []string      // the master snapshots a refresh took the pod's VDBs to
+	bm       *dct.Bookmark // the bookmark a restore goes to
 }
 
 // start is what begins one DCT operation: a job, or nil for lock and unlock.
@@ -131,11 +140,7 @@ func (r *dctRun) operate(ctx context.Context) (string, error) {
 		}
 		op = r.refreshBySnapshot(mappings)
 	case "restore":
-		bm, err := r.bookmark(ctx)
-		if err != nil {
-			return "", err
-		}
-		op = r.refreshFromBookmark(bm.ID)
+		op = r.refreshFromBookmark(r.bm.ID)
 	case "enable", "disable":
 		op = r.enable(r.o.op == "enable")
 	case "lock", "unlock":

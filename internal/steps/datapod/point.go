@@ -147,3 +147,37 @@ func datasetName(ctx context.Context, c *dct.Client, id string) string {
 	}
 	return id
 }
+
+// proveBookmark checks, unless --allow-unmasked, that the bookmark a pod is
+// restored to holds data proven masked (stepkit.ProveBookmark).
+func proveBookmark(ctx context.Context, s *cli.Session, o options, pod string, bm *delphix.Bookmark) error {
+	if o.allowUnmasked {
+		return nil
+	}
+	evidence, why, err := stepkit.ProveBookmark(ctx, s.Client, bm)
+	if err != nil {
+		return err
+	}
+	if why != "" {
+		return stepkit.NotMasked(fmt.Sprintf("data pod %q", pod), fmt.Sprintf("bookmark %q", bm.Name), why)
+	}
+	s.Log.Printf("bookmark %q is proven masked: %s", bm.Name, strings.Join(evidence, "; "))
+	return nil
+}
+
+// proveBookmarkDCT checks, unless --allow-unmasked, that the bookmark a pod
+// is restored to holds data proven masked (stepkit.ProveTimeflowDCT).
+func proveBookmarkDCT(ctx context.Context, s *cli.Session, o options, pod string, bm *dct.Bookmark) error {
+	if o.allowUnmasked {
+		return nil
+	}
+	evidence, why, err := stepkit.ProveBookmarkDCT(ctx, s.DCT, bm)
+	if err != nil {
+		return err
+	}
+	if why != "" {
+		return stepkit.NotMasked(fmt.Sprintf("data pod %q", pod), fmt.Sprintf("bookmark %q", bm.Name), why)
+	}
+	s.Log.Printf("bookmark %q is proven masked: %s", bm.Name, strings.Join(evidence, "; "))
+	return nil
+}

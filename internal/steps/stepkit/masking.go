@@ -33,9 +33,10 @@ import (
 // self-service operations that put it there, from a proven snapshot.
 
 // AllowUnmaskedKey is the opt-out of the masking check, the same on every
-// step that fans data out; each step gets its own copy.
-func AllowUnmaskedKey() *cli.Key {
-	return &cli.Key{Flag: "allow-unmasked", Type: cli.Bool,
+// step that fans data out, for the operations that check; each step gets
+// its own copy.
+func AllowUnmaskedKey(ops ...string) *cli.Key {
+	return &cli.Key{Flag: "allow-unmasked", Type: cli.Bool, Only: ops,
 		Usage: "do not check that the data is proven masked before it is copied or published (for estates without masking)"}
 }
 
@@ -43,8 +44,8 @@ func AllowUnmaskedKey() *cli.Key {
 // publish is not proven masked: exit 1, one line naming the dataset, the
 // point and why, and the opt-out.
 func NotMasked(dataset, point, why string) error {
-	return &cli.CheckError{Msg: fmt.Sprintf("not proven masked, nothing was changed: %s of %s: %s; refresh the master with masking "+
-		"(dx-refresh --require-masked) and use the point it proves, or pass allowUnmasked (--allow-unmasked) for an estate without masking",
+	return &cli.CheckError{Msg: fmt.Sprintf("not proven masked, nothing was changed: %s of %s: %s; fan out only data proven masked "+
+		"(dx-refresh --require-masked proves the master's snapshot, maskedSnapshot), or pass allowUnmasked (--allow-unmasked) for an estate without masking",
 		point, dataset, why)}
 }
 

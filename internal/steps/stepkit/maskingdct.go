@@ -2,6 +2,7 @@ package stepkit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -67,4 +68,111 @@ func ProveMaskedDCT(ctx context.Context, c *dct.Client, vdb *dct.VDB, snap *dct.
 		return nil, fmt.Sprintf("no masking job on VDB %q COMPLETED between its %s job %s and the snapshot", vdb.Name, data.Type, data.ID), nil
 	}
 	return nil, fmt.Sprintf("no masking job on VDB %q COMPLETED before the snapshot", vdb.Name), nil
+}
+
+// ProveTimeflowDCT applies DCT's rule to the data of a VDB's timeflow (a
+// pod's current one, or the one a bookmark is on): traced back through the
+// timeflows' parent snapshots to a snapshot of another VDB, the master,
+// proven by ProveMaskedDCT. It returns the evidence when proven, else why not.
+func ProveTimeflowDCT(ctx context.Context, c *dct.Client, timeflowID string) ([]string, string, error) {
+	evidence, why, err := proveTimeflowDCT(ctx, c, timeflowID)
+	if errors.Is(err, dct.ErrNotFound) || errors.Is(err, dct.ErrForbidden) {
+		return nil, unreadableWhy(err), nil
+	}
+	return evidence, why, err
+}
+
+func proveTimeflowDCT(ctx context.Context, c *dct.Client, timeflowID string) ([]string, string, error) {
+	for depth := 0; depth < maxDescent; depth++ {
+		tf, err := c.Timeflows.Get(ctx, timeflowID)
+		if err != nil {
+			return nil, "", err
+		}
+		if tf.ParentSnapshotID == "" {
+			return nil, fmt.Sprintf("timeflow %s of %s shows no parent snapshot to trace to a proven one", tf.ID, tf.DatasetID), nil
+		}
+		snap, err := c.Snapshots.Get(ctx, tf.ParentSnapshotID)
+		if err != nil {
+			return nil, "", err
+		}
+		if snap.DatasetID == tf.DatasetID {
+			timeflowID = snap.TimeflowID // a rollback to its own earlier data
+			continue
+		}
+		master, err := c.VDBs.Get(ctx, snap.DatasetID)
+		if errors.Is(err, dct.ErrNotFound) {
+			return nil, fmt.Sprintf("it descends from snapshot %s of %s, which is not a VDB this account sees", snap.ID, snap.DatasetID), nil
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		evidence, why, err := ProveMaskedDCT(ctx, c, master, snap)
+		if why != "" {
+			why = fmt.Sprintf("it descends from snapshot %s of %q: %s", snap.ID, master.Name, why)
+		} else {
+			evidence = append(evidence, fmt.Sprintf("descends from snapshot %s of %q", snap.ID, master.Name))
+		}
+		return evidence, why, err
+	}
+	return nil, fmt.Sprintf("its data descends through more than %d timeflows", maxDescent), nil
+}
+
+// ProveBookmarkDCT applies DCT's rule to a bookmark's data: its timeflow's.
+// A shared (PUBLIC) bookmark whose lineage this account may not read (QA,
+// a developer) counts as proven by its publication, which dx-bookmark
+// create --shared checks.
+func ProveBookmarkDCT(ctx context.Context, c *dct.Client, bm *dct.Bookmark) ([]string, string, error) {
+	if bm.TimeflowID == "" {
+		return nil, fmt.Sprintf("DCT shows no timeflow of bookmark %q to trace its data by", bm.Name), nil
+	}
+	evidence, why, err := proveTimeflowDCT(ctx, c, bm.TimeflowID)
+	if (errors.Is(err, dct.ErrNotFound) || errors.Is(err, dct.ErrForbidden)) && bm.BookmarkType == dct.BookmarkPublic {
+		return []string{publishedEvidence}, "", nil
+	}
+	if errors.Is(err, dct.ErrNotFound) || errors.Is(err, dct.ErrForbidden) {
+		return nil, fmt.Sprintf("this account may not read where private bookmark %q's data came from", bm.Name), nil
+	}
+	return evidence, why, err
+}
+
+// publishedEvidence is why a shared bookmark of unreadable lineage counts.
+const publishedEvidence = "a shared bookmark, checked when it was published; this account may not read its lineage"
+
+// ProveCurrentDCT applies DCT's rule to a VDB's current data: traced through
+// its timeflow to the master's snapshot it came from (a pod), or, for a VDB
+// fed by a dSource (the master itself), its newest snapshot, which must be
+// on its current timeflow.
+func ProveCurrentDCT(ctx context.Context, c *dct.Client, vdb *dct.VDB) ([]string, string, error) {
+	evidence, why, err := proveCurrentDCT(ctx, c, vdb)
+	if errors.Is(err, dct.ErrNotFound) || errors.Is(err, dct.ErrForbidden) {
+		return nil, unreadableWhy(err), nil
+	}
+	return evidence, why, err
+}
+
+func proveCurrentDCT(ctx context.Context, c *dct.Client, vdb *dct.VDB) ([]string, string, error) {
+	tf, err := c.Timeflows.Get(ctx, vdb.CurrentTimeflowID)
+	if err != nil {
+		return nil, "", err
+	}
+	if tf.ParentSnapshotID != "" {
+		parent, err := c.Snapshots.Get(ctx, tf.ParentSnapshotID)
+		if err != nil {
+			return nil, "", err
+		}
+		if _, err := c.VDBs.Get(ctx, parent.DatasetID); err == nil || parent.DatasetID == vdb.ID {
+			return proveTimeflowDCT(ctx, c, tf.ID)
+		}
+	}
+	snap, err := c.Snapshots.Latest(ctx, vdb.ID)
+	if errors.Is(err, dct.ErrNotFound) {
+		return nil, fmt.Sprintf("VDB %q has no snapshot of its current data", vdb.Name), nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if snap.TimeflowID != vdb.CurrentTimeflowID {
+		return nil, fmt.Sprintf("VDB %q has no snapshot of its current timeflow %s", vdb.Name, vdb.CurrentTimeflowID), nil
+	}
+	return ProveMaskedDCT(ctx, c, vdb, snap)
 }

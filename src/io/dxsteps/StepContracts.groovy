@@ -143,6 +143,9 @@ class StepContracts implements Serializable {
                 olderThan: null,
                 // prune deletes nothing and lists what it would delete (--dry-run)
                 dryRun: false,
+                // do not check that the data is proven masked before it is copied or published (for estates
+                // without masking) (--allow-unmasked)
+                allowUnmasked: false,
             ],
         ],
         delphixBranch: [
@@ -159,6 +162,9 @@ class StepContracts implements Serializable {
                 // on DCT, MODE copy (the default: a private VDB provisioned from the bookmark, owned by you)
                 // or in-place (the pod restored from it on a new timeflow) (--mode)
                 mode: null,
+                // do not check that the data is proven masked before it is copied or published (for estates
+                // without masking) (--allow-unmasked)
+                allowUnmasked: false,
             ],
         ],
     ]
