@@ -39,7 +39,9 @@ var Step = &cli.Step{
 	Platforms:  []string{cli.PlatformEngine, cli.PlatformDCT},
 	Description: `create (the default) bookmarks the latest data of a data pod's active branch (--container) or
 of a template (--template), with --name, --tag and --shared. A bookmark of that name already
-on that pod or template is reused: the output says "created": false. list shows the
+on that pod or template is reused: the output says "created": false. --shared (and share)
+publishes data only once it is proven masked (exit 1, nothing changed, when it is not;
+--allow-unmasked skips the check). list shows the
 bookmarks you can see (your own and shared ones), filtered by --container, --template,
 --tag (all must match) and --name (part of the name). --expires or --retain-forever set the
 new bookmark's retention.

@@ -27,8 +27,9 @@ var Step = &cli.Step{
 	Operations: []string{"create", "activate", "delete", "list"},
 	Description: `create (the default) makes a branch named --name on the data pod from a bookmark you can see
 (--from-bookmark: your own, or a shared one on the pod's template) and makes it active: the pod
-then holds exactly the bookmarked data. If the pod already has a branch of that name, it is
-reused and activated. activate switches the pod to another branch (its default one is
+then holds exactly the bookmarked data, once that data is proven masked (exit 1, nothing
+changed, when it is not; --allow-unmasked skips the check). If the pod already has a branch of
+that name, it is reused and activated. activate switches the pod to another branch (its default one is
 "default" or "master"); delete removes an inactive branch; list shows the branches and which
 is active.
 
