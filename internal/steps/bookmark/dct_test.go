@@ -120,9 +120,7 @@ func TestDCTListFiltersByNameAndTagsAndQACannotSeeDevsPrivateBookmark(t *testing
 	assert.Equal(t, []string{"2019 25"}, list(st.DCTAdmin, "--container", "prep2"))
 
 	okDCT(t, e, env, st.DCTDev, "--container", "dev-pod", "--name", "dev private")
-	// a developer may not read where the pod's data came from, so cannot prove it masked:
-	// this test is about listing, so it opts out
-	okDCT(t, e, env, st.DCTDev, "--container", "dev-pod", "--name", "dev shared", "--shared", "--allow-unmasked")
+	okDCT(t, e, env, st.DCTDev, "--container", "dev-pod", "--name", "dev shared", "--shared")
 	assert.Contains(t, list(st.DCTDev), "dev private")
 	qa := list(st.DCTQA)
 	assert.NotContains(t, qa, "dev private", "QA cannot see the developer's PRIVATE bookmark")

@@ -122,13 +122,13 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		if bm, err = stepkit.FindBookmark(ctx, c, pod, o.bookmark); err != nil {
 			return nil, err
 		}
-		if err := proveBookmark(ctx, s, o, pod.Name, bm); err != nil {
+		if err := proveBookmark(ctx, s, o, pod, bm); err != nil {
 			return nil, err
 		}
 	}
 	job := ""
 	if missing {
-		if pod, job, err = createPod(ctx, s, o, point); err != nil {
+		if pod, job, err = createPod(ctx, s, o, tmpl, point); err != nil {
 			return nil, err
 		}
 	} else {
@@ -155,8 +155,7 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 
 // createPod creates the pod from the template, adopting --vdb, with the
 // data of the chosen point.
-func createPod(ctx context.Context, s *cli.Session, o options, p *masterPoint) (*delphix.Container, string, error) {
-	tmpl := p.tmpl
+func createPod(ctx context.Context, s *cli.Session, o options, tmpl *delphix.Template, p *masterPoint) (*delphix.Container, string, error) {
 	vdb, err := s.Client.Databases.FindByName(ctx, o.vdb)
 	if err != nil {
 		return nil, "", err
@@ -227,6 +226,9 @@ func operate(ctx context.Context, s *cli.Session, o options, pod *delphix.Contai
 			return c.Containers.Lock(ctx, ref, me.Reference)
 		case "unlock":
 			return c.Containers.Unlock(ctx, ref)
+		}
+		if point == nil { // --allow-unmasked by an account that may not read the master
+			return c.Containers.Refresh(ctx, ref)
 		}
 		return c.Containers.RestoreTo(ctx, ref, *point.timeline())
 	}))

@@ -44,7 +44,7 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 		if r.bm, err = r.bookmark(ctx); err != nil {
 			return nil, err
 		}
-		if err := proveBookmarkDCT(ctx, s, o, pod.Name, r.bm); err != nil {
+		if err := proveBookmarkDCT(ctx, s, o, pod, r.bm); err != nil {
 			return nil, err
 		}
 	}

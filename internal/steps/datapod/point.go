@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/dxsteps/dxsteps/dct"
@@ -24,6 +25,9 @@ type masterPoint struct {
 // point at or before the snapshot's data time on the template's branch,
 // which is that snapshot.
 func (p *masterPoint) timeline() *delphix.TimelinePoint {
+	if p == nil {
+		return nil // the template's latest point (--allow-unmasked by an account that may not read the master)
+	}
 	return &delphix.TimelinePoint{Branch: p.tmpl.ActiveBranch, Time: p.snap.LatestChangePoint.Timestamp}
 }
 
@@ -40,6 +44,15 @@ func pickPoint(ctx context.Context, s *cli.Session, o options, tmpl *delphix.Tem
 		return nil, cli.Usagef("template %q has %d data sources; dx-datapod refreshes pods of templates with one", tmpl.Name, len(sources))
 	}
 	master, err := c.Databases.Get(ctx, sources[0].Container)
+	if errors.Is(err, delphix.ErrForbidden) || errors.Is(err, delphix.ErrNotFound) {
+		// QA or a developer: no point can be picked, nor proven, by this account
+		if o.allowUnmasked && o.snapshot == "" {
+			s.Log.Printf("this account may not read the master of template %q: the pod goes to the template's latest point, unchecked (--%s)", tmpl.Name, allowUnmasked.Flag)
+			return nil, nil
+		}
+		return nil, stepkit.NotMasked(fmt.Sprintf("the master of template %q", tmpl.Name), "the point data pod "+strconv.Quote(o.container)+" would get",
+			fmt.Sprintf("this account may not read the master's snapshots and jobs (%v); refresh the pod with an account that can", err))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -150,8 +163,12 @@ func datasetName(ctx context.Context, c *dct.Client, id string) string {
 
 // proveBookmark checks, unless --allow-unmasked, that the bookmark a pod is
 // restored to holds data proven masked (stepkit.ProveBookmark).
-func proveBookmark(ctx context.Context, s *cli.Session, o options, pod string, bm *delphix.Bookmark) error {
+func proveBookmark(ctx context.Context, s *cli.Session, o options, pod *delphix.Container, bm *delphix.Bookmark) error {
 	if o.allowUnmasked {
+		return nil
+	}
+	if bm.Container == pod.Reference {
+		s.Log.Printf("bookmark %q is data pod %q's own: its data never left the pod", bm.Name, pod.Name)
 		return nil
 	}
 	evidence, why, err := stepkit.ProveBookmark(ctx, s.Client, bm)
@@ -159,7 +176,7 @@ func proveBookmark(ctx context.Context, s *cli.Session, o options, pod string, b
 		return err
 	}
 	if why != "" {
-		return stepkit.NotMasked(fmt.Sprintf("data pod %q", pod), fmt.Sprintf("bookmark %q", bm.Name), why)
+		return stepkit.NotMasked(fmt.Sprintf("data pod %q", pod.Name), fmt.Sprintf("bookmark %q", bm.Name), why)
 	}
 	s.Log.Printf("bookmark %q is proven masked: %s", bm.Name, strings.Join(evidence, "; "))
 	return nil
@@ -167,8 +184,12 @@ func proveBookmark(ctx context.Context, s *cli.Session, o options, pod string, b
 
 // proveBookmarkDCT checks, unless --allow-unmasked, that the bookmark a pod
 // is restored to holds data proven masked (stepkit.ProveTimeflowDCT).
-func proveBookmarkDCT(ctx context.Context, s *cli.Session, o options, pod string, bm *dct.Bookmark) error {
+func proveBookmarkDCT(ctx context.Context, s *cli.Session, o options, pod *stepkit.DCTPod, bm *dct.Bookmark) error {
 	if o.allowUnmasked {
+		return nil
+	}
+	if (pod.Group != nil && bm.VDBGroupID == pod.ID) || (pod.Group == nil && len(bm.VDBIDs) == 1 && bm.VDBIDs[0] == pod.ID) {
+		s.Log.Printf("bookmark %q is data pod %q's own: its data never left the pod", bm.Name, pod.Name)
 		return nil
 	}
 	evidence, why, err := stepkit.ProveBookmarkDCT(ctx, s.DCT, bm)
@@ -176,7 +197,7 @@ func proveBookmarkDCT(ctx context.Context, s *cli.Session, o options, pod string
 		return err
 	}
 	if why != "" {
-		return stepkit.NotMasked(fmt.Sprintf("data pod %q", pod), fmt.Sprintf("bookmark %q", bm.Name), why)
+		return stepkit.NotMasked(fmt.Sprintf("data pod %q", pod.Name), fmt.Sprintf("bookmark %q", bm.Name), why)
 	}
 	s.Log.Printf("bookmark %q is proven masked: %s", bm.Name, strings.Join(evidence, "; "))
 	return nil

@@ -30,7 +30,11 @@ import (
 //     marks the VDB masked.
 //
 // A pod's or a branch's own data is proven when it descends, through the
-// self-service operations that put it there, from a proven snapshot.
+// self-service operations that put it there (engine) or its timeflows'
+// parent snapshots (DCT), from a proven snapshot. An account that may not
+// read the master's history relies, for a shared bookmark, on the check
+// made when it was published, and otherwise on the platform's masked flag
+// on the data it holds (flaggedMasked, flaggedMaskedDCT).
 
 // AllowUnmaskedKey is the opt-out of the masking check, the same on every
 // step that fans data out, for the operations that check; each step gets

@@ -77,9 +77,31 @@ func ProveMaskedDCT(ctx context.Context, c *dct.Client, vdb *dct.VDB, snap *dct.
 func ProveTimeflowDCT(ctx context.Context, c *dct.Client, timeflowID string) ([]string, string, error) {
 	evidence, why, err := proveTimeflowDCT(ctx, c, timeflowID)
 	if errors.Is(err, dct.ErrNotFound) || errors.Is(err, dct.ErrForbidden) {
+		if tf, terr := c.Timeflows.Get(ctx, timeflowID); terr == nil {
+			return flaggedMaskedDCT(ctx, c, []string{tf.DatasetID}, err)
+		}
 		return nil, unreadableWhy(err), nil
 	}
 	return evidence, why, err
+}
+
+// flaggedMaskedDCT is the evidence left to an account that may not read the
+// master's history (the full rule cannot be applied): DCT's masked flag on
+// each of the VDBs that hold the data.
+func flaggedMaskedDCT(ctx context.Context, c *dct.Client, vdbIDs []string, unreadable error) ([]string, string, error) {
+	if len(vdbIDs) == 0 {
+		return nil, unreadableWhy(unreadable), nil
+	}
+	for _, id := range vdbIDs {
+		v, err := c.VDBs.Get(ctx, id)
+		if err != nil {
+			return nil, unreadableWhy(unreadable), nil
+		}
+		if !v.Masked {
+			return nil, fmt.Sprintf("DCT does not mark VDB %q masked, and this account may not read where its data came from (%v)", v.Name, unreadable), nil
+		}
+	}
+	return []string{"DCT marks the VDBs masked (this account may not read the master's history)"}, "", nil
 }
 
 func proveTimeflowDCT(ctx context.Context, c *dct.Client, timeflowID string) ([]string, string, error) {
@@ -130,7 +152,13 @@ func ProveBookmarkDCT(ctx context.Context, c *dct.Client, bm *dct.Bookmark) ([]s
 		return []string{publishedEvidence}, "", nil
 	}
 	if errors.Is(err, dct.ErrNotFound) || errors.Is(err, dct.ErrForbidden) {
-		return nil, fmt.Sprintf("this account may not read where private bookmark %q's data came from", bm.Name), nil
+		ids := bm.VDBIDs
+		for _, v := range bm.VDBs {
+			if !slices.Contains(ids, v.ID) {
+				ids = append(ids, v.ID)
+			}
+		}
+		return flaggedMaskedDCT(ctx, c, ids, err)
 	}
 	return evidence, why, err
 }
@@ -145,7 +173,7 @@ const publishedEvidence = "a shared bookmark, checked when it was published; thi
 func ProveCurrentDCT(ctx context.Context, c *dct.Client, vdb *dct.VDB) ([]string, string, error) {
 	evidence, why, err := proveCurrentDCT(ctx, c, vdb)
 	if errors.Is(err, dct.ErrNotFound) || errors.Is(err, dct.ErrForbidden) {
-		return nil, unreadableWhy(err), nil
+		return flaggedMaskedDCT(ctx, c, []string{vdb.ID}, err)
 	}
 	return evidence, why, err
 }

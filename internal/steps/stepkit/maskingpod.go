@@ -12,7 +12,8 @@ import (
 // ProveBookmark applies the engine's rule to a bookmark's data: its
 // branch's at its time. A shared bookmark whose lineage this account may
 // not read (QA, a developer) counts as proven by its publication, which
-// dx-bookmark create --shared checks.
+// dx-bookmark create --shared checks; a private one gets the weaker
+// evidence such an account can read (flaggedMasked).
 func ProveBookmark(ctx context.Context, c *delphix.Client, bm *delphix.Bookmark) ([]string, string, error) {
 	evidence, why, err := proveBranchData(ctx, c, bm.Branch, bm.Timestamp)
 	unreadable := errors.Is(err, delphix.ErrNotFound) || errors.Is(err, delphix.ErrForbidden)
@@ -20,9 +21,29 @@ func ProveBookmark(ctx context.Context, c *delphix.Client, bm *delphix.Bookmark)
 	case unreadable && bm.Shared:
 		return []string{publishedEvidence}, "", nil
 	case unreadable:
-		return nil, fmt.Sprintf("this account may not read where private bookmark %q's data came from", bm.Name), nil
+		return flaggedMasked(ctx, c, bm.Branch, err)
 	}
 	return evidence, why, err
+}
+
+// flaggedMasked is the evidence left to an account that may not read the
+// master's history (the full rule cannot be applied): the engine's masked
+// flag on every data source of the branch's layout (JSDataSource.masked).
+func flaggedMasked(ctx context.Context, c *delphix.Client, branchRef string, unreadable error) ([]string, string, error) {
+	br, err := c.Branches.Get(ctx, branchRef)
+	if err != nil {
+		return nil, unreadableWhy(unreadable), nil
+	}
+	sources, err := c.DataSources.List(ctx, br.DataLayout)
+	if err != nil || len(sources) == 0 {
+		return nil, unreadableWhy(unreadable), nil
+	}
+	for _, ds := range sources {
+		if !ds.Masked {
+			return nil, fmt.Sprintf("the engine does not mark data source %q masked, and this account may not read where its data came from (%v)", ds.Name, unreadable), nil
+		}
+	}
+	return []string{"the engine marks the data sources masked (this account may not read the master's history)"}, "", nil
 }
 
 // maxDescent bounds how many data operations ProveBranchData follows back.
@@ -42,7 +63,7 @@ var dataOps = map[string]bool{"CREATE_BRANCH": true, "REFRESH": true, "RESTORE":
 func ProveBranchData(ctx context.Context, c *delphix.Client, branchRef, at string) ([]string, string, error) {
 	evidence, why, err := proveBranchData(ctx, c, branchRef, at)
 	if errors.Is(err, delphix.ErrNotFound) || errors.Is(err, delphix.ErrForbidden) {
-		return nil, unreadableWhy(err), nil
+		return flaggedMasked(ctx, c, branchRef, err)
 	}
 	return evidence, why, err
 }
