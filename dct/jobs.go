@@ -29,8 +29,11 @@ const (
 // Job is DCT's record of asynchronous work (a refresh, a snapshot, a
 // masking run) on an engine.
 type Job struct {
-	ID              string    `json:"id"`
-	Status          string    `json:"status"`
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	// Type is the kind of job, e.g. "DB_REFRESH" (deprecated in the spec, still answered;
+	// LocalizedType is its translation, for people).
+	Type            string    `json:"type"`
 	LocalizedType   string    `json:"localized_type"`
 	TargetID        string    `json:"target_id"`
 	TargetName      string    `json:"target_name"`

@@ -63,6 +63,24 @@ type ContainerCreate struct {
 	Template    string            // template reference
 	DataSources map[string]string // template data-source name -> VDB reference
 	Owners      []string          // user references
+	// Point is where the new container's data comes from; nil: the template's latest data.
+	Point *TimelinePoint
+}
+
+// TimelinePoint is a self-service timeline point: a bookmark
+// (JSTimelinePointBookmarkInput), or the latest provisionable point at or
+// before Time on Branch (JSTimelinePointTimeInput); on a template's branch
+// that is a snapshot of its data source.
+type TimelinePoint struct {
+	Bookmark     string // bookmark reference
+	Branch, Time string // branch reference and ISO-8601 time
+}
+
+func (p TimelinePoint) input() typed {
+	if p.Bookmark != "" {
+		return typed{"type": "JSTimelinePointBookmarkInput", "bookmark": p.Bookmark}
+	}
+	return typed{"type": "JSTimelinePointTimeInput", "branch": p.Branch, "time": p.Time}
 }
 
 // Create creates a container from its template and refreshes it to the
@@ -79,8 +97,11 @@ func (s *ContainersService) Create(ctx context.Context, p ContainerCreate) (Oper
 		sources = append(sources, typed{"type": "JSDataSourceCreateParameters", "container": p.DataSources[name],
 			"source": typed{"type": "JSDataSource", "name": name, "priority": i + 1}})
 	}
-	body := typed{"type": kind, "name": p.Name, "template": p.Template, "dataSources": sources,
-		"timelinePointParameters": typed{"type": "JSTimelinePointLatestTimeInput", "sourceDataLayout": p.Template}}
+	point := typed{"type": "JSTimelinePointLatestTimeInput", "sourceDataLayout": p.Template}
+	if p.Point != nil {
+		point = p.Point.input()
+	}
+	body := typed{"type": kind, "name": p.Name, "template": p.Template, "dataSources": sources, "timelinePointParameters": point}
 	if len(p.Owners) > 0 {
 		body["owners"] = p.Owners
 	}
@@ -109,10 +130,16 @@ func (s *ContainersService) Reset(ctx context.Context, ref string) (Operation, e
 	return s.op(ctx, ref, "reset", "JSDataContainerResetParameters", typed{"forceOption": false})
 }
 
-// Restore restores the container's active branch to a bookmark. API 1.8
-// takes the timeline point itself as the body.
+// Restore restores the container's active branch to a bookmark.
 func (s *ContainersService) Restore(ctx context.Context, ref, bookmarkRef string) (Operation, error) {
-	point := typed{"type": "JSTimelinePointBookmarkInput", "bookmark": bookmarkRef}
+	return s.RestoreTo(ctx, ref, TimelinePoint{Bookmark: bookmarkRef})
+}
+
+// RestoreTo restores the container's active branch to a timeline point,
+// e.g. a time on its template's branch. API 1.8 takes the point itself as
+// the body.
+func (s *ContainersService) RestoreTo(ctx context.Context, ref string, p TimelinePoint) (Operation, error) {
+	point := p.input()
 	path := s.client.selfService() + "/container/" + url.PathEscape(ref) + "/restore"
 	if !s.client.APIVersion().AtLeast(1, 9, 0) {
 		return s.client.startRecoverable(ctx, path, point, recovery{Target: ref})

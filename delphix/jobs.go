@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -109,6 +110,7 @@ type JobListOptions struct {
 	State      string // e.g. JobRunning
 	Target     string // object reference
 	ActionType string // e.g. "DB_SYNC"
+	PageSize   int    // 0: the engine's default (25)
 }
 
 // List returns the jobs matching opts (GET /job?jobState=&target=).
@@ -122,6 +124,9 @@ func (s *JobsService) List(ctx context.Context, opts JobListOptions) ([]Job, err
 	}
 	if opts.ActionType != "" {
 		q.Set("jobType", opts.ActionType)
+	}
+	if opts.PageSize > 0 {
+		q.Set("pageSize", strconv.Itoa(opts.PageSize))
 	}
 	var jobs []Job
 	_, err := s.client.call(ctx, "GET", withQuery("/job", q), nil, &jobs)

@@ -25,6 +25,7 @@ type DataParent struct {
 	BookmarkName string `json:"bookmarkName"`
 	Branch       string `json:"branch"`
 	BranchName   string `json:"branchName"`
+	Time         string `json:"time"` // JSTimestampDataParent: the data time on Branch
 }
 
 // DataOperationsService reads the self-service operation log.

@@ -56,7 +56,7 @@ func TestDataPodStepWaitsForAJobAlreadyRunningOnThePod(t *testing.T) {
 	var second result
 	require.Eventually(t, func() bool {
 		for _, req := range e.Requests() {
-			if req.Method == "POST" && req.Status == 200 && strings.HasSuffix(req.Path, "/refresh") {
+			if req.Method == "POST" && req.Status == 200 && strings.HasSuffix(req.Path, "/restore") {
 				return true
 			}
 		}

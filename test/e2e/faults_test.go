@@ -42,7 +42,7 @@ var jobBinaries = []jobBinary{
 			assert.Equal(t, rows(t, e, "Patients Masked Master"), rows(t, e, "prep1 DB"), "the VDB holds its source's data again")
 		}},
 	{name: "datapod refresh", bin: "dx-datapod", args: []string{"refresh", "--template", "Patients", "--container", "prep2"},
-		post: "/refresh", actionType: "JETSTREAM_USER_CONTAINER_REFRESH", onObject: true,
+		post: "/restore", actionType: "JETSTREAM_USER_CONTAINER_RESTORE", onObject: true,
 		prepare: func(t *testing.T, e *engine.Engine) { testAPI(t, e, "DELETE", "/datasets/prep2/rows", nil) },
 		check: func(t *testing.T, e *engine.Engine, _ map[string]any) {
 			assert.Equal(t, rows(t, e, "Patients"), rows(t, e, "prep2"), "the pod holds its template's data again")

@@ -52,7 +52,7 @@ type pipelineRun struct {
 }
 
 // jenkinsCommand prepares a run of a Jenkinsfile (a path from the
-// repository root) with the local pipeline runner, the library of this
+// repository root, or absolute) with the local pipeline runner, the library of this
 // checkout and the credentials store given as JSON, against e, with the
 // engine's test API (DXSTEPS_TEST_API) in its environment. Each of more
 // may put files into the workspace and returns arguments for the runner.
@@ -75,7 +75,10 @@ func jenkinsCommand(t *testing.T, e *engine.Engine, credentials, jenkinsfile str
 	for _, m := range more {
 		args = append(args, m(r.workspace)...)
 	}
-	r.cmd = exec.Command(filepath.Join(root, "test", "runner", "jenkinsfile-runner"), append(args, filepath.Join(root, jenkinsfile))...)
+	if !filepath.IsAbs(jenkinsfile) {
+		jenkinsfile = filepath.Join(root, jenkinsfile)
+	}
+	r.cmd = exec.Command(filepath.Join(root, "test", "runner", "jenkinsfile-runner"), append(args, jenkinsfile)...)
 	r.cmd.Env = append(os.Environ(), "DXSTEPS_HOME="+binDir, "DELPHIX_ENGINE="+e.URL(), "DXSTEPS_TEST_API="+e.TestAPIURL())
 	return r
 }
@@ -150,6 +153,7 @@ func datasetDate(t *testing.T, e *engine.Engine) string {
 func TestJenkinsfileExampleRunsTheWorkshopPipeline(t *testing.T) {
 	e := enginetest.Start(t)
 	runWorkshopJenkinsfile(t, e, workshopCredentials, nil)
+	assertLanesGotTheProvenPoint(t, e, "engine")
 }
 
 // TestJenkinsfileExampleRunsTheWorkshopPipelineOnDCT runs Jenkinsfile.example unchanged on the
@@ -162,6 +166,7 @@ func TestJenkinsfileExampleRunsTheWorkshopPipelineOnDCT(t *testing.T) {
 	out := runWorkshopJenkinsfile(t, e, credentials, []string{"--param", "PLATFORM=dct", "--param", "CREDENTIALS_ID=delphix-dct-api-key"})
 	assert.NotContains(t, out, key)
 	assert.Regexp(t, `dx-sync .*--platform '?dct`, out, "the steps were told to drive DCT")
+	assertLanesGotTheProvenPoint(t, e, "dct")
 
 	// The catalog as DCT shows it: the seven shared bookmarks of the build, PUBLIC.
 	c, err := dct.NewClient(e.URL(), dct.WithAPIKey(key))
@@ -239,7 +244,7 @@ func runWorkshopJenkinsfile(t *testing.T, e *engine.Engine, credentials string, 
 func TestAFailingLaneFailsTheBuildWhileTheOthersFinish(t *testing.T) {
 	e := enginetest.Start(t)
 	prod, _ := e.Dataset("Patients Prod")
-	e.FailNextJob(engine.JobFault{Target: "prep3", ActionType: "JETSTREAM_USER_CONTAINER_REFRESH", Message: "Storage pool is full."})
+	e.FailNextJob(engine.JobFault{Target: "prep3", ActionType: "JETSTREAM_USER_CONTAINER_RESTORE", Message: "Storage pool is full."})
 	code, out, graph := jenkins(t, e, workshopCredentials, "Jenkinsfile.example", exampleTools(filepath.Join(t.TempDir(), "vault")))
 	assert.Equal(t, 2, code, out)
 	assert.Equal(t, "FAILURE", graph["result"])

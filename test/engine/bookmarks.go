@@ -41,7 +41,8 @@ func (c *call) jsPoint(p input) (*Contents, error) {
 		case *state.Container:
 			return l.DS.DB.Contents, nil
 		case *state.Template:
-			return l.DS.DB.Contents, nil
+			// a template's latest provisionable point: its data source's newest snapshot
+			return e.templateLatest(l), nil
 		}
 		return nil, errValue("timelinePointParameters.sourceDataLayout", "%q is not a data layout.", ref)
 	case "JSTimelinePointTimeInput":
@@ -56,24 +57,48 @@ func (c *call) jsPoint(p input) (*Contents, error) {
 		if err != nil {
 			return nil, errValue("timelinePointParameters.time", "The time %q is not an ISO-8601 time.", p.str("time"))
 		}
-		return e.dataAt(b, at)
+		data, point, err := e.dataAt(b, at)
+		if err == nil {
+			c.fromBranch, c.fromTime = b, point
+		}
+		return data, err
 	}
 	return nil, errValidation("timelinePointParameters.type", idTypeMismatch, "Unsupported timeline point "+p.str("type")+".")
 }
 
-// dataAt is a branch's data at a time: the latest checkpoint not after it, or the live data
-// when the time is after the last checkpoint.
-func (e *Engine) dataAt(b *state.Branch, at time.Time) (*Contents, error) {
+// templateLatest is a template's latest provisionable point: its data source's newest
+// snapshot (its live data when it has none).
+func (e *Engine) templateLatest(t *state.Template) *Contents {
+	if snaps := e.SnapshotsOf(t.DS.DB); len(snaps) > 0 {
+		return snaps[0].Contents
+	}
+	return t.DS.DB.Contents
+}
+
+// dataAt is a branch's data at a time, and the data time of the point it took: on a
+// template's branch the latest provisionable point not after it, which is a snapshot of the
+// template's data source (real engines use the latest provisionable point before the time;
+// data the source holds but no snapshot has is not one); on a container's branch the latest
+// checkpoint not after it, or the live data when the time is after the last checkpoint.
+func (e *Engine) dataAt(b *state.Branch, at time.Time) (*Contents, time.Time, error) {
+	if t, ok := e.ByRef[b.Layout].(*state.Template); ok {
+		for _, s := range e.SnapshotsOf(t.DS.DB) {
+			if !s.DataTime.After(at) {
+				return s.Contents, s.DataTime, nil
+			}
+		}
+		return nil, time.Time{}, errValue("timelinePointParameters.time", "Branch %q has no provisionable point at or before %s.", b.Name, state.Stamp(at))
+	}
 	h := b.History
 	if len(h) > 0 && !at.Before(h[len(h)-1].At) {
-		return e.liveContents(b), nil
+		return e.liveContents(b), at, nil
 	}
 	for i := len(h) - 1; i >= 0; i-- {
 		if !h[i].At.After(at) {
-			return h[i].Contents, nil
+			return h[i].Contents, h[i].At, nil
 		}
 	}
-	return nil, errValue("timelinePointParameters.time", "Branch %q has no data at %s.", b.Name, state.Stamp(at))
+	return nil, time.Time{}, errValue("timelinePointParameters.time", "Branch %q has no data at %s.", b.Name, state.Stamp(at))
 }
 
 // bookmark resolves a bookmark the caller may see.

@@ -70,7 +70,7 @@ func (e *Engine) branchJob(c *call, jc *state.Container, b *state.Branch, op, ve
 				apply()
 				jc.LastUpdated = e.Now()
 				opName := map[string]string{"CREATE": "CREATE_BRANCH", "ACTIVATE": "ACTIVATE", "DELETE": "DELETE_BRANCH"}[op]
-				dataFrom(e.recordOp(jc.Ref, &jc.Ops, b, opName, c.user, "", start), c.from)
+				c.dataFrom(e.recordOp(jc.Ref, &jc.Ops, b, opName, c.user, "", start))
 				return nil
 			})
 		}})

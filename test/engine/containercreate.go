@@ -71,7 +71,7 @@ func (e *Engine) createContainer(c *call) (any, error) {
 					e.setContainerData(jc, data)
 				}
 				jc.State = "ONLINE"
-				dataFrom(e.recordOp(jc.Ref, &jc.Ops, jc.Active, "CREATE_BRANCH", c.user, "", start), c.from)
+				c.dataFrom(e.recordOp(jc.Ref, &jc.Ops, jc.Active, "CREATE_BRANCH", c.user, "", start))
 				return nil
 			})
 		}})

@@ -57,7 +57,7 @@ func (e *Engine) containerJob(c *call, jc *state.Container, op, actionType, verb
 					e.setContainerData(jc, data)
 				}
 				jc.LastUpdated = e.Now()
-				dataFrom(e.recordOp(jc.Ref, &jc.Ops, jc.Active, op, c.user, "", start), c.from)
+				c.dataFrom(e.recordOp(jc.Ref, &jc.Ops, jc.Active, op, c.user, "", start))
 				return nil
 			})
 		}})
@@ -84,7 +84,7 @@ func (e *Engine) containerRefresh(c *call) (any, error) {
 		return nil, err
 	}
 	return e.containerJob(c, jc, "REFRESH", "JETSTREAM_USER_CONTAINER_REFRESH", "Refresh", func() *Contents {
-		return jc.Tmpl.DS.DB.Contents
+		return e.templateLatest(jc.Tmpl)
 	})
 }
 

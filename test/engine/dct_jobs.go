@@ -22,7 +22,7 @@ func (e *Engine) dctJobStatus(j *state.Job) string {
 
 func (e *Engine) dctJob(j *state.Job) obj {
 	status := e.dctJobStatus(j)
-	o := obj{"id": j.Ref, "status": status, "is_waiting_for_telemetry": false, "localized_type": localizedType(j.ActionType),
+	o := obj{"id": j.Ref, "status": status, "is_waiting_for_telemetry": false, "type": j.ActionType, "localized_type": localizedType(j.ActionType),
 		"target_id": j.Target, "target_name": j.TargetName, "start_time": state.Stamp(j.Start),
 		"update_time": state.Stamp(j.Update), "percent_complete": j.Percent}
 	if j.User != nil {

@@ -110,6 +110,9 @@ func (e *Engine) runRefresh(r *state.JobRun, d *state.DB, snap *state.Snapshot) 
 			fmt.Sprintf("Running masking job %q on virtual database %q.", masking.Name, d.Name)); err != nil {
 			return err
 		}
+		if err := r.MaskingFault(d); err != nil {
+			return err
+		}
 		_ = r.Locked(func() error { d.Contents.Mask(); return nil })
 	}
 	return e.finishRefresh(r, d, "configureClone", "postRefresh", 0.2)

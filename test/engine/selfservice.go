@@ -46,9 +46,25 @@ func dataFrom(o *state.Operation, b *state.Bookmark) {
 	}
 }
 
-// dataParent renders an operation's data parent (JSBookmarkDataParent): the bookmark is
-// null once deleted, its name stays.
+// dataFrom records on o where the request's timeline point took its data from: a bookmark,
+// or a time on a branch.
+func (c *call) dataFrom(o *state.Operation) {
+	dataFrom(o, c.from)
+	if c.fromBranch != nil {
+		o.DataParentBranch, o.DataParentBranchName, o.DataParentTime = c.fromBranch.Ref, c.fromBranch.Name, c.fromTime
+	}
+}
+
+// dataParent renders an operation's data parent: a JSBookmarkDataParent (the bookmark is
+// null once deleted, its name stays) or a JSTimestampDataParent (likewise for the branch).
 func (e *Engine) dataParent(o *state.Operation) any {
+	if o.DataParentBranch != "" {
+		p := obj{"type": "JSTimestampDataParent", "branch": nil, "branchName": o.DataParentBranchName, "time": state.Stamp(o.DataParentTime)}
+		if _, ok := e.ByRef[o.DataParentBranch]; ok {
+			p["branch"] = o.DataParentBranch
+		}
+		return p
+	}
 	if o.DataParent == "" {
 		return nil
 	}
@@ -75,7 +91,11 @@ func (e *Engine) recordSeedOperations() {
 		}
 	}
 	for _, c := range e.Containers {
-		e.recordOp(c.Ref, &c.Ops, c.Active, "CREATE_BRANCH", c.Owner, "", c.LastUpdated)
+		o := e.recordOp(c.Ref, &c.Ops, c.Active, "CREATE_BRANCH", c.Owner, "", c.LastUpdated)
+		// A seeded pod was created from its template's data: its master's newest snapshot.
+		if snaps := e.SnapshotsOf(c.Tmpl.DS.DB); len(snaps) > 0 {
+			o.DataParentBranch, o.DataParentBranchName, o.DataParentTime = c.Tmpl.Branch.Ref, c.Tmpl.Branch.Name, snaps[0].DataTime
+		}
 	}
 }
 

@@ -39,11 +39,16 @@ func TestSelfServicePrefixFollowsTheSessionVersion(t *testing.T) {
 	}
 }
 
-func TestContainerRefreshCopiesTheTemplatesLatestData(t *testing.T) {
+// A refresh takes the template's latest provisionable point, its master's newest snapshot:
+// data the master holds but no snapshot has yet is not one.
+func TestContainerRefreshCopiesTheTemplatesNewestSnapshot(t *testing.T) {
 	e := start(t, Options{})
 	c := login(t, e, "delphix_admin", "1.11.9")
 	putRows(t, e, "Patients Masked Master", []Row{{ID: 1, Name: "new"}})
 	prep1 := c.pod("prep1")
+	c.run(c.js+"/container/"+prep1["reference"].(string)+"/refresh", obj{"type": "JSDataContainerRefreshParameters", "forceOption": false})
+	assert.Len(t, dataset(t, e, "prep1").Contents.Rows, 200, "the master's live data is no provisionable point")
+	c.run("/database/"+dataset(t, e, "Patients Masked Master").Reference+"/sync", nil)
 	assert.Equal(t, "JS_DATA_TEMPLATE-1", prep1["template"])
 	c.run(c.js+"/container/"+prep1["reference"].(string)+"/refresh", obj{"type": "JSDataContainerRefreshParameters", "forceOption": false})
 	assert.Equal(t, []Row{{ID: 1, Name: "new"}}, dataset(t, e, "prep1").Contents.Rows)

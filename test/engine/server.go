@@ -174,6 +174,10 @@ type call struct {
 	body []byte
 	// from is the bookmark the request's timeline point named (jsPoint sets it).
 	from *state.Bookmark
+	// fromBranch and fromTime are the branch and data time a JSTimelinePointTimeInput
+	// resolved to (jsPoint sets them).
+	fromBranch *state.Branch
+	fromTime   time.Time
 }
 
 // api registers an API route. pattern is "METHOD /path" below the API base; self-service

@@ -257,14 +257,14 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
         }
     }
 
-    /** findFiles(glob:, excludes:) on the file names of the current directory, as [name:, path:, lastModified:]. */
+    /** findFiles(glob:, excludes:) on the file names of the current directory, as [name:, path:, length:, lastModified:]. */
     private List<Map> findFiles(Map args) {
         List<Map> found = []
         for (File f in (here('.').listFiles() ?: []).sort { it.name }) {
             boolean wanted = f.name ==~ glob(args.glob as String)
             boolean excluded = args.excludes && f.name ==~ glob(args.excludes as String)
             if (f.isFile() && wanted && !excluded) {
-                found << [name: f.name, path: cwd + f.name, lastModified: f.lastModified()]
+                found << [name: f.name, path: cwd + f.name, length: f.length(), lastModified: f.lastModified()]
             }
         }
         return found

@@ -39,7 +39,9 @@ var Step = &cli.Step{
 	Platforms:  []string{cli.PlatformEngine, cli.PlatformDCT},
 	Description: `create (the default) bookmarks the latest data of a data pod's active branch (--container) or
 of a template (--template), with --name, --tag and --shared. A bookmark of that name already
-on that pod or template is reused: the output says "created": false. list shows the
+on that pod or template is reused: the output says "created": false. --shared (and share)
+publishes data only once it is proven masked (exit 1, nothing changed, when it is not;
+--allow-unmasked skips the check). list shows the
 bookmarks you can see (your own and shared ones), filtered by --container, --template,
 --tag (all must match) and --name (part of the name). --expires or --retain-forever set the
 new bookmark's retention. The provenance keys (--source-snapshot ... --build-url) record on the
@@ -58,7 +60,7 @@ deleted, kept and skipped bookmarks, each kept or skipped one with its reason.
 
 Example: dx-bookmark create --container prep1 --name "2019-03-14 101502 50" --tag "2019-03-14 101502" --tag 50% --shared --expires 90d
 Example: dx-bookmark prune --tag 'jenkins-datapipeline-*' --keep 30 --dry-run`,
-	Keys: append([]*cli.Key{container, template, name, tags, shared, expires, forever, pattern, keep, olderThan, dryRun}, provenanceKeys...),
+	Keys: append([]*cli.Key{container, template, name, tags, shared, expires, forever, pattern, keep, olderThan, dryRun, allowUnmasked}, provenanceKeys...),
 	Rules: []cli.Rule{cli.OneOf([]string{"create"}, container, template),
 		cli.OneOf([]string{"prune"}, tags, pattern, container, template).Hint("prune deletes only what matches"),
 		cli.OneOf([]string{"prune"}, keep, olderThan)},
@@ -76,6 +78,7 @@ Example: dx-bookmark prune --tag 'jenkins-datapipeline-*' --keep 30 --dry-run`,
 		if o.forever && !slices.Contains(o.tags, RetainTag) {
 			o.tags = append(o.tags, RetainTag)
 		}
+		o.allowUnmasked = in.Bool(allowUnmasked)
 		if v := in.String(expires); v != "" {
 			if o.forever {
 				return nil, cli.Usagef("give %s or %s, not both", in.Name(expires), in.Name(forever))
@@ -117,6 +120,7 @@ type options struct {
 	op, container, template, name string
 	tags                          []string
 	shared, forever, dryRun       bool
+	allowUnmasked                 bool
 	expires                       time.Time
 	filter                        pruneFilter
 	provenance                    *Provenance // create: where the data came from; nil: not given
@@ -268,6 +272,11 @@ func hasAll(have, want []string) bool {
 
 func create(ctx context.Context, s *cli.Session, o options, l *layout) (any, error) {
 	c := s.Client
+	if o.shared {
+		if err := provePublish(ctx, s, o, fmt.Sprintf("%s %q", l.kind, l.name), l.branch, nil); err != nil {
+			return nil, err
+		}
+	}
 	what := fmt.Sprintf("bookmark %q on %s %q", o.name, l.kind, l.name)
 	op, err := s.Do(ctx, what, func() (delphix.Operation, error) {
 		return c.Bookmarks.Create(ctx, delphix.BookmarkCreate{Name: o.name, Layout: l.ref, Branch: l.branch, Tags: o.tags, Shared: o.shared,
@@ -307,6 +316,11 @@ func change(ctx context.Context, s *cli.Session, o options, b *delphix.Bookmark)
 			return res, nil
 		}
 		op = "share"
+	}
+	if op == "share" {
+		if err := provePublish(ctx, s, o, fmt.Sprintf("bookmark %q", b.Name), "", b); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := s.Do(ctx, fmt.Sprintf("%s of bookmark %q", op, b.Name), func() (delphix.Operation, error) {
 		switch op {

@@ -170,6 +170,9 @@ func createDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout) (an
 	}
 	if o.shared {
 		p.Type = dct.BookmarkPublic
+		if err := provePublishDCT(ctx, s, o, l, nil); err != nil {
+			return nil, err
+		}
 	}
 	var id string
 	// No bookmark of that name was on the pod before the start: the one
@@ -242,6 +245,11 @@ func changeDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, b *
 			return res, nil
 		}
 		op = "share"
+	}
+	if op == "share" {
+		if err := provePublishDCT(ctx, s, o, l, b); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := s.DoDCT(ctx, fmt.Sprintf("%s of bookmark %q", op, b.Name), func() (*dct.Job, error) {
 		switch op {

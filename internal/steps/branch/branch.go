@@ -27,8 +27,9 @@ var Step = &cli.Step{
 	Operations: []string{"create", "activate", "delete", "list"},
 	Description: `create (the default) makes a branch named --name on the data pod from a bookmark you can see
 (--from-bookmark: your own, or a shared one on the pod's template) and makes it active: the pod
-then holds exactly the bookmarked data. If the pod already has a branch of that name, it is
-reused and activated. activate switches the pod to another branch (its default one is
+then holds exactly the bookmarked data, once that data is proven masked (exit 1, nothing
+changed, when it is not; --allow-unmasked skips the check). If the pod already has a branch of
+that name, it is reused and activated. activate switches the pod to another branch (its default one is
 "default" or "master"); delete removes an inactive branch; list shows the branches and which
 is active.
 
@@ -41,10 +42,11 @@ list shows the pod's timeflows and your private copies of it.
 
 Example: dx-branch create --container dev-pod --name bug-1234 --from-bookmark "Bug 1234 data"`,
 	Platforms: []string{cli.PlatformEngine, cli.PlatformDCT},
-	Keys:      []*cli.Key{container, name, fromBookmark, mode},
+	Keys:      []*cli.Key{container, name, fromBookmark, mode, allowUnmasked},
 	Outputs:   []cli.Output{{Operations: []string{"create", "activate", "delete"}, Value: Result{}}, {Operations: []string{"list"}, Value: ListResult{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
-		o := options{op: in.Op, container: in.String(container), name: in.String(name), bookmark: in.String(fromBookmark), mode: in.String(mode)}
+		o := options{op: in.Op, container: in.String(container), name: in.String(name), bookmark: in.String(fromBookmark), mode: in.String(mode),
+			allowUnmasked: in.Bool(allowUnmasked)}
 		if o.mode != "" && o.mode != modeCopy && o.mode != modeInPlace {
 			return nil, cli.Usagef("%s %q must be %s or %s", in.Name(mode), o.mode, modeCopy, modeInPlace)
 		}
@@ -57,7 +59,13 @@ Example: dx-branch create --container dev-pod --name bug-1234 --from-bookmark "B
 	},
 }
 
-type options struct{ op, container, name, bookmark, mode string }
+type options struct {
+	op, container, name, bookmark, mode string
+	allowUnmasked                       bool
+}
+
+// allowUnmasked skips the check that the bookmark a branch starts from is proven masked.
+var allowUnmasked = stepkit.AllowUnmaskedKey("create")
 
 // Result is the output of create, activate and delete.
 type Result struct {
@@ -108,6 +116,11 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		if !o.allowUnmasked {
+			if _, why, err := stepkit.ProveBookmark(ctx, c, bm); err != nil || why != "" {
+				return nil, unproven(err, pod.Name, bm.Name, why)
+			}
+		}
 		what := fmt.Sprintf("creation of %s from bookmark %q", label, o.bookmark)
 		op, err := s.Do(ctx, what, func() (delphix.Operation, error) { return c.Branches.Create(ctx, o.name, pod.Reference, bm.Reference) })
 		if err != nil {
@@ -151,4 +164,12 @@ func activate(ctx context.Context, s *cli.Session, podRef string, res Result, la
 	}
 	res.Active, res.Recovered = true, s.Recovered()
 	return res, nil
+}
+
+// unproven is err, else the refusal of a bookmark not proven masked.
+func unproven(err error, pod, bookmark, why string) error {
+	if err != nil {
+		return err
+	}
+	return stepkit.NotMasked(fmt.Sprintf("data pod %q", pod), fmt.Sprintf("bookmark %q", bookmark), why)
 }

@@ -209,6 +209,11 @@ func createDCT(ctx context.Context, s *cli.Session, pod podDCT, o options, mode,
 	if err != nil {
 		return nil, err
 	}
+	if !o.allowUnmasked {
+		if _, why, err := stepkit.ProveBookmarkDCT(ctx, c, bm); err != nil || why != "" {
+			return nil, unproven(err, o.container, bm.Name, why)
+		}
+	}
 	created := true
 	res := Result{Container: o.container, Branch: o.name, Active: true, Created: &created, FromBookmark: bm.Name, Mode: mode}
 	if mode == modeCopy {

@@ -34,7 +34,8 @@ var Step = &cli.Step{
 	Description: `Applies an accounts policy to a VDB. With --exec, runs your tool once per account now, with
 DX_ACCOUNT, DX_ACTION, DX_NEW_PASSWORD, DX_VDB and each connection detail the engine gives
 (DX_DB_PLATFORM, HOST, PORT, NAME, USER, JDBC, INSTANCE, PATH, VERSION; one it does not give is
-unset) in its environment (never on a command line). With --install-hook, installs the same as configure-clone hooks on
+unset) in its environment (never on a command line), then snapshots the VDB and prints that
+snapshot (snapshot, snapshotTime): the point dx-datapod --snapshot takes to the pods. With --install-hook, installs the same as configure-clone hooks on
 the VDB so every refresh repeats it (passwords travel as engine credentials, API 1.11+).
 On DCT (--platform dct) DX_DB_* come from what DCT shows of the VDB (no DX_DB_USER), and the hooks
 are set with PATCH /vdbs/{id}; they cannot carry a password there, so reset accounts need --exec.
@@ -93,6 +94,10 @@ type Result struct {
 	Accounts     []Account `json:"accounts"`
 	PasswordFile string    `json:"passwordFile,omitempty"`
 	AppliesAt    string    `json:"appliesAt"` // now, or next refresh
+	// Snapshot (with --exec) is the VDB's snapshot taken after the accounts changed: the
+	// master's data point the data pods are to get (dx-datapod --snapshot).
+	Snapshot     string `json:"snapshot,omitempty"`
+	SnapshotTime string `json:"snapshotTime,omitempty"`
 }
 
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
@@ -119,7 +124,21 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return res, installHooks(ctx, s, o, vdb, conn)
 	}
 	res.Mode, res.AppliesAt = "exec", "now"
-	return res, execAll(ctx, s, o, vdb.Name, conn)
+	if err := execAll(ctx, s, o, vdb.Name, conn); err != nil {
+		return res, err
+	}
+	// The accounts changed inside the VDB after its last snapshot: snapshot it, so that
+	// the pods get exactly this point (dx-datapod --snapshot).
+	what := fmt.Sprintf("snapshot of %q after the account changes", vdb.Name)
+	if _, err := s.Do(ctx, what, func() (delphix.Operation, error) { return s.Client.Databases.Sync(ctx, vdb) }); err != nil {
+		return nil, fmt.Errorf("the accounts of %q changed, but %s failed, so pods would not get them: %w", vdb.Name, what, err)
+	}
+	snaps, err := s.Client.Snapshots.List(ctx, vdb.Reference)
+	if err != nil || len(snaps) == 0 {
+		return nil, fmt.Errorf("the accounts of %q changed and it was snapshotted, but the snapshot cannot be read: %v", vdb.Name, err)
+	}
+	res.Snapshot, res.SnapshotTime = snaps[0].Reference, snaps[0].CreationTime
+	return res, nil
 }
 
 func execAll(ctx context.Context, s *cli.Session, o options, vdbName string, conn stepkit.Connection) error {

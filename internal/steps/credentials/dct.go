@@ -32,7 +32,23 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return res, installHooksDCT(ctx, s, o, vdb, conn)
 	}
 	res.Mode, res.AppliesAt = "exec", "now"
-	return res, execAll(ctx, s, o, vdb.Name, conn)
+	if err := execAll(ctx, s, o, vdb.Name, conn); err != nil {
+		return res, err
+	}
+	// The accounts changed inside the VDB after its last snapshot: snapshot it, so that
+	// the pods get exactly this point (dx-datapod --snapshot).
+	what := fmt.Sprintf("snapshot of %q after the account changes", vdb.Name)
+	if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
+		return stepkit.StartDCT(ctx, s, vdb.ID, what, func() (*dct.Job, error) { return s.DCT.VDBs.Snapshot(ctx, vdb.ID) })
+	}); err != nil {
+		return nil, fmt.Errorf("the accounts of %q changed, but %s failed, so pods would not get them: %w", vdb.Name, what, err)
+	}
+	snap, err := s.DCT.Snapshots.Latest(ctx, vdb.ID)
+	if err != nil {
+		return nil, fmt.Errorf("the accounts of %q changed and it was snapshotted, but the snapshot cannot be read: %w", vdb.Name, err)
+	}
+	res.Snapshot, res.SnapshotTime = snap.ID, snap.CreationTime
+	return res, nil
 }
 
 // installHooksDCT makes the policy the VDB's configure_clone hooks named

@@ -14,12 +14,14 @@ import (
 )
 
 var (
-	template  = &cli.Key{Flag: "template", Type: cli.String, Usage: "data template `NAME` (exact), e.g. 'Patients'; on DCT the VDB group of the master VDB(s)"}
-	container = &cli.Key{Flag: "container", Type: cli.String, Mandatory: true, Usage: "data pod `NAME` (exact), e.g. 'prep1'; on DCT a VDB group, or a VDB"}
-	create    = &cli.Key{Flag: "create", Type: cli.Bool, Only: []string{"refresh"}, Usage: "create the pod from the template when it does not exist (on DCT: provision it as a VDB from the master's snapshot)"}
-	vdb       = &cli.Key{Flag: "vdb", Type: cli.String, Platforms: []string{cli.PlatformEngine}, Usage: "the VDB `NAME` a pod that create makes adopts as its data source"}
-	bookmark  = &cli.Key{Flag: "bookmark", Type: cli.String, NeededBy: []string{"restore"}, Only: []string{"restore"}, Usage: "bookmark `NAME` to restore to (the pod's own, or one on its template; on DCT one DCT shows as compatible with the pod)"}
-	busyWait  = &cli.Key{Flag: "busy-wait", Type: cli.Duration, Default: 10 * time.Minute, Usage: "wait at most `DURATION` for a job already running on the pod"}
+	template      = &cli.Key{Flag: "template", Type: cli.String, Usage: "data template `NAME` (exact), e.g. 'Patients'; on DCT the VDB group of the master VDB(s)"}
+	container     = &cli.Key{Flag: "container", Type: cli.String, Mandatory: true, Usage: "data pod `NAME` (exact), e.g. 'prep1'; on DCT a VDB group, or a VDB"}
+	create        = &cli.Key{Flag: "create", Type: cli.Bool, Only: []string{"refresh"}, Usage: "create the pod from the template when it does not exist (on DCT: provision it as a VDB from the master's snapshot)"}
+	vdb           = &cli.Key{Flag: "vdb", Type: cli.String, Platforms: []string{cli.PlatformEngine}, Usage: "the VDB `NAME` a pod that create makes adopts as its data source"}
+	bookmark      = &cli.Key{Flag: "bookmark", Type: cli.String, NeededBy: []string{"restore"}, Only: []string{"restore"}, Usage: "bookmark `NAME` to restore to (the pod's own, or one on its template; on DCT one DCT shows as compatible with the pod)"}
+	busyWait      = &cli.Key{Flag: "busy-wait", Type: cli.Duration, Default: 10 * time.Minute, Usage: "wait at most `DURATION` for a job already running on the pod"}
+	snapshot      = &cli.Key{Flag: "snapshot", Type: cli.String, Only: []string{"refresh"}, Usage: "refresh the pod from exactly this snapshot `REFERENCE` of the template's master VDB, as dx-refresh printed maskedSnapshot or dx-credentials snapshot (default: the master's newest snapshot)"}
+	allowUnmasked = stepkit.AllowUnmaskedKey("refresh", "restore")
 )
 
 // Step is the dx-datapod binary.
@@ -29,20 +31,24 @@ var Step = &cli.Step{
 	Jenkins:    "delphixDataPod",
 	Usage:      "make a data pod ready, or operate on it",
 	Operations: []string{"refresh", "reset", "restore", "enable", "disable", "lock", "unlock"},
-	Description: `refresh (the default) refreshes the data pod from its template's latest data; with --create
-it first creates the pod from the template (adopting --vdb) when it does not exist. An
+	Description: `refresh (the default) refreshes the data pod from exactly one snapshot of its template's master
+VDB: --snapshot (the maskedSnapshot dx-refresh printed, or the snapshot dx-credentials printed), else the
+master's newest; with --create it first creates the pod from the template (adopting --vdb) at that
+point when it does not exist. Before it acts it checks that the snapshot is proven masked (the rule
+dx-refresh --require-masked applies, on the snapshot itself) and fails (exit 1, nothing changed) when it
+is not; --allow-unmasked skips the check, for estates without masking. An
 INCONSISTENT pod is recovered and an OFFLINE one enabled first; a job already running on
 the pod is waited for (at most --busy-wait). reset returns the pod to its last data
 operation; restore --bookmark NAME restores it to a bookmark; lock locks it for the user.
 
 On DCT (--platform dct) the pod is a VDB group (or a VDB) and --template the VDB group of
-its master VDB(s): refresh goes to the master's newest snapshot, reset to the pod's own
+its master VDB(s): refresh goes to --snapshot or the master's newest snapshot, reset to the pod's own
 newest snapshot, restore to a bookmark DCT shows as compatible with the pod; a disabled pod
 is enabled first. --create provisions the pod as a VDB named --container from the template's
 master snapshot (--vdb is the engine's only).
 
 Example: dx-datapod refresh --template Patients --container prep1`,
-	Keys:    []*cli.Key{container, template, create, vdb, bookmark, busyWait},
+	Keys:    []*cli.Key{container, template, create, vdb, bookmark, snapshot, allowUnmasked, busyWait},
 	Rules:   []cli.Rule{cli.Needs(create, template), cli.Needs(vdb, create)},
 	Outputs: []cli.Output{{Value: Result{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
@@ -50,15 +56,16 @@ Example: dx-datapod refresh --template Patients --container prep1`,
 			return nil, cli.Usagef("%s needs %s too on the engine: the VDB the new pod adopts", in.Name(create), in.Name(vdb))
 		}
 		o := options{op: in.Op, template: in.String(template), container: in.String(container), create: in.Bool(create),
-			vdb: in.String(vdb), bookmark: in.String(bookmark), busyWait: in.Duration(busyWait)}
+			vdb: in.String(vdb), bookmark: in.String(bookmark), snapshot: in.String(snapshot), allowUnmasked: in.Bool(allowUnmasked),
+			busyWait: in.Duration(busyWait)}
 		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
 	},
 }
 
 type options struct {
-	op, template, container, vdb, bookmark string
-	create                                 bool
-	busyWait                               time.Duration
+	op, template, container, vdb, bookmark, snapshot string
+	create, allowUnmasked                            bool
+	busyWait                                         time.Duration
 }
 
 // Result is dx-datapod's output.
@@ -72,8 +79,11 @@ type Result struct {
 	ActiveBranch          string `json:"activeBranch"`
 	ActiveBranchReference string `json:"activeBranchReference"`
 	DataTime              string `json:"dataTime"`
-	Job                   string `json:"job,omitempty"`
-	Recovered             bool   `json:"recovered,omitempty"` // a start's answer was lost; the job was found and followed
+	// Snapshot is the snapshot of the template's master VDB the pod now holds (refresh and
+	// create; on DCT the master's snapshot each VDB of the pod went to, comma-separated).
+	Snapshot  string `json:"snapshot,omitempty"`
+	Job       string `json:"job,omitempty"`
+	Recovered bool   `json:"recovered,omitempty"` // a start's answer was lost; the job was found and followed
 }
 
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
@@ -82,70 +92,95 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 	}
 	c := s.Client
 	var tmpl *delphix.Template
+	tmplRef := ""
 	if o.template != "" {
 		var err error
 		if tmpl, err = c.Templates.FindByName(ctx, o.template); err != nil {
 			return nil, err
 		}
+		tmplRef = tmpl.Reference
 	}
-	pod, created, job, err := findOrCreate(ctx, s, o, tmpl)
-	if err != nil {
+	pod, err := c.Containers.FindByName(ctx, tmplRef, o.container)
+	var nameErr *delphix.NameError
+	missing := o.create && errors.As(err, &nameErr) && len(nameErr.Matches) == 0
+	if err != nil && !missing {
 		return nil, err
 	}
-	label := fmt.Sprintf("data pod %q", pod.Name)
-	if err := stepkit.WaitIdle(ctx, s, pod.Reference, label, o.busyWait); err != nil {
-		return nil, err
+	var point *masterPoint
+	if o.op == "refresh" {
+		if tmpl == nil {
+			if tmpl, err = c.Templates.Get(ctx, pod.Template); err != nil {
+				return nil, err
+			}
+		}
+		if point, err = pickPoint(ctx, s, o, tmpl); err != nil {
+			return nil, err
+		}
 	}
-	if !created {
+	var bm *delphix.Bookmark
+	if o.op == "restore" {
+		if bm, err = stepkit.FindBookmark(ctx, c, pod, o.bookmark); err != nil {
+			return nil, err
+		}
+		if err := proveBookmark(ctx, s, o, pod, bm); err != nil {
+			return nil, err
+		}
+	}
+	job := ""
+	if missing {
+		if pod, job, err = createPod(ctx, s, o, tmpl, point); err != nil {
+			return nil, err
+		}
+	} else {
+		label := fmt.Sprintf("data pod %q", pod.Name)
+		if err := stepkit.WaitIdle(ctx, s, pod.Reference, label, o.busyWait); err != nil {
+			return nil, err
+		}
 		if err := ready(ctx, s, o.op, pod, label); err != nil {
 			return nil, err
 		}
-		if job, err = operate(ctx, s, o, pod, label); err != nil {
+		if job, err = operate(ctx, s, o, pod, label, point, bm); err != nil {
 			return nil, err
 		}
 	}
-	res, err := describe(ctx, c, o.op, pod.Reference, created, job)
+	res, err := describe(ctx, c, o.op, pod.Reference, missing, job)
 	if res != nil {
 		res.Recovered = s.Recovered()
+		if point != nil {
+			res.Snapshot = point.snap.Reference
+		}
 	}
 	return res, err
 }
 
-func findOrCreate(ctx context.Context, s *cli.Session, o options, tmpl *delphix.Template) (*delphix.Container, bool, string, error) {
-	tmplRef := ""
-	if tmpl != nil {
-		tmplRef = tmpl.Reference
-	}
-	pod, err := s.Client.Containers.FindByName(ctx, tmplRef, o.container)
-	var nameErr *delphix.NameError
-	if !o.create || !errors.As(err, &nameErr) || len(nameErr.Matches) > 0 {
-		return pod, false, "", err
-	}
+// createPod creates the pod from the template, adopting --vdb, with the
+// data of the chosen point.
+func createPod(ctx context.Context, s *cli.Session, o options, tmpl *delphix.Template, p *masterPoint) (*delphix.Container, string, error) {
 	vdb, err := s.Client.Databases.FindByName(ctx, o.vdb)
 	if err != nil {
-		return nil, false, "", err
+		return nil, "", err
 	}
 	sources, err := s.Client.DataSources.List(ctx, tmpl.Reference)
 	if err != nil {
-		return nil, false, "", err
+		return nil, "", err
 	}
 	if len(sources) != 1 {
-		return nil, false, "", cli.Usagef("template %q has %d data sources; --create handles templates with one", tmpl.Name, len(sources))
+		return nil, "", cli.Usagef("template %q has %d data sources; --create handles templates with one", tmpl.Name, len(sources))
 	}
 	me, err := s.Client.Users.Current(ctx)
 	if err != nil {
-		return nil, false, "", err
+		return nil, "", err
 	}
 	what := fmt.Sprintf("creation of data pod %q from template %q", o.container, tmpl.Name)
 	op, err := s.Do(ctx, what, func() (delphix.Operation, error) {
 		return s.Client.Containers.Create(ctx, delphix.ContainerCreate{Name: o.container, Template: tmpl.Reference,
-			DataSources: map[string]string{sources[0].Name: vdb.Reference}, Owners: []string{me.Reference}})
+			DataSources: map[string]string{sources[0].Name: vdb.Reference}, Owners: []string{me.Reference}, Point: p.timeline()})
 	})
 	if err != nil {
-		return nil, false, "", err
+		return nil, "", err
 	}
-	pod, err = s.Client.Containers.Get(ctx, op.Reference)
-	return pod, true, op.Job, err
+	pod, err := s.Client.Containers.Get(ctx, op.Reference)
+	return pod, op.Job, err
 }
 
 // ready recovers an INCONSISTENT pod and enables an OFFLINE one, unless
@@ -171,17 +206,13 @@ func ready(ctx context.Context, s *cli.Session, op string, pod *delphix.Containe
 	return nil
 }
 
-func operate(ctx context.Context, s *cli.Session, o options, pod *delphix.Container, label string) (string, error) {
+func operate(ctx context.Context, s *cli.Session, o options, pod *delphix.Container, label string, point *masterPoint, bm *delphix.Bookmark) (string, error) {
 	c, ref := s.Client, pod.Reference
 	op, err := s.Do(ctx, fmt.Sprintf("%s of %s", o.op, label), stepkit.RetryBusy(ctx, s, ref, label, o.busyWait, func() (delphix.Operation, error) {
 		switch o.op {
 		case "reset":
 			return c.Containers.Reset(ctx, ref)
 		case "restore":
-			bm, err := stepkit.FindBookmark(ctx, c, pod, o.bookmark)
-			if err != nil {
-				return delphix.Operation{}, err
-			}
 			return c.Containers.Restore(ctx, ref, bm.Reference)
 		case "enable":
 			return c.Containers.Enable(ctx, ref)
@@ -196,7 +227,10 @@ func operate(ctx context.Context, s *cli.Session, o options, pod *delphix.Contai
 		case "unlock":
 			return c.Containers.Unlock(ctx, ref)
 		}
-		return c.Containers.Refresh(ctx, ref)
+		if point == nil { // --allow-unmasked by an account that may not read the master
+			return c.Containers.Refresh(ctx, ref)
+		}
+		return c.Containers.RestoreTo(ctx, ref, *point.timeline())
 	}))
 	return op.Job, err
 }

@@ -40,6 +40,14 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 				r.label, v.Name, tmpl.Name, v.ParentID)
 		}
 	}
+	if o.op == "restore" {
+		if r.bm, err = r.bookmark(ctx); err != nil {
+			return nil, err
+		}
+		if err := proveBookmarkDCT(ctx, s, o, pod, r.bm); err != nil {
+			return nil, err
+		}
+	}
 	if err := stepkit.WaitPodIdleDCT(ctx, s, pod, r.label, r.deadline, o.busyWait); err != nil {
 		return nil, err
 	}
@@ -57,7 +65,7 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return nil, err
 	}
 	res := describeDCT(ctx, c, o, pod, tmpl, job)
-	res.Recovered = s.Recovered()
+	res.Recovered, res.Snapshot = s.Recovered(), strings.Join(r.points, ",")
 	return res, nil
 }
 
@@ -69,7 +77,7 @@ func createDCT(ctx context.Context, s *cli.Session, o options, tmpl *dct.VDBGrou
 		return nil, cli.Usagef("template group %q holds %d VDBs; --create on DCT makes pods of one VDB: provision the others and group them in DCT",
 			tmpl.Name, len(tmpl.VDBIDs))
 	}
-	snap, err := s.DCT.Snapshots.Latest(ctx, tmpl.VDBIDs[0])
+	snap, err := pickPointDCT(ctx, s, o, tmpl.VDBIDs[0], fmt.Sprintf("data pod %q", o.container))
 	if err != nil {
 		return nil, fmt.Errorf("template %q: %w", tmpl.Name, err)
 	}
@@ -99,7 +107,7 @@ func createDCT(ctx context.Context, s *cli.Session, o options, tmpl *dct.VDBGrou
 		return nil, err
 	}
 	res := describeDCT(ctx, s.DCT, o, &stepkit.DCTPod{Name: v.Name, ID: v.ID, VDBs: []*dct.VDB{v}}, tmpl, jobID)
-	res.Created, res.Recovered = true, s.Recovered()
+	res.Created, res.Recovered, res.Snapshot = true, s.Recovered(), snap.ID
 	return res, nil
 }
 
@@ -109,7 +117,9 @@ type dctRun struct {
 	pod      *stepkit.DCTPod
 	tmpl     *dct.VDBGroup
 	label    string
-	deadline time.Time // of the busy wait
+	deadline time.Time     // of the busy wait
+	points   []string      // the master snapshots a refresh took the pod's VDBs to
+	bm       *dct.Bookmark // the bookmark a restore goes to
 }
 
 // start is what begins one DCT operation: a job, or nil for lock and unlock.
@@ -123,13 +133,14 @@ func (r *dctRun) operate(ctx context.Context) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		if r.o.op == "refresh" {
+			for _, m := range mappings {
+				r.points = append(r.points, m.SnapshotID)
+			}
+		}
 		op = r.refreshBySnapshot(mappings)
 	case "restore":
-		bm, err := r.bookmark(ctx)
-		if err != nil {
-			return "", err
-		}
-		op = r.refreshFromBookmark(bm.ID)
+		op = r.refreshFromBookmark(r.bm.ID)
 	case "enable", "disable":
 		op = r.enable(r.o.op == "enable")
 	case "lock", "unlock":
@@ -207,31 +218,38 @@ func (e lockedError) Is(target error) bool { return target == dct.ErrForbidden }
 func (e lockedError) Unwrap() error        { return e.err }
 
 // snapshots maps each VDB of the pod to the snapshot it goes to: for reset
-// its own newest, for refresh the newest of its parent (a VDB of the
-// template's group when --template is given). nil: refresh without
-// mappings, from each parent's latest as DCT picks it, when this account
-// cannot read a parent's snapshots.
+// its own newest; for refresh --snapshot, which must be of its parent (a
+// VDB of the template's group when --template is given), or else the
+// parent's newest, once proven masked. nil: refresh without mappings, from
+// each parent's latest as DCT picks it, when this account cannot read a
+// parent's snapshots and --allow-unmasked says not to prove masking.
 func (r *dctRun) snapshots(ctx context.Context) ([]dct.VDBSnapshot, error) {
 	c := r.s.DCT
 	var out []dct.VDBSnapshot
 	for _, v := range r.pod.VDBs {
-		from := v.ParentID
-		if r.o.op == "reset" {
-			from = v.ID
+		if r.o.op == "refresh" {
+			sn, err := pickPointDCT(ctx, r.s, r.o, v.ParentID, fmt.Sprintf("VDB %q of %s", v.Name, r.label))
+			if errors.Is(err, errNoSnapshot) && r.tmpl == nil && r.o.allowUnmasked {
+				r.s.Log.Printf("%s: this account sees no snapshot of the parent of VDB %q; DCT refreshes it from its parent's latest", r.label, v.Name)
+				return nil, nil
+			}
+			if errors.Is(err, errNoSnapshot) {
+				return nil, fmt.Errorf("%s: the template's VDB %s has no snapshot this account can refresh from", r.label, v.ParentID)
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, dct.VDBSnapshot{VDBID: v.ID, SnapshotID: sn.ID})
+			continue
 		}
-		sn, err := c.Snapshots.Latest(ctx, from)
+		sn, err := c.Snapshots.Latest(ctx, v.ID)
 		switch {
 		case err == nil:
 			out = append(out, dct.VDBSnapshot{VDBID: v.ID, SnapshotID: sn.ID})
 		case !errors.Is(err, dct.ErrNotFound):
 			return nil, err
-		case r.o.op == "reset":
-			return nil, fmt.Errorf("%s: VDB %q has no snapshot of its own to reset to; refresh it first", r.label, v.Name)
-		case r.tmpl != nil:
-			return nil, fmt.Errorf("%s: the template's VDB %s has no snapshot this account can refresh from", r.label, from)
 		default:
-			r.s.Log.Printf("%s: this account sees no snapshot of the parent of VDB %q; DCT refreshes it from its parent's latest", r.label, v.Name)
-			return nil, nil
+			return nil, fmt.Errorf("%s: VDB %q has no snapshot of its own to reset to; refresh it first", r.label, v.Name)
 		}
 	}
 	return out, nil

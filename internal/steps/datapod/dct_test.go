@@ -82,6 +82,12 @@ func (d *onDCT) newMasterData() *dct.Snapshot {
 	master, err := admin.VDBs.FindByName(ctx, "Patients Masked Master")
 	require.NoError(d.t, err)
 	d.wait(admin)(admin.VDBs.RefreshBySnapshot(ctx, master.ID, ""))
+	// as dx-refresh does on DCT: the masking job, then a snapshot of the masked data
+	masking, err := admin.ComplianceJobs.ForDataset(ctx, master.ID)
+	require.NoError(d.t, err)
+	require.Len(d.t, masking, 1)
+	d.wait(admin)(admin.ComplianceJobs.Execute(ctx, masking[0].ID))
+	d.wait(admin)(admin.VDBs.Snapshot(ctx, master.ID))
 	sn, err := admin.Snapshots.Latest(ctx, master.ID)
 	require.NoError(d.t, err)
 	return sn
@@ -141,8 +147,13 @@ func TestOnDCTRefreshWithoutATemplateTakesTheParentsNewest(t *testing.T) {
 	assert.Equal(t, "Patients", out["template"], "the one group holding the pod's parent")
 	assert.Equal(t, 2, dataVersion(t, e, "prep2"))
 
-	// QA may not read the master's snapshots: DCT picks the parent's newest.
+	// QA may not read the master's snapshots, so masking cannot be proven: refused, the pod
+	// unchanged; with --allow-unmasked DCT picks the parent's newest.
 	r := d.run(st.DCTQA, "refresh", "--container", "qa-pod")
+	require.Equal(t, 1, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, "not proven masked, nothing was changed")
+	assert.Equal(t, 1, dataVersion(t, e, "qa-pod"))
+	r = d.run(st.DCTQA, "refresh", "--container", "qa-pod", "--allow-unmasked")
 	require.Equal(t, 0, r.Code, r.Stderr)
 	assert.Contains(t, r.Stderr, "DCT refreshes it from its parent's latest")
 	assert.Equal(t, "", r.JSON(t)["template"], "QA does not see the template's group")

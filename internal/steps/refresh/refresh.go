@@ -4,10 +4,8 @@ package refresh
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/dxsteps/dxsteps/delphix"
@@ -65,8 +63,9 @@ type Result struct {
 	MaskingJob       string   `json:"maskingJob,omitempty"` // engine: the first attached masking job; DCT: the one run after the refresh
 	Job              string   `json:"job"`
 	Recovered        bool     `json:"recovered,omitempty"` // the start's answer was lost; the job was found and followed
-	// MaskedSnapshot (DCT) is the VDB's snapshot taken after its masking job: the masked data
-	// that pods refreshed from the VDB get. On the engine masking runs inside the refresh.
+	// MaskedSnapshot is the VDB's snapshot of its masked data, the point data pods are to
+	// get (dx-datapod --snapshot): on DCT the one taken after the masking job, on the engine
+	// the one the refresh took (masking runs inside it). Empty when masking is not proven.
 	MaskedSnapshot string `json:"maskedSnapshot,omitempty"`
 }
 
@@ -107,10 +106,15 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 	}
 	res := Result{VDB: vdb.Name, VDBReference: vdb.Reference, Source: parent.Name, Snapshot: snap.Reference,
 		SnapshotTime: snap.CreationTime, SnapshotDataTime: snap.DataTime(), Job: op.Job, Recovered: s.Recovered()}
-	if res.MaskingEvidence, res.MaskingJob, err = maskingEvidence(ctx, c, after); err != nil {
+	if res.MaskingEvidence, res.MaskingJob, err = stepkit.MaskingEvidence(ctx, c, after); err != nil {
 		return nil, err
 	}
 	res.Masked = len(res.MaskingEvidence) > 0
+	if res.Masked {
+		if res.MaskedSnapshot, err = maskedSnapshot(ctx, c, after); err != nil {
+			return nil, err
+		}
+	}
 	if o.requireMasked && !res.Masked {
 		return res, &cli.CheckError{Msg: fmt.Sprintf("VDB %q came out of the refresh (job %s) without masking applied: the engine does not mark it masked, "+
 			"and it has no configure-clone masking hook and no masking job; attach one before it is used", o.vdb, op.Job)}
@@ -118,45 +122,19 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 	return res, nil
 }
 
-// maskingEvidence returns what the engine shows of masking on the VDB: its
-// masked flag, configure-clone hooks that run a masking job (how many
-// engines mask on refresh), masking jobs attached to it; and the first
-// attached masking job's name.
-func maskingEvidence(ctx context.Context, c *delphix.Client, vdb *delphix.Database) ([]string, string, error) {
-	evidence := []string{}
-	if vdb.Masked {
-		evidence = append(evidence, "the engine marks the VDB masked")
+// maskedSnapshot is the snapshot the refresh took of the VDB's new data
+// (masking ran inside the refresh), when the masking rule proves it: the
+// point data pods are to get.
+func maskedSnapshot(ctx context.Context, c *delphix.Client, vdb *delphix.Database) (string, error) {
+	snaps, err := c.Snapshots.List(ctx, vdb.Reference)
+	if err != nil || len(snaps) == 0 || snaps[0].Timeflow != vdb.CurrentTimeflow {
+		return "", err
 	}
-	sources, err := c.Sources.ListForDatabase(ctx, vdb.Reference)
-	if err != nil && !errors.Is(err, delphix.ErrNotFound) {
-		return nil, "", err
+	_, why, err := stepkit.ProveMasked(ctx, c, vdb, &snaps[0])
+	if err != nil || why != "" {
+		return "", err
 	}
-	for _, src := range sources {
-		var hooks []struct {
-			Type, Name   string
-			MaskingJobID json.RawMessage `json:"maskingJobId"`
-		}
-		if raw := src.Operations["configureClone"]; len(raw) > 0 && json.Unmarshal(raw, &hooks) != nil {
-			return nil, "", fmt.Errorf("the configure-clone hooks of %s are not a list of hooks: %.80s", src.Reference, raw)
-		}
-		for _, h := range hooks {
-			if h.Type == "RunMaskingJobOnSourceOperation" {
-				evidence = append(evidence, fmt.Sprintf("configure-clone hook %q runs masking job %s", h.Name, strings.Trim(string(h.MaskingJobID), `"`)))
-			}
-		}
-	}
-	jobs, err := c.MaskingJobs.ListForContainer(ctx, vdb.Reference)
-	if err != nil && !errors.Is(err, delphix.ErrNotFound) {
-		return nil, "", err
-	}
-	first := ""
-	for _, j := range jobs {
-		evidence = append(evidence, fmt.Sprintf("masking job %q is attached", j.Name))
-		if first == "" {
-			first = j.Name
-		}
-	}
-	return evidence, first, nil
+	return snaps[0].Reference, nil
 }
 
 // pickSnapshot returns the snapshot named by --snapshot, which must belong

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/dxsteps/dxsteps/test/engine/enginetest"
@@ -83,4 +84,14 @@ func OK(t *testing.T, step *cli.Step, e *engine.Engine, args ...string) map[stri
 	r := Run(t, step, e, nil, args...)
 	require.Equal(t, 0, r.Code, r.Stderr)
 	return r.JSON(t)
+}
+
+// EngineClient is a client of e's engine API logged in as the admin, for
+// tests to set up and read what a step did.
+func EngineClient(t *testing.T, e *engine.Engine) *delphix.Client {
+	t.Helper()
+	c, err := delphix.NewClient(e.URL(), delphix.WithRetryMax(0))
+	require.NoError(t, err)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", "landshark"))
+	return c
 }

@@ -56,6 +56,9 @@ class DxStep implements Serializable {
         if (step == 'delphixBookmark') {
             cfg = new Provenance(script).fill(cfg)
         }
+        if (step == 'delphixDataPod' && cfg.operation == 'refresh' && !cfg.snapshot) {
+            cfg.snapshot = new ProvenPoint(script).latest() // the chain of custody: see ProvenPoint
+        }
         String binary = Steps.STEPS[step].binary
         Map agent = new Installer(script).prepare(step, binary, cfg)
         String runId = "${step}-${UUID.randomUUID()}"
@@ -86,7 +89,8 @@ class DxStep implements Serializable {
         Map cfg = settle('delphixPrepareDataset', config)
         Map connection = Config.connection(cfg)
         Map dataPod = run('delphixDataPod', connection +
-            [container: cfg.container, template: cfg.template, create: cfg.create, vdb: cfg.vdb])
+            [container: cfg.container, template: cfg.template, create: cfg.create, vdb: cfg.vdb,
+             snapshot: cfg.snapshot, allowUnmasked: cfg.allowUnmasked])
         Map subset = run('delphixSubset', connection +
             [container: cfg.container, percent: cfg.percent, exec: cfg.subsetExec, simulate: cfg.simulate])
         Map bookmark = run('delphixBookmark', connection +

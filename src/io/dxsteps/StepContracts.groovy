@@ -83,6 +83,13 @@ class StepContracts implements Serializable {
                 // bookmark NAME to restore to (the pod's own, or one on its template; on DCT one DCT shows as
                 // compatible with the pod) (--bookmark)
                 bookmark: null,
+                // refresh the pod from exactly this snapshot REFERENCE of the template's master VDB, as
+                // dx-refresh printed maskedSnapshot or dx-credentials snapshot (default: the master's newest
+                // snapshot) (--snapshot)
+                snapshot: null,
+                // do not check that the data is proven masked before it is copied or published (for estates
+                // without masking) (--allow-unmasked)
+                allowUnmasked: false,
                 // wait at most DURATION for a job already running on the pod (--busy-wait)
                 busyWait: null,
             ],
@@ -137,6 +144,9 @@ class StepContracts implements Serializable {
                 olderThan: null,
                 // prune deletes nothing and lists what it would delete (--dry-run)
                 dryRun: false,
+                // do not check that the data is proven masked before it is copied or published (for estates
+                // without masking) (--allow-unmasked)
+                allowUnmasked: false,
                 // provenance: the production SNAPSHOT the data came from (dx-sync's snapshot, the one
                 // dx-refresh refreshed from) (--source-snapshot)
                 sourceSnapshot: null,
@@ -177,6 +187,9 @@ class StepContracts implements Serializable {
                 // on DCT, MODE copy (the default: a private VDB provisioned from the bookmark, owned by you)
                 // or in-place (the pod restored from it on a new timeflow) (--mode)
                 mode: null,
+                // do not check that the data is proven masked before it is copied or published (for estates
+                // without masking) (--allow-unmasked)
+                allowUnmasked: false,
             ],
         ],
     ]
@@ -221,6 +234,7 @@ class StepContracts implements Serializable {
         template: '--template',
         create: '--create',
         bookmark: '--bookmark',
+        allowUnmasked: '--allow-unmasked',
         busyWait: '--busy-wait',
         percent: '--percent',
         simulate: '--simulate',

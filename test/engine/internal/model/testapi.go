@@ -16,7 +16,9 @@ type DatasetRef struct {
 
 // JobFault makes the next job that matches fail with Message. Empty fields match anything;
 // Target matches a job's target reference or name. Percent is where the job fails (1 to 99,
-// default 50).
+// default 50). ActionType MASKING_JOB_EXECUTE fails the next masking of Target: on DCT its
+// masking job, on the engine API the masking step inside its next refresh, which then fails
+// with the data copied and not masked.
 type JobFault struct {
 	Target     string `json:"target,omitempty"`
 	ActionType string `json:"actionType,omitempty"`

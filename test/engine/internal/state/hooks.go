@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"time"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/model"
 )
 
 // hookOp is one element of a hook list as the engine runs it.
@@ -80,10 +82,31 @@ func (s *Source) HasMaskingHook() bool {
 	return false
 }
 
+// MaskingFault consumes an injected failure of the masking job on d (a JobFault whose
+// action type is MASKING_JOB_EXECUTE, the DCT masking job's) where masking runs inside
+// another job, a refresh: that job fails at its masking step, the data already copied and
+// left unmasked.
+func (r *JobRun) MaskingFault(d *DB) error {
+	var f model.JobFault
+	var ok bool
+	_ = r.Locked(func() error {
+		f, ok = r.e.takeJobFault(&Job{ActionType: "MASKING_JOB_EXECUTE", Target: d.Ref, TargetName: d.Group.Name + "/" + d.Name})
+		return nil
+	})
+	if !ok {
+		return nil
+	}
+	return &jobFailure{code: "exception.jobs.maskingjob.failed", details: f.Message,
+		action: "Check the masking job on the masking engine, then refresh the database again."}
+}
+
 // maskingHook runs a RunMaskingJobOnSourceOperation: the masking job masks the VDB's data.
 func (r *JobRun) maskingHook(src *Source, op hookOp, list string, pct int) error {
 	if err := r.event("INFO", pct, "event.jobs.maskingjob.execute",
 		fmt.Sprintf("Running %s hook %q: masking job %s on %q.", list, op.Name, op.MaskingJob, src.DB.Name)); err != nil {
+		return err
+	}
+	if err := r.MaskingFault(src.DB); err != nil {
 		return err
 	}
 	return r.Locked(func() error {

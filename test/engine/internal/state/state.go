@@ -192,6 +192,11 @@ type Operation struct {
 	// DataParent is the bookmark the operation's data came from (restore, branch or
 	// container create from a bookmark); DataParentName stays when it is deleted.
 	DataParent, DataParentName string
+	// DataParentBranch, DataParentBranchName and DataParentTime are the branch and data
+	// time the operation's data came from (a restore, refresh or create to a
+	// JSTimelinePointTimeInput), rendered as a JSTimestampDataParent.
+	DataParentBranch, DataParentBranchName string
+	DataParentTime                         time.Time
 }
 
 // OpLog tracks the first/last operation of a data layout or branch.
