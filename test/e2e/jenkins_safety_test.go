@@ -64,7 +64,7 @@ func TestJenkinsfileExamplePublishesTheCatalogItCreated(t *testing.T) {
 		assert.True(t, b.Shared, b.Name)
 		assert.NotEmpty(t, b.DataTime, b.Name)
 		assert.Equal(t, b.Name+" | on "+b.Pod+" | tags "+strings.Join(b.Tags, ", ")+" | data "+b.DataTime+" | shared", lines[2*i+1])
-		assert.Regexp(t, `^  from: production \S+ of \S+ \| masking: .+ \| subset .+ \| build jenkins-data-pipeline-7$`, lines[2*i+2])
+		assert.Regexp(t, `^  from: production \S+ of \S+ \| masked \S+ \| masking: .+ \| subset .+ \| build jenkins-data-pipeline-7$`, lines[2*i+2])
 	}
 	sort.Strings(want)
 	assert.Equal(t, want, got)

@@ -135,11 +135,10 @@ func TestPipelineBookmarksRecordProvenanceOnBothPlatforms(t *testing.T) {
 			}
 			require.NotEmpty(t, evidence)
 			masked, _ := refresh["maskedSnapshot"].(string)
+			require.NotEmpty(t, masked, "dx-refresh names the masked snapshot on both platforms")
 			common := []string{"--source-snapshot", sync["snapshot"].(string), "--source-data-time", sync["snapshotDataTime"].(string),
-				"--masking-evidence", strings.Join(evidence, "; "), "--build", "jenkins-p-3", "--build-url", "https://jenkins.test/job/p/3/"}
-			if masked != "" {
-				common = append(common, "--masked-snapshot", masked)
-			}
+				"--masked-snapshot", masked, "--masking-evidence", strings.Join(evidence, "; "), "--build", "jenkins-p-3",
+				"--build-url", "https://jenkins.test/job/p/3/"}
 			for _, l := range []struct {
 				pod, mode string
 				percent   int
@@ -179,13 +178,11 @@ func TestPipelineBookmarksRecordProvenanceOnBothPlatforms(t *testing.T) {
 				assert.Equal(t, "https://jenkins.test/job/p/3/", b.field(dctPlatform, "build-url"), pod)
 				assert.Equal(t, want.sizeTags, b.sizeTags(dctPlatform), "%s: after a simulated subset no bare N%% tag", pod)
 			}
-			if masked != "" {
-				snap, err := engineAPI(t, e).Snapshots.Get(t.Context(), masked)
-				require.NoError(t, err)
-				master, err := engineAPI(t, e).Databases.FindByName(t.Context(), "Patients Masked Master")
-				require.NoError(t, err)
-				assert.Equal(t, master.Reference, snap.Container, "the masked snapshot is the master's")
-			}
+			snap, err := engineAPI(t, e).Snapshots.Get(t.Context(), masked)
+			require.NoError(t, err)
+			master, err := engineAPI(t, e).Databases.FindByName(t.Context(), "Patients Masked Master")
+			require.NoError(t, err)
+			assert.Equal(t, master.Reference, snap.Container, "the masked snapshot is the master's")
 		})
 	}
 }
