@@ -35,7 +35,7 @@ const (
 	kDCTQuiet     = quietSecs / dctQuietReal   //
 	dctMin        = time.Second                // dxsteps' default DCT wait intervals
 	dctMax        = 10 * time.Second           //
-	dctMaxQuieter = 15 * time.Second           // a maximum that meets 4 reads a quiet minute
+	dctMaxQuieter = 20 * time.Second           // the Jenkins plugin's interval, as the maximum: under 4 reads a quiet minute
 	dctAdmin      = "delphix_admin"            //
 	dctDSource    = "Patients Prod"            //
 	dctKeyAccount = 1                          //
