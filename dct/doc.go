@@ -16,7 +16,9 @@
 // Work is asynchronous: operations return the *Job they started, and
 // Jobs.Wait follows it to COMPLETED, or to FAILED, TIMEDOUT, CANCELED or
 // ABANDONED as a *JobError (PENDING, STARTED, RUNNING, WAITING and
-// SUSPENDED go on). Lock and unlock are synchronous and return the object.
+// SUSPENDED go on), reading it again near the end its rising
+// percent_complete predicts and never more than the maximum wait interval
+// apart. Lock and unlock are synchronous and return the object.
 // Jobs.Active lists the jobs still running on an object, to wait for
 // before operating on it; Jobs.Recent lists its newest jobs, to find the
 // one a start whose answer was lost did start.

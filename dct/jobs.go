@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Job statuses (the spec's enum, shared by Job and JobTask). PENDING,
@@ -180,11 +181,14 @@ func (s *JobsService) Abandon(ctx context.Context, id string) error {
 	return s.client.do(ctx, http.MethodPost, pathOf("jobs", id, "abandon"), nil, noBody, nil)
 }
 
-// Progress is what Wait reports: the job as just read, and the task
-// messages added since the previous report.
+// Progress is what Wait reports: the job as just read, the task messages
+// added since the previous report, and when the job should end.
 type Progress struct {
 	Job       *Job
 	NewEvents []TaskMessage
+	// ExpectedEnd is when the job should end if its percent goes on rising
+	// as it did since the wait began; zero while that cannot be told.
+	ExpectedEnd time.Time
 }
 
 // TaskMessage is one task log message with the title of its task.
@@ -193,23 +197,32 @@ type TaskMessage struct {
 	Message string
 }
 
-// Wait polls the job until it ends and returns it. COMPLETED returns a nil
+// Wait reads the job until it ends and returns it. COMPLETED returns a nil
 // error; FAILED, TIMEDOUT, CANCELED and ABANDONED return a *JobError. A
 // SUSPENDED job is waited for (it may need an operator; progress shows
 // it). progress, if not nil, is called after every read that brought a new
-// status, percentage or message. Polling starts at the client's minimum
-// interval and backs off to its maximum. The caller owns the deadline: Wait
-// returns ctx.Err() when ctx ends, and does not abandon the job.
+// status, percentage or message.
+//
+// When to read again comes from what the reads tell: a job whose percent
+// rises is read again close to its expected end, and one whose percent
+// stands still at intervals that double from the client's minimum to its
+// maximum (WithWaitIntervals); no interval is longer than the maximum. The
+// caller owns the deadline: Wait returns ctx.Err() when ctx ends, and does
+// not abandon the job.
 func (s *JobsService) Wait(ctx context.Context, id string, progress func(Progress)) (*Job, error) {
-	w := s.client.wait
+	clk := s.client.wait.clock
+	if clk == nil {
+		clk = realClock{}
+	}
+	pace := newPacer(s.client.wait)
 	seen := map[string]int{} // task id (or index) -> messages reported
 	lastStatus, lastPct := "", -1
-	interval := w.min
 	for {
 		job, err := s.Get(ctx, id)
 		if err != nil {
 			return nil, err
 		}
+		interval, end := pace.next(clk.Now(), job)
 		var fresh []TaskMessage
 		for i, t := range job.Tasks {
 			key := t.ID
@@ -222,7 +235,7 @@ func (s *JobsService) Wait(ctx context.Context, id string, progress func(Progres
 			seen[key] = max(seen[key], len(t.Events))
 		}
 		if progress != nil && (len(fresh) > 0 || job.Status != lastStatus || job.PercentComplete != lastPct) {
-			progress(Progress{Job: job, NewEvents: fresh})
+			progress(Progress{Job: job, NewEvents: fresh, ExpectedEnd: end})
 		}
 		lastStatus, lastPct = job.Status, job.PercentComplete
 		switch job.Status {
@@ -231,9 +244,8 @@ func (s *JobsService) Wait(ctx context.Context, id string, progress func(Progres
 		case JobFailed, JobTimedOut, JobCanceled, JobAbandoned:
 			return job, &JobError{Job: job}
 		}
-		if err := sleep(ctx, interval); err != nil {
+		if err := clk.Sleep(ctx, interval); err != nil {
 			return nil, err
 		}
-		interval = min(interval*2, w.max)
 	}
 }

@@ -107,17 +107,23 @@ func WithClientName(name string) Option {
 	}
 }
 
-// waitSettings paces Jobs.Wait; see WithWaitIntervals.
-type waitSettings struct{ min, max time.Duration }
+// waitSettings paces Jobs.Wait; see WithWaitIntervals. clock is nil but in
+// this package's tests.
+type waitSettings struct {
+	min, max time.Duration
+	clock    clock
+}
 
-// WithWaitIntervals sets how Jobs.Wait polls: first after min, then backing
-// off to max (defaults 1s and 10s).
+// WithWaitIntervals sets how Jobs.Wait reads a job (defaults 1s and 10s): a
+// job that tells nothing of its progress after min, then at intervals
+// doubling to max; one whose percent rises at half of min around its
+// expected end; never more than max apart.
 func WithWaitIntervals(min, max time.Duration) Option {
 	return func(o *clientOptions) error {
 		if min <= 0 || max < min {
 			return errors.New("dct: wait intervals must be positive with min <= max")
 		}
-		o.wait = waitSettings{min: min, max: max}
+		o.wait.min, o.wait.max = min, max
 		return nil
 	}
 }

@@ -43,7 +43,7 @@ func main() {
 	mode := flag.String("mode", "quick", "quick, full or ci")
 	flag.StringVar(&binDir, "bin", "bin", "directory of the step binaries measured")
 	lanes := flag.String("lanes", "", "comma-separated lane counts instead of the mode's")
-	only := flag.String("only", "", "comma-separated sections to run: waits, steps, lanes, pipeline (default all)")
+	only := flag.String("only", "", "comma-separated sections to run: waits, dct-waits, steps, lanes, pipeline (default all)")
 	flag.Parse()
 	cfg, ok := modes[*mode]
 	if !ok {
@@ -79,6 +79,7 @@ func main() {
 		}
 	}
 	run("waits", benchWaits)
+	run("dct-waits", benchDCTWaits)
 	run("steps", benchSteps)
 	run("lanes", benchLanes)
 	if cfg.pipeline {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dxsteps/dxsteps/delphix"
+	"github.com/dxsteps/dxsteps/test/engine"
 )
 
 // The step benchmark: each binary run one after another on an engine whose jobs take a few
@@ -58,12 +59,16 @@ func benchSteps(cfg config) error {
 	if err := os.WriteFile(policyFile, []byte("accounts:\n  - {name: report_ro, action: lock}\n"), 0o600); err != nil {
 		return err
 	}
-	fmt.Printf("Step cost: each binary run %d times against an engine whose jobs take milliseconds (--speed 0.001); medians\n\n", cfg.stepRuns)
+	fmt.Printf("Step cost: each binary run %d times against an engine whose jobs take milliseconds (--speed 0.001) on the engine API (at 1.11.9), %d times on its DCT API; medians\n\n",
+		cfg.stepRuns, max(min(3, cfg.stepRuns), cfg.stepRuns/2))
 	byVersion := map[string]map[string][]stepRun{}
-	for _, v := range []string{"1.11.9", "1.11.11"} {
+	for _, v := range []string{"1.11.9", "1.11.11", "dct"} {
 		runs := cfg.stepRuns
-		if v != "1.11.9" {
+		switch v {
+		case "1.11.11":
 			runs = max(min(3, runs), runs/3) // for the request count
+		case "dct":
+			runs = max(min(3, runs), runs/2)
 		}
 		res, err := runSteps(v, runs)
 		if err != nil {
@@ -71,35 +76,47 @@ func benchSteps(cfg config) error {
 		}
 		byVersion[v] = res
 	}
-	rows := [][]string{{"binary", "size", "start to exit", "exit after job done", "CPU", "peak RSS", "requests (1.11.9 / 1.11.11 engine)"}}
+	rows := [][]string{{"binary", "size", "start to exit (engine / DCT)", "exit after job done (engine / DCT)", "CPU (engine / DCT)", "peak RSS", "requests (1.11.9 / 1.11.11 engine / DCT)"}}
 	for _, sc := range stepCases {
-		rs := byVersion["1.11.9"][sc.bin]
-		pick := func(f func(stepRun) float64) float64 {
+		pick := func(v string, f func(stepRun) float64) float64 {
+			rs := byVersion[v][sc.bin]
 			xs := make([]float64, len(rs))
 			for i, r := range rs {
 				xs[i] = f(r)
 			}
 			return median(xs)
 		}
+		both := func(f func(stepRun) float64) string {
+			return ms(pick("1.11.9", f)) + " / " + ms(pick("dct", f))
+		}
 		size := "?"
 		if st, err := os.Stat(filepath.Join(binDir, sc.bin)); err == nil {
 			size = fmt.Sprintf("%.1f MiB", float64(st.Size())/(1<<20))
 		}
 		after := "no job"
-		if x := pick(func(r stepRun) float64 { return r.exitAfterDone }); x > 0 {
-			after = ms(x)
+		if x := pick("1.11.9", func(r stepRun) float64 { return r.exitAfterDone }); x > 0 {
+			after = both(func(r stepRun) float64 { return r.exitAfterDone })
 		}
-		rows = append(rows, []string{sc.bin, size, ms(pick(func(r stepRun) float64 { return r.wall })), after,
-			ms(pick(func(r stepRun) float64 { return r.cpu })), fmt.Sprintf("%.1f MiB", pick(func(r stepRun) float64 { return r.rss })),
-			fmt.Sprintf("%.0f / %.0f", pick(func(r stepRun) float64 { return float64(r.requests) }), medianRequests(byVersion["1.11.11"][sc.bin]))})
+		rows = append(rows, []string{sc.bin, size, both(func(r stepRun) float64 { return r.wall }), after,
+			both(func(r stepRun) float64 { return r.cpu }), fmt.Sprintf("%.1f MiB", pick("1.11.9", func(r stepRun) float64 { return r.rss })),
+			fmt.Sprintf("%.0f / %.0f / %.0f", pick("1.11.9", func(r stepRun) float64 { return float64(r.requests) }),
+				medianRequests(byVersion["1.11.11"][sc.bin]), medianRequests(byVersion["dct"][sc.bin]))})
 	}
 	table(rows)
 	return nil
 }
 
-// runSteps runs every step case runs times on a fresh engine that speaks API version v.
+// runSteps runs every step case runs times on a fresh engine that speaks API version v, or,
+// when v is "dct", on the engine's DCT API.
 func runSteps(v string, runs int) (map[string][]stepRun, error) {
-	e, err := startEngine("--speed", "0.001", "--api-version", v)
+	args := []string{"--speed", "0.001"}
+	env := []string{"DELPHIX_USER=delphix_admin", "DELPHIX_PASSWORD=landshark"}
+	if v == "dct" {
+		env = []string{"DELPHIX_PLATFORM=dct", "DELPHIX_API_KEY=" + engine.DCTKey(dctKeyAccount, dctAdmin)}
+	} else {
+		args = append(args, "--api-version", v)
+	}
+	e, err := startEngine(args...)
 	if err != nil {
 		return nil, err
 	}
@@ -112,11 +129,15 @@ func runSteps(v string, runs int) (map[string][]stepRun, error) {
 	out := map[string][]stepRun{}
 	for i := range runs {
 		for _, sc := range stepCases {
-			r, err := runStep(ctx, e, admin, sc.bin, sc.args(i), false)
+			r, err := runStep(ctx, e, admin, sc.bin, sc.args(i), env, false)
 			if err != nil {
 				return nil, err
 			}
-			p, err := runStep(ctx, e, admin, sc.bin, sc.args(runs+i), true)
+			if v != "1.11.9" {
+				out[sc.bin] = append(out[sc.bin], r) // its peak memory is measured on the engine API
+				continue
+			}
+			p, err := runStep(ctx, e, admin, sc.bin, sc.args(runs+i), env, true)
 			if err != nil {
 				return nil, err
 			}
@@ -132,7 +153,7 @@ func runSteps(v string, runs int) (map[string][]stepRun, error) {
 
 // runStep runs one step process and measures it.
 // With peak, it runs the step under a measuring parent and only its peak RSS counts.
-func runStep(ctx context.Context, e *engineProc, admin *delphix.Client, bin string, args []string, peak bool) (stepRun, error) {
+func runStep(ctx context.Context, e *engineProc, admin *delphix.Client, bin string, args, env []string, peak bool) (stepRun, error) {
 	if err := e.testAPI("DELETE", "/requests", "", nil); err != nil {
 		return stepRun{}, err
 	}
@@ -144,7 +165,7 @@ func runStep(ctx context.Context, e *engineProc, admin *delphix.Client, bin stri
 		}
 		cmd = exec.Command(self, append([]string{measureArg, filepath.Join(binDir, bin)}, args...)...)
 	}
-	cmd.Env = append(os.Environ(), "DELPHIX_ENGINE="+e.url, "DELPHIX_USER=delphix_admin", "DELPHIX_PASSWORD=landshark")
+	cmd.Env = append(append(os.Environ(), "DELPHIX_ENGINE="+e.url), env...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	start := time.Now()

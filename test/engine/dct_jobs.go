@@ -20,11 +20,14 @@ func (e *Engine) dctJobStatus(j *state.Job) string {
 	return "RUNNING"
 }
 
+// dctJob is the DCT Job: percent_complete (the job's and its task's) moves while the job
+// runs, as a real job's percent moves with its many progress events (state.Job.PercentAt).
 func (e *Engine) dctJob(j *state.Job) obj {
 	status := e.dctJobStatus(j)
+	pct := j.PercentAt(e.Now())
 	o := obj{"id": j.Ref, "status": status, "is_waiting_for_telemetry": false, "type": j.ActionType, "localized_type": localizedType(j.ActionType),
 		"target_id": j.Target, "target_name": j.TargetName, "start_time": state.Stamp(j.Start),
-		"update_time": state.Stamp(j.Update), "percent_complete": j.Percent}
+		"update_time": state.Stamp(j.Update), "percent_complete": pct}
 	if j.User != nil {
 		o["account_id"], o["account_name"] = e.accountID(j.User), j.User.Name
 	}
@@ -37,7 +40,7 @@ func (e *Engine) dctJob(j *state.Job) obj {
 		}
 	}
 	task := obj{"id": j.Ref + "-TASK", "parent_job_id": j.Ref, "title": j.Title, "status": status,
-		"percent_complete": j.Percent, "start_time": state.Stamp(j.Start), "events": events}
+		"percent_complete": pct, "start_time": state.Stamp(j.Start), "events": events}
 	if j.State != "RUNNING" {
 		task["end_time"] = state.Stamp(j.Update)
 	}

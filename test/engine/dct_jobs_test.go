@@ -34,3 +34,29 @@ func TestJobSearchFindsTheJobsOnAnObject(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, mine, "QA started no job on prod")
 }
+
+// A DCT job's percent_complete, and its task's, rises while it runs and is 100 once it
+// completed: a wait can tell from it when the job should end.
+func TestADCTJobsPercentRisesWhileItRuns(t *testing.T) {
+	e := start(t, Options{Speed: 0.1})
+	url := dctServer(t, e, "/dct/v3")
+	admin := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
+	ctx := t.Context()
+	prod, err := admin.DSources.FindByName(ctx, "Patients Prod")
+	require.NoError(t, err)
+	j, err := admin.DSources.Snapshot(ctx, prod.ID, dct.DSourceSnapshotParameters{})
+	require.NoError(t, err)
+	var pcts []int
+	done, err := admin.Jobs.Wait(ctx, j.ID, func(p dct.Progress) {
+		pcts = append(pcts, p.Job.PercentComplete)
+		require.Len(t, p.Job.Tasks, 1)
+		assert.Equal(t, p.Job.PercentComplete, p.Job.Tasks[0].PercentComplete, "the task's percent is the job's")
+		if p.Job.Status != dct.JobCompleted {
+			assert.Less(t, p.Job.PercentComplete, 100, "below 100 while it runs")
+		}
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 100, done.PercentComplete)
+	assert.IsNonDecreasing(t, pcts)
+	assert.Greater(t, len(pcts), 2, "the percent moved while the job ran: %v", pcts)
+}

@@ -22,8 +22,9 @@ type Job struct {
 	Target, TargetName, TargetTy string
 	User                         *User
 	State                        string
-	Percent                      int
+	Percent                      int // as the last event set it
 	Start, Update                time.Time
+	planned                      time.Duration // the duration its work takes at the engine's speed
 	Events                       []map[string]any
 	Act                          *Action
 	busy                         []string
@@ -32,6 +33,17 @@ type Job struct {
 	failMsg                      string
 	failPct                      int
 	onFail                       func()
+}
+
+// PercentAt is the job's completion percentage at now, as DCT reports it: while the job
+// runs, the share of its planned duration gone (its work is time), never below what its last
+// event said and below 100 until it ends; once it ended, what its last event said.
+func (j *Job) PercentAt(now time.Time) int {
+	if j.State != "RUNNING" || j.planned <= 0 {
+		return j.Percent
+	}
+	share := int(100 * now.Sub(j.Start) / j.planned)
+	return min(max(share, j.Percent), 99)
 }
 
 // Action is an engine Action; every operation records one.
@@ -116,6 +128,7 @@ func (e *State) StartJob(u *User, s JobSpec) (*Job, error) {
 	}
 	e.addEvent(j, "INFO", 0, "event.job.started", fmt.Sprintf("%s job started for %q.", j.ActionType, j.TargetName), "", "")
 	r := &JobRun{e: e, j: j, dur: time.Duration(float64(s.Duration) * e.speed)}
+	j.planned = r.dur
 	e.WG.Add(1)
 	go func() {
 		defer e.WG.Done()
