@@ -1,12 +1,16 @@
-# Readies the dxsteps binaries on a Windows agent (Windows PowerShell 5.1); the library runs it
-# before each step, after lines that set $version, $binary, $givenHome and $givenDist. The same steps
-# as install.sh with PowerShell's own commands (Invoke-WebRequest, Get-FileHash, Expand-Archive),
-# .zip archives and .exe binaries. Answers with one line dxsteps-home=DIR, dxsteps-error=REASON or
-# dxsteps-warning=TEXT on the output stream, and exits 0.
-$ErrorActionPreference = 'Stop'
+# Readies the dxsteps binary on a Windows agent (Windows PowerShell 5.1), in the same powershell
+# step that then runs it: the library puts it after lines that set $version, $binary, $givenHome,
+# $givenDist, $step and $errorFile, and before the part that runs $exe. The same steps as
+# install.sh with PowerShell's own commands (Invoke-WebRequest, Get-FileHash, Expand-Archive), .zip
+# archives and .exe binaries. Ready sets $exe to the binary's path, or writes the reason to
+# $errorFile as {"category":"setup","message":...} and exits 127: nothing runs.
 $ProgressPreference = 'SilentlyContinue'
-function Fail([string]$why) { Write-Output ('dxsteps-error=' + ($why -replace '\s*[\r\n]+\s*', ' ')); exit 0 }
-trap { Fail $_.Exception.Message }
+function Fail([string]$why) {
+  $text = @{ category = 'setup'; message = ($why -replace '\s*[\r\n]+\s*', ' ') } | ConvertTo-Json -Compress
+  $utf8 = New-Object System.Text.UTF8Encoding $false
+  [System.IO.File]::WriteAllText((Join-Path (Get-Location).ProviderPath $errorFile), $text, $utf8)
+  exit 127
+}
 # VersionOf: the last word of the first line the binary prints for --version.
 function VersionOf([string]$exe) {
   $psi = New-Object System.Diagnostics.ProcessStartInfo
@@ -26,11 +30,14 @@ function Check([string]$exe, [string]$todo) {
   $got = VersionOf $exe
   if ($got -eq $version) { return }
   if ($got -eq 'dev') {
-    Write-Output "dxsteps-warning=$exe is a development build (version dev), not dxsteps ${version}: using it as it is"
+    Write-Host "${step}: warning: $exe is a development build (version dev), not dxsteps ${version}: using it as it is"
     return
   }
   Fail "$exe is dxsteps $got but this library is dxsteps ${version}: $todo"
 }
+# Ready: the binary's path; its output is that path alone (the rest goes to the host).
+function Ready {
+trap { Fail $_.Exception.Message }
 $exeName = "$binary.exe"
 $dir = if ($givenHome) { $givenHome } else { $env:DXSTEPS_HOME }
 $dist = if ($givenDist) { $givenDist } else { $env:DXSTEPS_DIST_URL }
@@ -40,8 +47,7 @@ if ($dir) {
     Fail "$exeName not found in $dir (dxstepsHome or DXSTEPS_HOME): put the dxsteps $version binaries there, or unset it and set DXSTEPS_DIST_URL so the library installs them"
   }
   Check $exe "put the dxsteps $version binaries in $dir, or unset dxstepsHome and DXSTEPS_HOME so the library installs its own from DXSTEPS_DIST_URL, or load the library at the version of these binaries"
-  Write-Output "dxsteps-home=$dir"
-  exit 0
+  return $exe
 }
 if (-not $dist) {
   $found = Get-Command -Name $exeName -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
@@ -49,8 +55,7 @@ if (-not $dist) {
     Fail "$exeName not found: set DXSTEPS_DIST_URL (where make dist archives are published) so the library installs the binaries, or set DXSTEPS_HOME, or put the binaries on PATH"
   }
   Check $found.Path "put the dxsteps $version binaries first on PATH, or set DXSTEPS_DIST_URL so the library installs its own"
-  Write-Output 'dxsteps-home='
-  exit 0
+  return $found.Path
 }
 $cpu = if ($env:PROCESSOR_ARCHITEW6432) { $env:PROCESSOR_ARCHITEW6432 } else { $env:PROCESSOR_ARCHITECTURE }
 # Fail only where its output is not assigned: output inside $x = ... would go into $x.
@@ -63,8 +68,7 @@ $name = "dxsteps-$version-windows-$arch"
 $dir = Join-Path $root "$version\windows-$arch"
 $marker = Join-Path $dir '.version'
 if ((Test-Path -LiteralPath $marker) -and ((Get-Content -LiteralPath $marker -Raw).Trim() -eq $version)) {
-  Write-Output "dxsteps-home=$dir"
-  exit 0
+  return (Join-Path $dir $exeName)
 }
 $base = if ($dist.Contains('{version}')) { $dist.Replace('{version}', $version) } else { $dist.TrimEnd('/', '\') + "/$version" }
 function Fetch([string]$from, [string]$to) {
@@ -118,4 +122,6 @@ try {
 } finally {
   Remove-Item -LiteralPath $tmp -Recurse -Force -ErrorAction SilentlyContinue
 }
-Write-Output "dxsteps-home=$dir"
+return (Join-Path $dir $exeName)
+}
+$exe = Ready
