@@ -4,19 +4,20 @@ import static TestKit.test
 
 Map login = [credentialsId: 'delphix-engine']
 
-/** The line of the script a var ran that runs the binary (its last), with the run id as ID. */
+/** The lines of the script a var ran that run the binary (from the last set -x), with the run id as ID. */
 String ran(StepStub stub, int index = -1) {
     String text = StepStub.normalized(stub.shCalls[index].script as String)
-    return text.substring(text.lastIndexOf('\n', text.length() - 2) + 1)
+    return text.substring(text.lastIndexOf('set -x\n'))
 }
 
 /**
- * The line every run ends with, around the binary's own arguments: the binary the install check
+ * The lines every run ends with, around the binary's own arguments: the binary the install check
  * found (the step's script starts with the check, see InstallTest), run with its result and error
  * files and the build's API versions folder.
  */
 String expected(String step, String binary, String arguments) {
-    return """DXSTEPS_CALLER=jenkins DXSTEPS_API_VERSIONS='.dxsteps/7/api-versions' "\$dxsteps_bin" ${arguments} """ +
+    return """set -x
+DXSTEPS_CALLER=jenkins DXSTEPS_API_VERSIONS='.dxsteps/7/api-versions' "\$dxsteps_bin" ${arguments} """ +
         """--error-file '.dxsteps/7/${step}-ID.error.json' >'.dxsteps/7/${step}-ID.json'
 """
 }

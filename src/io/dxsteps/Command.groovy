@@ -79,7 +79,7 @@ class Command implements Serializable {
     }
 
     /**
-     * The line of the sh script that runs the binary the install check found ("$dxsteps_bin",
+     * The lines of the sh script that run the binary the install check found ("$dxsteps_bin",
      * see Installer) with stdout (its JSON result) into resultFile and its error report into
      * errorFile. apiVersions is the build's folder where the steps hand each other the engine's
      * API version (the binaries' DXSTEPS_API_VERSIONS).
@@ -90,7 +90,8 @@ class Command implements Serializable {
         List<String> words = ['DXSTEPS_CALLER=jenkins', 'DXSTEPS_API_VERSIONS=' + quote(apiVersions), '"$dxsteps_bin"']
         words.addAll(arguments)
         words << '--error-file ' + quote(errorFile)
-        return "${words.join(' ')} >${quote(resultFile)}\n"
+        // set -x: the log shows the command that ran, as a plain sh step of Jenkins (sh -xe) does.
+        return "set -x\n${words.join(' ')} >${quote(resultFile)}\n"
     }
 
     /** The step's Blue Ocean label: what it does, then the binary and version that do it. */
