@@ -81,7 +81,8 @@ class Installer implements Serializable {
             "\$givenDist = ${PowerShell.quote(plan.dist ?: '')}\n" +
             "\$step = ${PowerShell.quote(plan.step)}\n" +
             "\$errorFile = ${PowerShell.quote(plan.errorFile)}\n" +
-            "New-Item -ItemType Directory -Force -Path ${PowerShell.quote(folder(plan.errorFile as String))} | Out-Null\n" +
+            'New-Item -ItemType Directory -Force -Path ' + PowerShell.quote(folder(plan.errorFile as String)) +
+            ' | Out-Null\n' +
             body + run
     }
 
