@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
 
@@ -17,15 +18,26 @@ import (
 // outside Jenkins has no build to share it with and negotiates every time.
 const APIVersionsEnv = "DXSTEPS_API_VERSIONS"
 
-// learnedVersion is what one file of that directory holds.
+// learnedVersion is what one file of that directory holds: the engine's
+// URL (without any user or password in it) and its version.
 type learnedVersion struct {
 	Engine     string `json:"engine"`
 	APIVersion string `json:"apiVersion"`
 }
 
+// shownURL is engine as the file shows it: without a user or password.
+func shownURL(engine string) string {
+	u, err := url.Parse(engine)
+	if err != nil {
+		return ""
+	}
+	u.User = nil
+	return u.String()
+}
+
 // apiVersionFile is the file of dir that holds what engine settled on.
 func apiVersionFile(dir, engine string) string {
-	sum := sha256.Sum256([]byte(engine))
+	sum := sha256.Sum256([]byte(shownURL(engine)))
 	return filepath.Join(dir, "engine-"+hex.EncodeToString(sum[:8])+".json")
 }
 
@@ -39,7 +51,7 @@ func learnedAPIVersion(dir, engine string) delphix.APIVersion {
 		return delphix.APIVersion{}
 	}
 	var l learnedVersion
-	if json.Unmarshal(raw, &l) != nil || l.Engine != engine {
+	if json.Unmarshal(raw, &l) != nil || l.Engine != shownURL(engine) {
 		return delphix.APIVersion{}
 	}
 	v, err := delphix.ParseAPIVersion(l.APIVersion)
@@ -55,7 +67,7 @@ func recordAPIVersion(dir, engine string, v delphix.APIVersion) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	raw, _ := json.Marshal(learnedVersion{Engine: engine, APIVersion: v.String()})
+	raw, _ := json.Marshal(learnedVersion{Engine: shownURL(engine), APIVersion: v.String()})
 	tmp, err := os.CreateTemp(dir, ".engine-*")
 	if err != nil {
 		return err
