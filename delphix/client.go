@@ -45,6 +45,7 @@ type Client struct {
 	mu         sync.Mutex
 	version    APIVersion // negotiated session version; zero before Login
 	pinned     APIVersion // version asked for by WithAPIVersion
+	hint       APIVersion // version tried first, from WithAPIVersionHint
 	user, pass string     // kept for re-logins after a lost session
 	userRef    string     // the logged-in user's reference, from the login answer
 	logins     uint64     // successful logins: a new one means a new session
@@ -88,7 +89,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		}
 	}
 	jar, _ := cookiejar.New(nil)
-	c := &Client{base: u, jar: jar, pinned: o.version, clientName: o.clientName, wait: o.wait}
+	c := &Client{base: u, jar: jar, pinned: o.version, hint: o.hint, clientName: o.clientName, wait: o.wait}
 	c.http = o.Client(retryPolicy)
 	c.http.HTTPClient.Jar = jar
 	c.common.client = c

@@ -12,6 +12,7 @@ import (
 type clientOptions struct {
 	httpapi.Transport
 	version    APIVersion
+	hint       APIVersion
 	clientName string
 	wait       waitSettings
 }
@@ -67,6 +68,21 @@ func WithAPIVersion(v APIVersion) Option {
 			return fmt.Errorf("delphix: API version %s is older than the oldest supported, %s", v, MinAPIVersion)
 		}
 		o.version = v
+		return nil
+	}
+}
+
+// WithAPIVersionHint opens the session at v first: a version this engine
+// accepted before (an earlier step of the same build learned it), which
+// saves asking the engine its version. It is only a first try: an engine
+// that refuses v, or answers at another version, is negotiated with as
+// without the hint. A version dxsteps does not speak is an error.
+func WithAPIVersionHint(v APIVersion) Option {
+	return func(o *clientOptions) error {
+		if v.Less(MinAPIVersion) || MaxAPIVersion.Less(v) {
+			return fmt.Errorf("delphix: API version hint %s is not between %s and %s", v, MinAPIVersion, MaxAPIVersion)
+		}
+		o.hint = v
 		return nil
 	}
 }

@@ -24,8 +24,9 @@ type loginRequest struct {
 }
 
 // Login opens a session and logs in. It opens the session at the pinned
-// version, else at the newest version the client speaks, which every engine
-// from that release on accepts. An engine that refuses it is asked its own
+// version, else at the hinted one (WithAPIVersionHint), else at the newest
+// version the client speaks, which every engine from that release on
+// accepts. An engine that refuses it is asked its own
 // version (a session at a low version, then GET /about) and the session is
 // re-opened at the highest version both sides speak. A user named
 // "name@SYSTEM" or "name@DOMAIN" logs in to that target.
@@ -132,6 +133,9 @@ func lostOnTheWay(err error) bool {
 // openSession opens the session and returns its version.
 func (c *Client) openSession(ctx context.Context) (APIVersion, error) {
 	v := c.pinned
+	if v.IsZero() {
+		v = c.hint
+	}
 	if v.IsZero() {
 		v = MaxAPIVersion
 	}

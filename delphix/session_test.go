@@ -50,6 +50,31 @@ func TestLoginAtAPinnedVersion(t *testing.T) {
 	assert.ErrorContains(t, err, "API version 1.11.0 was asked for, but the engine speaks at most 1.10.6")
 }
 
+func TestLoginAtAHintedVersionSkipsTheNegotiation(t *testing.T) {
+	for _, v := range []string{"1.8.0", "1.9.0", "1.10.6", "1.11.9", "1.11.11"} {
+		t.Run(v, func(t *testing.T) {
+			hint, err := ParseAPIVersion(v)
+			require.NoError(t, err)
+			c, e := loggedIn(t, engine.Options{APIVersion: v}, WithAPIVersionHint(hint))
+			assert.Equal(t, v, c.APIVersion().String())
+			assert.Equal(t, []string{"POST /session", "POST /login"}, requestLines(e))
+		})
+	}
+}
+
+func TestARefusedHintFallsBackToNegotiating(t *testing.T) {
+	// The engine was hinted at a version above its own (say, another engine
+	// behind the same name): refused, then negotiated as without a hint.
+	c, e := loggedIn(t, engine.Options{APIVersion: "1.10.6"}, WithAPIVersionHint(APIVersion{1, 11, 9}))
+	assert.Equal(t, "1.10.6", c.APIVersion().String())
+	assert.Equal(t, []string{"POST /session", "GET /about", "POST /session", "POST /login"}, requestLines(e))
+	_, err := c.Containers.List(t.Context(), "")
+	require.NoError(t, err)
+
+	_, err = NewClient("https://engine.example.com", WithAPIVersionHint(APIVersion{1, 12, 0}))
+	assert.ErrorContains(t, err, "hint 1.12.0 is not between")
+}
+
 func TestWrongPasswordIsUnauthorized(t *testing.T) {
 	c, _ := setup(t, engine.Options{})
 	err := c.Login(t.Context(), "delphix_admin", "wrong")

@@ -99,7 +99,7 @@ func TestAVariableMeantForTheStepThatNoKeyReadsIsRefused(t *testing.T) {
 }
 
 func TestOtherVariablesAreLeftAloneOrOnlyWarnedAbout(t *testing.T) {
-	code, stderr := runTest([]string{"DELPHIX_ENGNE=z", "DELPHIX_SOMETHING=x", "DXSTEPS_OTHER_NAME=x", "DXSTEPS_HOME=/opt", "DXSTEPS_KEEP_OUTPUT=true"}, "list")
+	code, stderr := runTest([]string{"DELPHIX_ENGNE=z", "DELPHIX_SOMETHING=x", "DXSTEPS_OTHER_NAME=x", "DXSTEPS_HOME=/opt", "DXSTEPS_KEEP_OUTPUT=true", APIVersionsEnv + "=.dxsteps/7/api-versions"}, "list")
 	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, stderr, `parsed list`, "the step runs")
 	assert.Contains(t, stderr, "warning: DELPHIX_ENGNE is set but no flag reads it; did you mean DELPHIX_ENGINE?")

@@ -68,9 +68,9 @@ func init() {
 // envWord is a flag name as part of an environment variable: foo-bar is FOO_BAR.
 func envWord(s string) string { return strings.ToUpper(strings.ReplaceAll(s, "-", "_")) }
 
-// libraryEnv are the DXSTEPS_* variables the Jenkins library reads itself;
-// a binary leaves them alone.
-var libraryEnv = []string{CallerEnv, "DXSTEPS_HOME", "DXSTEPS_DIST_URL", "DXSTEPS_TOOLS_DIR", "DXSTEPS_KEEP_OUTPUT"}
+// libraryEnv are the DXSTEPS_* variables the Jenkins library reads itself,
+// or sets for the binaries (APIVersionsEnv); checkEnv accepts them.
+var libraryEnv = []string{CallerEnv, APIVersionsEnv, "DXSTEPS_HOME", "DXSTEPS_DIST_URL", "DXSTEPS_TOOLS_DIR", "DXSTEPS_KEEP_OUTPUT"}
 
 // nearMiss is how many edits (case folded) away from a variable dxsteps owns
 // a name counts as a typo of it.

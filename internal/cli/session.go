@@ -101,6 +101,18 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 		}
 		opts = append(opts, delphix.WithAPIVersion(parsed))
 	}
+	// Unpinned, a step of a Jenkins build tries the version an earlier step
+	// of the build settled on with this engine first (APIVersionsEnv).
+	learnedIn := ""
+	var learned delphix.APIVersion
+	if in.String(APIVersion) == "" {
+		learnedIn = in.Getenv(APIVersionsEnv)
+	}
+	if learnedIn != "" {
+		if learned = learnedAPIVersion(learnedIn, engine); !learned.IsZero() {
+			opts = append(opts, delphix.WithAPIVersionHint(learned))
+		}
+	}
 	client, err := delphix.NewClient(engine, opts...)
 	if err != nil {
 		return nil, Usagef("%s: %v", in.Name(Engine), err)
@@ -110,6 +122,11 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 			return nil, fmt.Errorf("credentials refused: %s refused the login of %q: %w", engine, user, err)
 		}
 		return nil, err
+	}
+	if learnedIn != "" && client.APIVersion() != learned {
+		if err := recordAPIVersion(learnedIn, engine, client.APIVersion()); err != nil {
+			log.Printf("warning: cannot record the engine's API version for the build's next steps (they will ask the engine again): %v", err)
+		}
 	}
 	return &Session{Client: client, Log: log, Environ: in.environ, jobs: map[string]string{}}, nil
 }

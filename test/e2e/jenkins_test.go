@@ -152,7 +152,22 @@ func datasetDate(t *testing.T, e *engine.Engine) string {
 
 func TestJenkinsfileExampleRunsTheWorkshopPipeline(t *testing.T) {
 	e := enginetest.Start(t)
-	runWorkshopJenkinsfile(t, e, workshopCredentials, nil)
+	e.ClearRequests()
+	var during []string
+	runWorkshopJenkinsfile(t, e, workshopCredentials, nil, func() { during = requestLines(e) })
+	// One negotiation per build: the first step asks the engine (at 1.11.9, it refuses the
+	// newest version), the later ones open their session at the version it settled on.
+	sessions, abouts := 0, 0
+	for _, r := range during {
+		switch r {
+		case "POST /session":
+			sessions++
+		case "GET /about":
+			abouts++
+		}
+	}
+	t.Logf("the build: %d sessions, %d GET /about, %d requests", sessions, abouts, len(during))
+	assert.Equal(t, 1, abouts, "only the build's first step negotiates")
 	assertLanesGotTheProvenPoint(t, e, "engine")
 }
 
@@ -163,7 +178,7 @@ func TestJenkinsfileExampleRunsTheWorkshopPipelineOnDCT(t *testing.T) {
 	e := enginetest.Start(t)
 	key := engine.DCTKey(1, "delphix_admin")
 	credentials := `{"delphix-dct-api-key":{"secret":"` + key + `"}, "report-ro-password":{"secret":"report-ro-from-jenkins"}}`
-	out := runWorkshopJenkinsfile(t, e, credentials, []string{"--param", "PLATFORM=dct", "--param", "CREDENTIALS_ID=delphix-dct-api-key"})
+	out := runWorkshopJenkinsfile(t, e, credentials, []string{"--param", "PLATFORM=dct", "--param", "CREDENTIALS_ID=delphix-dct-api-key"}, nil)
 	assert.NotContains(t, out, key)
 	assert.Regexp(t, `dx-sync .*--platform '?dct`, out, "the steps were told to drive DCT")
 	assertLanesGotTheProvenPoint(t, e, "dct")
@@ -189,8 +204,8 @@ func TestJenkinsfileExampleRunsTheWorkshopPipelineOnDCT(t *testing.T) {
 
 // runWorkshopJenkinsfile runs Jenkinsfile.example with the example tools, the credentials
 // store and the extra runner arguments given, asserts the whole workshop outcome on the engine,
-// and returns the console.
-func runWorkshopJenkinsfile(t *testing.T, e *engine.Engine, credentials string, args []string) string {
+// and returns the console. built, when set, runs as soon as the build ends.
+func runWorkshopJenkinsfile(t *testing.T, e *engine.Engine, credentials string, args []string, built func()) string {
 	t.Helper()
 	require.NoError(t, e.ChangeProd("Patients Prod"))
 	prod, _ := e.Dataset("Patients Prod")
@@ -198,8 +213,12 @@ func runWorkshopJenkinsfile(t *testing.T, e *engine.Engine, credentials string, 
 	var ws string
 	code, out, graph := jenkins(t, e, credentials, "Jenkinsfile.example", exampleTools(vault),
 		func(w string) []string { ws = w; return args })
+	if built != nil {
+		built()
+	}
 	require.Equal(t, 0, code, out)
 	assert.Equal(t, "SUCCESS", graph["result"])
+	assertOneNodeStepPerCall(t, graph)
 	for _, stage := range []string{"Sync Delphix with Prod", "Refresh Secure Pipeline Master", "Update Database Users and Passwords",
 		"Add full dataset to catalog", "Create 50% dataset", "Add 01% dataset to catalog"} {
 		assert.Equal(t, "SUCCESS", stageStatus(graph, stage), stage)
@@ -239,6 +258,28 @@ func runWorkshopJenkinsfile(t *testing.T, e *engine.Engine, credentials string, 
 	assert.True(t, os.IsNotExist(err), "the build's .dxsteps folder is removed when the build ends")
 	assertCatalogProvenance(t, e, ws, slices.Contains(args, "PLATFORM=dct"), false)
 	return out
+}
+
+// assertOneNodeStepPerCall checks the runner's count of node-side durable steps (sh, bat,
+// powershell): each library call that runs a binary is one step, the install check included;
+// delphixCatalog runs none.
+func assertOneNodeStepPerCall(t *testing.T, graph map[string]any) {
+	t.Helper()
+	counts, _ := graph["nodeSteps"].(map[string]any)
+	require.NotNil(t, counts, "the runner reports nodeSteps")
+	library := counts["library"].(map[string]any)
+	calls := 0.0
+	for name, v := range library {
+		c := v.(map[string]any)
+		if name == "delphixCatalog" {
+			assert.Equal(t, 0.0, c["steps"], name)
+			continue
+		}
+		assert.Equal(t, c["calls"], c["steps"], "%s: one node-side step per call", name)
+		calls += c["calls"].(float64)
+	}
+	t.Logf("node-side steps: %v in all, %v in %v binary calls, %v outside the library", counts["total"],
+		counts["total"].(float64)-counts["outsideLibrary"].(float64), calls, counts["outsideLibrary"])
 }
 
 func TestAFailingLaneFailsTheBuildWhileTheOthersFinish(t *testing.T) {

@@ -4,16 +4,21 @@ import static TestKit.test
 
 Map login = [credentialsId: 'delphix-engine']
 
-/** The script a var ran, with the run id as ID, in lines. */
+/** The lines of the script a var ran that run the binary (from the last set -x), with the run id as ID. */
 String ran(StepStub stub, int index = -1) {
-    return StepStub.normalized(stub.shCalls[index].script as String)
+    String text = StepStub.normalized(stub.shCalls[index].script as String)
+    return text.substring(text.lastIndexOf('set -x\n'))
 }
 
-/** The three lines every run has, around the binary's own arguments. */
+/**
+ * The lines every run ends with, around the binary's own arguments: the binary the install check
+ * found (the step's script starts with the check, see InstallTest), run with its result and error
+ * files and the build's API versions folder.
+ */
 String expected(String step, String binary, String arguments) {
-    return """mkdir -p '.dxsteps/7'
-command -v '${binary}' >/dev/null || exit 127
-DXSTEPS_CALLER=jenkins '${binary}' ${arguments} --error-file '.dxsteps/7/${step}-ID.error.json' >'.dxsteps/7/${step}-ID.json'
+    return """set -x
+DXSTEPS_CALLER=jenkins DXSTEPS_API_VERSIONS='.dxsteps/7/api-versions' "\$dxsteps_bin" ${arguments} """ +
+        """--error-file '.dxsteps/7/${step}-ID.error.json' >'.dxsteps/7/${step}-ID.json'
 """
 }
 
@@ -22,7 +27,7 @@ test('delphixSync snapshots the named dSource and returns the binary\'s JSON as 
     stub.env.FAKE_DX_OUTPUT = '{"database":"Patients Prod","snapshot":"APPDATA_SNAPSHOT-3","job":null}'
     Map result = stub.call('delphixSync', login + [database: 'Patients Prod'])
     assert ran(stub) == expected('delphixSync', 'dx-sync', "--database 'Patients Prod' --engine 'http://engine.test'")
-    assert stub.shCalls[-1].label == 'delphixSync: Patients Prod'
+    assert stub.shCalls[-1].label == 'delphixSync: Patients Prod' + " (dx-sync ${StepStub.VERSION})"
     assert result == [database: 'Patients Prod', snapshot: 'APPDATA_SNAPSHOT-3', job: null]
 }
 
@@ -32,7 +37,7 @@ test('delphixRefresh passes the snapshot, the masking check and the timeout') {
                                          requireMasked: true, timeout: '45m'])
     assert ran(stub) == expected('delphixRefresh', 'dx-refresh',
         "--vdb 'Patients Masked Master' --snapshot 'APPDATA_SNAPSHOT-3' --require-masked --engine 'http://engine.test' --timeout '45m'")
-    assert stub.shCalls[-1].label == 'delphixRefresh: Patients Masked Master from APPDATA_SNAPSHOT-3'
+    assert stub.shCalls[-1].label == 'delphixRefresh: Patients Masked Master from APPDATA_SNAPSHOT-3' + " (dx-refresh ${StepStub.VERSION})"
 }
 
 test('delphixRefresh leaves out the flags of keys left at their defaults') {
@@ -57,7 +62,7 @@ test('delphixDataPod runs the refresh subcommand by default and others when aske
     stub.call('delphixDataPod', login + [template: 'Patients', container: 'prep1', create: true, vdb: 'prep1 DB'])
     assert ran(stub) == expected('delphixDataPod', 'dx-datapod',
         "'refresh' --container 'prep1' --template 'Patients' --create --vdb 'prep1 DB' --engine 'http://engine.test'")
-    assert stub.shCalls[-1].label == 'delphixDataPod: refresh prep1'
+    assert stub.shCalls[-1].label == 'delphixDataPod: refresh prep1' + " (dx-datapod ${StepStub.VERSION})"
     stub.call('delphixDataPod', login + [operation: 'restore', container: 'qa-pod', bookmark: 'after edge', busyWait: '10m'])
     assert ran(stub) == expected('delphixDataPod', 'dx-datapod',
         "'restore' --container 'qa-pod' --bookmark 'after edge' --busy-wait '10m' --engine 'http://engine.test'")
@@ -68,7 +73,7 @@ test('delphixSubset passes the percentage and the subsetting tool') {
     stub.call('delphixSubset', login + [container: 'prep1', percent: 50, exec: 'subsetter --fast'])
     assert ran(stub) == expected('delphixSubset', 'dx-subset',
         "--container 'prep1' --percent '50' --exec 'subsetter --fast' --engine 'http://engine.test'")
-    assert stub.shCalls[-1].label == 'delphixSubset: prep1 to 50%'
+    assert stub.shCalls[-1].label == 'delphixSubset: prep1 to 50%' + " (dx-subset ${StepStub.VERSION})"
 }
 
 test('delphixBookmark repeats --tag per tag and shares only when asked') {
@@ -77,7 +82,7 @@ test('delphixBookmark repeats --tag per tag and shares only when asked') {
                                           tags: ['2019-03-14 101502', '50%', 'jenkins-x-1'], shared: true])
     assert ran(stub) == expected('delphixBookmark', 'dx-bookmark',
         "'create' --container 'prep1' --name '2019-03-14 101502 50' --tag '2019-03-14 101502' --tag '50%' --tag 'jenkins-x-1' --shared --build 'jenkins-job-7' --engine 'http://engine.test'")
-    assert stub.shCalls[-1].label == "delphixBookmark: create '2019-03-14 101502 50' on prep1"
+    assert stub.shCalls[-1].label == "delphixBookmark: create '2019-03-14 101502 50' on prep1" + " (dx-bookmark ${StepStub.VERSION})"
     stub.call('delphixBookmark', login + [operation: 'list', tags: ['bug-1']])
     assert ran(stub) == expected('delphixBookmark', 'dx-bookmark', "'list' --tag 'bug-1' --engine 'http://engine.test'")
 }
@@ -87,7 +92,7 @@ test('delphixBranch creates a branch from a bookmark and lists branches') {
     stub.call('delphixBranch', login + [operation: 'create', container: 'dev-pod', name: 'bug-1234', fromBookmark: 'Bug 1234 data'])
     assert ran(stub) == expected('delphixBranch', 'dx-branch',
         "'create' --container 'dev-pod' --name 'bug-1234' --from-bookmark 'Bug 1234 data' --engine 'http://engine.test'")
-    assert stub.shCalls[-1].label == 'delphixBranch: create bug-1234 on dev-pod'
+    assert stub.shCalls[-1].label == 'delphixBranch: create bug-1234 on dev-pod' + " (dx-branch ${StepStub.VERSION})"
     stub.call('delphixBranch', login + [operation: 'list', container: 'dev-pod'])
     assert ran(stub) == expected('delphixBranch', 'dx-branch', "'list' --container 'dev-pod' --engine 'http://engine.test'")
 }
@@ -120,6 +125,8 @@ test('the engine key wins over DELPHIX_ENGINE, and dxstepsHome over PATH') {
     stub.call('delphixSync', login + [database: 'P', engine: 'https://other.example', dxstepsHome: stub.fakeBin.path + '/'])
     String binary = stub.fakeBin.path + '/dx-sync'
     assert ran(stub) == expected('delphixSync', binary, "--database 'P' --engine 'https://other.example'")
+    assert stub.argv('dx-sync')[0..1] == ['--database', 'P']
+    assert stub.shCalls[-1].script.contains("given_home='${stub.fakeBin.path}/'")
 }
 
 test('DXSTEPS_HOME in the environment locates the binaries') {
@@ -127,7 +134,7 @@ test('DXSTEPS_HOME in the environment locates the binaries') {
     stub.binariesOnPath = false
     stub.env.DXSTEPS_HOME = stub.fakeBin.path
     assert stub.call('delphixSync', login + [database: 'P']) == [step: 'dx-sync']
-    assert ran(stub).contains("'${stub.fakeBin.path}/dx-sync' --database 'P'")
+    assert stub.argv('dx-sync')[0..1] == ['--database', 'P']
 }
 
 test('each run writes its result and error file under a name of its own, in the build\'s folder') {
@@ -140,4 +147,20 @@ test('each run writes its result and error file under a name of its own, in the 
     stub.env.BUILD_NUMBER = '8'
     stub.call('delphixSync', login + [database: 'P'])
     assert new File(stub.workspace, '.dxsteps').list().sort() == ['7', '8']
+}
+
+test('a step is one sh step: the values, the install check, then the line that runs the binary') {
+    StepStub stub = new StepStub()
+    stub.call('delphixSync', login + [database: 'Patients Prod'])
+    assert stub.shCalls.size() == 1
+    assert StepStub.normalized(stub.shCalls[0].script as String) == """set +x
+version='${StepStub.VERSION}'
+binary='dx-sync'
+given_home=''
+given_dist=''
+step='delphixSync'
+error_file='.dxsteps/7/delphixSync-ID.error.json'
+mkdir -p '.dxsteps/7'
+""" + new File('resources/io/dxsteps/install.sh').text +
+        expected('delphixSync', 'dx-sync', "--database 'Patients Prod' --engine 'http://engine.test'")
 }

@@ -54,7 +54,8 @@ test('a missing binary says how to make it found') {
     assert stepError { stub.call('delphixBookmark', login + [container: 'c', name: 'n']) } ==
         'delphixBookmark: dx-bookmark not found in /nonexistent (dxstepsHome or DXSTEPS_HOME): put the dxsteps ' +
         "${StepStub.VERSION} binaries there, or unset it and set DXSTEPS_DIST_URL so the library installs them"
-    assert stub.shCalls.isEmpty()
+    assert stub.shCalls.size() == 2, 'one step each: the install check ends it before anything runs'
+    assert stub.shCalls.every { it.status == 127 }
 }
 
 test('delphixPrepareDataset stops at the first failing binary') {
@@ -65,7 +66,8 @@ test('delphixPrepareDataset stops at the first failing binary') {
         stub.call('delphixPrepareDataset', login + [template: 'Patients', container: 'prep1', percent: 5, bookmarkName: 'n', subsetExec: 'subsetter'])
     }
     assert message == 'delphixSubset: subsetter failed (exit 1, engine)'
-    assert stub.shCalls.collect { it.label } == ['delphixDataPod: refresh prep1', 'delphixSubset: prep1 to 5%']
+    assert stub.shCalls.collect { it.label } == ['delphixDataPod: refresh prep1 (dx-datapod ' + StepStub.VERSION + ')',
+                                                 'delphixSubset: prep1 to 5% (dx-subset ' + StepStub.VERSION + ')']
 }
 
 test('a JSON null in the result is a Groovy null') {

@@ -58,8 +58,8 @@ test('first use installs the archive of the agent\'s platform from a shared fold
     assert result == [step: 'dx-sync']
     assert new File(home, '.version').text.trim() == version
     assert new File(home, 'dx-sync.argv').exists()
-    assert stub.lastScript().contains("'${home.canonicalPath}/dx-sync' --database 'Patients Prod'")
-    assert stub.installCalls[-1].stderr.contains("dxsteps: installed dxsteps ${version} (${platform()}) from")
+    assert stub.shCalls.size() == 1, 'the install and the run are one sh step'
+    assert stub.shCalls[-1].stderr.contains("dxsteps: installed dxsteps ${version} (${platform()}) from")
 }
 
 test('later steps on the agent reuse the installed binaries without fetching anything') {
@@ -72,7 +72,8 @@ test('later steps on the agent reuse the installed binaries without fetching any
     stub.call('delphixRefresh', login + [vdb: 'V'])
     assert !new File(stub.fakeBin, 'dx-sync.argv').exists()
     assert new File(installed(stub), 'dx-refresh.argv').exists()
-    assert !stub.installCalls[-1].stderr.contains('installed')
+    assert !stub.shCalls[-1].stderr.contains('installed')
+    assert stub.shCalls.size() == 2
 }
 
 test('a distribution URL with {version} names the version folder itself') {
@@ -95,7 +96,7 @@ test('an archive that does not match SHA256SUMS is refused with one line and not
     assert message == "delphixSync: ${root.path}/${version}/${archive.name} does not match SHA256SUMS " +
         "(sha256 ${sha256(archive)}, listed ${listed}): not installed; publish the archives and SHA256SUMS of one make dist together"
     assert !new File(installed(stub), 'dx-sync').exists()
-    assert stub.shCalls.isEmpty()
+    assert stub.shCalls*.status == [127], 'the install check ended the step: nothing ran'
 }
 
 test('an archive that SHA256SUMS does not list is refused') {
@@ -140,7 +141,9 @@ test('DXSTEPS_HOME wins over the distribution; it and PATH must hold the library
     stub.call('delphixSync', login + [database: 'P'])
     assert stub.argv('dx-sync')[0..1] == ['--database', 'P']
     new File(stub.fakeBin, 'version').text = '0.0.9'
+    assert new File(stub.fakeBin, 'dx-sync.argv').delete()
     String message = TestKit.stepError { stub.call('delphixSync', login + [database: 'P']) }
+    assert !new File(stub.fakeBin, 'dx-sync.argv').exists(), 'a binary of another version never runs'
     assert message == "delphixSync: ${stub.fakeBin.path}/dx-sync is dxsteps 0.0.9 but this library is dxsteps ${version}: " +
         "put the dxsteps ${version} binaries in ${stub.fakeBin.path}, or unset dxstepsHome and DXSTEPS_HOME so the " +
         'library installs its own from DXSTEPS_DIST_URL, or load the library at the version of these binaries'
@@ -156,8 +159,9 @@ test('a development build through an override runs, with a warning') {
     StepStub stub = new StepStub()
     new File(stub.fakeBin, 'version').text = 'dev'
     stub.call('delphixSync', login + [database: 'P'])
-    assert stub.messages == ["delphixSync: warning: ${stub.fakeBin.path}/dx-sync is a development build (version dev), " +
-        "not dxsteps ${version}: using it as it is"]
+    assert stub.messages.isEmpty()
+    assert stub.shCalls[-1].stderr.contains("delphixSync: warning: ${stub.fakeBin.path}/dx-sync is a development build " +
+        "(version dev), not dxsteps ${version}: using it as it is\n")
     assert stub.argv('dx-sync')[0..1] == ['--database', 'P']
 }
 

@@ -55,5 +55,5 @@ test('hostile values in connection keys and a binary directory with spaces and q
 test('the label is one line even when a name has newlines') {
     StepStub stub = new StepStub()
     stub.call('delphixSync', login + [database: 'two\nlines\r\n'])
-    assert stub.shCalls[-1].label == 'delphixSync: two lines'
+    assert stub.shCalls[-1].label == 'delphixSync: two lines (dx-sync ' + StepStub.VERSION + ')'
 }

@@ -59,9 +59,6 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
     /** Every sh call of a step's binary: label, script (as given), env (as the script saw it), status, output. */
     List<Map> shCalls = []
 
-    /** The same for the sh calls that ready the binaries (Installer's, labelled 'dxsteps VERSION: ...'). */
-    List<Map> installCalls = []
-
     /** Every message given to echo and error. */
     List<String> messages = []
 
@@ -87,9 +84,11 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
     /** Every powershell call: label, script, returnStdout, returnStatus. */
     List<Map> powershellCalls = []
 
-    /** What the powershell calls answer: stdout for the install check, the status for a step. */
-    String powershellStdout = 'dxsteps-home=C:\\dxsteps'
+    /** What a step's powershell call answers, its exit status. */
     int powershellStatus = 0
+
+    /** When set, a step's powershell call writes it to the script's error file (a failed install check). */
+    String writeError = null
 
     /** When set, a step's powershell call writes it to the script's result file, as the binary would. */
     String writeResult = null
@@ -180,8 +179,7 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
         ByteArrayOutputStream err = new ByteArrayOutputStream()
         process.waitForProcessOutput(out, err)
         int status = process.waitFor()
-        List<Map> calls = (args.label as String)?.startsWith('dxsteps ') ? installCalls : shCalls
-        calls << [label: args.label, script: args.script, env: scriptEnv, status: status,
+        shCalls << [label: args.label, script: args.script, env: scriptEnv, status: status,
                     stdout: out.toString('UTF-8'), stderr: err.toString('UTF-8')]
         if (args.returnStatus) {
             return status
@@ -195,19 +193,22 @@ if [ -n "${FAKE_DX_OUTPUT:-}" ]; then printf '%s\\n' "$FAKE_DX_OUTPUT"; else pri
     private Object powershell(Map args) {
         powershellCalls << [label: args.label, script: args.script, returnStdout: args.returnStdout,
                             returnStatus: args.returnStatus]
-        if (args.returnStdout) {
-            return powershellStdout
-        }
         if (args.returnStatus) {
-            def result = (args.script as String) =~ ('(?m)^[$]result = ' + "'([^']*)'" + '$')
-            if (writeResult != null && result.find()) {
-                File file = new File(workspace, result.group(1))
-                file.parentFile.mkdirs()
-                file.text = writeResult
-            }
+            writeAssigned(args.script as String, 'result', writeResult)
+            writeAssigned(args.script as String, 'errorFile', writeError)
             return powershellStatus
         }
         return null
+    }
+
+    /** Writes text to the file a powershell script assigns to $variable, when text is set. */
+    private void writeAssigned(String script, String variable, String text) {
+        def assigned = script =~ ('(?m)^[$]' + variable + ' = ' + "'([^']*)'" + '$')
+        if (text != null && assigned.find()) {
+            File file = new File(workspace, assigned.group(1))
+            file.parentFile.mkdirs()
+            file.text = text
+        }
     }
 
     private Object withCredentials(List bindings, Closure body) {

@@ -137,10 +137,9 @@ test('on Windows a step runs its binary through powershell, never sh, with its a
     String name = hostile.join(' | ')
     stub.writeResult = '{"database":"x"}'
     Map result = stub.call('delphixBookmark', login + [container: 'pod "1"', name: name, tags: hostile, shared: true])
-    assert stub.shCalls.isEmpty() && stub.installCalls.isEmpty()
-    assert stub.powershellCalls.size() == 2
-    String text = StepStub.normalized(stub.powershellCalls[1].script as String)
-    assert assigned(text, 'exe') == 'C:\\dxsteps\\dx-bookmark.exe'
+    assert stub.shCalls.isEmpty()
+    assert stub.powershellCalls.size() == 1, 'the install check and the run are one powershell step'
+    String text = StepStub.normalized(stub.powershellCalls[0].script as String)
     List<String> expected = ['create', '--container', 'pod "1"', '--name', name]
     for (String tag in hostile) {
         expected += ['--tag', tag]
@@ -151,34 +150,39 @@ test('on Windows a step runs its binary through powershell, never sh, with its a
     assert assigned(text, 'result') == '.dxsteps/7/delphixBookmark-ID.json'
     assert text ==~ /(?s)[\x20-\x7e\n]*/
     assert !text.contains(StepStub.SECRET)
-    assert stub.powershellCalls[1].label == "delphixBookmark: create '${name.replaceAll(/[\r\n\t]+/, ' ').trim()}' on pod \"1\""
-    assert stub.powershellCalls[1].returnStatus
+    assert stub.powershellCalls[0].label == "delphixBookmark: create '${name.replaceAll(/[\r\n\t]+/, ' ').trim()}' on pod \"1\"" +
+        " (dx-bookmark ${StepStub.VERSION})"
+    assert stub.powershellCalls[0].returnStatus
     assert result == [database: 'x']
 }
 
-test('the powershell script of a simple step, in full') {
+test('the powershell script of a simple step, in full: values, the install check, the run') {
     StepStub stub = new StepStub()
     stub.unix = false
     stub.writeResult = '{}'
     stub.call('delphixSync', login + [database: 'Patients Prod'])
-    assert StepStub.normalized(stub.powershellCalls[1].script as String) == '''$ErrorActionPreference = 'Stop'
-$env:DXSTEPS_CALLER = 'jenkins'
-$exe = 'C:\\dxsteps\\dx-sync.exe'
+    assert StepStub.normalized(stub.powershellCalls[0].script as String) == '''$ErrorActionPreference = 'Stop'
+$version = ''' + "'${StepStub.VERSION}'" + '''
+$binary = 'dx-sync'
+$givenHome = ''
+$givenDist = ''
+$step = 'delphixSync'
+$errorFile = '.dxsteps/7/delphixSync-ID.error.json'
+New-Item -ItemType Directory -Force -Path '.dxsteps/7' | Out-Null
+''' + new File('resources/io/dxsteps/install.ps1').text + '''$env:DXSTEPS_CALLER = 'jenkins'
+$env:DXSTEPS_API_VERSIONS = '.dxsteps/7/api-versions'
 $arguments = '"--database" "Patients Prod" "--engine" "http://engine.test" "--error-file" ".dxsteps/7/delphixSync-ID.error.json"'
 $result = '.dxsteps/7/delphixSync-ID.json'
-New-Item -ItemType Directory -Force -Path '.dxsteps/7' | Out-Null
 ''' + PowerShell.RUN
 }
 
-test('on Windows the install script gets the library\'s version and the caller\'s values, quoted') {
+test('on Windows the install check gets the library\'s version and the caller\'s values, quoted') {
     StepStub stub = new StepStub()
     stub.unix = false
     stub.writeResult = '{}'
     String dist = "\\\\files\\it's 100%\\dxsteps \u00e9"
     stub.call('delphixSync', login + [database: 'P', distUrl: dist, dxstepsHome: 'D:\\x & y'])
     String text = stub.powershellCalls[0].script as String
-    assert stub.powershellCalls[0].label == 'dxsteps ' + StepStub.VERSION + ': dx-sync'
-    assert stub.powershellCalls[0].returnStdout
     assert assigned(text, 'version') == StepStub.VERSION
     assert assigned(text, 'binary') == 'dx-sync'
     assert assigned(text, 'givenDist') == dist
@@ -186,17 +190,14 @@ test('on Windows the install script gets the library\'s version and the caller\'
     assert text ==~ /(?s)[\x20-\x7e\n]*/
 }
 
-test('on Windows an install failure is the build\'s one error line, and PATH means the bare exe name') {
+test('on Windows an install failure is the build\'s one error line') {
     StepStub stub = new StepStub()
     stub.unix = false
-    stub.powershellStdout = 'dxsteps: fetching\r\ndxsteps-error=cannot fetch https://x/SHA256SUMS: (404) Not Found.\r\n'
+    stub.powershellStatus = 127
+    stub.writeError = '{"category":"setup","message":"cannot fetch https://x/SHA256SUMS: (404) Not Found."}'
     assert TestKit.stepError { stub.call('delphixSync', login + [database: 'P']) } ==
         'delphixSync: cannot fetch https://x/SHA256SUMS: (404) Not Found.'
     assert stub.powershellCalls.size() == 1
-    stub.powershellStdout = 'dxsteps-home=\r\n'
-    stub.writeResult = '{}'
-    stub.call('delphixSync', login + [database: 'P'])
-    assert assigned(stub.powershellCalls[-1].script as String, 'exe') == 'dx-sync.exe'
 }
 
 test('on Windows a failing binary fails the build as on Unix') {

@@ -248,6 +248,18 @@ tests['a var and a src class reach steps, env and credentials through the script
     assert r.status == 2
 }
 
+tests['the runner counts the durable steps (sh, bat, powershell) of each library call and outside the library'] = {
+    Run r = runner(here, data, tmp, 'Jenkinsfile.library', ['--job-name', 'lib-job'])
+    // fakeGreet runs one sh; fakeShout calls fakeGreet: one call of fakeShout; the failing call runs none.
+    assert r.graph.nodeSteps == [total: 2, outsideLibrary: 0,
+                                 library: [fakeGreet: [calls: 2, steps: 1], fakeShout: [calls: 1, steps: 1]]]
+    assert r.out.contains('Node-side steps (sh, bat, powershell): 2\n  fakeGreet: 2 calls, 1 step\n' +
+        '  fakeShout: 1 call, 1 step\n  library: 3 calls, 2 steps\n  outside the library: 0\n')
+    Run basics = runner(here, data, tmp, 'Jenkinsfile.basics')
+    assert basics.graph.nodeSteps.library == [:]
+    assert basics.graph.nodeSteps.total == basics.graph.nodeSteps.outsideLibrary
+}
+
 tests['credentials can come from a JSON file'] = {
     Run r = runner(here, data, tmp, 'Jenkinsfile.library', ['--credentials', new File(data, 'credentials.json').path])
     assert r.out.contains('from fake_admin, job local, password ****')

@@ -13,6 +13,12 @@ class BuildOutput implements Serializable {
     /** Workspace folder holding one subfolder per build. */
     static final String ROOT = '.dxsteps'
 
+    /**
+     * The build folder's subfolder where the binaries hand each other the API version each engine
+     * settled on (their DXSTEPS_API_VERSIONS): one negotiation per engine and build.
+     */
+    static final String API_VERSIONS = 'api-versions'
+
     /** Environment variable that keeps the build's folder when set to true. */
     static final String KEEP_ENV = 'DXSTEPS_KEEP_OUTPUT'
 

@@ -18,15 +18,6 @@ class Command implements Serializable {
         return "'" + value.toString().replace("'", "'\\''") + "'"
     }
 
-    /** Where the binary is: "$home/dx-sync" when a home is set, else plain "dx-sync" for PATH. */
-    @NonCPS
-    static String binaryPath(String binary, String home) {
-        if (!home) {
-            return binary
-        }
-        return home.replaceAll('/+$', '') + '/' + binary
-    }
-
     /**
      * The binary's arguments from a merged config: the operation first, then one flag per set key
      * in the order of the defaults (step keys, then connection keys).
@@ -88,20 +79,25 @@ class Command implements Serializable {
     }
 
     /**
-     * The sh script: make the output directory, exit 127 when the binary cannot be found, then
-     * run it with stdout (its JSON result) into resultFile and its error report into errorFile.
+     * The lines of the sh script that run the binary the install check found ("$dxsteps_bin",
+     * see Installer) with stdout (its JSON result) into resultFile and its error report into
+     * errorFile. apiVersions is the build's folder where the steps hand each other the engine's
+     * API version (the binaries' DXSTEPS_API_VERSIONS).
      */
     @NonCPS
-    static String script(String binaryPath, List<String> arguments, String resultFile, String errorFile) {
-        String dir = resultFile.contains('/') ? resultFile.substring(0, resultFile.lastIndexOf('/')) : '.'
-        String bin = quote(binaryPath)
+    static String script(List<String> arguments, String resultFile, String errorFile, String apiVersions) {
         // DXSTEPS_CALLER=jenkins: the binary's error line names the step's keys, not its flags.
-        List<String> words = ['DXSTEPS_CALLER=jenkins', bin]
+        List<String> words = ['DXSTEPS_CALLER=jenkins', 'DXSTEPS_API_VERSIONS=' + quote(apiVersions), '"$dxsteps_bin"']
         words.addAll(arguments)
         words << '--error-file ' + quote(errorFile)
-        return "mkdir -p ${quote(dir)}\n" +
-            "command -v ${bin} >/dev/null || exit 127\n" +
-            "${words.join(' ')} >${quote(resultFile)}\n"
+        // set -x: the log shows the command that ran, as a plain sh step of Jenkins (sh -xe) does.
+        return "set -x\n${words.join(' ')} >${quote(resultFile)}\n"
+    }
+
+    /** The step's Blue Ocean label: what it does, then the binary and version that do it. */
+    @NonCPS
+    static String label(String step, String what, String binary, String version) {
+        return "${label(step, what)} (${binary} ${version})"
     }
 
     /** A one-line Blue Ocean label: 'delphixSync: Patients Prod'. */

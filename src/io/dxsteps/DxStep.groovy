@@ -6,9 +6,9 @@ import com.cloudbees.groovy.cps.NonCPS
  * Runs the dxsteps binaries for the library's vars. Each var hands its script (`this`) and its
  * config to one DxStep; DxStep checks the config against the step's defaults, binds the credential
  * as environment variables (the engine user's DELPHIX_USER and DELPHIX_PASSWORD, or on Data Control
- * Tower the API key's DELPHIX_API_KEY), has Installer ready the binary on the agent, runs it in a
- * labelled sh step (powershell on Windows) and returns its JSON result as a Map, or fails the build
- * with one error line built from the binary's error file.
+ * Tower the API key's DELPHIX_API_KEY), and in one labelled sh step (powershell on Windows) has
+ * Installer's check ready the binary on the agent and runs it; it returns the binary's JSON result
+ * as a Map, or fails the build with one error line built from the error file.
  */
 class DxStep implements Serializable {
 
@@ -50,7 +50,10 @@ class DxStep implements Serializable {
         return value
     }
 
-    /** Runs the binary of var `step` (e.g. 'delphixSync') and returns its result. */
+    /**
+     * Runs the binary of var `step` (e.g. 'delphixSync') and returns its result: one sh step (one
+     * powershell step on Windows) that checks or installs the binary (Installer) and runs it.
+     */
     Map run(String step, Map config) {
         Map cfg = settle(step, config)
         if (step == 'delphixBookmark') {
@@ -60,19 +63,25 @@ class DxStep implements Serializable {
             cfg.snapshot = new ProvenPoint(script).latest() // the chain of custody: see ProvenPoint
         }
         String binary = Steps.STEPS[step].binary
-        Map agent = new Installer(script).prepare(step, binary, cfg)
+        Installer installer = new Installer(script)
+        String version = installer.version(step)
+        boolean unix = script.isUnix() // groovylint-disable-line UnnecessaryGetter
         String runId = "${step}-${UUID.randomUUID()}"
         String outputDir = BuildOutput.dir(script.env)
         String resultFile = "${outputDir}/${runId}.json"
         String errorFile = "${outputDir}/${runId}.error.json"
-        String home = agent.home
-        String text = agent.unix ?
-            Command.script(Command.binaryPath(binary, home), Command.arguments(cfg), resultFile, errorFile) :
-            PowerShell.script(PowerShell.binaryPath(binary, home), Command.argv(cfg), resultFile, errorFile)
-        String label = Command.label(step, Command.describe(step, cfg))
+        String apiVersions = "${outputDir}/${BuildOutput.API_VERSIONS}"
+        Map plan = [version: version, binary: binary, home: cfg.dxstepsHome, dist: cfg.distUrl,
+                    step: step, errorFile: errorFile]
+        String text = unix ?
+            Installer.unixScript(plan, installer.body(true),
+                Command.script(Command.arguments(cfg), resultFile, errorFile, apiVersions)) :
+            Installer.windowsScript(plan, installer.body(false),
+                PowerShell.script(Command.argv(cfg), resultFile, errorFile, apiVersions))
+        String label = Command.label(step, Command.describe(step, cfg), binary, version)
         int status = -1
         script.withCredentials(credentialBindings(cfg)) {
-            status = agent.unix ? script.sh(label: label, script: text, returnStatus: true) as int :
+            status = unix ? script.sh(label: label, script: text, returnStatus: true) as int :
                 script.powershell(label: label, script: text, returnStatus: true) as int
         }
         if (status != 0) {
@@ -150,9 +159,6 @@ class DxStep implements Serializable {
 
     /** The one error line for a failed run: the binary's own message, else what its exit code means. */
     private String failure(String step, String binary, int status, String errorFile) {
-        if (status == 127) {
-            return "${step}: ${binary} not found: set DXSTEPS_HOME or put the dxsteps binaries on PATH"
-        }
         Map report = [:]
         if (script.fileExists(errorFile)) {
             // A report that cannot be read (cut short, not JSON) counts as no report.
@@ -163,8 +169,14 @@ class DxStep implements Serializable {
                 report = [:]
             }
         }
+        if (report.message && report.category == 'setup') {
+            return "${step}: ${report.message}" // the install check's: the binary did not run
+        }
         if (report.message) {
             return "${step}: ${report.message} (exit ${status}, ${report.category ?: 'unknown'})"
+        }
+        if (status == 127) {
+            return "${step}: ${binary} not found: set DXSTEPS_HOME or put the dxsteps binaries on PATH"
         }
         String meaning = Steps.EXIT_CODES[status] ?: 'not a dxsteps exit code'
         return "${step}: ${binary} failed with exit ${status}: ${meaning} (no error file; see the log above)"

@@ -3,9 +3,9 @@ package io.dxsteps
 import com.cloudbees.groovy.cps.NonCPS
 
 /**
- * Makes sure the agent a step runs on has the dxsteps binaries of the library's version, and says
- * where they are. Before each step it runs one short script on the agent (sh, or powershell when
- * isUnix() is false) that picks the first of:
+ * Makes sure the agent a step runs on has the dxsteps binary of the library's version, in the same
+ * step that runs it: one sh (powershell when isUnix() is false) per call, whose script is the
+ * install check followed by the run. The check picks the first of:
  *
  * <ol>
  *   <li>an override: the dxstepsHome key or DXSTEPS_HOME, a directory holding the binaries;</li>
@@ -19,10 +19,11 @@ import com.cloudbees.groovy.cps.NonCPS
  *
  * Every binary must report the library's version: one of another version is refused, naming both
  * versions; a development build (version "dev", from a plain go build) found through an
- * override or PATH is used with a warning. The script answers on stdout with one line
- * dxsteps-home=DIR (empty for PATH), dxsteps-error=REASON or dxsteps-warning=TEXT, so a failure
- * reaches the build as one line. The scripts are resources/io/dxsteps/install.sh and install.ps1,
- * after lines that give them the version, the binary, and the dxstepsHome and distUrl keys.
+ * override or PATH is used with a warning in the step's log. A refusal or a failed install writes
+ * {"category": "setup", "message": REASON} to the step's error file and ends the script with exit
+ * 127 before the binary runs, so it reaches the build as one line, as the binary's own errors do.
+ * The scripts are resources/io/dxsteps/install.sh and install.ps1, after lines that give them the
+ * version, the binary, the dxstepsHome and distUrl keys, the step and its error file.
  */
 class Installer implements Serializable {
 
@@ -49,9 +50,13 @@ class Installer implements Serializable {
         return version.matches('[0-9A-Za-z][0-9A-Za-z.+_-]*') ? version : null
     }
 
-    /** The sh script for plan [version, binary, home, dist] (home and dist may be null): values, then body. */
+    /**
+     * The sh script for plan [version, binary, home, dist, step, errorFile] (home and dist may be
+     * null): the values, the output folder, the install check (body, which sets dxsteps_bin), then
+     * run, the line that runs "$dxsteps_bin".
+     */
     @NonCPS
-    static String unixScript(Map plan, String body) {
+    static String unixScript(Map plan, String body, String run) {
         // Jenkins runs sh -xe: no trace of every line in the log. No #! line: an agent (or the local
         // runner) would write the script to a file and exec it, which can fail with "Text file busy"
         // while a parallel lane forks.
@@ -60,64 +65,45 @@ class Installer implements Serializable {
             "binary=${Command.quote(plan.binary)}\n" +
             "given_home=${Command.quote(plan.home ?: '')}\n" +
             "given_dist=${Command.quote(plan.dist ?: '')}\n" +
-            body
+            "step=${Command.quote(plan.step)}\n" +
+            "error_file=${Command.quote(plan.errorFile)}\n" +
+            "mkdir -p ${Command.quote(folder(plan.errorFile as String))}\n" +
+            body + run
     }
 
-    /** The powershell script for the same plan. */
+    /** The powershell script for the same plan: the install check sets $exe, run runs it. */
     @NonCPS
-    static String windowsScript(Map plan, String body) {
-        return "\$version = ${PowerShell.quote(plan.version)}\n" +
+    static String windowsScript(Map plan, String body, String run) {
+        return '$ErrorActionPreference = \'Stop\'\n' +
+            "\$version = ${PowerShell.quote(plan.version)}\n" +
             "\$binary = ${PowerShell.quote(plan.binary)}\n" +
             "\$givenHome = ${PowerShell.quote(plan.home ?: '')}\n" +
             "\$givenDist = ${PowerShell.quote(plan.dist ?: '')}\n" +
-            body
+            "\$step = ${PowerShell.quote(plan.step)}\n" +
+            "\$errorFile = ${PowerShell.quote(plan.errorFile)}\n" +
+            'New-Item -ItemType Directory -Force -Path ' + PowerShell.quote(folder(plan.errorFile as String)) +
+            ' | Out-Null\n' +
+            body + run
     }
 
-    /** The home, error and warning lines of the script's stdout (the last of each kind). */
+    /** The folder of a relative file path ('.' for none). */
     @NonCPS
-    static Map answer(String out) {
-        Map found = [:]
-        String prefix = 'dxsteps-'
-        for (String line in (out ?: '').split('\n')) {
-            String text = line.replaceAll(/\r$/, '')
-            int equals = text.indexOf('=')
-            String kind = text.startsWith(prefix) && equals > 0 ? text.substring(prefix.length(), equals) : ''
-            if (kind in ['home', 'error', 'warning']) {
-                found[kind] = text.substring(equals + 1)
-            }
-        }
-        return found
+    static String folder(String file) {
+        return file.contains('/') ? file.substring(0, file.lastIndexOf('/')) : '.'
     }
 
-    /**
-     * Readies binary (e.g. 'dx-sync') for step on this agent. Returns [home: DIR or null for
-     * PATH, unix: whether the agent runs sh], or fails the build with one line.
-     */
-    Map prepare(String step, String binary, Map cfg) {
+    /** The library's version, or the build fails with one line naming step. */
+    String version(String step) {
         String version = libraryVersion(script.libraryResource(VERSION_RESOURCE) as String)
         if (version == null) {
             script.error("${step}: the library's ${VERSION_RESOURCE} holds no version")
         }
-        boolean unix = script.isUnix() // groovylint-disable-line UnnecessaryGetter
-        Map plan = [version: version, binary: binary, home: cfg.dxstepsHome, dist: cfg.distUrl]
-        String label = "dxsteps ${version}: ${binary}"
-        String out
-        if (unix) {
-            String text = unixScript(plan, script.libraryResource(UNIX_RESOURCE) as String)
-            out = script.sh(label: label, script: text, returnStdout: true)
-        } else {
-            String text = windowsScript(plan, script.libraryResource(WINDOWS_RESOURCE) as String)
-            out = script.powershell(label: label, script: text, returnStdout: true)
-        }
-        Map answer = answer(out)
-        if (answer.warning) {
-            script.echo("${step}: warning: ${answer.warning}")
-        }
-        if (answer.error || answer.home == null) {
-            String why = answer.error ?: 'preparing the dxsteps binaries failed (no answer; see the log above)'
-            script.error("${step}: ${why}")
-        }
-        return [home: answer.home ?: null, unix: unix]
+        return version
+    }
+
+    /** The fixed part of the install check for this agent: install.sh, or install.ps1 on Windows. */
+    String body(boolean unix) {
+        return script.libraryResource(unix ? UNIX_RESOURCE : WINDOWS_RESOURCE) as String
     }
 
 }

@@ -88,43 +88,27 @@ class PowerShell implements Serializable {
         return word.append('"').toString()
     }
 
-    /** Where the binary is: "$home\dx-sync.exe" when a home is set, else "dx-sync.exe" for PATH. */
-    @NonCPS
-    static String binaryPath(String binary, String home) {
-        String exe = binary + '.exe'
-        return home ? home.replaceAll('[\\\\/]+$', '') + '\\' + exe : exe
-    }
-
     /**
-     * The powershell script: make the output directory, exit 127 when the binary cannot be
-     * found, run it with args (unquoted values) and write its stdout, its JSON result, to
-     * resultFile as UTF-8; errorFile is passed with --error-file. Its stderr goes to the log.
+     * The part of the powershell script that runs the binary the install check found ($exe, see
+     * Installer) with args (unquoted values) and writes its stdout, its JSON result, to resultFile
+     * as UTF-8; errorFile is passed with --error-file, apiVersions as DXSTEPS_API_VERSIONS (see
+     * Command.script). Its stderr goes to the log.
      */
     @NonCPS
-    static String script(String binaryPath, List<String> args, String resultFile, String errorFile) {
+    static String script(List<String> args, String resultFile, String errorFile, String apiVersions) {
         List<String> all = []
         all.addAll(args)
         all.addAll(['--error-file', errorFile])
-        String dir = resultFile.contains('/') ? resultFile.substring(0, resultFile.lastIndexOf('/')) : '.'
         // DXSTEPS_CALLER=jenkins: the binary's error line names the step's keys, not its flags.
-        return '$ErrorActionPreference = \'Stop\'\n' +
-            '$env:DXSTEPS_CALLER = \'jenkins\'\n' +
-            "\$exe = ${quote(binaryPath)}\n" +
+        return '$env:DXSTEPS_CALLER = \'jenkins\'\n' +
+            "\$env:DXSTEPS_API_VERSIONS = ${quote(apiVersions)}\n" +
             "\$arguments = ${quote(commandLine(all))}\n" +
             "\$result = ${quote(resultFile)}\n" +
-            "New-Item -ItemType Directory -Force -Path ${quote(dir)} | Out-Null\n" +
             RUN
     }
 
-    /** The fixed part of the script: find the binary, run it, keep its stdout, exit with its code. */
-    static final String RUN = '''if ($exe.Contains('\\')) {
-  if (-not (Test-Path -LiteralPath $exe -PathType Leaf)) { exit 127 }
-} else {
-  $found = Get-Command -Name $exe -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-  if (-not $found) { exit 127 }
-  $exe = $found.Path
-}
-$psi = New-Object System.Diagnostics.ProcessStartInfo
+    /** The fixed part of the run: start the binary, keep its stdout, exit with its code. */
+    static final String RUN = '''$psi = New-Object System.Diagnostics.ProcessStartInfo
 $psi.FileName = $exe
 $psi.Arguments = $arguments
 $psi.UseShellExecute = $false

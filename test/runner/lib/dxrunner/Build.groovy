@@ -38,6 +38,9 @@ class Build {
     File artifactsDir
     final List<String> artifacts = Collections.synchronizedList([])
 
+    /** The durable steps (sh, bat, powershell) run, and the library calls they ran in. */
+    final NodeSteps nodeSteps = new NodeSteps()
+
     /** sh processes still running, killed if the runner is stopped. */
     final Set<Process> processes = java.util.concurrent.ConcurrentHashMap.newKeySet()
 

@@ -20,7 +20,7 @@ abstract class PipelineScript extends Script {
         Build b = dxRunnerBuild
         if (b != null && b.hasVar(name)) {
             Object v = b.var(name)
-            return v.invokeMethod('call', argv)
+            return b.nodeSteps.call(name) { v.invokeMethod('call', argv) }
         }
         if (b != null && b.steps.metaClass.respondsTo(b.steps, name)) {
             return b.steps.invokeMethod(name, argv)

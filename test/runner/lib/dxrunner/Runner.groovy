@@ -202,8 +202,10 @@ class Runner {
             console.print('', "Archived artifacts (in ${build.artifactsDir}):")
             archived.each { String a -> console.print('', "  ${a}") }
         }
+        build.nodeSteps.lines().each { String l -> console.print('', l) }
         if (graphJson != null) {
-            Map graph = [result: result, description: description, artifacts: archived, stages: build.root.toMap().stages ?: []]
+            Map graph = [result: result, description: description, artifacts: archived, stages: build.root.toMap().stages ?: [],
+                         nodeSteps: build.nodeSteps.toMap()]
             graphJson.absoluteFile.parentFile.mkdirs()
             graphJson.setText(JsonOutput.prettyPrint(JsonOutput.toJson(graph)) + '\n', 'UTF-8')
         }

@@ -297,14 +297,17 @@ class Steps extends ArtifactSteps {
     }
 
     Object sh(Map args) {
+        build.nodeSteps.step()
         new Shell(build, ctx()).run(args)
     }
 
     Object bat(Object args) {
+        build.nodeSteps.step()
         throw new AbortException('bat is not available: the local runner runs on Unix (use sh)')
     }
 
     Object powershell(Object args) {
+        build.nodeSteps.step()
         throw new AbortException('powershell is not available: the local runner runs on Unix, where isUnix() is true (use sh)')
     }
 
