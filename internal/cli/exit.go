@@ -132,7 +132,7 @@ var ExitCodes = []ExitCode{
 	{ExitAuth, "auth", "authentication or permission refused"},
 	{ExitTimeout, "timeout", "the timeout passed (the job the step started is cancelled; on DCT, abandoned)"},
 	{ExitUnreachable, "unreachable", "engine unreachable after retries"},
-	{ExitTLS, "tls", "the engine's (or DCT's) TLS certificate failed verification: unknown authority, expired, or for another host name (not retried; give its CA with caCert / --ca-cert)"},
+	{ExitTLS, "tls", "the TLS certificate failed verification: unknown CA, expired, or another host (not retried; see caCert)"},
 	{ExitSIGINT, "aborted", "aborted by SIGINT (the job the step started is cancelled; on DCT, abandoned)"},
 	{ExitSIGTERM, "aborted", "aborted by SIGTERM, e.g. the build was aborted (the job is cancelled; on DCT, abandoned)"},
 }

@@ -24,7 +24,7 @@ test('without an error file the exit code says what happened') {
         '3': 'authentication or permission refused',
         '4': 'the timeout passed (the job the step started is cancelled; on DCT, abandoned)',
         '5': 'engine unreachable after retries',
-        '6': "the engine's (or DCT's) TLS certificate failed verification: unknown authority, expired, or for another host name (not retried; give its CA with caCert / --ca-cert)",
+        '6': 'the TLS certificate failed verification: unknown CA, expired, or another host (not retried; see caCert)',
         '130': 'aborted by SIGINT (the job the step started is cancelled; on DCT, abandoned)',
         '143': 'aborted by SIGTERM, e.g. the build was aborted (the job is cancelled; on DCT, abandoned)',
         '9': 'not a dxsteps exit code',

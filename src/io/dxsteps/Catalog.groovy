@@ -5,8 +5,9 @@ import com.cloudbees.groovy.cps.NonCPS
 /**
  * What a build produced, where Jenkins users look: the bookmarks its delphixBookmark and
  * delphixPrepareDataset calls created (name, data pod, tags, data time, shared, and where the data
- * came from: see Provenance), listed in the build's description and archived as a JSON artifact. Then the build's output folder
- * (BuildOutput) is removed, unless asked to keep it. Meant for the pipeline's post { always { } }.
+ * came from: see Provenance), listed in the build's description and archived as a JSON artifact.
+ * Then the build's output folder (BuildOutput) is removed, unless asked to keep it. Meant for the
+ * pipeline's post { always { } }.
  */
 class Catalog implements Serializable {
 

@@ -60,7 +60,8 @@ class Config implements Serializable {
     @NonCPS
     static String unknownKey(Object key, Collection allowed) {
         String meant = closest(key as String, allowed)
-        return "unknown key '${key}'; " + (meant ? "did you mean '${meant}'? " : '') + "allowed keys: ${allowed.join(', ')}"
+        return "unknown key '${key}'; " + (meant ? "did you mean '${meant}'? " : '') +
+            "allowed keys: ${allowed.join(', ')}"
     }
 
     /** The keys that narrow what delphixBookmark's prune deletes. */
@@ -78,8 +79,9 @@ class Config implements Serializable {
         }
         for (String key in PRUNE_FILTERS) {
             if (config.containsKey(key) && blank(config[key])) {
-                return "operation prune: key '${key}' is empty (${config[key] == null ? 'null' : "'${config[key]}'"}): " +
-                    'prune refuses an empty filter, which would widen what it deletes; give it a value or leave the key out'
+                String given = config[key] == null ? 'null' : "'${config[key]}'"
+                return "operation prune: key '${key}' is empty (${given}): prune refuses an empty filter, " +
+                    'which would widen what it deletes; give it a value or leave the key out'
             }
         }
         return null
@@ -89,9 +91,9 @@ class Config implements Serializable {
     @NonCPS
     static boolean blank(Object value) {
         if (value instanceof List) {
-            return value.isEmpty() || value.any { Object item -> blank(item) }
+            return value.empty || value.any { Object item -> blank(item) }
         }
-        return value == null || value.toString().trim().isEmpty()
+        return value == null || value.toString().trim().empty
     }
 
     /**
@@ -118,23 +120,29 @@ class Config implements Serializable {
     /** The edit distance of a and b, a swap of two neighbouring letters counting one. */
     @NonCPS
     static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1]
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j
-        }
+        int[] before = new int[b.length() + 1]
+        int[] previous = (0..b.length()) as int[]
         for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost)
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
-                }
+            int[] current = nextRow(a, b, i, previous, before)
+            before = previous
+            previous = current
+        }
+        return previous[b.length()]
+    }
+
+    /** Row i of distance's table from rows i-1 (previous) and i-2 (before). */
+    @NonCPS
+    static int[] nextRow(String a, String b, int i, int[] previous, int[] before) {
+        int[] row = new int[b.length() + 1]
+        row[0] = i
+        for (int j = 1; j <= b.length(); j++) {
+            int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1
+            row[j] = Math.min(Math.min(previous[j] + 1, row[j - 1] + 1), previous[j - 1] + cost)
+            if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                row[j] = Math.min(row[j], before[j - 2] + 1)
             }
         }
-        return d[a.length()][b.length()]
+        return row
     }
 
     /** Booleans must stay booleans and lists lists: 'false' as a string would be true. */
@@ -184,7 +192,8 @@ class Config implements Serializable {
         List ops = Steps.operations(step)
         if (ops && !ops.contains(cfg.operation)) {
             String meant = closest(cfg.operation as String, ops)
-            return "operation '${cfg.operation}' is not one of ${ops.join(', ')}" + (meant ? "; did you mean '${meant}'?" : '')
+            return "operation '${cfg.operation}' is not one of ${ops.join(', ')}" +
+                (meant ? "; did you mean '${meant}'?" : '')
         }
         // delphixPrepareDataset runs three binaries: its subsetter is checked before the first.
         if (step == 'delphixPrepareDataset') {

@@ -40,12 +40,6 @@ class ProvenPoint implements Serializable {
         return best?.result?.maskedSnapshot as String
     }
 
-    @NonCPS
-    private static boolean newer(Map a, Map b, String timeKey) {
-        int byTime = ((a.result[timeKey] ?: '') as String) <=> ((b.result[timeKey] ?: '') as String)
-        return byTime != 0 ? byTime > 0 : (a.modified as long) >= (b.modified as long)
-    }
-
     /** The pipeline script: the source of dir, findFiles, readJSON and env. */
     private final Object script
 
@@ -64,11 +58,22 @@ class ProvenPoint implements Serializable {
         return pick(credentials, refreshes)
     }
 
+    /** Whether result a is newer than b: by its timeKey field, then by file time. */
+    @NonCPS
+    private static boolean newer(Map a, Map b, String timeKey) {
+        int byTime = ((a.result[timeKey] ?: '') as String) <=> ((b.result[timeKey] ?: '') as String)
+        if (byTime) {
+            return byTime > 0
+        }
+        return (a.modified as long) >= (b.modified as long)
+    }
+
     private List results(String glob) {
         List out = []
         for (Object file in script.findFiles(glob: glob, excludes: '*.error.json')) {
-            if ((file.length as long) > 0) {
-                out << [modified: file.lastModified as long, result: DxStep.plain(script.readJSON(file: file.name as String))]
+            if (file.length as long) {
+                Map result = DxStep.plain(script.readJSON(file: file.name as String)) as Map
+                out << [modified: file.lastModified as long, result: result]
             }
         }
         return out

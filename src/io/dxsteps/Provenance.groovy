@@ -17,6 +17,35 @@ class Provenance implements Serializable {
     /** What separates pieces of evidence in dx-bookmark's --masking-evidence. */
     static final String EVIDENCE_SEPARATOR = '; '
 
+    /** dx-bookmark's provenance keys from the results of the build's sync, refresh and subset. */
+    @NonCPS
+    static Map keys(Map sync, Map refresh, Map subset, String buildTag, String buildUrl) {
+        Map source = sync?.snapshot ? sync : refresh
+        List evidence = []
+        List pieces = (refresh?.maskingEvidence ?: []) as List
+        for (Object piece in pieces) {
+            evidence << (piece as String).replace(EVIDENCE_SEPARATOR, ', ').replaceAll(/[\r\n]+/, ' ')
+        }
+        return [
+            sourceSnapshot: source?.snapshot ?: null,
+            sourceDataTime: source?.snapshot ? (source.snapshotDataTime ?: null) : null,
+            maskedSnapshot: refresh?.maskedSnapshot ?: null,
+            maskingEvidence: evidence ? evidence.join(EVIDENCE_SEPARATOR) : null,
+            subsetPercent: subset?.percent ?: null,
+            subsetMode: subset?.mode ?: null,
+            subsetTool: subset?.tool ?: null,
+            build: buildTag ?: null,
+            buildUrl: buildUrl ?: null,
+        ]
+    }
+
+    /** A found file's modification time in ms, 0 when the agent gives none. */
+    @NonCPS
+    static long modified(Object file) {
+        Object time = file.lastModified
+        return time == null ? 0L : time as long
+    }
+
     /** The pipeline script: the source of dir, findFiles, readJSON and env. */
     private final Object script
 
@@ -24,18 +53,16 @@ class Provenance implements Serializable {
         this.script = script
     }
 
-    /** cfg of a delphixBookmark call with the provenance keys it left out filled from the build's results. */
+    /** cfg of a delphixBookmark call, with the provenance keys it left out filled from the build's results. */
     Map fill(Map cfg) {
         if ((cfg.operation ?: 'create') != 'create') {
             return cfg
         }
         Map results = [:]
         script.dir(BuildOutput.dir(script.env)) {
-            results.sync = latest(script.findFiles(glob: 'delphixSync-*.json', excludes: '*.error.json') as List, null)
-            results.refresh = latest(script.findFiles(glob: 'delphixRefresh-*.json', excludes: '*.error.json') as List, null)
-            results.subset = cfg.container ?
-                latest(script.findFiles(glob: 'delphixSubset-*.json', excludes: '*.error.json') as List, cfg.container as String) :
-                [:]
+            results.sync = latest(found('delphixSync-*.json'), null)
+            results.refresh = latest(found('delphixRefresh-*.json'), null)
+            results.subset = cfg.container ? latest(found('delphixSubset-*.json'), cfg.container as String) : [:]
         }
         Map found = keys(results.sync as Map, results.refresh as Map, results.subset as Map,
             script.env.BUILD_TAG as String, script.env.BUILD_URL as String)
@@ -47,6 +74,11 @@ class Provenance implements Serializable {
             }
         }
         return out
+    }
+
+    /** The build folder's result files matching glob (error files left out); call inside its dir. */
+    private List found(String glob) {
+        return script.findFiles(glob: glob, excludes: '*.error.json') as List
     }
 
     /**
@@ -72,34 +104,6 @@ class Provenance implements Serializable {
             }
         }
         return best
-    }
-
-    @NonCPS
-    private static long modified(Object file) {
-        Object time = file.lastModified
-        return time == null ? 0L : time as long
-    }
-
-    /** dx-bookmark's provenance keys from the results of the build's sync, refresh and subset. */
-    @NonCPS
-    static Map keys(Map sync, Map refresh, Map subset, String buildTag, String buildUrl) {
-        Map source = sync?.snapshot ? sync : refresh
-        List evidence = []
-        List pieces = (refresh?.maskingEvidence ?: []) as List
-        for (Object piece in pieces) {
-            evidence << (piece as String).replace(EVIDENCE_SEPARATOR, ', ').replaceAll(/[\r\n]+/, ' ')
-        }
-        return [
-            sourceSnapshot: source?.snapshot ?: null,
-            sourceDataTime: source?.snapshot ? (source.snapshotDataTime ?: null) : null,
-            maskedSnapshot: refresh?.maskedSnapshot ?: null,
-            maskingEvidence: evidence ? evidence.join(EVIDENCE_SEPARATOR) : null,
-            subsetPercent: subset?.percent ?: null,
-            subsetMode: subset?.mode ?: null,
-            subsetTool: subset?.tool ?: null,
-            build: buildTag ?: null,
-            buildUrl: buildUrl ?: null,
-        ]
     }
 
 }

@@ -43,8 +43,8 @@ class Steps implements Serializable {
         simulate: false,                  // simulated subset: the data stays whole; instead of subsetExec
         create: false,                    // create the data pod from template when missing
         vdb: null,                        // VDB the created data pod adopts; needs create
-        snapshot: null,                   // master snapshot the pod gets; null: the build's proven point, else the master's newest
-        allowUnmasked: false,             // skip the check that the pod's data is proven masked (estates without masking)
+        snapshot: null,                   // master snapshot the pod gets (null: the build's proven point)
+        allowUnmasked: false,             // skip the proven-masked check (estates without masking)
     ]
 
     /** What a binary's exit code means (contract of the dxsteps binaries). */
