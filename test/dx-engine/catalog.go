@@ -57,7 +57,14 @@ func catalog(args []string, stdout, stderr io.Writer) int {
 			data += ", NOT masked"
 		}
 		data += fmt.Sprintf(", %d%%", c.SubsetPercent)
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\n", c.Bookmark, c.On, shared, strings.Join(c.Tags, ", "), data, c.Rows)
+		// DCT keeps a bookmark's provenance in tags "provenance.<field>=<value>": not labels.
+		var tags []string
+		for _, t := range c.Tags {
+			if !strings.HasPrefix(t, "provenance.") {
+				tags = append(tags, t)
+			}
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\n", c.Bookmark, c.On, shared, strings.Join(tags, ", "), data, c.Rows)
 	}
 	_ = w.Flush()
 	for _, d := range datasets {
