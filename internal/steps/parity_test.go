@@ -105,6 +105,7 @@ func TestTheSamePipelineGivesTheSameOutputsOnBothPlatforms(t *testing.T) {
 				r = st.Run(t, s.step, e, nil, args...)
 			}
 			require.Equal(t, 0, r.Code, "%s %s %q: %s", platform, s.step.Name, args, r.Stderr)
+			checkProgress(t, platform, r.Stderr)
 			out := r.JSON(t)
 			if s.step == dbsync.Step {
 				snapshot = out["snapshot"].(string)
@@ -154,6 +155,26 @@ func covers(pattern, field string) bool {
 		}
 	}
 	return true
+}
+
+var progressLine = regexp.MustCompile(`^\S+:   (\S+) +(\d+)%(?: (.*))?$`)
+
+// checkProgress checks a run's job progress lines: each says something (a percent alone only
+// when it moved since the job's last line), and no task title is glued to a message.
+func checkProgress(t *testing.T, platform, stderr string) {
+	t.Helper()
+	last := map[string]string{}
+	for _, line := range strings.Split(stderr, "\n") {
+		m := progressLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		if m[3] == "" {
+			assert.NotEqual(t, m[2], last[m[1]], "%s: a percent line that says nothing new: %q\n%s", platform, line, stderr)
+		}
+		assert.NotContains(t, m[3], ".: ", "%s: %q", platform, line)
+		last[m[1]] = m[2]
+	}
 }
 
 var (
