@@ -31,6 +31,7 @@ var (
 	branchIsATimeflow = documented{"`dx-bookmark list`", "`branch` is the bookmark's timeflow"}
 	podHasNoBranch    = documented{"`dx-datapod refresh`", "`activeBranch` is empty"}
 	noDatabaseUser    = documented{"`dx-credentials` (`--exec`)", "`DX_DB_USER` is unset"}
+	templateIsAdmins  = documented{"`dx-bookmark list`", "`template` is empty for an account that cannot see the template's VDB group"}
 )
 
 // paritySteps is the pipeline, in order, as both platforms run it from the same seed. Each
@@ -40,6 +41,7 @@ var (
 // "{snapshot}" in an argument is the platform's own dx-sync snapshot.
 var paritySteps = []struct {
 	step    *cli.Step
+	qa      bool // run as the qa account, else as the admin
 	args    []string
 	env     string // the --exec tool writes its DX_DB_* here (in the platform's directory)
 	allowed map[string]documented
@@ -72,6 +74,14 @@ var paritySteps = []struct {
 	{step: bookmark.Step, args: []string{"prune", "--container", "prep1", "--keep", "0", "--dry-run"}, allowed: map[string]documented{"deleted.*.branch": branchIsATimeflow}},
 	{step: bookmark.Step, args: []string{"delete", "--container", "prep1", "--name", "2026-12-01 50"}, allowed: map[string]documented{"branch": branchIsATimeflow}},
 	{step: bookmark.Step, args: []string{"list"}, allowed: map[string]documented{"bookmarks.*.branch": branchIsATimeflow}},
+	{step: datapod.Step, qa: true, args: []string{"lock", "--container", "qa-pod"}, allowed: map[string]documented{"activeBranch": podHasNoBranch,
+		"template": {"`dx-datapod refresh`", "`template` is empty for an account that cannot see the template's VDB group"}}},
+	{step: datapod.Step, qa: true, args: []string{"unlock", "--container", "qa-pod"}, allowed: map[string]documented{"activeBranch": podHasNoBranch,
+		"template": {"`dx-datapod refresh`", "`template` is empty for an account that cannot see the template's VDB group"}}},
+	{step: bookmark.Step, qa: true, args: []string{"create", "--container", "qa-pod", "--name", "qa run 7", "--tag", "qa"},
+		allowed: map[string]documented{"branch": branchIsATimeflow, "template": templateIsAdmins}},
+	{step: bookmark.Step, qa: true, args: []string{"list", "--tag", "qa"},
+		allowed: map[string]documented{"bookmarks.*.branch": branchIsATimeflow, "bookmarks.*.template": templateIsAdmins}},
 }
 
 // TestTheSamePipelineGivesTheSameOutputsOnBothPlatforms runs paritySteps on the engine API and
@@ -99,9 +109,14 @@ func TestTheSamePipelineGivesTheSameOutputsOnBothPlatforms(t *testing.T) {
 				args[i] = strings.NewReplacer("{snapshot}", snapshot, "{policy}", policy, "{env}", filepath.Join(dir, s.env)).Replace(args[i])
 			}
 			var r st.Result
-			if platform == "dct" {
+			switch {
+			case platform == "dct" && s.qa:
+				r = st.RunDCT(t, s.step, e, st.DCTQA, spec, args...)
+			case platform == "dct":
 				r = st.RunDCT(t, s.step, e, st.DCTAdmin, spec, args...)
-			} else {
+			case s.qa:
+				r = st.Run(t, s.step, e, []string{"DELPHIX_USER=qa", "DELPHIX_PASSWORD=qa-local-pw"}, args...)
+			default:
 				r = st.Run(t, s.step, e, nil, args...)
 			}
 			require.Equal(t, 0, r.Code, "%s %s %q: %s", platform, s.step.Name, args, r.Stderr)
