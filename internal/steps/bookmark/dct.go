@@ -78,10 +78,12 @@ func (l *dctLayout) on(b *dct.Bookmark) bool {
 // VDB. That layout is a data pod of template T when T is the one VDB group
 // holding its (first) VDB's parent, as dx-datapod says; else a group whose
 // VDB was provisioned straight from a dSource (a masked master) is a
-// template. Only the groups and VDBs the key's account sees count.
+// template; and so is the group --template names. Only the groups and VDBs
+// the key's account sees count.
 type dctNames struct {
-	groups []dct.VDBGroup
-	vdbs   map[string]*dct.VDB
+	groups   []dct.VDBGroup
+	vdbs     map[string]*dct.VDB
+	template string // the id of the group --template names
 }
 
 func loadDCTNames(ctx context.Context, c *dct.Client) (*dctNames, error) {
@@ -122,6 +124,9 @@ func (n *dctNames) layoutOf(b *dct.Bookmark) (id, name string, group bool, vdbs 
 // (empty when none is known) b is on.
 func (n *dctNames) podAndTemplate(b *dct.Bookmark) (pod, template string) {
 	id, name, group, vdbs := n.layoutOf(b)
+	if group && id == n.template {
+		return "", name
+	}
 	v := n.vdbs[first(vdbs)]
 	if v == nil || v.ParentID == "" {
 		return name, ""
@@ -211,6 +216,9 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 	n, err := loadDCTNames(ctx, c)
 	if err != nil {
 		return nil, err
+	}
+	if l != nil && l.kind == "template" {
+		n.template = l.group
 	}
 	switch o.op {
 	case "list":
