@@ -38,6 +38,12 @@ type Bookmark struct {
 	BookmarkType   string `json:"bookmark_type"`
 	BookmarkStatus string `json:"bookmark_status"` // ACTIVE or INACTIVE
 	Tags           []Tag  `json:"tags"`
+	// A self-service bookmark (bookmark_source ENGINE) names the engine's
+	// data layout it is on (a VDB group of that layout shows the same
+	// ss_data_layout_id) and its own engine reference.
+	BookmarkSource      string `json:"bookmark_source"`
+	SSDataLayoutID      string `json:"ss_data_layout_id"`
+	SSBookmarkReference string `json:"ss_bookmark_reference"`
 }
 
 // BookmarkCreate describes a new bookmark: on fresh snapshots of VDBIDs,

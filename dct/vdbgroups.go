@@ -22,6 +22,9 @@ type VDBGroup struct {
 	LastSuccessfulRefreshToBookmarkID string   `json:"last_successful_refresh_to_bookmark_id"`
 	LastSuccessfulRefreshTime         string   `json:"last_successful_refresh_time"`
 	Tags                              []Tag    `json:"tags"`
+	// SSDataLayoutID is the engine's data layout (a Self-Service container
+	// or template) the group was imported from; "" for a group made in DCT.
+	SSDataLayoutID string `json:"ss_data_layout_id"`
 }
 
 // VDBSnapshot maps one VDB of a group to the snapshot it is refreshed from.
@@ -43,6 +46,11 @@ func (s *VDBGroupsService) Get(ctx context.Context, id string) (*VDBGroup, error
 		return nil, err
 	}
 	return &g, nil
+}
+
+// List returns every VDB group the key's account can see, following every page.
+func (s *VDBGroupsService) List(ctx context.Context) ([]VDBGroup, error) {
+	return collect[VDBGroup](ctx, s.client, "/vdb-groups", "", "")
 }
 
 // FindByName returns the one VDB group named exactly name, or a *NameError.

@@ -81,8 +81,10 @@ func (l *Log) Progress(job string) func(delphix.Progress) {
 }
 
 // DCTProgress returns a DCT wait callback that prints what Progress prints
-// on the engine: each new task message (with its task's title where the
-// engine shows an event type), then the job's percent when it moved.
+// on the engine: each new task message, then the job's percent when it
+// moved since the last line. DCT's task events carry no percent of their
+// own: a message is printed with the job's. The task's title prefixes a
+// message only when the job has several tasks, to say which one speaks.
 func (l *Log) DCTProgress(job string) func(dct.Progress) {
 	last := -1
 	return func(p dct.Progress) {
@@ -91,10 +93,11 @@ func (l *Log) DCTProgress(job string) func(dct.Progress) {
 			if msg == "" {
 				continue
 			}
-			if m.Task != "" && m.Task != msg {
-				msg = m.Task + ": " + msg
+			if title := strings.TrimSuffix(strings.Join(strings.Fields(m.Task), " "), "."); len(p.Job.Tasks) > 1 && title != "" && !strings.HasPrefix(msg, title) {
+				msg = title + ": " + msg
 			}
 			l.Printf("  %s %3d%% %s", job, p.Job.PercentComplete, msg)
+			last = p.Job.PercentComplete
 		}
 		if p.Job.PercentComplete != last {
 			l.Printf("  %s %3d%%", job, p.Job.PercentComplete)

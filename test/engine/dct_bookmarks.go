@@ -12,7 +12,8 @@ import (
 // Bookmarks of the DCT API. They are the engine's self-service bookmarks (a bookmark made
 // through DCT on a pod or the masked master is one of its container or template, and shows
 // in the engine API and the catalog; one made through the engine API shows here with
-// bookmark_source ENGINE); a bookmark on a VDB no template or container uses is DCT's alone.
+// bookmark_source ENGINE, its ss_data_layout_id that of its container's or template's VDB
+// group); a bookmark on a VDB no template or container uses is DCT's alone.
 // PUBLIC is the engine's shared flag.
 
 // dctBookmark is what DCT knows of a bookmark beyond the engine.
@@ -94,6 +95,12 @@ func (e *Engine) dctBookmarkObject(b *state.Bookmark) obj {
 			o["retention"] = -1
 		}
 	} else {
+		// A self-service bookmark names its data layout (the id its VDB group shows as
+		// ss_data_layout_id) and its engine reference; DCT did not make it on a VDB group.
+		o["ss_bookmark_reference"], o["ss_data_layout_id"] = b.Ref, b.Tmpl.Ref
+		if b.Cont != nil {
+			o["ss_data_layout_id"] = b.Cont.Ref
+		}
 		tags := []obj{}
 		for _, t := range b.Tags {
 			tags = append(tags, dctTag(t))

@@ -21,6 +21,9 @@ func (e *Engine) dctVDBObject(d *state.DB) obj {
 	if t := e.dct.tags[d]; t != nil {
 		o["tags"] = t
 	}
+	if v, ok := connectionInfoObject(d.Platform, d.Conn)["version"].(string); ok && v != "" {
+		o["database_version"] = v // the version the engine's connection info shows
+	}
 	if jdbc := jdbcOf(d); jdbc != "" {
 		o["jdbc_connection_string"] = jdbc
 	}

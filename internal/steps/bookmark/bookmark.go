@@ -4,6 +4,7 @@
 package bookmark
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -258,7 +259,16 @@ func list(bs []delphix.Bookmark, o options) ListResult {
 		}
 		out.Bookmarks = append(out.Bookmarks, r)
 	}
+	sortByCreation(out.Bookmarks)
 	return out
+}
+
+// sortByCreation orders a list oldest first (then by name), the same on
+// both platforms: the engine lists in its own order, DCT newest first.
+func sortByCreation(rs []Result) {
+	slices.SortStableFunc(rs, func(a, b Result) int {
+		return cmp.Or(cmp.Compare(a.CreationTime, b.CreationTime), cmp.Compare(a.Bookmark, b.Bookmark))
+	})
 }
 
 func hasAll(have, want []string) bool {

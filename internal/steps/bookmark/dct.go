@@ -22,7 +22,7 @@ import (
 type dctLayout struct {
 	kind, name    string // "data pod" or "template"
 	group, vdb    string // exactly one id is set
-	template      bool
+	ssLayout      string // the group's ss_data_layout_id: an imported Self-Service container or template
 	bookmarkQuery dct.BookmarkQuery
 }
 
@@ -36,8 +36,13 @@ func findDCTLayout(ctx context.Context, c *dct.Client, o options) (*dctLayout, e
 	}
 	g, err := c.VDBGroups.FindByName(ctx, name)
 	if err == nil {
-		return &dctLayout{kind: kind, name: g.Name, group: g.ID, template: kind == "template",
-			bookmarkQuery: dct.BookmarkQuery{VDBGroupID: g.ID}}, nil
+		// The group's bookmarks hold its VDBs: those made on the group in DCT, and the
+		// self-service ones made through the engine (which name its ss_data_layout_id).
+		q := dct.BookmarkQuery{VDBGroupID: g.ID}
+		if len(g.VDBIDs) > 0 {
+			q = dct.BookmarkQuery{VDBID: g.VDBIDs[0]}
+		}
+		return &dctLayout{kind: kind, name: g.Name, group: g.ID, ssLayout: g.SSDataLayoutID, bookmarkQuery: q}, nil
 	}
 	var miss *dct.NameError
 	if kind == "template" || !errors.As(err, &miss) || len(miss.Matches) > 0 {
@@ -51,15 +56,101 @@ func findDCTLayout(ctx context.Context, c *dct.Client, o options) (*dctLayout, e
 }
 
 // on says whether b was made on l itself (a VDB's list also holds the
-// bookmarks of groups that contain it).
+// bookmarks of groups that contain it): in DCT on the group or the VDB, or
+// through the engine on the Self-Service container or template the group
+// was imported from.
 func (l *dctLayout) on(b *dct.Bookmark) bool {
-	if l == nil {
+	switch {
+	case l == nil:
 		return true
-	}
-	if l.group != "" {
+	case l.group != "" && b.VDBGroupID == "" && b.SSDataLayoutID != "":
+		return b.SSDataLayoutID == l.ssLayout
+	case l.group != "":
 		return b.VDBGroupID == l.group
 	}
-	return b.VDBGroupID == "" && len(b.VDBIDs) == 1 && b.VDBIDs[0] == l.vdb
+	return b.VDBGroupID == "" && b.SSDataLayoutID == "" && len(b.VDBIDs) == 1 && b.VDBIDs[0] == l.vdb
+}
+
+// dctNames names, for a DCT bookmark, the data pod and template it is on, as
+// the engine does: its layout is the VDB group it was made on (vdb_group_id),
+// or the group imported from the Self-Service container or template that a
+// bookmark made through the engine names (ss_data_layout_id), or else its one
+// VDB. That layout is a data pod of template T when T is the one VDB group
+// holding its (first) VDB's parent, as dx-datapod says; else a group whose
+// VDB was provisioned straight from a dSource (a masked master) is a
+// template; and so is the group --template names. Only the groups and VDBs
+// the key's account sees count.
+type dctNames struct {
+	groups   []dct.VDBGroup
+	vdbs     map[string]*dct.VDB
+	template string // the id of the group --template names
+}
+
+func loadDCTNames(ctx context.Context, c *dct.Client) (*dctNames, error) {
+	gs, err := c.VDBGroups.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := c.VDBs.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := &dctNames{groups: gs, vdbs: map[string]*dct.VDB{}}
+	for i := range vs {
+		n.vdbs[vs[i].ID] = &vs[i]
+	}
+	return n, nil
+}
+
+// layoutOf returns the id and name of b's layout, whether it is a group,
+// and the VDBs it holds.
+func (n *dctNames) layoutOf(b *dct.Bookmark) (id, name string, group bool, vdbs []string) {
+	for i := range n.groups {
+		g := &n.groups[i]
+		if (b.VDBGroupID != "" && g.ID == b.VDBGroupID) || (b.VDBGroupID == "" && b.SSDataLayoutID != "" && g.SSDataLayoutID == b.SSDataLayoutID) {
+			return g.ID, g.Name, true, g.VDBIDs
+		}
+	}
+	switch {
+	case b.VDBGroupID != "":
+		return b.VDBGroupID, b.VDBGroupName, true, b.VDBIDs
+	case len(b.VDBs) > 0:
+		return b.VDBs[0].ID, b.VDBs[0].Name, false, b.VDBIDs
+	}
+	return strings.Join(append(slices.Clone(b.VDBIDs), b.DSourceIDs...), ","), "", false, b.VDBIDs
+}
+
+// podAndTemplate returns the data pod (empty for a template) and template
+// (empty when none is known) b is on.
+func (n *dctNames) podAndTemplate(b *dct.Bookmark) (pod, template string) {
+	id, name, group, vdbs := n.layoutOf(b)
+	if group && id == n.template {
+		return "", name
+	}
+	v := n.vdbs[first(vdbs)]
+	if v == nil || v.ParentID == "" {
+		return name, ""
+	}
+	var holders []string
+	for _, g := range n.groups {
+		if g.ID != id && slices.Contains(g.VDBIDs, v.ParentID) {
+			holders = append(holders, g.Name)
+		}
+	}
+	switch {
+	case len(holders) == 1:
+		return name, holders[0]
+	case group && v.ParentID == v.ParentDSourceID:
+		return "", name
+	}
+	return name, ""
+}
+
+func first(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[0]
 }
 
 func dctTags(tags []string) []dct.Tag {
@@ -89,20 +180,13 @@ func plainTags(tags []dct.Tag) []string {
 	return out
 }
 
-// describeDCT is the step's Result for a DCT bookmark; l, when known, says
-// whether its group stands for a template.
-func describeDCT(b *dct.Bookmark, l *dctLayout) Result {
+// describeDCT is the step's Result for a DCT bookmark, its data pod and
+// template named by n.
+func describeDCT(b *dct.Bookmark, n *dctNames) Result {
 	prov, tags := engineProvenance("", plainTags(b.Tags))
 	r := Result{Bookmark: b.Name, BookmarkReference: b.ID, Branch: b.TimeflowID, Shared: b.BookmarkType == dct.BookmarkPublic,
 		Tags: tags, Timestamp: b.DataTimestamp, Expiration: b.Expiration, CreationTime: b.CreationDate, Provenance: prov}
-	switch {
-	case l != nil && l.template:
-		r.Template = l.name
-	case b.VDBGroupName != "":
-		r.Container = b.VDBGroupName
-	case len(b.VDBs) > 0:
-		r.Container = b.VDBs[0].Name
-	}
+	r.Container, r.Template = n.podAndTemplate(b)
 	return r
 }
 
@@ -129,18 +213,26 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 			mine = append(mine, found[i])
 		}
 	}
+	n, err := loadDCTNames(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if l != nil && l.kind == "template" {
+		n.template = l.group
+	}
 	switch o.op {
 	case "list":
 		out := ListResult{Bookmarks: []Result{}}
 		for i := range mine {
-			r := describeDCT(&mine[i], l)
+			r := describeDCT(&mine[i], n)
 			if strings.Contains(r.Bookmark, o.name) && hasAll(r.Tags, o.tags) {
 				out.Bookmarks = append(out.Bookmarks, r)
 			}
 		}
+		sortByCreation(out.Bookmarks)
 		return out, nil
 	case "prune":
-		return pruneDCT(ctx, s, o, l, mine)
+		return pruneDCT(ctx, s, o, l, n, mine)
 	}
 	kind := "bookmark"
 	if l != nil {
@@ -148,7 +240,7 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 	}
 	switch {
 	case len(mine) == 0 && o.op == "create":
-		return createDCT(ctx, s, o, l)
+		return createDCT(ctx, s, o, l, n)
 	case len(mine) == 0:
 		return nil, cli.Usagef("no %s is named %q; dx-bookmark list shows the ones you can see", kind, o.name)
 	case len(mine) > 1:
@@ -158,10 +250,10 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 		}
 		return nil, cli.Usagef("%d %ss are named %q (%s): name the data pod or template, or rename one", len(mine), kind, o.name, strings.Join(ids, ", "))
 	}
-	return changeDCT(ctx, s, o, l, &mine[0])
+	return changeDCT(ctx, s, o, l, n, &mine[0])
 }
 
-func createDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout) (any, error) {
+func createDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, n *dctNames) (any, error) {
 	c := s.DCT
 	p := dct.BookmarkCreate{Name: o.name, VDBGroupID: l.group, Type: dct.BookmarkPrivate, Tags: dctTags(slices.Concat(o.tags, provenanceTags(o.provenance))),
 		Expiration: o.expires, RetainForever: o.forever}
@@ -218,7 +310,7 @@ func createDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout) (an
 	if err != nil {
 		return nil, err
 	}
-	res := describeDCT(b, l)
+	res := describeDCT(b, n)
 	created := true
 	res.Created, res.Recovered = &created, s.Recovered()
 	return res, nil
@@ -226,20 +318,20 @@ func createDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout) (an
 
 // changeDCT shares, unshares or deletes b; for create it is the existing
 // bookmark, reused, and shared when --shared asks for it.
-func changeDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, b *dct.Bookmark) (any, error) {
+func changeDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, n *dctNames, b *dct.Bookmark) (any, error) {
 	c := s.DCT
 	op := o.op
 	if op == "create" {
 		s.Log.Printf("bookmark %q already exists (%s); reusing it", b.Name, b.ID)
-		if have := describeDCT(b, l).Tags; len(o.tags) > 0 && !slices.Equal(have, o.tags) {
+		if have := describeDCT(b, n).Tags; len(o.tags) > 0 && !slices.Equal(have, o.tags) {
 			s.Log.Printf("note: its tags %q differ from --tag %q and were left as they are", have, o.tags)
 		}
 		if !o.expires.IsZero() || o.forever {
 			s.Log.Printf("note: its expiration (%q) was left as it is", b.Expiration)
 		}
-		noteProvenance(s, describeDCT(b, l).Provenance, o.provenance)
+		noteProvenance(s, describeDCT(b, n).Provenance, o.provenance)
 		if !o.shared || b.BookmarkType == dct.BookmarkPublic {
-			res := describeDCT(b, l)
+			res := describeDCT(b, n)
 			created := false
 			res.Created = &created
 			return res, nil
@@ -263,7 +355,7 @@ func changeDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, b *
 		return nil, err
 	}
 	if op == "delete" {
-		res := describeDCT(b, l)
+		res := describeDCT(b, n)
 		res.Deleted = true
 		return res, nil
 	}
@@ -271,7 +363,7 @@ func changeDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, b *
 	if err != nil {
 		return nil, err
 	}
-	res := describeDCT(after, l)
+	res := describeDCT(after, n)
 	if o.op == "create" {
 		created := false
 		res.Created = &created
@@ -281,18 +373,15 @@ func changeDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, b *
 
 // pruneDCT prunes among bs; --keep counts per VDB group, or per VDB for a
 // bookmark made on VDBs. What depends on a bookmark: see dct.BookmarksService.Dependents.
-func pruneDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, bs []dct.Bookmark) (any, error) {
+func pruneDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, n *dctNames, bs []dct.Bookmark) (any, error) {
 	c := s.DCT
 	var cs []candidate
 	for i := range bs {
 		b := &bs[i]
 		created, _ := time.Parse(time.RFC3339Nano, b.CreationDate)
-		layout := b.VDBGroupID
-		if layout == "" {
-			layout = strings.Join(append(slices.Clone(b.VDBIDs), b.DSourceIDs...), ",")
-		}
+		layout, _, _, _ := n.layoutOf(b)
 		forever := b.Retention != nil && *b.Retention == -1
-		cs = append(cs, candidate{res: describeDCT(b, l), id: b.ID, layout: layout, created: created, forever: forever})
+		cs = append(cs, candidate{res: describeDCT(b, n), id: b.ID, layout: layout, created: created, forever: forever})
 	}
 	deps, err := c.Bookmarks.Dependents(ctx, bs)
 	if err != nil {

@@ -255,3 +255,55 @@ func TestDCTALostAnswerToCreateFindsTheBookmarkNotASecondOne(t *testing.T) {
 	}
 	assert.Equal(t, 1, creates, "the create was sent once")
 }
+
+// A bookmark made through the engine's Self-Service API is, on DCT, a bookmark of source ENGINE
+// that names its data layout (ss_data_layout_id): dx-bookmark on DCT finds it on the pod's or
+// template's VDB group and names the pod and template as the engine does.
+func TestDCTShowsAnEngineMadeBookmarkOnItsPodAndTemplateAsTheEngineNamesThem(t *testing.T) {
+	e := st.Engine(t)
+	env := specChecked(t, e)
+	st.OK(t, bookmark.Step, e, "--container", "prep1", "--name", "from the engine", "--tag", "build=7")
+	st.OK(t, bookmark.Step, e, "--template", "Patients", "--name", "golden from the engine")
+
+	raw, err := st.DCTClient(t, e, st.DCTAdmin).Bookmarks.Find(t.Context(), dct.BookmarkQuery{Name: "from the engine"})
+	require.NoError(t, err)
+	require.Len(t, raw, 1)
+	assert.Equal(t, "ENGINE", raw[0].BookmarkSource)
+	assert.Empty(t, raw[0].VDBGroupID, "DCT did not make it on a VDB group")
+	assert.NotEmpty(t, raw[0].SSDataLayoutID)
+
+	pod := okDCT(t, e, env, st.DCTAdmin, "list", "--container", "prep1")["bookmarks"].([]any)
+	require.Len(t, pod, 1, "the engine's bookmark is on the pod")
+	assert.Equal(t, "from the engine", pod[0].(map[string]any)["bookmark"])
+	assert.Equal(t, "prep1", pod[0].(map[string]any)["container"])
+	assert.Equal(t, "Patients", pod[0].(map[string]any)["template"])
+
+	tmpl := okDCT(t, e, env, st.DCTAdmin, "list", "--template", "Patients")["bookmarks"].([]any)
+	require.Len(t, tmpl, 1, "the template's own bookmark, not its pods'")
+	assert.Equal(t, "golden from the engine", tmpl[0].(map[string]any)["bookmark"])
+	assert.Nil(t, tmpl[0].(map[string]any)["container"])
+	assert.Equal(t, "Patients", tmpl[0].(map[string]any)["template"])
+
+	all := okDCT(t, e, env, st.DCTAdmin, "list")["bookmarks"].([]any)
+	require.Len(t, all, 2)
+	assert.Equal(t, withoutBranch(onEngineList(t, e)), withoutBranch(all), "the same list, in the same order, as the engine's")
+
+	r := okDCT(t, e, env, st.DCTAdmin, "create", "--container", "prep1", "--name", "from the engine")
+	assert.Equal(t, false, r["created"], "a rerun on DCT reuses the engine's bookmark")
+	okDCT(t, e, env, st.DCTAdmin, "delete", "--container", "prep1", "--name", "from the engine")
+	assert.NotContains(t, onEngine(t, e, "--container", "prep1"), "from the engine")
+}
+
+func onEngineList(t *testing.T, e *engine.Engine) []any {
+	t.Helper()
+	return st.OK(t, bookmark.Step, e, "list")["bookmarks"].([]any)
+}
+
+// withoutBranch drops what the platforms name differently on purpose: on DCT a bookmark's branch
+// is its timeflow (README, Engine and DCT).
+func withoutBranch(bs []any) []any {
+	for _, b := range bs {
+		delete(b.(map[string]any), "branch")
+	}
+	return bs
+}

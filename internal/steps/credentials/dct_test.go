@@ -32,7 +32,7 @@ func TestOnDCTExecRunsTheToolWithTheConnectionDCTShows(t *testing.T) {
 	assert.Equal(t, "now", out["appliesAt"])
 	ro, err := os.ReadFile(filepath.Join(dir, "report_ro"))
 	require.NoError(t, err)
-	assert.Equal(t, "reset from-injected-env\nhost=target-db.workshop.local port=5433 name=patients_master platform=appdata\n"+
+	assert.Equal(t, "reset from-injected-env\nhost=target-db.workshop.local port=5433 name=patients_master platform=postgres\n"+
 		"user=unset key=unset platform=dct\n", string(ro))
 	saved, err := os.ReadFile(pwFile)
 	require.NoError(t, err)

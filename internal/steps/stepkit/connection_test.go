@@ -38,3 +38,16 @@ func TestOnDCTThePortComesFromTheJDBCURLAndNoUserIsMadeUp(t *testing.T) {
 	assert.Equal(t, []string{"DX_DB_PLATFORM=postgres", "DX_DB_HOST=10.0.0.5", "DX_DB_PORT=5434", "DX_DB_NAME=pod1",
 		"DX_DB_JDBC=jdbc:postgresql://10.0.0.5:5434/pod1"}, cn.Env())
 }
+
+func TestDCTPlatformIsNamedAsTheEngineNamesIt(t *testing.T) {
+	for want, in := range map[string][2]string{
+		"postgres": {"AppData", "jdbc:postgresql://h:5432/db"}, // the PostgreSQL toolkit: the engine shows PgSQL
+		"oracle":   {"Oracle", ""},
+		"mssql":    {"MSSQL", "jdbc:sqlserver://h:1433"},
+		"ase":      {"ASE", "jdbc:sybase:Tds:h:5000/db"},
+		"appdata":  {"AppData", ""}, // another toolkit, no JDBC URL
+	} {
+		assert.Equal(t, want, DCTPlatform(in[0], in[1]), in)
+	}
+	assert.Equal(t, "mysql", DCTPlatform("", "jdbc:mysql://h:3306/db"))
+}

@@ -123,7 +123,8 @@ func WaitPodIdleDCT(ctx context.Context, s *cli.Session, p *DCTPod, label string
 // the host (fqdn, else ip_address), the database name, type, version and
 // instance, the mount point, the JDBC URL, and the port from the
 // PostgreSQL toolkit's parameters or else from the JDBC URL. DCT shows no
-// database user, so DX_DB_USER stays unset.
+// database user, so DX_DB_USER stays unset. The platform is named as the
+// engine names it (see DCTPlatform).
 func DCTConnection(v *dct.VDB) Connection {
 	host := v.FQDN
 	if host == "" {
@@ -138,8 +139,37 @@ func DCTConnection(v *dct.VDB) Connection {
 			port = n
 		}
 	}
-	return Connection{Platform: v.DatabaseType, Host: host, Port: port, Database: v.DatabaseName,
+	return Connection{Platform: DCTPlatform(v.DatabaseType, v.JDBCConnectionString), Host: host, Port: port, Database: v.DatabaseName,
 		JDBC: v.JDBCConnectionString, Instance: v.InstanceName, Path: v.MountPoint, Version: v.DatabaseVersion}
+}
+
+// DCTPlatform names a VDB's platform as the engine's connection info does
+// (oracle, mssql, ase, mysql, postgres, appdata): by the JDBC URL's driver
+// where DCT gives one (the engine shows PostgreSQL reached through the
+// AppData toolkit as postgres, while DCT's database_type says AppData),
+// else by database_type ("Oracle", "MSSQL", "POSTGRES" in the spec's
+// examples), lower-cased.
+func DCTPlatform(databaseType, jdbc string) string {
+	drivers := map[string]string{"oracle": "oracle", "sqlserver": "mssql", "sybase": "ase", "mysql": "mysql", "postgresql": "postgres"}
+	if rest, ok := strings.CutPrefix(jdbc, "jdbc:"); ok {
+		driver, _, _ := strings.Cut(rest, ":")
+		if p, ok := drivers[driver]; ok {
+			return p
+		}
+	}
+	t := strings.ToLower(databaseType)
+	switch t {
+	case "sqlserver":
+		return "mssql"
+	case "sybase":
+		return "ase"
+	case "postgresql":
+		return "postgres"
+	}
+	if p, ok := drivers[t]; ok {
+		return p
+	}
+	return t
 }
 
 // jdbcPort is the port of a JDBC URL's first host:port ("//h:5432/",

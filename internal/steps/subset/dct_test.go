@@ -66,7 +66,7 @@ func TestOnDCTTheSubsetterGetsThePodsConnectionFromDCT(t *testing.T) {
 	require.NoError(t, err)
 	env := string(raw)
 	for _, want := range []string{"DX_CONTAINER=qa-pod", "DX_SUBSET_PERCENT=10", "DX_DB_HOST=target-db.workshop.local", "DX_DB_PORT=5440",
-		"DX_DB_NAME=qa_pod", "DX_DB_PLATFORM=appdata", "DX_DB_JDBC=jdbc:postgresql://target-db.workshop.local:5440/qa_pod", "DELPHIX_PLATFORM=dct"} {
+		"DX_DB_NAME=qa_pod", "DX_DB_PLATFORM=postgres", "DX_DB_VERSION=11.2", "DX_DB_JDBC=jdbc:postgresql://target-db.workshop.local:5440/qa_pod", "DELPHIX_PLATFORM=dct"} {
 		assert.Contains(t, env, want+"\n")
 	}
 	assert.NotContains(t, env, "DX_DB_USER=")
