@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,18 +46,15 @@ func waitIdleDCT(ctx context.Context, s *cli.Session, name string, deadline time
 // recentJobs is how many of a target's newest jobs StartDCT compares.
 const recentJobs = 100
 
-// Look finds, once the answer to a start was lost after it may have
-// reached DCT, what that start made: found false when it cannot tell
-// (the start's error stands), job nil when what it made has no job left
-// to follow.
-type Look func(ctx context.Context) (job *dct.Job, found bool)
+// Look finds what a start whose answer was lost made: the job to follow
+// (nil when what it made has no job left to follow) with found true;
+// found false when DCT shows nothing made (yet); an error when it cannot
+// tell: a *dct.UnreachableError can be asked again, any other never will.
+type Look func(ctx context.Context) (job *dct.Job, found bool, err error)
 
 // StartDCT calls start, which starts one DCT job on target, and returns
-// that job. When the answer to the start is lost after it may have
-// reached DCT, it does not start again: it looks for the one job that
-// appeared on target since just before the start and returns it with
-// recovered set. Anything else (no new job, or several) returns the
-// start's error, which says the operation may have started.
+// that job, recovered as StartDCTLooking says: after a lost answer, the
+// one job that appeared on target since just before the start is its job.
 func StartDCT(ctx context.Context, s *cli.Session, target, what string, start func() (*dct.Job, error)) (*dct.Job, error) {
 	return StartDCTLooking(ctx, s, what, NewJobOn(ctx, s, target), start)
 }
@@ -70,31 +68,43 @@ func NewJobOn(ctx context.Context, s *cli.Session, targets ...string) Look {
 	for _, t := range targets {
 		before, err := s.DCT.Jobs.Recent(ctx, t, recentJobs)
 		if err != nil {
-			return func(context.Context) (*dct.Job, bool) { return nil, false }
+			return func(context.Context) (*dct.Job, bool, error) {
+				return nil, false, fmt.Errorf("the jobs on %s could not be listed before the start: %w", t, err)
+			}
 		}
 		for _, j := range before {
 			seen[j.ID] = true
 		}
 	}
-	return func(ctx context.Context) (*dct.Job, bool) {
+	return func(ctx context.Context) (*dct.Job, bool, error) {
 		var fresh []dct.Job
 		for _, t := range targets {
 			after, err := s.DCT.Jobs.Recent(ctx, t, recentJobs)
 			if err != nil {
-				return nil, false
+				return nil, false, err
 			}
 			for _, j := range after {
-				if !seen[j.ID] {
-					seen[j.ID] = true
+				if !seen[j.ID] && !slices.ContainsFunc(fresh, func(f dct.Job) bool { return f.ID == j.ID }) {
 					fresh = append(fresh, j)
 				}
 			}
 		}
-		if len(fresh) != 1 {
-			return nil, false
+		switch len(fresh) {
+		case 0:
+			return nil, false, nil
+		case 1:
+			return &fresh[0], true, nil
 		}
-		return &fresh[0], true
+		return nil, false, fmt.Errorf("DCT shows %d new jobs on %s (%s), and cannot tell which is this start's", len(fresh), strings.Join(targets, ", "), jobIDs(fresh))
 	}
+}
+
+func jobIDs(jobs []dct.Job) string {
+	ids := make([]string, len(jobs))
+	for i, j := range jobs {
+		ids[i] = j.ID
+	}
+	return strings.Join(ids, ", ")
 }
 
 // FirstJobOn is the oldest of the jobs DCT shows on target, an object a
@@ -113,41 +123,108 @@ func FirstJobOn(ctx context.Context, s *cli.Session, target string) (*dct.Job, e
 // match, if given, holds) is the one it made, and its first job the
 // provision. It sets *id to the VDB's id when it finds it.
 func NewVDBNamed(s *cli.Session, name string, match func(*dct.VDB) bool, id *string) Look {
-	return func(ctx context.Context) (*dct.Job, bool) {
+	return func(ctx context.Context) (*dct.Job, bool, error) {
 		v, err := s.DCT.VDBs.FindByName(ctx, name)
-		if err != nil || (match != nil && !match(v)) {
-			return nil, false
+		switch {
+		case errors.Is(err, dct.ErrNotFound):
+			return nil, false, nil
+		case err != nil:
+			return nil, false, err
+		case match != nil && !match(v):
+			return nil, false, fmt.Errorf("a VDB named %q that this start did not make is there now", name)
 		}
 		j, err := FirstJobOn(ctx, s, v.ID)
 		if err != nil {
-			return nil, false
+			return nil, false, err
 		}
 		*id = v.ID
-		return j, true
+		return j, true, nil
 	}
 }
 
+// maxDCTSends bounds how often a start is sent when each time its answer
+// is lost and DCT shows that nothing started: each time DCT provably did
+// not act, so each send is as safe as a read.
+const maxDCTSends = 3
+
+// emptyLooks is how many looks, with pauses between them, must all show
+// nothing before a start is taken not to have reached DCT (DCT may still
+// be acting on it).
+const emptyLooks = 3
+
+// lookPause is the first pause between looks; it doubles up to
+// lookPauseMax.
+var lookPause, lookPauseMax = time.Second, 10 * time.Second
+
 // StartDCTLooking calls start, which starts one DCT job, and returns that
 // job. When the answer to the start is lost after it may have reached
-// DCT, it does not start again: it asks look for what the start made and
-// returns its job (nil when it has none left to follow), and marks the
-// session recovered (Session.Recovered). When look cannot tell, the
-// start's error stands; it says the operation may have started.
+// DCT, it does not start again blindly: it asks look, with pauses, what
+// the start made, and returns its job (nil when it has none left to
+// follow), marking the session recovered (Session.Recovered). Look-ups
+// that fail are tried again, with backoff, until ctx's deadline (the
+// step's --timeout). Only when several looks show that nothing started is
+// the start sent again, at most maxDCTSends times in all. When look can
+// never tell, or the deadline passes, the error names the request and
+// says the job may be running.
 func StartDCTLooking(ctx context.Context, s *cli.Session, what string, look Look, start func() (*dct.Job, error)) (*dct.Job, error) {
-	job, err := start()
-	var down *dct.UnreachableError
-	if err == nil || !errors.As(err, &down) || !down.MayHaveStarted {
-		return job, err
+	for sends := 1; ; sends++ {
+		job, err := start()
+		var down *dct.UnreachableError
+		if err == nil || !errors.As(err, &down) || !down.MayHaveStarted || ctx.Err() != nil {
+			return job, err
+		}
+		found, ok, lerr := lookFor(ctx, look)
+		switch {
+		case lerr != nil && ctx.Err() != nil:
+			return nil, fmt.Errorf("%w; the deadline passed while asking DCT what %s %s started (%v): the job may be running: look at the jobs in DCT before running the step again",
+				err, down.Method, down.Path, lerr)
+		case lerr != nil:
+			return nil, fmt.Errorf("%w; DCT cannot say what %s %s started: %v", err, down.Method, down.Path, lerr)
+		case ok:
+			s.SetRecovered()
+			if found == nil {
+				s.Log.Printf("%s: DCT's answer to the start was lost; found what it made, with no job left to follow; not starting it again", what)
+				return nil, nil
+			}
+			s.Log.Printf("%s: DCT's answer to the start was lost; found the job it started (%s) and following it, not starting it again", what, found.ID)
+			return found, nil
+		case sends >= maxDCTSends:
+			return nil, fmt.Errorf("%s %s: DCT's answer was lost %d times and each time DCT showed nothing started, so nothing runs: run the step again when DCT answers: %w",
+				down.Method, down.Path, sends, err)
+		}
+		s.Log.Printf("%s: DCT's answer to the start was lost and DCT shows nothing started; sending it again", what)
 	}
-	found, ok := look(ctx)
-	if !ok {
-		return nil, err
+}
+
+// lookFor asks look until it finds what the start made, or emptyLooks
+// looks in a row show nothing (found false, no error), or it fails for
+// good: a look that fails because DCT is unreachable is asked again, with
+// backoff, until ctx ends.
+func lookFor(ctx context.Context, look Look) (*dct.Job, bool, error) {
+	pause, empty := lookPause, 0
+	for {
+		job, found, err := look(ctx)
+		var down *dct.UnreachableError
+		switch {
+		case err == nil && found:
+			return job, true, nil
+		case err == nil:
+			if empty++; empty >= emptyLooks {
+				return nil, false, nil
+			}
+		case !errors.As(err, &down) || ctx.Err() != nil:
+			return nil, false, err
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			if err == nil {
+				err = errors.New("DCT showed nothing started yet")
+			}
+			return nil, false, err
+		case <-t.C:
+		}
+		pause = min(2*pause, lookPauseMax)
 	}
-	s.SetRecovered()
-	if found == nil {
-		s.Log.Printf("%s: DCT's answer to the start was lost; found what it made, with no job left to follow; not starting it again", what)
-		return nil, nil
-	}
-	s.Log.Printf("%s: DCT's answer to the start was lost; found the job it started (%s) and following it, not starting it again", what, found.ID)
-	return found, nil
 }
