@@ -5,7 +5,10 @@ package credentials
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -172,10 +175,16 @@ func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.D
 	if err != nil {
 		return err
 	}
-	var generated [][2]string // account, password: kept once the hooks are in
+	// The marker makes this install's hooks differ from any before it, so
+	// that after a lost answer the client can tell whether they are in.
+	marker, err := installMarker()
+	if err != nil {
+		return err
+	}
+	var generated [][2]string // account, password: kept once the hooks may be in
 	for _, a := range o.policy.Accounts {
 		h := delphix.HookOperation{Type: "RunBashOnSourceOperation", Name: hookPrefix + a.Name,
-			Command: hookScript(a, vdb.Name, conn, o.hookCommand)}
+			Command: marker + hookScript(a, vdb.Name, conn, o.hookCommand)}
 		if a.Action == "reset" {
 			pw, err := newPassword(a, o.environ)
 			if err != nil {
@@ -193,19 +202,39 @@ func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.D
 		}
 		hooks = append(hooks, raw)
 	}
-	if _, err := s.Do(ctx, fmt.Sprintf("installing configure-clone hooks on %q", vdb.Name), func() (delphix.Operation, error) {
+	_, err = s.Do(ctx, fmt.Sprintf("installing configure-clone hooks on %q", vdb.Name), func() (delphix.Operation, error) {
 		return s.Client.Sources.SetHooks(ctx, src, "configureClone", hooks)
-	}); err != nil {
-		return err
+	})
+	var unsure *delphix.MayHaveActedError
+	if err != nil && !errors.As(err, &unsure) {
+		return err // the engine refused the hooks, or provably never got them: no password is on it
 	}
+	// The hooks are in, or may be: every generated password is handed
+	// over, so none is on the engine that nobody has.
 	out := newPasswordSink(o, vdb.Name)
 	for _, g := range generated {
-		if err := out.add(ctx, s, g[0], g[1]); err != nil {
-			return fmt.Errorf("account %q on %q: its hook is installed but its password not kept: %w", g[0], vdb.Name, err)
+		if aerr := out.add(ctx, s, g[0], g[1]); aerr != nil {
+			return fmt.Errorf("account %q on %q: its hook is installed but its password not kept: %w", g[0], vdb.Name, aerr)
 		}
+	}
+	if err != nil && len(generated) > 0 {
+		return fmt.Errorf("%w (the %d generated passwords were handed over in case the hooks are in: run the step again, which replaces them)", err, len(generated))
+	}
+	if err != nil {
+		return err
 	}
 	s.Log.Printf("installed %d configure-clone hooks on %q; every refresh applies them", len(o.policy.Accounts), vdb.Name)
 	return nil
+}
+
+// installMarker is a shell comment naming one install, the first line of
+// its hooks' commands.
+func installMarker() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return "# dxsteps install " + hex.EncodeToString(b) + "\n", nil
 }
 
 // keptHooks returns the VDB's configure-clone hooks that dxsteps did not

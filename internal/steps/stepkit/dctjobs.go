@@ -176,10 +176,11 @@ func StartDCTLooking(ctx context.Context, s *cli.Session, what string, look Look
 		found, ok, lerr := lookFor(ctx, look)
 		switch {
 		case lerr != nil && ctx.Err() != nil:
-			return nil, fmt.Errorf("%w; the deadline passed while asking DCT what %s %s started (%v): the job may be running: look at the jobs in DCT before running the step again",
-				err, down.Method, down.Path, lerr)
+			return nil, &dct.MayHaveActedError{Method: down.Method, Path: down.Path, Err: err,
+				Why: fmt.Sprintf("the deadline passed while asking DCT what it did (%v)", lerr)}
 		case lerr != nil:
-			return nil, fmt.Errorf("%w; DCT cannot say what %s %s started: %v", err, down.Method, down.Path, lerr)
+			return nil, &dct.MayHaveActedError{Method: down.Method, Path: down.Path, Err: err,
+				Why: fmt.Sprintf("DCT cannot show what it did (%v)", lerr)}
 		case ok:
 			s.SetRecovered()
 			if found == nil {
