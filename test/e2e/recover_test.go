@@ -183,6 +183,13 @@ var dctStarts = []dctStart{
 			require.NoError(t, err)
 			return g.VDBIDs[0]
 		})},
+	{name: "datapod disable", bin: "dx-datapod", args: []string{"disable", "--container", "prep3"},
+		match: engine.HTTPFault{Method: "POST", PathSuffix: "/disable"},
+		count: jobsOn(func(t *testing.T, c *dct.Client) string {
+			g, err := c.VDBGroups.FindByName(t.Context(), "prep3")
+			require.NoError(t, err)
+			return g.VDBIDs[0]
+		})},
 	{name: "bookmark create", bin: "dx-bookmark", args: []string{"create", "--container", "prep3", "--name", "nightly"},
 		match: engine.HTTPFault{Method: "POST", PathSuffix: "/dct/v3/bookmarks"},
 		count: func(t *testing.T, c *dct.Client) int {
@@ -221,4 +228,24 @@ func TestEveryDCTStartWhoseAnswerIsLostHasExactlyOneEffect(t *testing.T) {
 			})
 		}
 	}
+}
+
+// On DCT too, a lost start answer whose look-ups fail is looked for again
+// until DCT answers: the one job is found and followed.
+func TestOnDCTLostStartAnswerThenFailedLookupsStillFindsTheOneJob(t *testing.T) {
+	d := newDCTStory(t)
+	admin := d.client("delphix_admin")
+	count := jobsOn(vdbID("prep1 DB"))
+	before := count(t, admin)
+	p := faultproxy.New(d.url)
+	t.Cleanup(p.Close)
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/refresh_by_snapshot", Kind: faultproxy.DropAfter, Then: func() {
+		require.NoError(t, d.e.InjectHTTPError(engine.HTTPFault{Kind: "status", Method: "POST", PathSuffix: "/jobs/search",
+			Status: http.StatusServiceUnavailable, Count: 3}))
+	}})
+	r := step{t: t, e: d.e, bin: "dx-refresh", args: []string{"--vdb", "prep1 DB"}, env: []string{"DELPHIX_PLATFORM=dct",
+		"DELPHIX_ENGINE=" + p.URL(), "DELPHIX_API_KEY=" + engine.DCTKey(dctAccounts["delphix_admin"], "delphix_admin")}}.run()
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, true, r.json(t)["recovered"])
+	assert.Equal(t, 1, count(t, admin)-before)
 }
