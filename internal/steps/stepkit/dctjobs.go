@@ -2,9 +2,7 @@ package stepkit
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -43,14 +41,8 @@ func waitIdleDCT(ctx context.Context, s *cli.Session, name string, deadline time
 	}
 }
 
-// recentJobs is how many of a target's newest jobs StartDCT compares.
-const recentJobs = 100
-
-// Look finds what a start whose answer was lost made: the job to follow
-// (nil when what it made has no job left to follow) with found true;
-// found false when DCT shows nothing made (yet); an error when it cannot
-// tell: a *dct.UnreachableError can be asked again, any other never will.
-type Look func(ctx context.Context) (job *dct.Job, found bool, err error)
+// Look finds what a start whose answer was lost made (dct.Look).
+type Look = dct.Look
 
 // StartDCT calls start, which starts one DCT job on target, and returns
 // that job, recovered as StartDCTLooking says: after a lost answer, the
@@ -60,172 +52,42 @@ func StartDCT(ctx context.Context, s *cli.Session, target, what string, start fu
 }
 
 // NewJobOn is the Look for a start whose job has one of targets as its
-// target (a VDB group's job may name the group or its VDBs): it lists
-// their jobs now, before the start, and finds the one job that is new
-// among them after it.
+// target: the one job new among theirs (dct.JobsService.NewOn).
 func NewJobOn(ctx context.Context, s *cli.Session, targets ...string) Look {
-	seen := map[string]bool{}
-	for _, t := range targets {
-		before, err := s.DCT.Jobs.Recent(ctx, t, recentJobs)
-		if err != nil {
-			return func(context.Context) (*dct.Job, bool, error) {
-				return nil, false, fmt.Errorf("the jobs on %s could not be listed before the start: %w", t, err)
-			}
-		}
-		for _, j := range before {
-			seen[j.ID] = true
-		}
-	}
-	return func(ctx context.Context) (*dct.Job, bool, error) {
-		var fresh []dct.Job
-		for _, t := range targets {
-			after, err := s.DCT.Jobs.Recent(ctx, t, recentJobs)
-			if err != nil {
-				return nil, false, err
-			}
-			for _, j := range after {
-				if !seen[j.ID] && !slices.ContainsFunc(fresh, func(f dct.Job) bool { return f.ID == j.ID }) {
-					fresh = append(fresh, j)
-				}
-			}
-		}
-		switch len(fresh) {
-		case 0:
-			return nil, false, nil
-		case 1:
-			return &fresh[0], true, nil
-		}
-		return nil, false, fmt.Errorf("DCT shows %d new jobs on %s (%s), and cannot tell which is this start's", len(fresh), strings.Join(targets, ", "), jobIDs(fresh))
-	}
+	return s.DCT.Jobs.NewOn(ctx, targets...)
 }
 
-func jobIDs(jobs []dct.Job) string {
-	ids := make([]string, len(jobs))
-	for i, j := range jobs {
-		ids[i] = j.ID
-	}
-	return strings.Join(ids, ", ")
-}
-
-// FirstJobOn is the oldest of the jobs DCT shows on target, an object a
-// start has just made (a VDB, a bookmark): the job that made it. Nil when
-// DCT shows none.
+// FirstJobOn is the job that made target, an object a start has just
+// made (dct.JobsService.First).
 func FirstJobOn(ctx context.Context, s *cli.Session, target string) (*dct.Job, error) {
-	jobs, err := s.DCT.Jobs.Recent(ctx, target, recentJobs)
-	if err != nil || len(jobs) == 0 {
-		return nil, err
-	}
-	return &jobs[len(jobs)-1], nil
+	return s.DCT.Jobs.First(ctx, target)
 }
 
-// NewVDBNamed is the Look for a start that provisions a VDB named name,
-// when none had that name before: the VDB of that name (and for which
-// match, if given, holds) is the one it made, and its first job the
-// provision. It sets *id to the VDB's id when it finds it.
+// NewVDBNamed is the Look for a start that provisions a VDB named name
+// (dct.VDBsService.NewNamed).
 func NewVDBNamed(s *cli.Session, name string, match func(*dct.VDB) bool, id *string) Look {
-	return func(ctx context.Context) (*dct.Job, bool, error) {
-		v, err := s.DCT.VDBs.FindByName(ctx, name)
-		switch {
-		case errors.Is(err, dct.ErrNotFound):
-			return nil, false, nil
-		case err != nil:
-			return nil, false, err
-		case match != nil && !match(v):
-			return nil, false, fmt.Errorf("a VDB named %q that this start did not make is there now", name)
-		}
-		j, err := FirstJobOn(ctx, s, v.ID)
-		if err != nil {
-			return nil, false, err
-		}
-		*id = v.ID
-		return j, true, nil
-	}
+	return s.DCT.VDBs.NewNamed(name, match, id)
 }
-
-// maxDCTSends bounds how often a start is sent when each time its answer
-// is lost and DCT shows that nothing started: each time DCT provably did
-// not act, so each send is as safe as a read.
-const maxDCTSends = 3
-
-// emptyLooks is how many looks, with pauses between them, must all show
-// nothing before a start is taken not to have reached DCT (DCT may still
-// be acting on it).
-const emptyLooks = 3
-
-// lookPause is the first pause between looks; it doubles up to
-// lookPauseMax.
-var lookPause, lookPauseMax = time.Second, 10 * time.Second
 
 // StartDCTLooking calls start, which starts one DCT job, and returns that
-// job. When the answer to the start is lost after it may have reached
-// DCT, it does not start again blindly: it asks look, with pauses, what
-// the start made, and returns its job (nil when it has none left to
-// follow), marking the session recovered (Session.Recovered). Look-ups
-// that fail are tried again, with backoff, until ctx's deadline (the
-// step's --timeout). Only when several looks show that nothing started is
-// the start sent again, at most maxDCTSends times in all. When look can
-// never tell, or the deadline passes, the error names the request and
-// says the job may be running.
+// job, recovered by the client when its answer is lost
+// (dct.Client.StartRecoverable): what the start made is looked for until
+// the deadline, and the start sent again only when DCT shows that nothing
+// started. It says what it did, and marks the session recovered
+// (Session.Recovered) when it follows what a lost start made.
 func StartDCTLooking(ctx context.Context, s *cli.Session, what string, look Look, start func() (*dct.Job, error)) (*dct.Job, error) {
-	for sends := 1; ; sends++ {
-		job, err := start()
-		var down *dct.UnreachableError
-		if err == nil || !errors.As(err, &down) || !down.MayHaveStarted || ctx.Err() != nil {
-			return job, err
-		}
-		found, ok, lerr := lookFor(ctx, look)
-		switch {
-		case lerr != nil && ctx.Err() != nil:
-			return nil, &dct.MayHaveActedError{Method: down.Method, Path: down.Path, Err: err,
-				Why: fmt.Sprintf("the deadline passed while asking DCT what it did (%v)", lerr)}
-		case lerr != nil:
-			return nil, &dct.MayHaveActedError{Method: down.Method, Path: down.Path, Err: err,
-				Why: fmt.Sprintf("DCT cannot show what it did (%v)", lerr)}
-		case ok:
-			s.SetRecovered()
-			if found == nil {
-				s.Log.Printf("%s: DCT's answer to the start was lost; found what it made, with no job left to follow; not starting it again", what)
-				return nil, nil
-			}
-			s.Log.Printf("%s: DCT's answer to the start was lost; found the job it started (%s) and following it, not starting it again", what, found.ID)
-			return found, nil
-		case sends >= maxDCTSends:
-			return nil, fmt.Errorf("%s %s: DCT's answer was lost %d times and each time DCT showed nothing started, so nothing runs: run the step again when DCT answers: %w",
-				down.Method, down.Path, sends, err)
-		}
-		s.Log.Printf("%s: DCT's answer to the start was lost and DCT shows nothing started; sending it again", what)
+	job, rec, err := s.DCT.StartRecoverable(ctx, look, start)
+	if rec.Sends > 1 {
+		s.Log.Printf("%s: DCT's answer to the start was lost and DCT showed nothing started; sent it again (%d sends)", what, rec.Sends)
 	}
-}
-
-// lookFor asks look until it finds what the start made, or emptyLooks
-// looks in a row show nothing (found false, no error), or it fails for
-// good: a look that fails because DCT is unreachable is asked again, with
-// backoff, until ctx ends.
-func lookFor(ctx context.Context, look Look) (*dct.Job, bool, error) {
-	pause, empty := lookPause, 0
-	for {
-		job, found, err := look(ctx)
-		var down *dct.UnreachableError
-		switch {
-		case err == nil && found:
-			return job, true, nil
-		case err == nil:
-			if empty++; empty >= emptyLooks {
-				return nil, false, nil
-			}
-		case !errors.As(err, &down) || ctx.Err() != nil:
-			return nil, false, err
-		}
-		t := time.NewTimer(pause)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			if err == nil {
-				err = errors.New("DCT showed nothing started yet")
-			}
-			return nil, false, err
-		case <-t.C:
-		}
-		pause = min(2*pause, lookPauseMax)
+	if err != nil || !rec.Found {
+		return job, err
 	}
+	s.SetRecovered()
+	if job == nil {
+		s.Log.Printf("%s: DCT's answer to the start was lost; found what it made, with no job left to follow; not starting it again", what)
+		return nil, nil
+	}
+	s.Log.Printf("%s: DCT's answer to the start was lost; found the job it started (%s) and following it, not starting it again", what, job.ID)
+	return job, nil
 }
