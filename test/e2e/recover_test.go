@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -223,8 +224,15 @@ func TestEveryDCTStartWhoseAnswerIsLostHasExactlyOneEffect(t *testing.T) {
 				if l.acted {
 					assert.Contains(t, r.stderr, "answer to the start was lost")
 				}
-				faults := d.e.Faults()
-				require.Len(t, faults, 1, "the fault was done")
+				require.Len(t, d.e.Faults(), 1, "the fault was done")
+				re := regexp.MustCompile(s.match.PathRegexp)
+				sent := 0
+				for _, q := range d.e.Requests() {
+					if q.Method == s.match.Method && strings.HasSuffix(q.Path, s.match.PathSuffix) && re.MatchString(q.Path) {
+						sent++
+					}
+				}
+				assert.Equal(t, map[bool]int{true: 1, false: 2}[l.acted], sent, "sent again only when DCT had not acted")
 			})
 		}
 	}
