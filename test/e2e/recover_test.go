@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -256,4 +257,34 @@ func TestOnDCTLostStartAnswerThenFailedLookupsStillFindsTheOneJob(t *testing.T) 
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, true, r.json(t)["recovered"])
 	assert.Equal(t, 1, count(t, admin)-before)
+}
+
+// A generated password that cannot be handed over (the user's command
+// fails) takes this install's hooks off again, keeping the others: the
+// engine holds no password that nobody has.
+func TestCredentialsHookWhosePasswordCannotBeKeptIsRemovedAgain(t *testing.T) {
+	e := enginetest.Start(t)
+	c, ctx := adminClient(t, e), t.Context()
+	db, err := c.Databases.FindByName(ctx, "Patients Masked Master")
+	require.NoError(t, err)
+	srcs, err := c.Sources.ListForDatabase(ctx, db.Reference)
+	require.NoError(t, err)
+	notify := []byte(`{"type":"RunBashOnSourceOperation","name":"notify","command":"echo refreshed"}`)
+	op, err := c.Sources.SetHooks(ctx, &srcs[0], "configureClone", []json.RawMessage{notify})
+	require.NoError(t, err)
+	_, err = c.Wait(ctx, op, nil)
+	require.NoError(t, err)
+
+	r := step{t: t, e: e, bin: "dx-credentials", env: []string{"REPORT_RO_PASSWORD=report-hook-pw"}, args: []string{
+		"--vdb", "Patients Masked Master", "--policy", writePolicy(t, policy), "--install-hook",
+		"--hook-command", "true", "--password-command", "exit 3"}}.run()
+	assert.Equal(t, 1, r.code, r.stderr)
+	assert.Contains(t, r.stderr, `account "app_user" on "Patients Masked Master": its password could not be kept`)
+	assert.Contains(t, r.stderr, "the hooks were removed again")
+	assert.Empty(t, ourHooks(t, e), "none of this install's hooks is left")
+	srcs, err = c.Sources.ListForDatabase(ctx, db.Reference)
+	require.NoError(t, err)
+	var left []struct{ Name string }
+	require.NoError(t, json.Unmarshal(srcs[0].Operations["configureClone"], &left))
+	assert.Equal(t, []struct{ Name string }{{"notify"}}, left, "the other hooks are kept")
 }

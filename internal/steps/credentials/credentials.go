@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/dxsteps/dxsteps/delphix"
@@ -175,6 +177,7 @@ func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.D
 	if err != nil {
 		return err
 	}
+	kept := slices.Clone(hooks)
 	// The marker makes this install's hooks differ from any before it, so
 	// that after a lost answer the client can tell whether they are in.
 	marker, err := installMarker()
@@ -214,7 +217,11 @@ func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.D
 	out := newPasswordSink(o, vdb.Name)
 	for _, g := range generated {
 		if aerr := out.add(ctx, s, g[0], g[1]); aerr != nil {
-			return fmt.Errorf("account %q on %q: its hook is installed but its password not kept: %w", g[0], vdb.Name, aerr)
+			aerr = fmt.Errorf("account %q on %q: its password could not be kept: %w", g[0], vdb.Name, aerr)
+			if rerr := removeAgain(ctx, s, src, hooks, kept); rerr != nil {
+				return fmt.Errorf("%w; removing the hooks again failed too, so the engine may hold a password nobody has: run the step again: %v", aerr, rerr)
+			}
+			return fmt.Errorf("%w; the hooks were removed again, so the engine holds no password nobody has", aerr)
 		}
 	}
 	if err != nil && len(generated) > 0 {
@@ -225,6 +232,25 @@ func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.D
 	}
 	s.Log.Printf("installed %d configure-clone hooks on %q; every refresh applies them", len(o.policy.Accounts), vdb.Name)
 	return nil
+}
+
+// removeAgain puts back the hooks kept, without this install's, after a
+// generated password could not be handed over.
+func removeAgain(ctx context.Context, s *cli.Session, src *delphix.Source, installed, kept []json.RawMessage) error {
+	now := *src
+	now.Operations = maps.Clone(src.Operations)
+	raw, err := json.Marshal(installed)
+	if err != nil {
+		return err
+	}
+	if now.Operations == nil {
+		now.Operations = map[string]json.RawMessage{}
+	}
+	now.Operations["configureClone"] = raw
+	_, err = s.Do(ctx, "removing the configure-clone hooks just installed", func() (delphix.Operation, error) {
+		return s.Client.Sources.SetHooks(ctx, &now, "configureClone", kept)
+	})
+	return err
 }
 
 // installMarker is a shell comment naming one install, the first line of
