@@ -2,6 +2,7 @@ package dct
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -196,7 +197,9 @@ type TaskMessage struct {
 // it). progress, if not nil, is called after every read that brought a new
 // status, percentage or message. Polling starts at the client's minimum
 // interval and backs off to its maximum. The caller owns the deadline: Wait
-// returns ctx.Err() when ctx ends, and does not abandon the job.
+// returns ctx.Err() when ctx ends, and does not abandon the job. A read that
+// finds DCT unreachable (after the retries a read allows) is tried again
+// with backoff until then: the job runs on whether or not it is watched.
 func (s *JobsService) Wait(ctx context.Context, id string, progress func(Progress)) (*Job, error) {
 	w := s.client.wait
 	seen := map[string]int{} // task id (or index) -> messages reported
@@ -204,6 +207,15 @@ func (s *JobsService) Wait(ctx context.Context, id string, progress func(Progres
 	interval := w.min
 	for {
 		job, err := s.Get(ctx, id)
+		if unreachable(err) {
+			// The job runs on; leaving it unwatched is worse than waiting for
+			// DCT: read it again, with backoff, until ctx ends.
+			if err := sleep(ctx, interval); err != nil {
+				return nil, err
+			}
+			interval = min(interval*2, w.max)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -233,4 +245,11 @@ func (s *JobsService) Wait(ctx context.Context, id string, progress func(Progres
 		}
 		interval = min(interval*2, w.max)
 	}
+}
+
+// unreachable reports whether err is DCT not answering, which may pass
+// (not a plain-HTTP answer on an https:// URL, which will not).
+func unreachable(err error) bool {
+	var down *UnreachableError
+	return errors.As(err, &down) && !errors.Is(err, ErrPlainHTTP)
 }

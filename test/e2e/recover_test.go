@@ -288,3 +288,31 @@ func TestCredentialsHookWhosePasswordCannotBeKeptIsRemovedAgain(t *testing.T) {
 	require.NoError(t, json.Unmarshal(srcs[0].Operations["configureClone"], &left))
 	assert.Equal(t, []struct{ Name string }{{"notify"}}, left, "the other hooks are kept")
 }
+
+// A job whose reads fail for a while, after the retries a read allows, is
+// still followed to its end, on both platforms: it is not left running
+// unwatched.
+func TestAJobWhoseReadsFailForAWhileIsStillFollowed(t *testing.T) {
+	t.Run("engine", func(t *testing.T) {
+		e := enginetest.Start(t)
+		require.NoError(t, e.InjectHTTPError(engine.HTTPFault{Kind: "status", Method: "GET", PathRegexp: `/job/JOB-[0-9]+$`,
+			Status: http.StatusBadGateway, Count: 3}))
+		before := jobCount(t, e, "DB_REFRESH")
+		r := run(t, e, "dx-refresh", "--vdb", "prep1 DB")
+		require.Equal(t, 0, r.code, r.stderr)
+		assert.Len(t, e.Faults(), 3)
+		assert.Equal(t, 1, jobCount(t, e, "DB_REFRESH")-before)
+	})
+	t.Run("dct", func(t *testing.T) {
+		d := newDCTStory(t)
+		count := jobsOn(vdbID("prep1 DB"))
+		admin := d.client("delphix_admin")
+		before := count(t, admin)
+		require.NoError(t, d.e.InjectHTTPError(engine.HTTPFault{Kind: "status", Method: "GET", PathRegexp: `/jobs/[^/]+$`,
+			Status: http.StatusBadGateway, Count: 3}))
+		r := d.as("delphix_admin", "dx-refresh", "--vdb", "prep1 DB")
+		require.Equal(t, 0, r.code, r.stderr)
+		assert.Len(t, d.e.Faults(), 3)
+		assert.Equal(t, 1, count(t, admin)-before)
+	})
+}
