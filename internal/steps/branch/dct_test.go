@@ -290,3 +290,24 @@ func TestOnDCTALostAnswerInPlaceIsFoundNotStartedTwice(t *testing.T) {
 		})
 	}
 }
+
+// A copy's provision answered 503 before DCT acted (or dropped before it) is sent again once
+// the looks show nothing made: one copy, one provision, two sends.
+func TestOnDCTACopysProvisionThatNeverReachedDCTIsSentAgain(t *testing.T) {
+	for _, f := range []engine.HTTPFault{{Kind: "status", Status: http.StatusServiceUnavailable}, {Kind: "dropBefore"}} {
+		t.Run(f.Kind, func(t *testing.T) {
+			e := st.Engine(t)
+			env := checkedDCT(t, e)
+			qaShares(t, e, "Bug 1234 data", "QA private")
+			f.Method, f.PathSuffix = "POST", "/vdbs/provision_from_bookmark"
+			require.NoError(t, e.InjectHTTPError(f))
+			r := st.RunDCT(t, branch.Step, e, st.DCTDev, env, "--container", "dev-pod", "--name", "bug-1234", "--from-bookmark", "Bug 1234 data")
+			require.Equal(t, 0, r.Code, r.Stderr)
+			assert.Nil(t, r.JSON(t)["recovered"])
+			v, err := st.DCTClient(t, e, st.DCTAdmin).VDBs.FindByName(t.Context(), "dev-pod-bug-1234")
+			require.NoError(t, err, "one copy")
+			assert.Equal(t, 1, jobsOfType(t, e, v.ID, "DB Provision"))
+			assert.Equal(t, 2, sentCount(e, "/vdbs/provision_from_bookmark"), "sent again once")
+		})
+	}
+}
