@@ -298,3 +298,36 @@ func TestLockThatNeverReachedTheEngineIsSentAgainAndHolds(t *testing.T) {
 	assert.Equal(t, me.Reference, after.LockUserReference)
 	assert.Equal(t, 1, countLines(requestLines(e), "POST /selfservice/container/"+pod.Reference+"/lock"))
 }
+
+// Sharing and deleting a bookmark whose answer is lost, after or before the
+// engine acted, ends shared (deleted) with the request taken once by the
+// engine.
+func TestBookmarkShareAndDeleteWhoseAnswerIsLostTakeEffectOnce(t *testing.T) {
+	for _, kind := range []faultproxy.Kind{faultproxy.DropAfter, faultproxy.ResetBefore} {
+		c, e, p := behindProxy(t)
+		require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+		pod := pod(t, c, "prep1")
+		op, err := c.Bookmarks.Create(t.Context(), BookmarkCreate{Name: "b", Layout: pod.Reference, Branch: pod.ActiveBranch})
+		require.NoError(t, err)
+		wait(t, c, op, nil)
+		ref := op.Reference
+
+		p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/share", Kind: kind})
+		_, err = c.Bookmarks.Share(t.Context(), ref)
+		require.NoError(t, err)
+		b, err := c.Bookmarks.Get(t.Context(), ref)
+		require.NoError(t, err)
+		assert.True(t, b.Shared)
+		assert.Equal(t, 1, countLines(requestLines(e), "POST /selfservice/bookmark/"+ref+"/share"))
+
+		p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/delete", Kind: kind})
+		op, err = c.Bookmarks.Delete(t.Context(), ref)
+		require.NoError(t, err)
+		wait(t, c, op, nil)
+		_, err = c.Bookmarks.Get(t.Context(), ref)
+		require.ErrorIs(t, err, ErrNotFound)
+		assert.True(t, p.Exhausted())
+		assert.Equal(t, 1, countLines(requestLines(e), "POST /selfservice/bookmark/"+ref+"/delete"))
+		assert.Equal(t, 1, jobsOfType(t, e, "JETSTREAM_USER_BOOKMARK_DELETE"))
+	}
+}
