@@ -333,3 +333,36 @@ func TestAJobWhoseReadsFailForAWhileIsStillFollowed(t *testing.T) {
 		assert.Equal(t, 1, count(t, admin)-before)
 	})
 }
+
+// On DCT, sharing and deleting a bookmark whose answer is lost, before or
+// after DCT acted, ends shared (deleted), each request done once.
+func TestOnDCTBookmarkShareAndDeleteWhoseAnswerIsLostAreDoneOnce(t *testing.T) {
+	for _, l := range lostAnswers {
+		t.Run(l.name, func(t *testing.T) {
+			d := newDCTStory(t)
+			name := d.bookmark("nightly", false)
+			share := l.fault
+			share.Method, share.PathRegexp = "PATCH", `/bookmarks/[^/]+$`
+			require.NoError(t, d.e.InjectHTTPError(share))
+			out := ok(t, d.as("qa", "dx-bookmark", "share", "--container", "qa-pod", "--name", name))
+			assert.Equal(t, true, out["shared"])
+			del := l.fault
+			del.Method, del.PathRegexp = "DELETE", `/bookmarks/[^/]+$`
+			require.NoError(t, d.e.InjectHTTPError(del))
+			ok(t, d.as("qa", "dx-bookmark", "delete", "--container", "qa-pod", "--name", name))
+			bs, err := d.client("delphix_admin").Bookmarks.Find(t.Context(), dct.BookmarkQuery{Name: name})
+			require.NoError(t, err)
+			assert.Empty(t, bs)
+			assert.Len(t, d.e.Faults(), 2)
+			for _, m := range []string{"PATCH", "DELETE"} {
+				sent := 0
+				for _, q := range d.e.Requests() {
+					if q.Method == m && strings.Contains(q.Path, "/bookmarks/") {
+						sent++
+					}
+				}
+				assert.Equal(t, map[bool]int{true: 1, false: 2}[l.acted], sent, "%s sent again only when DCT had not acted", m)
+			}
+		})
+	}
+}
