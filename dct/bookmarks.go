@@ -165,17 +165,48 @@ func (s *BookmarksService) Update(ctx context.Context, id string, u BookmarkUpda
 	if !u.Expiration.IsZero() {
 		body.Expiration = u.Expiration.Format(time.DateOnly)
 	}
-	return s.client.startJob(ctx, http.MethodPatch, pathOf("bookmarks", id), body)
+	start := func() (*Job, error) { return s.client.startJob(ctx, http.MethodPatch, pathOf("bookmarks", id), body) }
+	if u.Type == "" || u.Name != "" || !u.Expiration.IsZero() || u.RetainForever != nil {
+		return start()
+	}
+	// A share or unshare whose answer is lost: the bookmark of that type
+	// now, or the one new job on it, is what it did.
+	jobs := s.client.Jobs.NewOn(ctx, id)
+	job, _, err := s.client.StartRecoverable(ctx, func(ctx context.Context) (*Job, bool, error) {
+		if j, found, err := jobs(ctx); err != nil || found {
+			return j, found, err
+		}
+		b, err := s.Get(ctx, id)
+		if err != nil {
+			return nil, false, err
+		}
+		return nil, b.BookmarkType == u.Type, nil
+	}, start)
+	return job, err
 }
 
 // Delete deletes a bookmark. DCT 3.18 answers 204 and the returned job is
-// nil; later versions answer with a job to wait for.
+// nil; later versions answer with a job to wait for. When the answer is
+// lost, the bookmark gone, or the one new job on it, is what it did.
 func (s *BookmarksService) Delete(ctx context.Context, id string) (*Job, error) {
-	var r jobResponse
-	if err := s.client.do(ctx, http.MethodDelete, pathOf("bookmarks", id), nil, noBody, &r); err != nil {
-		return nil, err
-	}
-	return r.Job, nil
+	jobs := s.client.Jobs.NewOn(ctx, id)
+	job, _, err := s.client.StartRecoverable(ctx, func(ctx context.Context) (*Job, bool, error) {
+		_, err := s.Get(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			return nil, true, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		return jobs(ctx)
+	}, func() (*Job, error) {
+		var r jobResponse
+		if err := s.client.do(ctx, http.MethodDelete, pathOf("bookmarks", id), nil, noBody, &r); err != nil {
+			return nil, err
+		}
+		return r.Job, nil
+	})
+	return job, err
 }
 
 // Find returns the bookmarks that match q, newest first, following every

@@ -194,3 +194,19 @@ func (e *UnreachableError) Error() string {
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// MayHaveActedError is a request whose answer was lost and whose effect
+// DCT could not be asked about before the deadline (or cannot show): it
+// may have acted, so it was not sent again. Err is the lost answer's error.
+type MayHaveActedError struct {
+	Method, Path string
+	Err          error
+	Why          string // why it cannot be told
+}
+
+func (e *MayHaveActedError) Error() string {
+	return fmt.Sprintf("%v; %s, so %s %s may have taken effect (a job may be running): look at the jobs in DCT before running the step again",
+		e.Err, e.Why, e.Method, e.Path)
+}
+
+func (e *MayHaveActedError) Unwrap() error { return e.Err }

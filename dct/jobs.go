@@ -2,6 +2,7 @@ package dct
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -208,7 +209,9 @@ type TaskMessage struct {
 // stands still at intervals that double from the client's minimum to its
 // maximum (WithWaitIntervals); no interval is longer than the maximum. The
 // caller owns the deadline: Wait returns ctx.Err() when ctx ends, and does
-// not abandon the job.
+// not abandon the job. A read that finds DCT unreachable (after the retries
+// a read allows) is tried again with backoff until then: the job runs on
+// whether or not it is watched.
 func (s *JobsService) Wait(ctx context.Context, id string, progress func(Progress)) (*Job, error) {
 	clk := s.client.wait.clock
 	if clk == nil {
@@ -217,11 +220,22 @@ func (s *JobsService) Wait(ctx context.Context, id string, progress func(Progres
 	pace := newPacer(s.client.wait)
 	seen := map[string]int{} // task id (or index) -> messages reported
 	lastStatus, lastPct := "", -1
+	down := s.client.wait.min // the pause while DCT does not answer
 	for {
 		job, err := s.Get(ctx, id)
+		if unreachable(err) {
+			// The job runs on; leaving it unwatched is worse than waiting for
+			// DCT: read it again, with backoff, until ctx ends.
+			if err := clk.Sleep(ctx, down); err != nil {
+				return nil, err
+			}
+			down = min(down*2, s.client.wait.max)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
+		down = s.client.wait.min
 		interval, end := pace.next(clk.Now(), job)
 		var fresh []TaskMessage
 		for i, t := range job.Tasks {
@@ -248,4 +262,11 @@ func (s *JobsService) Wait(ctx context.Context, id string, progress func(Progres
 			return nil, err
 		}
 	}
+}
+
+// unreachable reports whether err is DCT not answering, which may pass
+// (not a plain-HTTP answer on an https:// URL, which will not).
+func unreachable(err error) bool {
+	var down *UnreachableError
+	return errors.As(err, &down) && !errors.Is(err, ErrPlainHTTP)
 }

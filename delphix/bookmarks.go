@@ -2,6 +2,7 @@ package delphix
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"time"
 )
@@ -103,17 +104,42 @@ func (s *BookmarksService) Create(ctx context.Context, p BookmarkCreate) (Operat
 		recovery{ActionType: "JETSTREAM_USER_BOOKMARK_CREATE", Created: created})
 }
 
-// Share makes a bookmark visible to other users.
+// Share makes a bookmark visible to other users. After a lost answer the
+// bookmark is read: shared, it took effect; else it is sent again (sharing
+// twice is sharing once).
 func (s *BookmarksService) Share(ctx context.Context, ref string) (Operation, error) {
-	return s.client.start(ctx, s.client.selfService()+"/bookmark/"+url.PathEscape(ref)+"/share", struct{}{})
+	return s.setShared(ctx, ref, "share", true)
 }
 
-// Unshare makes a bookmark private again.
+// Unshare makes a bookmark private again, recovered as Share is.
 func (s *BookmarksService) Unshare(ctx context.Context, ref string) (Operation, error) {
-	return s.client.start(ctx, s.client.selfService()+"/bookmark/"+url.PathEscape(ref)+"/unshare", struct{}{})
+	return s.setShared(ctx, ref, "unshare", false)
 }
 
-// Delete deletes a bookmark.
+func (s *BookmarksService) setShared(ctx context.Context, ref, op string, shared bool) (Operation, error) {
+	return s.client.sendRecoverable(ctx, s.client.selfService()+"/bookmark/"+url.PathEscape(ref)+"/"+op, struct{}{},
+		func(ctx context.Context, _ time.Time, _ bool) (*Operation, error) {
+			b, err := s.Get(ctx, ref)
+			if err != nil || b.Shared != shared {
+				return nil, err
+			}
+			return &Operation{Recovered: true}, nil
+		})
+}
+
+// Delete deletes a bookmark. After a lost answer the bookmark is read:
+// gone, it took effect; else the delete job on it started since just before
+// the request is followed; neither, it is sent again once the looks agree.
 func (s *BookmarksService) Delete(ctx context.Context, ref string) (Operation, error) {
-	return s.client.start(ctx, s.client.selfService()+"/bookmark/"+url.PathEscape(ref)+"/delete", struct{}{})
+	return s.client.sendRecoverable(ctx, s.client.selfService()+"/bookmark/"+url.PathEscape(ref)+"/delete", struct{}{},
+		func(ctx context.Context, since time.Time, known bool) (*Operation, error) {
+			_, err := s.Get(ctx, ref)
+			switch {
+			case errors.Is(err, ErrNotFound):
+				return &Operation{Recovered: true}, nil
+			case err != nil:
+				return nil, err
+			}
+			return s.client.findStarted(ctx, recovery{Target: ref, ActionType: "JETSTREAM_USER_BOOKMARK_DELETE"}, since.Add(-clockSlack), known)
+		})
 }

@@ -2,6 +2,7 @@ package delphix
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -242,4 +243,91 @@ func TestLockWhoseAnswerIsLostIsSentAgainAndHolds(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, me.Reference, after.LockUserReference)
 	assert.Equal(t, 2, countLines(requestLines(e), "POST /selfservice/container/"+pod.Reference+"/lock"))
+}
+
+// masterSource is the master VDB's virtual source.
+func masterSource(t *testing.T, c *Client) *Source {
+	t.Helper()
+	db, err := c.Databases.FindByName(t.Context(), "Patients Masked Master")
+	require.NoError(t, err)
+	srcs, err := c.Sources.ListForDatabase(t.Context(), db.Reference)
+	require.NoError(t, err)
+	require.Len(t, srcs, 1)
+	return &srcs[0]
+}
+
+// A hook list whose answer is lost is read back: when the engine took it
+// (lost after), it is not sent again; when it never reached the engine
+// (lost before), it is sent again once. Either way the engine took it once.
+func TestHooksWhoseAnswerIsLostAreReadBackAndSetOnce(t *testing.T) {
+	for _, tc := range []struct {
+		kind      faultproxy.Kind
+		recovered bool
+	}{{faultproxy.DropAfter, true}, {faultproxy.ResetBefore, false}, {faultproxy.Status, false}} {
+		c, e, p := behindProxy(t)
+		require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+		src := masterSource(t, c)
+		p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/source/" + src.Reference, Kind: tc.kind, Status: http.StatusBadGateway})
+		hook := []byte(`{"type":"RunBashOnSourceOperation","name":"n","command":"# install 1\necho hi"}`)
+		op, err := c.Sources.SetHooks(t.Context(), src, "configureClone", []json.RawMessage{hook})
+		require.NoError(t, err)
+		assert.Equal(t, tc.recovered, op.Recovered)
+		assert.True(t, p.Exhausted())
+		assert.Equal(t, 1, countLines(requestLines(e), "POST /source/"+src.Reference), "the engine took the list once")
+		var now []json.RawMessage
+		require.NoError(t, json.Unmarshal(masterSource(t, c).Operations["configureClone"], &now))
+		keys, err := hookKeys(now)
+		require.NoError(t, err)
+		assert.Equal(t, []hookKey{{Type: "RunBashOnSourceOperation", Name: "n", Command: "# install 1\necho hi"}}, keys)
+	}
+}
+
+// A lock whose request never reached the engine is sent again and holds.
+func TestLockThatNeverReachedTheEngineIsSentAgainAndHolds(t *testing.T) {
+	c, e, p := behindProxy(t)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	pod := pod(t, c, "prep1")
+	me, err := c.Users.Current(t.Context())
+	require.NoError(t, err)
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/lock", Kind: faultproxy.ResetBefore})
+	_, err = c.Containers.Lock(t.Context(), pod.Reference, me.Reference)
+	require.NoError(t, err)
+	assert.True(t, p.Exhausted())
+	after, err := c.Containers.Get(t.Context(), pod.Reference)
+	require.NoError(t, err)
+	assert.Equal(t, me.Reference, after.LockUserReference)
+	assert.Equal(t, 1, countLines(requestLines(e), "POST /selfservice/container/"+pod.Reference+"/lock"))
+}
+
+// Sharing and deleting a bookmark whose answer is lost, after or before the
+// engine acted, ends shared (deleted) with the request taken once by the
+// engine.
+func TestBookmarkShareAndDeleteWhoseAnswerIsLostTakeEffectOnce(t *testing.T) {
+	for _, kind := range []faultproxy.Kind{faultproxy.DropAfter, faultproxy.ResetBefore} {
+		c, e, p := behindProxy(t)
+		require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+		pod := pod(t, c, "prep1")
+		op, err := c.Bookmarks.Create(t.Context(), BookmarkCreate{Name: "b", Layout: pod.Reference, Branch: pod.ActiveBranch})
+		require.NoError(t, err)
+		wait(t, c, op, nil)
+		ref := op.Reference
+
+		p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/share", Kind: kind})
+		_, err = c.Bookmarks.Share(t.Context(), ref)
+		require.NoError(t, err)
+		b, err := c.Bookmarks.Get(t.Context(), ref)
+		require.NoError(t, err)
+		assert.True(t, b.Shared)
+		assert.Equal(t, 1, countLines(requestLines(e), "POST /selfservice/bookmark/"+ref+"/share"))
+
+		p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/delete", Kind: kind})
+		op, err = c.Bookmarks.Delete(t.Context(), ref)
+		require.NoError(t, err)
+		wait(t, c, op, nil)
+		_, err = c.Bookmarks.Get(t.Context(), ref)
+		require.ErrorIs(t, err, ErrNotFound)
+		assert.True(t, p.Exhausted())
+		assert.Equal(t, 1, countLines(requestLines(e), "POST /selfservice/bookmark/"+ref+"/delete"))
+		assert.Equal(t, 1, jobsOfType(t, e, "JETSTREAM_USER_BOOKMARK_DELETE"))
+	}
 }

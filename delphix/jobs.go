@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -152,7 +153,9 @@ type Progress struct {
 // engine says it changed, and falls back to polling with backoff when the
 // engine offers no notifications. progress, if not nil, is called after
 // every read that brought something new. The caller owns the deadline: Wait
-// returns ctx.Err() when ctx ends.
+// returns ctx.Err() when ctx ends. A read that finds the engine unreachable
+// (after the retries a read allows) is tried again with backoff until then:
+// the job runs on whether or not it is watched.
 //
 // A quiet job costs one long poll per notify timeout and no read. Reads
 // that notifications cause come at most one per minimum wait interval over
@@ -176,6 +179,15 @@ func (s *JobsService) Wait(ctx context.Context, ref string, progress func(Progre
 	reads := &readLimiter{every: w.min, tokens: readBurst, at: time.Now()}
 	for {
 		job, err := s.Get(ctx, ref)
+		if unreachable(err) {
+			// The job runs on; leaving it unwatched is worse than waiting for
+			// the engine: read it again, with backoff, until ctx ends.
+			if err := sleep(ctx, interval); err != nil {
+				return nil, err
+			}
+			interval = min(interval*2, w.max)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -292,4 +304,11 @@ func newChannel() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return "dxsteps-" + hex.EncodeToString(b[:])
+}
+
+// unreachable reports whether err is the engine not answering, which may
+// pass (not a plain-HTTP answer on an https:// URL, which will not).
+func unreachable(err error) bool {
+	var lost *UnreachableError
+	return errors.As(err, &lost) && !errors.Is(err, ErrPlainHTTP)
 }

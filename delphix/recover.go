@@ -65,11 +65,42 @@ type recovery struct {
 	JobOnTarget bool
 }
 
+// MayHaveActedError is a request whose answer was lost and whose effect the
+// engine could not be asked about before the deadline (or cannot show): it
+// may have acted, so it was not sent again. Err is the lost answer's error.
+type MayHaveActedError struct {
+	Method, Path string
+	Err          error
+	Why          string // why it cannot be told
+}
+
+func (e *MayHaveActedError) Error() string {
+	return fmt.Sprintf("%v; %s, so %s %s may have taken effect (a job may be running): look at the engine before running the step again",
+		e.Err, e.Why, e.Method, e.Path)
+}
+
+func (e *MayHaveActedError) Unwrap() error { return e.Err }
+
 // startRecoverable POSTs an operation like start. When the answer is lost
 // (no Delphix answer came back), it asks the engine what it started and
 // follows that, with Operation.Recovered set; it sends the request again only
 // when the engine shows that nothing started, at most maxStartSends times.
+// Look-ups that fail are tried again until ctx's deadline.
 func (c *Client) startRecoverable(ctx context.Context, path string, body any, rec recovery) (Operation, error) {
+	return c.sendRecoverable(ctx, path, body, func(ctx context.Context, since time.Time, known bool) (*Operation, error) {
+		return c.findStarted(ctx, rec, since.Add(-clockSlack), known)
+	})
+}
+
+// sendRecoverable POSTs body to path. When the answer is lost, it asks find
+// (with the engine's time just before the request, when known), a few
+// times with pauses, what the request did: find returns the operation when
+// it took effect, nil when the engine shows it has not. Only when every
+// look shows nothing is the request sent again, at most maxStartSends
+// times; look-ups that fail because the engine is unreachable are tried
+// again, with backoff, until ctx's deadline. When it cannot tell, the
+// error is a *MayHaveActedError.
+func (c *Client) sendRecoverable(ctx context.Context, path string, body any, find func(ctx context.Context, since time.Time, known bool) (*Operation, error)) (Operation, error) {
 	for sends := 1; ; sends++ {
 		since, known := c.seen.now()
 		op, err := c.start(ctx, path, body)
@@ -77,38 +108,49 @@ func (c *Client) startRecoverable(ctx context.Context, path string, body any, re
 		if err == nil || !errors.As(err, &lost) || ctx.Err() != nil {
 			return op, err
 		}
-		found, ferr := c.lookForStart(ctx, rec, since.Add(-clockSlack), known)
+		found, ferr := c.lookAgain(ctx, func(ctx context.Context) (*Operation, error) { return find(ctx, since, known) })
 		switch {
 		case ferr != nil && ctx.Err() != nil:
-			return Operation{}, fmt.Errorf("%w (the answer to POST %s was lost and the deadline passed while looking for what it started: look at the jobs on the engine)", ctx.Err(), path)
+			return Operation{}, &MayHaveActedError{Method: "POST", Path: path, Err: err,
+				Why: fmt.Sprintf("the deadline passed while asking the engine what it did (%v)", ferr)}
 		case ferr != nil:
-			return Operation{}, fmt.Errorf("%w; then finding out whether the engine started it failed too (%v): look at the jobs on the engine before running the step again", err, ferr)
+			return Operation{}, &MayHaveActedError{Method: "POST", Path: path, Err: err,
+				Why: fmt.Sprintf("the engine cannot show what it did (%v)", ferr)}
 		case found != nil:
 			return *found, nil
 		case sends >= c.maxStartSends():
-			return Operation{}, fmt.Errorf("%w; the engine shows nothing started after %d tries, so nothing runs: run the step again when the engine answers", err, sends)
+			return Operation{}, fmt.Errorf("%w; the engine shows nothing done after %d tries, so nothing runs: run the step again when the engine answers", err, sends)
 		}
 	}
 }
 
-// lookForStart looks, a few times with pauses (the engine may still be
-// acting on the request), for what rec describes. It returns nil when the
-// engine shows nothing.
-func (c *Client) lookForStart(ctx context.Context, rec recovery, since time.Time, sinceKnown bool) (*Operation, error) {
-	pause := c.http.RetryWaitMin
-	for look := 0; look < 3; look++ {
-		if look > 0 {
-			if err := sleep(ctx, pause); err != nil {
-				return nil, err
+// lookAgain asks find until it finds something, or three looks with
+// pauses (the engine may still be acting on the request) show nothing
+// (nil, nil). A look that fails because the engine is unreachable does
+// not count: it is asked again, with backoff, until ctx ends.
+func (c *Client) lookAgain(ctx context.Context, find func(ctx context.Context) (*Operation, error)) (*Operation, error) {
+	pause := max(c.http.RetryWaitMin, 100*time.Millisecond)
+	for empty := 0; ; {
+		op, err := find(ctx)
+		var lost *UnreachableError
+		switch {
+		case err == nil && op != nil:
+			return op, nil
+		case err == nil:
+			if empty++; empty >= 3 {
+				return nil, nil
 			}
-			pause = min(pause*2, c.http.RetryWaitMax)
+		case !errors.As(err, &lost) || ctx.Err() != nil:
+			return nil, err
 		}
-		op, err := c.findStarted(ctx, rec, since, sinceKnown)
-		if err != nil || op != nil {
-			return op, err
+		if serr := sleep(ctx, pause); serr != nil {
+			if err == nil {
+				err = serr
+			}
+			return nil, err
 		}
+		pause = min(pause*2, max(c.http.RetryWaitMax, pause))
 	}
-	return nil, nil
 }
 
 func (c *Client) findStarted(ctx context.Context, rec recovery, since time.Time, sinceKnown bool) (*Operation, error) {

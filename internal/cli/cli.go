@@ -284,7 +284,7 @@ func interrupted(parent, ctx context.Context, in *Input, sess *Session, err erro
 	if isAbort {
 		return &AbortError{Signal: abort.Signal, At: abort.At, Jobs: jobs}
 	}
-	return &DeadlineError{Timeout: in.Duration(Timeout).String(), Jobs: jobs}
+	return &DeadlineError{Timeout: in.Duration(Timeout).String(), Jobs: jobs, Lost: lostRequest(err)}
 }
 
 // choosePlatform reads --platform, refuses a platform the step does not

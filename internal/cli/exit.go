@@ -66,14 +66,33 @@ func (e *AbortError) Error() string {
 type DeadlineError struct {
 	Timeout string
 	Jobs    []string // as in AbortError
+	// Lost is the request ("POST /path") whose answer was lost and whose
+	// effect was still being looked for when the deadline passed.
+	Lost string
 }
 
 func (e *DeadlineError) Error() string {
 	msg := "the --timeout of " + e.Timeout + " passed"
+	if e.Lost != "" {
+		msg += " while asking what " + e.Lost + " did after its answer was lost: a job it started may be running, unwatched"
+	}
 	if len(e.Jobs) > 0 {
 		msg += "; " + strings.Join(e.Jobs, "; ")
 	}
 	return msg + "; raise --timeout or look at the job on the engine"
+}
+
+// lostRequest names the request whose effect err says is unknown, if any.
+func lostRequest(err error) string {
+	var engine *delphix.MayHaveActedError
+	var onDCT *dct.MayHaveActedError
+	switch {
+	case errors.As(err, &engine):
+		return engine.Method + " " + engine.Path
+	case errors.As(err, &onDCT):
+		return onDCT.Method + " " + onDCT.Path
+	}
+	return ""
 }
 
 func signalName(s syscall.Signal) string {

@@ -181,6 +181,9 @@ var faults = []fault{
 	{name: "lost job-start answer", recovered: true, rules: func(_ *engine.Engine, b jobBinary) []faultproxy.Rule {
 		return []faultproxy.Rule{{Method: "POST", PathSuffix: b.post, Kind: faultproxy.DropAfter}}
 	}},
+	{name: "start never reached the engine", rules: func(_ *engine.Engine, b jobBinary) []faultproxy.Rule {
+		return []faultproxy.Rule{{Method: "POST", PathSuffix: b.post, Kind: faultproxy.ResetBefore}}
+	}},
 	{name: "429 with Retry-After", rules: func(_ *engine.Engine, b jobBinary) []faultproxy.Rule {
 		return []faultproxy.Rule{{Method: "POST", PathSuffix: b.post, Kind: faultproxy.Status, Status: http.StatusTooManyRequests, RetryAfter: "1"},
 			{Method: "GET", PathContains: "/job/JOB-", Kind: faultproxy.Status, Status: http.StatusTooManyRequests, RetryAfter: "1"}}

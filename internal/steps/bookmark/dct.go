@@ -270,12 +270,12 @@ func createDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, n *
 	// No bookmark of that name was on the pod before the start: the one
 	// there after a lost answer is the one it made; its job, if DCT shows
 	// one on it, is followed.
-	look := func(ctx context.Context) (*dct.Job, bool) {
+	look := func(ctx context.Context) (*dct.Job, bool, error) {
 		q := l.bookmarkQuery
 		q.Name = o.name
 		found, err := c.Bookmarks.Find(ctx, q)
 		if err != nil {
-			return nil, false
+			return nil, false, err
 		}
 		var mine []dct.Bookmark
 		for i := range found {
@@ -283,15 +283,18 @@ func createDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, n *
 				mine = append(mine, found[i])
 			}
 		}
-		if len(mine) != 1 {
-			return nil, false
+		switch {
+		case len(mine) == 0:
+			return nil, false, nil
+		case len(mine) > 1:
+			return nil, false, fmt.Errorf("DCT shows %d bookmarks named %q on %s %q", len(mine), o.name, l.kind, l.name)
 		}
 		j, err := stepkit.FirstJobOn(ctx, s, mine[0].ID)
 		if err != nil {
-			return nil, false
+			return nil, false, err
 		}
 		id = mine[0].ID
-		return j, true
+		return j, true, nil
 	}
 	what := fmt.Sprintf("bookmark %q on %s %q", o.name, l.kind, l.name)
 	if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {

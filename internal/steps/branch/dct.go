@@ -255,8 +255,9 @@ func createDCT(ctx context.Context, s *cli.Session, pod podDCT, o options, mode,
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.DoDCT(ctx, "naming the new timeflow of "+label, func() (*dct.Job, error) {
-		return c.Timeflows.Rename(ctx, v.CurrentTimeflowID, o.name)
+	nwhat := "naming the new timeflow of " + label
+	if _, err := s.DoDCT(ctx, nwhat, func() (*dct.Job, error) {
+		return stepkit.StartDCT(ctx, s, v.CurrentTimeflowID, nwhat, func() (*dct.Job, error) { return c.Timeflows.Rename(ctx, v.CurrentTimeflowID, o.name) })
 	}); err != nil {
 		return nil, err
 	}
@@ -301,13 +302,18 @@ func deleteDCT(ctx context.Context, s *cli.Session, b branchDCT, pod, label stri
 	switch {
 	case b.copy != nil:
 		what := fmt.Sprintf("deletion of the private copy %q (%s)", b.copy.Name, label)
-		if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) { return s.DCT.VDBs.Delete(ctx, b.ref, false) }); err != nil {
+		if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
+			return stepkit.StartDCT(ctx, s, b.ref, what, func() (*dct.Job, error) { return s.DCT.VDBs.Delete(ctx, b.ref, false) })
+		}); err != nil {
 			return nil, err
 		}
 	case b.active:
 		return nil, cli.Usagef("%s is active: activate another branch first", label)
 	default:
-		if _, err := s.DoDCT(ctx, "deletion of "+label, func() (*dct.Job, error) { return s.DCT.Timeflows.Delete(ctx, b.ref) }); err != nil {
+		what := "deletion of " + label
+		if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
+			return stepkit.StartDCT(ctx, s, b.ref, what, func() (*dct.Job, error) { return s.DCT.Timeflows.Delete(ctx, b.ref) })
+		}); err != nil {
 			return nil, err
 		}
 	}

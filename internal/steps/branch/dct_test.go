@@ -1,6 +1,7 @@
 package branch_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -287,6 +288,70 @@ func TestOnDCTALostAnswerInPlaceIsFoundNotStartedTwice(t *testing.T) {
 			} else {
 				assert.Equal(t, rowsOf(t, e, "qa-pod"), rowsOf(t, e, "dev-pod"))
 			}
+		})
+	}
+}
+
+// A copy's provision answered 503 before DCT acted (or dropped before it) is sent again once
+// the looks show nothing made: one copy, one provision, two sends.
+func TestOnDCTACopysProvisionThatNeverReachedDCTIsSentAgain(t *testing.T) {
+	for _, f := range []engine.HTTPFault{{Kind: "status", Status: http.StatusServiceUnavailable}, {Kind: "dropBefore"}} {
+		t.Run(f.Kind, func(t *testing.T) {
+			e := st.Engine(t)
+			env := checkedDCT(t, e)
+			qaShares(t, e, "Bug 1234 data", "QA private")
+			f.Method, f.PathSuffix = "POST", "/vdbs/provision_from_bookmark"
+			require.NoError(t, e.InjectHTTPError(f))
+			r := st.RunDCT(t, branch.Step, e, st.DCTDev, env, "--container", "dev-pod", "--name", "bug-1234", "--from-bookmark", "Bug 1234 data")
+			require.Equal(t, 0, r.Code, r.Stderr)
+			assert.Nil(t, r.JSON(t)["recovered"])
+			v, err := st.DCTClient(t, e, st.DCTAdmin).VDBs.FindByName(t.Context(), "dev-pod-bug-1234")
+			require.NoError(t, err, "one copy")
+			assert.Equal(t, 1, jobsOfType(t, e, v.ID, "DB Provision"))
+			assert.Equal(t, 2, sentCount(e, "/vdbs/provision_from_bookmark"), "sent again once")
+		})
+	}
+}
+
+// Naming the in-place branch's timeflow, deleting it, and deleting a private copy: a lost
+// answer, before or after DCT acted, ends as asked with the request done once.
+func TestOnDCTTimeflowRenameAndBranchDeletesWhoseAnswerIsLostAreDoneOnce(t *testing.T) {
+	for _, f := range []engine.HTTPFault{
+		{Kind: "status", Status: http.StatusServiceUnavailable},
+		{Kind: "status", Status: http.StatusBadGateway, AfterProcessing: true},
+		{Kind: "dropAfter"},
+	} {
+		t.Run(fmt.Sprintf("%s %d after=%v", f.Kind, f.Status, f.AfterProcessing), func(t *testing.T) {
+			e := st.Engine(t)
+			env := checkedDCT(t, e)
+			qaShares(t, e, "Bug 1234 data", "QA private")
+			first := dev(t, e, env, "list", "--container", "dev-pod")["branches"].([]any)[0].(map[string]any)["branch"].(string)
+
+			rename := f
+			rename.Method, rename.PathRegexp = "PATCH", `/timeflows/[^/]+$`
+			require.NoError(t, e.InjectHTTPError(rename))
+			out := dev(t, e, env, "--mode", "in-place", "--container", "dev-pod", "--name", "bug-1234", "--from-bookmark", "Bug 1234 data")
+			list := dev(t, e, env, "list", "--container", "dev-pod")["branches"].([]any)
+			require.Len(t, list, 2)
+			assert.Equal(t, "bug-1234", list[1].(map[string]any)["branch"], "the timeflow is named")
+			tf := out["branchReference"].(string)
+			assert.Equal(t, 1, jobsOfType(t, e, tf, "Timeflow Update"), "renamed once")
+
+			dev(t, e, env, "activate", "--container", "dev-pod", "--name", first)
+			del := f
+			del.Method, del.PathRegexp = "DELETE", `/timeflows/[^/]+$`
+			require.NoError(t, e.InjectHTTPError(del))
+			assert.Equal(t, true, dev(t, e, env, "delete", "--container", "dev-pod", "--name", "bug-1234")["deleted"])
+			assert.Len(t, dev(t, e, env, "list", "--container", "dev-pod")["branches"], 1)
+
+			dev(t, e, env, "--container", "dev-pod", "--name", "bug-9", "--from-bookmark", "Bug 1234 data")
+			cp := f
+			cp.Method, cp.PathSuffix = "POST", "/delete"
+			require.NoError(t, e.InjectHTTPError(cp))
+			assert.Equal(t, true, dev(t, e, env, "delete", "--container", "dev-pod", "--name", "bug-9")["deleted"])
+			_, err := st.DCTClient(t, e, st.DCTAdmin).VDBs.FindByName(t.Context(), "dev-pod-bug-9")
+			assert.ErrorIs(t, err, dct.ErrNotFound, "the copy is gone")
+			assert.Len(t, e.Faults(), 3)
 		})
 	}
 }

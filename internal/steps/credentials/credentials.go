@@ -5,8 +5,13 @@ package credentials
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/dxsteps/dxsteps/delphix"
@@ -196,10 +201,17 @@ func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.D
 	if err != nil {
 		return err
 	}
-	var generated [][2]string // account, password: kept once the hooks are in
+	kept := slices.Clone(hooks)
+	// The marker makes this install's hooks differ from any before it, so
+	// that after a lost answer the client can tell whether they are in.
+	marker, err := installMarker()
+	if err != nil {
+		return err
+	}
+	var generated [][2]string // account, password: kept once the hooks may be in
 	for _, a := range o.policy.Accounts {
 		h := delphix.HookOperation{Type: "RunBashOnSourceOperation", Name: hookPrefix + a.Name,
-			Command: hookScript(a, vdb.Name, conn, o.hookCommand)}
+			Command: marker + hookScript(a, vdb.Name, conn, o.hookCommand)}
 		if a.Action == "reset" {
 			pw, err := newPassword(a, o.environ)
 			if err != nil {
@@ -217,19 +229,62 @@ func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.D
 		}
 		hooks = append(hooks, raw)
 	}
-	if _, err := s.Do(ctx, fmt.Sprintf("installing configure-clone hooks on %q", vdb.Name), func() (delphix.Operation, error) {
+	_, err = s.Do(ctx, fmt.Sprintf("installing configure-clone hooks on %q", vdb.Name), func() (delphix.Operation, error) {
 		return s.Client.Sources.SetHooks(ctx, src, "configureClone", hooks)
-	}); err != nil {
-		return err
+	})
+	var unsure *delphix.MayHaveActedError
+	if err != nil && !errors.As(err, &unsure) {
+		return err // the engine refused the hooks, or provably never got them: no password is on it
 	}
+	// The hooks are in, or may be: every generated password is handed
+	// over, so none is on the engine that nobody has.
 	out := newPasswordSink(o, vdb.Name)
 	for _, g := range generated {
-		if err := out.add(ctx, s, g[0], g[1]); err != nil {
-			return fmt.Errorf("account %q on %q: its hook is installed but its password not kept: %w", g[0], vdb.Name, err)
+		if aerr := out.add(ctx, s, g[0], g[1]); aerr != nil {
+			aerr = fmt.Errorf("account %q on %q: its password could not be kept: %w", g[0], vdb.Name, aerr)
+			if rerr := removeAgain(ctx, s, src, hooks, kept); rerr != nil {
+				return fmt.Errorf("%w; removing the hooks again failed too, so the engine may hold a password nobody has: run the step again: %v", aerr, rerr)
+			}
+			return fmt.Errorf("%w; the hooks were removed again, so the engine holds no password nobody has", aerr)
 		}
+	}
+	if err != nil && len(generated) > 0 {
+		return fmt.Errorf("%w (the %d generated passwords were handed over in case the hooks are in: run the step again, which replaces them)", err, len(generated))
+	}
+	if err != nil {
+		return err
 	}
 	s.Log.Printf("installed %d configure-clone hooks on %q; every refresh applies them", len(o.policy.Accounts), vdb.Name)
 	return nil
+}
+
+// removeAgain puts back the hooks kept, without this install's, after a
+// generated password could not be handed over.
+func removeAgain(ctx context.Context, s *cli.Session, src *delphix.Source, installed, kept []json.RawMessage) error {
+	now := *src
+	now.Operations = maps.Clone(src.Operations)
+	raw, err := json.Marshal(installed)
+	if err != nil {
+		return err
+	}
+	if now.Operations == nil {
+		now.Operations = map[string]json.RawMessage{}
+	}
+	now.Operations["configureClone"] = raw
+	_, err = s.Do(ctx, "removing the configure-clone hooks just installed", func() (delphix.Operation, error) {
+		return s.Client.Sources.SetHooks(ctx, &now, "configureClone", kept)
+	})
+	return err
+}
+
+// installMarker is a shell comment naming one install, the first line of
+// its hooks' commands.
+func installMarker() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return "# dxsteps install " + hex.EncodeToString(b) + "\n", nil
 }
 
 // keptHooks returns the VDB's configure-clone hooks that dxsteps did not

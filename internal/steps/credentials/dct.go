@@ -128,12 +128,39 @@ func leftOver(v *dct.VDB, accounts int, gone []dct.Hook) []dct.Hook {
 	return extra
 }
 
+// setHooks PATCHes the VDB's configure_clone hooks. After a lost answer,
+// the one new job on the VDB is the PATCH's; when DCT shows none, the
+// hooks are read back: holding those sent (by name and command), the PATCH
+// took effect and there is no job to follow.
 func setHooks(ctx context.Context, s *cli.Session, vdbID, what string, list []dct.Hook) error {
+	byJob := stepkit.NewJobOn(ctx, s, vdbID)
+	look := func(ctx context.Context) (*dct.Job, bool, error) {
+		j, found, err := byJob(ctx)
+		if err != nil || found {
+			return j, found, err
+		}
+		v, err := s.DCT.VDBs.Get(ctx, vdbID)
+		if err != nil {
+			return nil, false, err
+		}
+		return nil, v.Hooks != nil && holds(v.Hooks.ConfigureClone, list), nil
+	}
 	_, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		j, err := stepkit.StartDCT(ctx, s, vdbID, what, func() (*dct.Job, error) {
+		return stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
 			return s.DCT.VDBs.SetHooks(ctx, vdbID, dct.Hooks{ConfigureClone: list})
 		})
-		return j, err
 	})
 	return err
+}
+
+// holds reports whether hooks has each of sent's hooks, by name and
+// command, in that order.
+func holds(hooks, sent []dct.Hook) bool {
+	i := 0
+	for _, h := range hooks {
+		if i < len(sent) && h.Name == sent[i].Name && h.Command == sent[i].Command {
+			i++
+		}
+	}
+	return i == len(sent)
 }
