@@ -158,6 +158,15 @@ func parseError(raw []byte) *APIError {
 // rawText is an error body that is not DCT's JSON, cut to one short line.
 func rawText(raw []byte) string {
 	s := oneLine(string(raw))
+	if html := strings.ToLower(s); strings.HasPrefix(html, "<!doctype html") || strings.HasPrefix(html, "<html") {
+		// A web server's error page, not DCT: its title, not its markup.
+		if i := strings.Index(html, "<title>"); i >= 0 {
+			if j := strings.Index(html[i:], "</title>"); j > 0 {
+				return "an HTML page, not DCT's JSON (title: " + strings.TrimSpace(s[i+len("<title>"):i+j]) + ")"
+			}
+		}
+		return "an HTML page, not DCT's JSON"
+	}
 	if len(s) > 300 {
 		s = s[:300] + "..."
 	}
