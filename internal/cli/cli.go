@@ -326,7 +326,7 @@ func choosePlatform(step *Step, in *Input) error {
 		case strings.HasPrefix(from, "--config"):
 			return Usagef("%s sets %s, which applies to %s %s only, not %s: remove the key", from, in.Name(k), in.Name(Platform), strings.Join(k.Platforms, ", "), p)
 		default:
-			return Usagef("%s is set, but %s applies to %s %s only, not %s: unset %s", from, in.Name(k), in.Name(Platform), strings.Join(k.Platforms, ", "), p, from)
+			return Usagef("%s is set, but it applies to %s %s only, not %s: unset %s", from, in.Name(Platform), strings.Join(k.Platforms, ", "), p, from)
 		}
 	}
 	return nil

@@ -52,15 +52,19 @@ func TestAConnectionKeyOfTheOtherPlatformIsRefusedNamingWhereItCameFrom(t *testi
 		{dct, []string{"--platform", "dct", "--user", "admin"},
 			"dx-try: error: --user applies to --platform engine only, not dct: leave it out (see --help)\n"},
 		{append(dct, "DELPHIX_USER=admin"), []string{"--platform", "dct"},
-			"dx-try: error: DELPHIX_USER is set, but --user applies to --platform engine only, not dct: unset DELPHIX_USER (see --help)\n"},
+			"dx-try: error: DELPHIX_USER is set, but it applies to --platform engine only, not dct: unset DELPHIX_USER (see --help)\n"},
 		{dct, []string{"--platform", "dct", "--config", cfg},
 			"dx-try: error: --config " + cfg + " key user sets --user, which applies to --platform engine only, not dct: remove the key (see --help)\n"},
 		{append(dct, "DELPHIX_PLATFORM=dct", "DELPHIX_API_VERSION=1.11.9"), nil,
-			"dx-try: error: DELPHIX_API_VERSION is set, but --api-version applies to --platform engine only, not dct: unset DELPHIX_API_VERSION (see --help)\n"},
+			"dx-try: error: DELPHIX_API_VERSION is set, but it applies to --platform engine only, not dct: unset DELPHIX_API_VERSION (see --help)\n"},
 		{append(eng, "DELPHIX_DCT_BASE_PATH=/v3"), nil,
-			"dx-try: error: DELPHIX_DCT_BASE_PATH is set, but --dct-base-path applies to --platform dct only, not engine: unset DELPHIX_DCT_BASE_PATH (see --help)\n"},
+			"dx-try: error: DELPHIX_DCT_BASE_PATH is set, but it applies to --platform dct only, not engine: unset DELPHIX_DCT_BASE_PATH (see --help)\n"},
 		{eng, []string{"--api-key-file", cfg},
 			"dx-try: error: --api-key-file applies to --platform dct only, not engine: leave it out (see --help)\n"},
+		// In Jenkins, where the library binds only the platform's own
+		// credentials, one left in the agent's environment is named so.
+		{append(dct, "DXSTEPS_CALLER=jenkins", "DELPHIX_PLATFORM=dct", "DELPHIX_USER=admin"), nil,
+			"dx-try: error: DELPHIX_USER is set, but it applies to key 'platform' engine only, not dct: unset DELPHIX_USER\n"},
 	} {
 		code, out, errs := runStep(bothPlatforms(), c.env, c.args...)
 		assert.Equal(t, 2, code, c.want)
