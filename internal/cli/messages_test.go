@@ -132,7 +132,7 @@ func TestAWrongDCTBasePathNamesTheFlagAndShowsNoHTML(t *testing.T) {
 	defer html.Close()
 	code, _, errs := runStep(bothPlatforms(), []string{"DELPHIX_ENGINE=" + html.URL, adminKey()}, "--platform", "dct", "--dct-base-path", "/foo")
 	assert.Equal(t, 2, code)
-	assert.Equal(t, "dx-try: error: no DCT API at "+html.URL+"/foo (GET /vdbs answered HTTP 404 Not Found: an HTML page, not DCT's JSON (title: Error report)): "+
+	assert.Equal(t, "dx-try: error: no DCT API at "+html.URL+"/foo (GET /vdbs answered HTTP 404 Not Found: an HTML page, not DCT's JSON: Error report): "+
 		"check --dct-base-path (DCT serves API v3 under /dct/v3; older installations under /v3) and --engine\n", errs)
 
 	e := enginetest.Start(t)
