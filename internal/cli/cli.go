@@ -133,7 +133,14 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 		Flags: flags, Writer: stdout, ErrWriter: stderr, HideHelpCommand: true,
 		ExitErrHandler: func(*ucli.Context, error) {}, // exit codes are decided below
 		OnUsageError: func(_ *ucli.Context, err error, _ bool) error {
-			return &UsageError{Msg: flagProblem(err, flags)}
+			return &UsageError{Msg: flagProblem(err, flags, func(flag string) string {
+				for _, k := range step.allKeys() {
+					if k.Flag == flag {
+						return keyRef(k, jenkins)
+					}
+				}
+				return "--" + flag
+			})}
 		},
 		Action: func(c *ucli.Context) error {
 			if c.Bool(contractFlag) {

@@ -111,6 +111,8 @@ func TestADurationWithoutAUnitSaysAUnitIsNeeded(t *testing.T) {
 		{env, []string{"--timeout", "5"}, "dx-try: error: --timeout \"5\" " + unit + " (see --help)\n"},
 		{append(env, "DELPHIX_TIMEOUT=5"), nil, "dx-try: error: DELPHIX_TIMEOUT=\"5\" (for --timeout) " + unit + "\n"},
 		{env, []string{"--retry-max", "two"}, "dx-try: error: --retry-max \"two\" is not a whole number (see --help)\n"},
+		// The library passes its timeout key as --timeout: the line names the key.
+		{append(env, "DXSTEPS_CALLER=jenkins"), []string{"--timeout", "5"}, "dx-try: error: key 'timeout' \"5\" " + unit + "\n"},
 	} {
 		code, _, errs := runStep(bothPlatforms(), c.env, c.args...)
 		assert.Equal(t, 2, code, c.want)

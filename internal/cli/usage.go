@@ -10,13 +10,14 @@ import (
 
 // flagProblem rewords urfave's parse errors and, for a mistyped flag,
 // names the flag meant: "unknown flag --databse; did you mean --database?".
-func flagProblem(err error, flags []ucli.Flag) string {
+// ref names a flag as the error line does: --flag, or the Jenkins key.
+func flagProblem(err error, flags []ucli.Flag, ref func(flag string) string) string {
 	msg := err.Error()
 	if m := invalidValue.FindStringSubmatch(msg); m != nil {
 		for _, f := range flags {
 			if f.Names()[0] == m[2] {
 				if what := valueProblem(f); what != "" {
-					return fmt.Sprintf("--%s %q is %s", m[2], m[1], what)
+					return fmt.Sprintf("%s %q is %s", ref(m[2]), m[1], what)
 				}
 			}
 		}
