@@ -90,7 +90,7 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 		return nil, err
 	}
 	opts := []delphix.Option{delphix.WithClientName("dxsteps/" + Version), delphix.WithRetryMax(t.retryMax),
-		delphix.WithNotify(t.notify(log), slowAnswerAfter)}
+		delphix.WithNotify(logLines(log), slowAnswerAfter)}
 	if t.caPEM != nil {
 		opts = append(opts, delphix.WithCACertPEM(t.caPEM))
 	}
@@ -125,9 +125,9 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 // says it still waits (and again after each as long); tests shorten it.
 var slowAnswerAfter = httpapi.DefaultSlowAnswer
 
-// notify is where the clients' lines for people go: the log, as
-// "retry: ..." lines.
-func (t transport) notify(log *Log) func(string) {
+// logLines sends the clients' lines for people (a retry, a request still
+// without an answer) to the log, on stderr.
+func logLines(log *Log) func(string) {
 	return func(line string) { log.Printf("%s", line) }
 }
 
@@ -179,7 +179,7 @@ func connectDCT(ctx context.Context, in *Input, log *Log, url string) (*Session,
 	}
 	opts := []dct.Option{dct.WithAPIKey(key), dct.WithClientName("dxsteps/" + Version),
 		dct.WithWaitIntervals(250*time.Millisecond, 10*time.Second), dct.WithRetryMax(t.retryMax),
-		dct.WithNotify(t.notify(log), slowAnswerAfter)}
+		dct.WithNotify(logLines(log), slowAnswerAfter)}
 	if p := in.String(DCTBasePath); p != "" {
 		opts = append(opts, dct.WithBasePath(p))
 	}
