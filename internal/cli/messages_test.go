@@ -178,6 +178,7 @@ func TestEveryRetryOfAnUnreachableServerIsLoggedWithWhatFailedAndWhenTheNextTryC
 	require.Len(t, lines, 3, errs) // the retry, the error, ""
 	assert.Equal(t, "dx-try: POST "+u+"/resources/json/delphix/session "+refused, lines[0])
 	assert.True(t, strings.HasPrefix(lines[1], "dx-try: error: engine unreachable: "), lines[1])
+	assert.True(t, strings.HasSuffix(lines[1], "connection refused (check --engine, that the server is up and reachable from this agent, and HTTPS_PROXY and NO_PROXY if the agent goes through a proxy)\n"), lines[1])
 
 	code, out, errs = runStep(bothPlatforms(), []string{"DELPHIX_ENGINE=" + u, adminKey(), "DELPHIX_RETRY_MAX=1"}, "--platform", "dct")
 	assert.Equal(t, 5, code)
