@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 )
 
@@ -156,8 +157,24 @@ func parseError(raw []byte) *APIError {
 }
 
 // rawText is an error body that is not DCT's JSON, cut to one short line.
+// htmlTag is one tag of an HTML page.
+var htmlTag = regexp.MustCompile(`<[^>]*>`)
+
+// htmlTitle is an HTML page's title.
+var htmlTitle = regexp.MustCompile(`(?i)<title[^>]*>(.*?)</title>`)
+
 func rawText(raw []byte) string {
 	s := oneLine(string(raw))
+	if html := strings.ToLower(s); strings.HasPrefix(html, "<!doctype html") || strings.HasPrefix(html, "<html") {
+		// A web server's error page, not DCT: its title, else its text, without markup.
+		if m := htmlTitle.FindStringSubmatch(s); m != nil {
+			s = m[1]
+		}
+		if s = oneLine(htmlTag.ReplaceAllString(s, " ")); s == "" {
+			return "an HTML page, not DCT's JSON"
+		}
+		return rawText([]byte("an HTML page, not DCT's JSON: " + s))
+	}
 	if len(s) > 300 {
 		s = s[:300] + "..."
 	}

@@ -27,7 +27,7 @@ func TestDCTErrorBodiesBecomeOneLineErrorsThatMatchTheSentinels(t *testing.T) {
 		{"message", 409, `{"message":"VDB is locked by qa"}`, ErrConflict,
 			"GET /vdbs/vdb-1: HTTP 409 Conflict: VDB is locked by qa (the object is locked or busy: wait for its running job, or unlock it)"},
 		{"not JSON", 500, "<html><body>\n  Internal   error\n</body></html>", nil,
-			"GET /vdbs/vdb-1: HTTP 500 Internal Server Error: <html><body> Internal error </body></html>"},
+			"GET /vdbs/vdb-1: HTTP 500 Internal Server Error: an HTML page, not DCT's JSON: Internal error"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, f := setup(t)

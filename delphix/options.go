@@ -45,6 +45,16 @@ func WithInsecureSkipVerify() Option {
 	}
 }
 
+// WithNotify tells notify, in one line for people each, of every retry
+// (what failed, when the next try comes) and of a request that has had no
+// answer for slowAfter, and again after each as long (0: 15 s). The caller
+// decides where the lines go; the client prints nothing itself.
+func WithNotify(notify func(line string), slowAfter time.Duration) Option {
+	return func(o *clientOptions) error {
+		return prefixed(o.SetNotify(notify, slowAfter))
+	}
+}
+
 // WithRetryMax sets how many times a safe request is retried (default 4).
 func WithRetryMax(n int) Option {
 	return func(o *clientOptions) error {

@@ -20,6 +20,7 @@ var safePOSTs = map[string]bool{"/session": true, "/logout": true}
 var retryPolicy = httpapi.RetryPolicy{
 	SafePOST:  func(path string) bool { return safePOSTs[path] },
 	UnsafeGET: longPoll,
+	LongPoll:  longPoll,
 	Jitter:    true,
 }
 

@@ -133,7 +133,14 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 		Flags: flags, Writer: stdout, ErrWriter: stderr, HideHelpCommand: true,
 		ExitErrHandler: func(*ucli.Context, error) {}, // exit codes are decided below
 		OnUsageError: func(_ *ucli.Context, err error, _ bool) error {
-			return &UsageError{Msg: flagProblem(err, flags)}
+			return &UsageError{Msg: flagProblem(err, flags, func(flag string) string {
+				for _, k := range step.allKeys() {
+					if k.Flag == flag {
+						return keyRef(k, jenkins)
+					}
+				}
+				return "--" + flag
+			})}
 		},
 		Action: func(c *ucli.Context) error {
 			if c.Bool(contractFlag) {
@@ -154,14 +161,17 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 			}
 			in := &Input{Op: op, c: c, environ: environ, jenkins: jenkins, empty: map[string]string{}}
 			in.emptyOnCommandLine(step.Keys)
+			in.noteFrom(in.Name)
 			if err := applyEnv(c, step, environ, in.empty); err != nil {
 				return err
 			}
+			in.noteFrom(step.env)
 			if err := applyConfig(c, flags, in.empty); err != nil {
 				return err
 			}
+			in.noteFrom(func(k *Key) string { return fmt.Sprintf("--config %s key %s", c.Path(Config.Flag), k.Flag) })
 			errorFile = c.Path(ErrorFile.Flag) // the config may name it too
-			if err := choosePlatform(step, in, log); err != nil {
+			if err := choosePlatform(step, in); err != nil {
 				return err
 			}
 			for _, r := range step.rules() {
@@ -288,16 +298,20 @@ func interrupted(parent, ctx context.Context, in *Input, sess *Session, err erro
 }
 
 // choosePlatform reads --platform, refuses a platform the step does not
-// drive, and refuses a step key set for the other platform; a connection key
-// of the other platform (DELPHIX_USER on an agent that also runs DCT
-// pipelines) is only warned about.
-func choosePlatform(step *Step, in *Input, log *Log) error {
+// drive, and refuses a key set for the other platform, a connection key
+// (DELPHIX_USER on DCT) too, naming where its value came from. The Jenkins
+// library binds only the platform's own credentials.
+func choosePlatform(step *Step, in *Input) error {
 	p := strings.ToLower(strings.TrimSpace(in.String(Platform)))
 	if p == "" {
 		p = PlatformEngine
 	}
 	if !slices.Contains(Platforms, p) {
-		return Usagef("%s %q is not a platform: use %s", in.Name(Platform), in.String(Platform), joinWords(quoteAll(Platforms), "or"))
+		msg := fmt.Sprintf("%s %q is not a platform: use %s", platformFrom(in), in.String(Platform), joinWords(quoteAll(Platforms), "or"))
+		if s := suggest(p, Platforms); s != "" {
+			msg = fmt.Sprintf("%s %q is not a platform; did you mean %s?", platformFrom(in), in.String(Platform), s)
+		}
+		return Usagef("%s", msg)
 	}
 	if !slices.Contains(step.platforms(), p) {
 		return Usagef("%s does not drive %s %s yet: it drives %s", step.Name, in.Name(Platform), p, strings.Join(step.platforms(), ", "))
@@ -309,11 +323,29 @@ func choosePlatform(step *Step, in *Input, log *Log) error {
 		}
 	}
 	for _, k := range Connection {
-		if in.set(k) && !k.appliesTo(p) {
-			log.Printf("warning: %s applies to --%s %s only; ignored on %s", in.Name(k), Platform.Flag, strings.Join(k.Platforms, ", "), p)
+		if !in.set(k) || k.appliesTo(p) {
+			continue
+		}
+		only := fmt.Sprintf("%s applies to %s %s only, not %s", in.Name(k), in.Name(Platform), strings.Join(k.Platforms, ", "), p)
+		switch from := in.from[k.Flag]; {
+		case from == "" || from == in.Name(k):
+			return Usagef("%s: leave it out", only)
+		case strings.HasPrefix(from, "--config"):
+			return Usagef("%s sets %s, which applies to %s %s only, not %s: remove the key", from, in.Name(k), in.Name(Platform), strings.Join(k.Platforms, ", "), p)
+		default:
+			return Usagef("%s is set, but it applies to %s %s only, not %s: unset %s", from, in.Name(Platform), strings.Join(k.Platforms, ", "), p, from)
 		}
 	}
 	return nil
+}
+
+// platformFrom names where the platform was given: the flag (or key), or
+// DELPHIX_PLATFORM when it came from there.
+func platformFrom(in *Input) string {
+	if from := in.from[Platform.Flag]; from != "" && from != in.Name(Platform) && !strings.HasPrefix(from, "--config") {
+		return from
+	}
+	return in.Name(Platform)
 }
 
 func quoteAll(words []string) []string {

@@ -156,5 +156,5 @@ func TestEmptyValuesAreNothingAndSayWhereTheyCameFrom(t *testing.T) {
 func TestABadValueInTheEnvironmentNamesTheVariable(t *testing.T) {
 	code, stderr := runTest([]string{"DELPHIX_TIMEOUT=soon"}, "list")
 	assert.Equal(t, ExitUsage, code)
-	assert.Contains(t, stderr, `error: DELPHIX_TIMEOUT="soon" is not a valid duration for --timeout`)
+	assert.Contains(t, stderr, `error: DELPHIX_TIMEOUT="soon" (for --timeout) is not a duration: give a number with a unit`)
 }

@@ -74,6 +74,7 @@ type RuleSpec struct {
 	Keys       []string `json:"keys"`
 	Then       []string `json:"then,omitempty"`
 	Operations []string `json:"operations,omitempty"`
+	Platforms  []string `json:"platforms,omitempty"`
 	Text       string   `json:"text"`
 	KeyText    string   `json:"keyText"`
 }
@@ -123,7 +124,7 @@ func (s *Step) Contract() Contract {
 	key := func(k *Key) string { return k.KeyName() }
 	for _, r := range s.rules() {
 		c.Rules = append(c.Rules, RuleSpec{Rule: r.kind, Keys: names(key, r.keys), Then: names(key, r.then),
-			Operations: r.ops, Text: r.text(flag, ""), KeyText: r.text(key, "")})
+			Operations: r.ops, Platforms: r.platforms, Text: r.text(flag, ""), KeyText: r.text(key, "")})
 	}
 	for _, o := range s.Outputs {
 		c.Outputs = append(c.Outputs, OutputSpec{Operations: o.Operations, Fields: fields(reflect.TypeOf(o.Value))})

@@ -159,14 +159,14 @@ var ExitCodes = []ExitCode{
 // hint is what to do, by category, appended when the message lacks advice.
 var hint = map[string]string{
 	"auth":        "check DELPHIX_USER and the password (DELPHIX_PASSWORD or --password-file), and the user's rights on that object",
-	"unreachable": "check --engine and that the engine is up and reachable from this agent",
+	"unreachable": "check --engine, that the server is up and reachable from this agent, and HTTPS_PROXY and NO_PROXY if the agent goes through a proxy",
 	"usage":       "see --help",
 }
 
 // jenkinsHint is hint inside Jenkins, where there are keys, not flags.
 var jenkinsHint = map[string]string{
 	"auth":        "check the user and password of credentialsId, and the user's rights on that object",
-	"unreachable": "check the engine key or DELPHIX_ENGINE, and that the engine is reachable from this agent",
+	"unreachable": "check the engine key or DELPHIX_ENGINE, that the server is up and reachable from this agent, and HTTPS_PROXY and NO_PROXY if the agent goes through a proxy",
 }
 
 // errorRecord is the --error-file content.

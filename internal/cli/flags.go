@@ -154,6 +154,9 @@ func applyEnv(c *ucli.Context, step *Step, environ []string, empty map[string]st
 			continue
 		}
 		if err := c.Set(k.Flag, v); err != nil {
+			if what := valueProblem(k.flag()); what != "" {
+				return Usagef("%s=%q (for --%s) is %s", env, v, k.Flag, what)
+			}
 			return Usagef("%s=%q is not a valid %s for --%s", env, v, k.Type, k.Flag)
 		}
 	}
@@ -211,6 +214,10 @@ func applyConfig(c *ucli.Context, flags []ucli.Flag, empty map[string]string) er
 			continue
 		}
 		if err := setFromConfig(c, f, values[key]); err != nil {
+			if _, list := values[key].([]any); !list && valueProblem(f) != "" {
+				what := valueProblem(f)
+				return Usagef("--config %s: key %q: %q is %s", path, key, fmt.Sprint(values[key]), what)
+			}
 			return Usagef("--config %s: key %q: %v", path, key, err)
 		}
 	}

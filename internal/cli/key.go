@@ -118,6 +118,22 @@ type Input struct {
 	// empty maps a flag given an empty value to where it was given: the
 	// flag, its environment variable, or the config file's key.
 	empty map[string]string
+	// from maps a connection key that has a value to where it came from:
+	// the flag, its environment variable, or the config file's key.
+	from map[string]string
+}
+
+// noteFrom records where the connection keys that have a value and no
+// recorded origin yet got it: where(k).
+func (in *Input) noteFrom(where func(k *Key) string) {
+	if in.from == nil {
+		in.from = map[string]string{}
+	}
+	for _, k := range Connection {
+		if _, ok := in.from[k.Flag]; !ok && in.c.IsSet(k.Flag) {
+			in.from[k.Flag] = where(k)
+		}
+	}
 }
 
 // String returns a string or path key's value.

@@ -87,11 +87,10 @@ func TestBadPlatformSettingsAreRefusedBeforeAnyRequest(t *testing.T) {
 func TestARefusedAPIKeyExits3WithoutShowingIt(t *testing.T) {
 	e := enginetest.Start(t)
 	code, out, errs := runStep(platformStep(cli.PlatformEngine, cli.PlatformDCT),
-		[]string{"DELPHIX_ENGINE=" + e.URL(), "DELPHIX_API_KEY=1.not-a-real-key", "DELPHIX_USER=someone"}, "--platform", "dct")
+		[]string{"DELPHIX_ENGINE=" + e.URL(), "DELPHIX_API_KEY=1.not-a-real-key"}, "--platform", "dct")
 	assert.Equal(t, 3, code, errs)
 	assert.Empty(t, out)
 	assert.Contains(t, errs, "credentials refused")
 	assert.Contains(t, errs, "refused the API key")
 	assert.NotContains(t, errs, "not-a-real-key")
-	assert.Contains(t, errs, "warning: --user applies to --platform engine only; ignored on dct")
 }

@@ -16,6 +16,15 @@ type Rule struct {
 	then []*Key   // needs: the keys the first one needs
 	ops  []string // the operations the rule is about; empty: all
 	hint string   // what to do when the rule is broken, said after it
+	// platforms the rule holds on; empty: every platform.
+	platforms []string
+}
+
+// On returns the rule holding on platforms only, e.g. a key the engine
+// needs and DCT does without.
+func (r Rule) On(platforms ...string) Rule {
+	r.platforms = platforms
+	return r
 }
 
 // Hint returns the rule with what to do when it is broken, e.g. how to
@@ -71,7 +80,7 @@ func (r Rule) applies(op string) bool {
 
 // broken returns what is wrong with in, naming keys as in.Name does, or "".
 func (r Rule) broken(in *Input) string {
-	if !r.applies(in.Op) {
+	if !r.applies(in.Op) || (len(r.platforms) > 0 && !slices.Contains(r.platforms, in.Platform)) {
 		return ""
 	}
 	k := r.keys[0]
@@ -114,10 +123,18 @@ func (r Rule) broken(in *Input) string {
 // text says the rule in words, naming keys with name. op is the operation
 // at hand, or "" to name every operation the rule is about.
 func (r Rule) text(name func(*Key) string, op string) string {
-	if r.hint != "" {
-		return r.bare(name, op) + ": " + r.hint
+	t := r.bare(name, op)
+	if len(r.platforms) > 0 {
+		words := make([]string, len(r.platforms))
+		for i, p := range r.platforms {
+			words[i] = map[string]string{PlatformEngine: "the engine", PlatformDCT: "DCT"}[p]
+		}
+		t += " on " + joinWords(words, "and")
 	}
-	return r.bare(name, op)
+	if r.hint != "" {
+		return t + ": " + r.hint
+	}
+	return t
 }
 
 // bare says the rule without its hint.

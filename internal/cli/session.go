@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/delphix"
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 )
 
 // Session is what a step's Runner works with: a logged-in client and the
@@ -72,6 +74,10 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 		return connectDCT(ctx, in, log, engine)
 	}
 	user := in.String(User)
+	if user == "" && in.Getenv(APIKeyEnv) != "" && !in.set(Platform) {
+		return nil, Usagef("no user: %s is set, which only Data Control Tower reads: to drive DCT, set %s dct (or %s=dct); to drive the engine, set %s and %s",
+			APIKeyEnv, in.Name(Platform), Platform.Env, in.Name(User), PasswordEnv)
+	}
 	if user == "" {
 		return nil, Usagef("no user: set --%s or %s", User.Flag, User.Env)
 	}
@@ -83,7 +89,8 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []delphix.Option{delphix.WithClientName("dxsteps/" + Version), delphix.WithRetryMax(t.retryMax)}
+	opts := []delphix.Option{delphix.WithClientName("dxsteps/" + Version), delphix.WithRetryMax(t.retryMax),
+		delphix.WithNotify(logLines(log), slowAnswerAfter)}
 	if t.caPEM != nil {
 		opts = append(opts, delphix.WithCACertPEM(t.caPEM))
 	}
@@ -131,6 +138,16 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 	return &Session{Client: client, Log: log, Environ: in.environ, jobs: map[string]string{}}, nil
 }
 
+// slowAnswerAfter is how long a request waits for an answer before the log
+// says it still waits (and again after each as long); tests shorten it.
+var slowAnswerAfter = httpapi.DefaultSlowAnswer
+
+// logLines sends the clients' lines for people (a retry, a request still
+// without an answer) to the log, on stderr.
+func logLines(log *Log) func(string) {
+	return func(line string) { log.Printf("%s", line) }
+}
+
 // transport is what the connection keys say of the HTTP transport, the
 // same for both clients.
 type transport struct {
@@ -152,7 +169,7 @@ func readTransport(in *Input, log *Log, server, secret string) (transport, error
 		if err != nil {
 			return t, Usagef("cannot read %s: %v", in.Name(CACert), err)
 		}
-		if err := checkCACert(in, path, pem); err != nil {
+		if err := checkCACert(in, path, pem, server); err != nil {
 			return t, err
 		}
 		t.caPEM = pem
@@ -178,7 +195,8 @@ func connectDCT(ctx context.Context, in *Input, log *Log, url string) (*Session,
 		return nil, err
 	}
 	opts := []dct.Option{dct.WithAPIKey(key), dct.WithClientName("dxsteps/" + Version),
-		dct.WithWaitIntervals(250*time.Millisecond, 10*time.Second), dct.WithRetryMax(t.retryMax)}
+		dct.WithWaitIntervals(250*time.Millisecond, 10*time.Second), dct.WithRetryMax(t.retryMax),
+		dct.WithNotify(logLines(log), slowAnswerAfter)}
 	if p := in.String(DCTBasePath); p != "" {
 		opts = append(opts, dct.WithBasePath(p))
 	}
@@ -195,6 +213,15 @@ func connectDCT(ctx context.Context, in *Input, log *Log, url string) (*Session,
 	if err := client.Check(ctx); err != nil {
 		if errors.Is(err, dct.ErrUnauthorized) {
 			return nil, fmt.Errorf("credentials refused: %s refused the API key: %w", client.BaseURL(), err)
+		}
+		var apiErr *dct.APIError
+		if errors.As(err, &apiErr) && apiErr.HTTPStatus == http.StatusNotFound {
+			answer := "HTTP 404 Not Found"
+			if apiErr.Message != "" {
+				answer += ": " + apiErr.Message
+			}
+			return nil, Usagef("no DCT API at %s (%s %s answered %s): check %s (DCT serves API v3 under %s; older installations under /v3) and %s",
+				client.BaseURL(), apiErr.Method, apiErr.Path, answer, in.Name(DCTBasePath), dct.DefaultBasePath, in.Name(Engine))
 		}
 		return nil, err
 	}

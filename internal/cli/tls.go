@@ -44,8 +44,8 @@ func certProblem(err error, jenkins bool) (msg string, ok bool) {
 		if len(names) == 0 && hostname.Certificate.Subject.CommonName != "" {
 			names = []string{hostname.Certificate.Subject.CommonName}
 		}
-		return fmt.Sprintf("the TLS certificate of %s is for %s, not for %s: use an engine URL with a host name the certificate holds, or, unsafe, turn verification off with %s",
-			server, orNone(names), hostname.Host, keyRef(Insecure, jenkins)), true
+		return fmt.Sprintf("the TLS certificate of %s is for %s, not for %s: give %s a URL with a host name the certificate holds, or, unsafe, turn verification off with %s",
+			server, orNone(names), hostname.Host, keyRef(Engine, jenkins), keyRef(Insecure, jenkins)), true
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
 		c := invalid.Cert
 		return fmt.Sprintf("the TLS certificate of %s (%s) is valid from %s to %s, not now (%s): renew it on the server, or, unsafe, turn verification off with %s",
@@ -84,10 +84,11 @@ func orNone(names []string) string {
 
 // checkCACert refuses a --ca-cert file that holds no PEM certificate, naming
 // the key, before any connection.
-func checkCACert(in *Input, path string, pem []byte) error {
+// server is whose certificate it is to vouch for: "the engine's", "DCT's".
+func checkCACert(in *Input, path string, pem []byte, server string) error {
 	if x509.NewCertPool().AppendCertsFromPEM(pem) {
 		return nil
 	}
-	return Usagef("%s %s holds no PEM certificate (a -----BEGIN CERTIFICATE----- block): give the CA certificate that signed the engine's TLS certificate",
-		in.Name(CACert), path)
+	return Usagef("%s %s holds no PEM certificate (a -----BEGIN CERTIFICATE----- block): give the PEM file of the CA certificate that signed %s TLS certificate",
+		in.Name(CACert), path, server)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -9,8 +10,18 @@ import (
 
 // flagProblem rewords urfave's parse errors and, for a mistyped flag,
 // names the flag meant: "unknown flag --databse; did you mean --database?".
-func flagProblem(err error, flags []ucli.Flag) string {
+// ref names a flag as the error line does: --flag, or the Jenkins key.
+func flagProblem(err error, flags []ucli.Flag, ref func(flag string) string) string {
 	msg := err.Error()
+	if m := invalidValue.FindStringSubmatch(msg); m != nil {
+		for _, f := range flags {
+			if f.Names()[0] == m[2] {
+				if what := valueProblem(f); what != "" {
+					return fmt.Sprintf("%s %q is %s", ref(m[2]), m[1], what)
+				}
+			}
+		}
+	}
 	name, ok := strings.CutPrefix(msg, "flag provided but not defined: -")
 	if !ok {
 		return msg
@@ -26,6 +37,23 @@ func flagProblem(err error, flags []ucli.Flag) string {
 		msg += "; did you mean --" + s + "?"
 	}
 	return msg
+}
+
+// invalidValue is the flag package's refusal of a value: value, flag name.
+var invalidValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([a-z0-9-]+): `)
+
+// valueProblem says what a refused value of f is not and what to give
+// instead; "" for a string flag, which takes any value.
+func valueProblem(f ucli.Flag) string {
+	switch f.(type) {
+	case *ucli.DurationFlag:
+		return "not a duration: give a number with a unit, e.g. 90s, 5m or 2h"
+	case *ucli.IntFlag:
+		return "not a whole number"
+	case *ucli.BoolFlag:
+		return "not true or false"
+	}
+	return ""
 }
 
 // wordProblem says what is wrong with a word on the command line that is
@@ -44,6 +72,8 @@ func wordProblem(step *Step, word string, named bool) error {
 	msg := fmt.Sprintf("unknown operation %q: the operations of %s are %s", word, step.Name, joinWords(step.Operations, "and"))
 	if s := suggest(word, step.Operations); s != "" {
 		msg += "; did you mean " + s + "?"
+	} else if s := suggest(word, []string{"help", "version", contractFlag}); s != "" {
+		msg += "; for the " + s + ", use --" + s
 	}
 	return Usagef("%s", msg)
 }

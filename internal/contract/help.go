@@ -116,9 +116,7 @@ func keyDoc(k cli.KeySpec) string {
 	if k.Default != nil && k.Type != cli.Bool {
 		fmt.Fprintf(&b, " The binary's default is %s.", code(fmt.Sprint(k.Default)))
 	}
-	if note := platformNote(k); note != "" && k.Library {
-		b.WriteString(" <em>" + sentence(note) + "</em>: ignored, with a warning, on the other platform.")
-	} else if note != "" {
+	if note := platformNote(k); note != "" {
 		b.WriteString(" <em>" + sentence(note) + "</em>: refused (exit 2) on the other platform.")
 	}
 	return fmt.Sprintf("  <dt><code>%s</code></dt>\n  <dd>%s</dd>\n", k.Key, b.String())

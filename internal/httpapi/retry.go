@@ -38,6 +38,9 @@ type RetryPolicy struct {
 	// and the step, so that many callers that lost the server at the same
 	// moment do not come back at the same moment.
 	Jitter bool
+	// LongPoll reports whether a GET to path waits for its answer by
+	// design, so that waiting is no news for people. Nil means none does.
+	LongPoll func(path string) bool
 }
 
 type retrySafeKey struct{}
@@ -48,6 +51,9 @@ type retrySafeKey struct{}
 func (p RetryPolicy) WithRetrySafety(ctx context.Context, method, path string) context.Context {
 	safe := (method == http.MethodGet && (p.UnsafeGET == nil || !p.UnsafeGET(path))) || method == http.MethodHead ||
 		(method == http.MethodPost && p.SafePOST != nil && p.SafePOST(path))
+	if method == http.MethodGet && p.LongPoll != nil && p.LongPoll(path) {
+		ctx = context.WithValue(ctx, quietKey{}, true)
+	}
 	return context.WithValue(ctx, retrySafeKey{}, safe)
 }
 

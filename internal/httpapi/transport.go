@@ -21,6 +21,8 @@ type Transport struct {
 	retryMax   int
 	waitMin    time.Duration
 	waitMax    time.Duration
+	notify     func(string)
+	slow       time.Duration
 }
 
 // NewTransport returns the defaults both clients use: 4 retries, waits
@@ -75,6 +77,20 @@ func (t *Transport) SetBackoff(min, max time.Duration) error {
 	return nil
 }
 
+// SetNotify has notify told, in one line for people each, of every retry
+// (what failed, when the next try comes) and of every request that waits
+// slowAfter (DefaultSlowAnswer when 0) and again as long without an answer.
+func (t *Transport) SetNotify(notify func(line string), slowAfter time.Duration) error {
+	if slowAfter < 0 {
+		return fmt.Errorf("slow answer wait must be >= 0, got %v", slowAfter)
+	}
+	if slowAfter == 0 {
+		slowAfter = DefaultSlowAnswer
+	}
+	t.notify, t.slow = notify, slowAfter
+	return nil
+}
+
 func (t *Transport) tlsConfig() *tls.Config {
 	if t.tls == nil {
 		t.tls = &tls.Config{MinVersion: tls.VersionTLS12}
@@ -84,7 +100,9 @@ func (t *Transport) tlsConfig() *tls.Config {
 
 // Client builds the retrying HTTP client: the configured (or a default)
 // http.Client, with TLS settings applied to a clone of its transport, and
-// p deciding retries and waits. Errors pass through as they are, so the
+// p deciding retries and waits. The proxy is the base transport's: with the
+// default one, HTTPS_PROXY, HTTP_PROXY and NO_PROXY as Go reads them (never
+// for localhost or a loopback address). Errors pass through as they are, so the
 // caller can tell whether the request may have reached the server.
 func (t *Transport) Client(p RetryPolicy) *retryablehttp.Client {
 	hc := t.httpClient
@@ -100,7 +118,7 @@ func (t *Transport) Client(p RetryPolicy) *retryablehttp.Client {
 		tr.TLSClientConfig = t.tls
 		hc.Transport = tr
 	}
-	return &retryablehttp.Client{
+	rc := &retryablehttp.Client{
 		HTTPClient:   hc,
 		RetryWaitMin: t.waitMin,
 		RetryWaitMax: t.waitMax,
@@ -109,4 +127,15 @@ func (t *Transport) Client(p RetryPolicy) *retryablehttp.Client {
 		Backoff:      p.Backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
+	if t.notify != nil {
+		rc.Logger = &retryLog{notify: t.notify, max: t.retryMax}
+		c := *hc
+		next := c.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		c.Transport = slowTripper{next: next, after: t.slow, notify: t.notify}
+		rc.HTTPClient = &c
+	}
+	return rc
 }

@@ -31,6 +31,12 @@ func catalog(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return refuse(stderr, fmt.Sprintf("catalog: unexpected argument %q", fs.Arg(0)))
 	}
+	if *url == "" {
+		return refuse(stderr, "catalog: no engine URL: give --engine URL, the URL dx-engine printed when it started (dx-engine: listening on http://...), or set DELPHIX_ENGINE")
+	}
+	if u, err := neturl.Parse(*url); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return refuse(stderr, fmt.Sprintf("catalog: --engine %q is not a URL: give it as dx-engine printed it, e.g. http://127.0.0.1:8080", *url))
+	}
 	base := strings.TrimRight(*url, "/") + testapi.Path
 	var entries []engine.CatalogEntry
 	var datasets []struct{ Name, Kind string }

@@ -164,6 +164,19 @@ func TestHelpDescribesBothAPIsAndEveryFlagWithTwoDashes(t *testing.T) {
 	assert.Empty(t, stderr.String())
 }
 
+func TestCatalogWithoutAnEngineURLSaysWhereToFindIt(t *testing.T) {
+	t.Setenv("DELPHIX_ENGINE", "")
+	for args, want := range map[string]string{
+		"catalog":                         "dx-engine: catalog: no engine URL: give --engine URL, the URL dx-engine printed when it started (dx-engine: listening on http://...), or set DELPHIX_ENGINE (see dx-engine help)\n",
+		"catalog --engine 127.0.0.1:8080": `dx-engine: catalog: --engine "127.0.0.1:8080" is not a URL: give it as dx-engine printed it, e.g. http://127.0.0.1:8080 (see dx-engine help)` + "\n",
+	} {
+		var stdout, stderr bytes.Buffer
+		assert.Equal(t, 2, dispatch(context.Background(), strings.Fields(args), &stdout, &stderr), args)
+		assert.Empty(t, stdout.String(), args)
+		assert.Equal(t, want, stderr.String(), args)
+	}
+}
+
 func TestMistypedWordsAreRefusedNamingTheOneMeant(t *testing.T) {
 	for args, want := range map[string]string{
 		"serv":                                `unknown subcommand "serv" (want serve, catalog, version or help); did you mean serve?`,

@@ -96,6 +96,7 @@ tests['declarative stages see parameters, environment, sh results, files and JSO
     assert r.out.contains('[Identity] env LABEL=pod-prep9/7 unix=true workspace-set=true')
     assert r.out.contains('[Shell] sh sees POD=pod-prep9 STAGE_ONLY=only here')
     assert r.out.contains('[Shell] stdout=[pod-prep9] status=7')
+    assert r.out.contains("[Shell] + true --database 'Patients Prod'"): 'the trace shows the quotes the script has'
     assert r.out.contains('[Files] json snapshot=SNAP-3 tags=[a, b] n=2 types=LinkedHashMap,ArrayList,ArrayList')
     assert r.out.contains('[Files] exists=true missing=false')
     assert r.out.contains('[Files] sh in dir: out')

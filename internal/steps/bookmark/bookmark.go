@@ -60,7 +60,7 @@ DCT); an empty filter (--container "") is refused; --dry-run deletes nothing. Th
 deleted, kept and skipped bookmarks, each kept or skipped one with its reason.
 
 Example: dx-bookmark create --container prep1 --name "2019-03-14 101502 50" --tag "2019-03-14 101502" --tag 50% --shared --expires 90d
-Example: dx-bookmark prune --tag 'jenkins-datapipeline-*' --keep 30 --dry-run`,
+Example: dx-bookmark prune --tag 'jenkins-data-pipeline-*' --keep 30 --dry-run`,
 	Keys: append([]*cli.Key{container, template, name, tags, shared, expires, forever, pattern, keep, olderThan, dryRun, allowUnmasked}, provenanceKeys...),
 	Rules: []cli.Rule{cli.OneOf([]string{"create"}, container, template),
 		cli.OneOf([]string{"prune"}, tags, pattern, container, template).Hint("prune deletes only what matches"),

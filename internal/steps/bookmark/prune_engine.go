@@ -11,7 +11,7 @@ import (
 )
 
 // pruneEngine prunes among bs, the bookmarks the user sees on the layout
-// asked for (all when none). A bookmark is kept while a branch created from
+// asked for (all when none). A due bookmark is skipped while a branch created from
 // it still exists, or while a data pod's active branch holds data restored
 // from it: the engine's operation log (JSOperation.dataParent) says both.
 func pruneEngine(ctx context.Context, s *cli.Session, o options, bs []delphix.Bookmark) (any, error) {
@@ -97,10 +97,10 @@ func logPrune(s *cli.Session, r PruneResult) {
 		s.Log.Printf("prune: %s bookmark %q (%s)", verb, b.Bookmark, b.BookmarkReference)
 	}
 	for _, b := range r.Kept {
-		s.Log.Printf("prune: kept bookmark %q: %s", b.Bookmark, b.Reason)
+		s.Log.Printf("prune: kept bookmark %q, not due for deletion: %s", b.Bookmark, b.Reason)
 	}
 	for _, b := range r.Skipped {
-		s.Log.Printf("prune: skipped bookmark %q: %s", b.Bookmark, b.Reason)
+		s.Log.Printf("prune: skipped bookmark %q, due for deletion but not deleted: %s", b.Bookmark, b.Reason)
 	}
-	s.Log.Printf("prune: %d %s, %d kept, %d skipped", len(r.Deleted), verb, len(r.Kept), len(r.Skipped))
+	s.Log.Printf("prune: %d %s, %d kept (not due), %d skipped (due, but in use or refused)", len(r.Deleted), verb, len(r.Kept), len(r.Skipped))
 }

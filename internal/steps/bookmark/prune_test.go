@@ -34,7 +34,7 @@ func wordsAgree(t *testing.T, r st.Result) {
 	assert.Equal(t, len(field(t, out, "kept")), lines["prune: kept bookmark"], r.Stderr)
 	assert.Equal(t, len(field(t, out, "skipped")), lines["prune: skipped bookmark"], r.Stderr)
 	verb := map[bool]string{true: "would delete (dry run)", false: "deleted"}[out["dryRun"] == true]
-	assert.Contains(t, r.Stderr, fmt.Sprintf("prune: %d %s, %d kept, %d skipped", deleted, verb,
+	assert.Contains(t, r.Stderr, fmt.Sprintf("prune: %d %s, %d kept (not due), %d skipped (due, but in use or refused)", deleted, verb,
 		len(field(t, out, "kept")), len(field(t, out, "skipped"))))
 }
 
@@ -57,8 +57,8 @@ func TestPruneNeverDeletesARetainedForeverBookmarkOnTheEngine(t *testing.T) {
 	out := r.JSON(t)
 	assert.ElementsMatch(t, []string{"b1", "b2"}, field(t, out, "deleted"))
 	assert.Equal(t, map[string]string{"golden": foreverReason}, reasons(t, out, "kept"))
-	assert.Contains(t, r.Stderr, `prune: kept bookmark "golden": `+foreverReason)
-	assert.Contains(t, r.Stderr, `prune: skipped bookmark "branched": branch "feature"`)
+	assert.Contains(t, r.Stderr, `prune: kept bookmark "golden", not due for deletion: `+foreverReason)
+	assert.Contains(t, r.Stderr, `prune: skipped bookmark "branched", due for deletion but not deleted: branch "feature"`)
 	assert.ElementsMatch(t, []string{"golden", "branched"}, listed(t, e), "the engine still holds the retained bookmark")
 }
 

@@ -48,13 +48,11 @@ is enabled first. --create provisions the pod as a VDB named --container from th
 master snapshot (--vdb is the engine's only).
 
 Example: dx-datapod refresh --template Patients --container prep1`,
-	Keys:    []*cli.Key{container, template, create, vdb, bookmark, snapshot, allowUnmasked, busyWait},
-	Rules:   []cli.Rule{cli.Needs(create, template), cli.Needs(vdb, create)},
+	Keys: []*cli.Key{container, template, create, vdb, bookmark, snapshot, allowUnmasked, busyWait},
+	Rules: []cli.Rule{cli.Needs(create, template), cli.Needs(vdb, create),
+		cli.Needs(create, vdb).On(cli.PlatformEngine).Hint("the VDB the new pod adopts as its data source")},
 	Outputs: []cli.Output{{Value: Result{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
-		if in.Bool(create) && in.Platform == cli.PlatformEngine && in.String(vdb) == "" {
-			return nil, cli.Usagef("%s needs %s too on the engine: the VDB the new pod adopts", in.Name(create), in.Name(vdb))
-		}
 		o := options{op: in.Op, template: in.String(template), container: in.String(container), create: in.Bool(create),
 			vdb: in.String(vdb), bookmark: in.String(bookmark), snapshot: in.String(snapshot), allowUnmasked: in.Bool(allowUnmasked),
 			busyWait: in.Duration(busyWait)}

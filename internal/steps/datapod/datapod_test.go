@@ -52,7 +52,7 @@ func TestRulesBetweenKeys(t *testing.T) {
 		{[]string{"restore", "--container", "p"}, "restore needs --bookmark"},
 		{[]string{"reset", "--container", "p", "--bookmark", "b"}, "--bookmark goes with restore only"},
 		{[]string{"--container", "p", "--create"}, "--create needs --template"},
-		{[]string{"--container", "p", "--create", "--template", "T"}, "--create needs --vdb too on the engine: the VDB the new pod adopts"},
+		{[]string{"--container", "p", "--create", "--template", "T"}, "--create needs --vdb on the engine: the VDB the new pod adopts as its data source"},
 		{[]string{"--container", "p", "--vdb", "V"}, "--vdb needs --create"},
 		{[]string{"destroy", "--container", "p"}, `unknown operation "destroy"`},
 	} {

@@ -37,7 +37,7 @@ On DCT (--platform dct) the pod is a VDB group (or a VDB) and DX_DB_* come from 
 shows of its (first) VDB: type, host (fqdn, else ip_address), the port in its JDBC URL,
 database name, JDBC URL, instance, mount point and version; DCT shows no user.
 
-Example: dx-subset --container prep1 --percent 50 --exec ./jailer-subset.sh`,
+Example: dx-subset --container prep1 --percent 50 --exec ./my-subsetter.sh (your own tool; on the local engine: --exec dx-example-subset)`,
 	Keys: []*cli.Key{container, template, percent, execKey, simulate},
 	Rules: []cli.Rule{cli.ExactlyOne(execKey, simulate).Hint(
 		"exec plugs in your subsetting tool (it gets DX_CONTAINER, DX_SUBSET_PERCENT and DX_DB_*); simulate changes nothing and says so")},

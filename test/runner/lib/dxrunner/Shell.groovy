@@ -3,7 +3,8 @@ package dxrunner
 import hudson.AbortException
 
 /**
- * The `sh` step: runs the script with `sh -xe -c` (or its own #! interpreter), in the context's
+ * The `sh` step: runs the script with `sh -xe -c` (bash --posix where installed, see
+ * SHELL_COMMAND; or its own #! interpreter), in the context's
  * directory, with exactly the pipeline's environment, streaming its output line by line to the
  * console under the stage prefix.
  */
@@ -78,8 +79,18 @@ class Shell {
             cmd << f.path
             return cmd
         }
-        ['sh', '-xe', '-c', script]
+        SHELL_COMMAND + ['-xe', '-c', script]
     }
+
+    /**
+     * sh -xe as Jenkins runs it, but, where bash is installed, bash --posix: dash's trace prints
+     * each word bare (+ dx-sync --database Patients Prod), so the log would not show the quotes
+     * the library sends; bash's trace quotes a word as the shell read it ('Patients Prod'), as
+     * Jenkins' log does on an agent whose sh is bash.
+     */
+    static final List<String> SHELL_COMMAND = ['/bin/bash', '/usr/bin/bash'].any { String b -> new File(b).canExecute() } ?
+        ['bash', '--posix'] : ['sh']
+
 
     private Thread pump(InputStream stream, StringBuilder into, String name) {
         String prefix = ctx.prefix
