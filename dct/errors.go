@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 )
 
 // Sentinel errors for errors.Is. An *APIError matches the one its HTTP
@@ -214,16 +216,5 @@ func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // MayHaveActedError is a request whose answer was lost and whose effect
 // DCT could not be asked about before the deadline (or cannot show): it
-// may have acted, so it was not sent again. Err is the lost answer's error.
-type MayHaveActedError struct {
-	Method, Path string
-	Err          error
-	Why          string // why it cannot be told
-}
-
-func (e *MayHaveActedError) Error() string {
-	return fmt.Sprintf("%v; %s, so %s %s may have taken effect (a job may be running): look at the jobs in DCT before running the step again",
-		e.Err, e.Why, e.Method, e.Path)
-}
-
-func (e *MayHaveActedError) Unwrap() error { return e.Err }
+// may have acted, so it was not sent again.
+type MayHaveActedError = httpapi.MayHaveActedError

@@ -61,10 +61,10 @@ func (c *Client) StartRecoverable(ctx context.Context, look Look, start func() (
 		found, ok, lerr := lookFor(ctx, look)
 		switch {
 		case lerr != nil && ctx.Err() != nil:
-			return nil, rec, &MayHaveActedError{Method: down.Method, Path: down.Path, Err: err,
+			return nil, rec, &MayHaveActedError{Look: "the jobs in DCT", Method: down.Method, Path: down.Path, Err: err,
 				Why: fmt.Sprintf("the deadline passed while asking DCT what it did (%v)", lerr)}
 		case lerr != nil:
-			return nil, rec, &MayHaveActedError{Method: down.Method, Path: down.Path, Err: err,
+			return nil, rec, &MayHaveActedError{Look: "the jobs in DCT", Method: down.Method, Path: down.Path, Err: err,
 				Why: fmt.Sprintf("DCT cannot show what it did (%v)", lerr)}
 		case ok:
 			rec.Found = true

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 )
 
 // engineClock is the engine's clock as its last answer's Date header gave
@@ -67,19 +69,8 @@ type recovery struct {
 
 // MayHaveActedError is a request whose answer was lost and whose effect the
 // engine could not be asked about before the deadline (or cannot show): it
-// may have acted, so it was not sent again. Err is the lost answer's error.
-type MayHaveActedError struct {
-	Method, Path string
-	Err          error
-	Why          string // why it cannot be told
-}
-
-func (e *MayHaveActedError) Error() string {
-	return fmt.Sprintf("%v; %s, so %s %s may have taken effect (a job may be running): look at the engine before running the step again",
-		e.Err, e.Why, e.Method, e.Path)
-}
-
-func (e *MayHaveActedError) Unwrap() error { return e.Err }
+// may have acted, so it was not sent again.
+type MayHaveActedError = httpapi.MayHaveActedError
 
 // startRecoverable POSTs an operation like start. When the answer is lost
 // (no Delphix answer came back), it asks the engine what it started and
@@ -111,10 +102,10 @@ func (c *Client) sendRecoverable(ctx context.Context, path string, body any, fin
 		found, ferr := c.lookAgain(ctx, func(ctx context.Context) (*Operation, error) { return find(ctx, since, known) })
 		switch {
 		case ferr != nil && ctx.Err() != nil:
-			return Operation{}, &MayHaveActedError{Method: "POST", Path: path, Err: err,
+			return Operation{}, &MayHaveActedError{Look: "the engine", Method: "POST", Path: path, Err: err,
 				Why: fmt.Sprintf("the deadline passed while asking the engine what it did (%v)", ferr)}
 		case ferr != nil:
-			return Operation{}, &MayHaveActedError{Method: "POST", Path: path, Err: err,
+			return Operation{}, &MayHaveActedError{Look: "the engine", Method: "POST", Path: path, Err: err,
 				Why: fmt.Sprintf("the engine cannot show what it did (%v)", ferr)}
 		case found != nil:
 			return *found, nil

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/delphix"
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 )
 
 // Exit codes, the same for every step binary.
@@ -84,13 +85,9 @@ func (e *DeadlineError) Error() string {
 
 // lostRequest names the request whose effect err says is unknown, if any.
 func lostRequest(err error) string {
-	var engine *delphix.MayHaveActedError
-	var onDCT *dct.MayHaveActedError
-	switch {
-	case errors.As(err, &engine):
-		return engine.Method + " " + engine.Path
-	case errors.As(err, &onDCT):
-		return onDCT.Method + " " + onDCT.Path
+	var lost *httpapi.MayHaveActedError
+	if errors.As(err, &lost) {
+		return lost.Method + " " + lost.Path
 	}
 	return ""
 }
