@@ -165,7 +165,7 @@ func run(c config) int {
 		case r.exit == -1:
 			status = "HANG"
 		case r.exit != 0:
-			status = fmt.Sprintf("failed (exit %d): %s", r.exit, r.errLine)
+			status = fmt.Sprintf("failed (exit %d): %s", r.exit, short(r.errLine))
 		}
 		fmt.Printf("run %2d: %5.1fs %2d faults  %s\n", i, r.wall.Seconds(), len(r.faults), status)
 		for _, p := range append(append(append(append([]string{}, r.dupJobs...), r.leaks...), r.wrongSteps...), r.wrongExit) {
@@ -564,7 +564,7 @@ func report(c config, rs []result) int {
 	if failed > 0 {
 		fmt.Println("\nwhy steps failed in failed runs (each step's error line, references, addresses and times elided):")
 		for _, k := range sortedKeys(reasons) {
-			fmt.Printf("  %3d  %s\n", reasons[k], k)
+			fmt.Printf("  %3d  %s\n", reasons[k], short(k))
 		}
 		fmt.Println("\nthe faults that did not heal, as the step errors name them (a step may fail on one, a run on several):")
 		for _, k := range sortedKeys(unhealed) {
@@ -601,15 +601,21 @@ func faultOf(msg string) string {
 	case strings.Contains(msg, "timed out") || strings.Contains(msg, "deadline"):
 		return "a slow answer (delay)"
 	}
-	return "other: " + msg
+	return "other: " + short(msg)
 }
 
 func normalize(s string) string {
 	s = refRE.ReplaceAllString(s, "REF")
 	s = regexp.MustCompile(`127\.0\.0\.1:\d+`).ReplaceAllString(s, "ENGINE")
 	s = regexp.MustCompile(`\d{4}-\d\d-\d\d[ T][\d:.]+Z?`).ReplaceAllString(s, "TIME")
-	if len(s) > 160 {
-		s = s[:160] + "..."
+	return s
+}
+
+// short cuts a step error for the report; faultOf reads the whole of it, as the request and
+// the fault may come after a long explanation.
+func short(s string) string {
+	if len(s) > 240 {
+		s = s[:240] + "..."
 	}
 	return s
 }
