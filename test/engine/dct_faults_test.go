@@ -92,3 +92,19 @@ func TestARestartOnTheDCTAPIEndsTheEngineAPIsSessions(t *testing.T) {
 	_, err = c.VDBs.FindByName(t.Context(), "prep2 DB")
 	assert.NoError(t, err, "the API key still works")
 }
+
+// TestABusyFaultOnAVDBGroupHoldsItsDataPod: someone else's job on the container behind a VDB
+// group makes DCT refuse the group's refresh as busy, and the engine runs none.
+func TestABusyFaultOnAVDBGroupHoldsItsDataPod(t *testing.T) {
+	e := start(t, Options{})
+	c := dctClient(t, e.URL(), "/dct/v3", 1, "delphix_admin")
+	g, err := c.VDBGroups.FindByName(t.Context(), "prep3")
+	require.NoError(t, err)
+	require.NoError(t, e.InjectHTTPError(HTTPFault{Kind: "busy", Method: "POST", PathSuffix: "/refresh_by_snapshot"}))
+	_, err = c.VDBGroups.RefreshBySnapshot(t.Context(), g.ID, nil)
+	var ae *dct.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusConflict, ae.HTTPStatus)
+	classic := login(t, e, "delphix_admin", "1.11.9")
+	assert.Len(t, classic.list("/job?target="+g.ID+"&jobType=DB_SYNC"), 1, "someone else's job holds the data pod")
+}
