@@ -53,12 +53,13 @@ bench: build
 	$(GO) run ./test/bench -mode $(MODE)
 
 # chaos runs the Data Pipeline RUNS times against a local engine that does a random fault to
-# RATE of the API requests, and checks each run from outside (docs/chaos.md); CHAOSFLAGS adds
-# flags of test/chaos (-logs DIR, -seed N, -kinds K,..., -v). Not part of make test.
+# RATE of the API requests, and checks each run from outside (docs/chaos.md); PLATFORM=dct runs
+# it on the engine's DCT API; CHAOSFLAGS adds flags of test/chaos (-logs DIR, -seed N,
+# -kinds K,..., -v). Not part of make test.
 RUNS ?= 50
 RATE ?= 0.10
 chaos: build deps
-	$(GO) run ./test/chaos -runs $(RUNS) -rate $(RATE) $(CHAOSFLAGS)
+	$(GO) run ./test/chaos -platform '$(PLATFORM)' -runs $(RUNS) -rate $(RATE) $(CHAOSFLAGS)
 
 # bench-go runs the Go benchmarks five times (bench.txt; compare runs with benchstat).
 bench-go:

@@ -4,7 +4,9 @@
 // fail clearly, or hang; did any operation run twice; is every bookmark there once; does the
 // runner's exit code say what happened; did a secret reach the console or the workspace.
 // It exits 1 when a zero-goal is violated (a duplicate job, a duplicate or lost bookmark, a
-// wrong exit code, a leak, a hang), 2 on bad usage. Run it with make chaos (RUNS=, RATE=).
+// wrong exit code, a leak, a hang), 2 on bad usage. Run it with make chaos (RUNS=, RATE=);
+// -platform dct (make chaos PLATFORM=dct) runs the same pipeline on the engine's DCT API, with
+// the admin's API key, under the same faults, judged the same way.
 package main
 
 import (
@@ -39,20 +41,22 @@ var sizes = []string{"FULL", "50", "25", "15", "10", "05", "01"}
 const enginePassword = "landshark" // delphix_admin's password in the workshop estate
 
 type config struct {
-	runs    int
-	rate    float64
-	seed    int64
-	speed   string
-	bound   time.Duration
-	kinds   string
-	verbose bool
-	root    string
-	logs    string
-	ctx     context.Context
+	platform string
+	runs     int
+	rate     float64
+	seed     int64
+	speed    string
+	bound    time.Duration
+	kinds    string
+	verbose  bool
+	root     string
+	logs     string
+	ctx      context.Context
 }
 
 func main() {
 	var c config
+	flag.StringVar(&c.platform, "platform", "engine", "engine (the engine API) or dct (Data Control Tower)")
 	flag.IntVar(&c.runs, "runs", 50, "how many pipeline runs")
 	flag.Float64Var(&c.rate, "rate", 0.10, "share of API requests that meet a fault (0 to 1)")
 	flag.Int64Var(&c.seed, "seed", 1, "seed of run 1's faults; run i uses seed+i-1")
@@ -62,8 +66,8 @@ func main() {
 	flag.BoolVar(&c.verbose, "v", false, "print each failed run's console tail")
 	flag.StringVar(&c.logs, "logs", "", "write each run's console to DIR/run-N.log and its faults to DIR/run-N.faults.json")
 	flag.Parse()
-	if c.runs < 1 || c.rate < 0 || c.rate > 1 || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "chaos: want -runs >= 1, -rate between 0 and 1, no arguments")
+	if c.runs < 1 || c.rate < 0 || c.rate > 1 || flag.NArg() > 0 || (c.platform != "engine" && c.platform != "dct") {
+		fmt.Fprintln(os.Stderr, "chaos: want -platform engine or dct, -runs >= 1, -rate between 0 and 1, no arguments")
 		os.Exit(2)
 	}
 	c.root, _ = os.Getwd()
@@ -122,15 +126,30 @@ func (f faultRecord) String() string {
 
 var refRE = regexp.MustCompile(`[A-Z_]+-\d+`)
 
-// shortPath is an API path below the API base with object references replaced by REF.
+// shortPath is an API path below the API base (the engine API's or DCT's) with object
+// references replaced by REF.
 func shortPath(p string) string {
-	return refRE.ReplaceAllString(strings.TrimPrefix(p, "/resources/json/delphix"), "REF")
+	for _, base := range []string{"/resources/json/delphix", "/dct/v3", "/v3"} {
+		if strings.HasPrefix(p, base+"/") {
+			p = strings.TrimPrefix(p, base)
+			break
+		}
+	}
+	return refRE.ReplaceAllString(p, "REF")
+}
+
+// platformName is how the report names a platform.
+func platformName(p string) string {
+	if p == "dct" {
+		return "DCT (the local engine's Data Control Tower API)"
+	}
+	return "the engine API"
 }
 
 func run(c config) int {
-	fmt.Printf("chaos: %d runs of the Data Pipeline (Jenkinsfile.example through test/runner/jenkinsfile-runner), "+
+	fmt.Printf("chaos: %d runs of the Data Pipeline (Jenkinsfile.example through test/runner/jenkinsfile-runner) on %s, "+
 		"faults at rate %.2f (seeds %d..%d), engine --speed %s, hang bound %s\n",
-		c.runs, c.rate, c.seed, c.seed+int64(c.runs)-1, c.speed, c.bound)
+		c.runs, platformName(c.platform), c.rate, c.seed, c.seed+int64(c.runs)-1, c.speed, c.bound)
 	var results []result
 	for i := 1; i <= c.runs && c.ctx.Err() == nil; i++ {
 		r := c.one(i)
@@ -146,7 +165,7 @@ func run(c config) int {
 		case r.exit == -1:
 			status = "HANG"
 		case r.exit != 0:
-			status = fmt.Sprintf("failed (exit %d): %s", r.exit, r.errLine)
+			status = fmt.Sprintf("failed (exit %d): %s", r.exit, short(r.errLine))
 		}
 		fmt.Printf("run %2d: %5.1fs %2d faults  %s\n", i, r.wall.Seconds(), len(r.faults), status)
 		for _, p := range append(append(append(append([]string{}, r.dupJobs...), r.leaks...), r.wrongSteps...), r.wrongExit) {
@@ -192,8 +211,16 @@ func (c config) one(n int) (r result) {
 	}
 	reportRO := "chaos-ro-" + randomHex()
 	creds := filepath.Join(work, "credentials.json")
-	if err := os.WriteFile(creds, []byte(fmt.Sprintf(`{"delphix-engine": {"username": "delphix_admin", "password": %q},
- "report-ro-password": {"secret": %q}}`, enginePassword, reportRO)), 0o600); err != nil {
+	// On DCT the pipeline logs in with the admin's API key, a Secret text credential, as
+	// make demo PLATFORM=dct does: only the PLATFORM and CREDENTIALS_ID parameters change.
+	var platformParams []string
+	dctCredential := ""
+	if c.platform == "dct" {
+		platformParams = []string{"--param", "PLATFORM=dct", "--param", "CREDENTIALS_ID=delphix-dct-api-key"}
+		dctCredential = fmt.Sprintf(`"delphix-dct-api-key": {"secret": %q},`, e.apiKey)
+	}
+	if err := os.WriteFile(creds, []byte(fmt.Sprintf(`{"delphix-engine": {"username": "delphix_admin", "password": %q}, %s
+ "report-ro-password": {"secret": %q}}`, enginePassword, dctCredential, reportRO)), 0o600); err != nil {
 		r.err = err
 		return r
 	}
@@ -220,12 +247,13 @@ func (c config) one(n int) (r result) {
 	store := `umask 077; printf "%s %s\n" "$DX_ACCOUNT" "$DX_NEW_PASSWORD" >>'` + vault + `'`
 	ctx, cancel := context.WithTimeout(c.ctx, c.bound)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", "-c", `. test/runner/groovy-env.sh && exec test/runner/jenkinsfile-runner "$@"`, "chaos",
+	args := append([]string{"-c", `. test/runner/groovy-env.sh && exec test/runner/jenkinsfile-runner "$@"`, "chaos",
 		"--library", c.root, "--credentials", creds, "--job-name", "data-pipeline", "--build-number", fmt.Sprint(n),
 		"--workspace", ws, "--artifacts", arts,
-		"--param", "ACCOUNT_TOOL="+filepath.Join(bin, "dx-example-accounts"),
-		"--param", "SUBSET_TOOL="+filepath.Join(bin, "dx-example-subset"),
-		"--param", "PASSWORD_STORE="+store, "Jenkinsfile.example")
+		"--param", "ACCOUNT_TOOL=" + filepath.Join(bin, "dx-example-accounts"),
+		"--param", "SUBSET_TOOL=" + filepath.Join(bin, "dx-example-subset"),
+		"--param", "PASSWORD_STORE=" + store}, platformParams...)
+	cmd := exec.CommandContext(ctx, "bash", append(args, "Jenkinsfile.example")...)
 	cmd.Dir = c.root
 	cmd.Env = append(os.Environ(), "DXSTEPS_HOME="+bin, "DELPHIX_ENGINE="+e.url)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -283,7 +311,7 @@ func (c config) one(n int) (r result) {
 		r.err = err
 		return r
 	}
-	r.dupJobs, r.failedJobs = judgeJobs(before, after)
+	r.dupJobs, r.failedJobs = judgeJobs(before, after, intended[c.platform])
 	var catalog []struct {
 		Bookmark string
 		Tags     []string
@@ -322,8 +350,9 @@ func (c config) one(n int) (r result) {
 		}
 	}
 
-	// Secrets: the engine password, the report_ro secret and every generated password.
-	secrets := []string{enginePassword, reportRO}
+	// Secrets: the engine password, the DCT API key, the report_ro secret and every
+	// generated password.
+	secrets := []string{enginePassword, e.apiKey, reportRO}
 	if b, err := os.ReadFile(vault); err == nil {
 		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 			if f := strings.Fields(line); len(f) == 2 {
@@ -335,11 +364,12 @@ func (c config) one(n int) (r result) {
 	return r
 }
 
-// judgeJobs returns the operations that ran more than once (our user's jobs started in the
-// run, grouped by action and target; someone else's jobs, injected by busy faults, apart)
-// and the jobs that did not complete. An operation is an action type on a target name (a
+// judgeJobs returns the operations that ran more often than the pipeline runs them (want: how
+// many jobs of an action type on one target it runs by design; default once), counting our
+// user's jobs started in the run, grouped by action and target (someone else's jobs, injected
+// by busy faults, apart), and the jobs that did not complete. An operation is an action type on a target name (a
 // bookmark's create job targets the bookmark it makes, so its name is what stays the same).
-func judgeJobs(before, after []job) (dups, failed []string) {
+func judgeJobs(before, after []job, want map[string]int) (dups, failed []string) {
 	seen := map[string]bool{}
 	for _, j := range before {
 		seen[j.Reference] = true
@@ -361,7 +391,7 @@ func judgeJobs(before, after []job) (dups, failed []string) {
 		}
 	}
 	for k, n := range count {
-		if n > 1 && !intended[strings.Fields(k)[0]] {
+		if n > max(1, want[strings.Fields(k)[0]]) {
 			dups = append(dups, fmt.Sprintf("duplicate job: %s x%d", k, n))
 		}
 	}
@@ -369,8 +399,11 @@ func judgeJobs(before, after []job) (dups, failed []string) {
 	return dups, failed
 }
 
-// intended are the action types the pipeline runs more than once on one target by design.
-var intended = map[string]bool{}
+// intended are, by platform, the action types the pipeline runs more than once on one target
+// by design, with how many times. On DCT, dx-refresh snapshots the masked master after its
+// compliance job and dx-credentials snapshots it again after the account changes: two
+// DB_SNAPSHOT jobs on the master.
+var intended = map[string]map[string]int{"engine": {}, "dct": {"DB_SNAPSHOT": 2}}
 
 // findSecrets returns where any secret appears: the named texts and every file below dirs.
 func findSecrets(secrets []string, texts map[string]string, dirs ...string) []string {
@@ -507,8 +540,8 @@ func report(c config, rs []result) int {
 		}
 	}
 	n := len(rs)
-	fmt.Printf("\nchaos: %d runs at fault rate %.2f, engine --speed %s, %s total, on %s (%d CPUs, %s/%s)\n",
-		n, c.rate, c.speed, total.Round(time.Second), hostname(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
+	fmt.Printf("\nchaos: %d runs on %s at fault rate %.2f, engine --speed %s, %s total, on %s (%d CPUs, %s/%s)\n",
+		n, platformName(c.platform), c.rate, c.speed, total.Round(time.Second), hostname(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
 	rows := [][2]string{
 		{"runs", fmt.Sprint(n)},
 		{"succeeded", fmt.Sprintf("%d (%.0f%%; goal 98%%)", ok, 100*float64(ok)/float64(n))},
@@ -531,7 +564,7 @@ func report(c config, rs []result) int {
 	if failed > 0 {
 		fmt.Println("\nwhy steps failed in failed runs (each step's error line, references, addresses and times elided):")
 		for _, k := range sortedKeys(reasons) {
-			fmt.Printf("  %3d  %s\n", reasons[k], k)
+			fmt.Printf("  %3d  %s\n", reasons[k], short(k))
 		}
 		fmt.Println("\nthe faults that did not heal, as the step errors name them (a step may fail on one, a run on several):")
 		for _, k := range sortedKeys(unhealed) {
@@ -568,15 +601,21 @@ func faultOf(msg string) string {
 	case strings.Contains(msg, "timed out") || strings.Contains(msg, "deadline"):
 		return "a slow answer (delay)"
 	}
-	return "other: " + msg
+	return "other: " + short(msg)
 }
 
 func normalize(s string) string {
 	s = refRE.ReplaceAllString(s, "REF")
 	s = regexp.MustCompile(`127\.0\.0\.1:\d+`).ReplaceAllString(s, "ENGINE")
 	s = regexp.MustCompile(`\d{4}-\d\d-\d\d[ T][\d:.]+Z?`).ReplaceAllString(s, "TIME")
-	if len(s) > 160 {
-		s = s[:160] + "..."
+	return s
+}
+
+// short cuts a step error for the report; faultOf reads the whole of it, as the request and
+// the fault may come after a long explanation.
+func short(s string) string {
+	if len(s) > 240 {
+		s = s[:240] + "..."
 	}
 	return s
 }
@@ -626,27 +665,37 @@ func indent(s string) string { return "        | " + strings.ReplaceAll(s, "\n",
 
 // engineProc is a dx-engine process on a free loopback port.
 type engineProc struct {
-	cmd *exec.Cmd
-	url string
+	cmd    *exec.Cmd
+	url    string
+	apiKey string // delphix_admin's DCT API key, as dx-engine printed it
 }
 
+var apiKeyRE = regexp.MustCompile(`(?m)^dx-engine: DCT API key of delphix_admin \(admin\): (\S+)$`)
+
 func startEngine(root, work, speed string) (*engineProc, error) {
-	urlFile := filepath.Join(work, "engine-url")
+	urlFile, logFile := filepath.Join(work, "engine-url"), filepath.Join(work, "engine.log")
+	log, err := os.Create(logFile)
+	if err != nil {
+		return nil, err
+	}
+	defer log.Close()
 	cmd := exec.Command(filepath.Join(root, "bin", "dx-engine"), "--addr", "127.0.0.1:0", "--speed", speed, "--url-file", urlFile)
-	cmd.Stderr = io.Discard
+	cmd.Stderr = log
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
 	e := &engineProc{cmd: cmd}
 	for range 200 {
-		if b, err := os.ReadFile(urlFile); err == nil && len(bytes.TrimSpace(b)) > 0 {
-			e.url = strings.TrimSpace(string(b))
+		b, _ := os.ReadFile(urlFile)
+		said, _ := os.ReadFile(logFile)
+		if m := apiKeyRE.FindSubmatch(said); len(bytes.TrimSpace(b)) > 0 && m != nil {
+			e.url, e.apiKey = strings.TrimSpace(string(b)), string(m[1])
 			return e, nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	e.stop()
-	return nil, errors.New("dx-engine did not start")
+	return nil, errors.New("dx-engine did not start (or printed no DCT API key for delphix_admin)")
 }
 
 func (e *engineProc) stop() {

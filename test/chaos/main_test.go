@@ -19,9 +19,22 @@ func TestJudgeJobsCountsAnOperationRunTwiceButNotSomeoneElsesOrEarlierJobs(t *te
 		job{Reference: "JOB-6", ActionType: "BOOKMARK_CREATE", Target: "BM-1", TargetName: "x 15", JobState: "COMPLETED", User: "USER-2"},
 		job{Reference: "JOB-7", ActionType: "BOOKMARK_CREATE", Target: "BM-2", TargetName: "x 15", JobState: "COMPLETED", User: "USER-2"},
 	)
-	dups, failed := judgeJobs(before, after)
+	dups, failed := judgeJobs(before, after, nil)
 	assert.Equal(t, []string{"duplicate job: BOOKMARK_CREATE on x 15 x2", "duplicate job: DB_REFRESH on DB-2 x2"}, dups)
 	assert.Equal(t, []string{"DB_REFRESH on DB-2 FAILED"}, failed)
+}
+
+func TestJudgeJobsAllowsWhatThePipelineRunsTwiceByDesignButNoMore(t *testing.T) {
+	snap := func(ref string) job {
+		return job{Reference: ref, ActionType: "DB_SNAPSHOT", Target: "DB-1", TargetName: "Masked/Patients Masked Master",
+			JobState: "COMPLETED", User: "USER-2"}
+	}
+	dups, _ := judgeJobs(nil, []job{snap("JOB-1"), snap("JOB-2")}, intended["dct"])
+	assert.Empty(t, dups)
+	dups, _ = judgeJobs(nil, []job{snap("JOB-1"), snap("JOB-2"), snap("JOB-3")}, intended["dct"])
+	assert.Equal(t, []string{"duplicate job: DB_SNAPSHOT on Masked/Patients Masked Master x3"}, dups)
+	dups, _ = judgeJobs(nil, []job{snap("JOB-1"), snap("JOB-2")}, intended["engine"])
+	assert.Len(t, dups, 1)
 }
 
 func TestFindSecretsLooksInTextsAndEveryFileBelowTheDirectories(t *testing.T) {
@@ -31,6 +44,11 @@ func TestFindSecretsLooksInTextsAndEveryFileBelowTheDirectories(t *testing.T) {
 	leaks := findSecrets([]string{"landshark", "s3cret-gen", ""}, map[string]string{"console": "login ok landshark"}, filepath.Join(dir, "ws"))
 	assert.ElementsMatch(t, []string{"secret leaked (9 chars) in console", "secret leaked (10 chars) in ws/a/out.json"}, leaks)
 	assert.Empty(t, findSecrets([]string{"landshark"}, map[string]string{"console": "********"}, filepath.Join(dir, "ws")))
+}
+
+func TestShortPathElidesEitherAPIsBaseAndReferences(t *testing.T) {
+	assert.Equal(t, "/selfservice/container/REF/refresh", shortPath("/resources/json/delphix/selfservice/container/JS_DATA_CONTAINER-3/refresh"))
+	assert.Equal(t, "/vdbs/REF/refresh_by_snapshot", shortPath("/dct/v3/vdbs/APPDATA_CONTAINER-4/refresh_by_snapshot"))
 }
 
 func TestFaultOfNamesTheFaultAStepErrorShows(t *testing.T) {

@@ -196,35 +196,16 @@ func (e *Engine) dctRoutes() {
 }
 
 // dctServe wraps a DCT handler: under the state lock it logs the request, applies an
-// injected HTTP fault as the engine API does (a status before the handler or after it in
-// place of its answer, a delay, the connection dropped before or after the handler acts),
-// authenticates the key and runs the handler; the answer is written after the lock is
-// released.
+// injected fault of any kind (dct_faults.go: before the handler, or after it in place of its
+// answer), authenticates the key and runs the handler; the answer is written after the
+// lock is released.
 func (e *Engine) dctServe(route string, op dctOperation, h dctHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
 		e.Mu.Lock()
 		rec := e.LogRequest(r.Method, r.URL.Path, r.URL.RawQuery, body)
-		inject := e.MatchFault(r.Method, r.URL.Path)
-		if inject != nil {
-			switch inject.Kind {
-			case faultDelay:
-				e.Mu.Unlock()
-				e.sleep(r, inject.Delay)
-				e.Mu.Lock()
-			case faultRestart, faultDropBefore: // DCT keeps no session: a restart only loses the answer
-				e.Mu.Unlock()
-				dropConnection(w)
-				return
-			}
-			if inject.Kind != faultStatus && inject.Kind != faultDropAfter {
-				inject = nil // done (a delay) or without effect on DCT (API keys have no session to expire)
-			}
-		}
-		if inject != nil && inject.Kind == faultStatus && !inject.AfterProcessing {
-			rec.Status = inject.Status
-			e.Mu.Unlock()
-			writeHTML(w, inject.Status, http.StatusText(inject.Status))
+		inject, answered := e.dctFaultBefore(w, r, rec) // every fault kind (dct_faults.go)
+		if answered {
 			return
 		}
 		status, res, err := http.StatusUnauthorized, any(nil), error(nil)
@@ -246,15 +227,8 @@ func (e *Engine) dctServe(route string, op dctOperation, h dctHandler) http.Hand
 			}
 			status, res = de.status, e.dctErrorBody(de)
 		}
-		if inject != nil && inject.Kind == faultDropAfter {
-			e.Mu.Unlock()
-			dropConnection(w)
-			return
-		}
 		if inject != nil {
-			rec.Status = inject.Status
-			e.Mu.Unlock()
-			writeHTML(w, inject.Status, http.StatusText(inject.Status))
+			e.dctFaultAfter(w, rec, inject)
 			return
 		}
 		rec.Status = status
