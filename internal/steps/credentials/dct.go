@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/internal/cli"
@@ -39,7 +40,10 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 	// the pods get exactly this point (dx-datapod --snapshot).
 	what := fmt.Sprintf("snapshot of %q after the account changes", vdb.Name)
 	if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		return stepkit.StartDCT(ctx, s, vdb.ID, what, func() (*dct.Job, error) { return s.DCT.VDBs.Snapshot(ctx, vdb.ID) })
+		// Someone else's job on the VDB (a busy answer) is waited for, as dx-refresh does.
+		return stepkit.StartAfterAbandonedDCT(ctx, s, fmt.Sprintf("VDB %q", vdb.Name), time.Hour, []string{vdb.ID}, func() (*dct.Job, error) {
+			return stepkit.StartDCT(ctx, s, vdb.ID, what, func() (*dct.Job, error) { return s.DCT.VDBs.Snapshot(ctx, vdb.ID) })
+		})
 	}); err != nil {
 		return nil, fmt.Errorf("the accounts of %q changed, but %s failed, so pods would not get them: %w", vdb.Name, what, err)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dxsteps/dxsteps/internal/steps/credentials"
 	st "github.com/dxsteps/dxsteps/internal/steps/steptest"
+	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -35,4 +36,19 @@ func TestExecSnapshotsTheVDBAfterTheAccountsChanged(t *testing.T) {
 	assert.Equal(t, latest.ID, out["snapshot"])
 	assert.NotEqual(t, after[0].Reference, out["snapshot"])
 	assert.Equal(t, latest.CreationTime, out["snapshotTime"])
+}
+
+// Someone else's job on the VDB between the account changes and the snapshot (DCT answers the
+// snapshot 409): the step waits for that job and snapshots after it, as dx-refresh does.
+func TestOnDCTTheSnapshotAfterTheAccountsWaitsForSomeoneElsesJob(t *testing.T) {
+	e := st.Engine(t)
+	p := policy(t, "accounts:\n  - {name: dba_alice, action: drop}\n")
+	require.NoError(t, e.InjectHTTPError(engine.HTTPFault{Kind: "busy", Method: "POST", PathSuffix: "/snapshots"}))
+	out := st.OKDCT(t, credentials.Step, e, "--vdb", "Patients Masked Master", "--policy", p, "--exec", "true")
+	d := st.DCTClient(t, e, st.DCTAdmin)
+	vdb, err := d.VDBs.FindByName(t.Context(), "Patients Masked Master")
+	require.NoError(t, err)
+	latest, err := d.Snapshots.Latest(t.Context(), vdb.ID)
+	require.NoError(t, err)
+	assert.Equal(t, latest.ID, out["snapshot"], "the snapshot taken once the other job ended")
 }

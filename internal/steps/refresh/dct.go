@@ -58,7 +58,9 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 	if mask != nil {
 		mwhat := fmt.Sprintf("masking job %q on VDB %q", mask.Name, o.vdb)
 		mjob, err := s.DoDCT(ctx, mwhat, func() (*dct.Job, error) {
-			return stepkit.StartDCT(ctx, s, vdb.ID, mwhat, func() (*dct.Job, error) { return c.ComplianceJobs.Execute(ctx, mask.ID) })
+			return stepkit.StartAfterAbandonedDCT(ctx, s, label, busyWaitDCT, []string{vdb.ID}, func() (*dct.Job, error) {
+				return stepkit.StartDCT(ctx, s, vdb.ID, mwhat, func() (*dct.Job, error) { return c.ComplianceJobs.Execute(ctx, mask.ID) })
+			})
 		})
 		if err != nil {
 			return nil, fmt.Errorf("VDB %q was refreshed (job %s) but NOT masked: %w", o.vdb, job.ID, err)
@@ -69,7 +71,9 @@ func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
 		// snapshot now, a pod refreshed from this VDB's latest snapshot gets the unmasked data.
 		swhat := fmt.Sprintf("snapshot of masked VDB %q", o.vdb)
 		if _, err := s.DoDCT(ctx, swhat, func() (*dct.Job, error) {
-			return stepkit.StartDCT(ctx, s, vdb.ID, swhat, func() (*dct.Job, error) { return c.VDBs.Snapshot(ctx, vdb.ID) })
+			return stepkit.StartAfterAbandonedDCT(ctx, s, label, busyWaitDCT, []string{vdb.ID}, func() (*dct.Job, error) {
+				return stepkit.StartDCT(ctx, s, vdb.ID, swhat, func() (*dct.Job, error) { return c.VDBs.Snapshot(ctx, vdb.ID) })
+			})
 		}); err != nil {
 			return nil, fmt.Errorf("VDB %q was refreshed and masked, but its masked data could not be snapshotted, so pods would get unmasked data: %w", o.vdb, err)
 		}
