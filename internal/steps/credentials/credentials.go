@@ -13,6 +13,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
@@ -135,7 +136,11 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 	// The accounts changed inside the VDB after its last snapshot: snapshot it, so that
 	// the pods get exactly this point (dx-datapod --snapshot).
 	what := fmt.Sprintf("snapshot of %q after the account changes", vdb.Name)
-	if _, err := s.Do(ctx, what, func() (delphix.Operation, error) { return s.Client.Databases.Sync(ctx, vdb) }); err != nil {
+	// Someone else's job on the VDB (the engine refuses the sync as busy) is waited for, as the refresh does.
+	sync := stepkit.RetryBusy(ctx, s, vdb.Reference, fmt.Sprintf("VDB %q", vdb.Name), time.Hour, func() (delphix.Operation, error) {
+		return s.Client.Databases.Sync(ctx, vdb)
+	})
+	if _, err := s.Do(ctx, what, sync); err != nil {
 		return nil, fmt.Errorf("the accounts of %q changed, but %s failed, so pods would not get them: %w", vdb.Name, what, err)
 	}
 	snaps, err := s.Client.Snapshots.List(ctx, vdb.Reference)

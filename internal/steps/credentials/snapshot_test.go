@@ -52,3 +52,18 @@ func TestOnDCTTheSnapshotAfterTheAccountsWaitsForSomeoneElsesJob(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, latest.ID, out["snapshot"], "the snapshot taken once the other job ended")
 }
+
+// The same on the engine API: the sync after the account changes meets someone else's job on the
+// VDB (the engine refuses it as busy), waits for it and snapshots after it.
+func TestTheSnapshotAfterTheAccountsWaitsForSomeoneElsesJob(t *testing.T) {
+	e := st.Engine(t)
+	p := policy(t, "accounts:\n  - {name: dba_alice, action: drop}\n")
+	require.NoError(t, e.InjectHTTPError(engine.HTTPFault{Kind: "busy", Method: "POST", PathSuffix: "/sync"}))
+	out := st.OK(t, credentials.Step, e, "--vdb", "Patients Masked Master", "--policy", p, "--exec", "true")
+	c := st.EngineClient(t, e)
+	master, err := c.Databases.FindByName(t.Context(), "Patients Masked Master")
+	require.NoError(t, err)
+	snaps, err := c.Snapshots.List(t.Context(), master.Reference)
+	require.NoError(t, err)
+	assert.Equal(t, snaps[0].Reference, out["snapshot"], "the snapshot taken once the other job ended")
+}
