@@ -168,18 +168,10 @@ func proveBookmark(ctx context.Context, s *cli.Session, o options, pod *delphix.
 		return nil
 	}
 	if bm.Container == pod.Reference {
-		s.Log.Printf("bookmark %q is data pod %q's own: its data never left the pod", bm.Name, pod.Name)
-		return nil
+		return ownBookmark(s, pod.Name, bm.Name)
 	}
 	evidence, why, err := stepkit.ProveBookmark(ctx, s.Client, bm)
-	if err != nil {
-		return err
-	}
-	if why != "" {
-		return stepkit.NotMasked(fmt.Sprintf("data pod %q", pod.Name), fmt.Sprintf("bookmark %q", bm.Name), why)
-	}
-	s.Log.Printf("bookmark %q is proven masked: %s", bm.Name, strings.Join(evidence, "; "))
-	return nil
+	return settleBookmarkProof(s, pod.Name, bm.Name, evidence, why, err)
 }
 
 // proveBookmarkDCT checks, unless --allow-unmasked, that the bookmark a pod
@@ -189,16 +181,27 @@ func proveBookmarkDCT(ctx context.Context, s *cli.Session, o options, pod *stepk
 		return nil
 	}
 	if (pod.Group != nil && bm.VDBGroupID == pod.ID) || (pod.Group == nil && len(bm.VDBIDs) == 1 && bm.VDBIDs[0] == pod.ID) {
-		s.Log.Printf("bookmark %q is data pod %q's own: its data never left the pod", bm.Name, pod.Name)
-		return nil
+		return ownBookmark(s, pod.Name, bm.Name)
 	}
 	evidence, why, err := stepkit.ProveBookmarkDCT(ctx, s.DCT, bm)
+	return settleBookmarkProof(s, pod.Name, bm.Name, evidence, why, err)
+}
+
+// ownBookmark says why restoring a pod to its own bookmark needs no proof.
+func ownBookmark(s *cli.Session, pod, bookmark string) error {
+	s.Log.Printf("bookmark %q is data pod %q's own: its data never left the pod", bookmark, pod)
+	return nil
+}
+
+// settleBookmarkProof turns a platform's proof of a bookmark (its evidence,
+// or why it is not proven) into the step's refusal or a log line.
+func settleBookmarkProof(s *cli.Session, pod, bookmark string, evidence []string, why string, err error) error {
 	if err != nil {
 		return err
 	}
 	if why != "" {
-		return stepkit.NotMasked(fmt.Sprintf("data pod %q", pod.Name), fmt.Sprintf("bookmark %q", bm.Name), why)
+		return stepkit.NotMasked(fmt.Sprintf("data pod %q", pod), fmt.Sprintf("bookmark %q", bookmark), why)
 	}
-	s.Log.Printf("bookmark %q is proven masked: %s", bm.Name, strings.Join(evidence, "; "))
+	s.Log.Printf("bookmark %q is proven masked: %s", bookmark, strings.Join(evidence, "; "))
 	return nil
 }
