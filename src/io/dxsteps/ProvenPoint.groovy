@@ -52,8 +52,9 @@ class ProvenPoint implements Serializable {
         List credentials = []
         List refreshes = []
         script.dir(BuildOutput.dir(script.env)) {
-            credentials = results('delphixCredentials-*.json')
-            refreshes = results('delphixRefresh-*.json')
+            BuildResults build = new BuildResults(script)
+            credentials = build.read('delphixCredentials-*.json')
+            refreshes = build.read('delphixRefresh-*.json')
         }
         return pick(credentials, refreshes)
     }
@@ -66,17 +67,6 @@ class ProvenPoint implements Serializable {
             return byTime > 0
         }
         return (a.modified as long) >= (b.modified as long)
-    }
-
-    private List results(String glob) {
-        List out = []
-        for (Object file in script.findFiles(glob: glob, excludes: '*.error.json')) {
-            if (file.length as long) {
-                Map result = DxStep.plain(script.readJSON(file: file.name as String)) as Map
-                out << [modified: file.lastModified as long, result: result]
-            }
-        }
-        return out
     }
 
 }

@@ -39,11 +39,21 @@ class Provenance implements Serializable {
         ]
     }
 
-    /** A found file's modification time in ms, 0 when the agent gives none. */
+    /** The newest of results (BuildResults.read), of data pod container when it is given; [:] when none. */
     @NonCPS
-    static long modified(Object file) {
-        Object time = file.lastModified
-        return time == null ? 0L : time as long
+    static Map newest(List results, String container) {
+        Map best = [:]
+        long bestTime = Long.MIN_VALUE
+        for (Object item in results) {
+            Map found = item as Map
+            Map result = found.result as Map
+            long time = found.modified as long
+            if ((container == null || result.container == container) && time >= bestTime) {
+                best = result
+                bestTime = time
+            }
+        }
+        return best
     }
 
     /** The pipeline script: the source of dir, findFiles, readJSON and env. */
@@ -60,9 +70,10 @@ class Provenance implements Serializable {
         }
         Map results = [:]
         script.dir(BuildOutput.dir(script.env)) {
-            results.sync = latest(found('delphixSync-*.json'), null)
-            results.refresh = latest(found('delphixRefresh-*.json'), null)
-            results.subset = cfg.container ? latest(found('delphixSubset-*.json'), cfg.container as String) : [:]
+            BuildResults build = new BuildResults(script)
+            results.sync = newest(build.read('delphixSync-*.json'), null)
+            results.refresh = newest(build.read('delphixRefresh-*.json'), null)
+            results.subset = cfg.container ? newest(build.read('delphixSubset-*.json'), cfg.container as String) : [:]
         }
         Map found = keys(results.sync as Map, results.refresh as Map, results.subset as Map,
             script.env.BUILD_TAG as String, script.env.BUILD_URL as String)
@@ -74,36 +85,6 @@ class Provenance implements Serializable {
             }
         }
         return out
-    }
-
-    /** The build folder's result files matching glob (error files left out); call inside its dir. */
-    private List found(String glob) {
-        return script.findFiles(glob: glob, excludes: '*.error.json') as List
-    }
-
-    /**
-     * The newest result among files (by lastModified; on a tie the later one), of data pod
-     * container when it is given; [:] when none.
-     */
-    private Map latest(List files, String container) {
-        Map best = [:]
-        long bestTime = Long.MIN_VALUE
-        for (Object file in files) {
-            Map result = [:]
-            // A result that cannot be read (a failed call leaves it empty) is no result.
-            try {
-                result = DxStep.plain(script.readJSON(file: file.name as String)) as Map
-            } catch (Exception unreadable) { // groovylint-disable-line CatchException
-
-                result = [:]
-            }
-            long time = modified(file)
-            if (result && (container == null || result.container == container) && time >= bestTime) {
-                best = result
-                bestTime = time
-            }
-        }
-        return best
     }
 
 }
