@@ -145,3 +145,14 @@ func prefixed(err error) error {
 	}
 	return nil
 }
+
+// WithRequestGuard asks guard before every request: a non-empty answer
+// (why) refuses the request, which then fails without being sent, and
+// without a retry (httpapi.RefusedError). dxsteps refuses every request
+// that would change something on the DCT this way in a plan (--dry-run).
+func WithRequestGuard(guard func(method, path string) string) Option {
+	return func(o *clientOptions) error {
+		o.SetGuard(guard)
+		return nil
+	}
+}

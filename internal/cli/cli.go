@@ -266,6 +266,12 @@ func execute(parent context.Context, in *Input, log *Log, run Runner) (any, erro
 	}
 	defer sess.logout()
 	result, err := run(ctx, sess)
+	if sess.dryRun && (err == nil || result != nil) {
+		var perr error
+		if result, perr = planned(result, sess.Planned()); perr != nil {
+			return nil, perr
+		}
+	}
 	if err != nil {
 		return result, interrupted(parent, ctx, in, sess, err)
 	}

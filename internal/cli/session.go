@@ -29,6 +29,8 @@ type Session struct {
 	jobs      map[string]string // running job reference -> what it does
 	recovered bool              // an operation's start answer was lost and its job found
 	abortBy   time.Time         // after an abort: when the step must be gone by
+	dryRun    bool              // --dry-run: plan, change nothing
+	plan      []Action          // what a plan would do, in order
 }
 
 // Platform is the platform the session drives: PlatformEngine or PlatformDCT.
@@ -91,6 +93,9 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 	}
 	opts := []delphix.Option{delphix.WithClientName("dxsteps/" + Version), delphix.WithRetryMax(t.retryMax),
 		delphix.WithNotify(logLines(log), slowAnswerAfter)}
+	if in.Bool(DryRun) {
+		opts = append(opts, delphix.WithRequestGuard(readOnly(PlatformEngine)))
+	}
 	if t.caPEM != nil {
 		opts = append(opts, delphix.WithCACertPEM(t.caPEM))
 	}
@@ -135,7 +140,7 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 			log.Printf("warning: cannot record the engine's API version for the build's next steps (they will ask the engine again): %v", err)
 		}
 	}
-	return &Session{Client: client, Log: log, Environ: in.environ, jobs: map[string]string{}}, nil
+	return &Session{Client: client, Log: log, Environ: in.environ, jobs: map[string]string{}, dryRun: in.Bool(DryRun)}, nil
 }
 
 // slowAnswerAfter is how long a request waits for an answer before the log
@@ -197,6 +202,9 @@ func connectDCT(ctx context.Context, in *Input, log *Log, url string) (*Session,
 	opts := []dct.Option{dct.WithAPIKey(key), dct.WithClientName("dxsteps/" + Version),
 		dct.WithWaitIntervals(250*time.Millisecond, 10*time.Second), dct.WithRetryMax(t.retryMax),
 		dct.WithNotify(logLines(log), slowAnswerAfter)}
+	if in.Bool(DryRun) {
+		opts = append(opts, dct.WithRequestGuard(readOnly(PlatformDCT)))
+	}
 	if p := in.String(DCTBasePath); p != "" {
 		opts = append(opts, dct.WithBasePath(p))
 	}
@@ -225,7 +233,7 @@ func connectDCT(ctx context.Context, in *Input, log *Log, url string) (*Session,
 		}
 		return nil, err
 	}
-	return &Session{DCT: client, Log: log, Environ: in.environ, jobs: map[string]string{}}, nil
+	return &Session{DCT: client, Log: log, Environ: in.environ, jobs: map[string]string{}, dryRun: in.Bool(DryRun)}, nil
 }
 
 // readAPIKey reads the DCT API key from --api-key-file or DELPHIX_API_KEY.

@@ -160,7 +160,7 @@ func IsPermanentTransportError(err error) bool {
 	var verify *tls.CertificateVerificationError
 	var record tls.RecordHeaderError
 	return errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &hostname) ||
-		errors.As(err, &verify) || errors.As(err, &record) || errors.Is(err, http.ErrSchemeMismatch)
+		errors.As(err, &verify) || errors.As(err, &record) || errors.Is(err, http.ErrSchemeMismatch) || IsRefused(err)
 }
 
 // PlainHTTP reports whether an https:// request reached a server that

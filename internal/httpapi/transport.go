@@ -23,6 +23,7 @@ type Transport struct {
 	waitMax    time.Duration
 	notify     func(string)
 	slow       time.Duration
+	guard      func(method, path string) string
 }
 
 // NewTransport returns the defaults both clients use: 4 retries, waits
@@ -127,9 +128,18 @@ func (t *Transport) Client(p RetryPolicy) *retryablehttp.Client {
 		Backoff:      p.Backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
+	if t.guard != nil {
+		c := *rc.HTTPClient
+		next := c.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		c.Transport = guardTripper{next: next, guard: t.guard}
+		rc.HTTPClient = &c
+	}
 	if t.notify != nil {
 		rc.Logger = &retryLog{notify: t.notify, max: t.retryMax}
-		c := *hc
+		c := *rc.HTTPClient
 		next := c.Transport
 		if next == nil {
 			next = http.DefaultTransport

@@ -2,92 +2,56 @@ package stepkit
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/platform"
 )
 
-// WaitIdleDCT is WaitIdle on DCT: it waits, at most max, for the jobs
-// DCT shows running on target (a dSource, VDB or group id) to end. Jobs
-// of other accounts that the API key cannot see are not waited for; DCT
-// refuses the operation then (409), which the step reports.
-func WaitIdleDCT(ctx context.Context, s *cli.Session, target, name string, max time.Duration) error {
-	return waitIdleDCT(ctx, s, name, time.Now().Add(max), max, target)
-}
-
-// waitIdleDCT waits until deadline for the jobs DCT shows running on any of
-// targets to end; max is the wait the user set, for the message.
-func waitIdleDCT(ctx context.Context, s *cli.Session, name string, deadline time.Time, max time.Duration, targets ...string) error {
-	for {
-		running, err := s.DCT.Jobs.Active(ctx, targets...)
-		if err != nil || len(running) == 0 {
-			return err
-		}
-		j := running[0]
-		what := strings.TrimSpace(j.LocalizedType)
-		if time.Until(deadline) <= 0 {
-			return fmt.Errorf("%s is still busy with job %s (%s) after waiting %v; try again later or raise the busy wait", name, j.ID, what, max)
-		}
-		s.Log.Printf("%s is busy with job %s (%s); waiting for it to end", name, j.ID, what)
-		wctx, cancel := context.WithDeadline(ctx, deadline)
-		_, _ = s.DCT.Jobs.Wait(wctx, j.ID, nil) // the other job's outcome is not ours to report; look again
-		cancel()
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-	}
-}
+// The DCT job helpers of the steps not yet on platform.Jobs: each is the
+// platform package's function of the same name.
 
 // Look finds what a start whose answer was lost made (dct.Look).
 type Look = dct.Look
 
-// StartDCT calls start, which starts one DCT job on target, and returns
-// that job, recovered as StartDCTLooking says: after a lost answer, the
-// one job that appeared on target since just before the start is its job.
+// WaitIdleDCT is platform.WaitIdleDCT for one target, waiting at most max.
+func WaitIdleDCT(ctx context.Context, s *cli.Session, target, name string, max time.Duration) error {
+	return platform.WaitIdleDCT(ctx, s, name, time.Now().Add(max), max, target)
+}
+
+// StartDCT is platform.StartDCT.
 func StartDCT(ctx context.Context, s *cli.Session, target, what string, start func() (*dct.Job, error)) (*dct.Job, error) {
-	return StartDCTLooking(ctx, s, what, NewJobOn(ctx, s, target), start)
+	return platform.StartDCT(ctx, s, target, what, start)
 }
 
-// NewJobOn is the Look for a start whose job has one of targets as its
-// target: the one job new among theirs (dct.JobsService.NewOn).
+// NewJobOn is platform.NewJobOn.
 func NewJobOn(ctx context.Context, s *cli.Session, targets ...string) Look {
-	return s.DCT.Jobs.NewOn(ctx, targets...)
+	return platform.NewJobOn(ctx, s, targets...)
 }
 
-// FirstJobOn is the job that made target, an object a start has just
-// made (dct.JobsService.First).
+// FirstJobOn is platform.FirstJobOn.
 func FirstJobOn(ctx context.Context, s *cli.Session, target string) (*dct.Job, error) {
-	return s.DCT.Jobs.First(ctx, target)
+	return platform.FirstJobOn(ctx, s, target)
 }
 
-// NewVDBNamed is the Look for a start that provisions a VDB named name
-// (dct.VDBsService.NewNamed).
+// NewVDBNamed is platform.NewVDBNamed.
 func NewVDBNamed(s *cli.Session, name string, match func(*dct.VDB) bool, id *string) Look {
-	return s.DCT.VDBs.NewNamed(name, match, id)
+	return platform.NewVDBNamed(s, name, match, id)
 }
 
-// StartDCTLooking calls start, which starts one DCT job, and returns that
-// job, recovered by the client when its answer is lost
-// (dct.Client.StartRecoverable): what the start made is looked for until
-// the deadline, and the start sent again only when DCT shows that nothing
-// started. It says what it did, and marks the session recovered
-// (Session.Recovered) when it follows what a lost start made.
+// StartDCTLooking is platform.StartDCTLooking.
 func StartDCTLooking(ctx context.Context, s *cli.Session, what string, look Look, start func() (*dct.Job, error)) (*dct.Job, error) {
-	job, rec, err := s.DCT.StartRecoverable(ctx, look, start)
-	if rec.Sends > 1 {
-		s.Log.Printf("%s: DCT's answer to the start was lost and DCT showed nothing started; sent it again (%d sends)", what, rec.Sends)
-	}
-	if err != nil || !rec.Found {
-		return job, err
-	}
-	s.SetRecovered()
-	if job == nil {
-		s.Log.Printf("%s: DCT's answer to the start was lost; found what it made, with no job left to follow; not starting it again", what)
-		return nil, nil
-	}
-	s.Log.Printf("%s: DCT's answer to the start was lost; found the job it started (%s) and following it, not starting it again", what, job.ID)
-	return job, nil
+	return platform.StartDCTLooking(ctx, s, what, look, start)
+}
+
+// StartAfterAbandonedDCT is platform.StartAfterAbandonedDCT.
+func StartAfterAbandonedDCT(ctx context.Context, s *cli.Session, name string, max time.Duration, targets []string,
+	start func() (*dct.Job, error)) (*dct.Job, error) {
+	return platform.StartAfterAbandonedDCT(ctx, s, name, max, targets, start)
+}
+
+// AbandonedJob is platform.AbandonedJob.
+func AbandonedJob(ctx context.Context, s *cli.Session, targets ...string) *dct.Job {
+	return platform.AbandonedJob(ctx, s, targets...)
 }

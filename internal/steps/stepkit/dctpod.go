@@ -10,6 +10,7 @@ import (
 
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/platform"
 	"github.com/dxsteps/dxsteps/internal/httpapi"
 )
 
@@ -116,7 +117,7 @@ func (p *DCTPod) LockedBy() string {
 // the pod (its group and VDBs) to end, so that a step does not start a
 // second operation on a busy pod.
 func WaitPodIdleDCT(ctx context.Context, s *cli.Session, p *DCTPod, label string, deadline time.Time, max time.Duration) error {
-	return waitIdleDCT(ctx, s, label, deadline, max, p.Targets()...)
+	return platform.WaitIdleDCT(ctx, s, label, deadline, max, p.Targets()...)
 }
 
 // DCTConnection is how a tool reaches a VDB, from what DCT shows of it:

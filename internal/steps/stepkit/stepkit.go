@@ -5,7 +5,6 @@ package stepkit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os/exec"
 	"strconv"
@@ -14,57 +13,18 @@ import (
 
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/platform"
 )
 
-// WaitIdle waits, at most max, for the jobs running on target to end, so
-// a step never starts a second job on a busy object.
+// WaitIdle is platform.WaitIdle, for the steps not yet on platform.Jobs.
 func WaitIdle(ctx context.Context, s *cli.Session, target, name string, max time.Duration) error {
-	deadline := time.Now().Add(max)
-	for {
-		running, err := s.Client.Jobs.List(ctx, delphix.JobListOptions{State: delphix.JobRunning, Target: target})
-		if err != nil || len(running) == 0 {
-			return err
-		}
-		j := running[0]
-		left := time.Until(deadline)
-		if left <= 0 {
-			return fmt.Errorf("%s is still busy with job %s (%s) after waiting %v; try again later or raise the busy wait", name, j.Reference, j.ActionType, max)
-		}
-		s.Log.Printf("%s is busy with job %s (%s); waiting for it to end", name, j.Reference, j.ActionType)
-		wctx, cancel := context.WithTimeout(ctx, left)
-		_, err = s.Client.Jobs.Wait(wctx, j.Reference, nil)
-		cancel()
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		_ = err // the other job's outcome is not ours to report; look again
-	}
+	return platform.WaitIdle(ctx, s, target, name, max)
 }
 
-// RetryBusy returns start made to survive someone else's job starting on
-// target between WaitIdle and the start: when the engine refuses the start
-// because target is busy (it did not act), it waits for target to be idle
-// again, at most max in all, and starts again, a few times at most.
+// RetryBusy is platform.RetryBusy, for the steps not yet on platform.Jobs.
 func RetryBusy(ctx context.Context, s *cli.Session, target, name string, max time.Duration, start func() (delphix.Operation, error)) func() (delphix.Operation, error) {
-	return func() (delphix.Operation, error) {
-		deadline := time.Now().Add(max)
-		for tries := 1; ; tries++ {
-			op, err := start()
-			var busy *delphix.APIError
-			if err == nil || !errors.As(err, &busy) || !strings.Contains(busy.ID, ".busy") ||
-				tries >= maxBusyTries || time.Until(deadline) <= 0 {
-				return op, err
-			}
-			if err := WaitIdle(ctx, s, target, name, time.Until(deadline)); err != nil {
-				return op, err
-			}
-		}
-	}
+	return platform.RetryBusy(ctx, s, target, name, max, start)
 }
-
-// maxBusyTries bounds how often RetryBusy starts an operation that the
-// engine keeps refusing as busy.
-const maxBusyTries = 5
 
 // Connection is how the user's tools reach a dataset's database, as the
 // engine gives it: a detail the engine does not give stays empty (Port 0).

@@ -1,4 +1,4 @@
-package stepkit
+package platform
 
 import (
 	"context"
@@ -53,7 +53,7 @@ func StartAfterAbandonedDCT(ctx context.Context, s *cli.Session, name string, ma
 			return job, err
 		}
 		if running, rerr := s.DCT.Jobs.Active(ctx, targets...); rerr == nil && len(running) > 0 {
-			if werr := waitIdleDCT(ctx, s, name, deadline, max, targets...); werr != nil {
+			if werr := WaitIdleDCT(ctx, s, name, deadline, max, targets...); werr != nil {
 				return nil, werr
 			}
 			continue
