@@ -10,8 +10,8 @@ import (
 
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/internal/cli"
-	"github.com/dxsteps/dxsteps/internal/platform"
 	"github.com/dxsteps/dxsteps/internal/httpapi"
+	"github.com/dxsteps/dxsteps/internal/platform"
 )
 
 // DCTPod is a data pod on DCT: a VDB group (several sources, or an imported
