@@ -132,6 +132,9 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if refused := (*httpapi.RefusedError)(nil); errors.As(err, &refused) {
+			return refused // never sent: not unreachable, nothing to recover
+		}
 		started := !httpapi.RetrySafe(ctx) && !httpapi.IsDialError(err) && !httpapi.IsPermanentTransportError(err)
 		if httpapi.PlainHTTP(err) {
 			err = fmt.Errorf("%w: use http://%s", ErrPlainHTTP, c.base.Host)

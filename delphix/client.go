@@ -210,6 +210,9 @@ func (c *Client) send(ctx context.Context, method, path string, body, out any) (
 		if ctx.Err() != nil {
 			return Result{}, ctx.Err()
 		}
+		if refused := (*httpapi.RefusedError)(nil); errors.As(err, &refused) {
+			return Result{}, refused // never sent: not unreachable, nothing to recover
+		}
 		if httpapi.PlainHTTP(err) {
 			err = fmt.Errorf("%w: use http://%s", ErrPlainHTTP, c.base.Host+c.base.Path)
 		}

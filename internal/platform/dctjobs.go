@@ -10,16 +10,16 @@ import (
 	"github.com/dxsteps/dxsteps/internal/cli"
 )
 
-// dctJobs runs jobs on Data Control Tower.
-type dctJobs struct{ s *cli.Session }
+// dctPlatform is Data Control Tower.
+type dctPlatform struct{ s *cli.Session }
 
-func (dctJobs) Name() string { return cli.PlatformDCT }
+func (dctPlatform) Name() string { return cli.PlatformDCT }
 
 // WaitIdle waits, at most max, for the jobs DCT shows running on targets
 // (dSource, VDB or group ids) to end. Jobs of other accounts that the API
 // key cannot see are not waited for; DCT refuses the operation then (409),
 // which the step reports.
-func (d dctJobs) WaitIdle(ctx context.Context, label string, max time.Duration, targets ...string) error {
+func (d dctPlatform) WaitIdle(ctx context.Context, label string, max time.Duration, targets ...string) error {
 	if d.s.DryRun() {
 		running, err := d.s.DCT.Jobs.Active(ctx, targets...)
 		if err != nil || len(running) == 0 {
@@ -31,7 +31,7 @@ func (d dctJobs) WaitIdle(ctx context.Context, label string, max time.Duration, 
 }
 
 // Run runs the job j describes on DCT (Jobs.Run).
-func (d dctJobs) Run(ctx context.Context, j JobSpec) (Job, error) {
+func (d dctPlatform) Run(ctx context.Context, j JobSpec) (Job, error) {
 	s := d.s
 	if s.DryRun() {
 		s.Plan(j.Action)

@@ -11,14 +11,14 @@ import (
 	"github.com/dxsteps/dxsteps/internal/cli"
 )
 
-// engineJobs runs jobs on the engine API.
-type engineJobs struct{ s *cli.Session }
+// engine is the platform of the engine API.
+type engine struct{ s *cli.Session }
 
-func (engineJobs) Name() string { return cli.PlatformEngine }
+func (engine) Name() string { return cli.PlatformEngine }
 
 // WaitIdle waits, at most max, for the jobs running on targets to end
 // (Jobs.WaitIdle).
-func (e engineJobs) WaitIdle(ctx context.Context, label string, max time.Duration, targets ...string) error {
+func (e engine) WaitIdle(ctx context.Context, label string, max time.Duration, targets ...string) error {
 	for _, t := range targets {
 		if e.s.DryRun() {
 			running, err := e.s.Client.Jobs.List(ctx, delphix.JobListOptions{State: delphix.JobRunning, Target: t})
@@ -39,7 +39,7 @@ func (e engineJobs) WaitIdle(ctx context.Context, label string, max time.Duratio
 
 // Run runs the job j describes on the engine (Jobs.Run). The engine
 // client recovers a start whose answer was lost itself.
-func (e engineJobs) Run(ctx context.Context, j JobSpec) (Job, error) {
+func (e engine) Run(ctx context.Context, j JobSpec) (Job, error) {
 	s := e.s
 	if s.DryRun() {
 		s.Plan(j.Action)

@@ -24,15 +24,16 @@ type Platform interface {
 	// Name is cli.PlatformEngine or cli.PlatformDCT.
 	Name() string
 	Jobs
+	Datasets
 }
 
 // Of is the session's platform. It is the one place that looks at which
 // client the session holds.
 func Of(s *cli.Session) Platform {
 	if s.DCT != nil {
-		return dctJobs{s}
+		return dctPlatform{s}
 	}
-	return engineJobs{s}
+	return engine{s}
 }
 
 // Pick returns onEngine or onDCT, whichever is the session's platform's

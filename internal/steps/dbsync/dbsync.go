@@ -7,9 +7,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
-	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
+	"github.com/dxsteps/dxsteps/internal/platform"
 )
 
 var database = &cli.Key{Flag: "database", Type: cli.String, Mandatory: true, Usage: "dSource `NAME` (exact), e.g. 'Patients Prod'"}
@@ -25,9 +24,11 @@ waits for the job, and prints the new snapshot for dx-refresh --snapshot.
 On DCT (--platform dct) it snapshots the dSource with DCT's defaults (POST /dsources/{id}/snapshots)
 and prints the dSource's newest snapshot afterwards: the snapshot is its id.
 
+With --dry-run it finds the dSource and plans the sync, takes no snapshot, and prints no snapshot.
+
 Example: DELPHIX_PASSWORD=... dx-sync --engine https://delphix --user admin --database "Patients Prod"`,
 	Platforms: []string{cli.PlatformEngine, cli.PlatformDCT},
-	Keys:      []*cli.Key{database},
+	Keys:      []*cli.Key{database, cli.DryRun},
 	Outputs:   []cli.Output{{Value: Result{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
 		name := in.String(database)
@@ -48,36 +49,45 @@ type Result struct {
 }
 
 func run(ctx context.Context, s *cli.Session, name string) (any, error) {
-	if s.DCT != nil {
-		return runDCT(ctx, s, name)
-	}
-	db, err := s.Client.Databases.FindByName(ctx, name)
+	p := platform.Of(s)
+	db, err := p.FindSource(ctx, name)
 	if err != nil {
 		return nil, err
 	}
 	label := fmt.Sprintf("dSource %q", name)
-	if err := stepkit.WaitIdle(ctx, s, db.Reference, label, time.Hour); err != nil {
+	if err := p.WaitIdle(ctx, label, time.Hour, db.Reference); err != nil {
 		return nil, err
 	}
-	before, err := s.Client.Snapshots.List(ctx, db.Reference)
+	before, err := p.LatestSnapshot(ctx, db.Reference)
 	if err != nil {
 		return nil, err
 	}
 	what := fmt.Sprintf("sync of %q", name)
-	op, err := s.Do(ctx, what, stepkit.RetryBusy(ctx, s, db.Reference, label, time.Hour,
-		func() (delphix.Operation, error) { return s.Client.Databases.Sync(ctx, db) }))
+	job, err := p.Sync(ctx, db, platform.JobSpec{What: what, Label: label, Targets: []string{db.Reference}, BusyWait: time.Hour,
+		Action: cli.Action{Action: "sync", Object: "dSource", Name: db.Name, Reference: db.Reference}})
 	if err != nil {
 		return nil, err
 	}
-	after, err := s.Client.Snapshots.List(ctx, db.Reference)
+	res := Result{Database: db.Name, DatabaseReference: db.Reference, Job: job.ID, Recovered: job.Recovered}
+	if job.Planned {
+		return res, nil // no new snapshot: the plan took none
+	}
+	snap, err := p.LatestSnapshot(ctx, db.Reference)
 	if err != nil {
 		return nil, err
 	}
-	if len(after) == 0 || (len(before) > 0 && after[0].Reference == before[0].Reference) {
-		return nil, fmt.Errorf("%s completed (job %s) but no new snapshot of %q appeared; look at the job on the engine", what, op.Job, name)
+	if snap == nil || (before != nil && snap.Reference == before.Reference) {
+		return nil, fmt.Errorf("%s completed (job %s) but no new snapshot of %q appeared; look at the job %s", what, job.ID, name, where(p))
 	}
-	snap := after[0]
 	s.Log.Printf("new snapshot %s (%s) of %q", snap.Reference, snap.Name, name)
-	return Result{Database: db.Name, DatabaseReference: db.Reference, Snapshot: snap.Reference,
-		SnapshotName: snap.Name, SnapshotTime: snap.CreationTime, SnapshotDataTime: snap.DataTime(), Job: op.Job, Recovered: s.Recovered()}, nil
+	res.Snapshot, res.SnapshotName, res.SnapshotTime, res.SnapshotDataTime = snap.Reference, snap.Name, snap.CreationTime, snap.DataTime
+	return res, nil
+}
+
+// where names the platform for people, as a place to look.
+func where(p platform.Platform) string {
+	if p.Name() == cli.PlatformDCT {
+		return "in DCT"
+	}
+	return "on the engine"
 }

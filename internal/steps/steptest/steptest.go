@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/dxsteps/dxsteps/delphix"
@@ -94,4 +96,22 @@ func EngineClient(t *testing.T, e *engine.Engine) *delphix.Client {
 	require.NoError(t, err)
 	require.NoError(t, c.Login(t.Context(), "delphix_admin", "landshark"))
 	return c
+}
+
+// Changes are the requests in the local engine's log (both APIs) that may
+// change something: all but GETs, the engine's login and logout, and DCT's
+// searches. A plan (--dry-run) must leave it empty.
+func Changes(e *engine.Engine) []string {
+	var out []string
+	for _, r := range e.Requests() {
+		p := r.Path
+		switch {
+		case r.Method == http.MethodGet || r.Method == http.MethodHead:
+		case r.Method == http.MethodPost && (strings.HasSuffix(p, "/search") || strings.HasSuffix(p, "/delphix/session") ||
+			strings.HasSuffix(p, "/delphix/login") || strings.HasSuffix(p, "/delphix/logout")):
+		default:
+			out = append(out, r.Method+" "+p)
+		}
+	}
+	return out
 }

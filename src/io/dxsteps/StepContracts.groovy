@@ -22,6 +22,9 @@ class StepContracts implements Serializable {
             keys: [
                 // dSource NAME (exact), e.g. 'Patients Prod' (--database)
                 database: MANDATORY,
+                // plan: resolve every name and check every rule as a real run does, change nothing, and print
+                // the actions a real run would take ("plan") (--dry-run)
+                dryRun: false,
             ],
         ],
         delphixRefresh: [
@@ -220,6 +223,7 @@ class StepContracts implements Serializable {
     /** The flag each key becomes. */
     static final Map FLAGS = [
         database: '--database',
+        dryRun: '--dry-run',
         vdb: '--vdb',
         snapshot: '--snapshot',
         requireMasked: '--require-masked',
@@ -246,7 +250,6 @@ class StepContracts implements Serializable {
         namePattern: '--name-pattern',
         keep: '--keep',
         olderThan: '--older-than',
-        dryRun: '--dry-run',
         sourceSnapshot: '--source-snapshot',
         sourceDataTime: '--source-data-time',
         maskedSnapshot: '--masked-snapshot',
