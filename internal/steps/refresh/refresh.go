@@ -8,9 +8,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
-	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
+	"github.com/dxsteps/dxsteps/internal/platform"
 )
 
 var (
@@ -35,9 +34,12 @@ On DCT (--platform dct) the refresh is refresh_by_snapshot from exactly that sna
 latest), and since DCT never masks in a refresh, the VDB's compliance (masking) job runs after it: the one
 --masking-job names, else the one DCT relates to the VDB.
 
+With --dry-run it resolves the VDB, the snapshot and the masking job, checks --require-masked against what
+the platform shows now, and plans the refresh (and on DCT the masking job and the snapshot after it).
+
 Example: dx-refresh --vdb "Patients Masked Master" --snapshot APPDATA_SNAPSHOT-3 --require-masked`,
 	Platforms: []string{cli.PlatformEngine, cli.PlatformDCT},
-	Keys:      []*cli.Key{vdb, snapshot, requireMasked, maskingJob},
+	Keys:      []*cli.Key{vdb, snapshot, requireMasked, maskingJob, cli.DryRun},
 	Outputs:   []cli.Output{{Value: Result{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
 		o := options{vdb: in.String(vdb), snapshot: in.String(snapshot), requireMasked: in.Bool(requireMasked), maskingJob: in.String(maskingJob)}
@@ -69,96 +71,85 @@ type Result struct {
 	MaskedSnapshot string `json:"maskedSnapshot,omitempty"`
 }
 
+// busyWait is how long a refresh waits for a job already on the VDB, or
+// for the engine work of one DCT abandoned.
+const busyWait = time.Hour
+
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
-	if s.DCT != nil {
-		return runDCT(ctx, s, o)
-	}
-	c := s.Client
-	vdb, err := c.Databases.FindByName(ctx, o.vdb)
+	p := platform.Of(s)
+	m := platform.Pick[masking](s, &maskedInRefresh{s}, &maskedAfterRefresh{s: s})
+	vdb, err := p.FindVDB(ctx, o.vdb, cli.Usagef("%q is a dSource, not a VDB: name the VDB to refresh", o.vdb))
 	if err != nil {
 		return nil, err
 	}
-	if !vdb.IsVDB() {
-		return nil, cli.Usagef("%q is a dSource, not a VDB: name the VDB to refresh", o.vdb)
+	if vdb.Parent == "" {
+		return nil, fmt.Errorf("%s shows no parent of VDB %q: it cannot be refreshed from a snapshot", platformName(p), o.vdb)
 	}
-	parent, err := c.Databases.Get(ctx, vdb.ProvisionContainer)
+	parent, err := p.Get(ctx, vdb.Parent)
+	if err != nil {
+		return nil, fmt.Errorf("the parent %s of VDB %q: %w", vdb.Parent, o.vdb, err)
+	}
+	snap, err := pickSnapshot(ctx, p, o, vdb, parent)
 	if err != nil {
 		return nil, err
 	}
-	snap, err := pickSnapshot(ctx, c, o, vdb, parent)
-	if err != nil {
+	if err := m.choose(ctx, o, vdb); err != nil {
 		return nil, err
 	}
 	label := fmt.Sprintf("VDB %q", o.vdb)
-	if err := stepkit.WaitIdle(ctx, s, vdb.Reference, label, time.Hour); err != nil {
+	if err := p.WaitIdle(ctx, label, busyWait, vdb.Reference); err != nil {
 		return nil, err
 	}
 	what := fmt.Sprintf("refresh of VDB %q from %s", o.vdb, snap.Reference)
-	op, err := s.Do(ctx, what, stepkit.RetryBusy(ctx, s, vdb.Reference, label, time.Hour, func() (delphix.Operation, error) {
-		return c.Databases.Refresh(ctx, vdb, delphix.RefreshPoint{Snapshot: snap.Reference})
-	}))
-	if err != nil {
-		return nil, err
-	}
-	after, err := c.Databases.Get(ctx, vdb.Reference)
+	job, err := p.Refresh(ctx, vdb, snap, platform.JobSpec{What: what, Label: label, Targets: []string{vdb.Reference}, BusyWait: busyWait,
+		Action: cli.Action{Action: "refresh", Object: "VDB", Name: vdb.Name, Reference: vdb.Reference,
+			Parameters: map[string]string{"snapshot": snap.Reference, "from": parent.Name}}})
 	if err != nil {
 		return nil, err
 	}
 	res := Result{VDB: vdb.Name, VDBReference: vdb.Reference, Source: parent.Name, Snapshot: snap.Reference,
-		SnapshotTime: snap.CreationTime, SnapshotDataTime: snap.DataTime(), Job: op.Job, Recovered: s.Recovered()}
-	if res.MaskingEvidence, res.MaskingJob, err = stepkit.MaskingEvidence(ctx, c, after); err != nil {
+		SnapshotTime: snap.CreationTime, SnapshotDataTime: snap.DataTime, MaskingEvidence: []string{}, Job: job.ID}
+	if err := m.mask(ctx, o, vdb, job, &res); err != nil {
 		return nil, err
 	}
-	res.Masked = len(res.MaskingEvidence) > 0
-	if res.Masked {
-		if res.MaskedSnapshot, err = maskedSnapshot(ctx, c, after); err != nil {
-			return nil, err
-		}
-	}
+	res.Masked, res.Recovered = len(res.MaskingEvidence) > 0, s.Recovered()
 	if o.requireMasked && !res.Masked {
-		return res, &cli.CheckError{Msg: fmt.Sprintf("VDB %q came out of the refresh (job %s) without masking applied: the engine does not mark it masked, "+
-			"and it has no configure-clone masking hook and no masking job; attach one before it is used", o.vdb, op.Job)}
+		return res, &cli.CheckError{Msg: m.unmasked(o, job)}
 	}
 	return res, nil
 }
 
-// maskedSnapshot is the snapshot the refresh took of the VDB's new data
-// (masking ran inside the refresh), when the masking rule proves it: the
-// point data pods are to get.
-func maskedSnapshot(ctx context.Context, c *delphix.Client, vdb *delphix.Database) (string, error) {
-	snaps, err := c.Snapshots.List(ctx, vdb.Reference)
-	if err != nil || len(snaps) == 0 || snaps[0].Timeflow != vdb.CurrentTimeflow {
-		return "", err
+// platformName names the platform for people.
+func platformName(p platform.Platform) string {
+	if p.Name() == cli.PlatformDCT {
+		return "DCT"
 	}
-	_, why, err := stepkit.ProveMasked(ctx, c, vdb, &snaps[0])
-	if err != nil || why != "" {
-		return "", err
-	}
-	return snaps[0].Reference, nil
+	return "the engine"
 }
 
 // pickSnapshot returns the snapshot named by --snapshot, which must belong
 // to the VDB's parent, or the parent's latest.
-func pickSnapshot(ctx context.Context, c *delphix.Client, o options, vdb, parent *delphix.Database) (*delphix.Snapshot, error) {
+func pickSnapshot(ctx context.Context, p platform.Platform, o options, vdb, parent *platform.Dataset) (*platform.Snapshot, error) {
 	if o.snapshot == "" {
-		snaps, err := c.Snapshots.List(ctx, parent.Reference)
-		if err != nil {
-			return nil, err
-		}
-		if len(snaps) == 0 {
+		snap, err := p.LatestSnapshot(ctx, parent.Reference)
+		if err == nil && snap == nil {
 			return nil, fmt.Errorf("%q, the parent of VDB %q, has no snapshot yet: run dx-sync first", parent.Name, vdb.Name)
 		}
-		return &snaps[0], nil
+		return snap, err
 	}
-	snap, err := c.Snapshots.Get(ctx, o.snapshot)
-	if errors.Is(err, delphix.ErrNotFound) {
-		return nil, cli.Usagef("no snapshot %q: pass the snapshot reference dx-sync printed", o.snapshot)
+	snap, err := p.GetSnapshot(ctx, o.snapshot)
+	if errors.Is(err, platform.ErrNotFound) {
+		word := "reference"
+		if p.Name() == cli.PlatformDCT {
+			word = "id"
+		}
+		return nil, cli.Usagef("no snapshot %q: pass the snapshot %s dx-sync printed", o.snapshot, word)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if snap.Container != parent.Reference {
-		return nil, cli.Usagef("snapshot %s belongs to %s, not to %q, the parent of VDB %q: refusing to refresh from it", snap.Reference, snap.Container, parent.Name, vdb.Name)
+	if snap.Dataset != parent.Reference {
+		return nil, cli.Usagef("snapshot %s belongs to %s, not to %q, the parent of VDB %q: refusing to refresh from it", snap.Reference, snap.Dataset, parent.Name, vdb.Name)
 	}
 	return snap, nil
 }

@@ -43,6 +43,9 @@ class StepContracts implements Serializable {
                 // compliance (masking) job NAME to run on the VDB after the refresh (default: the one DCT
                 // relates to the VDB, if any) (--masking-job)
                 maskingJob: null,
+                // plan: resolve every name and check every rule as a real run does, change nothing, and print
+                // the actions a real run would take ("plan") (--dry-run)
+                dryRun: false,
             ],
         ],
         delphixCredentials: [
