@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/platform"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
 )
 
@@ -37,8 +38,11 @@ On DCT (--platform dct) the pod is a VDB group (or a VDB) and DX_DB_* come from 
 shows of its (first) VDB: type, host (fqdn, else ip_address), the port in its JDBC URL,
 database name, JDBC URL, instance, mount point and version; DCT shows no user.
 
+With --dry-run it finds the pod and plans the subsetter's run without running it (its program's name,
+never its arguments, is in the plan).
+
 Example: dx-subset --container prep1 --percent 50 --exec ./my-subsetter.sh (your own tool; on the local engine: --exec dx-example-subset)`,
-	Keys: []*cli.Key{container, template, percent, execKey, simulate},
+	Keys: []*cli.Key{container, template, percent, execKey, simulate, cli.DryRun},
 	Rules: []cli.Rule{cli.ExactlyOne(execKey, simulate).Hint(
 		"exec plugs in your subsetting tool (it gets DX_CONTAINER, DX_SUBSET_PERCENT and DX_DB_*); simulate changes nothing and says so")},
 	Outputs: []cli.Output{{Value: Result{}}},
@@ -91,39 +95,63 @@ func toolName(command string) string {
 }
 
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
-	if s.DCT != nil {
-		return runDCT(ctx, s, o)
+	pod, err := platform.Pick[findPod](s, findEnginePod, findDCTPod)(ctx, s, o)
+	if err != nil {
+		return nil, err
 	}
+	res := Result{Container: pod.name, Percent: o.percent, Mode: "simulated"}
+	if o.simulate {
+		s.Log.Printf("--simulate: SIMULATED %d%% subset of %q, its data is unchanged", o.percent, pod.name)
+		return res, nil
+	}
+	if !pod.connected {
+		s.Log.Printf("warning: the engine shows no connection details for %q; DX_DB_* are empty", pod.name)
+	}
+	return subset(ctx, s, o, res, pod.conn)
+}
+
+// pod is the data pod to subset, and how the subsetter reaches its data.
+type pod struct {
+	name      string
+	conn      stepkit.Connection
+	connected bool // the platform shows connection details
+}
+
+// findPod finds the data pod --container names (of --template, when
+// given): where the platforms differ, a Jet Stream container on the
+// engine, a VDB group (or a VDB) on DCT.
+type findPod func(ctx context.Context, s *cli.Session, o options) (pod, error)
+
+func findEnginePod(ctx context.Context, s *cli.Session, o options) (pod, error) {
 	tmplRef := ""
 	if o.template != "" {
 		tmpl, err := s.Client.Templates.FindByName(ctx, o.template)
 		if err != nil {
-			return nil, err
+			return pod{}, err
 		}
 		tmplRef = tmpl.Reference
 	}
-	pod, err := s.Client.Containers.FindByName(ctx, tmplRef, o.container)
+	c, err := s.Client.Containers.FindByName(ctx, tmplRef, o.container)
 	if err != nil {
-		return nil, err
+		return pod{}, err
 	}
-	res := Result{Container: pod.Name, Percent: o.percent, Mode: "simulated"}
+	p := pod{name: c.Name}
 	if o.simulate {
-		s.Log.Printf("--simulate: SIMULATED %d%% subset of %q, its data is unchanged", o.percent, pod.Name)
-		return res, nil
+		return p, nil
 	}
-	conn, ok, err := stepkit.ConnectionOf(ctx, s.Client, pod.Reference, "")
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		s.Log.Printf("warning: the engine shows no connection details for %q; DX_DB_* are empty", pod.Name)
-	}
-	return subset(ctx, s, o, res, conn)
+	p.conn, p.connected, err = stepkit.ConnectionOf(ctx, s.Client, c.Reference, "")
+	return p, err
 }
 
 // subset runs the subsetter on the pod with its connection details.
 func subset(ctx context.Context, s *cli.Session, o options, res Result, conn stepkit.Connection) (any, error) {
 	env := append(conn.Env(), "DX_CONTAINER="+res.Container, "DX_SUBSET_PERCENT="+strconv.Itoa(o.percent))
+	if s.DryRun() {
+		s.Plan(cli.Action{Action: "run", Object: "subsetter", Name: toolName(o.exec),
+			Parameters: map[string]string{"container": res.Container, "percent": strconv.Itoa(o.percent)}})
+		res.Mode, res.Tool = "exec", toolName(o.exec)
+		return res, nil
+	}
 	s.Log.Printf("subsetting %q to %d%%", res.Container, o.percent)
 	code, err := stepkit.RunTool(ctx, s.Log, "subset", o.exec, stepkit.ToolEnv(s, env...))
 	if err != nil {

@@ -115,6 +115,9 @@ class StepContracts implements Serializable {
                 exec: null,
                 // change nothing and report a simulated subset (instead of --exec) (--simulate)
                 simulate: false,
+                // plan: resolve every name and check every rule as a real run does, change nothing, and print
+                // the actions a real run would take ("plan") (--dry-run)
+                dryRun: false,
             ],
         ],
         delphixBookmark: [
