@@ -4,7 +4,7 @@ import static TestKit.stepError
 import static TestKit.test
 
 Map login = [credentialsId: 'delphix-engine']
-String syncKeys = 'allowed keys: database, credentialsId, engine, platform, dctBasePath, apiVersion, caCert, insecure, timeout, dxstepsHome, distUrl'
+String syncKeys = 'allowed keys: database, dryRun, credentialsId, engine, platform, dctBasePath, apiVersion, caCert, insecure, timeout, dxstepsHome, distUrl'
 
 test('an unknown key is refused, naming it, the key meant and the allowed keys') {
     StepStub stub = new StepStub()

@@ -315,7 +315,7 @@ tests['findFiles, archiveArtifacts and currentBuild.description show in the cons
     File artifacts = newDir(tmp, 'artifacts')
     Run r = runner(here, data, tmp, 'Jenkinsfile.artifacts', ['--artifacts', artifacts.path])
     assert r.status == 0
-    assert r.out.contains('[Produce] found: a.json=a b.json=b')
+    assert r.out.contains('[Produce] found: a.json=a b.json=b in stage Produce') // env.STAGE_NAME, as Jenkins sets it
     assert r.out.contains('[Produce] all: [out/deep/c.txt]')
     assert r.out.contains('No artifacts found that match the file pattern "missing/*". Configuration error?')
     assert r.status('Nothing to archive') == 'UNSTABLE'

@@ -21,13 +21,14 @@ class Catalog implements Serializable {
     ]
 
     /**
-     * A catalog entry from a dx-bookmark result; empty unless the result is a created bookmark.
+     * A catalog entry from a dx-bookmark result; empty unless the result is a created bookmark (a
+     * plan's result, dryRun, created none).
      * A bookmark with provenance also has it (as dx-bookmark stored it), and subset: what it holds,
      * e.g. '50% by jailer-subset.sh', or '50% simulated: all the data' after a simulated subset.
      */
     @NonCPS
     static Map entry(Map result) {
-        boolean created = result != null && result.containsKey('created') && result.bookmark
+        boolean created = result != null && result.containsKey('created') && result.bookmark && !result.dryRun
         if (!created) {
             return [:]
         }

@@ -87,7 +87,11 @@ class DxStep implements Serializable {
         if (status != 0) {
             script.error(failure(step, binary, status, errorFile))
         }
-        return plain(script.readJSON(file: resultFile)) as Map
+        Map result = plain(script.readJSON(file: resultFile)) as Map
+        if (result.dryRun) {
+            new DryRun(script).record(step, result)
+        }
+        return result
     }
 
     /**

@@ -101,6 +101,7 @@ class Declarative {
         n.start()
         String status = null
         Throwable failure = null
+        ctx.overlay['STAGE_NAME'] = s.name // Jenkins sets it for the stage's steps
         build.within(ctx) {
             note(s.agent)
             try {
