@@ -107,13 +107,15 @@ func environ(dir, platform, engineURL string) []string {
 // when it ends (an engine a block started in the background), within limit.
 func runProcessGroup(t *testing.T, cmd *exec.Cmd, limit time.Duration) (string, error) {
 	t.Helper()
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	// A file, not a pipe: a process the block left in the background must not hold Wait.
+	out, err := os.CreateTemp(t.TempDir(), "output")
+	require.NoError(t, err)
+	defer out.Close()
+	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	require.NoError(t, cmd.Start())
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	var err error
 	select {
 	case err = <-done:
 	case <-time.After(limit):
@@ -122,7 +124,9 @@ func runProcessGroup(t *testing.T, cmd *exec.Cmd, limit time.Duration) (string, 
 		<-done
 	}
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	return out.String(), err
+	log, readErr := os.ReadFile(out.Name())
+	require.NoError(t, readErr)
+	return string(log), err
 }
 
 // TestEveryExampleRuns runs each group of example blocks on each platform it names, against a
