@@ -100,3 +100,34 @@ func TestEveryPageOpensWithItsContents(t *testing.T) {
 	require.NoError(t, err)
 	assert.Less(t, strings.Count(string(raw), "\n"), 300, "README.md is a landing page: the reference goes to docs/")
 }
+
+// TestTheREADMESaysWhyEachDependencyIsThere: every module go.mod requires directly is named in
+// the README's Dependencies section, which says what it is for.
+func TestTheREADMESaysWhyEachDependencyIsThere(t *testing.T) {
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	require.NoError(t, err)
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	require.NoError(t, err)
+	_, deps, ok := strings.Cut(string(readme), "\n## Dependencies\n")
+	require.True(t, ok, "README.md has no Dependencies section")
+	deps, _, _ = strings.Cut(deps, "\n## ")
+	var direct []string
+	for _, line := range strings.Split(string(mod), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 2 && strings.Contains(fields[0], ".") && !strings.Contains(line, "// indirect") {
+			direct = append(direct, fields[0])
+		}
+	}
+	require.NotEmpty(t, direct)
+	version := regexp.MustCompile(`/v\d+$`)
+	for _, path := range direct {
+		path = version.ReplaceAllString(path, "")
+		parts := strings.Split(path, "/")
+		name := parts[len(parts)-1]
+		if len(parts) >= 3 {
+			name = parts[len(parts)-2] + "/" + name
+		}
+		assert.True(t, strings.Contains(deps, name) || strings.Contains(deps, parts[len(parts)-1]+" "),
+			"README.md's Dependencies section does not say why %s is there", path)
+	}
+}
