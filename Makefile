@@ -17,7 +17,7 @@ build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ ./steps/... $(addprefix ./,$(TOOLS))
 
 # contract regenerates, from the step binaries' contracts, the Jenkins library's key table
-# (src/io/dxsteps/StepContracts.groovy), the vars' .txt help and the README's key tables.
+# (src/io/dxsteps/StepContracts.groovy), the vars' .txt help and the key tables of docs/steps.md and docs/library.md.
 contract:
 	$(GO) run ./internal/contract/gen
 

@@ -1,8 +1,9 @@
 // Package contract generates, from the step binaries' contracts, what the
-// Jenkins library and the README say about them: the library's key table
-// (src/io/dxsteps/StepContracts.groovy), the vars' help pages
-// (vars/*.txt) and the README's per-step tables. `make contract` writes
-// them; a test fails when a committed file differs from what is generated.
+// Jenkins library and the reference pages say about them: the library's key
+// table (src/io/dxsteps/StepContracts.groovy), the vars' help pages
+// (vars/*.txt), the per-step tables of docs/steps.md and the vars' key
+// table of docs/library.md. `make contract` writes them; a test fails when
+// a committed file differs from what is generated.
 package contract
 
 import (
@@ -27,8 +28,10 @@ type File struct {
 var help embed.FS
 
 // Generate returns every generated file. root is the repository root:
-// the README and delphixPrepareDataset.txt are read there, and only the
-// parts between their markers are replaced.
+// docs/steps.md, docs/library.md and delphixPrepareDataset.txt are read
+// there, and only the parts between their markers are replaced; the
+// library's own keys (delphixPrepareDataset's, delphixCatalog's) are read
+// from the Groovy maps the library checks a call against.
 func Generate(root string) ([]File, error) {
 	var contracts []cli.Contract
 	for _, s := range steps.All {
@@ -50,7 +53,12 @@ func Generate(root string) ([]File, error) {
 	for _, c := range contracts {
 		regions[c.Name] = keyTable(c)
 	}
-	for _, path := range []string{"README.md", "vars/delphixPrepareDataset.txt"} {
+	vars, err := libraryTable(root, contracts)
+	if err != nil {
+		return nil, err
+	}
+	regions["library-keys"] = vars
+	for _, path := range []string{"docs/steps.md", "docs/library.md", "vars/delphixPrepareDataset.txt"} {
 		old, err := os.ReadFile(filepath.Join(root, path))
 		if err != nil {
 			return nil, err

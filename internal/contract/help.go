@@ -50,7 +50,7 @@ func platformNote(k cli.KeySpec) string {
 }
 
 // platformsLine says which platforms a step drives, for its help and its
-// README table.
+// table in docs/steps.md.
 func platformsLine(c cli.Contract) string {
 	var names []string
 	for _, p := range c.Platforms {

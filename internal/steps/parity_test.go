@@ -23,7 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// documented is a difference between the platforms' outputs that the README's platform table
+// documented is a difference between the platforms' outputs that docs/dct.md's platform table
 // ("Engine and DCT: what each step calls") states: the row whose first cell is row says says.
 type documented struct{ row, says string }
 
@@ -36,7 +36,7 @@ var (
 
 // paritySteps is the pipeline, in order, as both platforms run it from the same seed. Each
 // step's output is compared field by field (its tool's DX_DB_* environment too, for a step
-// given env): a field may differ only as allowed, each allowance a row of the README table. An
+// given env): a field may differ only as allowed, each allowance a row of docs/dct.md's table. An
 // allowance names a field by its dotted path ("*" for any list index) and covers what is under it.
 // "{snapshot}" in an argument is the platform's own dx-sync snapshot.
 var paritySteps = []struct {
@@ -87,7 +87,7 @@ var paritySteps = []struct {
 // TestTheSamePipelineGivesTheSameOutputsOnBothPlatforms runs paritySteps on the engine API and
 // on DCT, each from a fresh local engine, and compares every output field by field. What each
 // platform answers on its own is compared by kind only: ids (a *Reference, a snapshot, a job:
-// each platform's own, README) are set on both or neither, times (each run's own) are times on
+// each platform's own, docs/dct.md) are set on both or neither, times (each run's own) are times on
 // both or neither.
 func TestTheSamePipelineGivesTheSameOutputsOnBothPlatforms(t *testing.T) {
 	table := platformTable(t)
@@ -147,7 +147,7 @@ func TestTheSamePipelineGivesTheSameOutputsOnBothPlatforms(t *testing.T) {
 					why, ok, differ[pattern] = w, true, true
 				}
 			}
-			assert.True(t, ok, "%s: %s is %v on the engine, %v on DCT, and the README's platform table does not say why", name, field, engine, dct)
+			assert.True(t, ok, "%s: %s is %v on the engine, %v on DCT, and docs/dct.md's platform table does not say why", name, field, engine, dct)
 			if ok {
 				assert.Contains(t, table[why.row], why.says, "%s: the platform table's row %s must say why %s differs", name, why.row, field)
 			}
@@ -249,14 +249,14 @@ func isTime(s string) bool {
 	return false
 }
 
-// platformTable is the README's "Engine and DCT: what each step calls" table: each row by its
+// platformTable is docs/dct.md's "Engine and DCT: what each step calls" table: each row by its
 // first cell.
 func platformTable(t *testing.T) map[string]string {
 	t.Helper()
-	raw, err := os.ReadFile("../../README.md")
+	raw, err := os.ReadFile("../../docs/dct.md")
 	require.NoError(t, err)
 	_, section, ok := strings.Cut(string(raw), "\n## Engine and DCT: what each step calls\n")
-	require.True(t, ok, "README: no platform table")
+	require.True(t, ok, "docs/dct.md: no platform table")
 	section, _, _ = strings.Cut(section, "\n## ")
 	rows := map[string]string{}
 	for _, line := range strings.Split(section, "\n") {

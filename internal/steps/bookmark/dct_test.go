@@ -300,7 +300,7 @@ func onEngineList(t *testing.T, e *engine.Engine) []any {
 }
 
 // withoutBranch drops what the platforms name differently on purpose: on DCT a bookmark's branch
-// is its timeflow (README, Engine and DCT).
+// is its timeflow (docs/dct.md, Engine and DCT).
 func withoutBranch(bs []any) []any {
 	for _, b := range bs {
 		delete(b.(map[string]any), "branch")
