@@ -90,7 +90,7 @@ func (s *Server) refreshJob(c *call, d *state.DB, data *model.Contents, snap *st
 }
 
 // compatible says whether a bookmark may refresh d: one of the same lineage (the same
-// origin dSource), or with DCTOptions.StrictBookmarks only one of d itself or its parent.
+// origin dSource), or with Options.StrictBookmarks only one of d itself or its parent.
 func (s *Server) compatible(b *state.Bookmark, d *state.DB) bool {
 	bd := s.bookmarkDB(b)
 	if s.opts.StrictBookmarks {
