@@ -2,7 +2,6 @@ package dct
 
 import (
 	"encoding/json"
-	"net/http"
 	"testing"
 	"time"
 
@@ -10,37 +9,55 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func bookmark(id, name string, extra obj) obj {
-	b := obj{"id": id, "name": name, "creation_date": "2026-11-30T05:00:00Z", "bookmark_type": BookmarkPublic,
-		"vdb_ids": []string{"vdb-1"}, "bookmark_status": "ACTIVE"}
-	for k, v := range extra {
-		b[k] = v
+// inAMonth is a time a month from now, late in its day: its date is what DCT keeps.
+func inAMonth() time.Time {
+	return time.Now().UTC().AddDate(0, 1, 0).Truncate(24 * time.Hour).Add(23 * time.Hour)
+}
+
+// searchFilters are the filter_expression of every search recorded, in order.
+func searchFilters(t *testing.T, rc *recorder) []string {
+	var out []string
+	for _, r := range rc.reqs() {
+		var b searchBody
+		if r.Method == "POST" && len(r.Body) > 0 && json.Unmarshal(r.Body, &b) == nil && b.FilterExpression != "" {
+			out = append(out, b.FilterExpression)
+		}
 	}
-	return b
+	return out
 }
 
 func TestCreateABookmarkOnVDBsOrAGroupWithTagsTypeAndExpiry(t *testing.T) {
-	c, f := setup(t)
-	f.on("POST /bookmarks", func(w http.ResponseWriter, r *http.Request) {
-		var body obj
-		_ = json.NewDecoder(r.Body).Decode(&body)
-		writeJSON(w, http.StatusCreated, obj{"bookmark": bookmark("bm-1", body["name"].(string), nil), "job": job("job-b", JobStarted)})
-	})
-	b, j, err := c.Bookmarks.Create(t.Context(), BookmarkCreate{Name: "pod-1 build 7", VDBIDs: []string{"vdb-1"},
-		Type: BookmarkPublic, Tags: []Tag{{"build", "7"}}, Expiration: time.Date(2026, 12, 30, 23, 0, 0, 0, time.UTC)})
+	c, l := setup(t)
+	pod, g := l.vdb("prep1 DB"), l.group("prep2")
+	l.forget()
+	expires := inAMonth()
+	b, j, err := c.Bookmarks.Create(t.Context(), BookmarkCreate{Name: "pod-1 build 7", VDBIDs: []string{pod.ID},
+		Type: BookmarkPublic, Tags: []Tag{{"build", "7"}}, Expiration: expires})
 	require.NoError(t, err)
-	assert.Equal(t, "bm-1", b.ID)
-	assert.Equal(t, "job-b", j.ID)
-	assert.Equal(t, map[string]any{"name": "pod-1 build 7", "vdb_ids": []any{"vdb-1"}, "bookmark_type": "PUBLIC",
-		"tags": []any{map[string]any{"key": "build", "value": "7"}}, "expiration": "2026-12-30"}, f.lastBody())
+	assert.Equal(t, map[string]any{"name": "pod-1 build 7", "vdb_ids": []any{pod.ID}, "bookmark_type": "PUBLIC",
+		"tags": []any{map[string]any{"key": "build", "value": "7"}}, "expiration": expires.Format(time.DateOnly)}, l.lastBody())
+	done(t, c)(j, err)
+	got, err := c.Bookmarks.Get(t.Context(), b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "pod-1 build 7", got.Name)
+	assert.Equal(t, []string{pod.ID}, got.VDBIDs)
+	assert.Equal(t, BookmarkPublic, got.BookmarkType)
+	assert.Equal(t, []Tag{{"build", "7"}}, got.Tags)
+	assert.Equal(t, expires.Format(time.DateOnly), got.Expiration)
 
-	_, _, err = c.Bookmarks.Create(t.Context(), BookmarkCreate{Name: "golden", VDBGroupID: "g-1", RetainForever: true})
+	b, j, err = c.Bookmarks.Create(t.Context(), BookmarkCreate{Name: "golden", VDBGroupID: g.ID, RetainForever: true})
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"name": "golden", "vdb_group_id": "g-1", "retain_forever": true}, f.lastBody())
+	assert.Equal(t, map[string]any{"name": "golden", "vdb_group_id": g.ID, "retain_forever": true}, l.lastBody())
+	done(t, c)(j, err)
+	got, err = c.Bookmarks.Get(t.Context(), b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, g.ID, got.VDBGroupID)
+	require.NotNil(t, got.Retention)
+	assert.Equal(t, int64(-1), *got.Retention, "kept forever")
 }
 
 func TestABookmarkCreateThatDCTWouldRefuseIsNotSent(t *testing.T) {
-	c, f := setup(t)
+	c, l := setup(t)
 	for _, p := range []BookmarkCreate{
 		{VDBIDs: []string{"v"}},
 		{Name: "b"},
@@ -51,29 +68,51 @@ func TestABookmarkCreateThatDCTWouldRefuseIsNotSent(t *testing.T) {
 		_, _, err := c.Bookmarks.Create(t.Context(), p)
 		assert.Error(t, err, "%+v", p)
 	}
-	assert.Empty(t, f.reqs())
+	assert.Empty(t, l.reqs())
+}
+
+// bookmarkOn creates a bookmark on a VDB and waits for its job.
+func bookmarkOn(t *testing.T, c *Client, vdbID, name, typ string) *Bookmark {
+	t.Helper()
+	b, j, err := c.Bookmarks.Create(t.Context(), BookmarkCreate{Name: name, VDBIDs: []string{vdbID}, Type: typ})
+	done(t, c)(j, err)
+	return b
 }
 
 func TestUpdateSharesAndRetainsABookmark(t *testing.T) {
-	c, f := setup(t)
-	f.answer("PATCH /bookmarks/{id}", http.StatusOK, jobAnswer("job-u"))
-	_, err := c.Bookmarks.Update(t.Context(), "bm-1", BookmarkUpdate{Type: BookmarkPublic})
+	c, l := setup(t)
+	b := bookmarkOn(t, c, l.vdb("prep1 DB").ID, "prep1 build 7", BookmarkPrivate)
+	l.forget()
+	j, err := c.Bookmarks.Update(t.Context(), b.ID, BookmarkUpdate{Type: BookmarkPublic})
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"bookmark_type": "PUBLIC"}, f.lastBody())
+	assert.Equal(t, map[string]any{"bookmark_type": "PUBLIC"}, l.lastBody())
+	done(t, c)(j, err)
+	got, err := c.Bookmarks.Get(t.Context(), b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, BookmarkPublic, got.BookmarkType)
+
 	forever := true
-	_, err = c.Bookmarks.Update(t.Context(), "bm-1", BookmarkUpdate{Name: "renamed", RetainForever: &forever})
+	j, err = c.Bookmarks.Update(t.Context(), b.ID, BookmarkUpdate{Name: "renamed", RetainForever: &forever})
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"name": "renamed", "retain_forever": true}, f.lastBody())
+	assert.Equal(t, map[string]any{"name": "renamed", "retain_forever": true}, l.lastBody())
+	done(t, c)(j, err)
+	got, err = c.Bookmarks.Get(t.Context(), b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "renamed", got.Name)
+	assert.Empty(t, got.Expiration)
 }
 
 func TestDeleteABookmarkWithOrWithoutAJob(t *testing.T) {
-	c, f := setup(t)
-	f.answer("DELETE /bookmarks/{id}", http.StatusNoContent, nil)
-	j, err := c.Bookmarks.Delete(t.Context(), "bm-1")
+	c, l := setup(t)
+	b := bookmarkOn(t, c, l.vdb("prep1 DB").ID, "prep1 build 7", BookmarkPrivate)
+	l.forget()
+	j, err := c.Bookmarks.Delete(t.Context(), b.ID)
 	require.NoError(t, err)
 	assert.Nil(t, j, "3.18 answers 204")
-	assert.Equal(t, []string{"POST /jobs/search", "DELETE /bookmarks/bm-1"}, f.lines(),
+	assert.Equal(t, []string{"POST /jobs/search", "DELETE /bookmarks/" + b.ID}, l.lines(),
 		"the bookmark's jobs are listed first, to tell after a lost answer which job is the delete's")
+	_, err = c.Bookmarks.Get(t.Context(), b.ID)
+	require.ErrorIs(t, err, ErrNotFound)
 
 	var r jobResponse
 	require.NoError(t, decodeResponse("DELETE", "/bookmarks/bm-2", 200, []byte(`{"job":{"id":"job-d","status":"STARTED"}}`), &r))
@@ -82,69 +121,88 @@ func TestDeleteABookmarkWithOrWithoutAJob(t *testing.T) {
 
 func TestFindBookmarksNarrowsOnDCTAndMatchesExactly(t *testing.T) {
 	odd := `build "7" it's`
-	c, f, filters := searchFake(t, "/bookmarks",
-		bookmark("bm-3", odd, obj{"creation_date": "2026-11-30T05:03:00Z", "vdb_group_id": "g-1", "vdb_ids": []string{}}),
-		bookmark("bm-2", odd, obj{"vdb_group_id": "g-2"}),
-		bookmark("bm-1", "build 7", obj{"vdb_group_id": "g-1"}))
-	bs, err := c.Bookmarks.Find(t.Context(), BookmarkQuery{Name: odd, VDBGroupID: "g-1", Type: BookmarkPublic})
+	c, l := setup(t)
+	g1, g2 := l.group("prep1"), l.group("prep2")
+	create := func(name, group string) *Bookmark {
+		b, j, err := c.Bookmarks.Create(t.Context(), BookmarkCreate{Name: name, VDBGroupID: group, Type: BookmarkPublic})
+		done(t, c)(j, err)
+		return b
+	}
+	create("build 7", g1.ID)
+	create(odd, g2.ID)
+	want := create(odd, g1.ID)
+	l.forget()
+	bs, err := c.Bookmarks.Find(t.Context(), BookmarkQuery{Name: odd, VDBGroupID: g1.ID, Type: BookmarkPublic})
 	require.NoError(t, err)
 	require.Len(t, bs, 1)
-	assert.Equal(t, "bm-3", bs[0].ID)
-	assert.Equal(t, []string{`name CONTAINS 'build ' AND vdb_group_id EQ 'g-1' AND bookmark_type EQ 'PUBLIC'`}, *filters)
-	assert.Equal(t, "limit=1000&sort=-creation_date", f.reqs()[0].Query)
+	assert.Equal(t, want.ID, bs[0].ID)
+	assert.Equal(t, []string{`name CONTAINS 'build ' AND vdb_group_id EQ '` + g1.ID + `' AND bookmark_type EQ 'PUBLIC'`}, searchFilters(t, l.recorder))
+	assert.Equal(t, "limit=1000&sort=-creation_date", l.reqs()[0].Query)
 
-	bs, err = c.Bookmarks.Find(t.Context(), BookmarkQuery{VDBID: "vdb-1"})
+	bs, err = c.Bookmarks.Find(t.Context(), BookmarkQuery{VDBID: g1.VDBIDs[0]})
 	require.NoError(t, err)
 	assert.Len(t, bs, 2)
-	assert.Equal(t, `vdb_ids CONTAINS 'vdb-1'`, (*filters)[1])
+	assert.Equal(t, `vdb_ids CONTAINS '`+g1.VDBIDs[0]+`'`, searchFilters(t, l.recorder)[1])
 }
 
 func TestGetABookmark(t *testing.T) {
-	c, f := setup(t)
-	f.answer("GET /bookmarks/{id}", http.StatusOK, bookmark("bm-1", "golden", obj{"expiration": "2027-01-31", "tags": []obj{{"key": "k", "value": "v"}}}))
-	b, err := c.Bookmarks.Get(t.Context(), "bm-1")
+	c, l := setup(t)
+	expires := inAMonth()
+	b, j, err := c.Bookmarks.Create(t.Context(), BookmarkCreate{Name: "golden", VDBIDs: []string{l.vdb("prep1 DB").ID},
+		Type: BookmarkPublic, Expiration: expires, Tags: []Tag{{"k", "v"}}})
+	done(t, c)(j, err)
+	got, err := c.Bookmarks.Get(t.Context(), b.ID)
 	require.NoError(t, err)
-	assert.Equal(t, "2027-01-31", b.Expiration)
-	assert.Equal(t, []Tag{{"k", "v"}}, b.Tags)
-	assert.Equal(t, BookmarkPublic, b.BookmarkType)
+	assert.Equal(t, expires.Format(time.DateOnly), got.Expiration)
+	assert.Equal(t, []Tag{{"k", "v"}}, got.Tags)
+	assert.Equal(t, BookmarkPublic, got.BookmarkType)
 }
 
 func TestCompatibleWithSearchesTheVDBsBookmarksByExactName(t *testing.T) {
-	c, f := setup(t)
-	f.answer("POST /vdbs/{id}/bookmarks/search", http.StatusOK, items("",
-		obj{"id": "bm-1", "name": "Bug 1234 data", "vdb_ids": []string{"vdb-9"}, "bookmark_type": "PUBLIC"},
-		obj{"id": "bm-2", "name": "Bug 1234 data v2", "vdb_ids": []string{"vdb-9"}, "bookmark_type": "PUBLIC"}))
-	f.answer("GET /vdbs/{id}/bookmarks", http.StatusOK, items("", obj{"id": "bm-3", "name": `a'b"c`}))
-	bs, err := c.Bookmarks.CompatibleWith(t.Context(), "vdb-1", "Bug 1234 data")
+	c, l := setup(t)
+	master, pod := l.vdb("Patients Masked Master"), l.vdb("prep1 DB")
+	want := bookmarkOn(t, c, master.ID, "Bug 1234 data", BookmarkPublic)
+	bookmarkOn(t, c, master.ID, "Bug 1234 data v2", BookmarkPublic)
+	bookmarkOn(t, c, master.ID, `a'b"c`, BookmarkPublic)
+	l.forget()
+	bs, err := c.Bookmarks.CompatibleWith(t.Context(), pod.ID, "Bug 1234 data")
 	require.NoError(t, err)
 	require.Len(t, bs, 1)
-	assert.Equal(t, "bm-1", bs[0].ID)
-	assert.Equal(t, "POST /vdbs/vdb-1/bookmarks/search", f.lines()[0])
-	assert.Equal(t, map[string]any{"filter_expression": "name EQ 'Bug 1234 data'"}, f.lastBody())
+	assert.Equal(t, want.ID, bs[0].ID)
+	assert.Equal(t, "POST /vdbs/"+pod.ID+"/bookmarks/search", l.lines()[0])
+	assert.Equal(t, map[string]any{"filter_expression": "name EQ 'Bug 1234 data'"}, l.lastBody())
 
-	bs, err = c.Bookmarks.CompatibleWith(t.Context(), "vdb-1", "")
+	bs, err = c.Bookmarks.CompatibleWith(t.Context(), pod.ID, "")
 	require.NoError(t, err)
-	require.Len(t, bs, 1, "no name: every compatible bookmark")
-	assert.Equal(t, "GET /vdbs/vdb-1/bookmarks", f.lines()[1])
+	assert.Len(t, bs, 3, "no name: every compatible bookmark")
+	assert.Equal(t, "GET /vdbs/"+pod.ID+"/bookmarks", l.lines()[1])
 }
 
 func TestDependentsAreGroupsLastRefreshedToABookmarkAndVDBsProvisionedFromIt(t *testing.T) {
-	c, f := setup(t)
-	f.answer("GET /vdb-groups", http.StatusOK, items("", obj{"id": "g-1", "name": "prep1", "last_successful_refresh_to_bookmark_id": "bm-2"},
-		obj{"id": "g-2", "name": "prep2"}))
-	f.answer("GET /vdbs", http.StatusOK, items("",
-		obj{"id": "v-9", "name": "copy", "parent_id": "vdb-1", "parent_timeflow_timestamp": "2026-11-30T05:00:00.000Z"},
-		obj{"id": "v-8", "name": "later copy", "parent_id": "vdb-1", "parent_timeflow_timestamp": "2026-11-30T06:00:00Z"},
-		obj{"id": "v-7", "name": "other parent", "parent_id": "vdb-5", "parent_timeflow_timestamp": "2026-11-30T05:00:00Z"}))
-	deps, err := c.Bookmarks.Dependents(t.Context(), []Bookmark{
-		{ID: "bm-1", VDBIDs: []string{"vdb-1"}, DataTimestamp: "2026-11-30T05:00:00Z"},
-		{ID: "bm-2", VDBIDs: []string{"vdb-1"}, DataTimestamp: "2026-11-30T04:00:00Z"},
-		{ID: "bm-3", VDBIDs: []string{"vdb-3"}, DataTimestamp: "2026-11-30T05:00:00Z"}})
-	require.NoError(t, err)
-	assert.Equal(t, map[string][]string{"bm-1": {`VDB "copy" was provisioned from it`}, "bm-2": {`VDB group "prep1" was last refreshed to it`}}, deps)
+	c, l := setup(t)
+	ctx := t.Context()
+	master, other := l.vdb("Patients Masked Master"), l.vdb("prep3 DB")
+	refreshedTo := bookmarkOn(t, c, master.ID, "build 6", BookmarkPublic)
+	provisionedFrom := bookmarkOn(t, c, master.ID, "build 7", BookmarkPublic)
+	alone := bookmarkOn(t, c, other.ID, "prep3 build 7", BookmarkPublic)
+	done(t, c)(c.VDBGroups.RefreshFromBookmark(ctx, l.group("prep1").ID, refreshedTo.ID))
+	_, j, err := c.VDBs.ProvisionFromBookmark(ctx, ProvisionFromBookmark{BookmarkID: provisionedFrom.ID, Name: "copy"})
+	done(t, c)(j, err)
 
-	deps, err = c.Bookmarks.Dependents(t.Context(), nil)
+	var bs []Bookmark
+	for _, b := range []*Bookmark{refreshedTo, provisionedFrom, alone} {
+		got, err := c.Bookmarks.Get(ctx, b.ID)
+		require.NoError(t, err)
+		bs = append(bs, *got)
+	}
+	deps, err := c.Bookmarks.Dependents(ctx, bs)
+	require.NoError(t, err)
+	assert.Equal(t, map[string][]string{provisionedFrom.ID: {`VDB "copy" was provisioned from it`},
+		refreshedTo.ID: {`VDB group "prep1" was last refreshed to it`}}, deps)
+
+	l.forget()
+	deps, err = c.Bookmarks.Dependents(ctx, nil)
 	require.NoError(t, err)
 	assert.Empty(t, deps)
-	assert.Len(t, f.reqs(), 2, "nothing to check: no request")
+	assert.Empty(t, l.reqs(), "nothing to check: no request")
 }

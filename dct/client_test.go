@@ -1,9 +1,9 @@
 package dct
 
 import (
-	"net/http"
 	"testing"
 
+	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -30,13 +30,15 @@ func TestNewClientChecksTheURLAndDoesNoIO(t *testing.T) {
 }
 
 func TestTheAPIKeyIsSentWithTheApkPrefixExactlyOnce(t *testing.T) {
-	for _, key := range []string{testKey, "apk " + testKey, "APK " + testKey, "  " + testKey + "\n"} {
-		f := newFake(t, DefaultBasePath)
-		f.answer("GET /vdbs/{id}", http.StatusOK, vdb("vdb-1", "mm-master"))
-		_, err := f.client(WithAPIKey(key)).VDBs.Get(t.Context(), "vdb-1")
-		require.NoError(t, err)
-		r := f.reqs()[0]
-		assert.Equal(t, "apk "+testKey, r.Auth)
+	l := newLocal(t, DefaultBasePath)
+	key := engine.DCTKey(1, "delphix_admin")
+	for _, given := range []string{key, "apk " + key, "APK " + key, "  " + key + "\n"} {
+		v, err := l.client(WithAPIKey(given)).VDBs.FindByName(t.Context(), "Patients Masked Master")
+		require.NoError(t, err, "the engine knows the key %q stands for", given)
+		assert.Equal(t, "Patients Masked Master", v.Name)
+	}
+	for _, r := range l.reqs() {
+		assert.Equal(t, "apk "+key, r.Auth)
 		assert.Equal(t, "dxsteps", r.ClientName)
 	}
 	for _, bad := range []string{"", "apk ", "1.abc def", "1.abc\r\nX-Evil: 1"} {
@@ -47,21 +49,20 @@ func TestTheAPIKeyIsSentWithTheApkPrefixExactlyOnce(t *testing.T) {
 }
 
 func TestTheV3BasePathIsUsedWhenAsked(t *testing.T) {
-	f := newFake(t, "/v3")
-	f.answer("GET /vdbs/{id}", http.StatusOK, vdb("vdb-1", "mm-master"))
-	v, err := f.client(WithBasePath("/v3")).VDBs.Get(t.Context(), "vdb-1")
+	l := newLocal(t, "/v3", engine.Options{DCT: engine.DCTOptions{BasePaths: []string{"/v3"}}})
+	c := l.client(WithBasePath("/v3"))
+	master := l.vdb("Patients Masked Master")
+	l.forget()
+	v, err := c.VDBs.Get(t.Context(), master.ID)
 	require.NoError(t, err)
-	assert.Equal(t, "mm-master", v.Name)
-	assert.Equal(t, []string{"GET /vdbs/vdb-1"}, f.lines())
+	assert.Equal(t, "Patients Masked Master", v.Name)
+	assert.Equal(t, []string{"GET /vdbs/" + master.ID}, l.lines())
 }
 
 func TestIDsAreEscapedInPaths(t *testing.T) {
-	c, f := setup(t)
-	f.on("GET /vdbs/{id}", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, vdb(r.PathValue("id"), "x"))
-	})
-	v, err := c.VDBs.Get(t.Context(), "../jobs/x")
-	require.NoError(t, err)
-	assert.Equal(t, "../jobs/x", v.ID, "the id stays one path segment")
-	assert.Equal(t, []string{"GET /vdbs/..%2Fjobs%2Fx"}, f.lines())
+	c, l := setup(t)
+	_, err := c.VDBs.Get(t.Context(), "../jobs/x")
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.Contains(t, err.Error(), `VDB "../jobs/x" does not exist`, "the id reached DCT as one path segment")
+	assert.Equal(t, []string{"GET /vdbs/..%2Fjobs%2Fx"}, l.lines())
 }

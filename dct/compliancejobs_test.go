@@ -1,7 +1,6 @@
 package dct
 
 import (
-	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,36 +8,35 @@ import (
 )
 
 func TestFindAndExecuteAComplianceJob(t *testing.T) {
-	c, f := setup(t)
-	mask := obj{"id": "cj-1", "name": "mask-mm", "type": "MASKING", "last_execution_status": "SUCCEEDED"}
-	f.answer("POST /compliance-jobs/search", http.StatusOK, items("", mask))
-	f.answer("GET /compliance-jobs/{id}", http.StatusOK, mask)
-	f.on("POST /compliance-jobs/{id}/execute", func(w http.ResponseWriter, _ *http.Request) {
-		j := job("job-7", JobStarted)
-		j["execution_id"] = "exec-3"
-		writeJSON(w, http.StatusOK, obj{"job": j})
-	})
-	cj, err := c.ComplianceJobs.FindByName(t.Context(), "mask-mm")
+	c, l := setup(t)
+	cj, err := c.ComplianceJobs.FindByName(t.Context(), "Patients masking")
 	require.NoError(t, err)
 	assert.Equal(t, "MASKING", cj.Type)
 	j, err := c.ComplianceJobs.Execute(t.Context(), cj.ID)
 	require.NoError(t, err)
-	assert.Equal(t, "exec-3", j.ExecutionID)
-	assert.Equal(t, map[string]any{}, f.lastBody())
-	got, err := c.ComplianceJobs.Get(t.Context(), "cj-1")
+	assert.NotEmpty(t, j.ExecutionID)
+	assert.Equal(t, map[string]any{}, l.lastBody())
+	done(t, c)(j, err)
+	got, err := c.ComplianceJobs.Get(t.Context(), cj.ID)
 	require.NoError(t, err)
 	assert.Equal(t, "SUCCEEDED", got.LastExecutionStatus)
-	assert.Equal(t, []string{"POST /compliance-jobs/search", "POST /compliance-jobs/cj-1/execute", "GET /compliance-jobs/cj-1"}, f.lines())
+	assert.Equal(t, j.ExecutionID, got.LastExecutionID)
+	m, _ := l.e.Dataset("Patients Masked Master")
+	assert.True(t, m.Contents.Masked)
+	assert.Equal(t, []string{"POST /compliance-jobs/search", "POST /compliance-jobs/" + cj.ID + "/execute"}, l.lines()[:2])
+	assert.Equal(t, "GET /compliance-jobs/"+cj.ID, l.lines()[len(l.lines())-1])
 }
 
 func TestForDatasetKeepsOnlyTheJobsOfThatDataset(t *testing.T) {
-	c, f := setup(t)
-	f.answer("POST /compliance-jobs/search", http.StatusOK, items("",
-		obj{"id": "cj-1", "name": "mask-mm", "type": "MASKING", "dataset_id": "vdb-1"},
-		obj{"id": "cj-2", "name": "other", "type": "MASKING", "dataset_id": "vdb-10"}))
-	jobs, err := c.ComplianceJobs.ForDataset(t.Context(), "vdb-1")
+	c, l := setup(t)
+	master := l.vdb("Patients Masked Master")
+	l.forget()
+	jobs, err := c.ComplianceJobs.ForDataset(t.Context(), master.ID)
 	require.NoError(t, err)
 	require.Len(t, jobs, 1)
-	assert.Equal(t, "mask-mm", jobs[0].Name)
-	assert.Equal(t, map[string]any{"filter_expression": "dataset_id EQ 'vdb-1'"}, f.lastBody())
+	assert.Equal(t, "Patients masking", jobs[0].Name)
+	assert.Equal(t, map[string]any{"filter_expression": "dataset_id EQ '" + master.ID + "'"}, l.lastBody())
+	jobs, err = c.ComplianceJobs.ForDataset(t.Context(), l.vdb("prep1 DB").ID)
+	require.NoError(t, err)
+	assert.Empty(t, jobs, "no masking job of the pod")
 }

@@ -2,24 +2,26 @@ package dct
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// jobSequence answers GET /jobs/{id} with each of states in turn, then the
-// last one forever.
-func jobSequence(f *fakeDCT, states ...obj) *atomic.Int32 {
+// jobSequence serves GET /jobs/{id} with each of states in turn, then the last one
+// forever: a job going through statuses the local engine never gives.
+func jobSequence(t *testing.T, states ...obj) *Client {
 	var n atomic.Int32
-	f.on("GET /jobs/{id}", func(w http.ResponseWriter, r *http.Request) {
+	c, _ := odd(t, func(w http.ResponseWriter, r *http.Request) {
 		i := int(n.Add(1)) - 1
 		writeJSON(w, http.StatusOK, states[min(i, len(states)-1)])
 	})
-	return &n
+	return c
 }
 
 func withTasks(j obj, pct int, tasks ...obj) obj {
@@ -36,9 +38,15 @@ func task(id, title, status string, messages ...string) obj {
 	return obj{"id": id, "title": title, "status": status, "events": evs}
 }
 
+// realTime is a local engine whose jobs take their real time (a refresh 5 s), so that a
+// test finds them running; the engine cancels them when the test ends.
+func realTime(t *testing.T) *localDCT {
+	return newLocal(t, DefaultBasePath, engine.Options{Speed: 1})
+}
+
+// PENDING, WAITING and SUSPENDED are statuses the local engine never gives.
 func TestWaitGoesOnThroughEveryRunningStatusAndReportsEachMessageOnce(t *testing.T) {
-	c, f := setup(t)
-	jobSequence(f,
+	c := jobSequence(t,
 		withTasks(job("job-1", JobPending), 0),
 		withTasks(job("job-1", JobStarted), 10, task("t1", "Refresh", JobRunning, "Stopping VDB")),
 		withTasks(job("job-1", JobRunning), 40, task("t1", "Refresh", JobRunning, "Stopping VDB", "Mounting")),
@@ -60,97 +68,132 @@ func TestWaitGoesOnThroughEveryRunningStatusAndReportsEachMessageOnce(t *testing
 }
 
 func TestEveryFailedEndFailsTheWaitWithTheJobsError(t *testing.T) {
-	for _, status := range []string{JobFailed, JobTimedOut, JobCanceled, JobAbandoned} {
+	t.Run(JobFailed, func(t *testing.T) {
+		c, l := setup(t)
+		l.e.FailNextJob(engine.JobFault{Message: "ORA-01031: insufficient privileges"})
+		pod := l.vdb("prep1 DB")
+		start, err := c.VDBs.Snapshot(t.Context(), pod.ID)
+		require.NoError(t, err)
+		j, err := c.Jobs.Wait(t.Context(), start.ID, nil)
+		var je *JobError
+		require.ErrorAs(t, err, &je)
+		assert.Equal(t, JobFailed, j.Status)
+		require.Len(t, j.Tasks, 1)
+		assert.Equal(t, `job `+j.ID+` (DB Snapshot of "Self-Service/prep1 DB") FAILED: ORA-01031: insufficient privileges; task `+
+			strconv.Quote(j.Tasks[0].Title)+` FAILED`, err.Error(), "the task's last message is the job's error, said once")
+	})
+	t.Run(JobAbandoned, func(t *testing.T) {
+		l := realTime(t)
+		c := l.client()
+		start, err := c.VDBs.RefreshBySnapshot(t.Context(), l.vdb("prep1 DB").ID, "")
+		require.NoError(t, err)
+		require.NoError(t, c.Jobs.Abandon(t.Context(), start.ID))
+		j, err := c.Jobs.Wait(t.Context(), start.ID, nil)
+		var je *JobError
+		require.ErrorAs(t, err, &je)
+		assert.Equal(t, JobAbandoned, j.Status)
+		assert.True(t, strings.HasPrefix(err.Error(), `job `+j.ID+` (DB Refresh of "Self-Service/prep1 DB") ABANDONED`), err.Error())
+		assert.True(t, strings.HasSuffix(err.Error(), " (DCT stopped following it; the engine may still be running it)"), err.Error())
+	})
+	// TIMEDOUT, and CANCELED through DCT, are ends the local engine never gives.
+	for _, status := range []string{JobTimedOut, JobCanceled} {
 		t.Run(status, func(t *testing.T) {
-			c, f := setup(t)
 			end := withTasks(job("job-2", status), 50,
 				task("t1", "Stop VDB", JobCompleted, "Stopped"),
 				task("t2", "Mount snapshot", status, "Starting", "ORA-01031: insufficient privileges"))
 			end["error_details"] = "Refresh of mm-master failed."
-			jobSequence(f, job("job-2", JobRunning), end)
+			c := jobSequence(t, job("job-2", JobRunning), end)
 			j, err := c.Jobs.Wait(t.Context(), "job-2", nil)
 			var je *JobError
 			require.ErrorAs(t, err, &je)
 			assert.Equal(t, status, j.Status)
-			want := `job job-2 (DB Refresh of "mm-master") ` + status + `: Refresh of mm-master failed.`
-			if status != JobAbandoned {
-				want += `; task "Mount snapshot" ` + status + `: ORA-01031: insufficient privileges`
-			} else {
-				want += " (DCT stopped following it; the engine may still be running it)"
-			}
-			assert.Equal(t, want, err.Error())
+			assert.Equal(t, `job job-2 (DB Refresh of "mm-master") `+status+`: Refresh of mm-master failed.; task "Mount snapshot" `+
+				status+`: ORA-01031: insufficient privileges`, err.Error())
 		})
 	}
 }
 
 func TestWaitStopsWhenTheContextEndsAndLeavesTheJobAlone(t *testing.T) {
-	c, f := setup(t)
+	l := realTime(t)
+	c := l.client()
+	start, err := c.VDBs.RefreshBySnapshot(t.Context(), l.vdb("prep1 DB").ID, "")
+	require.NoError(t, err)
+	l.forget()
 	ctx, cancel := context.WithCancel(t.Context())
-	var reads atomic.Int32
-	f.on("GET /jobs/{id}", func(w http.ResponseWriter, _ *http.Request) {
-		if reads.Add(1) == 3 {
+	reads := 0
+	_, err = c.Jobs.Wait(ctx, start.ID, func(Progress) {
+		if reads++; reads == 3 {
 			cancel() // the pipeline's timeout, or an abort
 		}
-		writeJSON(w, http.StatusOK, job("job-3", JobRunning))
 	})
-	_, err := c.Jobs.Wait(ctx, "job-3", nil)
 	require.ErrorIs(t, err, context.Canceled)
-	for _, l := range f.lines() {
-		assert.Equal(t, "GET /jobs/job-3", l, "no abandon on cancel")
+	for _, line := range l.lines() {
+		assert.Equal(t, "GET /jobs/"+start.ID, line, "no abandon on cancel")
 	}
+	j, err := c.Jobs.Get(t.Context(), start.ID)
+	require.NoError(t, err)
+	assert.Equal(t, JobRunning, j.Status, "the refresh goes on")
 }
 
 func TestAbandonSendsNoBody(t *testing.T) {
-	c, f := setup(t)
-	f.answer("POST /jobs/{id}/abandon", http.StatusNoContent, nil)
-	require.NoError(t, c.Jobs.Abandon(t.Context(), "job-4"))
-	assert.Equal(t, []string{"POST /jobs/job-4/abandon"}, f.lines())
-	assert.Empty(t, f.reqs()[0].Body)
+	l := realTime(t)
+	c := l.client()
+	start, err := c.VDBs.RefreshBySnapshot(t.Context(), l.vdb("prep1 DB").ID, "")
+	require.NoError(t, err)
+	l.forget()
+	require.NoError(t, c.Jobs.Abandon(t.Context(), start.ID))
+	assert.Equal(t, []string{"POST /jobs/" + start.ID + "/abandon"}, l.lines())
+	assert.Empty(t, l.reqs()[0].Body)
+	j, err := c.Jobs.Get(t.Context(), start.ID)
+	require.NoError(t, err)
+	assert.Equal(t, JobAbandoned, j.Status)
 }
 
 func TestAMissingJobIsNotFound(t *testing.T) {
-	c, f := setup(t)
-	f.answer("GET /jobs/{id}", http.StatusNotFound, obj{"errors": []obj{{"message": "Job not found"}}})
-	_, err := c.Jobs.Wait(t.Context(), "job-5", nil)
+	c, _ := setup(t)
+	_, err := c.Jobs.Wait(t.Context(), "JOB-999", nil)
 	require.ErrorIs(t, err, ErrNotFound)
 }
 
 func TestActiveSearchesTheTargetsUnendedJobs(t *testing.T) {
-	c, f := setup(t)
-	var filter string
-	f.on("POST /jobs/search", func(w http.ResponseWriter, r *http.Request) {
-		var b struct {
-			Filter string `json:"filter_expression"`
-		}
-		_ = json.NewDecoder(r.Body).Decode(&b)
-		filter = b.Filter
-		running, done, other := job("job-1", JobRunning), job("job-2", JobCompleted), job("job-3", JobWaiting)
-		running["target_id"], done["target_id"], other["target_id"] = "vdb-1", "vdb-1", "vdb-9"
-		writeJSON(w, http.StatusOK, items("", running, done, other))
-	})
-	jobs, err := c.Jobs.Active(t.Context(), "g-1", "vdb-1")
+	l := realTime(t)
+	c := l.client()
+	ctx := t.Context()
+	g, other := l.group("prep1"), l.vdb("prep2 DB")
+	vdb := g.VDBIDs[0]
+	done(t, c)(c.VDBs.Snapshot(ctx, vdb)) // an ended job on the VDB (1 s)
+	running, err := c.VDBs.RefreshBySnapshot(ctx, vdb, "")
 	require.NoError(t, err)
-	assert.Equal(t, "target_id IN ['g-1', 'vdb-1'] AND status IN ['PENDING', 'STARTED', 'RUNNING', 'WAITING', 'SUSPENDED']", filter)
+	_, err = c.VDBs.Snapshot(ctx, other.ID) // running, on another target
+	require.NoError(t, err)
+	l.forget()
+	jobs, err := c.Jobs.Active(ctx, g.ID, vdb)
+	require.NoError(t, err)
+	assert.Equal(t, "target_id IN ['"+g.ID+"', '"+vdb+"'] AND status IN ['PENDING', 'STARTED', 'RUNNING', 'WAITING', 'SUSPENDED']",
+		searchFilters(t, l.recorder)[0])
 	require.Len(t, jobs, 1, "an ended job, or one on another target, is not active")
-	assert.Equal(t, "job-1", jobs[0].ID)
-	_, err = c.Jobs.Active(t.Context(), `it's "x"`)
+	assert.Equal(t, running.ID, jobs[0].ID)
+	_, err = c.Jobs.Active(ctx, `it's "x"`)
 	require.Error(t, err)
-	assert.Len(t, f.reqs(), 1)
+	assert.Len(t, l.reqs(), 1)
 }
 
 func TestRecentReadsOnePageOfTheNewestJobsOnTheTarget(t *testing.T) {
-	c, f := setup(t)
-	f.on("POST /jobs/search", func(w http.ResponseWriter, r *http.Request) {
-		assert.Equal(t, "-start_time", r.URL.Query().Get("sort"))
-		assert.Equal(t, "20", r.URL.Query().Get("limit"))
-		writeJSON(w, http.StatusOK, items("more", job("job-9", JobCompleted), job("job-8", JobFailed)))
-	})
-	jobs, err := c.Jobs.Recent(t.Context(), "vdb-1", 20)
+	c, l := setup(t)
+	pod := l.vdb("prep1 DB")
+	var ids []string
+	for range 3 {
+		ids = append(ids, done(t, c)(c.VDBs.Snapshot(t.Context(), pod.ID)).ID)
+	}
+	l.forget()
+	jobs, err := c.Jobs.Recent(t.Context(), pod.ID, 2)
 	require.NoError(t, err)
-	assert.Len(t, jobs, 2)
-	assert.Equal(t, map[string]any{"filter_expression": "target_id EQ 'vdb-1'"}, f.lastBody())
-	assert.Len(t, f.reqs(), 1, "the newest page is enough")
+	require.Len(t, jobs, 2)
+	assert.Equal(t, []string{ids[2], ids[1]}, []string{jobs[0].ID, jobs[1].ID}, "the newest first")
+	assert.Equal(t, map[string]any{"filter_expression": "target_id EQ '" + pod.ID + "'"}, l.lastBody())
+	assert.Equal(t, "limit=2&sort=-start_time", l.reqs()[0].Query)
+	assert.Len(t, l.reqs(), 1, "the newest page is enough")
 	_, err = c.Jobs.Recent(t.Context(), `a'b"c`, 20)
 	require.ErrorContains(t, err, "cannot be searched for")
-	assert.Len(t, f.reqs(), 1)
+	assert.Len(t, l.reqs(), 1)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dxsteps/dxsteps/internal/httpapi"
+	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -39,50 +40,54 @@ func TestOnlyReadsSearchesAndLocksAreResentAfterDCTMayHaveSeenThem(t *testing.T)
 	}
 }
 
+// inject makes the local engine meet a fault, as a proxy in front of DCT would.
+func (l *localDCT) inject(f engine.HTTPFault) {
+	l.t.Helper()
+	require.NoError(l.t, l.e.InjectHTTPError(f))
+}
+
 func TestJobStartingPOSTIsNotResentWhenItsAnswerIsLost(t *testing.T) {
-	c, f := setup(t)
-	f.on("POST /vdbs/{id}/refresh_by_snapshot", func(w http.ResponseWriter, _ *http.Request) {
-		w.WriteHeader(http.StatusBadGateway) // the refresh may have started behind the proxy
-	})
-	_, err := c.VDBs.RefreshBySnapshot(t.Context(), "vdb-1", "snap-1")
+	c, l := setup(t)
+	pod := l.vdb("prep1 DB")
+	// The refresh starts behind the proxy, which answers 502.
+	l.inject(engine.HTTPFault{Method: "POST", PathSuffix: "/refresh_by_snapshot", Status: http.StatusBadGateway, AfterProcessing: true})
+	l.forget()
+	_, err := c.VDBs.RefreshBySnapshot(t.Context(), pod.ID, "")
 	var unreachable *UnreachableError
 	require.ErrorAs(t, err, &unreachable)
-	assert.Equal(t, "DCT unreachable: POST /vdbs/vdb-1/refresh_by_snapshot: HTTP 502 Bad Gateway (the operation may have started: "+
+	assert.Equal(t, "DCT unreachable: POST /vdbs/"+pod.ID+"/refresh_by_snapshot: HTTP 502 Bad Gateway (the operation may have started: "+
 		"check the object's jobs in DCT before running it again)", err.Error())
-	assert.Equal(t, []string{"POST /vdbs/vdb-1/refresh_by_snapshot"}, f.lines())
+	assert.Equal(t, []string{"POST /vdbs/" + pod.ID + "/refresh_by_snapshot"}, l.lines())
+	jobs, err := c.Jobs.Recent(t.Context(), pod.ID, 10)
+	require.NoError(t, err)
+	require.Len(t, jobs, 1, "one refresh started, none sent again")
+	assert.Equal(t, "DB_REFRESH", jobs[0].Type)
 }
 
 func TestARefusedJobStartingPOSTIsSentAgain(t *testing.T) {
-	c, f := setup(t)
-	var n atomic.Int32
-	f.on("POST /compliance-jobs/{id}/execute", func(w http.ResponseWriter, _ *http.Request) {
-		if n.Add(1) == 1 {
-			w.Header().Set("Retry-After", "0")
-			w.WriteHeader(http.StatusTooManyRequests)
-			return
-		}
-		writeJSON(w, http.StatusOK, jobAnswer("job-9"))
-	})
-	j, err := c.ComplianceJobs.Execute(t.Context(), "cj-1")
+	c, l := setup(t)
+	mask, err := c.ComplianceJobs.FindByName(t.Context(), "Patients masking")
 	require.NoError(t, err)
-	assert.Equal(t, "job-9", j.ID)
-	assert.Len(t, f.reqs(), 2)
+	// A rate limiter in front of DCT refuses the first execute (429, Retry-After: 1).
+	l.inject(engine.HTTPFault{Method: "POST", PathSuffix: "/execute", Status: http.StatusTooManyRequests})
+	l.forget()
+	j, err := c.ComplianceJobs.Execute(t.Context(), mask.ID)
+	require.NoError(t, err)
+	assert.NotEmpty(t, j.ID)
+	assert.Len(t, l.reqs(), 2)
+	jobs, err := c.Jobs.Recent(t.Context(), mask.DatasetID, 10)
+	require.NoError(t, err)
+	require.Len(t, jobs, 1, "the masking job ran once")
+	assert.Equal(t, j.ID, jobs[0].ID)
 }
 
 func TestSearchesAreRetriedOnProxyErrors(t *testing.T) {
-	c, f := setup(t)
-	var n atomic.Int32
-	f.on("POST /vdbs/search", func(w http.ResponseWriter, _ *http.Request) {
-		if n.Add(1) <= 2 {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			return
-		}
-		writeJSON(w, http.StatusOK, items("", vdb("vdb-1", "mm-master")))
-	})
-	v, err := c.VDBs.FindByName(t.Context(), "mm-master")
+	c, l := setup(t)
+	l.inject(engine.HTTPFault{Method: "POST", PathSuffix: "/vdbs/search", Status: http.StatusServiceUnavailable, Count: 2})
+	v, err := c.VDBs.FindByName(t.Context(), "prep1 DB")
 	require.NoError(t, err)
-	assert.Equal(t, "vdb-1", v.ID)
-	assert.Equal(t, []string{"POST /vdbs/search", "POST /vdbs/search", "POST /vdbs/search"}, f.lines())
+	assert.Equal(t, "prep1 DB", v.Name)
+	assert.Equal(t, []string{"POST /vdbs/search", "POST /vdbs/search", "POST /vdbs/search"}, l.lines())
 }
 
 func TestHTTPSToAPlainHTTPServerSaysSoAtOnce(t *testing.T) {

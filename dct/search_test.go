@@ -1,12 +1,11 @@
 package dct
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
-	"sync/atomic"
 	"testing"
 
+	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -25,35 +24,35 @@ func TestAQuoteInANameNeverChangesTheFilter(t *testing.T) {
 	}
 }
 
-// searchFake answers POST {path}/search with all of list (a superset of
-// any filter, as DCT may) and GET {path} with the same list, and records
-// the filters it was sent.
-func searchFake(t *testing.T, path string, list ...obj) (*Client, *fakeDCT, *[]string) {
-	c, f := setup(t)
-	var filters []string
-	f.on("POST "+path+"/search", func(w http.ResponseWriter, r *http.Request) {
-		var b searchBody
-		_ = json.NewDecoder(r.Body).Decode(&b)
-		filters = append(filters, b.FilterExpression)
-		writeJSON(w, http.StatusOK, items("", list...))
-	})
-	f.answer("GET "+path, http.StatusOK, items("", list...))
-	return c, f, &filters
+// provisioned provisions a VDB of the masked master for each name, and returns their ids.
+func provisioned(t *testing.T, c *Client, l *localDCT, names ...string) []string {
+	t.Helper()
+	snap, err := c.Snapshots.Latest(t.Context(), l.vdb("Patients Masked Master").ID)
+	require.NoError(t, err)
+	var ids []string
+	for _, n := range names {
+		id, j, err := c.VDBs.ProvisionBySnapshot(t.Context(), ProvisionBySnapshot{SnapshotID: snap.ID, Name: n})
+		done(t, c)(j, err)
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 func TestFindByNameMatchesExactlyWhateverTheNameHolds(t *testing.T) {
 	odd := `it's "quoted"`
-	c, _, filters := searchFake(t, "/vdbs", vdb("vdb-1", "quoted"), vdb("vdb-2", odd), vdb("vdb-3", "it's quoted"))
+	c, l := setup(t)
+	ids := provisioned(t, c, l, "quoted", odd, "it's quoted")
+	l.forget()
 	v, err := c.VDBs.FindByName(t.Context(), odd)
 	require.NoError(t, err)
-	assert.Equal(t, "vdb-2", v.ID)
-	assert.Equal(t, []string{"name CONTAINS 'quoted'"}, *filters)
+	assert.Equal(t, ids[1], v.ID)
+	assert.Equal(t, []string{"name CONTAINS 'quoted'"}, searchFilters(t, l.recorder))
 }
 
+// An empty page that names a next cursor is an answer the local engine never gives.
 func TestFindByNameFollowsCursorPages(t *testing.T) {
-	c, f := setup(t)
 	var cursors []string
-	f.on("POST /dsources/search", func(w http.ResponseWriter, r *http.Request) {
+	c, _ := odd(t, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		cursors = append(cursors, q.Get("cursor"))
 		assert.Equal(t, "1000", q.Get("limit"))
@@ -73,72 +72,83 @@ func TestFindByNameFollowsCursorPages(t *testing.T) {
 }
 
 func TestPagesEndWhenDCTGivesNoCursor(t *testing.T) {
-	c, f := setup(t)
-	var n atomic.Int32
-	f.on("POST /dsources/search", func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
-			writeJSON(w, http.StatusOK, items("c2", obj{"id": "ds-9", "name": "prod-old"}))
-			return
-		}
-		assert.Equal(t, "c2", r.URL.Query().Get("cursor"))
-		writeJSON(w, http.StatusOK, items("", obj{"id": "ds-1", "name": "prod"}))
-	})
-	d, err := c.DSources.FindByName(t.Context(), "prod")
+	odd := `it's "quoted"`
+	c, l := setup(t)
+	ids := provisioned(t, c, l, "quoted", odd)
+	smallPages(t, 1)
+	l.forget()
+	v, err := c.VDBs.FindByName(t.Context(), odd)
 	require.NoError(t, err)
-	assert.Equal(t, "ds-1", d.ID)
-	assert.Equal(t, int32(2), n.Load())
+	assert.Equal(t, ids[1], v.ID)
+	rs := l.reqs()
+	require.Len(t, rs, 2, "one VDB a page, and no third request")
+	assert.NotContains(t, rs[0].Query, "cursor")
+	assert.Contains(t, rs[1].Query, "cursor=")
 }
 
+// A cursor the server repeats is an answer the local engine never gives.
 func TestARepeatedCursorIsAnErrorNotALoop(t *testing.T) {
-	c, f := setup(t)
-	f.answer("POST /vdb-groups/search", http.StatusOK, items("same", obj{"id": "g-1", "name": "pod-1"}))
+	c, _ := odd(t, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, items("same", obj{"id": "g-1", "name": "pod-1"}))
+	})
 	_, err := c.VDBGroups.FindByName(t.Context(), "pod-1")
 	require.ErrorContains(t, err, `repeated the cursor "same"`)
 }
 
 func TestANameThatMatchesNothingSuggestsTheClosest(t *testing.T) {
-	c, f := setup(t)
-	f.answer("POST /vdbs/search", http.StatusOK, items(""))
-	f.answer("GET /vdbs", http.StatusOK, items("", vdb("v1", "mm-master"), vdb("v2", "pod-1"), vdb("v3", "pod-2"), vdb("v4", "mm-maser2")))
+	c, l := setup(t)
+	provisioned(t, c, l, "mm-master", "mm-maser2")
 	_, err := c.VDBs.FindByName(t.Context(), "mm-mastr")
 	require.ErrorIs(t, err, ErrNotFound)
 	var ne *NameError
 	require.ErrorAs(t, err, &ne)
-	assert.Equal(t, `no VDB is named "mm-mastr"; closest: "mm-master", "mm-maser2", "pod-1"`, err.Error())
+	assert.Equal(t, `no VDB is named "mm-mastr"; closest: "mm-master", "mm-maser2", "prep1 DB"`, err.Error())
 }
 
 func TestANameShownByTwoObjectsIsAnError(t *testing.T) {
-	c, _, _ := searchFake(t, "/compliance-jobs", obj{"id": "cj-1", "name": "mask-mm"}, obj{"id": "cj-2", "name": "mask-mm"})
-	_, err := c.ComplianceJobs.FindByName(t.Context(), "mask-mm")
+	seed := engine.WorkshopSeed()
+	again := seed.VDBs[0] // the masked master: a second VDB masked by a job of the same name
+	again.Name, again.Connection.Port = "Patients Masked Master 2", 5499
+	seed.VDBs = append(seed.VDBs, again)
+	l := newLocal(t, DefaultBasePath, engine.Options{Seed: seed})
+	c := l.client()
+	_, err := c.ComplianceJobs.FindByName(t.Context(), "Patients masking")
 	require.Error(t, err)
 	assert.False(t, errors.Is(err, ErrNotFound))
-	assert.Equal(t, `2 compliance jobs are named "mask-mm" (cj-1, cj-2): rename one, or name the object by id`, err.Error())
+	var ne *NameError
+	require.ErrorAs(t, err, &ne)
+	require.Len(t, ne.Matches, 2)
+	assert.Equal(t, `2 compliance jobs are named "Patients masking" (`+ne.Matches[0]+", "+ne.Matches[1]+
+		`): rename one, or name the object by id`, err.Error())
 }
 
 func TestAnEmptyNameIsRefusedWithoutARequest(t *testing.T) {
-	c, f := setup(t)
+	c, l := setup(t)
 	_, err := c.DSources.FindByName(t.Context(), "")
 	require.Error(t, err)
-	assert.Empty(t, f.reqs())
+	assert.Empty(t, l.reqs())
 }
 
 func TestEveryKindSuggestsFromItsOwnList(t *testing.T) {
 	for _, tc := range []struct {
-		path string
-		find func(c *Client) error
+		path    string
+		find    func(c *Client) error
+		closest string
 	}{
-		{"/dsources", func(c *Client) error { _, err := c.DSources.FindByName(t.Context(), "prd"); return err }},
-		{"/vdb-groups", func(c *Client) error { _, err := c.VDBGroups.FindByName(t.Context(), "prd"); return err }},
-		{"/compliance-jobs", func(c *Client) error { _, err := c.ComplianceJobs.FindByName(t.Context(), "prd"); return err }},
+		{"/dsources", func(c *Client) error { _, err := c.DSources.FindByName(t.Context(), "Patients Prd"); return err }, "Patients Prod"},
+		{"/vdb-groups", func(c *Client) error { _, err := c.VDBGroups.FindByName(t.Context(), "qa-pd"); return err }, "qa-pod"},
+		{"/compliance-jobs", func(c *Client) error {
+			_, err := c.ComplianceJobs.FindByName(t.Context(), "Patients maskin")
+			return err
+		},
+			"Patients masking"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			c, f := setup(t)
-			f.answer("POST "+tc.path+"/search", http.StatusOK, items(""))
-			f.answer("GET "+tc.path, http.StatusOK, items("", obj{"id": "x-1", "name": "prod"}))
+			c, l := setup(t)
 			err := tc.find(c)
 			require.ErrorIs(t, err, ErrNotFound)
-			assert.Contains(t, err.Error(), `closest: "prod"`)
-			assert.Equal(t, []string{"POST " + tc.path + "/search", "GET " + tc.path}, f.lines())
+			assert.Contains(t, err.Error(), `closest: "`+tc.closest+`"`)
+			assert.Equal(t, []string{"POST " + tc.path + "/search", "GET " + tc.path}, l.lines())
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package dct
 
 import (
-	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,35 +8,37 @@ import (
 )
 
 func TestLatestAsksForTheNewestNonTemporarySnapshotOfTheDataset(t *testing.T) {
-	c, f := setup(t)
-	f.on("POST /snapshots/search", func(w http.ResponseWriter, r *http.Request) {
-		assert.Equal(t, "1", r.URL.Query().Get("limit"))
-		assert.Equal(t, "-timestamp", r.URL.Query().Get("sort"))
-		writeJSON(w, http.StatusOK, items("more", obj{"id": "snap-9", "dataset_id": "ds-1", "timestamp": "2026-11-30T05:10:00Z",
-			"temporary": false, "expiration": "2026-12-30", "consistency": "CONSISTENT"}))
-	})
-	s, err := c.Snapshots.Latest(t.Context(), "ds-1")
+	c, l := setup(t)
+	prod := l.prod()
+	want := done(t, c)(c.DSources.Snapshot(t.Context(), prod.ID, DSourceSnapshotParameters{}))
+	l.forget()
+	s, err := c.Snapshots.Latest(t.Context(), prod.ID)
 	require.NoError(t, err)
-	assert.Equal(t, "snap-9", s.ID)
-	assert.Equal(t, "2026-12-30", s.Expiration)
-	assert.Equal(t, map[string]any{"filter_expression": "dataset_id EQ 'ds-1' AND temporary EQ false"}, f.lastBody())
-	assert.Len(t, f.reqs(), 1, "one page is enough")
+	assert.Equal(t, prod.ID, s.DatasetID)
+	assert.Equal(t, "CONSISTENT", s.Consistency)
+	assert.GreaterOrEqual(t, s.CreationTime, want.StartTime, "the snapshot the job just took")
+	assert.Equal(t, map[string]any{"filter_expression": "dataset_id EQ '" + prod.ID + "' AND temporary EQ false"}, l.lastBody())
+	assert.Equal(t, "limit=1&sort=-timestamp", l.reqs()[0].Query)
+	assert.Len(t, l.reqs(), 1, "one page is enough")
 }
 
 func TestADatasetWithoutSnapshotsIsNotFound(t *testing.T) {
-	c, f := setup(t)
-	f.answer("POST /snapshots/search", http.StatusOK, items(""))
+	c, _ := setup(t)
 	_, err := c.Snapshots.Latest(t.Context(), "ds-1")
 	require.ErrorIs(t, err, ErrNotFound)
 	assert.Equal(t, "dct: not found: dataset ds-1 has no snapshot", err.Error())
 }
 
 func TestGetASnapshot(t *testing.T) {
-	c, f := setup(t)
-	f.answer("GET /snapshots/{id}", http.StatusOK, obj{"id": "snap-1", "dataset_id": "vdb-1", "retain_forever": true})
-	s, err := c.Snapshots.Get(t.Context(), "snap-1")
+	c, l := setup(t)
+	pod := l.vdb("prep1 DB")
+	latest, err := c.Snapshots.Latest(t.Context(), pod.ID)
 	require.NoError(t, err)
-	assert.True(t, s.RetainForever)
+	s, err := c.Snapshots.Get(t.Context(), latest.ID)
+	require.NoError(t, err)
+	assert.Equal(t, pod.ID, s.DatasetID)
+	assert.False(t, s.RetainForever)
+	assert.NotEmpty(t, s.DataTime())
 }
 
 func TestDataTimeIsTheTimestampInTheSourcesZone(t *testing.T) {

@@ -1,83 +1,101 @@
 package dct
 
 import (
-	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func group(id, name string) obj {
-	return obj{"id": id, "name": name, "vdb_ids": []string{"vdb-a", "vdb-b"}, "is_locked": false}
-}
-
 func TestVDBGroupRefreshes(t *testing.T) {
-	c, f := setup(t)
-	f.answer("POST /vdb-groups/{id}/refresh_from_bookmark", http.StatusOK, jobAnswer("job-1"))
-	f.answer("POST /vdb-groups/{id}/refresh_by_snapshot", http.StatusOK, jobAnswer("job-2"))
-	_, err := c.VDBGroups.RefreshFromBookmark(t.Context(), "g-1", "bm-1")
+	c, l := setup(t)
+	ctx := t.Context()
+	g := l.group("prep1")
+	master := l.vdb("Patients Masked Master")
+	bm := bookmarkOn(t, c, master.ID, "masked build 7", BookmarkPublic)
+	snap, err := c.Snapshots.Latest(ctx, master.ID)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"bookmark_id": "bm-1"}, f.lastBody())
-	_, err = c.VDBGroups.RefreshBySnapshot(t.Context(), "g-1", []VDBSnapshot{{"vdb-a", "snap-a"}, {"vdb-b", "snap-b"}})
+	l.forget()
+	j, err := c.VDBGroups.RefreshFromBookmark(ctx, g.ID, bm.ID)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"bookmark_id": bm.ID}, l.lastBody())
+	done(t, c)(j, err)
+	got, err := c.VDBGroups.Get(ctx, g.ID)
+	require.NoError(t, err)
+	assert.Equal(t, bm.ID, got.LastSuccessfulRefreshToBookmarkID)
+
+	j, err = c.VDBGroups.RefreshBySnapshot(ctx, g.ID, []VDBSnapshot{{g.VDBIDs[0], snap.ID}})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]any{"vdb_snapshot_mappings": []any{
-		map[string]any{"vdb_id": "vdb-a", "snapshot_id": "snap-a"}, map[string]any{"vdb_id": "vdb-b", "snapshot_id": "snap-b"}}}, f.lastBody())
-	_, err = c.VDBGroups.RefreshBySnapshot(t.Context(), "g-1", nil)
+		map[string]any{"vdb_id": g.VDBIDs[0], "snapshot_id": snap.ID}}}, l.lastBody())
+	done(t, c)(j, err)
+	j, err = c.VDBGroups.RefreshBySnapshot(ctx, g.ID, nil)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{}, f.lastBody(), "no mappings: every VDB to its parent's latest")
-	_, err = c.VDBGroups.RefreshFromBookmark(t.Context(), "g-1", "")
+	assert.Equal(t, map[string]any{}, l.lastBody(), "no mappings: every VDB to its parent's latest")
+	done(t, c)(j, err)
+	pod, err := c.VDBs.Get(ctx, g.VDBIDs[0])
+	require.NoError(t, err)
+	assert.NotEmpty(t, pod.LastRefreshedDate)
+
+	l.forget()
+	_, err = c.VDBGroups.RefreshFromBookmark(ctx, g.ID, "")
 	require.Error(t, err)
-	assert.Len(t, f.reqs(), 3)
+	assert.Empty(t, l.reqs())
 }
 
 func TestVDBGroupLockUnlockEnableDisable(t *testing.T) {
-	c, f := setup(t)
-	f.on("POST /vdb-groups/{id}/lock", func(w http.ResponseWriter, r *http.Request) {
-		g := group(r.PathValue("id"), "pod-1")
-		g["is_locked"], g["locked_by_name"] = true, "dev"
-		writeJSON(w, http.StatusOK, g)
-	})
-	f.answer("POST /vdb-groups/{id}/unlock", http.StatusOK, group("g-1", "pod-1"))
-	f.answer("POST /vdb-groups/{id}/enable", http.StatusOK, jobAnswer("job-e"))
-	f.answer("POST /vdb-groups/{id}/disable", http.StatusOK, jobAnswer("job-d"))
-	g, err := c.VDBGroups.Lock(t.Context(), "g-1")
+	l := newLocal(t, DefaultBasePath)
+	dev := l.clientOf(3, "dev")
+	g, err := dev.VDBGroups.FindByName(t.Context(), "dev-pod")
+	require.NoError(t, err)
+	l.forget()
+	g, err = dev.VDBGroups.Lock(t.Context(), g.ID)
 	require.NoError(t, err)
 	assert.True(t, g.IsLocked)
-	g, err = c.VDBGroups.Unlock(t.Context(), "g-1")
+	assert.Equal(t, "dev", g.LockedByName)
+	g, err = dev.VDBGroups.Unlock(t.Context(), g.ID)
 	require.NoError(t, err)
 	assert.False(t, g.IsLocked)
-	j, err := c.VDBGroups.Enable(t.Context(), "g-1")
+	done(t, dev)(dev.VDBGroups.Disable(t.Context(), g.ID))
+	v, err := dev.VDBs.Get(t.Context(), g.VDBIDs[0])
 	require.NoError(t, err)
-	assert.Equal(t, "job-e", j.ID)
-	j, err = c.VDBGroups.Disable(t.Context(), "g-1")
+	assert.False(t, v.Enabled)
+	done(t, dev)(dev.VDBGroups.Enable(t.Context(), g.ID))
+	v, err = dev.VDBs.Get(t.Context(), g.VDBIDs[0])
 	require.NoError(t, err)
-	assert.Equal(t, "job-d", j.ID)
-	assert.Equal(t, []string{"POST /vdb-groups/g-1/lock", "POST /vdb-groups/g-1/unlock", "POST /vdb-groups/g-1/enable",
-		"POST /vdb-groups/g-1/disable"}, f.lines())
+	assert.True(t, v.Enabled)
+	var ops []string
+	for _, line := range l.lines() {
+		if strings.HasPrefix(line, "POST /vdb-groups/") {
+			ops = append(ops, line)
+		}
+	}
+	assert.Equal(t, []string{"POST /vdb-groups/" + g.ID + "/lock", "POST /vdb-groups/" + g.ID + "/unlock",
+		"POST /vdb-groups/" + g.ID + "/disable", "POST /vdb-groups/" + g.ID + "/enable"}, ops)
 }
 
 func TestFindAndGetAVDBGroup(t *testing.T) {
-	c, f, _ := searchFake(t, "/vdb-groups", group("g-1", "pod-1"), group("g-2", "pod-10"))
-	f.answer("GET /vdb-groups/{id}", http.StatusOK, group("g-1", "pod-1"))
-	g, err := c.VDBGroups.FindByName(t.Context(), "pod-1")
+	c, l := setup(t)
+	g, err := c.VDBGroups.FindByName(t.Context(), "prep1")
 	require.NoError(t, err)
-	assert.Equal(t, []string{"vdb-a", "vdb-b"}, g.VDBIDs)
-	g, err = c.VDBGroups.Get(t.Context(), "g-1")
+	pod := l.vdb("prep1 DB")
+	assert.Equal(t, []string{pod.ID}, g.VDBIDs)
+	got, err := c.VDBGroups.Get(t.Context(), g.ID)
 	require.NoError(t, err)
-	assert.Equal(t, "pod-1", g.Name)
+	assert.Equal(t, "prep1", got.Name)
 }
 
 func TestTheGroupsHoldingAVDBAreSearchedByItsID(t *testing.T) {
-	other := group("g-2", "pod-2")
-	other["vdb_ids"] = []string{"vdb-c"}
-	c, f, filters := searchFake(t, "/vdb-groups", group("g-1", "Patients"), other)
-	gs, err := c.VDBGroups.Holding(t.Context(), "vdb-a")
+	c, l := setup(t)
+	pod := l.vdb("prep1 DB")
+	l.forget()
+	gs, err := c.VDBGroups.Holding(t.Context(), pod.ID)
 	require.NoError(t, err)
 	require.Len(t, gs, 1, "the answer is matched exactly too")
-	assert.Equal(t, "Patients", gs[0].Name)
-	assert.Equal(t, []string{"vdb_ids CONTAINS 'vdb-a'"}, *filters)
+	assert.Equal(t, "prep1", gs[0].Name)
+	assert.Equal(t, []string{"vdb_ids CONTAINS '" + pod.ID + "'"}, searchFilters(t, l.recorder))
 	_, err = c.VDBGroups.Holding(t.Context(), "")
 	require.Error(t, err)
-	assert.Len(t, f.reqs(), 1)
+	assert.Len(t, l.reqs(), 1)
 }

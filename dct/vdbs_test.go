@@ -2,7 +2,6 @@ package dct
 
 import (
 	"encoding/json"
-	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,89 +9,107 @@ import (
 )
 
 func TestVDBOperationsSendTheSpecsBodies(t *testing.T) {
-	c, f := setup(t)
-	for _, op := range []string{"refresh_by_snapshot", "refresh_from_bookmark", "enable", "disable", "delete", "snapshots", "switch_timeflow"} {
-		f.answer("POST /vdbs/{id}/"+op, http.StatusOK, jobAnswer("job-"+op))
-	}
+	c, l := setup(t)
 	ctx := t.Context()
+	master, pod := l.vdb("Patients Masked Master"), l.vdb("prep1 DB")
+	snap, err := c.Snapshots.Latest(ctx, master.ID)
+	require.NoError(t, err)
+	bm := bookmarkOn(t, c, master.ID, "masked build 7", BookmarkPublic)
+	copyID, j, err := c.VDBs.ProvisionBySnapshot(ctx, ProvisionBySnapshot{SnapshotID: snap.ID, Name: "private copy"})
+	done(t, c)(j, err)
+	first := pod.CurrentTimeflowID
+	l.forget()
 	for _, tc := range []struct {
 		call func() (*Job, error)
 		line string
 		body map[string]any
 	}{
-		{func() (*Job, error) { return c.VDBs.RefreshBySnapshot(ctx, "vdb-1", "snap-1") },
-			"POST /vdbs/vdb-1/refresh_by_snapshot", map[string]any{"snapshot_id": "snap-1"}},
-		{func() (*Job, error) { return c.VDBs.RefreshBySnapshot(ctx, "vdb-1", "") },
-			"POST /vdbs/vdb-1/refresh_by_snapshot", map[string]any{}},
-		{func() (*Job, error) { return c.VDBs.RefreshFromBookmark(ctx, "vdb-1", "bm-1") },
-			"POST /vdbs/vdb-1/refresh_from_bookmark", map[string]any{"bookmark_id": "bm-1"}},
-		{func() (*Job, error) { return c.VDBs.Enable(ctx, "vdb-1", true) },
-			"POST /vdbs/vdb-1/enable", map[string]any{"attempt_start": true}},
-		{func() (*Job, error) { return c.VDBs.Disable(ctx, "vdb-1", false) },
-			"POST /vdbs/vdb-1/disable", map[string]any{"attempt_cleanup": false}},
-		{func() (*Job, error) { return c.VDBs.Delete(ctx, "vdb-1", false) },
-			"POST /vdbs/vdb-1/delete", map[string]any{"force": false}},
-		{func() (*Job, error) { return c.VDBs.Snapshot(ctx, "vdb-1") },
-			"POST /vdbs/vdb-1/snapshots", nil},
-		{func() (*Job, error) { return c.VDBs.SwitchTimeflow(ctx, "vdb-1", "tf-2") },
-			"POST /vdbs/vdb-1/switch_timeflow", map[string]any{"timeflow_id": "tf-2"}},
+		{func() (*Job, error) { return c.VDBs.RefreshBySnapshot(ctx, pod.ID, snap.ID) },
+			"POST /vdbs/" + pod.ID + "/refresh_by_snapshot", map[string]any{"snapshot_id": snap.ID}},
+		{func() (*Job, error) { return c.VDBs.RefreshBySnapshot(ctx, pod.ID, "") },
+			"POST /vdbs/" + pod.ID + "/refresh_by_snapshot", map[string]any{}},
+		{func() (*Job, error) { return c.VDBs.RefreshFromBookmark(ctx, pod.ID, bm.ID) },
+			"POST /vdbs/" + pod.ID + "/refresh_from_bookmark", map[string]any{"bookmark_id": bm.ID}},
+		{func() (*Job, error) { return c.VDBs.Enable(ctx, pod.ID, true) },
+			"POST /vdbs/" + pod.ID + "/enable", map[string]any{"attempt_start": true}},
+		{func() (*Job, error) { return c.VDBs.Disable(ctx, pod.ID, false) },
+			"POST /vdbs/" + pod.ID + "/disable", map[string]any{"attempt_cleanup": false}},
+		{func() (*Job, error) { return c.VDBs.Delete(ctx, copyID, false) },
+			"POST /vdbs/" + copyID + "/delete", map[string]any{"force": false}},
+		{func() (*Job, error) { return c.VDBs.Snapshot(ctx, pod.ID) },
+			"POST /vdbs/" + pod.ID + "/snapshots", nil},
+		{func() (*Job, error) { return c.VDBs.SwitchTimeflow(ctx, pod.ID, first) },
+			"POST /vdbs/" + pod.ID + "/switch_timeflow", map[string]any{"timeflow_id": first}},
 	} {
 		j, err := tc.call()
 		require.NoError(t, err, tc.line)
-		assert.NotEmpty(t, j.ID)
-		rs := f.reqs()
+		rs := l.reqs()
 		assert.Equal(t, tc.line, rs[len(rs)-1].Line())
-		assert.Equal(t, tc.body, f.lastBody(), tc.line)
+		assert.Equal(t, tc.body, l.lastBody(), tc.line)
+		end := done(t, c)(j, err)
+		assert.Equal(t, JobCompleted, end.Status, tc.line)
 	}
+	_, err = c.VDBs.Get(ctx, copyID)
+	require.ErrorIs(t, err, ErrNotFound, "the copy is deleted")
+	pod, err = c.VDBs.Get(ctx, pod.ID)
+	require.NoError(t, err)
+	assert.Equal(t, first, pod.CurrentTimeflowID, "switched back to its first timeflow")
+	assert.False(t, pod.Enabled, "disabled last")
 }
 
 func TestMissingIdsAreRefusedBeforeAnyRequest(t *testing.T) {
-	c, f := setup(t)
+	c, l := setup(t)
 	_, err := c.VDBs.RefreshFromBookmark(t.Context(), "vdb-1", "")
 	require.Error(t, err)
 	_, err = c.VDBs.SwitchTimeflow(t.Context(), "vdb-1", "")
 	require.Error(t, err)
 	_, _, err = c.VDBs.ProvisionFromBookmark(t.Context(), ProvisionFromBookmark{Name: "dev"})
 	require.Error(t, err)
-	assert.Empty(t, f.reqs())
+	assert.Empty(t, l.reqs())
 }
 
 func TestLockAndUnlockReturnTheVDB(t *testing.T) {
-	c, f := setup(t)
-	f.on("POST /vdbs/{id}/lock", func(w http.ResponseWriter, r *http.Request) {
-		v := vdb(r.PathValue("id"), "pod-1")
-		v["is_locked"], v["locked_by"], v["locked_by_name"] = true, 7, "qa"
-		writeJSON(w, http.StatusOK, v)
-	})
-	f.answer("POST /vdbs/{id}/unlock", http.StatusOK, vdb("vdb-2", "pod-1"))
-	v, err := c.VDBs.Lock(t.Context(), "vdb-2")
+	l := newLocal(t, DefaultBasePath)
+	qa := l.clientOf(2, "qa")
+	pod, err := qa.VDBs.FindByName(t.Context(), "qa-pod DB")
+	require.NoError(t, err)
+	l.forget()
+	v, err := qa.VDBs.Lock(t.Context(), pod.ID)
 	require.NoError(t, err)
 	assert.True(t, v.IsLocked)
 	assert.Equal(t, "qa", v.LockedByName)
-	assert.Equal(t, map[string]any{}, f.lastBody(), "lock needs a body, even empty")
-	v, err = c.VDBs.Unlock(t.Context(), "vdb-2")
+	assert.Equal(t, map[string]any{}, l.lastBody(), "lock needs a body, even empty")
+	v, err = qa.VDBs.Unlock(t.Context(), pod.ID)
 	require.NoError(t, err)
 	assert.False(t, v.IsLocked)
-	assert.Empty(t, f.reqs()[1].Body, "unlock has no body")
+	assert.Empty(t, l.reqs()[1].Body, "unlock has no body")
 }
 
 func TestProvisionFromBookmarkReturnsTheNewVDBAndItsJob(t *testing.T) {
-	c, f := setup(t)
-	f.answer("POST /vdbs/provision_from_bookmark", http.StatusOK, obj{"vdb_id": "vdb-9", "job": job("job-9", JobPending)})
+	c, l := setup(t)
+	bm := bookmarkOn(t, c, l.vdb("Patients Masked Master").ID, "masked build 7", BookmarkPublic)
+	l.forget()
 	no := false
-	id, j, err := c.VDBs.ProvisionFromBookmark(t.Context(), ProvisionFromBookmark{BookmarkID: "bm-1", Name: "dev-alice",
+	id, j, err := c.VDBs.ProvisionFromBookmark(t.Context(), ProvisionFromBookmark{BookmarkID: bm.ID, Name: "dev-alice",
 		AutoSelectRepository: true, Tags: []Tag{{"owner", "alice"}}, MakeCurrentAccountOwner: &no})
 	require.NoError(t, err)
-	assert.Equal(t, "vdb-9", id)
-	assert.Equal(t, "job-9", j.ID)
-	assert.Equal(t, map[string]any{"bookmark_id": "bm-1", "name": "dev-alice", "auto_select_repository": true,
-		"tags": []any{map[string]any{"key": "owner", "value": "alice"}}, "make_current_account_owner": false}, f.lastBody())
+	assert.NotEmpty(t, id)
+	assert.Equal(t, map[string]any{"bookmark_id": bm.ID, "name": "dev-alice", "auto_select_repository": true,
+		"tags": []any{map[string]any{"key": "owner", "value": "alice"}}, "make_current_account_owner": false}, l.lastBody())
+	done(t, c)(j, err)
+	v, err := c.VDBs.Get(t.Context(), id)
+	require.NoError(t, err)
+	assert.Equal(t, "dev-alice", v.Name)
+	assert.Equal(t, []Tag{{"owner", "alice"}}, v.Tags)
+	_, ok := l.e.Dataset("dev-alice")
+	assert.True(t, ok, "the engine holds the new VDB")
 }
 
 func TestSetHooksSendsOnlyTheHookPointsGiven(t *testing.T) {
-	c, f := setup(t)
-	f.answer("PATCH /vdbs/{id}", http.StatusOK, jobAnswer("job-h"))
-	_, err := c.VDBs.SetHooks(t.Context(), "vdb-1", Hooks{
+	c, l := setup(t)
+	pod := l.vdb("prep1 DB")
+	l.forget()
+	j, err := c.VDBs.SetHooks(t.Context(), pod.ID, Hooks{
 		ConfigureClone: []Hook{{Name: "reset-users", Command: "reset_users.sh", Shell: "bash"}},
 		PostRefresh:    []Hook{},
 	})
@@ -100,10 +117,19 @@ func TestSetHooksSendsOnlyTheHookPointsGiven(t *testing.T) {
 	assert.Equal(t, map[string]any{"hooks": map[string]any{
 		"configure_clone": []any{map[string]any{"name": "reset-users", "command": "reset_users.sh", "shell": "bash"}},
 		"post_refresh":    []any{},
-	}}, f.lastBody())
-	_, err = c.VDBs.SetHooks(t.Context(), "vdb-1", Hooks{PreRefresh: []Hook{{Name: "no command"}}})
+	}}, l.lastBody())
+	done(t, c)(j, err)
+	v, err := c.VDBs.Get(t.Context(), pod.ID)
+	require.NoError(t, err)
+	require.NotNil(t, v.Hooks)
+	require.Len(t, v.Hooks.ConfigureClone, 1)
+	assert.Equal(t, "reset_users.sh", v.Hooks.ConfigureClone[0].Command)
+	assert.Empty(t, v.Hooks.PostRefresh)
+
+	l.forget()
+	_, err = c.VDBs.SetHooks(t.Context(), pod.ID, Hooks{PreRefresh: []Hook{{Name: "no command"}}})
 	require.ErrorContains(t, err, "a hook needs a command")
-	assert.Len(t, f.reqs(), 1)
+	assert.Empty(t, l.reqs())
 }
 
 func TestAVDBsHooksAreRead(t *testing.T) {
@@ -116,32 +142,37 @@ func TestAVDBsHooksAreRead(t *testing.T) {
 }
 
 func TestFindAVDBByName(t *testing.T) {
-	c, _, filters := searchFake(t, "/vdbs", vdb("vdb-1", "mm-master"), vdb("vdb-2", "mm-master-old"))
-	v, err := c.VDBs.FindByName(t.Context(), "mm-master")
+	c, l := setup(t)
+	v, err := c.VDBs.FindByName(t.Context(), "prep1 DB")
 	require.NoError(t, err)
-	assert.Equal(t, "vdb-1", v.ID)
-	assert.Equal(t, []string{"name EQ 'mm-master'"}, *filters)
+	assert.Equal(t, "prep1 DB", v.Name)
+	assert.Equal(t, []string{"name EQ 'prep1 DB'"}, searchFilters(t, l.recorder))
+	assert.Equal(t, "prep1", v.DatabaseName)
 }
 
 func TestCompatibleBookmarksOfAVDBAndAGroupFollowPages(t *testing.T) {
-	c, f := setup(t)
-	f.on("GET /vdbs/{id}/bookmarks", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("cursor") == "" {
-			writeJSON(w, http.StatusOK, items("next", obj{"id": "bm-1", "name": "mine"}))
-			return
-		}
-		writeJSON(w, http.StatusOK, items("", obj{"id": "bm-2", "name": "shared", "bookmark_type": "PUBLIC"}))
-	})
-	f.answer("GET /vdb-groups/{id}/bookmarks", http.StatusOK, items("", obj{"id": "bm-3", "name": "group", "vdb_group_id": "g-1"}))
-	bms, err := c.VDBs.Bookmarks(t.Context(), "vdb-1")
+	c, l := setup(t)
+	g := l.group("prep1")
+	shared := bookmarkOn(t, c, l.vdb("Patients Masked Master").ID, "shared", BookmarkPublic)
+	b, j, err := c.Bookmarks.Create(t.Context(), BookmarkCreate{Name: "group", VDBGroupID: g.ID})
+	done(t, c)(j, err)
+	smallPages(t, 1)
+	l.forget()
+	bms, err := c.VDBs.Bookmarks(t.Context(), g.VDBIDs[0])
 	require.NoError(t, err)
 	require.Len(t, bms, 2)
-	assert.Equal(t, "shared", bms[1].Name)
-	bms, err = c.VDBGroups.Bookmarks(t.Context(), "g-1")
+	assert.ElementsMatch(t, []string{shared.ID, b.ID}, []string{bms[0].ID, bms[1].ID})
+	bms, err = c.VDBGroups.Bookmarks(t.Context(), g.ID)
 	require.NoError(t, err)
-	require.Len(t, bms, 1)
-	assert.Equal(t, "g-1", bms[0].VDBGroupID)
-	assert.Equal(t, []string{"GET /vdbs/vdb-1/bookmarks", "GET /vdbs/vdb-1/bookmarks", "GET /vdb-groups/g-1/bookmarks"}, f.lines())
+	require.Len(t, bms, 2)
+	for _, bm := range bms {
+		if bm.ID == b.ID {
+			assert.Equal(t, g.ID, bm.VDBGroupID)
+		}
+	}
+	p := "GET /vdbs/" + g.VDBIDs[0] + "/bookmarks"
+	q := "GET /vdb-groups/" + g.ID + "/bookmarks"
+	assert.Equal(t, []string{p, p, q, q}, l.lines(), "two pages each")
 }
 
 func TestAVDBsConnectionDetailsAreRead(t *testing.T) {
@@ -155,14 +186,19 @@ func TestAVDBsConnectionDetailsAreRead(t *testing.T) {
 }
 
 func TestProvisionBySnapshotSendsTheSnapshotAndReturnsTheNewVDB(t *testing.T) {
-	c, f := setup(t)
-	f.answer("POST /vdbs/provision_by_snapshot", http.StatusOK, obj{"vdb_id": "vdb-8", "job": job("job-8", JobPending)})
-	id, j, err := c.VDBs.ProvisionBySnapshot(t.Context(), ProvisionBySnapshot{SnapshotID: "snap-1", Name: "prep7", AutoSelectRepository: true})
+	c, l := setup(t)
+	snap, err := c.Snapshots.Latest(t.Context(), l.vdb("Patients Masked Master").ID)
 	require.NoError(t, err)
-	assert.Equal(t, "vdb-8", id)
-	assert.Equal(t, "job-8", j.ID)
-	assert.Equal(t, map[string]any{"snapshot_id": "snap-1", "name": "prep7", "auto_select_repository": true}, f.lastBody())
+	l.forget()
+	id, j, err := c.VDBs.ProvisionBySnapshot(t.Context(), ProvisionBySnapshot{SnapshotID: snap.ID, Name: "prep7", AutoSelectRepository: true})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"snapshot_id": snap.ID, "name": "prep7", "auto_select_repository": true}, l.lastBody())
+	done(t, c)(j, err)
+	v, err := c.VDBs.Get(t.Context(), id)
+	require.NoError(t, err)
+	assert.Equal(t, "prep7", v.Name)
+	l.forget()
 	_, _, err = c.VDBs.ProvisionBySnapshot(t.Context(), ProvisionBySnapshot{Name: "nothing to provision from"})
 	require.Error(t, err)
-	assert.Len(t, f.reqs(), 1)
+	assert.Empty(t, l.reqs())
 }

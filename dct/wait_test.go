@@ -59,21 +59,21 @@ type waitedOn struct {
 	ends    []time.Time // the expected ends reported
 }
 
+// waitFor waits on a job that follows tl. Its answers follow the fake clock, which the
+// local engine's jobs do not: the wait tests serve them themselves.
 func waitFor(t *testing.T, tl timeline, begin, end time.Duration) waitedOn {
 	t.Helper()
-	c, f := setup(t)
-	c.wait = waitSettings{min: time.Second, max: 10 * time.Second}
 	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	clk := &fakeClock{t: start.Add(begin)}
-	c.wait.clock = clk
 	reads := 0
-	f.on("GET /jobs/{id}", func(w http.ResponseWriter, _ *http.Request) {
+	c, _ := odd(t, func(w http.ResponseWriter, _ *http.Request) {
 		reads++
 		status, pct := tl(clk.Now().Sub(start))
 		j := job("job-1", status)
 		j["percent_complete"] = pct
 		writeJSON(w, http.StatusOK, j)
 	})
+	c.wait = waitSettings{min: time.Second, max: 10 * time.Second, clock: clk}
 	var ends []time.Time
 	j, err := c.Jobs.Wait(t.Context(), "job-1", func(p Progress) { ends = append(ends, p.ExpectedEnd) })
 	require.NoError(t, err)
@@ -180,13 +180,11 @@ func TestAPercentThatGoesBackStartsAFreshEstimate(t *testing.T) {
 	assert.LessOrEqual(t, longest(w.sleeps), 10*time.Second)
 }
 
+// is_waiting_for_telemetry is an answer the local engine never gives.
 func TestAJobWaitingForTelemetryIsReadAgainSoon(t *testing.T) {
-	c, f := setup(t)
-	c.wait = waitSettings{min: time.Second, max: 10 * time.Second}
 	clk := &fakeClock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)}
-	c.wait.clock = clk
 	var n int
-	f.on("GET /jobs/{id}", func(w http.ResponseWriter, _ *http.Request) {
+	c, _ := odd(t, func(w http.ResponseWriter, _ *http.Request) {
 		n++
 		j := job("job-1", JobStarted)
 		switch {
@@ -199,6 +197,7 @@ func TestAJobWaitingForTelemetryIsReadAgainSoon(t *testing.T) {
 		}
 		writeJSON(w, http.StatusOK, j)
 	})
+	c.wait = waitSettings{min: time.Second, max: 10 * time.Second, clock: clk}
 	_, err := c.Jobs.Wait(t.Context(), "job-1", nil)
 	require.NoError(t, err)
 	assert.Equal(t, []time.Duration{time.Second, 500 * time.Millisecond, time.Second, 2 * time.Second}, clk.sleeps,

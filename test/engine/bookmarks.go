@@ -193,20 +193,20 @@ func (e *Engine) createBookmark(c *call) (any, error) {
 	br.History = append(br.History, state.Checkpoint{At: b.Timestamp, Contents: data.Clone()})
 	j, err := e.StartJob(c.user, state.JobSpec{ActionType: "JETSTREAM_USER_BOOKMARK_CREATE", Title: title("Create", "bookmark", b.Name),
 		Target: b.Ref, TargetName: b.Name, TargetTy: "JSBookmark", Busy: []string{b.Ref, br.Layout}, Duration: state.QuickDuration,
-		OnFail: func() { e.dropBookmark(b) },
+		OnFail: func() { e.DropBookmark(b) },
 		Run: func(r *state.JobRun) error {
 			if err := r.Step(1, 80, "event.jetstream.bookmark.create", "Creating bookmark \""+b.Name+"\"."); err != nil {
 				return err
 			}
 			return r.Locked(func() error {
 				if ops := e.layoutOps(br.Layout); ops != nil {
-					e.recordOp(br.Layout, ops, br, "CREATE_BOOKMARK", c.user, b.Ref, b.Created)
+					e.RecordOp(br.Layout, ops, br, "CREATE_BOOKMARK", c.user, b.Ref, b.Created)
 				}
 				return nil
 			})
 		}})
 	if err != nil {
-		e.dropBookmark(b)
+		e.DropBookmark(b)
 		return nil, err
 	}
 	return okResult(b.Ref, j.Ref, j.Act.Ref), nil
@@ -268,21 +268,10 @@ func (e *Engine) deleteBookmark(c *call) (any, error) {
 			if err := r.Step(1, 80, "event.jetstream.bookmark.delete", "Deleting bookmark \""+b.Name+"\"."); err != nil {
 				return err
 			}
-			return r.Locked(func() error { e.dropBookmark(b); return nil })
+			return r.Locked(func() error { e.DropBookmark(b); return nil })
 		}})
 	if err != nil {
 		return nil, err
 	}
 	return okResult("", j.Ref, j.Act.Ref), nil
-}
-
-func (e *Engine) dropBookmark(b *state.Bookmark) {
-	var kept []*state.Bookmark
-	for _, x := range e.Bookmarks {
-		if x != b {
-			kept = append(kept, x)
-		}
-	}
-	e.Bookmarks = kept
-	delete(e.ByRef, b.Ref)
 }

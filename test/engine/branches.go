@@ -70,7 +70,7 @@ func (e *Engine) branchJob(c *call, jc *state.Container, b *state.Branch, op, ve
 				apply()
 				jc.LastUpdated = e.Now()
 				opName := map[string]string{"CREATE": "CREATE_BRANCH", "ACTIVATE": "ACTIVATE", "DELETE": "DELETE_BRANCH"}[op]
-				c.dataFrom(e.recordOp(jc.Ref, &jc.Ops, b, opName, c.user, "", start))
+				c.dataFrom(e.RecordOp(jc.Ref, &jc.Ops, b, opName, c.user, "", start))
 				return nil
 			})
 		}})

@@ -68,10 +68,10 @@ func (e *Engine) createContainer(c *call) (any, error) {
 			}
 			return r.Locked(func() error {
 				if data != nil {
-					e.setContainerData(jc, data)
+					e.SetContainerData(jc, data)
 				}
 				jc.State = "ONLINE"
-				c.dataFrom(e.recordOp(jc.Ref, &jc.Ops, jc.Active, "CREATE_BRANCH", c.user, "", start))
+				c.dataFrom(e.RecordOp(jc.Ref, &jc.Ops, jc.Active, "CREATE_BRANCH", c.user, "", start))
 				return nil
 			})
 		}})

@@ -54,10 +54,10 @@ func (e *Engine) containerJob(c *call, jc *state.Container, op, actionType, verb
 			}
 			return r.Locked(func() error {
 				if data := apply(); data != nil {
-					e.setContainerData(jc, data)
+					e.SetContainerData(jc, data)
 				}
 				jc.LastUpdated = e.Now()
-				c.dataFrom(e.recordOp(jc.Ref, &jc.Ops, jc.Active, op, c.user, "", start))
+				c.dataFrom(e.RecordOp(jc.Ref, &jc.Ops, jc.Active, op, c.user, "", start))
 				return nil
 			})
 		}})
@@ -65,14 +65,6 @@ func (e *Engine) containerJob(c *call, jc *state.Container, op, actionType, verb
 		return nil, err
 	}
 	return okResult("", j.Ref, j.Act.Ref), nil
-}
-
-// setContainerData makes data (copied) the container's live data and the active branch's
-// baseline, and records a checkpoint.
-func (e *Engine) setContainerData(jc *state.Container, data *Contents) {
-	jc.DS.DB.Contents = data.Clone()
-	jc.Active.Baseline = data.Clone()
-	jc.Active.History = append(jc.Active.History, state.Checkpoint{At: e.Now(), Contents: data.Clone()})
 }
 
 func (e *Engine) containerRefresh(c *call) (any, error) {
@@ -171,7 +163,7 @@ func (e *Engine) containerLock(c *call) (any, error) {
 		return nil, err
 	}
 	jc.LockUser = lockUser
-	e.recordOp(jc.Ref, &jc.Ops, jc.Active, "LOCK", c.user, "", e.Now())
+	e.RecordOp(jc.Ref, &jc.Ops, jc.Active, "LOCK", c.user, "", e.Now())
 	a := e.NewAction(c.user, "JETSTREAM_USER_CONTAINER_LOCK", title("Lock", "data container", jc.Name))
 	return okResult("", "", a.Ref), nil
 }
@@ -189,7 +181,7 @@ func (e *Engine) containerUnlock(c *call) (any, error) {
 		return nil, errPermission("Data container %q is locked by user %q.", jc.Name, jc.LockUser.Name)
 	}
 	jc.LockUser = nil
-	e.recordOp(jc.Ref, &jc.Ops, jc.Active, "UNLOCK", c.user, "", e.Now())
+	e.RecordOp(jc.Ref, &jc.Ops, jc.Active, "UNLOCK", c.user, "", e.Now())
 	a := e.NewAction(c.user, "JETSTREAM_USER_CONTAINER_UNLOCK", title("Unlock", "data container", jc.Name))
 	return okResult("", "", a.Ref), nil
 }

@@ -271,7 +271,7 @@ func (e *Engine) connectionInfo(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return okResult(connectionInfoObject(s.DB.Platform, s.DB.Conn), "", ""), nil
+	return okResult(state.ConnectionInfo(s.DB.Platform, s.DB.Conn), "", ""), nil
 }
 
 func (e *Engine) listMaskingJobs(c *call) (any, error) {

@@ -116,11 +116,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
-
-// writeHTML answers like the engine's Tomcat does for requests it refuses before the API.
-func writeHTML(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "text/html;charset=utf-8")
-	w.WriteHeader(status)
-	fmt.Fprintf(w, "<html><head><title>Error report</title></head><body><h1>HTTP Status %d - %s</h1>"+
-		"<p><b>type</b> Status report</p><p><b>message</b> <u>%s</u></p></body></html>", status, msg, msg)
-}

@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dxsteps/dxsteps/dct"
+	"github.com/dxsteps/dxsteps/test/dctspec"
 	"github.com/stretchr/testify/require"
 )
 
@@ -176,4 +180,41 @@ func jsonBody(t *testing.T, v any) io.Reader {
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return bytes.NewReader(b)
+}
+
+// dctServer serves the engine's handler with every DCT request and answer under base
+// checked against the OpenAPI file (a problem fails the test).
+func dctServer(t *testing.T, e *Engine, base string) string {
+	t.Helper()
+	var h http.Handler = e.Handler()
+	if s, err := dctspec.Default(); err == nil {
+		h = s.Handler(base, h, t.Errorf)
+	} else if os.Getenv("CI") == "true" {
+		t.Fatalf("DCT OpenAPI file needed in CI: %v", err)
+	} else {
+		t.Logf("answers not checked against the spec: %v", err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// dctClient is a dct client of the engine for one of the workshop's accounts.
+func dctClient(t *testing.T, url, base string, account int, user string) *dct.Client {
+	t.Helper()
+	c, err := dct.NewClient(url, dct.WithAPIKey(DCTKey(account, user)), dct.WithBasePath(base),
+		dct.WithWaitIntervals(time.Millisecond, 5*time.Millisecond), dct.WithRetryMax(0))
+	require.NoError(t, err)
+	return c
+}
+
+// waitOn returns a function that waits for the job a client call started.
+func waitOn(t *testing.T, c *dct.Client) func(*dct.Job, error) *dct.Job {
+	return func(j *dct.Job, err error) *dct.Job {
+		t.Helper()
+		require.NoError(t, err)
+		done, err := c.Jobs.Wait(t.Context(), j.ID, nil)
+		require.NoError(t, err)
+		return done
+	}
 }

@@ -115,32 +115,7 @@ func (e *Engine) runRefresh(r *state.JobRun, d *state.DB, snap *state.Snapshot) 
 		}
 		_ = r.Locked(func() error { d.Contents.Mask(); return nil })
 	}
-	return e.finishRefresh(r, d, "configureClone", "postRefresh", 0.2)
-}
-
-// finishRefresh is the end of a refresh job, on either API: the clone hooks (none when
-// clone is ""), the provision's success taking the share step of the job, the post hooks,
-// then a snapshot of the new data, which the templates over d also record.
-func (e *Engine) finishRefresh(r *state.JobRun, d *state.DB, clone, post string, step float64) error {
-	if clone != "" {
-		if err := r.Hooks(d.Src, clone, 75); err != nil {
-			return err
-		}
-	}
-	if err := r.Step(step, 90, "event.jobs.genericvdb.provision.success",
-		fmt.Sprintf("The virtual database %q was successfully provisioned.", d.Name)); err != nil {
-		return err
-	}
-	if err := r.Hooks(d.Src, post, 95); err != nil {
-		return err
-	}
-	return r.Locked(func() error {
-		e.TakeSnapshot(d, time.Time{})
-		for _, t := range e.TemplatesUsing(d) {
-			t.Branch.History = append(t.Branch.History, state.Checkpoint{At: e.Now(), Contents: d.Contents.Clone()})
-		}
-		return nil
-	})
+	return r.FinishRefresh(d, "configureClone", "postRefresh", 0.2)
 }
 
 // rawList turns a decoded JSON list back into raw elements (nil or non-list: empty).

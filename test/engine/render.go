@@ -2,7 +2,6 @@ package engine
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -215,33 +214,4 @@ func groupObject(g *state.Group, v version) obj {
 		o["dataNode"] = "DATA_NODE-1" // 5.1 engines only
 	}
 	return o
-}
-
-// connectionInfo renders the SourceConnectionInfo subtype a real engine returns for a source
-// of this platform (GET /source/{ref}/connectionInfo, and JSDataSource.runtime). PostgreSQL
-// reached through the AppData toolkit is shown as PgSQLSourceConnectionInfo, whose jdbcString
-// carries the database name.
-func connectionInfoObject(p *state.Platform, c Connection) obj {
-	switch p.ConnectionInfo {
-	case "OracleSISourceConnectionInfo":
-		return obj{"type": p.ConnectionInfo, "host": c.Host, "databaseName": c.Database,
-			"jdbcStrings": []string{fmt.Sprintf("jdbc:oracle:thin:@%s:%d/%s", c.Host, c.Port, c.Database)},
-			"oracleHome":  "/u01/app/oracle/product/19.0.0/dbhome_1", "version": "19.3.0.0.0"}
-	case "OracleRACSourceConnectionInfo":
-		return obj{"type": p.ConnectionInfo, "databaseName": c.Database, "scan": c.Host,
-			"nodes":          []string{c.Host + "-node1", c.Host + "-node2"},
-			"jdbcStrings":    []string{fmt.Sprintf("jdbc:oracle:thin:@(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=%s)(PORT=%d))(CONNECT_DATA=(SERVICE_NAME=%s)))", c.Host, c.Port, c.Database)},
-			"remoteListener": fmt.Sprintf("%s:%d", c.Host, c.Port), "crsClusterHome": "/u01/app/19.0.0/grid",
-			"oracleHome": "/u01/app/oracle/product/19.0.0/dbhome_1", "version": "19.3.0.0.0"}
-	case "MSSqlSourceConnectionInfo":
-		return obj{"type": p.ConnectionInfo, "host": c.Host, "port": c.Port, "databaseName": c.Database,
-			"instanceName": "MSSQLSERVER", "version": "15.0.2000.5",
-			"instanceJDBCString": fmt.Sprintf("jdbc:sqlserver://%s:%d", c.Host, c.Port)}
-	case "ASESourceConnectionInfo":
-		return obj{"type": p.ConnectionInfo, "host": c.Host, "port": c.Port, "databaseName": c.Database,
-			"user": c.User, "version": "16.0", "jdbcString": fmt.Sprintf("jdbc:sybase:Tds:%s:%d/%s", c.Host, c.Port, c.Database)}
-	}
-	return obj{"type": "PgSQLSourceConnectionInfo", "host": c.Host, "port": c.Port, "user": c.User,
-		"jdbcString":      fmt.Sprintf("jdbc:postgresql://%s:%d/%s", c.Host, c.Port, c.Database),
-		"pgDataDirectory": "/mnt/provision/" + c.Database + "/data", "version": "11.2"}
 }

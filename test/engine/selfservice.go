@@ -3,7 +3,6 @@ package engine
 import (
 	"encoding/json"
 	"sort"
-	"time"
 
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
@@ -28,28 +27,10 @@ func (e *Engine) selfServiceRoutes() {
 	e.branchRoutes()
 }
 
-// recordOp records a JSOperation on a layout and branch.
-func (e *Engine) recordOp(layout string, log *state.OpLog, br *state.Branch, op string, u *state.User, bookmark string, start time.Time) *state.Operation {
-	o := &state.Operation{Ref: e.NextRef("JS_OPERATION"), Name: op, Op: op, Layout: layout, Branch: br.Ref,
-		Bookmark: bookmark, User: u, Start: start, End: e.Now()}
-	e.Operations = append(e.Operations, o)
-	e.Register(o.Ref, o)
-	log.Add(o.Ref)
-	br.Ops.Add(o.Ref)
-	return o
-}
-
-// dataFrom records on o the bookmark its data came from (nil: none).
-func dataFrom(o *state.Operation, b *state.Bookmark) {
-	if b != nil {
-		o.DataParent, o.DataParentName = b.Ref, b.Name
-	}
-}
-
 // dataFrom records on o where the request's timeline point took its data from: a bookmark,
 // or a time on a branch.
 func (c *call) dataFrom(o *state.Operation) {
-	dataFrom(o, c.from)
+	o.DataFrom(c.from)
 	if c.fromBranch != nil {
 		o.DataParentBranch, o.DataParentBranchName, o.DataParentTime = c.fromBranch.Ref, c.fromBranch.Name, c.fromTime
 	}
@@ -87,11 +68,11 @@ func (e *Engine) recordSeedOperations() {
 	}
 	for _, t := range e.Templates {
 		if admin != nil {
-			e.recordOp(t.Ref, &t.Ops, t.Branch, "CREATE_BRANCH", admin, "", t.Created)
+			e.RecordOp(t.Ref, &t.Ops, t.Branch, "CREATE_BRANCH", admin, "", t.Created)
 		}
 	}
 	for _, c := range e.Containers {
-		o := e.recordOp(c.Ref, &c.Ops, c.Active, "CREATE_BRANCH", c.Owner, "", c.LastUpdated)
+		o := e.RecordOp(c.Ref, &c.Ops, c.Active, "CREATE_BRANCH", c.Owner, "", c.LastUpdated)
 		// A seeded pod was created from its template's data: its master's newest snapshot.
 		if snaps := e.SnapshotsOf(c.Tmpl.DS.DB); len(snaps) > 0 {
 			o.DataParentBranch, o.DataParentBranchName, o.DataParentTime = c.Tmpl.Branch.Ref, c.Tmpl.Branch.Name, snaps[0].DataTime
@@ -169,7 +150,7 @@ func (e *Engine) dataSourceObject(ds *state.DataSource) obj {
 	return obj{"type": "JSDataSource", "reference": ds.Ref, "name": ds.Name, "container": ds.DB.Ref,
 		"dataLayout": ds.Layout, "priority": ds.Priority, "enabled": true, "masked": ds.DB.Contents.Masked,
 		"description": nil, "properties": obj{}, "namespace": nil,
-		"runtime": connectionInfoObject(ds.DB.Platform, ds.DB.Conn)}
+		"runtime": state.ConnectionInfo(ds.DB.Platform, ds.DB.Conn)}
 }
 
 func (e *Engine) listTemplates(c *call) (any, error) {

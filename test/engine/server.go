@@ -10,8 +10,10 @@
 //     hooks, faults and the request log; no HTTP. Engine embeds a *state.State.
 //   - internal/model: the data model and the test API's values (no engine objects).
 //   - internal/notify: the notification hub the jobs publish to and /notification reads.
-//   - this package: the engine API, a layer of handlers over the state (a DCT API would be
-//     another, beside it), and the server that mounts the APIs.
+//   - this package: the engine API, a layer of handlers over the state, and the server that
+//     mounts the APIs on one handler.
+//   - dctapi: the DCT API (/dct/v3), another layer over the same state.
+//   - internal/httpfault: the HTTP side of injected faults, the same for both APIs.
 //   - internal/testhttp: the test API, a layer over the state's exported methods.
 //   - enginetest: Start, the one way tests start an engine; Engine.Client reaches one in
 //     memory, without a socket.
@@ -30,11 +32,12 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/dxsteps/dxsteps/test/engine/dctapi"
+	"github.com/dxsteps/dxsteps/test/engine/internal/httpfault"
 	"github.com/dxsteps/dxsteps/test/engine/internal/notify"
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 	"github.com/dxsteps/dxsteps/test/engine/internal/testhttp"
@@ -65,7 +68,7 @@ type Options struct {
 type Engine struct {
 	*state.State
 	opts     Options
-	dct      *dctState // what DCT knows beyond the engine; guarded by the state's lock
+	dct      *dctapi.Server // the DCT API, over the same state
 	maxVer   version
 	ln       net.Listener
 	srv      *http.Server
@@ -74,6 +77,8 @@ type Engine struct {
 	once     sync.Once
 	sessions map[string]*session                    // guarded by the state's lock
 	rendered map[*state.Container]renderedContainer // guarded by the state's lock
+	// ended is the state's SessionsEnded when sessions was last cleared.
+	ended int
 }
 
 // apiBase is where the engine API lives below the engine's URL.
@@ -201,33 +206,15 @@ func (e *Engine) serve(flags int, h handler) http.HandlerFunc {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
 		e.Mu.Lock()
 		rec := e.LogRequest(r.Method, r.URL.Path, r.URL.RawQuery, body)
-		inject := e.MatchFault(r.Method, r.URL.Path)
-		if inject != nil {
-			switch inject.Kind {
-			case faultStatus:
-				if inject.RetryAfter > 0 {
-					w.Header().Set("Retry-After", strconv.Itoa(inject.RetryAfter))
-				}
-			case faultDelay:
-				e.Mu.Unlock()
-				e.sleep(r, inject.Delay)
-				e.Mu.Lock()
-			case faultExpireSessions:
-				clear(e.sessions)
-			case faultRestart, faultDropBefore:
-				if inject.Kind == faultRestart {
-					clear(e.sessions)
-				}
-				e.Mu.Unlock()
-				dropConnection(w)
-				return
-			}
+		after, answered := httpfault.Before(e.State, w, r, rec)
+		if answered {
+			return
 		}
-		c, refused := e.admit(flags, r, body, inject)
+		c, refused := e.admit(flags, r, body)
 		if refused != nil {
 			rec.Status = refused.status
 			e.Mu.Unlock()
-			writeHTML(w, refused.status, refused.msg)
+			httpfault.WriteHTML(w, refused.status, refused.msg)
 			return
 		}
 		c.w = w
@@ -240,68 +227,20 @@ func (e *Engine) serve(flags int, h handler) http.HandlerFunc {
 		} else {
 			res, err = h(c)
 		}
-		if inject != nil && inject.Kind == faultDropAfter {
-			e.Mu.Unlock()
-			dropConnection(w)
+		if after != nil {
+			httpfault.After(e.State, w, rec, after)
 			return
 		}
-		if inject != nil && (inject.Kind != faultStatus || !inject.AfterProcessing) {
-			inject = nil
-		}
-		a := answerOf(res, err, inject)
+		a := answerOf(res, err)
 		rec.Status = a.status
 		e.Mu.Unlock()
 		a.write(w)
 	}
 }
 
-// The fault kinds as the server does them (see model.HTTPFault).
-const (
-	faultStatus         = "status"
-	faultDelay          = "delay"
-	faultDropBefore     = "dropBefore"
-	faultDropAfter      = "dropAfter"
-	faultExpireSessions = "expireSessions"
-	faultRestart        = "restart"
-)
-
-// sleep waits a delay fault's milliseconds (default 2000), less if the request or the
-// engine ends first.
-func (e *Engine) sleep(r *http.Request, ms int) {
-	if ms <= 0 {
-		ms = 2000
-	}
-	t := time.NewTimer(time.Duration(ms) * time.Millisecond)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-r.Context().Done():
-	case <-e.Closing:
-	}
-}
-
-// dropConnection closes the request's connection without an answer, as a network that
-// loses it would: the client sees the connection reset or an unexpected EOF.
-func dropConnection(w http.ResponseWriter) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			if tc, ok := conn.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0) // a reset, not an orderly close
-			}
-			_ = conn.Close()
-			return
-		}
-	}
-	panic(http.ErrAbortHandler)
-}
-
-// admit checks a request before its handler: an injected status fault that answers before
-// processing, a session for non-public routes, the self-service prefix of the session's
-// version. The caller holds the lock.
-func (e *Engine) admit(flags int, r *http.Request, body []byte, inject *HTTPFault) (*call, *htmlError) {
-	if inject != nil && inject.Kind == faultStatus && !inject.AfterProcessing {
-		return nil, &htmlError{inject.Status, http.StatusText(inject.Status)}
-	}
+// admit checks a request before its handler: a session for non-public routes, the
+// self-service prefix of the session's version. The caller holds the lock.
+func (e *Engine) admit(flags int, r *http.Request, body []byte) (*call, *htmlError) {
 	c := &call{e: e, r: r, body: body, ver: e.maxVer}
 	if s := e.sessionOf(r); s != nil {
 		c.sess, c.user, c.ver = s, s.user, s.ver
@@ -322,9 +261,9 @@ type answer struct {
 	body   []byte
 }
 
-// answerOf encodes what a handler returned: its envelope, an ErrorResult, an HTML page, or
-// the injected fault's status when one applies after processing. The caller holds the lock.
-func answerOf(res any, err error, inject *HTTPFault) answer {
+// answerOf encodes what a handler returned: its envelope, an ErrorResult or an HTML page.
+// The caller holds the lock.
+func answerOf(res any, err error) answer {
 	status := http.StatusOK
 	var ae *apiError
 	var he *htmlError
@@ -340,9 +279,6 @@ func answerOf(res any, err error, inject *HTTPFault) answer {
 	case err != nil:
 		status, res = http.StatusInternalServerError, (&apiError{id: "exception.internal", details: err.Error()}).object()
 	}
-	if inject != nil {
-		return answer{status: inject.Status, html: http.StatusText(inject.Status)}
-	}
 	if b, ok := res.(encoded); ok {
 		return answer{status: status, body: b}
 	}
@@ -355,7 +291,7 @@ func answerOf(res any, err error, inject *HTTPFault) answer {
 
 func (a answer) write(w http.ResponseWriter) {
 	if a.body == nil {
-		writeHTML(w, a.status, a.html)
+		httpfault.WriteHTML(w, a.status, a.html)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -377,9 +313,12 @@ func (e *Engine) routes() {
 	e.databaseRoutes()
 	e.jobRoutes()
 	e.selfServiceRoutes()
-	e.dctRoutes()
+	e.dct = dctapi.New(e.State, e.opts.DCT)
+	for _, p := range e.dct.Paths() {
+		e.mux.Handle(p, e.dct)
+	}
 	testhttp.Register(e.mux, e)
 	e.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeHTML(w, http.StatusNotFound, "The requested resource is not available.")
+		httpfault.WriteHTML(w, http.StatusNotFound, "The requested resource is not available.")
 	})
 }

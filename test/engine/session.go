@@ -22,9 +22,14 @@ type session struct {
 
 const cookieName = "JSESSIONID"
 
-// sessionOf returns the live session of the request's cookie, dropping it if it expired.
+// sessionOf returns the live session of the request's cookie, dropping it if it expired;
+// when the state ended every session (a restart, either API's fault), it forgets them all.
 // Any request on a session keeps it alive (keepAliveMode ALL_REQUESTS).
 func (e *Engine) sessionOf(r *http.Request) *session {
+	if n := e.SessionsEnded(); n != e.ended {
+		clear(e.sessions)
+		e.ended = n
+	}
 	ck, err := r.Cookie(cookieName)
 	if err != nil {
 		return nil
@@ -190,5 +195,5 @@ func (e *Engine) getUser(c *call) (any, error) {
 func (e *Engine) ExpireSessions() {
 	e.Mu.Lock()
 	defer e.Mu.Unlock()
-	clear(e.sessions)
+	e.EndSessions()
 }

@@ -71,6 +71,12 @@ func (r *JobRun) Hooks(src *Source, list string, pct int) error {
 // mask it on every provision and refresh (not in the 1.11.9 schema).
 const MaskingHook = "RunMaskingJobOnSourceOperation"
 
+// IsMaskingHook reports whether a hook list element runs a masking job.
+func IsMaskingHook(raw json.RawMessage) bool {
+	var op hookOp
+	return json.Unmarshal(raw, &op) == nil && op.Type == MaskingHook
+}
+
 // HasMaskingHook reports whether a source's configureClone list runs a masking job.
 func (s *Source) HasMaskingHook() bool {
 	for _, m := range s.Ops["configureClone"] {

@@ -1,5 +1,11 @@
 package state
 
+import (
+	"fmt"
+
+	"github.com/dxsteps/dxsteps/test/engine/internal/model"
+)
+
 // Platform holds the per-database-type names the engine uses on the wire.
 type Platform struct {
 	// Family is appdata, oracle, mssql or ase: what decides the objects' fields.
@@ -70,4 +76,33 @@ var platforms = map[string]*Platform{
 		SnapshotRuntime: "ASESnapshotRuntime", SourcingPolicy: "SourcingPolicy",
 		RefreshParams: "RefreshParameters", ConnectionInfo: "ASESourceConnectionInfo",
 	},
+}
+
+// ConnectionInfo renders the SourceConnectionInfo subtype a real engine returns for a source
+// of this platform (GET /source/{ref}/connectionInfo, and JSDataSource.runtime). PostgreSQL
+// reached through the AppData toolkit is shown as PgSQLSourceConnectionInfo, whose jdbcString
+// carries the database name.
+func ConnectionInfo(p *Platform, c model.Connection) map[string]any {
+	switch p.ConnectionInfo {
+	case "OracleSISourceConnectionInfo":
+		return map[string]any{"type": p.ConnectionInfo, "host": c.Host, "databaseName": c.Database,
+			"jdbcStrings": []string{fmt.Sprintf("jdbc:oracle:thin:@%s:%d/%s", c.Host, c.Port, c.Database)},
+			"oracleHome":  "/u01/app/oracle/product/19.0.0/dbhome_1", "version": "19.3.0.0.0"}
+	case "OracleRACSourceConnectionInfo":
+		return map[string]any{"type": p.ConnectionInfo, "databaseName": c.Database, "scan": c.Host,
+			"nodes":          []string{c.Host + "-node1", c.Host + "-node2"},
+			"jdbcStrings":    []string{fmt.Sprintf("jdbc:oracle:thin:@(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=%s)(PORT=%d))(CONNECT_DATA=(SERVICE_NAME=%s)))", c.Host, c.Port, c.Database)},
+			"remoteListener": fmt.Sprintf("%s:%d", c.Host, c.Port), "crsClusterHome": "/u01/app/19.0.0/grid",
+			"oracleHome": "/u01/app/oracle/product/19.0.0/dbhome_1", "version": "19.3.0.0.0"}
+	case "MSSqlSourceConnectionInfo":
+		return map[string]any{"type": p.ConnectionInfo, "host": c.Host, "port": c.Port, "databaseName": c.Database,
+			"instanceName": "MSSQLSERVER", "version": "15.0.2000.5",
+			"instanceJDBCString": fmt.Sprintf("jdbc:sqlserver://%s:%d", c.Host, c.Port)}
+	case "ASESourceConnectionInfo":
+		return map[string]any{"type": p.ConnectionInfo, "host": c.Host, "port": c.Port, "databaseName": c.Database,
+			"user": c.User, "version": "16.0", "jdbcString": fmt.Sprintf("jdbc:sybase:Tds:%s:%d/%s", c.Host, c.Port, c.Database)}
+	}
+	return map[string]any{"type": "PgSQLSourceConnectionInfo", "host": c.Host, "port": c.Port, "user": c.User,
+		"jdbcString":      fmt.Sprintf("jdbc:postgresql://%s:%d/%s", c.Host, c.Port, c.Database),
+		"pgDataDirectory": "/mnt/provision/" + c.Database + "/data", "version": "11.2"}
 }

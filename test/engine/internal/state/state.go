@@ -41,6 +41,7 @@ type State struct {
 	Operations  []*Operation
 	Jobs        []*Job
 	busy        map[string]*Job
+	sessions    int // counts the times every engine API session ended
 }
 
 // New is an empty estate whose jobs run at speed and publish to notes.
@@ -75,6 +76,19 @@ type DB struct {
 	Masking       *MaskingJob
 	GUID          string
 	LastRefreshed *Snapshot
+
+	// What DCT knows of a VDB that no self-service container holds (a container's owner,
+	// lock and state stand for its VDB's): the account that provisioned it through DCT,
+	// the account holding its lock, whether it is disabled, and its tags.
+	Owner, Locker *User
+	Disabled      bool
+	Tags          []Tag
+}
+
+// Tag is a DCT tag: a key and a value.
+type Tag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 // Source is the Source object of a container; it holds the hooks.
@@ -346,3 +360,11 @@ func (e *State) NewContainer(name string, t *Template, owner *User, db *DB, dsNa
 	e.Register(c.Ref, c)
 	return c
 }
+
+// EndSessions ends every engine API session, as a restart or a timeout does; the engine API
+// forgets them at its next request. The caller holds the lock.
+func (e *State) EndSessions() { e.sessions++ }
+
+// SessionsEnded counts the calls of EndSessions: an engine API session opened before the
+// count last changed has ended. The caller holds the lock.
+func (e *State) SessionsEnded() int { return e.sessions }

@@ -3,7 +3,8 @@
 // faults (HTTP faults by path or at random, job failures, container states) and read the
 // faults done, read the request log, expire sessions. Names in paths are path-escaped.
 //
-// The engine API is another layer over the same state, and a DCT API would be a third.
+// The engine API (package engine) and the DCT API (package dctapi) are two more layers
+// over the same state.
 package testhttp
 
 import (

@@ -1,4 +1,4 @@
-package engine
+package dctapi
 
 import (
 	"net/http"
@@ -7,8 +7,8 @@ import (
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
 
-func (e *Engine) dctJobStatus(j *state.Job) string {
-	if e.dct.abandoned[j.Ref] {
+func (s *Server) jobStatus(j *state.Job) string {
+	if s.abandoned[j.Ref] {
 		return "ABANDONED"
 	}
 	switch j.State {
@@ -20,16 +20,16 @@ func (e *Engine) dctJobStatus(j *state.Job) string {
 	return "RUNNING"
 }
 
-// dctJob is the DCT Job: percent_complete (the job's and its task's) moves while the job
+// jobObject is the DCT Job: percent_complete (the job's and its task's) moves while the job
 // runs, as a real job's percent moves with its many progress events (state.Job.PercentAt).
-func (e *Engine) dctJob(j *state.Job) obj {
-	status := e.dctJobStatus(j)
-	pct := j.PercentAt(e.Now())
+func (s *Server) jobObject(j *state.Job) obj {
+	status := s.jobStatus(j)
+	pct := j.PercentAt(s.Now())
 	o := obj{"id": j.Ref, "status": status, "is_waiting_for_telemetry": false, "type": j.ActionType, "localized_type": localizedType(j.ActionType),
 		"target_id": j.Target, "target_name": j.TargetName, "start_time": state.Stamp(j.Start),
 		"update_time": state.Stamp(j.Update), "percent_complete": pct}
 	if j.User != nil {
-		o["account_id"], o["account_name"] = e.accountID(j.User), j.User.Name
+		o["account_id"], o["account_name"] = s.accountID(j.User), j.User.Name
 	}
 	events := []obj{}
 	for _, ev := range j.Events {
@@ -63,36 +63,36 @@ func localizedType(actionType string) string {
 	return strings.Join(words, " ")
 }
 
-func (e *Engine) dctGetJob(c *dctCall) (int, any, error) {
-	j, ok := state.Lookup[*state.Job](e.State, c.r.PathValue("id"))
+func (s *Server) getJob(c *call) (int, any, error) {
+	j, ok := state.Lookup[*state.Job](s.State, c.r.PathValue("id"))
 	if !ok || (!c.user.Admin && j.User != c.user) {
-		return 0, nil, dctNotFound("job", c.r.PathValue("id"))
+		return 0, nil, notFound("job", c.r.PathValue("id"))
 	}
-	return http.StatusOK, e.dctJob(j), nil
+	return http.StatusOK, s.jobObject(j), nil
 }
 
-// dctJobs lists (or searches) the jobs the caller sees (an admin every job, others their
+// listJobs lists (or searches) the jobs the caller sees (an admin every job, others their
 // own), newest first unless sort says otherwise.
-func (e *Engine) dctJobs(c *dctCall) (int, any, error) {
+func (s *Server) listJobs(c *call) (int, any, error) {
 	items := []obj{}
-	for i := len(e.Jobs) - 1; i >= 0; i-- {
-		if j := e.Jobs[i]; c.user.Admin || j.User == c.user {
-			items = append(items, e.dctJob(j))
+	for i := len(s.Jobs) - 1; i >= 0; i-- {
+		if j := s.Jobs[i]; c.user.Admin || j.User == c.user {
+			items = append(items, s.jobObject(j))
 		}
 	}
 	return c.list(items)
 }
 
-func (e *Engine) dctAbandonJob(c *dctCall) (int, any, error) {
-	j, ok := state.Lookup[*state.Job](e.State, c.r.PathValue("id"))
+func (s *Server) abandonJob(c *call) (int, any, error) {
+	j, ok := state.Lookup[*state.Job](s.State, c.r.PathValue("id"))
 	if !ok || (!c.user.Admin && j.User != c.user) {
-		return 0, nil, dctNotFound("job", c.r.PathValue("id"))
+		return 0, nil, notFound("job", c.r.PathValue("id"))
 	}
-	if s := e.dctJobStatus(j); s != "RUNNING" {
-		return 0, nil, dctErrorf(http.StatusBadRequest, "job %s is %s and cannot be abandoned", j.Ref, s)
+	if st := s.jobStatus(j); st != "RUNNING" {
+		return 0, nil, errorf(http.StatusBadRequest, "job %s is %s and cannot be abandoned", j.Ref, st)
 	}
-	e.dct.abandoned[j.Ref] = true
+	s.abandoned[j.Ref] = true
 	return http.StatusNoContent, nil, nil
 }
 
-func (e *Engine) jobAnswer(j *state.Job) obj { return obj{"job": e.dctJob(j)} }
+func (s *Server) jobAnswer(j *state.Job) obj { return obj{"job": s.jobObject(j)} }

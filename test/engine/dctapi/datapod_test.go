@@ -1,9 +1,10 @@
-package engine
+package dctapi_test
 
 import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/dct"
+	"github.com/dxsteps/dxsteps/test/engine"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -13,7 +14,7 @@ import (
 // refresh by its target and status, and no longer once it completed; another account does
 // not see the admin's job.
 func TestAJobRunningOnAPodShowsInAJobSearchUntilItEnds(t *testing.T) {
-	e := start(t, Options{Speed: 0.2})
+	e := start(t, engine.Options{Speed: 0.2})
 	url := dctServer(t, e, "/dct/v3")
 	admin := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
 	qa := dctClient(t, url, "/dct/v3", 2, "qa")
@@ -37,7 +38,7 @@ func TestAJobRunningOnAPodShowsInAJobSearchUntilItEnds(t *testing.T) {
 }
 
 func TestAVDBShowsItsHostAndJDBCURL(t *testing.T) {
-	e := start(t, Options{})
+	e := start(t, engine.Options{})
 	url := dctServer(t, e, "/dct/v3")
 	c := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
 	v, err := c.VDBs.FindByName(t.Context(), "qa-pod DB")
@@ -50,7 +51,7 @@ func TestAVDBShowsItsHostAndJDBCURL(t *testing.T) {
 // TestProvisionBySnapshotMakesAVDBOfTheCallersFromThatSnapshot: the new VDB holds the
 // snapshot's data and is the caller's; QA cannot provision from the master it does not see.
 func TestProvisionBySnapshotMakesAVDBOfTheCallersFromThatSnapshot(t *testing.T) {
-	e := start(t, Options{})
+	e := start(t, engine.Options{})
 	url := dctServer(t, e, "/dct/v3")
 	admin := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
 	qa := dctClient(t, url, "/dct/v3", 2, "qa")

@@ -1,9 +1,10 @@
-package engine
+package dctapi_test
 
 import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/dct"
+	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -11,7 +12,7 @@ import (
 // Job searches find the jobs on one object, ended or not, and an account other than an
 // admin sees only its own.
 func TestJobSearchFindsTheJobsOnAnObject(t *testing.T) {
-	e := start(t, Options{})
+	e := start(t, engine.Options{})
 	url := dctServer(t, e, "/dct/v3")
 	admin := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
 	qa := dctClient(t, url, "/dct/v3", 2, "qa")
@@ -38,7 +39,7 @@ func TestJobSearchFindsTheJobsOnAnObject(t *testing.T) {
 // A DCT job's percent_complete, and its task's, rises while it runs and is 100 once it
 // completed: a wait can tell from it when the job should end.
 func TestADCTJobsPercentRisesWhileItRuns(t *testing.T) {
-	e := start(t, Options{Speed: 0.1})
+	e := start(t, engine.Options{Speed: 0.1})
 	url := dctServer(t, e, "/dct/v3")
 	admin := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
 	ctx := t.Context()

@@ -1,9 +1,10 @@
-package engine
+package dctapi_test
 
 import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/dct"
+	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -12,7 +13,7 @@ import (
 // shared bookmark in place (a new timeflow), names it, switches back to the first one and
 // deletes the named one; the current timeflow and one a bookmark holds stay.
 func TestATimeflowIsABranchThatCanBeNamedSwitchedAndDeleted(t *testing.T) {
-	e := start(t, Options{})
+	e := start(t, engine.Options{})
 	url := dctServer(t, e, "/dct/v3")
 	qa := dctClient(t, url, "/dct/v3", 2, "qa")
 	dev := dctClient(t, url, "/dct/v3", 3, "dev")
@@ -67,7 +68,7 @@ func TestATimeflowIsABranchThatCanBeNamedSwitchedAndDeleted(t *testing.T) {
 }
 
 func TestAPrivateCopyIsOwnedByItsProvisionerAndKeepsItsTags(t *testing.T) {
-	e := start(t, Options{})
+	e := start(t, engine.Options{})
 	url := dctServer(t, e, "/dct/v3")
 	qa := dctClient(t, url, "/dct/v3", 2, "qa")
 	dev := dctClient(t, url, "/dct/v3", 3, "dev")

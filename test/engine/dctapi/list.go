@@ -1,4 +1,4 @@
-package engine
+package dctapi
 
 import (
 	"cmp"
@@ -15,7 +15,7 @@ import (
 	"github.com/dxsteps/dxsteps/test/internal/dctfilter"
 )
 
-func (c *dctCall) list(items []obj) (int, any, error) {
+func (c *call) list(items []obj) (int, any, error) {
 	if c.r.Method == http.MethodPost {
 		var sb struct {
 			Filter *string `json:"filter_expression"`
@@ -26,7 +26,7 @@ func (c *dctCall) list(items []obj) (int, any, error) {
 		if sb.Filter != nil {
 			f, err := dctfilter.Parse(*sb.Filter, c.op.filterable)
 			if err != nil {
-				return 0, nil, dctErrorf(http.StatusBadRequest, "filter_expression: %v", err)
+				return 0, nil, errorf(http.StatusBadRequest, "filter_expression: %v", err)
 			}
 			var kept []obj
 			for _, it := range items {
@@ -52,7 +52,7 @@ func (c *dctCall) list(items []obj) (int, any, error) {
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > 1000 {
-			return 0, nil, dctErrorf(http.StatusBadRequest, "limit %q must be 1 to 1000", l)
+			return 0, nil, errorf(http.StatusBadRequest, "limit %q must be 1 to 1000", l)
 		}
 		limit = n
 	}
@@ -61,7 +61,7 @@ func (c *dctCall) list(items []obj) (int, any, error) {
 		raw, err := base64.RawURLEncoding.DecodeString(cur)
 		n, err2 := strconv.Atoi(strings.TrimPrefix(string(raw), "offset:"))
 		if err != nil || err2 != nil || !strings.HasPrefix(string(raw), "offset:") || n < 0 {
-			return 0, nil, dctErrorf(http.StatusBadRequest, "cursor %q is not one this server gave", cur)
+			return 0, nil, errorf(http.StatusBadRequest, "cursor %q is not one this server gave", cur)
 		}
 		offset = n
 	}
@@ -87,8 +87,8 @@ func asJSON(o obj) map[string]any {
 	return m
 }
 
-// dctOperation is what the spec declares of one operation (see dctOperations).
-type dctOperation struct {
+// operation is what the spec declares of one operation (see operations).
+type operation struct {
 	query      map[string][]string // parameter: its enum, nil for any value of its type
 	filterable dctfilter.Fields    // a search's fields; nil: not a search
 }
@@ -110,7 +110,7 @@ func listQuery(sorts []string, permission ...[]string) map[string][]string {
 
 // checkQuery refuses a query parameter the operation does not declare and a value outside
 // a parameter's enum, as DCT validates requests against its spec (400).
-func (op dctOperation) checkQuery(route string, q url.Values) error {
+func (op operation) checkQuery(route string, q url.Values) error {
 	names := make([]string, 0, len(q))
 	for k := range q {
 		names = append(names, k)
@@ -128,7 +128,7 @@ func (op dctOperation) checkQuery(route string, q url.Values) error {
 				sort.Strings(declared)
 				takes = "only " + strings.Join(declared, ", ")
 			}
-			return dctErrorf(http.StatusBadRequest, "query parameter %q is not one %s takes: it takes %s", k, route, takes)
+			return errorf(http.StatusBadRequest, "query parameter %q is not one %s takes: it takes %s", k, route, takes)
 		}
 		for _, v := range q[k] {
 			switch {
@@ -140,23 +140,23 @@ func (op dctOperation) checkQuery(route string, q url.Values) error {
 						fields = append(fields, f)
 					}
 				}
-				return dctErrorf(http.StatusBadRequest, "sort %q is not a sort value here: give one of %s, or - before it to sort descending",
+				return errorf(http.StatusBadRequest, "sort %q is not a sort value here: give one of %s, or - before it to sort descending",
 					v, strings.Join(fields, ", "))
 			default:
-				return dctErrorf(http.StatusBadRequest, "%s %q is not one of: %s", k, v, strings.Join(enum, ", "))
+				return errorf(http.StatusBadRequest, "%s %q is not one of: %s", k, v, strings.Join(enum, ", "))
 			}
 		}
 		if k == "cursor" && len(q[k][0]) > 4096 {
-			return dctErrorf(http.StatusBadRequest, "cursor is longer than 4096 characters")
+			return errorf(http.StatusBadRequest, "cursor is longer than 4096 characters")
 		}
 	}
 	return nil
 }
 
-// dctFallbackPaths are the mux patterns below which an unmatched request still gets a DCT
+// fallbackPaths are the mux patterns below which an unmatched request still gets a DCT
 // error body: each base path itself and its subtree, and the base paths DCT may be served
 // under that this engine does not serve (/dct/... and /v3/...).
-func dctFallbackPaths(bases []string) []string {
+func fallbackPaths(bases []string) []string {
 	var out []string
 	for _, b := range bases {
 		out = append(out, b, b+"/")
@@ -169,16 +169,16 @@ func dctFallbackPaths(bases []string) []string {
 	return out
 }
 
-// dctNoRoute answers a request no DCT operation takes: 405 with Allow when the path is
+// noRoute answers a request no DCT operation takes: 405 with Allow when the path is
 // served with other methods, else 404, naming the base paths served and, for a trailing
 // slash, the path without it.
-func (e *Engine) dctNoRoute(w http.ResponseWriter, r *http.Request) {
-	e.Mu.Lock()
-	rec := e.LogRequest(r.Method, r.URL.Path, r.URL.RawQuery, nil)
-	de := e.dctRouteError(r)
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	s.Mu.Lock()
+	rec := s.LogRequest(r.Method, r.URL.Path, r.URL.RawQuery, nil)
+	de := s.routeError(r)
 	rec.Status = de.status
-	body := e.dctErrorBody(de.dctError)
-	e.Mu.Unlock()
+	body := s.errorBody(de.apiError)
+	s.Mu.Unlock()
 	if de.status == http.StatusMethodNotAllowed {
 		w.Header().Set("Allow", de.allow)
 	}
@@ -194,13 +194,13 @@ func (e *Engine) dctNoRoute(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(b)
 }
 
-type dctRouteErr struct {
-	*dctError
+type routeErr struct {
+	*apiError
 	allow string
 }
 
-func (e *Engine) dctRouteError(r *http.Request) dctRouteErr {
-	served := e.opts.DCT.BasePaths
+func (s *Server) routeError(r *http.Request) routeErr {
+	served := s.opts.BasePaths
 	var base string
 	for _, b := range served {
 		if r.URL.Path == b || strings.HasPrefix(r.URL.Path, b+"/") {
@@ -208,33 +208,33 @@ func (e *Engine) dctRouteError(r *http.Request) dctRouteErr {
 		}
 	}
 	if base == "" {
-		return dctRouteErr{dctError: &dctError{status: http.StatusNotFound,
+		return routeErr{apiError: &apiError{status: http.StatusNotFound,
 			msg: fmt.Sprintf("no DCT API under %s: this server serves it under %s", r.URL.Path, strings.Join(served, " and "))}}
 	}
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-		if m != r.Method && e.dctServes(m, r.URL.Path) {
+		if m != r.Method && s.serves(m, r.URL.Path) {
 			allow = append(allow, m)
 		}
 	}
 	if len(allow) > 0 {
-		return dctRouteErr{dctError: &dctError{status: http.StatusMethodNotAllowed,
+		return routeErr{apiError: &apiError{status: http.StatusMethodNotAllowed,
 			msg: fmt.Sprintf("%s %s: this path takes %s", r.Method, strings.TrimPrefix(r.URL.Path, base), strings.Join(allow, ", "))},
 			allow: strings.Join(allow, ", ")}
 	}
 	msg := fmt.Sprintf("no such path: %s %s", r.Method, cmp.Or(strings.TrimPrefix(r.URL.Path, base), "/"))
-	if trimmed := strings.TrimRight(r.URL.Path, "/"); trimmed != r.URL.Path && e.dctServes(r.Method, trimmed) {
+	if trimmed := strings.TrimRight(r.URL.Path, "/"); trimmed != r.URL.Path && s.serves(r.Method, trimmed) {
 		msg += " (without the trailing slash it is " + strings.TrimPrefix(trimmed, base) + ")"
 	}
-	return dctRouteErr{dctError: &dctError{status: http.StatusNotFound, msg: msg}}
+	return routeErr{apiError: &apiError{status: http.StatusNotFound, msg: msg}}
 }
 
-// dctServes reports whether a DCT operation takes method on path.
-func (e *Engine) dctServes(method, path string) bool {
+// serves reports whether a DCT operation takes method on path.
+func (s *Server) serves(method, path string) bool {
 	probe, err := http.NewRequest(method, path, nil)
 	if err != nil {
 		return false
 	}
-	_, pattern := e.mux.Handler(probe)
+	_, pattern := s.mux.Handler(probe)
 	return pattern != "" && strings.HasPrefix(pattern, method+" ")
 }

@@ -1,4 +1,4 @@
-package engine
+package dctapi_test
 
 import (
 	"encoding/json"
@@ -9,21 +9,22 @@ import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/dct"
+	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// Each DCTOptions setting, tested both ways.
+// Each engine.DCTOptions setting, tested both ways.
 
 func TestDCTIsServedUnderBothBasePathsUnlessTold(t *testing.T) {
 	for _, tc := range []struct {
 		paths []string
 		v3    int
 	}{{nil, http.StatusOK}, {[]string{"/dct/v3"}, http.StatusNotFound}} {
-		e := start(t, Options{DCT: DCTOptions{BasePaths: tc.paths}})
+		e := start(t, engine.Options{DCT: engine.DCTOptions{BasePaths: tc.paths}})
 		assert.Equal(t, e.URL()+"/dct/v3", e.DCTURL())
 		req, _ := http.NewRequest(http.MethodGet, e.URL()+"/v3/vdbs", nil)
-		req.Header.Set("Authorization", "apk "+DCTKey(1, "delphix_admin"))
+		req.Header.Set("Authorization", "apk "+engine.DCTKey(1, "delphix_admin"))
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		resp.Body.Close()
@@ -33,7 +34,7 @@ func TestDCTIsServedUnderBothBasePathsUnlessTold(t *testing.T) {
 
 func TestDCTAnswersAnOperationOnABusyVDBWithTheBusyStatus(t *testing.T) {
 	for _, status := range []int{0, http.StatusBadRequest} {
-		e := start(t, Options{Speed: 1, DCT: DCTOptions{BusyStatus: status}})
+		e := start(t, engine.Options{Speed: 1, DCT: engine.DCTOptions{BusyStatus: status}})
 		url := dctServer(t, e, "/dct/v3")
 		c := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
 		pod, err := c.VDBs.FindByName(t.Context(), "prep2 DB")
@@ -57,7 +58,7 @@ func TestDCTAnswersAnOperationOnABusyVDBWithTheBusyStatus(t *testing.T) {
 
 func TestDCTBookmarkCompatibilityIsLineageUnlessStrict(t *testing.T) {
 	for _, strict := range []bool{false, true} {
-		e := start(t, Options{DCT: DCTOptions{StrictBookmarks: strict}})
+		e := start(t, engine.Options{DCT: engine.DCTOptions{StrictBookmarks: strict}})
 		url := dctServer(t, e, "/dct/v3")
 		c := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
 		ctx := t.Context()
@@ -91,7 +92,7 @@ func TestDCTBookmarkCompatibilityIsLineageUnlessStrict(t *testing.T) {
 
 func TestDCTPatchHooksReplacesListsUnlessMerging(t *testing.T) {
 	for _, merge := range []bool{false, true} {
-		e := start(t, Options{DCT: DCTOptions{MergeHooks: merge}})
+		e := start(t, engine.Options{DCT: engine.DCTOptions{MergeHooks: merge}})
 		url := dctServer(t, e, "/dct/v3")
 		c := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
 		ctx := t.Context()
@@ -126,7 +127,7 @@ func TestDCTPatchHooksReplacesListsUnlessMerging(t *testing.T) {
 
 func TestEveryDCTErrorBodyShapeReachesTheClientAsOneMessage(t *testing.T) {
 	for _, shape := range []string{"", "message", "oauth", "text"} {
-		e := start(t, Options{DCT: DCTOptions{ErrorBody: shape}})
+		e := start(t, engine.Options{DCT: engine.DCTOptions{ErrorBody: shape}})
 		url := dctServer(t, e, "/dct/v3")
 		c := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
 		_, err := c.VDBs.Get(t.Context(), "VDB-NONE")
@@ -140,7 +141,7 @@ func TestEveryDCTErrorBodyShapeReachesTheClientAsOneMessage(t *testing.T) {
 func getJSON(t *testing.T, url string, out any) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	req.Header.Set("Authorization", "apk "+DCTKey(1, "delphix_admin"))
+	req.Header.Set("Authorization", "apk "+engine.DCTKey(1, "delphix_admin"))
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()

@@ -1,4 +1,4 @@
-package engine
+package dctapi_test
 
 import (
 	"encoding/json"
@@ -9,18 +9,18 @@ import (
 	"testing"
 
 	"github.com/dxsteps/dxsteps/dct"
-	"github.com/dxsteps/dxsteps/test/dctspec"
+	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // dctDo sends one request to the engine's DCT API as the admin and returns the status,
 // the Content-Type and the body.
-func dctDo(t *testing.T, e *Engine, method, path, body string) (int, string, []byte) {
+func dctDo(t *testing.T, e *engine.Engine, method, path, body string) (int, string, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, e.URL()+path, strings.NewReader(body))
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "apk "+DCTKey(1, "delphix_admin"))
+	req.Header.Set("Authorization", "apk "+engine.DCTKey(1, "delphix_admin"))
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -46,7 +46,7 @@ func errorMessage(t *testing.T, body []byte) string {
 }
 
 // searchNames answers a search with a filter: the names found, sorted, or the error message.
-func searchNames(t *testing.T, e *Engine, path, filter string) ([]string, string) {
+func searchNames(t *testing.T, e *engine.Engine, path, filter string) ([]string, string) {
 	t.Helper()
 	b, _ := json.Marshal(map[string]string{"filter_expression": filter})
 	status, _, body := dctDo(t, e, http.MethodPost, "/dct/v3"+path, string(b))
@@ -75,7 +75,7 @@ func searchNames(t *testing.T, e *Engine, path, filter string) ([]string, string
 // Searches on the workshop's VDBs with the spec's operators, literals and grouping: each
 // finds exactly the VDBs it describes.
 func TestDCTSearchesFindWhatTheFilterDescribesAndNothingElse(t *testing.T) {
-	e := start(t, Options{})
+	e := start(t, engine.Options{})
 	for filter, want := range map[string][]string{
 		"name EQ 'prep1 DB'":                                              {"prep1 DB"},
 		"name eq \"prep1 db\"":                                            {},
@@ -98,7 +98,7 @@ func TestDCTSearchesFindWhatTheFilterDescribesAndNothingElse(t *testing.T) {
 // The nested form of the spec's example (repositories CONTAINS {version eq '19.0.0'}) is
 // how tags are filtered: a bookmark's tag key and value together.
 func TestDCTTagFiltersUseTheNestedContainsForm(t *testing.T) {
-	e := start(t, Options{})
+	e := start(t, engine.Options{})
 	c := dctClient(t, dctServer(t, e, "/dct/v3"), "/dct/v3", 1, "delphix_admin")
 	master, err := c.VDBs.FindByName(t.Context(), "Patients Masked Master")
 	require.NoError(t, err)
@@ -123,7 +123,7 @@ func TestDCTTagFiltersUseTheNestedContainsForm(t *testing.T) {
 // a misspelt or non-filterable field (with the fields that are), a dotted path, more than 8
 // identifiers, an unknown operator, an unquoted word.
 func TestDCTSearchesRefuseWhatTheSpecDoesNotAllow(t *testing.T) {
-	e := start(t, Options{})
+	e := start(t, engine.Options{})
 	nine := []string{}
 	for _, f := range []string{"id", "name", "database_name", "status", "fqdn", "parent_id", "group_name", "masked", "size"} {
 		nine = append(nine, f+" NE nil")
@@ -146,7 +146,7 @@ func TestDCTSearchesRefuseWhatTheSpecDoesNotAllow(t *testing.T) {
 
 // Query parameters are those the operation declares, with the values its enums allow.
 func TestDCTQueryParametersAreChecked(t *testing.T) {
-	e := start(t, Options{})
+	e := start(t, engine.Options{})
 	for path, want := range map[string]string{
 		"/dct/v3/vdbs?sort=bogus":                `sort "bogus" is not a sort value here: give one of id, database_name,`,
 		"/dct/v3/vdbs?page=2":                    `query parameter "page" is not one GET /vdbs takes: it takes only cursor, limit, permission, sort`,
@@ -172,7 +172,7 @@ func TestDCTQueryParametersAreChecked(t *testing.T) {
 
 // Paths no operation serves are answered with a DCT error body, never the engine API's HTML.
 func TestDCTAnswersUnknownPathsWithJSONErrors(t *testing.T) {
-	e := start(t, Options{DCT: DCTOptions{BasePaths: []string{"/dct/v3"}}})
+	e := start(t, engine.Options{DCT: engine.DCTOptions{BasePaths: []string{"/dct/v3"}}})
 	for _, c := range []struct {
 		method, path string
 		status       int
@@ -194,24 +194,4 @@ func TestDCTAnswersUnknownPathsWithJSONErrors(t *testing.T) {
 	status, ctype, _ := dctDo(t, e, "GET", "/resources/json/delphix/nosuch", "")
 	assert.Equal(t, http.StatusNotFound, status)
 	assert.Contains(t, ctype, "text/html", "the engine API keeps its own error page")
-}
-
-// The engine's table of DCT operations is the spec's: the query parameters and enums each
-// operation declares, and each search's x-filterable fields.
-func TestTheDCTOperationsTableIsTheSpecs(t *testing.T) {
-	s, err := dctspec.Default()
-	if err != nil {
-		t.Skipf("no DCT OpenAPI file: %v", err)
-	}
-	for route, op := range dctOperations {
-		method, path, _ := strings.Cut(route, " ")
-		d, ok := s.Declared(method, strings.ReplaceAll(path, "{id}", "x"))
-		require.True(t, ok, route)
-		query := op.query
-		if query == nil {
-			query = map[string][]string{}
-		}
-		assert.Equal(t, d.Query, query, route)
-		assert.Equal(t, d.Filterable, op.filterable, route)
-	}
 }

@@ -1,4 +1,4 @@
-package engine
+package dctapi
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dxsteps/dxsteps/test/engine/internal/model"
 	"github.com/dxsteps/dxsteps/test/engine/internal/state"
 )
 
@@ -16,8 +17,8 @@ import (
 // group); a bookmark on a VDB no template or container uses is DCT's alone.
 // PUBLIC is the engine's shared flag.
 
-// dctBookmark is what DCT knows of a bookmark beyond the engine.
-type dctBookmark struct {
+// bookmarkMeta is what DCT knows of a bookmark beyond the engine.
+type bookmarkMeta struct {
 	db         *state.DB
 	group      *vdbGroup // set when made on a VDB group
 	snap       *state.Snapshot
@@ -27,13 +28,13 @@ type dctBookmark struct {
 }
 
 // allBookmarks lists the engine's bookmarks and DCT's own.
-func (e *Engine) allBookmarks() []*state.Bookmark {
-	return append(append([]*state.Bookmark{}, e.Bookmarks...), e.dct.own...)
+func (s *Server) allBookmarks() []*state.Bookmark {
+	return append(append([]*state.Bookmark{}, s.Bookmarks...), s.own...)
 }
 
 // bookmarkDB is the dataset a bookmark holds.
-func (e *Engine) bookmarkDB(b *state.Bookmark) *state.DB {
-	if x := e.dct.bookmarks[b.Ref]; x != nil {
+func (s *Server) bookmarkDB(b *state.Bookmark) *state.DB {
+	if x := s.meta[b.Ref]; x != nil {
 		return x.db
 	}
 	if b.Cont != nil {
@@ -44,33 +45,33 @@ func (e *Engine) bookmarkDB(b *state.Bookmark) *state.DB {
 
 // canSeeBookmark: an admin; the creator; the owner of its dataset; for a PUBLIC one, an
 // account owning a dataset of the same lineage.
-func (c *dctCall) canSeeBookmark(b *state.Bookmark) bool {
-	d := c.e.bookmarkDB(b)
-	if c.user.Admin || b.User == c.user || c.e.ownerOf(d) == c.user {
+func (c *call) canSeeBookmark(b *state.Bookmark) bool {
+	d := c.s.bookmarkDB(b)
+	if c.user.Admin || b.User == c.user || c.s.ownerOf(d) == c.user {
 		return true
 	}
 	if !b.Shared {
 		return false
 	}
-	for _, x := range c.e.DBs {
-		if x.Parent != nil && c.e.ownerOf(x) == c.user && root(x) == root(d) {
+	for _, x := range c.s.DBs {
+		if x.Parent != nil && c.s.ownerOf(x) == c.user && root(x) == root(d) {
 			return true
 		}
 	}
 	return false
 }
 
-func (c *dctCall) bookmark(id string) (*state.Bookmark, error) {
-	for _, b := range c.e.allBookmarks() {
+func (c *call) bookmark(id string) (*state.Bookmark, error) {
+	for _, b := range c.s.allBookmarks() {
 		if b.Ref == id && c.canSeeBookmark(b) {
 			return b, nil
 		}
 	}
-	return nil, dctNotFound("bookmark", id)
+	return nil, notFound("bookmark", id)
 }
 
-func (e *Engine) dctBookmarkObject(b *state.Bookmark) obj {
-	d := e.bookmarkDB(b)
+func (s *Server) bookmarkObject(b *state.Bookmark) obj {
+	d := s.bookmarkDB(b)
 	typ := map[bool]string{true: "PUBLIC", false: "PRIVATE"}[b.Shared]
 	o := obj{"id": b.Ref, "name": b.Name, "creation_date": state.Stamp(b.Created), "data_timestamp": state.Stamp(b.Timestamp),
 		"timeflow_id": d.Timeflow, "vdb_ids": []string{}, "dsource_ids": []string{}, "bookmark_type": typ,
@@ -80,7 +81,7 @@ func (e *Engine) dctBookmarkObject(b *state.Bookmark) obj {
 	} else {
 		o["vdb_ids"], o["vdbs"] = []string{d.Ref}, []obj{{"vdb_id": d.Ref, "vdb_name": d.Name}}
 	}
-	if x := e.dct.bookmarks[b.Ref]; x != nil {
+	if x := s.meta[b.Ref]; x != nil {
 		o["bookmark_source"], o["tags"] = "DCT", x.tags
 		if x.snap != nil {
 			o["timeflow_id"] = x.snap.Timeflow
@@ -103,7 +104,7 @@ func (e *Engine) dctBookmarkObject(b *state.Bookmark) obj {
 		}
 		tags := []obj{}
 		for _, t := range b.Tags {
-			tags = append(tags, dctTag(t))
+			tags = append(tags, tagOf(t))
 		}
 		o["tags"] = tags
 		if exp, ok := b.Expiration.(string); ok && len(exp) >= len(time.DateOnly) {
@@ -116,35 +117,35 @@ func (e *Engine) dctBookmarkObject(b *state.Bookmark) obj {
 // Tags: an engine tag "key=value" is the DCT tag {key, value}; a plain one, "50%", is
 // {"tag", "50%"} (DCT tags need a key and a non-empty value), and back.
 
-func dctTag(t string) obj {
+func tagOf(t string) obj {
 	if k, v, ok := strings.Cut(t, "="); ok && k != "" && v != "" {
 		return obj{"key": k, "value": v}
 	}
 	return obj{"key": "tag", "value": t}
 }
 
-func (e *Engine) dctBookmarks(c *dctCall) (int, any, error) {
+func (s *Server) listBookmarks(c *call) (int, any, error) {
 	items := []obj{}
-	for _, b := range e.allBookmarks() {
+	for _, b := range s.allBookmarks() {
 		if c.canSeeBookmark(b) {
-			items = append(items, e.dctBookmarkObject(b))
+			items = append(items, s.bookmarkObject(b))
 		}
 	}
 	return c.list(items)
 }
 
-func (e *Engine) dctBookmark(c *dctCall) (int, any, error) {
+func (s *Server) getBookmark(c *call) (int, any, error) {
 	b, err := c.bookmark(c.r.PathValue("id"))
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, e.dctBookmarkObject(b), nil
+	return http.StatusOK, s.bookmarkObject(b), nil
 }
 
-// dctCreateBookmark bookmarks the data of one VDB (vdb_ids), of a VDB group's VDB
+// createBookmark bookmarks the data of one VDB (vdb_ids), of a VDB group's VDB
 // (vdb_group_id) or of one existing snapshot (snapshot_ids). On a VDB it captures the data
 // now and its job takes the VDB's snapshot.
-func (e *Engine) dctCreateBookmark(c *dctCall) (int, any, error) {
+func (s *Server) createBookmark(c *call) (int, any, error) {
 	var p struct {
 		Name          string   `json:"name"`
 		VDBIDs        []string `json:"vdb_ids"`
@@ -158,33 +159,33 @@ func (e *Engine) dctCreateBookmark(c *dctCall) (int, any, error) {
 	if err := c.decode(&p); err != nil {
 		return 0, nil, err
 	}
-	x := &dctBookmark{tags: p.Tags, expiration: p.Expiration, forever: p.RetainForever}
+	x := &bookmarkMeta{tags: p.Tags, expiration: p.Expiration, forever: p.RetainForever}
 	if x.tags == nil {
 		x.tags = []obj{}
 	}
 	switch {
 	case p.Name == "":
-		return 0, nil, dctErrorf(http.StatusBadRequest, "name is required")
+		return 0, nil, errorf(http.StatusBadRequest, "name is required")
 	case p.Expiration != "" && p.RetainForever:
-		return 0, nil, dctErrorf(http.StatusBadRequest, "expiration and retain_forever are mutually exclusive")
+		return 0, nil, errorf(http.StatusBadRequest, "expiration and retain_forever are mutually exclusive")
 	case p.Type != "" && p.Type != "PUBLIC" && p.Type != "PRIVATE":
-		return 0, nil, dctErrorf(http.StatusBadRequest, "bookmark_type %q is not PUBLIC or PRIVATE", p.Type)
+		return 0, nil, errorf(http.StatusBadRequest, "bookmark_type %q is not PUBLIC or PRIVATE", p.Type)
 	}
 	// A Tag's key and value are 1 to 4000 characters (DCT's OpenAPI file).
 	for _, t := range x.tags {
 		for _, f := range []string{"key", "value"} {
 			if v, _ := t[f].(string); v == "" || utf8.RuneCountInString(v) > 4000 {
-				return 0, nil, dctErrorf(http.StatusBadRequest, "tag %s must be 1 to 4000 characters, not %d", f, utf8.RuneCountInString(v))
+				return 0, nil, errorf(http.StatusBadRequest, "tag %s must be 1 to 4000 characters, not %d", f, utf8.RuneCountInString(v))
 			}
 		}
 	}
 	if p.Expiration != "" {
 		day, err := time.Parse(time.DateOnly, p.Expiration)
-		if err != nil || !day.After(e.Now().Add(-24*time.Hour)) {
-			return 0, nil, dctErrorf(http.StatusBadRequest, "expiration %q must be a date (YYYY-MM-DD) not in the past", p.Expiration)
+		if err != nil || !day.After(s.Now().Add(-24*time.Hour)) {
+			return 0, nil, errorf(http.StatusBadRequest, "expiration %q must be a date (YYYY-MM-DD) not in the past", p.Expiration)
 		}
 	}
-	var data *Contents
+	var data *model.Contents
 	switch {
 	case len(p.VDBIDs) == 1 && p.VDBGroupID == "" && len(p.SnapshotIDs) == 0:
 		c.r.SetPathValue("id", p.VDBIDs[0])
@@ -205,16 +206,16 @@ func (e *Engine) dctCreateBookmark(c *dctCall) (int, any, error) {
 		}
 		x.db, x.group, data = g.DB, &g, g.DB.Contents
 	case len(p.VDBIDs) == 0 && p.VDBGroupID == "" && len(p.SnapshotIDs) == 1:
-		s, ok := state.Lookup[*state.Snapshot](e.State, p.SnapshotIDs[0])
-		if !ok || !c.canSeeDB(s.DB) {
-			return 0, nil, dctNotFound("snapshot", p.SnapshotIDs[0])
+		snap, ok := state.Lookup[*state.Snapshot](s.State, p.SnapshotIDs[0])
+		if !ok || !c.canSeeDB(snap.DB) {
+			return 0, nil, notFound("snapshot", p.SnapshotIDs[0])
 		}
-		x.db, x.snap, data = s.DB, s, s.Contents
+		x.db, x.snap, data = snap.DB, snap, snap.Contents
 	default:
-		return 0, nil, dctErrorf(http.StatusBadRequest, "give one VDB in vdb_ids, a vdb_group_id or one snapshot in snapshot_ids")
+		return 0, nil, errorf(http.StatusBadRequest, "give one VDB in vdb_ids, a vdb_group_id or one snapshot in snapshot_ids")
 	}
-	now := e.Now()
-	b := &state.Bookmark{Ref: e.NextRef("JS_BOOKMARK"), Name: p.Name, User: c.user, Shared: p.Type == "PUBLIC",
+	now := s.Now()
+	b := &state.Bookmark{Ref: s.NextRef("JS_BOOKMARK"), Name: p.Name, User: c.user, Shared: p.Type == "PUBLIC",
 		Created: now, Timestamp: now, Contents: data.Clone()}
 	if x.snap != nil {
 		b.Timestamp = x.snap.DataTime
@@ -225,44 +226,44 @@ func (e *Engine) dctCreateBookmark(c *dctCall) (int, any, error) {
 	if p.Expiration != "" {
 		b.Expiration = p.Expiration + "T00:00:00.000Z"
 	}
-	if jc := e.ContainerUsing(x.db); jc != nil {
+	if jc := s.ContainerUsing(x.db); jc != nil {
 		b.Branch, b.Tmpl, b.Cont = jc.Active, jc.Tmpl, jc
-	} else if ts := e.TemplatesUsing(x.db); len(ts) > 0 {
+	} else if ts := s.TemplatesUsing(x.db); len(ts) > 0 {
 		b.Branch, b.Tmpl = ts[0].Branch, ts[0]
 	}
 	if b.Tmpl != nil {
-		e.Bookmarks = append(e.Bookmarks, b)
+		s.Bookmarks = append(s.Bookmarks, b)
 		b.Branch.History = append(b.Branch.History, state.Checkpoint{At: b.Timestamp, Contents: data.Clone()})
 	} else {
-		e.dct.own = append(e.dct.own, b)
+		s.own = append(s.own, b)
 	}
-	e.Register(b.Ref, b)
-	e.dct.bookmarks[b.Ref] = x
+	s.Register(b.Ref, b)
+	s.meta[b.Ref] = x
 	d := x.db
-	j, err := e.StartJob(c.user, state.JobSpec{ActionType: "DCT_BOOKMARK_CREATE", Title: "Create bookmark \"" + b.Name + "\".",
-		Target: b.Ref, TargetName: b.Name, TargetTy: "Bookmark", Busy: append([]string{b.Ref}, e.busyRefs(d)...),
-		Duration: state.QuickDuration, OnFail: func() { e.forgetBookmark(b) },
+	j, err := s.StartJob(c.user, state.JobSpec{ActionType: "DCT_BOOKMARK_CREATE", Title: "Create bookmark \"" + b.Name + "\".",
+		Target: b.Ref, TargetName: b.Name, TargetTy: "Bookmark", Busy: append([]string{b.Ref}, s.busyRefs(d)...),
+		Duration: state.QuickDuration, OnFail: func() { s.forgetBookmark(b) },
 		Run: func(r *state.JobRun) error {
 			if err := r.Step(1, 80, "event.dct.bookmark.create", "Creating bookmark \""+b.Name+"\"."); err != nil {
 				return err
 			}
 			return r.Locked(func() error {
 				if x.snap == nil {
-					x.snap = e.TakeSnapshot(d, b.Timestamp)
+					x.snap = s.TakeSnapshot(d, b.Timestamp)
 				}
 				if b.Cont != nil {
-					e.recordOp(b.Cont.Ref, &b.Cont.Ops, b.Branch, "CREATE_BOOKMARK", c.user, b.Ref, b.Created)
+					s.RecordOp(b.Cont.Ref, &b.Cont.Ops, b.Branch, "CREATE_BOOKMARK", c.user, b.Ref, b.Created)
 				} else if b.Tmpl != nil {
-					e.recordOp(b.Tmpl.Ref, &b.Tmpl.Ops, b.Branch, "CREATE_BOOKMARK", c.user, b.Ref, b.Created)
+					s.RecordOp(b.Tmpl.Ref, &b.Tmpl.Ops, b.Branch, "CREATE_BOOKMARK", c.user, b.Ref, b.Created)
 				}
 				return nil
 			})
 		}})
 	if err != nil {
-		e.forgetBookmark(b)
+		s.forgetBookmark(b)
 		return 0, nil, err
 	}
-	return http.StatusCreated, obj{"bookmark": e.dctBookmarkObject(b), "job": e.dctJob(j)}, nil
+	return http.StatusCreated, obj{"bookmark": s.bookmarkObject(b), "job": s.jobObject(j)}, nil
 }
 
 func tagString(t obj) string {
@@ -275,28 +276,28 @@ func tagString(t obj) string {
 }
 
 // forgetBookmark removes a bookmark from the engine and from DCT.
-func (e *Engine) forgetBookmark(b *state.Bookmark) {
-	e.dropBookmark(b)
+func (s *Server) forgetBookmark(b *state.Bookmark) {
+	s.DropBookmark(b)
 	var kept []*state.Bookmark
-	for _, x := range e.dct.own {
+	for _, x := range s.own {
 		if x != b {
 			kept = append(kept, x)
 		}
 	}
-	e.dct.own = kept
-	delete(e.dct.bookmarks, b.Ref)
+	s.own = kept
+	delete(s.meta, b.Ref)
 }
 
 // mayChange: an admin, the creator or the owner of the bookmark's dataset.
-func (c *dctCall) mayChange(b *state.Bookmark) error {
-	if c.user.Admin || b.User == c.user || c.e.ownerOf(c.e.bookmarkDB(b)) == c.user {
+func (c *call) mayChange(b *state.Bookmark) error {
+	if c.user.Admin || b.User == c.user || c.s.ownerOf(c.s.bookmarkDB(b)) == c.user {
 		return nil
 	}
-	return dctErrorf(http.StatusForbidden, "account %q may not change bookmark %q", c.user.Name, b.Name)
+	return errorf(http.StatusForbidden, "account %q may not change bookmark %q", c.user.Name, b.Name)
 }
 
-// dctUpdateBookmark renames, shares (PUBLIC), unshares (PRIVATE) or changes the expiration.
-func (e *Engine) dctUpdateBookmark(c *dctCall) (int, any, error) {
+// updateBookmark renames, shares (PUBLIC), unshares (PRIVATE) or changes the expiration.
+func (s *Server) updateBookmark(c *call) (int, any, error) {
 	b, err := c.bookmark(c.r.PathValue("id"))
 	if err != nil {
 		return 0, nil, err
@@ -314,12 +315,12 @@ func (e *Engine) dctUpdateBookmark(c *dctCall) (int, any, error) {
 		return 0, nil, err
 	}
 	if p.Expiration != "" && p.RetainForever != nil && *p.RetainForever {
-		return 0, nil, dctErrorf(http.StatusBadRequest, "expiration and retain_forever are mutually exclusive")
+		return 0, nil, errorf(http.StatusBadRequest, "expiration and retain_forever are mutually exclusive")
 	}
-	x := e.dct.bookmarks[b.Ref]
+	x := s.meta[b.Ref]
 	if x == nil {
-		x = &dctBookmark{db: e.bookmarkDB(b), tags: e.dctBookmarkObject(b)["tags"].([]obj)}
-		e.dct.bookmarks[b.Ref] = x
+		x = &bookmarkMeta{db: s.bookmarkDB(b), tags: s.bookmarkObject(b)["tags"].([]obj)}
+		s.meta[b.Ref] = x
 	}
 	if p.Name != "" {
 		b.Name = p.Name
@@ -333,7 +334,7 @@ func (e *Engine) dctUpdateBookmark(c *dctCall) (int, any, error) {
 	if p.RetainForever != nil && *p.RetainForever {
 		x.expiration, b.Expiration = "", nil
 	}
-	j, err := e.StartJob(c.user, state.JobSpec{ActionType: "DCT_BOOKMARK_UPDATE", Title: "Update bookmark \"" + b.Name + "\".",
+	j, err := s.StartJob(c.user, state.JobSpec{ActionType: "DCT_BOOKMARK_UPDATE", Title: "Update bookmark \"" + b.Name + "\".",
 		Target: b.Ref, TargetName: b.Name, TargetTy: "Bookmark", Duration: state.QuickDuration,
 		Run: func(r *state.JobRun) error {
 			return r.Step(1, 80, "event.dct.bookmark.update", "Updating bookmark \""+b.Name+"\".")
@@ -341,11 +342,11 @@ func (e *Engine) dctUpdateBookmark(c *dctCall) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, e.jobAnswer(j), nil
+	return http.StatusOK, s.jobAnswer(j), nil
 }
 
-// dctDeleteBookmark deletes a bookmark at once (204, as DCT 3.18).
-func (e *Engine) dctDeleteBookmark(c *dctCall) (int, any, error) {
+// deleteBookmark deletes a bookmark at once (204, as DCT 3.18).
+func (s *Server) deleteBookmark(c *call) (int, any, error) {
 	b, err := c.bookmark(c.r.PathValue("id"))
 	if err != nil {
 		return 0, nil, err
@@ -353,25 +354,25 @@ func (e *Engine) dctDeleteBookmark(c *dctCall) (int, any, error) {
 	if err := c.mayChange(b); err != nil {
 		return 0, nil, err
 	}
-	if err := e.CheckBusy(b.Ref); err != nil {
+	if err := s.CheckBusy(b.Ref); err != nil {
 		return 0, nil, err
 	}
-	e.forgetBookmark(b)
+	s.forgetBookmark(b)
 	return http.StatusNoContent, nil, nil
 }
 
 // refreshedTo is the bookmark a container's current data came from: the data parent of the
 // last data operation on its active branch, while that bookmark exists (DCT's
 // last_successful_refresh_to_bookmark_id of the container's VDB group).
-func (e *Engine) refreshedTo(jc *state.Container) string {
-	for i := len(e.Operations) - 1; i >= 0; i-- {
-		o := e.Operations[i]
+func (s *Server) refreshedTo(jc *state.Container) string {
+	for i := len(s.Operations) - 1; i >= 0; i-- {
+		o := s.Operations[i]
 		if o.Layout != jc.Ref || o.Branch != jc.Active.Ref {
 			continue
 		}
 		switch o.Op {
 		case "REFRESH", "RESET", "RESTORE", "CREATE_BRANCH", "UNDO":
-			if _, ok := e.ByRef[o.DataParent]; ok {
+			if _, ok := s.ByRef[o.DataParent]; ok {
 				return o.DataParent
 			}
 			return ""
@@ -382,8 +383,8 @@ func (e *Engine) refreshedTo(jc *state.Container) string {
 
 // provisionedAt is the data time of the parent point a VDB was provisioned from (DCT's
 // parent_timeflow_timestamp), "" when unknown.
-func (e *Engine) provisionedAt(d *state.DB) string {
-	for _, tf := range e.Timeflows {
+func (s *Server) provisionedAt(d *state.DB) string {
+	for _, tf := range s.Timeflows {
 		if tf.DB == d && tf.CreationType == "INITIAL" && tf.Parent != nil {
 			return state.Stamp(tf.Parent.DataTime)
 		}
@@ -393,11 +394,11 @@ func (e *Engine) provisionedAt(d *state.DB) string {
 
 // BackdateBookmark moves the creation time of every bookmark named name back by
 // age, as if it had been made that long ago; it reports whether there was one.
-func (e *Engine) BackdateBookmark(name string, age time.Duration) bool {
-	e.Mu.Lock()
-	defer e.Mu.Unlock()
+func (s *Server) BackdateBookmark(name string, age time.Duration) bool {
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
 	found := false
-	for _, b := range e.allBookmarks() {
+	for _, b := range s.allBookmarks() {
 		if b.Name == name {
 			b.Created, found = b.Created.Add(-age), true
 		}

@@ -1,63 +1,24 @@
-package engine
+package dctapi_test
 
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dxsteps/dxsteps/dct"
-	"github.com/dxsteps/dxsteps/test/dctspec"
+	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// dctServer serves the engine's handler with every DCT request and answer under base
-// checked against the OpenAPI file (a problem fails the test).
-func dctServer(t *testing.T, e *Engine, base string) string {
-	t.Helper()
-	var h http.Handler = e.Handler()
-	if s, err := dctspec.Default(); err == nil {
-		h = s.Handler(base, h, t.Errorf)
-	} else if os.Getenv("CI") == "true" {
-		t.Fatalf("DCT OpenAPI file needed in CI: %v", err)
-	} else {
-		t.Logf("answers not checked against the spec: %v", err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
-// dctClient is a dct client of the engine for one of the workshop's accounts.
-func dctClient(t *testing.T, url, base string, account int, user string) *dct.Client {
-	t.Helper()
-	c, err := dct.NewClient(url, dct.WithAPIKey(DCTKey(account, user)), dct.WithBasePath(base),
-		dct.WithWaitIntervals(time.Millisecond, 5*time.Millisecond), dct.WithRetryMax(0))
-	require.NoError(t, err)
-	return c
-}
-
-// waitOn returns a function that waits for the job a client call started.
-func waitOn(t *testing.T, c *dct.Client) func(*dct.Job, error) *dct.Job {
-	return func(j *dct.Job, err error) *dct.Job {
-		t.Helper()
-		require.NoError(t, err)
-		done, err := c.Jobs.Wait(t.Context(), j.ID, nil)
-		require.NoError(t, err)
-		return done
-	}
-}
 
 // TestTheWorkshopPipelineRunsOnTheEnginesDCTAPI runs the pipeline through the dct client:
 // snapshot prod, refresh the master from that snapshot, mask it with its compliance job,
 // bookmark it PUBLIC, refresh a pod from the bookmark and bookmark the pod; QA and the
 // developer see what their accounts may see. The engine API and the catalog see the same.
 func TestTheWorkshopPipelineRunsOnTheEnginesDCTAPI(t *testing.T) {
-	e := start(t, Options{})
+	e := start(t, engine.Options{})
 	url := dctServer(t, e, "/dct/v3")
 	admin := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
 	qa := dctClient(t, url, "/dct/v3", 2, "qa")
@@ -111,7 +72,7 @@ func TestTheWorkshopPipelineRunsOnTheEnginesDCTAPI(t *testing.T) {
 	p1, _ := e.Dataset("prep1")
 	assert.Equal(t, 2, p1.Contents.DataVersion)
 	assert.True(t, p1.Contents.Masked, "the pod holds the masked build")
-	cat := map[string]CatalogEntry{}
+	cat := map[string]engine.CatalogEntry{}
 	for _, c := range e.Catalog() {
 		cat[c.Bookmark] = c
 	}
@@ -160,7 +121,7 @@ func TestTheWorkshopPipelineRunsOnTheEnginesDCTAPI(t *testing.T) {
 }
 
 func TestDCTRefusesAMissingOrUnknownKey(t *testing.T) {
-	e := start(t, Options{})
+	e := start(t, engine.Options{})
 	url := dctServer(t, e, "/dct/v3")
 	_, err := dctClient(t, url, "/dct/v3", 1, "nobody").VDBs.Get(t.Context(), "x")
 	require.ErrorIs(t, err, dct.ErrUnauthorized)
@@ -171,7 +132,7 @@ func TestDCTRefusesAMissingOrUnknownKey(t *testing.T) {
 }
 
 func TestDCTSearchFiltersAndPagesWithCursors(t *testing.T) {
-	e := start(t, Options{})
+	e := start(t, engine.Options{})
 	url := dctServer(t, e, "/dct/v3")
 	c := dctClient(t, url, "/dct/v3", 1, "delphix_admin")
 	var names []string
@@ -206,7 +167,7 @@ func TestDCTSearchFiltersAndPagesWithCursors(t *testing.T) {
 func postJSON(t *testing.T, url, body string, out any) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, url, stringsReader(body))
-	req.Header.Set("Authorization", "apk "+DCTKey(1, "delphix_admin"))
+	req.Header.Set("Authorization", "apk "+engine.DCTKey(1, "delphix_admin"))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)

@@ -1,12 +1,12 @@
-package engine
+package dctapi
 
 import "github.com/dxsteps/dxsteps/test/internal/dctfilter"
 
-// dctOperations are, for each operation the local DCT serves, the query parameters the DCT
+// operations are, for each operation the local DCT serves, the query parameters the DCT
 // spec declares (each with the values it takes; nil: any of its type) and, for a search, the
 // fields it declares filterable (x-filterable). Written from ../shared/reference/dct-openapi.yaml;
 // TestTheDCTOperationsTableIsTheSpecs checks it against that file.
-var dctOperations = map[string]dctOperation{
+var operations = map[string]operation{
 	"GET /dsources":                               {query: listQuery(dsourceSorts, permissionEnum)},
 	"POST /dsources/search":                       {query: listQuery(dsourceSorts, permissionEnum), filterable: dsourcesFilterable},
 	"GET /dsources/{id}":                          {},

@@ -1,4 +1,4 @@
-package engine
+package dctapi
 
 import (
 	"net/http"
@@ -11,8 +11,8 @@ import (
 // deleting one are jobs (202); the current timeflow, and one that a bookmark, a snapshot's
 // child or another timeflow depends on, cannot be deleted.
 
-func (e *Engine) dctTimeflowObject(tf *state.Timeflow) obj {
-	o := obj{"id": tf.Ref, "engine_id": dctEngineID, "name": tf.Name, "dataset_id": tf.DB.Ref,
+func (s *Server) timeflowObject(tf *state.Timeflow) obj {
+	o := obj{"id": tf.Ref, "engine_id": engineID, "name": tf.Name, "dataset_id": tf.DB.Ref,
 		"creation_type": tf.CreationType, "is_active": tf.DB.Timeflow == tf.Ref, "is_replica": false,
 		"creation_timestamp": state.Stamp(tf.Created), "tags": []obj{}}
 	if tf.Parent != nil {
@@ -27,41 +27,41 @@ func (e *Engine) dctTimeflowObject(tf *state.Timeflow) obj {
 	return o
 }
 
-func (e *Engine) dctTimeflows(c *dctCall) (int, any, error) {
+func (s *Server) listTimeflows(c *call) (int, any, error) {
 	items := []obj{}
-	for _, tf := range e.Timeflows {
+	for _, tf := range s.Timeflows {
 		if c.canSeeDB(tf.DB) {
-			items = append(items, e.dctTimeflowObject(tf))
+			items = append(items, s.timeflowObject(tf))
 		}
 	}
 	return c.list(items)
 }
 
 // timeflow resolves the {id} path value to a timeflow of a dataset the caller sees.
-func (c *dctCall) timeflow() (*state.Timeflow, error) {
-	tf, ok := state.Lookup[*state.Timeflow](c.e.State, c.r.PathValue("id"))
+func (c *call) timeflow() (*state.Timeflow, error) {
+	tf, ok := state.Lookup[*state.Timeflow](c.s.State, c.r.PathValue("id"))
 	if !ok || !c.canSeeDB(tf.DB) {
-		return nil, dctNotFound("timeflow", c.r.PathValue("id"))
+		return nil, notFound("timeflow", c.r.PathValue("id"))
 	}
 	return tf, nil
 }
 
-func (e *Engine) dctTimeflow(c *dctCall) (int, any, error) {
+func (s *Server) getTimeflow(c *call) (int, any, error) {
 	tf, err := c.timeflow()
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, e.dctTimeflowObject(tf), nil
+	return http.StatusOK, s.timeflowObject(tf), nil
 }
 
 // operableTimeflow is a timeflow of a VDB the caller may operate on.
-func (c *dctCall) operableTimeflow() (*state.Timeflow, error) {
+func (c *call) operableTimeflow() (*state.Timeflow, error) {
 	tf, err := c.timeflow()
 	if err != nil {
 		return nil, err
 	}
 	if tf.DB.Parent == nil {
-		return nil, dctErrorf(http.StatusBadRequest, "timeflow %q is a dSource's", tf.Ref)
+		return nil, errorf(http.StatusBadRequest, "timeflow %q is a dSource's", tf.Ref)
 	}
 	c.r.SetPathValue("id", tf.DB.Ref)
 	if _, err := c.operable(); err != nil {
@@ -70,8 +70,8 @@ func (c *dctCall) operableTimeflow() (*state.Timeflow, error) {
 	return tf, nil
 }
 
-// dctRenameTimeflow names a timeflow (UpdateTimeflowParameters: name, 1 to 1024 characters).
-func (e *Engine) dctRenameTimeflow(c *dctCall) (int, any, error) {
+// renameTimeflow names a timeflow (UpdateTimeflowParameters: name, 1 to 1024 characters).
+func (s *Server) renameTimeflow(c *call) (int, any, error) {
 	tf, err := c.operableTimeflow()
 	if err != nil {
 		return 0, nil, err
@@ -83,31 +83,31 @@ func (e *Engine) dctRenameTimeflow(c *dctCall) (int, any, error) {
 		return 0, nil, err
 	}
 	if p.Name == nil || *p.Name == "" || len(*p.Name) > 1024 {
-		return 0, nil, dctErrorf(http.StatusBadRequest, "name must be 1 to 1024 characters")
+		return 0, nil, errorf(http.StatusBadRequest, "name must be 1 to 1024 characters")
 	}
 	name := *p.Name
-	return e.timeflowJob(c, tf, "TIMEFLOW_UPDATE", "Update timeflow", func() { tf.Name = name })
+	return s.timeflowJob(c, tf, "TIMEFLOW_UPDATE", "Update timeflow", func() { tf.Name = name })
 }
 
-// dctDeleteTimeflow deletes a timeflow that is not current and that nothing depends on,
+// deleteTimeflow deletes a timeflow that is not current and that nothing depends on,
 // with its snapshots.
-func (e *Engine) dctDeleteTimeflow(c *dctCall) (int, any, error) {
+func (s *Server) deleteTimeflow(c *call) (int, any, error) {
 	tf, err := c.operableTimeflow()
 	if err != nil {
 		return 0, nil, err
 	}
 	if tf.DB.Timeflow == tf.Ref {
-		return 0, nil, dctErrorf(http.StatusBadRequest, "timeflow %q is the current timeflow of %q", tf.Name, tf.DB.Name)
+		return 0, nil, errorf(http.StatusBadRequest, "timeflow %q is the current timeflow of %q", tf.Name, tf.DB.Name)
 	}
-	if what := e.timeflowDependent(tf); what != "" {
-		return 0, nil, dctErrorf(http.StatusBadRequest, "timeflow %q cannot be deleted: %s depends on it", tf.Name, what)
+	if what := s.timeflowDependent(tf); what != "" {
+		return 0, nil, errorf(http.StatusBadRequest, "timeflow %q cannot be deleted: %s depends on it", tf.Name, what)
 	}
-	return e.timeflowJob(c, tf, "TIMEFLOW_DELETE", "Delete timeflow", func() {
-		e.Snapshots = dropAll(e.Snapshots, func(s *state.Snapshot) bool { return s.Timeflow == tf.Ref })
-		e.Timeflows = dropAll(e.Timeflows, func(x *state.Timeflow) bool { return x == tf })
-		for ref, o := range e.ByRef {
-			if s, ok := o.(*state.Snapshot); (ok && s.Timeflow == tf.Ref) || o == any(tf) {
-				delete(e.ByRef, ref)
+	return s.timeflowJob(c, tf, "TIMEFLOW_DELETE", "Delete timeflow", func() {
+		s.Snapshots = dropAll(s.Snapshots, func(s *state.Snapshot) bool { return s.Timeflow == tf.Ref })
+		s.Timeflows = dropAll(s.Timeflows, func(x *state.Timeflow) bool { return x == tf })
+		for ref, o := range s.ByRef {
+			if snap, ok := o.(*state.Snapshot); (ok && snap.Timeflow == tf.Ref) || o == any(tf) {
+				delete(s.ByRef, ref)
 			}
 		}
 		if tf.DB.PrevTimeflow == tf.Ref {
@@ -118,15 +118,15 @@ func (e *Engine) dctDeleteTimeflow(c *dctCall) (int, any, error) {
 
 // timeflowDependent names what depends on tf's data: a bookmark on one of its snapshots,
 // or another timeflow (a refresh or provision) that started from one; "" when nothing does.
-func (e *Engine) timeflowDependent(tf *state.Timeflow) string {
-	for ref, x := range e.dct.bookmarks {
+func (s *Server) timeflowDependent(tf *state.Timeflow) string {
+	for ref, x := range s.meta {
 		if x.snap != nil && x.snap.Timeflow == tf.Ref {
-			if b, ok := state.Lookup[*state.Bookmark](e.State, ref); ok {
+			if b, ok := state.Lookup[*state.Bookmark](s.State, ref); ok {
 				return "bookmark \"" + b.Name + "\""
 			}
 		}
 	}
-	for _, x := range e.Timeflows {
+	for _, x := range s.Timeflows {
 		if x.Parent != nil && x.Parent.Timeflow == tf.Ref {
 			return "timeflow \"" + x.Name + "\" of \"" + x.DB.Name + "\""
 		}
@@ -134,10 +134,10 @@ func (e *Engine) timeflowDependent(tf *state.Timeflow) string {
 	return ""
 }
 
-func (e *Engine) timeflowJob(c *dctCall, tf *state.Timeflow, actionType, verb string, apply func()) (int, any, error) {
+func (s *Server) timeflowJob(c *call, tf *state.Timeflow, actionType, verb string, apply func()) (int, any, error) {
 	d := tf.DB
-	j, err := e.StartJob(c.user, state.JobSpec{ActionType: actionType, Title: verb + " \"" + tf.Name + "\".",
-		Target: tf.Ref, TargetName: d.Group.Name + "/" + d.Name, TargetTy: "Timeflow", Busy: e.busyRefs(d),
+	j, err := s.StartJob(c.user, state.JobSpec{ActionType: actionType, Title: verb + " \"" + tf.Name + "\".",
+		Target: tf.Ref, TargetName: d.Group.Name + "/" + d.Name, TargetTy: "Timeflow", Busy: s.busyRefs(d),
 		Duration: state.QuickDuration,
 		Run: func(r *state.JobRun) error {
 			if err := r.Step(1, 90, "event.dct."+actionType, verb+" \""+tf.Name+"\"."); err != nil {
@@ -148,7 +148,7 @@ func (e *Engine) timeflowJob(c *dctCall, tf *state.Timeflow, actionType, verb st
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusAccepted, e.jobAnswer(j), nil
+	return http.StatusAccepted, s.jobAnswer(j), nil
 }
 
 func dropAll[T any](l []T, drop func(T) bool) []T {

@@ -1,4 +1,4 @@
-package engine
+package dctapi
 
 import (
 	"encoding/json"
@@ -19,72 +19,72 @@ type vdbGroup struct {
 	Cont      *state.Container // nil for a template's group
 }
 
-func (e *Engine) groups() []vdbGroup {
+func (s *Server) groups() []vdbGroup {
 	var gs []vdbGroup
-	for _, jc := range e.Containers {
+	for _, jc := range s.Containers {
 		gs = append(gs, vdbGroup{Ref: jc.Ref, Name: jc.Name, DB: jc.DS.DB, Cont: jc})
 	}
-	for _, t := range e.Templates {
+	for _, t := range s.Templates {
 		gs = append(gs, vdbGroup{Ref: t.Ref, Name: t.Name, DB: t.DS.DB})
 	}
 	return gs
 }
 
-func (c *dctCall) canSeeGroup(g vdbGroup) bool {
+func (c *call) canSeeGroup(g vdbGroup) bool {
 	return c.user.Admin || (g.Cont != nil && g.Cont.Owner == c.user)
 }
 
-func (e *Engine) dctGroupObject(g vdbGroup) obj {
+func (s *Server) groupObject(g vdbGroup) obj {
 	d := g.DB
 	status := "RUNNING"
-	if !e.enabled(d) {
+	if !s.enabled(d) {
 		status = "DISABLED"
 	}
-	locker := e.lockerOf(d)
+	locker := s.lockerOf(d)
 	o := obj{"id": g.Ref, "name": g.Name, "vdb_ids": []string{d.Ref}, "is_locked": locker != nil,
 		"vdb_group_source": "ENGINE", "ss_data_layout_id": g.Ref, "database_type": d.PlatName, "status": status,
 		"vdbs": []obj{{"vdb_id": d.Ref, "order": 1, "vdb_name": d.Name}}, "tags": []obj{}}
 	if locker != nil {
-		o["locked_by"], o["locked_by_name"] = e.accountID(locker), locker.Name
+		o["locked_by"], o["locked_by_name"] = s.accountID(locker), locker.Name
 	}
 	if g.Cont != nil {
-		if bm := e.refreshedTo(g.Cont); bm != "" {
+		if bm := s.refreshedTo(g.Cont); bm != "" {
 			o["last_successful_refresh_to_bookmark_id"] = bm
 		}
 	}
 	return o
 }
 
-func (c *dctCall) group() (vdbGroup, error) {
+func (c *call) group() (vdbGroup, error) {
 	id := c.r.PathValue("id")
-	for _, g := range c.e.groups() {
+	for _, g := range c.s.groups() {
 		if g.Ref == id && c.canSeeGroup(g) {
 			return g, nil
 		}
 	}
-	return vdbGroup{}, dctNotFound("VDB group", id)
+	return vdbGroup{}, notFound("VDB group", id)
 }
 
-func (e *Engine) dctGroups(c *dctCall) (int, any, error) {
+func (s *Server) listGroups(c *call) (int, any, error) {
 	items := []obj{}
-	for _, g := range e.groups() {
+	for _, g := range s.groups() {
 		if c.canSeeGroup(g) {
-			items = append(items, e.dctGroupObject(g))
+			items = append(items, s.groupObject(g))
 		}
 	}
 	return c.list(items)
 }
 
-func (e *Engine) dctGroup(c *dctCall) (int, any, error) {
+func (s *Server) getGroup(c *call) (int, any, error) {
 	g, err := c.group()
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, e.dctGroupObject(g), nil
+	return http.StatusOK, s.groupObject(g), nil
 }
 
-func (e *Engine) dctLockGroup(lock bool) dctHandler {
-	return func(c *dctCall) (int, any, error) {
+func (s *Server) lockGroup(lock bool) handler {
+	return func(c *call) (int, any, error) {
 		g, err := c.group()
 		if err != nil {
 			return 0, nil, err
@@ -92,23 +92,23 @@ func (e *Engine) dctLockGroup(lock bool) dctHandler {
 		if err := c.setLock(g.DB, lock); err != nil {
 			return 0, nil, err
 		}
-		return http.StatusOK, e.dctGroupObject(g), nil
+		return http.StatusOK, s.groupObject(g), nil
 	}
 }
 
-// dctGroupRefreshFromBookmark refreshes the group's one VDB from a bookmark.
+// groupRefreshFromBookmark refreshes the group's one VDB from a bookmark.
 
-func (e *Engine) dctGroupRefreshFromBookmark(c *dctCall) (int, any, error) {
+func (s *Server) groupRefreshFromBookmark(c *call) (int, any, error) {
 	g, err := c.group()
 	if err != nil {
 		return 0, nil, err
 	}
 	c.r.SetPathValue("id", g.DB.Ref)
-	return e.dctRefreshFromBookmark(c)
+	return s.refreshFromBookmark(c)
 }
 
 // onGroupVDB runs a VDB handler on the group's one VDB, with body as its request body.
-func (e *Engine) onGroupVDB(c *dctCall, body []byte, h dctHandler) (int, any, error) {
+func (s *Server) onGroupVDB(c *call, body []byte, h handler) (int, any, error) {
 	g, err := c.group()
 	if err != nil {
 		return 0, nil, err
@@ -118,9 +118,9 @@ func (e *Engine) onGroupVDB(c *dctCall, body []byte, h dctHandler) (int, any, er
 	return h(c)
 }
 
-// dctGroupRefreshBySnapshot refreshes the group's VDB from the snapshot its mapping names,
+// groupRefreshBySnapshot refreshes the group's VDB from the snapshot its mapping names,
 // or without one from its parent's latest snapshot.
-func (e *Engine) dctGroupRefreshBySnapshot(c *dctCall) (int, any, error) {
+func (s *Server) groupRefreshBySnapshot(c *call) (int, any, error) {
 	var p struct {
 		Mappings []struct {
 			VDBID      string `json:"vdb_id"`
@@ -137,15 +137,15 @@ func (e *Engine) dctGroupRefreshBySnapshot(c *dctCall) (int, any, error) {
 	body := obj{}
 	for _, m := range p.Mappings {
 		if m.VDBID != g.DB.Ref {
-			return 0, nil, dctErrorf(http.StatusBadRequest, "VDB %q is not in VDB group %q", m.VDBID, g.Name)
+			return 0, nil, errorf(http.StatusBadRequest, "VDB %q is not in VDB group %q", m.VDBID, g.Name)
 		}
 		body["snapshot_id"] = m.SnapshotID
 	}
 	b, _ := json.Marshal(body)
-	return e.onGroupVDB(c, b, e.dctRefreshBySnapshot)
+	return s.onGroupVDB(c, b, s.refreshBySnapshot)
 }
 
-// dctGroupEnable enables or disables the group's VDB.
-func (e *Engine) dctGroupEnable(on bool) dctHandler {
-	return func(c *dctCall) (int, any, error) { return e.onGroupVDB(c, nil, e.dctEnable(on)) }
+// groupEnable enables or disables the group's VDB.
+func (s *Server) groupEnable(on bool) handler {
+	return func(c *call) (int, any, error) { return s.onGroupVDB(c, nil, s.enable(on)) }
 }
