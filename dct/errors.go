@@ -15,14 +15,14 @@ import (
 // status stands for; a *NameError with no match is ErrNotFound.
 var (
 	// ErrNotFound: the object named or referenced does not exist.
-	ErrNotFound = errors.New("dct: not found")
+	ErrNotFound error = &httpapi.Sentinel{Msg: "dct: not found", Kind: httpapi.ErrNotFound}
 	// ErrUnauthorized: DCT refused the API key.
-	ErrUnauthorized = errors.New("dct: unauthorized")
+	ErrUnauthorized error = &httpapi.Sentinel{Msg: "dct: unauthorized", Kind: httpapi.ErrUnauthorized}
 	// ErrForbidden: the key's account may not see or change that object.
-	ErrForbidden = errors.New("dct: permission denied")
+	ErrForbidden error = &httpapi.Sentinel{Msg: "dct: permission denied", Kind: httpapi.ErrForbidden}
 	// ErrConflict: the object is locked, busy, or in a state that forbids
 	// the operation.
-	ErrConflict = errors.New("dct: conflict")
+	ErrConflict error = &httpapi.Sentinel{Msg: "dct: conflict", Kind: httpapi.ErrConflict}
 )
 
 // ErrPlainHTTP is in an *UnreachableError when an https:// URL reached a
@@ -83,14 +83,14 @@ func (e *APIError) advice() string {
 
 // Is lets errors.Is match an APIError against the sentinels.
 func (e *APIError) Is(target error) bool {
-	switch target {
-	case ErrNotFound:
+	switch httpapi.KindOf(target) {
+	case httpapi.ErrNotFound:
 		return e.HTTPStatus == http.StatusNotFound
-	case ErrUnauthorized:
+	case httpapi.ErrUnauthorized:
 		return e.HTTPStatus == http.StatusUnauthorized
-	case ErrForbidden:
+	case httpapi.ErrForbidden:
 		return e.HTTPStatus == http.StatusForbidden
-	case ErrConflict:
+	case httpapi.ErrConflict:
 		return e.HTTPStatus == http.StatusConflict
 	}
 	return false
@@ -213,6 +213,9 @@ func (e *UnreachableError) Error() string {
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// NoAnswer makes it an httpapi.Unreachable.
+func (e *UnreachableError) NoAnswer() {}
 
 // MayHaveActedError is a request whose answer was lost and whose effect
 // DCT could not be asked about before the deadline (or cannot show): it

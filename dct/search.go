@@ -169,7 +169,7 @@ func findByName[T any](ctx context.Context, c *Client, l lookup[T], name string)
 	for i, f := range found {
 		ids[i] = l.idOf(f)
 	}
-	return nil, &NameError{Kind: l.kind, Name: name, Matches: ids}
+	return nil, &NameError{Kind: l.kind, Name: name, Matches: ids, Precisely: "by id"}
 }
 
 // suggest lists the collection's first page and returns the
@@ -189,29 +189,6 @@ func suggest[T any](ctx context.Context, c *Client, l lookup[T], name string) []
 	return httpapi.Closest(name, names, 3)
 }
 
-// NameError is a lookup by exact name that found no object, or more than one.
-type NameError struct {
-	Kind        string   // "VDB", "dSource", ...
-	Name        string   // the name asked for
-	Matches     []string // ids of the objects with that name, when more than one
-	Suggestions []string // the closest existing names, when none matched
-}
-
-func (e *NameError) Error() string {
-	if len(e.Matches) > 1 {
-		return fmt.Sprintf("%d %ss are named %q (%s): rename one, or name the object by id",
-			len(e.Matches), e.Kind, e.Name, strings.Join(e.Matches, ", "))
-	}
-	msg := fmt.Sprintf("no %s is named %q", e.Kind, e.Name)
-	if len(e.Suggestions) > 0 {
-		quoted := make([]string, len(e.Suggestions))
-		for i, s := range e.Suggestions {
-			quoted[i] = strconv.Quote(s)
-		}
-		msg += "; closest: " + strings.Join(quoted, ", ")
-	}
-	return msg
-}
-
-// Is makes a NameError with no match an ErrNotFound.
-func (e *NameError) Is(target error) bool { return target == ErrNotFound && len(e.Matches) == 0 }
+// NameError is a name that matched no object, or several (httpapi.NameError):
+// on DCT, several are told apart by id.
+type NameError = httpapi.NameError

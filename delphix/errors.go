@@ -7,20 +7,22 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 )
 
 // Sentinel errors for errors.Is. An *APIError matches the one its HTTP
 // status or engine error id stands for.
 var (
 	// ErrNotFound: the object named or referenced does not exist.
-	ErrNotFound = errors.New("delphix: not found")
+	ErrNotFound error = &httpapi.Sentinel{Msg: "delphix: not found", Kind: httpapi.ErrNotFound}
 	// ErrUnauthorized: the login was refused or the session is gone.
-	ErrUnauthorized = errors.New("delphix: unauthorized")
+	ErrUnauthorized error = &httpapi.Sentinel{Msg: "delphix: unauthorized", Kind: httpapi.ErrUnauthorized}
 	// ErrForbidden: the user may not see or change that object.
-	ErrForbidden = errors.New("delphix: permission denied")
+	ErrForbidden error = &httpapi.Sentinel{Msg: "delphix: permission denied", Kind: httpapi.ErrForbidden}
 	// ErrConflict: the object is busy (a job runs on it) or in a state that
 	// forbids the operation.
-	ErrConflict = errors.New("delphix: conflict")
+	ErrConflict error = &httpapi.Sentinel{Msg: "delphix: conflict", Kind: httpapi.ErrConflict}
 )
 
 // ErrPlainHTTP is in an *UnreachableError when an https:// URL reached an
@@ -109,14 +111,14 @@ func oneLine(s string) string {
 // Is lets errors.Is match an APIError against the sentinels.
 func (e *APIError) Is(target error) bool {
 	id := strings.ToLower(e.ID)
-	switch target {
-	case ErrNotFound:
+	switch httpapi.KindOf(target) {
+	case httpapi.ErrNotFound:
 		return e.HTTPStatus == http.StatusNotFound || strings.Contains(id, "object.missing") || strings.Contains(id, "notfound")
-	case ErrUnauthorized:
+	case httpapi.ErrUnauthorized:
 		return e.HTTPStatus == http.StatusUnauthorized || strings.Contains(id, "login") || id == "session.lost"
-	case ErrForbidden:
+	case httpapi.ErrForbidden:
 		return (e.HTTPStatus == http.StatusForbidden && id != "session.lost") || strings.Contains(id, "permission")
-	case ErrConflict:
+	case httpapi.ErrConflict:
 		return e.HTTPStatus == http.StatusConflict || strings.Contains(id, "busy") || strings.Contains(id, "conflict")
 	}
 	return false
@@ -141,6 +143,9 @@ func (e *UnreachableError) Error() string {
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// NoAnswer makes it an httpapi.Unreachable.
+func (e *UnreachableError) NoAnswer() {}
 
 // SessionLostError is the engine ending the session again and again: the
 // client opened a new session and logged in each time (the engine accepted

@@ -103,12 +103,10 @@ func signalName(s syscall.Signal) string {
 func classify(err error) (code int, category string) {
 	var (
 		usage    *UsageError
-		name     *delphix.NameError
 		abort    *AbortError
 		deadline *DeadlineError
-		unreach  *delphix.UnreachableError
-		dctName  *dct.NameError
-		dctDown  *dct.UnreachableError
+		name     *httpapi.NameError
+		down     httpapi.Unreachable
 	)
 	switch {
 	case errors.As(err, &abort):
@@ -118,15 +116,13 @@ func classify(err error) (code int, category string) {
 		return ExitSIGINT, "aborted"
 	case errors.As(err, &deadline), errors.Is(err, context.DeadlineExceeded):
 		return ExitTimeout, "timeout"
-	case errors.As(err, &usage), errors.As(err, &name), errors.Is(err, delphix.ErrNotFound),
-		errors.As(err, &dctName), errors.Is(err, dct.ErrNotFound):
+	case errors.As(err, &usage), errors.As(err, &name), errors.Is(err, httpapi.ErrNotFound):
 		return ExitUsage, "usage"
-	case errors.Is(err, delphix.ErrUnauthorized), errors.Is(err, delphix.ErrForbidden),
-		errors.Is(err, dct.ErrUnauthorized), errors.Is(err, dct.ErrForbidden):
+	case errors.Is(err, httpapi.ErrUnauthorized), errors.Is(err, httpapi.ErrForbidden):
 		return ExitAuth, "auth"
 	case isCertError(err):
 		return ExitTLS, "tls"
-	case errors.As(err, &unreach), errors.As(err, &dctDown):
+	case errors.As(err, &down):
 		return ExitUnreachable, "unreachable"
 	}
 	return ExitFailed, "engine"

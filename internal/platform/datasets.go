@@ -50,7 +50,7 @@ type Datasets interface {
 	// when it has none.
 	LatestSnapshot(ctx context.Context, ref string) (*Snapshot, error)
 	// GetSnapshot is the snapshot ref names; an error matching
-	// ErrNotFound when there is none.
+	// httpapi.ErrNotFound when there is none.
 	GetSnapshot(ctx context.Context, ref string) (*Snapshot, error)
 	// Sync snapshots the dSource (Jobs.Run, with a plan).
 	Sync(ctx context.Context, source *Dataset, j JobSpec) (Job, error)
@@ -58,24 +58,6 @@ type Datasets interface {
 	Refresh(ctx context.Context, vdb *Dataset, snap *Snapshot, j JobSpec) (Job, error)
 	// TakeSnapshot snapshots the VDB (Jobs.Run, with a plan).
 	TakeSnapshot(ctx context.Context, vdb *Dataset, j JobSpec) (Job, error)
-}
-
-// ErrNotFound matches a platform's own not-found error (delphix's or
-// dct's), whichever the session's client gave.
-var ErrNotFound = errors.New("not found")
-
-// notFound makes a client's not-found error also match ErrNotFound.
-type notFound struct{ err error }
-
-func (e notFound) Error() string        { return e.err.Error() }
-func (e notFound) Unwrap() error        { return e.err }
-func (e notFound) Is(target error) bool { return target == ErrNotFound }
-
-func mapNotFound(err error) error {
-	if errors.Is(err, delphix.ErrNotFound) || errors.Is(err, dct.ErrNotFound) {
-		return notFound{err}
-	}
-	return err
 }
 
 // On the engine.
@@ -110,7 +92,7 @@ func (e engine) FindVDB(ctx context.Context, name string, isDSource error) (*Dat
 func (e engine) Get(ctx context.Context, ref string) (*Dataset, error) {
 	d, err := e.s.Client.Databases.Get(ctx, ref)
 	if err != nil {
-		return nil, mapNotFound(err)
+		return nil, err
 	}
 	return engineDataset(d), nil
 }
@@ -126,7 +108,7 @@ func (e engine) LatestSnapshot(ctx context.Context, ref string) (*Snapshot, erro
 func (e engine) GetSnapshot(ctx context.Context, ref string) (*Snapshot, error) {
 	s, err := e.s.Client.Snapshots.Get(ctx, ref)
 	if err != nil {
-		return nil, mapNotFound(err)
+		return nil, err
 	}
 	return engineSnapshot(s), nil
 }
@@ -193,7 +175,7 @@ func (d dctPlatform) Get(ctx context.Context, id string) (*Dataset, error) {
 	}
 	v, err := c.VDBs.Get(ctx, id)
 	if err != nil {
-		return nil, mapNotFound(fmt.Errorf("dataset %s: %w", id, err))
+		return nil, fmt.Errorf("dataset %s: %w", id, err)
 	}
 	return dctVDB(v), nil
 }
@@ -212,7 +194,7 @@ func (d dctPlatform) LatestSnapshot(ctx context.Context, id string) (*Snapshot, 
 func (d dctPlatform) GetSnapshot(ctx context.Context, id string) (*Snapshot, error) {
 	s, err := d.s.DCT.Snapshots.Get(ctx, id)
 	if err != nil {
-		return nil, mapNotFound(err)
+		return nil, err
 	}
 	return dctSnapshot(s), nil
 }

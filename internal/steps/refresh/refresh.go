@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 	"github.com/dxsteps/dxsteps/internal/platform"
 )
 
@@ -138,7 +139,7 @@ func pickSnapshot(ctx context.Context, p platform.Platform, o options, vdb, pare
 		return snap, err
 	}
 	snap, err := p.GetSnapshot(ctx, o.snapshot)
-	if errors.Is(err, platform.ErrNotFound) {
+	if errors.Is(err, httpapi.ErrNotFound) {
 		word := "reference"
 		if p.Name() == cli.PlatformDCT {
 			word = "id"
