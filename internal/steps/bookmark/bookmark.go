@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/platform"
 )
 
 var (
@@ -28,7 +30,6 @@ var (
 	pattern   = &cli.Key{Flag: "name-pattern", Type: cli.String, Only: []string{"prune"}, Usage: "prune bookmarks whose whole name matches this `GLOB` (* ? [..]), e.g. '2026-* 50'"}
 	keep      = &cli.Key{Flag: "keep", Type: cli.Int, Only: []string{"prune"}, Usage: "prune keeps the newest `N` matching bookmarks of each data pod and template"}
 	olderThan = &cli.Key{Flag: "older-than", Type: cli.String, Only: []string{"prune"}, Usage: "prune only bookmarks created more than `DURATION` ago (30d, 2w, 720h)"}
-	dryRun    = &cli.Key{Flag: "dry-run", Type: cli.Bool, Only: []string{"prune"}, Usage: "prune deletes nothing and lists what it would delete"}
 )
 
 // Step is the dx-bookmark binary.
@@ -56,12 +57,17 @@ created more than --older-than ago (both: beyond the newest N and that old), but
 that something still depends on (engine: a branch created from it, a data pod whose
 current data was restored from it; DCT: a VDB provisioned from it, a VDB group last
 refreshed to it), nor one retained forever (tagged retain-forever, or on DCT retained forever by
-DCT); an empty filter (--container "") is refused; --dry-run deletes nothing. The output lists
-deleted, kept and skipped bookmarks, each kept or skipped one with its reason.
+DCT); an empty filter (--container "") is refused. The output lists deleted, kept and skipped
+bookmarks, each kept or skipped one with its reason.
+
+--dry-run changes nothing and plans: create lists the bookmark it would make (none when one of
+that name is there: created false), share and create --shared check the masking proof as a real
+run does (exit 1 unproven), and prune's deleted are exactly the bookmarks it would delete, one
+"delete" action each in the plan. The output describes the bookmarks as they are.
 
 Example: dx-bookmark create --container prep1 --name "2019-03-14 101502 50" --tag "2019-03-14 101502" --tag 50% --shared --expires 90d
 Example: dx-bookmark prune --tag 'jenkins-data-pipeline-*' --keep 30 --dry-run`,
-	Keys: append([]*cli.Key{container, template, name, tags, shared, expires, forever, pattern, keep, olderThan, dryRun, allowUnmasked}, provenanceKeys...),
+	Keys: append([]*cli.Key{container, template, name, tags, shared, expires, forever, pattern, keep, olderThan, cli.DryRun, allowUnmasked}, provenanceKeys...),
 	Rules: []cli.Rule{cli.OneOf([]string{"create"}, container, template),
 		cli.OneOf([]string{"prune"}, tags, pattern, container, template).Hint("prune deletes only what matches"),
 		cli.OneOf([]string{"prune"}, keep, olderThan)},
@@ -69,7 +75,7 @@ Example: dx-bookmark prune --tag 'jenkins-data-pipeline-*' --keep 30 --dry-run`,
 		{Operations: []string{"list"}, Value: ListResult{}}, {Operations: []string{"prune"}, Value: PruneResult{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
 		o := options{op: in.Op, container: in.String(container), template: in.String(template), name: in.String(name),
-			tags: in.List(tags), shared: in.Bool(shared), forever: in.Bool(forever), dryRun: in.Bool(dryRun),
+			tags: in.List(tags), shared: in.Bool(shared), forever: in.Bool(forever), dryRun: in.Bool(cli.DryRun),
 			filter: pruneFilter{tags: in.List(tags), namePattern: in.String(pattern), keep: in.Int(keep)}}
 		if o.op == "prune" {
 			if err := emptyFilter(in); err != nil {
@@ -109,10 +115,7 @@ Example: dx-bookmark prune --tag 'jenkins-data-pipeline-*' --keep 30 --dry-run`,
 			return nil, cli.Usagef("%s: %q is not a glob: %v", in.Name(pattern), o.filter.namePattern, err)
 		}
 		return func(ctx context.Context, s *cli.Session) (any, error) {
-			if s.DCT != nil {
-				return runDCT(ctx, s, o)
-			}
-			return run(ctx, s, o)
+			return run(ctx, s, o, platform.Pick[store](s, &engineStore{s: s}, &dctStore{s: s}))
 		}, nil
 	},
 }
@@ -155,109 +158,83 @@ type ListResult struct {
 	Bookmarks []Result `json:"bookmarks"`
 }
 
-func describe(b *delphix.Bookmark) Result {
-	prov, tags := engineProvenance(b.Description, b.Tags)
-	return Result{Bookmark: b.Name, BookmarkReference: b.Reference, Container: b.ContainerName, Template: b.TemplateName,
-		Branch: b.Branch, Shared: b.Shared, Tags: tags, Timestamp: b.Timestamp, Expiration: b.Expiration, CreationTime: b.CreationTime,
-		Provenance: prov}
+// store is a platform's bookmarks as the step uses them: the engine's
+// self-service bookmarks (engine.go) or DCT's (dct.go). The step's logic,
+// run below, is written once over it.
+type store interface {
+	// load resolves --container and --template (nil: neither given) and
+	// returns the bookmarks made on that data pod or template itself, or
+	// every one the user sees; for create, share, unshare and delete at
+	// least those named --name.
+	load(ctx context.Context, o options) (*place, []mark, error)
+	// publishes proves masked, or says why not, the data a shared bookmark
+	// publishes: the layout's current data (b nil), or bookmark b's.
+	publishes(ctx context.Context, b *mark) (evidence []string, why string, err error)
+	// create is the job that makes the bookmark o describes on the layout;
+	// a start that answers the new bookmark's reference sets *ref.
+	create(ctx context.Context, o options, ref *string) platform.JobSpec
+	// change is the job that shares, unshares or deletes (op) b.
+	change(ctx context.Context, op string, b mark) platform.JobSpec
+	// get reads a bookmark.
+	get(ctx context.Context, ref string) (Result, error)
+	// planned is the bookmark create would make on the layout, as far as
+	// it is known before it exists.
+	planned(ctx context.Context, o options) (Result, error)
+	// dependents says, by reference, what still depends on each of ms.
+	dependents(ctx context.Context, ms []mark) (map[string][]string, error)
 }
 
-// layout is the data pod or template a bookmark belongs to.
-type layout struct {
-	kind, name, ref, branch string
-	filter                  delphix.BookmarkListOptions
+// place is the data pod or template --container or --template names.
+type place struct{ kind, name string }
+
+func (p *place) String() string { return fmt.Sprintf("%s %q", p.kind, p.name) }
+
+// mark is a bookmark as the step sees it on either platform.
+type mark struct {
+	res     Result
+	id      string
+	layout  string // the pod or template it is on: prune's --keep counts per layout
+	created time.Time
+	forever bool // the platform retains it forever (DCT: retention -1)
 }
 
-func findLayout(ctx context.Context, c *delphix.Client, o options) (*layout, error) {
-	var tmplRef string
-	if o.template != "" {
-		t, err := c.Templates.FindByName(ctx, o.template)
-		if err != nil {
-			return nil, err
-		}
-		if o.container == "" {
-			return &layout{kind: "template", name: t.Name, ref: t.Reference, branch: t.ActiveBranch,
-				filter: delphix.BookmarkListOptions{Template: t.Reference}}, nil
-		}
-		tmplRef = t.Reference
-	}
-	if o.container == "" {
-		return nil, nil
-	}
-	pod, err := c.Containers.FindByName(ctx, tmplRef, o.container)
+func run(ctx context.Context, s *cli.Session, o options, st store) (any, error) {
+	where, ms, err := st.load(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	return &layout{kind: "data pod", name: pod.Name, ref: pod.Reference, branch: pod.ActiveBranch,
-		filter: delphix.BookmarkListOptions{Container: pod.Reference}}, nil
-}
-
-// onLayout keeps the bookmarks made on l itself (a template's list also
-// holds its pods' bookmarks).
-func onLayout(bs []delphix.Bookmark, l *layout) []delphix.Bookmark {
-	if l == nil {
-		return bs
-	}
-	var out []delphix.Bookmark
-	for _, b := range bs {
-		if (l.filter.Container != "" && b.Container == l.ref) || (l.filter.Template != "" && b.Container == "") {
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
-func run(ctx context.Context, s *cli.Session, o options) (any, error) {
-	c := s.Client
-	l, err := findLayout(ctx, c, o)
-	if err != nil {
-		return nil, err
-	}
-	var filter delphix.BookmarkListOptions
-	if l != nil {
-		filter = l.filter
-	}
-	all, err := c.Bookmarks.List(ctx, filter)
-	if err != nil {
-		return nil, err
-	}
-	mine := onLayout(all, l)
 	switch o.op {
 	case "list":
-		return list(mine, o), nil
+		return list(ms, o), nil
 	case "prune":
-		return pruneEngine(ctx, s, o, mine)
+		return runPrune(ctx, s, o, st, ms)
 	}
 	kind := "bookmark"
-	if l != nil {
-		kind = fmt.Sprintf("bookmark on %s %q", l.kind, l.name)
+	if where != nil {
+		kind = "bookmark on " + where.String()
 	}
-	b, err := delphix.FindByName(kind, o.name, mine, func(b *delphix.Bookmark) string { return b.Name }, func(b *delphix.Bookmark) string { return b.Reference })
+	b, err := delphix.FindByName(kind, o.name, ms, func(m *mark) string { return m.res.Bookmark }, func(m *mark) string { return m.id })
 	var miss *delphix.NameError
-	if errors.As(err, &miss) && len(miss.Matches) == 0 {
-		if o.op == "create" {
-			return create(ctx, s, o, l)
-		}
+	switch {
+	case errors.As(err, &miss) && len(miss.Matches) == 0 && o.op == "create":
+		return create(ctx, s, o, st, where)
+	case errors.As(err, &miss) && len(miss.Matches) == 0:
 		return nil, cli.Usagef("%v; dx-bookmark list shows the ones you can see", err)
-	}
-	if err != nil {
+	case errors.As(err, &miss):
+		return nil, cli.Usagef("%d %ss are named %q (%s): name the data pod or template, or rename one", len(miss.Matches), kind, o.name,
+			strings.Join(miss.Matches, ", "))
+	case err != nil:
 		return nil, err
 	}
-	return change(ctx, s, o, b)
+	return change(ctx, s, o, st, b)
 }
 
-func list(bs []delphix.Bookmark, o options) ListResult {
+func list(ms []mark, o options) ListResult {
 	out := ListResult{Bookmarks: []Result{}}
-	for i := range bs {
-		b := &bs[i]
-		if o.name != "" && !strings.Contains(b.Name, o.name) {
-			continue
+	for _, m := range ms {
+		if strings.Contains(m.res.Bookmark, o.name) && hasAll(m.res.Tags, o.tags) {
+			out.Bookmarks = append(out.Bookmarks, m.res)
 		}
-		r := describe(b)
-		if !hasAll(r.Tags, o.tags) {
-			continue
-		}
-		out.Bookmarks = append(out.Bookmarks, r)
 	}
 	sortByCreation(out.Bookmarks)
 	return out
@@ -280,47 +257,69 @@ func hasAll(have, want []string) bool {
 	return true
 }
 
-func create(ctx context.Context, s *cli.Session, o options, l *layout) (any, error) {
-	c := s.Client
+// create makes the bookmark o describes on where; in a plan, the output
+// is the bookmark it would make.
+func create(ctx context.Context, s *cli.Session, o options, st store, where *place) (any, error) {
 	if o.shared {
-		if err := provePublish(ctx, s, o, fmt.Sprintf("%s %q", l.kind, l.name), l.branch, nil); err != nil {
+		if err := provePublish(ctx, s, o, st, where.String(), nil); err != nil {
 			return nil, err
 		}
 	}
-	what := fmt.Sprintf("bookmark %q on %s %q", o.name, l.kind, l.name)
-	op, err := s.Do(ctx, what, func() (delphix.Operation, error) {
-		return c.Bookmarks.Create(ctx, delphix.BookmarkCreate{Name: o.name, Layout: l.ref, Branch: l.branch, Tags: o.tags, Shared: o.shared,
-			Expiration: o.expires, Description: o.provenance.description()})
-	})
+	var ref string
+	j := st.create(ctx, o, &ref)
+	j.Action, j.What = createAction(o, where), fmt.Sprintf("bookmark %q on %s", o.name, where)
+	job, err := platform.Of(s).Run(ctx, j)
 	if err != nil {
 		return nil, err
 	}
-	b, err := c.Bookmarks.Get(ctx, op.Reference)
+	var res Result
+	if job.Planned {
+		res, err = st.planned(ctx, o)
+	} else {
+		res, err = st.get(ctx, cmp.Or(ref, job.Reference))
+	}
 	if err != nil {
 		return nil, err
 	}
-	res := describe(b)
 	created := true
-	res.Created, res.Recovered = &created, s.Recovered()
+	res.Created, res.Recovered = &created, job.Recovered || s.Recovered()
 	return res, nil
 }
 
+// createAction is a create as the plan lists it.
+func createAction(o options, where *place) cli.Action {
+	p := map[string]string{"on": where.String(), "shared": strconv.FormatBool(o.shared)}
+	if len(o.tags) > 0 {
+		p["tags"] = strings.Join(o.tags, ",")
+	}
+	if !o.expires.IsZero() {
+		p["expires"] = o.expires.Format(time.RFC3339)
+	}
+	if o.forever {
+		p["retainForever"] = "true"
+	}
+	if o.provenance != nil {
+		p["provenance"] = strings.ReplaceAll(strings.TrimPrefix(o.provenance.description(), descriptionHead+"\n"), "\n", "; ")
+	}
+	return cli.Action{Action: "create", Object: "bookmark", Name: o.name, Parameters: p}
+}
+
 // change shares, unshares or deletes b; for create it is the existing
-// bookmark, reused, and shared when --shared asks for it.
-func change(ctx context.Context, s *cli.Session, o options, b *delphix.Bookmark) (any, error) {
-	c := s.Client
+// bookmark, reused, and shared when --shared asks for it. In a plan the
+// output is b as it is.
+func change(ctx context.Context, s *cli.Session, o options, st store, b *mark) (any, error) {
 	op := o.op
 	if op == "create" {
-		s.Log.Printf("bookmark %q already exists (%s); reusing it", b.Name, b.Reference)
-		if have := describe(b).Tags; !slices.Equal(have, o.tags) && len(o.tags) > 0 {
+		s.Log.Printf("bookmark %q already exists (%s); reusing it", b.res.Bookmark, b.id)
+		if have := b.res.Tags; len(o.tags) > 0 && !slices.Equal(have, o.tags) {
 			s.Log.Printf("note: its tags %q differ from --tag %q and were left as they are", have, o.tags)
 		}
 		if !o.expires.IsZero() || o.forever {
-			s.Log.Printf("note: its expiration (%q) was left as it is", b.Expiration)
+			s.Log.Printf("note: its expiration (%q) was left as it is", b.res.Expiration)
 		}
-		noteProvenance(s, describe(b).Provenance, o.provenance)
-		if !o.shared || b.Shared {
-			res := describe(b)
+		noteProvenance(s, b.res.Provenance, o.provenance)
+		if !o.shared || b.res.Shared {
+			res := b.res
 			created := false
 			res.Created = &created
 			return res, nil
@@ -328,34 +327,35 @@ func change(ctx context.Context, s *cli.Session, o options, b *delphix.Bookmark)
 		op = "share"
 	}
 	if op == "share" {
-		if err := provePublish(ctx, s, o, fmt.Sprintf("bookmark %q", b.Name), "", b); err != nil {
+		if err := provePublish(ctx, s, o, st, fmt.Sprintf("bookmark %q", b.res.Bookmark), b); err != nil {
 			return nil, err
 		}
 	}
-	if _, err := s.Do(ctx, fmt.Sprintf("%s of bookmark %q", op, b.Name), func() (delphix.Operation, error) {
-		switch op {
-		case "unshare":
-			return c.Bookmarks.Unshare(ctx, b.Reference)
-		case "delete":
-			return c.Bookmarks.Delete(ctx, b.Reference)
-		}
-		return c.Bookmarks.Share(ctx, b.Reference)
-	}); err != nil {
-		return nil, err
-	}
-	if o.op == "delete" {
-		res := describe(b)
-		res.Deleted = true
-		return res, nil
-	}
-	after, err := c.Bookmarks.Get(ctx, b.Reference)
+	job, err := platform.Of(s).Run(ctx, changeJob(ctx, st, op, *b))
 	if err != nil {
 		return nil, err
 	}
-	res := describe(after)
+	res := b.res
+	switch {
+	case job.Planned:
+	case op == "delete":
+		res.Deleted = true
+	default:
+		if res, err = st.get(ctx, b.id); err != nil {
+			return nil, err
+		}
+	}
 	if o.op == "create" {
 		created := false
 		res.Created = &created
 	}
 	return res, nil
+}
+
+// changeJob is the job that shares, unshares or deletes b.
+func changeJob(ctx context.Context, st store, op string, b mark) platform.JobSpec {
+	j := st.change(ctx, op, b)
+	j.Action = cli.Action{Action: op, Object: "bookmark", Name: b.res.Bookmark, Reference: b.id}
+	j.What = fmt.Sprintf("%s of bookmark %q", op, b.res.Bookmark)
+	return j
 }
