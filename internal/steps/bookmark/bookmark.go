@@ -1,20 +1,18 @@
 // Package bookmark is dx-bookmark: bookmark a data pod's or template's
-// latest data (without duplicating on rerun), share, unshare, delete and
-// list bookmarks.
+// latest data (without duplicating on rerun), share, unshare, delete, list
+// and prune bookmarks. The step is written once (run.go, prune.go) over a
+// store of bookmarks with the engine's implementation (engine.go) and DCT's
+// (dct.go); every change goes through platform.Jobs.Run, so --dry-run plans it.
 package bookmark
 
 import (
-	"cmp"
 	"context"
-	"errors"
-	"fmt"
 	"path"
 	"slices"
-	"strings"
 	"time"
 
-	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/platform"
 )
 
 var (
@@ -28,7 +26,6 @@ var (
 	pattern   = &cli.Key{Flag: "name-pattern", Type: cli.String, Only: []string{"prune"}, Usage: "prune bookmarks whose whole name matches this `GLOB` (* ? [..]), e.g. '2026-* 50'"}
 	keep      = &cli.Key{Flag: "keep", Type: cli.Int, Only: []string{"prune"}, Usage: "prune keeps the newest `N` matching bookmarks of each data pod and template"}
 	olderThan = &cli.Key{Flag: "older-than", Type: cli.String, Only: []string{"prune"}, Usage: "prune only bookmarks created more than `DURATION` ago (30d, 2w, 720h)"}
-	dryRun    = &cli.Key{Flag: "dry-run", Type: cli.Bool, Only: []string{"prune"}, Usage: "prune deletes nothing and lists what it would delete"}
 )
 
 // Step is the dx-bookmark binary.
@@ -56,12 +53,17 @@ created more than --older-than ago (both: beyond the newest N and that old), but
 that something still depends on (engine: a branch created from it, a data pod whose
 current data was restored from it; DCT: a VDB provisioned from it, a VDB group last
 refreshed to it), nor one retained forever (tagged retain-forever, or on DCT retained forever by
-DCT); an empty filter (--container "") is refused; --dry-run deletes nothing. The output lists
-deleted, kept and skipped bookmarks, each kept or skipped one with its reason.
+DCT); an empty filter (--container "") is refused. The output lists deleted, kept and skipped
+bookmarks, each kept or skipped one with its reason.
+
+--dry-run changes nothing and plans: create lists the bookmark it would make (none when one of
+that name is there: created false), share and create --shared check the masking proof as a real
+run does (exit 1 unproven), and prune's deleted are exactly the bookmarks it would delete, one
+"delete" action each in the plan. The output describes the bookmarks as they are.
 
 Example: dx-bookmark create --container prep1 --name "2019-03-14 101502 50" --tag "2019-03-14 101502" --tag 50% --shared --expires 90d
 Example: dx-bookmark prune --tag 'jenkins-data-pipeline-*' --keep 30 --dry-run`,
-	Keys: append([]*cli.Key{container, template, name, tags, shared, expires, forever, pattern, keep, olderThan, dryRun, allowUnmasked}, provenanceKeys...),
+	Keys: append([]*cli.Key{container, template, name, tags, shared, expires, forever, pattern, keep, olderThan, cli.DryRun, allowUnmasked}, provenanceKeys...),
 	Rules: []cli.Rule{cli.OneOf([]string{"create"}, container, template),
 		cli.OneOf([]string{"prune"}, tags, pattern, container, template).Hint("prune deletes only what matches"),
 		cli.OneOf([]string{"prune"}, keep, olderThan)},
@@ -69,7 +71,7 @@ Example: dx-bookmark prune --tag 'jenkins-data-pipeline-*' --keep 30 --dry-run`,
 		{Operations: []string{"list"}, Value: ListResult{}}, {Operations: []string{"prune"}, Value: PruneResult{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
 		o := options{op: in.Op, container: in.String(container), template: in.String(template), name: in.String(name),
-			tags: in.List(tags), shared: in.Bool(shared), forever: in.Bool(forever), dryRun: in.Bool(dryRun),
+			tags: in.List(tags), shared: in.Bool(shared), forever: in.Bool(forever), dryRun: in.Bool(cli.DryRun),
 			filter: pruneFilter{tags: in.List(tags), namePattern: in.String(pattern), keep: in.Int(keep)}}
 		if o.op == "prune" {
 			if err := emptyFilter(in); err != nil {
@@ -109,10 +111,7 @@ Example: dx-bookmark prune --tag 'jenkins-data-pipeline-*' --keep 30 --dry-run`,
 			return nil, cli.Usagef("%s: %q is not a glob: %v", in.Name(pattern), o.filter.namePattern, err)
 		}
 		return func(ctx context.Context, s *cli.Session) (any, error) {
-			if s.DCT != nil {
-				return runDCT(ctx, s, o)
-			}
-			return run(ctx, s, o)
+			return run(ctx, s, o, platform.Pick[store](s, &engineStore{s: s}, &dctStore{s: s}))
 		}, nil
 	},
 }
@@ -153,209 +152,4 @@ type Result struct {
 // ListResult is the output of list.
 type ListResult struct {
 	Bookmarks []Result `json:"bookmarks"`
-}
-
-func describe(b *delphix.Bookmark) Result {
-	prov, tags := engineProvenance(b.Description, b.Tags)
-	return Result{Bookmark: b.Name, BookmarkReference: b.Reference, Container: b.ContainerName, Template: b.TemplateName,
-		Branch: b.Branch, Shared: b.Shared, Tags: tags, Timestamp: b.Timestamp, Expiration: b.Expiration, CreationTime: b.CreationTime,
-		Provenance: prov}
-}
-
-// layout is the data pod or template a bookmark belongs to.
-type layout struct {
-	kind, name, ref, branch string
-	filter                  delphix.BookmarkListOptions
-}
-
-func findLayout(ctx context.Context, c *delphix.Client, o options) (*layout, error) {
-	var tmplRef string
-	if o.template != "" {
-		t, err := c.Templates.FindByName(ctx, o.template)
-		if err != nil {
-			return nil, err
-		}
-		if o.container == "" {
-			return &layout{kind: "template", name: t.Name, ref: t.Reference, branch: t.ActiveBranch,
-				filter: delphix.BookmarkListOptions{Template: t.Reference}}, nil
-		}
-		tmplRef = t.Reference
-	}
-	if o.container == "" {
-		return nil, nil
-	}
-	pod, err := c.Containers.FindByName(ctx, tmplRef, o.container)
-	if err != nil {
-		return nil, err
-	}
-	return &layout{kind: "data pod", name: pod.Name, ref: pod.Reference, branch: pod.ActiveBranch,
-		filter: delphix.BookmarkListOptions{Container: pod.Reference}}, nil
-}
-
-// onLayout keeps the bookmarks made on l itself (a template's list also
-// holds its pods' bookmarks).
-func onLayout(bs []delphix.Bookmark, l *layout) []delphix.Bookmark {
-	if l == nil {
-		return bs
-	}
-	var out []delphix.Bookmark
-	for _, b := range bs {
-		if (l.filter.Container != "" && b.Container == l.ref) || (l.filter.Template != "" && b.Container == "") {
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
-func run(ctx context.Context, s *cli.Session, o options) (any, error) {
-	c := s.Client
-	l, err := findLayout(ctx, c, o)
-	if err != nil {
-		return nil, err
-	}
-	var filter delphix.BookmarkListOptions
-	if l != nil {
-		filter = l.filter
-	}
-	all, err := c.Bookmarks.List(ctx, filter)
-	if err != nil {
-		return nil, err
-	}
-	mine := onLayout(all, l)
-	switch o.op {
-	case "list":
-		return list(mine, o), nil
-	case "prune":
-		return pruneEngine(ctx, s, o, mine)
-	}
-	kind := "bookmark"
-	if l != nil {
-		kind = fmt.Sprintf("bookmark on %s %q", l.kind, l.name)
-	}
-	b, err := delphix.FindByName(kind, o.name, mine, func(b *delphix.Bookmark) string { return b.Name }, func(b *delphix.Bookmark) string { return b.Reference })
-	var miss *delphix.NameError
-	if errors.As(err, &miss) && len(miss.Matches) == 0 {
-		if o.op == "create" {
-			return create(ctx, s, o, l)
-		}
-		return nil, cli.Usagef("%v; dx-bookmark list shows the ones you can see", err)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return change(ctx, s, o, b)
-}
-
-func list(bs []delphix.Bookmark, o options) ListResult {
-	out := ListResult{Bookmarks: []Result{}}
-	for i := range bs {
-		b := &bs[i]
-		if o.name != "" && !strings.Contains(b.Name, o.name) {
-			continue
-		}
-		r := describe(b)
-		if !hasAll(r.Tags, o.tags) {
-			continue
-		}
-		out.Bookmarks = append(out.Bookmarks, r)
-	}
-	sortByCreation(out.Bookmarks)
-	return out
-}
-
-// sortByCreation orders a list oldest first (then by name), the same on
-// both platforms: the engine lists in its own order, DCT newest first.
-func sortByCreation(rs []Result) {
-	slices.SortStableFunc(rs, func(a, b Result) int {
-		return cmp.Or(cmp.Compare(a.CreationTime, b.CreationTime), cmp.Compare(a.Bookmark, b.Bookmark))
-	})
-}
-
-func hasAll(have, want []string) bool {
-	for _, t := range want {
-		if !slices.Contains(have, t) {
-			return false
-		}
-	}
-	return true
-}
-
-func create(ctx context.Context, s *cli.Session, o options, l *layout) (any, error) {
-	c := s.Client
-	if o.shared {
-		if err := provePublish(ctx, s, o, fmt.Sprintf("%s %q", l.kind, l.name), l.branch, nil); err != nil {
-			return nil, err
-		}
-	}
-	what := fmt.Sprintf("bookmark %q on %s %q", o.name, l.kind, l.name)
-	op, err := s.Do(ctx, what, func() (delphix.Operation, error) {
-		return c.Bookmarks.Create(ctx, delphix.BookmarkCreate{Name: o.name, Layout: l.ref, Branch: l.branch, Tags: o.tags, Shared: o.shared,
-			Expiration: o.expires, Description: o.provenance.description()})
-	})
-	if err != nil {
-		return nil, err
-	}
-	b, err := c.Bookmarks.Get(ctx, op.Reference)
-	if err != nil {
-		return nil, err
-	}
-	res := describe(b)
-	created := true
-	res.Created, res.Recovered = &created, s.Recovered()
-	return res, nil
-}
-
-// change shares, unshares or deletes b; for create it is the existing
-// bookmark, reused, and shared when --shared asks for it.
-func change(ctx context.Context, s *cli.Session, o options, b *delphix.Bookmark) (any, error) {
-	c := s.Client
-	op := o.op
-	if op == "create" {
-		s.Log.Printf("bookmark %q already exists (%s); reusing it", b.Name, b.Reference)
-		if have := describe(b).Tags; !slices.Equal(have, o.tags) && len(o.tags) > 0 {
-			s.Log.Printf("note: its tags %q differ from --tag %q and were left as they are", have, o.tags)
-		}
-		if !o.expires.IsZero() || o.forever {
-			s.Log.Printf("note: its expiration (%q) was left as it is", b.Expiration)
-		}
-		noteProvenance(s, describe(b).Provenance, o.provenance)
-		if !o.shared || b.Shared {
-			res := describe(b)
-			created := false
-			res.Created = &created
-			return res, nil
-		}
-		op = "share"
-	}
-	if op == "share" {
-		if err := provePublish(ctx, s, o, fmt.Sprintf("bookmark %q", b.Name), "", b); err != nil {
-			return nil, err
-		}
-	}
-	if _, err := s.Do(ctx, fmt.Sprintf("%s of bookmark %q", op, b.Name), func() (delphix.Operation, error) {
-		switch op {
-		case "unshare":
-			return c.Bookmarks.Unshare(ctx, b.Reference)
-		case "delete":
-			return c.Bookmarks.Delete(ctx, b.Reference)
-		}
-		return c.Bookmarks.Share(ctx, b.Reference)
-	}); err != nil {
-		return nil, err
-	}
-	if o.op == "delete" {
-		res := describe(b)
-		res.Deleted = true
-		return res, nil
-	}
-	after, err := c.Bookmarks.Get(ctx, b.Reference)
-	if err != nil {
-		return nil, err
-	}
-	res := describe(after)
-	if o.op == "create" {
-		created := false
-		res.Created = &created
-	}
-	return res, nil
 }

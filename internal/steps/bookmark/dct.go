@@ -10,6 +10,7 @@ import (
 
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/platform"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
 )
 
@@ -190,86 +191,104 @@ func describeDCT(b *dct.Bookmark, n *dctNames) Result {
 	return r
 }
 
-func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
-	c := s.DCT
+// dctStore is DCT's bookmarks (store).
+type dctStore struct {
+	s   *cli.Session
+	l   *dctLayout // what load resolved; nil: no --container nor --template
+	n   *dctNames
+	raw map[string]*dct.Bookmark // the bookmarks load found, by id
+}
+
+func (d *dctStore) load(ctx context.Context, o options) (*place, []mark, error) {
+	c := d.s.DCT
 	l, err := findDCTLayout(ctx, c, o)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	q := dct.BookmarkQuery{}
+	var where *place
 	if l != nil {
-		q = l.bookmarkQuery
+		q, where = l.bookmarkQuery, &place{kind: l.kind, name: l.name}
 	}
 	if o.op != "list" && o.op != "prune" {
 		q.Name = o.name
 	}
 	found, err := c.Bookmarks.Find(ctx, q)
 	if err != nil {
-		return nil, err
-	}
-	var mine []dct.Bookmark
-	for i := range found {
-		if l.on(&found[i]) {
-			mine = append(mine, found[i])
-		}
+		return nil, nil, err
 	}
 	n, err := loadDCTNames(ctx, c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if l != nil && l.kind == "template" {
 		n.template = l.group
 	}
-	switch o.op {
-	case "list":
-		out := ListResult{Bookmarks: []Result{}}
-		for i := range mine {
-			r := describeDCT(&mine[i], n)
-			if strings.Contains(r.Bookmark, o.name) && hasAll(r.Tags, o.tags) {
-				out.Bookmarks = append(out.Bookmarks, r)
-			}
+	d.l, d.n, d.raw = l, n, map[string]*dct.Bookmark{}
+	var ms []mark
+	for i := range found {
+		b := &found[i]
+		if !l.on(b) {
+			continue
 		}
-		sortByCreation(out.Bookmarks)
-		return out, nil
-	case "prune":
-		return pruneDCT(ctx, s, o, l, n, mine)
+		created, _ := time.Parse(time.RFC3339Nano, b.CreationDate)
+		layout, _, _, _ := n.layoutOf(b)
+		d.raw[b.ID] = b
+		ms = append(ms, mark{res: describeDCT(b, n), id: b.ID, layout: layout, created: created,
+			forever: b.Retention != nil && *b.Retention == -1})
 	}
-	kind := "bookmark"
-	if l != nil {
-		kind = fmt.Sprintf("bookmark on %s %q", l.kind, l.name)
-	}
-	switch {
-	case len(mine) == 0 && o.op == "create":
-		return createDCT(ctx, s, o, l, n)
-	case len(mine) == 0:
-		return nil, cli.Usagef("no %s is named %q; dx-bookmark list shows the ones you can see", kind, o.name)
-	case len(mine) > 1:
-		ids := make([]string, len(mine))
-		for i, b := range mine {
-			ids[i] = b.ID
-		}
-		return nil, cli.Usagef("%d %ss are named %q (%s): name the data pod or template, or rename one", len(mine), kind, o.name, strings.Join(ids, ", "))
-	}
-	return changeDCT(ctx, s, o, l, n, &mine[0])
+	return where, ms, nil
 }
 
-func createDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, n *dctNames) (any, error) {
-	c := s.DCT
-	p := dct.BookmarkCreate{Name: o.name, VDBGroupID: l.group, Type: dct.BookmarkPrivate, Tags: dctTags(slices.Concat(o.tags, provenanceTags(o.provenance))),
-		Expiration: o.expires, RetainForever: o.forever}
-	if l.vdb != "" {
-		p.VDBIDs = []string{l.vdb}
+// publishes proves the existing bookmark b's data (stepkit.ProveBookmarkDCT),
+// or the current data of each VDB of the layout (stepkit.ProveCurrentDCT).
+func (d *dctStore) publishes(ctx context.Context, b *mark) ([]string, string, error) {
+	c := d.s.DCT
+	if b != nil {
+		return stepkit.ProveBookmarkDCT(ctx, c, d.raw[b.id])
+	}
+	ids := []string{d.l.vdb}
+	if d.l.group != "" {
+		g, err := c.VDBGroups.Get(ctx, d.l.group)
+		if err != nil {
+			return nil, "", err
+		}
+		ids = g.VDBIDs
+	}
+	var all []string
+	for _, id := range ids {
+		v, err := c.VDBs.Get(ctx, id)
+		if err != nil {
+			return nil, "", err
+		}
+		evidence, why, err := stepkit.ProveCurrentDCT(ctx, c, v)
+		if err != nil || why != "" {
+			return nil, why, err
+		}
+		all = append(all, fmt.Sprintf("VDB %q: %s", v.Name, strings.Join(evidence, "; ")))
+	}
+	return all, "", nil
+}
+
+// newBookmark is the bookmark create asks DCT for.
+func (d *dctStore) newBookmark(o options) dct.BookmarkCreate {
+	p := dct.BookmarkCreate{Name: o.name, VDBGroupID: d.l.group, Type: dct.BookmarkPrivate,
+		Tags: dctTags(slices.Concat(o.tags, provenanceTags(o.provenance))), Expiration: o.expires, RetainForever: o.forever}
+	if d.l.vdb != "" {
+		p.VDBIDs = []string{d.l.vdb}
 	}
 	if o.shared {
 		p.Type = dct.BookmarkPublic
-		if err := provePublishDCT(ctx, s, o, l, nil); err != nil {
-			return nil, err
-		}
 	}
-	var id string
-	// No bookmark of that name was on the pod before the start: the one
-	// there after a lost answer is the one it made; its job, if DCT shows
-	// one on it, is followed.
+	return p
+}
+
+// create makes the bookmark on the layout's VDB group or VDB. No bookmark
+// of that name was on it before the start: after a lost answer, the one
+// there is the one it made, and its job, if DCT shows one on it, is
+// followed.
+func (d *dctStore) create(ctx context.Context, o options, ref *string) platform.JobSpec {
+	c, l := d.s.DCT, d.l
 	look := func(ctx context.Context) (*dct.Job, bool, error) {
 		q := l.bookmarkQuery
 		q.Name = o.name
@@ -289,114 +308,68 @@ func createDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, n *
 		case len(mine) > 1:
 			return nil, false, fmt.Errorf("DCT shows %d bookmarks named %q on %s %q", len(mine), o.name, l.kind, l.name)
 		}
-		j, err := stepkit.FirstJobOn(ctx, s, mine[0].ID)
+		j, err := platform.FirstJobOn(ctx, d.s, mine[0].ID)
 		if err != nil {
 			return nil, false, err
 		}
-		id = mine[0].ID
+		*ref = mine[0].ID
 		return j, true, nil
 	}
-	what := fmt.Sprintf("bookmark %q on %s %q", o.name, l.kind, l.name)
-	if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		j, err := stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
-			b, j, err := c.Bookmarks.Create(ctx, p)
-			if b != nil {
-				id = b.ID
-			}
-			return j, err
-		})
+	return platform.JobSpec{Look: func(context.Context) dct.Look { return look }, DCT: func() (*dct.Job, error) {
+		b, j, err := c.Bookmarks.Create(ctx, d.newBookmark(o))
+		if b != nil {
+			*ref = b.ID
+		}
 		return j, err
-	}); err != nil {
-		return nil, err
-	}
-	b, err := c.Bookmarks.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	res := describeDCT(b, n)
-	created := true
-	res.Created, res.Recovered = &created, s.Recovered()
-	return res, nil
+	}}
 }
 
-// changeDCT shares, unshares or deletes b; for create it is the existing
-// bookmark, reused, and shared when --shared asks for it.
-func changeDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, n *dctNames, b *dct.Bookmark) (any, error) {
-	c := s.DCT
-	op := o.op
-	if op == "create" {
-		s.Log.Printf("bookmark %q already exists (%s); reusing it", b.Name, b.ID)
-		if have := describeDCT(b, n).Tags; len(o.tags) > 0 && !slices.Equal(have, o.tags) {
-			s.Log.Printf("note: its tags %q differ from --tag %q and were left as they are", have, o.tags)
-		}
-		if !o.expires.IsZero() || o.forever {
-			s.Log.Printf("note: its expiration (%q) was left as it is", b.Expiration)
-		}
-		noteProvenance(s, describeDCT(b, n).Provenance, o.provenance)
-		if !o.shared || b.BookmarkType == dct.BookmarkPublic {
-			res := describeDCT(b, n)
-			created := false
-			res.Created = &created
-			return res, nil
-		}
-		op = "share"
-	}
-	if op == "share" {
-		if err := provePublishDCT(ctx, s, o, l, b); err != nil {
-			return nil, err
-		}
-	}
-	if _, err := s.DoDCT(ctx, fmt.Sprintf("%s of bookmark %q", op, b.Name), func() (*dct.Job, error) {
+// change shares or unshares b (its type, PUBLIC or PRIVATE) or deletes it;
+// the client recovers a lost answer itself.
+func (d *dctStore) change(ctx context.Context, op string, b mark) platform.JobSpec {
+	c := d.s.DCT
+	return platform.JobSpec{DCT: func() (*dct.Job, error) {
 		switch op {
 		case "delete":
-			return c.Bookmarks.Delete(ctx, b.ID)
+			return c.Bookmarks.Delete(ctx, b.id)
 		case "unshare":
-			return c.Bookmarks.Update(ctx, b.ID, dct.BookmarkUpdate{Type: dct.BookmarkPrivate})
+			return c.Bookmarks.Update(ctx, b.id, dct.BookmarkUpdate{Type: dct.BookmarkPrivate})
 		}
-		return c.Bookmarks.Update(ctx, b.ID, dct.BookmarkUpdate{Type: dct.BookmarkPublic})
-	}); err != nil {
-		return nil, err
-	}
-	if op == "delete" {
-		res := describeDCT(b, n)
-		res.Deleted = true
-		return res, nil
-	}
-	after, err := c.Bookmarks.Get(ctx, b.ID)
-	if err != nil {
-		return nil, err
-	}
-	res := describeDCT(after, n)
-	if o.op == "create" {
-		created := false
-		res.Created = &created
-	}
-	return res, nil
+		return c.Bookmarks.Update(ctx, b.id, dct.BookmarkUpdate{Type: dct.BookmarkPublic})
+	}}
 }
 
-// pruneDCT prunes among bs; --keep counts per VDB group, or per VDB for a
-// bookmark made on VDBs. What depends on a bookmark: see dct.BookmarksService.Dependents.
-func pruneDCT(ctx context.Context, s *cli.Session, o options, l *dctLayout, n *dctNames, bs []dct.Bookmark) (any, error) {
-	c := s.DCT
-	var cs []candidate
-	for i := range bs {
-		b := &bs[i]
-		created, _ := time.Parse(time.RFC3339Nano, b.CreationDate)
-		layout, _, _, _ := n.layoutOf(b)
-		forever := b.Retention != nil && *b.Retention == -1
-		cs = append(cs, candidate{res: describeDCT(b, n), id: b.ID, layout: layout, created: created, forever: forever})
-	}
-	deps, err := c.Bookmarks.Dependents(ctx, bs)
+func (d *dctStore) get(ctx context.Context, id string) (Result, error) {
+	b, err := d.s.DCT.Bookmarks.Get(ctx, id)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
-	res, err := prune(o, cs, time.Now(), func(x candidate) string { return joinReasons(deps[x.id]) },
-		func(x candidate) (bool, error) {
-			_, err := s.DoDCT(ctx, fmt.Sprintf("delete of bookmark %q", x.res.Bookmark), func() (*dct.Job, error) {
-				return c.Bookmarks.Delete(ctx, x.id)
-			})
-			return errors.Is(err, dct.ErrForbidden), err
-		})
-	logPrune(s, res)
-	return res, err
+	return describeDCT(b, d.n), nil
+}
+
+// planned is the bookmark create would make, described as DCT would show
+// it: the one it asks for, on the layout's VDB group or VDB.
+func (d *dctStore) planned(_ context.Context, o options) (Result, error) {
+	p := d.newBookmark(o)
+	b := &dct.Bookmark{Name: p.Name, VDBGroupID: p.VDBGroupID, VDBIDs: p.VDBIDs, BookmarkType: p.Type, Tags: p.Tags}
+	if d.l.vdb != "" {
+		b.VDBs = append(b.VDBs, struct {
+			ID   string `json:"vdb_id"`
+			Name string `json:"vdb_name"`
+		}{d.l.vdb, d.l.name})
+	}
+	if !o.expires.IsZero() {
+		b.Expiration = o.expires.Format(time.DateOnly)
+	}
+	return describeDCT(b, d.n), nil
+}
+
+// dependents: what DCT shows depending on a bookmark
+// (dct.BookmarksService.Dependents).
+func (d *dctStore) dependents(ctx context.Context, ms []mark) (map[string][]string, error) {
+	bs := make([]dct.Bookmark, 0, len(ms))
+	for _, m := range ms {
+		bs = append(bs, *d.raw[m.id])
+	}
+	return d.s.DCT.Bookmarks.Dependents(ctx, bs)
 }

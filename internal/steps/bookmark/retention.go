@@ -80,15 +80,6 @@ type pruneFilter struct {
 	olderThan   time.Duration // only bookmarks created longer ago go; 0: any age
 }
 
-// candidate is a bookmark prune may delete, on either platform.
-type candidate struct {
-	res     Result
-	id      string
-	layout  string // the pod or template it is on: --keep counts per layout
-	created time.Time
-	forever bool // the platform retains it forever (DCT: retention -1)
-}
-
 // matches says whether a bookmark's name and tags pass every filter.
 func (f pruneFilter) matches(name string, tags []string) bool {
 	if f.namePattern != "" {
@@ -108,7 +99,7 @@ func (f pruneFilter) matches(name string, tags []string) bool {
 // (with why). The newest --keep of each layout stay; with --older-than
 // only the ones created before now minus it go. Both: a bookmark goes when
 // it is beyond the newest N and old enough.
-func (f pruneFilter) choose(cs []candidate, now time.Time) (gone, kept []candidate) {
+func (f pruneFilter) choose(cs []mark, now time.Time) (gone, kept []mark) {
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].created.After(cs[j].created) })
 	rank := map[string]int{}
 	cutoff := now.Add(-f.olderThan)
@@ -142,8 +133,8 @@ func layoutName(r Result) string {
 	return "template " + strconv.Quote(r.Template)
 }
 
-// PruneResult is the output of prune. With --dry-run, deleted lists what
-// prune would delete and nothing is deleted.
+// PruneResult is the output of prune. In a plan (--dry-run), deleted lists
+// what prune would delete and nothing is deleted.
 type PruneResult struct {
 	DryRun  bool     `json:"dryRun"`
 	Deleted []Result `json:"deleted"`
@@ -156,13 +147,14 @@ type PruneResult struct {
 	Skipped []Result `json:"skipped"`
 }
 
-// prune deletes the candidates chosen by o's filter, except those that
-// dependsOn gives a reason for; del deletes one bookmark and may refuse
-// (refused true: skipped with the error as reason, not fatal).
-func prune(o options, cs []candidate, now time.Time, dependsOn func(candidate) string,
-	del func(candidate) (refused bool, err error)) (PruneResult, error) {
+// prune deletes the bookmarks chosen by o's filter, except those that
+// dependsOn gives a reason for; del deletes one bookmark (in a plan: plans
+// its delete) and may refuse (refused true: skipped with the error as
+// reason, not fatal).
+func prune(o options, cs []mark, now time.Time, dependsOn func(mark) string,
+	del func(mark) (refused bool, err error)) (PruneResult, error) {
 	out := PruneResult{DryRun: o.dryRun, Deleted: []Result{}, Kept: []Result{}, Skipped: []Result{}}
-	var matching []candidate
+	var matching []mark
 	for _, c := range cs {
 		switch {
 		case !o.filter.matches(c.res.Bookmark, c.res.Tags):
@@ -186,18 +178,16 @@ func prune(o options, cs []candidate, now time.Time, dependsOn func(candidate) s
 			out.Skipped = append(out.Skipped, c.res)
 			continue
 		}
-		if !o.dryRun {
-			refused, err := del(c)
-			if refused {
-				c.res.Reason = err.Error()
-				out.Skipped = append(out.Skipped, c.res)
-				continue
-			}
-			if err != nil {
-				return out, err
-			}
-			c.res.Deleted = true
+		refused, err := del(c)
+		if refused {
+			c.res.Reason = err.Error()
+			out.Skipped = append(out.Skipped, c.res)
+			continue
 		}
+		if err != nil {
+			return out, err
+		}
+		c.res.Deleted = !o.dryRun
 		out.Deleted = append(out.Deleted, c.res)
 	}
 	return out, nil

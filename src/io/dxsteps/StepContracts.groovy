@@ -151,7 +151,8 @@ class StepContracts implements Serializable {
                 keep: null,
                 // prune only bookmarks created more than DURATION ago (30d, 2w, 720h) (--older-than)
                 olderThan: null,
-                // prune deletes nothing and lists what it would delete (--dry-run)
+                // plan: resolve every name and check every rule as a real run does, change nothing, and print
+                // the actions a real run would take ("plan") (--dry-run)
                 dryRun: false,
                 // do not check that the data is proven masked before it is copied or published (for estates
                 // without masking) (--allow-unmasked)
