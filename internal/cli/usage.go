@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 	ucli "github.com/urfave/cli/v2"
 )
 
@@ -79,48 +80,14 @@ func wordProblem(step *Step, word string, named bool) error {
 }
 
 // Suggest returns the candidate closest to word when it is close enough to
-// be a typo of it, else "": the did-you-mean of every refused name.
-func Suggest(word string, candidates []string) string { return suggest(word, candidates) }
+// be a typo of it, else "": the did-you-mean of every refused name. It is
+// httpapi.Suggest, so that every suggestion dxsteps makes, of a flag or of
+// an engine object, measures nearness the same way.
+func Suggest(word string, candidates []string) string { return httpapi.Suggest(word, candidates) }
 
-// suggest returns the candidate closest to word, if it is close enough
-// to be a typo of it.
-func suggest(word string, candidates []string) string {
-	return suggestWithin(word, candidates, len(word)/3+1)
-}
+func suggest(word string, candidates []string) string { return httpapi.Suggest(word, candidates) }
 
 // suggestWithin returns the candidate closest to word, at most max edits away.
 func suggestWithin(word string, candidates []string, max int) string {
-	best, bestDist := "", max+1
-	for _, c := range candidates {
-		if d := distance(strings.ToLower(word), strings.ToLower(c)); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// distance is the Levenshtein distance of a and b, with a transposition
-// counting once.
-func distance(a, b string) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
+	return httpapi.Nearest(word, candidates, max)
 }
