@@ -25,7 +25,7 @@ func FuzzConfigFile(f *testing.F) {
 		var flags []ucli.Flag
 		for _, k := range Connection {
 			f := *k
-			flags = append(flags, f.flag())
+			flags = append(flags, f.flag("", false))
 		}
 		flags = append(flags, &ucli.StringFlag{Name: "vdb"}, &ucli.StringSliceFlag{Name: "tag"}, &ucli.IntFlag{Name: "percent"})
 		var applied error

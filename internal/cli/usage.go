@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/dxsteps/dxsteps/internal/httpapi"
@@ -14,11 +15,15 @@ import (
 // ref names a flag as the error line does: --flag, or the Jenkins key.
 func flagProblem(err error, flags []ucli.Flag, ref func(flag string) string) string {
 	msg := err.Error()
-	if m := invalidValue.FindStringSubmatch(msg); m != nil {
+	m := invalidValue.FindStringSubmatch(msg)
+	if m == nil {
+		m = invalidBool.FindStringSubmatch(msg)
+	}
+	if m != nil {
 		for _, f := range flags {
 			if f.Names()[0] == m[2] {
-				if what := valueProblem(f); what != "" {
-					return fmt.Sprintf("%s %q is %s", ref(m[2]), m[1], what)
+				if what := valueProblem(f, m[1]); what != "" {
+					return fmt.Sprintf("%s %q %s", ref(m[2]), m[1], what)
 				}
 			}
 		}
@@ -40,19 +45,29 @@ func flagProblem(err error, flags []ucli.Flag, ref func(flag string) string) str
 	return msg
 }
 
-// invalidValue is the flag package's refusal of a value: value, flag name.
-var invalidValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([a-z0-9-]+): `)
+// invalidValue and invalidBool are the flag package's refusals of a value
+// (value, flag name), which end in Go's own words ("parse error").
+var (
+	invalidValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([a-z0-9-]+): `)
+	invalidBool  = regexp.MustCompile(`^invalid boolean value "(.*)" for -([a-z0-9-]+): `)
+)
 
-// valueProblem says what a refused value of f is not and what to give
-// instead; "" for a string flag, which takes any value.
-func valueProblem(f ucli.Flag) string {
+// valueProblem says what is wrong with value v refused by f and what to
+// give instead, as a predicate ("is not a whole number"); "" for a string
+// flag, which takes any value.
+func valueProblem(f ucli.Flag, v string) string {
 	switch f.(type) {
 	case *ucli.DurationFlag:
-		return "not a duration: give a number with a unit, e.g. 90s, 5m or 2h"
+		if n := strings.TrimSpace(v); n != "" {
+			if _, err := strconv.ParseFloat(n, 64); err == nil {
+				return fmt.Sprintf("has no unit: write %[1]ss, %[1]sm or %[1]sh", n)
+			}
+		}
+		return "is not a duration: give a number with a unit, e.g. 90s, 5m or 2h"
 	case *ucli.IntFlag:
-		return "not a whole number"
+		return "is not a whole number"
 	case *ucli.BoolFlag:
-		return "not true or false"
+		return "is not true or false"
 	}
 	return ""
 }
