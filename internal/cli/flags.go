@@ -216,7 +216,7 @@ func applyConfig(c *ucli.Context, flags []ucli.Flag, empty map[string]string) er
 			continue
 		}
 		if err := setFromConfig(c, f, v); err != nil {
-			msg := fmt.Sprintf("key %q: %v", key, err)
+			msg := fmt.Sprintf("key %q %v", key, err)
 			if what := valueProblem(f, node.Value); node.Kind == yaml.ScalarNode && what != "" {
 				msg = fmt.Sprintf("%s: %s %s", key, node.Value, what)
 			}

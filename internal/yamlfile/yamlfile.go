@@ -49,12 +49,12 @@ type Keys struct {
 // top are keys' when keys is not nil, no key is given twice, and a value
 // must be of its field's kind (a time.Duration is a number with a unit). A
 // value of type yaml.Node takes anything, and keeps its line for the
-// caller's own checks. Errors are *Error.
+// caller's own checks. An empty file leaves v as it is. Errors are *Error.
 func Decode(file string, raw []byte, v any, keys *Keys) error {
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(raw)).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return &Error{File: file, Msg: "the file is empty"}
+			return nil // nothing (or only comments): v keeps its zero value, for the caller to judge
 		}
 		e := syntaxError(file, err)
 		if lines := strings.Split(string(raw), "\n"); e.Line > 0 && e.Line <= len(lines) && strings.Contains(lines[e.Line-1], "\t") {
@@ -63,7 +63,7 @@ func Decode(file string, raw []byte, v any, keys *Keys) error {
 		return e
 	}
 	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
-		return &Error{File: file, Line: doc.Line, Msg: "the file holds nothing"}
+		return nil
 	}
 	c := checker{file: file, keys: keys}
 	if err := c.check(doc.Content[0], reflect.TypeOf(v).Elem(), "the file", true); err != nil {

@@ -44,7 +44,8 @@ func TestEveryProblemNamesTheFileTheLineAndTheKeyAndNoGoType(t *testing.T) {
 		"steps: [ls]\n":                 `job.yml: line 1: step 1 takes a map of keys (run, safe), not "ls"`,
 		"name: a\nname: b\n":            `job.yml: line 2: key "name" is given twice (first on line 1)`,
 		"- a\n":                         `job.yml: line 1: the file takes a map of keys (name, retries, wait, tags, steps), not a list`,
-		"":                              `job.yml: the file is empty`,
+		"":                              ``, // nothing to set
+		"# only a comment\n":            ``,
 		"name: [\n":                     `job.yml: line 1: did not find expected node content`,
 		"steps:\n\t- {run: ls}\n":       `YAML indents with spaces, not tabs`,
 		"name: a\n---\nname: [b]\n":     ``, // only the first document is read

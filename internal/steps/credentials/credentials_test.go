@@ -119,7 +119,6 @@ func TestAPolicyTypoIsOneLineWithTheKeyMeant(t *testing.T) {
 		"accounts:\n  - {name: [a, b], action: drop}\n":                 `line 2: key "name" in account 1 takes one value, not a list`,
 		"accounts:\n  - name: a\n    action: drop\n    name: b\n":       `line 4: key "name" in account 1 is given twice (first on line 2)`,
 		"accounts:\n\t- {name: a, action: drop}\n":                      `line 2: found character that cannot start any token; YAML indents with spaces, not tabs`,
-		"": `the file is empty`,
 	} {
 		p := policy(t, text)
 		e.ClearRequests()
