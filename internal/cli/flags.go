@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -218,7 +219,7 @@ func applyConfig(c *ucli.Context, flags []ucli.Flag, empty map[string]string) er
 		if err := setFromConfig(c, f, v); err != nil {
 			msg := fmt.Sprintf("key %q %v", key, err)
 			if what := valueProblem(f, node.Value); node.Kind == yaml.ScalarNode && what != "" {
-				msg = fmt.Sprintf("%s: %s %s", key, node.Value, what)
+				msg = fmt.Sprintf("%s: %s %s", key, asWritten(node.Value), what)
 			}
 			return Usagef("%v", &yamlfile.Error{File: file, Line: node.Line, Msg: msg})
 		}
@@ -262,4 +263,13 @@ func setFromConfig(c *ucli.Context, f ucli.Flag, v any) error {
 		return nil
 	}
 	return c.Set(name, fmt.Sprint(v))
+}
+
+// asWritten shows a config value as it would be written in the file:
+// quoted only when it must be, so the message stays one line.
+func asWritten(v string) string {
+	if v == "" || strings.ContainsAny(v, " \t\r\n\"'#:") {
+		return strconv.Quote(v)
+	}
+	return v
 }
