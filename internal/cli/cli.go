@@ -244,7 +244,7 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 		if len(args) < 2 || !startsCommand(step, args[1]) {
 			args, named = append([]string{args[0], def}, args[1:]...), false
 		}
-		app.Action = action(def, false, flags) // only reached with the operation left out
+		app.Action = action(def, false, flags) // a fallback: an operation is always inserted or named
 		for _, op := range step.Operations {
 			opFlags := step.opFlags(op)
 			usage := step.OperationUsage[op]
