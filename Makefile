@@ -71,7 +71,7 @@ bench-go:
 FUZZTIME ?= 60s
 FUZZ     := ./delphix:FuzzDecodeResponse ./delphix:FuzzSanitizeJSON ./delphix:FuzzJob ./delphix:FuzzDataSource \
             ./delphix:FuzzClosestNames ./internal/cli:FuzzConfigFile ./internal/steps/credentials:FuzzPolicy \
-            ./internal/steps/credentials:FuzzShellQuote
+            ./internal/steps/credentials:FuzzShellQuote ./internal/yamlfile:FuzzDecode
 fuzz:
 	GO='$(GO)' ./test/fuzz.sh '$(FUZZTIME)' $(FUZZ)
 

@@ -39,8 +39,12 @@ type Step struct {
 	// Description says what it does, with an example.
 	Description string
 	// Operations are the words the command line may start with; the first
-	// is the default. Empty for single-purpose steps.
+	// is the default. Empty for single-purpose steps. Each is a command
+	// with its own --help.
 	Operations []string
+	// OperationUsage is one line per operation, for its --help and the
+	// step's list of operations.
+	OperationUsage map[string]string
 	// Keys are the step's own settings, in --help order.
 	Keys []*Key
 	// Rules between keys that the keys do not say themselves.
@@ -81,19 +85,44 @@ func (s *Step) allKeys() []*Key { return append(append([]*Key{}, s.Keys...), Con
 // rules is every rule the step checks, the keys' own first.
 func (s *Step) rules() []Rule { return append(keyRules(s.Keys), s.Rules...) }
 
-// flags builds the urfave flags afresh for one run.
+// flags builds the urfave flags afresh for one run: every key's, for the
+// step's own --help.
 func (s *Step) flags() []ucli.Flag {
 	var flags []ucli.Flag
 	for _, k := range s.allKeys() {
 		f := *k
 		f.Env = s.env(k)
-		flags = append(flags, f.flag())
+		flags = append(flags, f.flag("", false))
 	}
 	return append(flags, &ucli.BoolFlag{Name: contractFlag, Usage: "print this binary's contract (keys, rules, outputs, exit codes) as JSON and exit"})
 }
 
+// opFlags builds the flags of operation op afresh. Every key is a flag of
+// every operation, so that a key given to an operation that does not take
+// it is refused by its rule ("--tag goes with create and list only"), as
+// from the environment or the config, rather than as an unknown flag; the
+// operation's --help shows only the keys it takes, and says which it needs.
+func (s *Step) opFlags(op string) []ucli.Flag {
+	var flags []ucli.Flag
+	for _, k := range s.allKeys() {
+		f := *k
+		f.Env = s.env(k)
+		need := ""
+		if k.needed(op) {
+			need = " (required)"
+		}
+		flags = append(flags, f.flag(need, !k.accepts(op)))
+	}
+	return append(flags,
+		&ucli.BoolFlag{Name: contractFlag, Usage: "print this binary's contract (keys, rules, outputs, exit codes) as JSON and exit"},
+		&ucli.BoolFlag{Name: versionFlag, Hidden: true}) // dx-x op --version works as it always did
+}
+
 // contractFlag prints the contract.
 const contractFlag = "contract"
+
+// versionFlag is urfave's --version, which an operation's flags repeat.
+const versionFlag = "version"
 
 // Main runs the step with the process's arguments and signals and returns
 // the exit code; main passes it to os.Exit.
@@ -115,24 +144,18 @@ func Main(step *Step) int {
 // stdout and stderr and reading environ, never the process's own. Cancelling
 // ctx with an *AbortError as its cause acts as that signal. It is the
 // binaries' whole entry point, so tests run a step in process.
+//
+// A step with operations is a urfave app with one command per operation,
+// each with its own --help. A command line that does not start with an
+// operation (nor with --help or --version) runs the default one, the
+// first; there, an operation may also come last, after the flags
+// (dx-datapod --datapod X reset).
 func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Writer, environ []string) int {
-	op, named := "", false
-	if len(step.Operations) > 0 {
-		op = step.Operations[0]
-		if len(args) > 1 && slices.Contains(step.Operations, args[1]) {
-			op, named, args = args[1], true, append([]string{args[0]}, args[2:]...)
-		}
-	}
-	flags := step.flags()
 	errorFile := lookupEnv(environ, ErrorFile.Env)
 	jenkins := lookupEnv(environ, CallerEnv) == "jenkins"
 	log := NewLog(stderr, step.Name)
-
-	app := &ucli.App{
-		Name: step.Name, Usage: step.Usage, Description: step.Description, Version: Version,
-		Flags: flags, Writer: stdout, ErrWriter: stderr, HideHelpCommand: true,
-		ExitErrHandler: func(*ucli.Context, error) {}, // exit codes are decided below
-		OnUsageError: func(_ *ucli.Context, err error, _ bool) error {
+	onUsageError := func(flags []ucli.Flag) ucli.OnUsageErrorFunc {
+		return func(_ *ucli.Context, err error, _ bool) error {
 			return &UsageError{Msg: flagProblem(err, flags, func(flag string) string {
 				for _, k := range step.allKeys() {
 					if k.Flag == flag {
@@ -141,14 +164,23 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 				}
 				return "--" + flag
 			})}
-		},
-		Action: func(c *ucli.Context) error {
+		}
+	}
+	// action runs operation op ("" for a step without operations) with
+	// flags; named says that the command line named it.
+	action := func(op string, named bool, flags []ucli.Flag) ucli.ActionFunc {
+		return func(c *ucli.Context) error {
 			if c.Bool(contractFlag) {
 				return writeResult(stdout, step.Contract())
 			}
-			// The operation may also come last, after the flags.
+			if c.Bool(versionFlag) {
+				ucli.ShowVersion(c)
+				return nil
+			}
 			if a := c.Args(); a.Len() == 1 && !named && slices.Contains(step.Operations, a.First()) {
 				op = a.First()
+			} else if a.Len() > 1 && !named && slices.Contains(step.Operations, a.First()) {
+				return Usagef("operation %s comes first or last, not between flags: %s %s [flags]", a.First(), step.Name, a.First())
 			} else if a.Present() {
 				return wordProblem(step, a.First(), named)
 			}
@@ -192,17 +224,56 @@ func Run(ctx context.Context, step *Step, args []string, stdout, stderr io.Write
 				return werr
 			}
 			return err // a failed check still prints what was done
-		},
+		}
 	}
-	if op != "" {
-		app.Usage = fmt.Sprintf("%s (operations: %s; default %s)", step.Usage, strings.Join(step.Operations, ", "), step.Operations[0])
-		app.UsageText = fmt.Sprintf("%s [%s] [flags]", step.Name, strings.Join(step.Operations, "|"))
+
+	flags := step.flags()
+	app := &ucli.App{
+		Name: step.Name, Usage: step.Usage, Description: step.Description, Version: Version,
+		Flags: flags, Writer: stdout, ErrWriter: stderr, HideHelpCommand: true,
+		ExitErrHandler: func(*ucli.Context, error) {}, // exit codes are decided below
+		OnUsageError:   onUsageError(flags),
+	}
+	if len(step.Operations) == 0 {
+		app.Action = action("", false, flags)
+	} else {
+		def := step.Operations[0]
+		app.Usage = fmt.Sprintf("%s (operations: %s; default %s)", step.Usage, strings.Join(step.Operations, ", "), def)
+		app.UsageText = fmt.Sprintf("%s [%s] [flags]\n%s OPERATION --help   (that operation's flags)", step.Name, strings.Join(step.Operations, "|"), step.Name)
+		named := true
+		if len(args) < 2 || !startsCommand(step, args[1]) {
+			args, named = append([]string{args[0], def}, args[1:]...), false
+		}
+		app.Action = action(def, false, flags) // a fallback: an operation is always inserted or named
+		for _, op := range step.Operations {
+			opFlags := step.opFlags(op)
+			usage := step.OperationUsage[op]
+			if op == def {
+				usage += " (the default: the operation may be left out)"
+			}
+			app.Commands = append(app.Commands, &ucli.Command{
+				Name: op, Usage: strings.TrimSpace(usage), UsageText: fmt.Sprintf("%s %s [flags]", step.Name, op),
+				Flags: opFlags, OnUsageError: onUsageError(opFlags), HideHelpCommand: true,
+				Action: action(op, named, opFlags),
+			})
+		}
 	}
 	err := app.RunContext(ctx, args)
 	if err == nil {
 		return ExitOK
 	}
 	return fail(log, step.Name, errorFile, jenkins, err)
+}
+
+// startsCommand says whether a command line whose first argument is word
+// names its operation or asks for the step's own help or version; any
+// other starts the default operation.
+func startsCommand(step *Step, word string) bool {
+	switch word {
+	case "--help", "-help", "-h", "--version", "-version", "-v":
+		return true
+	}
+	return slices.Contains(step.Operations, word)
 }
 
 // fail prints the one error line, writes the error file, and returns the

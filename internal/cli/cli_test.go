@@ -119,7 +119,7 @@ func TestAnUnknownConfigKeyIsRefusedWithTheOneMeant(t *testing.T) {
 		require.NoError(t, os.WriteFile(path, []byte(body), 0o600))
 		code, stderr := runTest(nil, "list", "--config", path)
 		assert.Equal(t, ExitUsage, code, body)
-		assert.Contains(t, stderr, "error: --config "+path+": "+want, body)
+		assert.Contains(t, stderr, "error: --config "+path+": line 1: "+want, body)
 	}
 }
 
@@ -157,4 +157,51 @@ func TestABadValueInTheEnvironmentNamesTheVariable(t *testing.T) {
 	code, stderr := runTest([]string{"DELPHIX_TIMEOUT=soon"}, "list")
 	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, stderr, `error: DELPHIX_TIMEOUT="soon" (for --timeout) is not a duration: give a number with a unit`)
+}
+
+func TestEachOperationHasItsOwnHelpWithTheKeysItTakes(t *testing.T) {
+	run := func(args ...string) (int, string, string) {
+		var out, errs bytes.Buffer
+		code := Run(context.Background(), testStep, append([]string{"dx-test"}, args...), &out, &errs, nil)
+		return code, out.String(), errs.String()
+	}
+	code, out, errs := run("make", "--help")
+	assert.Equal(t, ExitOK, code, errs)
+	assert.Contains(t, out, "dx-test make [flags]")
+	assert.Contains(t, out, "--name NAME")
+	assert.Contains(t, out, "(required) [$DXSTEPS_TEST_NAME]")
+	assert.Contains(t, out, "--tag TAG")
+	code, out, _ = run("list", "--help")
+	assert.Equal(t, ExitOK, code)
+	assert.Contains(t, out, "--name NAME")
+	assert.NotContains(t, out, "--tag", "list takes no --tag: its help does not show it")
+	code, out, _ = run("--help")
+	assert.Equal(t, ExitOK, code)
+	assert.Contains(t, out, "make")
+	assert.Contains(t, out, "--tag TAG", "the step's own help lists every key")
+	code, out, _ = run("list", "--version")
+	assert.Equal(t, ExitOK, code)
+	assert.Equal(t, "dx-test version dev\n", out)
+}
+
+func TestTheOperationMayBeLeftOutOrComeFirstOrLast(t *testing.T) {
+	for _, args := range [][]string{
+		{"--name", "x"},
+		{"make", "--name", "x"},
+		{"--name", "x", "make"},
+	} {
+		_, stderr := runTest(nil, args...)
+		assert.Contains(t, stderr, `parsed make name="x"`, args)
+	}
+	_, stderr := runTest(nil, "--name", "x", "list")
+	assert.Contains(t, stderr, `parsed list name="x"`)
+	code, stderr := runTest(nil, "--name", "x", "list", "--tag", "y")
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, stderr, "error: operation list comes first or last, not between flags: dx-test list [flags]")
+	code, stderr = runTest(nil, "lsit", "--name", "x")
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, stderr, `error: unknown operation "lsit": the operations of dx-test are make and list; did you mean list?`)
+	code, stderr = runTest(nil, "list", "--nmae", "x")
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, stderr, "error: unknown flag --nmae; did you mean --name?")
 }

@@ -37,6 +37,7 @@ type Contract struct {
 // OpSpec is one operation and the keys it requires and accepts.
 type OpSpec struct {
 	Name     string   `json:"name"`
+	Usage    string   `json:"usage,omitempty"`
 	Default  bool     `json:"default,omitempty"`
 	Requires []string `json:"requires"`
 	Accepts  []string `json:"accepts"`
@@ -98,7 +99,7 @@ func (s *Step) Contract() Contract {
 	c := Contract{Name: s.Name, Jenkins: s.Jenkins, Version: Version, Summary: s.Usage, Description: s.Description, Platforms: s.platforms(),
 		Operations: []OpSpec{}, ExitCodes: ExitCodes, ErrorFile: fields(reflect.TypeOf(errorRecord{}))}
 	for i, op := range s.Operations {
-		o := OpSpec{Name: op, Default: i == 0, Requires: []string{}, Accepts: []string{}}
+		o := OpSpec{Name: op, Usage: s.OperationUsage[op], Default: i == 0, Requires: []string{}, Accepts: []string{}}
 		for _, k := range s.Keys {
 			if k.needed(op) {
 				o.Requires = append(o.Requires, k.KeyName())

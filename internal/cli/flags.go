@@ -3,10 +3,13 @@ package cli
 import (
 	"fmt"
 	"os"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/dxsteps/dxsteps/internal/yamlfile"
 	ucli "github.com/urfave/cli/v2"
 	"gopkg.in/yaml.v3"
 )
@@ -154,8 +157,8 @@ func applyEnv(c *ucli.Context, step *Step, environ []string, empty map[string]st
 			continue
 		}
 		if err := c.Set(k.Flag, v); err != nil {
-			if what := valueProblem(k.flag()); what != "" {
-				return Usagef("%s=%q (for --%s) is %s", env, v, k.Flag, what)
+			if what := valueProblem(k.flag("", false), v); what != "" {
+				return Usagef("%s=%q (for --%s) %s", env, v, k.Flag, what)
 			}
 			return Usagef("%s=%q is not a valid %s for --%s", env, v, k.Type, k.Flag)
 		}
@@ -164,61 +167,61 @@ func applyEnv(c *ucli.Context, step *Step, environ []string, empty map[string]st
 }
 
 // applyConfig fills every flag not set on the command line or in the
-// environment from the --config file. A key that is not a flag is refused
-// with the one meant, as a mistyped flag is; so is a password key. A key
-// set to nothing (null, "", an empty list) fills nothing and is recorded
-// in empty, by flag name.
+// environment from the --config file, read by the one strict YAML decoder
+// (yamlfile). A key that is not a flag is refused with the one meant, as a
+// mistyped flag is; so is a password key. A key set to nothing (null, "",
+// an empty list) fills nothing and is recorded in empty, by flag name.
 func applyConfig(c *ucli.Context, flags []ucli.Flag, empty map[string]string) error {
 	path := c.Path(Config.Flag)
 	if path == "" {
 		return nil
 	}
+	file := "--config " + path
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return Usagef("cannot read --config %s: %v", path, err)
-	}
-	var values map[string]any
-	if err := yaml.Unmarshal(raw, &values); err != nil {
-		return Usagef("--config %s is not a YAML map of flag names to values: %v", path, err)
+		return Usagef("cannot read %s: %v", file, err)
 	}
 	byName := map[string]ucli.Flag{}
 	var names []string
 	for _, f := range flags {
-		if n := f.Names()[0]; n != Config.Flag && n != contractFlag {
+		if n := f.Names()[0]; n != Config.Flag && n != contractFlag && n != versionFlag {
 			byName[n] = f
 			names = append(names, n)
 		}
 	}
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
+	secret := []string{"password", "api-key", "apikey"}
+	keys := &yamlfile.Keys{Names: append(slices.Clone(names), secret...), Hint: ": its keys are the flag names of --help, without dashes in front"}
+	var values map[string]yaml.Node
+	if err := yamlfile.Decode(file, raw, &values, keys); err != nil {
+		return Usagef("%v", err)
 	}
-	sort.Strings(keys)
-	for _, key := range keys {
-		f, ok := byName[key]
+	order := make([]string, 0, len(values))
+	for k := range values {
+		order = append(order, k)
+	}
+	sort.Slice(order, func(i, j int) bool { return values[order[i]].Line < values[order[j]].Line })
+	for _, key := range order {
+		node := values[key]
+		f := byName[key]
+		var v any
+		_ = node.Decode(&v) // into any, which takes every value
 		switch {
 		case key == "password":
-			return Usagef("--config %s has a password key: keep the password out of files others read; use %s or --password-file", path, PasswordEnv)
-		case key == "api-key" || key == "apikey":
-			return Usagef("--config %s has an API key: keep it out of files others read; use %s or --%s", path, APIKeyEnv, APIKeyFile.Flag)
-		case !ok:
-			msg := fmt.Sprintf("--config %s: unknown key %q", path, key)
-			if s := suggest(key, names); s != "" {
-				return Usagef("%s; did you mean %q?", msg, s)
-			}
-			return Usagef("%s: its keys are the flag names of --help, without dashes in front", msg)
+			return Usagef("%s has a password key: keep the password out of files others read; use %s or --password-file", file, PasswordEnv)
+		case slices.Contains(secret, key):
+			return Usagef("%s has an API key: keep it out of files others read; use %s or --%s", file, APIKeyEnv, APIKeyFile.Flag)
 		case c.IsSet(key):
 			continue
-		case blank(values[key]):
+		case blank(v):
 			empty[key] = fmt.Sprintf("--config %s key %s", path, key)
 			continue
 		}
-		if err := setFromConfig(c, f, values[key]); err != nil {
-			if _, list := values[key].([]any); !list && valueProblem(f) != "" {
-				what := valueProblem(f)
-				return Usagef("--config %s: key %q: %q is %s", path, key, fmt.Sprint(values[key]), what)
+		if err := setFromConfig(c, f, v); err != nil {
+			msg := fmt.Sprintf("key %q %v", key, err)
+			if what := valueProblem(f, node.Value); node.Kind == yaml.ScalarNode && what != "" {
+				msg = fmt.Sprintf("%s: %s %s", key, asWritten(node.Value), what)
 			}
-			return Usagef("--config %s: key %q: %v", path, key, err)
+			return Usagef("%v", &yamlfile.Error{File: file, Line: node.Line, Msg: msg})
 		}
 	}
 	return nil
@@ -245,6 +248,9 @@ func blank(v any) bool {
 
 func setFromConfig(c *ucli.Context, f ucli.Flag, v any) error {
 	name := f.Names()[0]
+	if _, ok := v.(map[string]any); ok {
+		return fmt.Errorf("takes one value, not a map")
+	}
 	if list, ok := v.([]any); ok {
 		if _, isSlice := f.(*ucli.StringSliceFlag); !isSlice {
 			return fmt.Errorf("takes one value, not a list")
@@ -257,4 +263,13 @@ func setFromConfig(c *ucli.Context, f ucli.Flag, v any) error {
 		return nil
 	}
 	return c.Set(name, fmt.Sprint(v))
+}
+
+// asWritten shows a config value as it would be written in the file:
+// quoted only when it must be, so the message stays one line.
+func asWritten(v string) string {
+	if v == "" || strings.ContainsAny(v, " \t\r\n\"'#:") {
+		return strconv.Quote(v)
+	}
+	return v
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // FuzzConfigFile: any --config file content either fills the flags or is a
-// usage error naming the file; it never panics, never accepts a password
+// usage error naming the file, on one line without Go types; it never panics, never accepts a password
 // key, and a key set on the command line keeps its command-line value.
 // Seeds: testdata/fuzz/FuzzConfigFile.
 func FuzzConfigFile(f *testing.F) {
@@ -25,7 +25,7 @@ func FuzzConfigFile(f *testing.F) {
 		var flags []ucli.Flag
 		for _, k := range Connection {
 			f := *k
-			flags = append(flags, f.flag())
+			flags = append(flags, f.flag("", false))
 		}
 		flags = append(flags, &ucli.StringFlag{Name: "vdb"}, &ucli.StringSliceFlag{Name: "tag"}, &ucli.IntFlag{Name: "percent"})
 		var applied error
@@ -49,6 +49,9 @@ func FuzzConfigFile(f *testing.F) {
 		}
 		if !strings.Contains(applied.Error(), path) {
 			t.Fatalf("the message does not name the file: %v", applied)
+		}
+		if strings.Contains(applied.Error(), "\n") || strings.Contains(applied.Error(), "interface {}") {
+			t.Fatalf("not one line in words: %q", applied)
 		}
 	})
 }

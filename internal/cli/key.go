@@ -81,27 +81,34 @@ func (k *Key) needed(op string) bool {
 	return k.Mandatory || slices.Contains(k.NeededBy, op)
 }
 
-// flag builds the urfave flag afresh: urfave flags keep parse state. The
-// environment variable is read by applyEnv from the injected environment
-// (urfave would read the process's), and only shown here.
-func (k *Key) flag() ucli.Flag {
-	usage := k.Usage + " [$" + k.Env + "]"
+// flag builds the urfave flag afresh (urfave flags keep parse state), its
+// usage followed by note; hidden keeps it out of --help.
+//
+// The environment variable is only shown here, not set as the flag's
+// EnvVars: urfave reads EnvVars with os.LookupEnv, the process's
+// environment, and a step reads the environment it is given (Run's
+// environ; Input.Getenv), so that tests run steps in process, side by
+// side, each with its own. applyEnv fills the flags from that environment
+// instead, and checkEnv refuses a variable meant for the step that no
+// key reads, which urfave would ignore.
+func (k *Key) flag(note string, hidden bool) ucli.Flag {
+	usage := k.Usage + note + " [$" + k.Env + "]"
 	switch k.Type {
 	case String:
-		return &ucli.StringFlag{Name: k.Flag, Usage: usage}
+		return &ucli.StringFlag{Name: k.Flag, Usage: usage, Hidden: hidden}
 	case Path:
-		return &ucli.PathFlag{Name: k.Flag, Usage: usage}
+		return &ucli.PathFlag{Name: k.Flag, Usage: usage, Hidden: hidden}
 	case Bool:
 		v, _ := k.Default.(bool)
-		return &ucli.BoolFlag{Name: k.Flag, Usage: usage, Value: v}
+		return &ucli.BoolFlag{Name: k.Flag, Usage: usage, Value: v, Hidden: hidden}
 	case Int:
 		v, _ := k.Default.(int)
-		return &ucli.IntFlag{Name: k.Flag, Usage: usage, Value: v}
+		return &ucli.IntFlag{Name: k.Flag, Usage: usage, Value: v, Hidden: hidden}
 	case Duration:
 		v, _ := k.Default.(time.Duration)
-		return &ucli.DurationFlag{Name: k.Flag, Usage: usage, Value: v}
+		return &ucli.DurationFlag{Name: k.Flag, Usage: usage, Value: v, Hidden: hidden}
 	case List:
-		return &ucli.StringSliceFlag{Name: k.Flag, Usage: usage}
+		return &ucli.StringSliceFlag{Name: k.Flag, Usage: usage, Hidden: hidden}
 	}
 	panic(fmt.Sprintf("cli: key %s has no type", k.Flag))
 }

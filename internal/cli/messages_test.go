@@ -101,13 +101,15 @@ func TestADurationWithoutAUnitSaysAUnitIsNeeded(t *testing.T) {
 	env := []string{"DELPHIX_ENGINE=http://127.0.0.1:1"}
 	cfg := filepath.Join(t.TempDir(), "c.yaml")
 	require.NoError(t, os.WriteFile(cfg, []byte("timeout: 5\n"), 0o600))
-	unit := "is not a duration: give a number with a unit, e.g. 90s, 5m or 2h"
+	unit := "has no unit: write 5s, 5m or 5h"
 	for _, c := range []struct {
 		env  []string
 		args []string
 		want string
 	}{
-		{env, []string{"--config", cfg}, "dx-try: error: --config " + cfg + ": key \"timeout\": \"5\" " + unit + " (see --help)\n"},
+		{env, []string{"--config", cfg}, "dx-try: error: --config " + cfg + ": line 1: timeout: 5 " + unit + " (see --help)\n"},
+		{env, []string{"--timeout", "soon"}, "dx-try: error: --timeout \"soon\" is not a duration: give a number with a unit, e.g. 90s, 5m or 2h (see --help)\n"},
+		{env, []string{"--insecure=maybe"}, "dx-try: error: --insecure \"maybe\" is not true or false (see --help)\n"},
 		{env, []string{"--timeout", "5"}, "dx-try: error: --timeout \"5\" " + unit + " (see --help)\n"},
 		{append(env, "DELPHIX_TIMEOUT=5"), nil, "dx-try: error: DELPHIX_TIMEOUT=\"5\" (for --timeout) " + unit + "\n"},
 		{env, []string{"--retry-max", "two"}, "dx-try: error: --retry-max \"two\" is not a whole number (see --help)\n"},

@@ -3,8 +3,10 @@ package cli
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 	ucli "github.com/urfave/cli/v2"
 )
 
@@ -13,11 +15,15 @@ import (
 // ref names a flag as the error line does: --flag, or the Jenkins key.
 func flagProblem(err error, flags []ucli.Flag, ref func(flag string) string) string {
 	msg := err.Error()
-	if m := invalidValue.FindStringSubmatch(msg); m != nil {
+	m := invalidValue.FindStringSubmatch(msg)
+	if m == nil {
+		m = invalidBool.FindStringSubmatch(msg)
+	}
+	if m != nil {
 		for _, f := range flags {
 			if f.Names()[0] == m[2] {
-				if what := valueProblem(f); what != "" {
-					return fmt.Sprintf("%s %q is %s", ref(m[2]), m[1], what)
+				if what := valueProblem(f, m[1]); what != "" {
+					return fmt.Sprintf("%s %q %s", ref(m[2]), m[1], what)
 				}
 			}
 		}
@@ -39,19 +45,29 @@ func flagProblem(err error, flags []ucli.Flag, ref func(flag string) string) str
 	return msg
 }
 
-// invalidValue is the flag package's refusal of a value: value, flag name.
-var invalidValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([a-z0-9-]+): `)
+// invalidValue and invalidBool are the flag package's refusals of a value
+// (value, flag name), which end in Go's own words ("parse error").
+var (
+	invalidValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([a-z0-9-]+): `)
+	invalidBool  = regexp.MustCompile(`^invalid boolean value "(.*)" for -([a-z0-9-]+): `)
+)
 
-// valueProblem says what a refused value of f is not and what to give
-// instead; "" for a string flag, which takes any value.
-func valueProblem(f ucli.Flag) string {
+// valueProblem says what is wrong with value v refused by f and what to
+// give instead, as a predicate ("is not a whole number"); "" for a string
+// flag, which takes any value.
+func valueProblem(f ucli.Flag, v string) string {
 	switch f.(type) {
 	case *ucli.DurationFlag:
-		return "not a duration: give a number with a unit, e.g. 90s, 5m or 2h"
+		if n := strings.TrimSpace(v); n != "" {
+			if _, err := strconv.ParseFloat(n, 64); err == nil {
+				return fmt.Sprintf("has no unit: write %[1]ss, %[1]sm or %[1]sh", n)
+			}
+		}
+		return "is not a duration: give a number with a unit, e.g. 90s, 5m or 2h"
 	case *ucli.IntFlag:
-		return "not a whole number"
+		return "is not a whole number"
 	case *ucli.BoolFlag:
-		return "not true or false"
+		return "is not true or false"
 	}
 	return ""
 }
@@ -79,48 +95,14 @@ func wordProblem(step *Step, word string, named bool) error {
 }
 
 // Suggest returns the candidate closest to word when it is close enough to
-// be a typo of it, else "": the did-you-mean of every refused name.
-func Suggest(word string, candidates []string) string { return suggest(word, candidates) }
+// be a typo of it, else "": the did-you-mean of every refused name. It is
+// httpapi.Suggest, so that every suggestion dxsteps makes, of a flag or of
+// an engine object, measures nearness the same way.
+func Suggest(word string, candidates []string) string { return httpapi.Suggest(word, candidates) }
 
-// suggest returns the candidate closest to word, if it is close enough
-// to be a typo of it.
-func suggest(word string, candidates []string) string {
-	return suggestWithin(word, candidates, len(word)/3+1)
-}
+func suggest(word string, candidates []string) string { return httpapi.Suggest(word, candidates) }
 
 // suggestWithin returns the candidate closest to word, at most max edits away.
 func suggestWithin(word string, candidates []string, max int) string {
-	best, bestDist := "", max+1
-	for _, c := range candidates {
-		if d := distance(strings.ToLower(word), strings.ToLower(c)); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// distance is the Levenshtein distance of a and b, with a transposition
-// counting once.
-func distance(a, b string) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
+	return httpapi.Nearest(word, candidates, max)
 }

@@ -154,8 +154,8 @@ func helpPage(c cli.Contract, prose string) ([]byte, error) {
 	fmt.Fprintf(&b, "<p>\n  <strong>Platforms:</strong> %s.\n</p>\n", platformsLine(c))
 	b.WriteString("<p>Supported parameters (an unknown or missing key fails the build and lists the allowed keys):</p>\n<dl>\n")
 	if len(c.Operations) > 0 {
-		fmt.Fprintf(&b, "  <dt><code>operation</code></dt>\n  <dd>String, Optional, defaults to %s. One of %s; the binary's first argument.</dd>\n",
-			code(c.Operations[0].Name), codes(opNames(c)))
+		fmt.Fprintf(&b, "  <dt><code>operation</code></dt>\n  <dd>String, Optional, defaults to %s. One of %s; the binary's first argument.%s</dd>\n",
+			code(c.Operations[0].Name), codes(opNames(c)), opUsages(c))
 	}
 	for _, k := range c.Keys {
 		b.WriteString(keyDoc(k))
@@ -330,4 +330,18 @@ func connectionTable(c cli.Contract) string {
 		}
 	}
 	return b.String()
+}
+
+// opUsages is each operation's one line, as its --help says it.
+func opUsages(c cli.Contract) string {
+	var parts []string
+	for _, o := range c.Operations {
+		if o.Usage != "" {
+			parts = append(parts, code(o.Name)+": "+escape(o.Usage))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " " + strings.Join(parts, "; ") + "."
 }

@@ -10,8 +10,8 @@ import (
 // name (a pasted log, a fuzzer's input) can cause to 256×256 cells.
 const MaxCompared = 256
 
-// Closest returns up to n distinct names nearest to name by edit distance
-// (case folded), nearest first; among equally near names, the order of
+// Closest returns up to n distinct names nearest to name by Distance (case
+// folded), nearest first; among equally near names, the order of
 // names. It suggests what the user may have meant when a lookup by exact
 // name finds nothing.
 func Closest(name string, names []string, n int) []string {
@@ -58,10 +58,45 @@ func Closest(name string, names []string, n int) []string {
 	return out
 }
 
-// Distance is the Levenshtein distance between a and b, in runes, over
-// their first MaxCompared runes.
+// Distance is the edit distance between a and b that every dxsteps
+// suggestion uses: the fewest insertions, deletions, substitutions and
+// swaps of two adjacent runes that turn a into b, no rune edited twice
+// (the optimal string alignment distance; "lsit" is 1 from "list"). It
+// counts runes, compares case as given, and looks at the first
+// MaxCompared runes of each.
 func Distance(a, b string) int {
 	return distanceAtMost(prefix([]rune(a)), prefix([]rune(b)), MaxCompared)
+}
+
+// Nearest returns the candidate nearest to word by Distance (case folded)
+// when it is at most max away, else "": the did-you-mean of a mistyped
+// flag, key, operation or variable. Among equally near candidates, the
+// first wins.
+func Nearest(word string, candidates []string, max int) string {
+	if max < 0 {
+		return ""
+	}
+	target := prefix([]rune(strings.ToLower(word)))
+	best, limit := "", max
+	for _, c := range candidates {
+		d := distanceAtMost(target, prefix([]rune(strings.ToLower(c))), limit)
+		if d > limit {
+			continue
+		}
+		best = c
+		if d == 0 {
+			break
+		}
+		limit = d - 1 // only a nearer one replaces it
+	}
+	return best
+}
+
+// Suggest returns the candidate nearest to word when it is close enough to
+// be a typo of it (at most a third of its length, plus one, edits away),
+// else "".
+func Suggest(word string, candidates []string) string {
+	return Nearest(word, candidates, len([]rune(word))/3+1)
 }
 
 func prefix(r []rune) []rune {
@@ -71,10 +106,11 @@ func prefix(r []rune) []rune {
 	return r
 }
 
-// distanceAtMost is the Levenshtein distance between a and b when it is at
-// most limit, else limit+1, found without filling the rest of the table
-// once every cell of a row is beyond limit. A common prefix and suffix
-// cost nothing and are cut first.
+// distanceAtMost is Distance when it is at most limit, else limit+1, found
+// without filling the rest of the table once every cell of a row is beyond
+// limit: a cell is at most one more than the cell above-left, so a row all
+// beyond limit leaves no cell of the next rows, swaps included, within it.
+// A common prefix and suffix cost nothing and are cut first.
 func distanceAtMost(a, b []rune, limit int) int {
 	for len(a) > 0 && len(b) > 0 && a[0] == b[0] {
 		a, b = a[1:], b[1:]
@@ -91,6 +127,7 @@ func distanceAtMost(a, b []rune, limit int) int {
 	if len(b) == 0 {
 		return len(a)
 	}
+	prev2 := make([]int, len(b)+1) // the row before prev, for swaps
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -105,12 +142,15 @@ func distanceAtMost(a, b []rune, limit int) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 			lowest = min(lowest, cur[j])
 		}
 		if lowest > limit {
 			return limit + 1
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }

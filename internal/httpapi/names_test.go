@@ -16,7 +16,7 @@ func TestClosestNamesComeNearestFirstDistinctAndAtMostN(t *testing.T) {
 	assert.Empty(t, Closest("x", nil, 3))
 }
 
-func TestDistanceCountsRuneEdits(t *testing.T) {
+func TestDistanceCountsRuneEditsAndSwaps(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string
 		d    int
@@ -26,6 +26,9 @@ func TestDistanceCountsRuneEdits(t *testing.T) {
 		{"kitten", "sitting", 3},
 		{"mm-mastr", "mm-master", 1},
 		{"café", "cafe", 1},
+		{"lsit", "list", 1},
+		{"databsae", "database", 1},
+		{"ca", "abc", 3}, // no rune is edited twice: the swap then an insertion does not count as 2
 	} {
 		assert.Equal(t, tc.d, Distance(tc.a, tc.b), "%q %q", tc.a, tc.b)
 		assert.Equal(t, tc.d, Distance(tc.b, tc.a), "%q %q", tc.b, tc.a)
@@ -55,7 +58,9 @@ func closestByFullSort(name string, names []string, n int) []string {
 	return out
 }
 
+// fullDistance is the optimal string alignment distance, every cell filled.
 func fullDistance(a, b []rune) int {
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
@@ -69,8 +74,11 @@ func fullDistance(a, b []rune) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev = cur
+		prev2, prev = prev, cur
 	}
 	return prev[len(b)]
 }
@@ -115,4 +123,42 @@ func TestAPathologicallyLongNameCostsABoundedTable(t *testing.T) {
 	names := []string{"Patients Masked Master", strings.Repeat("x", 50_000), "Patients Prod"}
 	assert.Equal(t, []string{"Patients Masked Master", "Patients Prod"}, Closest("Patients Masked Mastr", names, 2))
 	assert.Equal(t, []string{strings.Repeat("x", 50_000)}, Closest(strings.Repeat("x", 70_000), names, 1))
+}
+
+func TestNearestIsTheFirstNearestWithinTheBound(t *testing.T) {
+	assert.Equal(t, "list", Nearest("LSIT", []string{"create", "list"}, 1))
+	assert.Equal(t, "", Nearest("lsit", []string{"create", "list"}, 0))
+	assert.Equal(t, "ab", Nearest("a", []string{"ab", "ac", "a-"}, 2), "the first of equally near ones")
+	assert.Equal(t, "ac", Nearest("acc", []string{"ab", "ac", "acc"}[:2], 2))
+	assert.Equal(t, "", Nearest("x", nil, 5))
+	assert.Equal(t, "database", Suggest("databse", []string{"database", "engine"}))
+	assert.Equal(t, "", Suggest("password", []string{"password-file", "engine"}))
+}
+
+func TestNearestAgreesWithScoringEveryCandidateInFull(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	letters := []rune("abAB-é")
+	word := func() string {
+		w := make([]rune, rng.IntN(8))
+		for i := range w {
+			w[i] = letters[rng.IntN(len(letters))]
+		}
+		return string(w)
+	}
+	for range 3000 {
+		cands := make([]string, rng.IntN(6))
+		for i := range cands {
+			cands[i] = word()
+		}
+		w, max := word(), rng.IntN(4)
+		want, wantD := "", max+1
+		for _, c := range cands {
+			if d := fullDistance([]rune(strings.ToLower(w)), []rune(strings.ToLower(c))); d < wantD {
+				want, wantD = c, d
+			}
+		}
+		if !assert.Equal(t, want, Nearest(w, cands, max), "%q in %q within %d", w, cands, max) {
+			return
+		}
+	}
 }

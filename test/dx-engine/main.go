@@ -24,6 +24,9 @@ const usage = `dx-engine runs a local Delphix engine for tests and demos. It ser
                                        (printed at start; --dct-* settle what the DCT spec leaves open)
   the test API                         under /dxsteps-test/v1: datasets, prod changes, faults, requests
 
+At start it prints each DCT account's API key; a step drives DCT with them, e.g.
+  DELPHIX_PLATFORM=dct DELPHIX_ENGINE=<URL printed> DELPHIX_API_KEY=<key printed> dx-sync --database "Patients Prod"
+
 Usage:
   dx-engine [serve] [flags]      run the engine until SIGINT or SIGTERM (the default subcommand)
   dx-engine catalog [--engine URL]

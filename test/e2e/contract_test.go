@@ -50,7 +50,7 @@ func TestUnknownVariablesAndConfigKeysAreRefusedAsFlagsAre(t *testing.T) {
 	require.NoError(t, os.WriteFile(cfg, []byte("databse: x\n"), 0o644))
 	r := step{t: t, e: e, bin: "dx-sync", args: []string{"--config", cfg, "--database", "Patients Prod"}}.run()
 	assert.Equal(t, 2, r.code, r.stderr)
-	assert.Contains(t, r.stderr, `error: --config `+cfg+`: unknown key "databse"; did you mean "database"?`)
+	assert.Contains(t, r.stderr, `error: --config `+cfg+`: line 1: unknown key "databse"; did you mean "database"?`)
 	r = step{t: t, e: e, bin: "dx-sync", args: []string{"--database", "Patients Prod"}, env: []string{"DXSTEPS_SYNC_DATABSE=x"}}.run()
 	assert.Equal(t, 2, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "error: unknown variable DXSTEPS_SYNC_DATABSE: dx-sync reads no such variable; did you mean DXSTEPS_SYNC_DATABASE?")

@@ -34,7 +34,15 @@ var Step = &cli.Step{
 	Jenkins:    "delphixBookmark",
 	Usage:      "bookmark a data pod or template, and manage bookmarks",
 	Operations: []string{"create", "share", "unshare", "delete", "list", "prune"},
-	Platforms:  []string{cli.PlatformEngine, cli.PlatformDCT},
+	OperationUsage: map[string]string{
+		"create":  "bookmark the latest data of a data pod or a template",
+		"share":   "share a bookmark with other users, once its data is proven masked",
+		"unshare": "make a bookmark private again",
+		"delete":  "delete a bookmark",
+		"list":    "show the bookmarks you can see, filtered",
+		"prune":   "delete the matching bookmarks beyond the newest N or older than a duration",
+	},
+	Platforms: []string{cli.PlatformEngine, cli.PlatformDCT},
 	Description: `create (the default) bookmarks the latest data of a data pod's active branch (--container) or
 of a template (--template), with --name, --tag and --shared. A bookmark of that name already
 on that pod or template is reused: the output says "created": false. --shared (and share)

@@ -25,6 +25,12 @@ var Step = &cli.Step{
 	Jenkins:    "delphixBranch",
 	Usage:      "create, activate, delete and list the branches of a data pod",
 	Operations: []string{"create", "activate", "delete", "list"},
+	OperationUsage: map[string]string{
+		"create":   "make a branch from a bookmark and activate it",
+		"activate": "switch the pod to another branch",
+		"delete":   "remove an inactive branch",
+		"list":     "show the pod's branches and which is active",
+	},
 	Description: `create (the default) makes a branch named --name on the data pod from a bookmark you can see
 (--from-bookmark: your own, or a shared one on the pod's template) and makes it active: the pod
 then holds exactly the bookmarked data, once that data is proven masked (exit 1, nothing

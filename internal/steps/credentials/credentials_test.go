@@ -114,7 +114,11 @@ func TestAPolicyTypoIsOneLineWithTheKeyMeant(t *testing.T) {
 		"accounts:\n  - {name: a, action: drop}\n  - {nmae: b}\n":       `line 3: unknown key "nmae" in account 2; did you mean "name"?`,
 		"accounts:\n  - {name: a, action: reset, passwrod: generate}\n": `line 2: unknown key "passwrod" in account 1; did you mean "password"?`,
 		"accounts:\n  - {name: a, action: drop, owner: me}\n":           `line 2: unknown key "owner" in account 1; the keys are name, action, password`,
-		"accounts: {name: a}\n":                                         `line 1: a map is not expected here`,
+		"accounts: {name: a}\n":                                         `line 1: key "accounts" takes a list, not a map`,
+		"accounts: [x, y]\n":                                            `line 1: account 1 takes a map of keys (name, action, password), not "x"`,
+		"accounts:\n  - {name: [a, b], action: drop}\n":                 `line 2: key "name" in account 1 takes one value, not a list`,
+		"accounts:\n  - name: a\n    action: drop\n    name: b\n":       `line 4: key "name" in account 1 is given twice (first on line 2)`,
+		"accounts:\n\t- {name: a, action: drop}\n":                      `line 2: found character that cannot start any token; YAML indents with spaces, not tabs`,
 	} {
 		p := policy(t, text)
 		e.ClearRequests()

@@ -1,17 +1,14 @@
 package credentials
 
 import (
-	"bytes"
 	"crypto/rand"
 	"fmt"
 	"math/big"
 	"os"
-	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/dxsteps/dxsteps/internal/cli"
-	"gopkg.in/yaml.v3"
+	"github.com/dxsteps/dxsteps/internal/yamlfile"
 )
 
 // Policy is the accounts file: what to do with each database account.
@@ -33,17 +30,9 @@ func loadPolicy(path, name string, getenv func(string) string) (*Policy, error) 
 	if err != nil {
 		return nil, cli.Usagef("cannot read %s: %v", name, err)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err == nil {
-		if msg := unknownKey(&doc); msg != "" {
-			return nil, cli.Usagef("%s %s: %s", name, path, msg)
-		}
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
 	var p Policy
-	if err := dec.Decode(&p); err != nil {
-		return nil, cli.Usagef("%s %s: %s (expected accounts: [{name, action: reset|lock|drop, password: generate|env:NAME}])", name, path, yamlProblem(err))
+	if err := yamlfile.Decode(name+" "+path, raw, &p, nil); err != nil {
+		return nil, cli.Usagef("%v", err)
 	}
 	if len(p.Accounts) == 0 {
 		return nil, cli.Usagef("%s %s lists no accounts", name, path)
@@ -95,68 +84,3 @@ func newPassword(a Account, getenv func(string) string) (string, error) {
 	}
 	return string(b), nil
 }
-
-// The keys a policy may have, at the top and in each account.
-var (
-	policyKeys  = []string{"accounts"}
-	accountKeys = []string{"name", "action", "password"}
-)
-
-// unknownKey names the first key of the policy document that is not a
-// policy key, with its line and the key meant, or "".
-func unknownKey(doc *yaml.Node) string {
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return ""
-	}
-	top := doc.Content[0]
-	for i := 0; i+1 < len(top.Content); i += 2 {
-		if msg := keyProblem(top.Content[i], policyKeys, ""); msg != "" {
-			return msg
-		}
-		if top.Content[i].Value != "accounts" || top.Content[i+1].Kind != yaml.SequenceNode {
-			continue
-		}
-		for n, account := range top.Content[i+1].Content {
-			if account.Kind != yaml.MappingNode {
-				continue
-			}
-			for j := 0; j < len(account.Content); j += 2 {
-				if msg := keyProblem(account.Content[j], accountKeys, fmt.Sprintf(" in account %d", n+1)); msg != "" {
-					return msg
-				}
-			}
-		}
-	}
-	return ""
-}
-
-func keyProblem(key *yaml.Node, known []string, where string) string {
-	if slices.Contains(known, key.Value) {
-		return ""
-	}
-	msg := fmt.Sprintf("line %d: unknown key %q%s", key.Line, key.Value, where)
-	if s := cli.Suggest(key.Value, known); s != "" {
-		return msg + fmt.Sprintf("; did you mean %q?", s)
-	}
-	return msg + "; the keys are " + strings.Join(known, ", ")
-}
-
-// yamlProblem is a YAML error on one line, without the Go types it names.
-func yamlProblem(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n")
-	msg = strings.Join(strings.Fields(msg), " ")
-	msg = goType.ReplaceAllString(msg, "")
-	msg = yamlKind.ReplaceAllStringFunc(msg, func(m string) string {
-		kind := yamlKind.FindStringSubmatch(m)[1]
-		if k, ok := map[string]string{"map": "a map", "seq": "a list", "str": "a string", "int": "a number", "bool": "true or false"}[kind]; ok {
-			kind = k
-		}
-		return kind + " is not expected here"
-	})
-	return strings.TrimPrefix(msg, "yaml: ")
-}
-
-var (
-	goType   = regexp.MustCompile(` into \S+`)
-	yamlKind = regexp.MustCompile(`cannot unmarshal !!(\w+)`)
-)

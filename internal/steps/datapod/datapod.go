@@ -31,6 +31,15 @@ var Step = &cli.Step{
 	Jenkins:    "delphixDataPod",
 	Usage:      "make a data pod ready, or operate on it",
 	Operations: []string{"refresh", "reset", "restore", "enable", "disable", "lock", "unlock"},
+	OperationUsage: map[string]string{
+		"refresh": "refresh the pod from one proven-masked snapshot of its template's master (the one given, else the newest)",
+		"reset":   "return the pod to its last data operation",
+		"restore": "restore the pod to a bookmark",
+		"enable":  "enable the pod",
+		"disable": "disable the pod",
+		"lock":    "lock the pod for the user",
+		"unlock":  "unlock the pod",
+	},
 	Description: `refresh (the default) refreshes the data pod from exactly one snapshot of its template's master
 VDB: --snapshot (the maskedSnapshot dx-refresh printed, or the snapshot dx-credentials printed), else the
 master's newest; with --create it first creates the pod from the template (adopting --vdb) at that

@@ -1,11 +1,9 @@
 package model
 
 import (
-	"bytes"
-	"fmt"
 	"os"
 
-	"gopkg.in/yaml.v3"
+	"github.com/dxsteps/dxsteps/internal/yamlfile"
 )
 
 // Seed is the estate an engine starts with. As YAML (LoadSeed), for example:
@@ -105,17 +103,16 @@ type SeedContainer struct {
 	VDB      string `yaml:"vdb"`
 }
 
-// LoadSeed reads a YAML seed file (format: see Seed). Unknown keys are errors.
+// LoadSeed reads a YAML seed file (format: see Seed) with the steps' strict decoder:
+// an unknown key is an error naming its line and the key meant.
 func LoadSeed(path string) (*Seed, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
 	var s Seed
-	if err := dec.Decode(&s); err != nil {
-		return nil, fmt.Errorf("seed %s: %w", path, err)
+	if err := yamlfile.Decode("seed "+path, b, &s, nil); err != nil {
+		return nil, err
 	}
 	return &s, nil
 }
