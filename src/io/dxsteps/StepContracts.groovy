@@ -63,6 +63,9 @@ class StepContracts implements Serializable {
                 // COMMAND run with sh -c once per generated password, which it gets in DX_NEW_PASSWORD (store
                 // it in your vault) (--password-command)
                 passwordCommand: null,
+                // plan: resolve every name and check every rule as a real run does, change nothing, and print
+                // the actions a real run would take ("plan") (--dry-run)
+                dryRun: false,
             ],
         ],
         delphixDataPod: [
@@ -230,6 +233,7 @@ class StepContracts implements Serializable {
         hookCommand: '--hook-command',
         passwordOutput: '--password-output',
         passwordCommand: '--password-command',
+        dryRun: '--dry-run',
         container: '--container',
         template: '--template',
         create: '--create',
@@ -246,7 +250,6 @@ class StepContracts implements Serializable {
         namePattern: '--name-pattern',
         keep: '--keep',
         olderThan: '--older-than',
-        dryRun: '--dry-run',
         sourceSnapshot: '--source-snapshot',
         sourceDataTime: '--source-data-time',
         maskedSnapshot: '--masked-snapshot',
