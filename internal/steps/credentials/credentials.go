@@ -226,14 +226,20 @@ func hookAction(o options, v theVDB, others int) cli.Action {
 // program is the program a shell command runs, for a plan to name: the
 // first word that is not a variable assignment, without its directory.
 // Nothing else of the command is named: its arguments and assignments may
-// hold a secret.
+// hold a secret. A word that quotes or escapes (where the shell's words
+// are not the fields seen here) names no program.
 func program(command string) string {
 	for _, w := range strings.Fields(command) {
+		if strings.ContainsAny(w, "'\"\\`$") {
+			break
+		}
 		if assignment.MatchString(w) {
 			continue
 		}
-		if name := filepath.Base(strings.Trim(w, `'"`)); plainWord.MatchString(name) {
-			return name
+		if plainPath.MatchString(w) {
+			if name := filepath.Base(w); name != "." && name != "/" {
+				return name
+			}
 		}
 		break
 	}
@@ -242,7 +248,7 @@ func program(command string) string {
 
 var (
 	assignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
-	plainWord  = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._+-]*$`)
+	plainPath  = regexp.MustCompile(`^[A-Za-z0-9_./+-]+$`)
 )
 
 // hookScript is the hook's shell text: the account's settings exported,
