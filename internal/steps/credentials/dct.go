@@ -49,11 +49,13 @@ func (d dctVDB) latestSnapshot(ctx context.Context) (string, string, error) {
 }
 
 // installHooks makes the policy the VDB's configure_clone hooks named
-// hookPrefix+account, keeping every other hook, with PATCH /vdbs/{id}. Whether DCT replaces a hook
-// list or merges into it is not documented, so the list sent works either
-// way: the other hooks go back with their element ids, ours reuse the
-// element ids of the ones they replace; where DCT merged and kept ours that
-// the policy no longer has, they are turned into no-ops.
+// hookPrefix+account, keeping every other hook, with PATCH /vdbs/{id}.
+// Whether DCT replaces a hook list or merges into it is not documented, so
+// the list sent works either way: the other hooks go back with their
+// element ids, ours reuse the element ids of the ones they replace; where
+// DCT merged and kept ours that the policy no longer has, they are turned
+// into no-ops (which only the hooks read back after the PATCH can tell, so
+// a plan says it may happen).
 func (d dctVDB) installHooks(ctx context.Context, o options, v theVDB) error {
 	s, vdb := d.s, d.v
 	var current []dct.Hook
@@ -78,8 +80,14 @@ func (d dctVDB) installHooks(ctx context.Context, o options, v theVDB) error {
 	}
 	what := fmt.Sprintf("installing configure_clone hooks on %q", vdb.Name)
 	job, err := setHooks(ctx, s, hookAction(o, v, len(kept)), vdb.ID, what, list)
-	if err != nil || job.Planned {
-		return err // a plan has no hooks to read back
+	if err != nil {
+		return err
+	}
+	if job.Planned { // no hooks to read back
+		if n := len(old) - len(o.policy.Accounts); n > 0 {
+			s.Log.Printf("plan: where DCT merges hook lists, a real run then turns the hooks of ours that no account uses any more (%d) into no-ops", n)
+		}
+		return nil
 	}
 	after, err := s.DCT.VDBs.Get(ctx, vdb.ID)
 	if err != nil {
