@@ -5,18 +5,14 @@ package credentials
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"maps"
-	"slices"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
-	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/platform"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
 )
 
@@ -51,10 +47,13 @@ in your vault; --password-output writes them to a file (mode 0600) instead. In J
 set) a --password-output inside the workspace, by a relative path, an absolute one or a symlink,
 is refused (exit 2): anyone with Workspace permission could read it. Outside Jenkins the file
 goes where you say.
+With --dry-run it checks the VDB, the policy and the password file as a real run does, but runs no
+tool, makes no password and changes nothing: the plan lists each run of your tool (by its program
+name only) and each password it would keep, then the snapshot; or the hook install, naming the accounts.
 
 Example: dx-credentials --vdb "Patients Masked Master" --policy accounts.yaml --exec ./reset-account.sh --password-command ./vault-store.sh`,
 	Platforms: []string{cli.PlatformEngine, cli.PlatformDCT},
-	Keys:      []*cli.Key{vdb, policy, execKey, installHook, hookCommand, passwordOutput, passwordCmd},
+	Keys:      []*cli.Key{vdb, policy, execKey, installHook, hookCommand, passwordOutput, passwordCmd, cli.DryRun},
 	Rules:     []cli.Rule{cli.ExactlyOne(execKey, installHook), cli.Needs(installHook, hookCommand), cli.Needs(hookCommand, installHook)},
 	Outputs:   []cli.Output{{Value: Result{}}},
 	Parse:     parse,
@@ -107,74 +106,104 @@ type Result struct {
 }
 
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
-	if s.DCT != nil {
-		return runDCT(ctx, s, o)
-	}
-	vdb, err := s.Client.Databases.FindByName(ctx, o.vdb)
+	v, err := platform.Pick(s, findOnEngine, findOnDCT)(ctx, s, o.vdb)
 	if err != nil {
 		return nil, err
 	}
-	if !vdb.IsVDB() {
-		return nil, cli.Usagef("%q is a dSource: dx-credentials changes accounts on VDBs only, never on production", o.vdb)
-	}
-	conn, ok, err := stepkit.ConnectionOf(ctx, s.Client, "", vdb.Reference)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		s.Log.Printf("warning: the engine shows no connection details for %q; DX_DB_* are empty", o.vdb)
-	}
-	res := Result{VDB: vdb.Name, Accounts: o.policy.Accounts, PasswordFile: o.passwordOut}
+	res := Result{VDB: v.name, Accounts: o.policy.Accounts, PasswordFile: o.passwordOut}
 	if o.hook {
 		res.Mode, res.AppliesAt = "hook", "next refresh"
-		return res, installHooks(ctx, s, o, vdb, conn)
+		return res, v.installHooks(ctx, o, v)
 	}
 	res.Mode, res.AppliesAt = "exec", "now"
-	if err := execAll(ctx, s, o, vdb.Name, conn); err != nil {
+	jobs := platform.Of(s)
+	label := fmt.Sprintf("VDB %q", v.name)
+	// The accounts change inside the database, which a job on the VDB (a refresh, a rewind) may be replacing.
+	if err := jobs.WaitIdle(ctx, label, busyWait, v.ref); err != nil {
+		return nil, err
+	}
+	if err := execAll(ctx, s, o, v); err != nil {
 		return res, err
 	}
 	// The accounts changed inside the VDB after its last snapshot: snapshot it, so that
 	// the pods get exactly this point (dx-datapod --snapshot).
-	what := fmt.Sprintf("snapshot of %q after the account changes", vdb.Name)
-	// Someone else's job on the VDB (the engine refuses the sync as busy) is waited for, as the refresh does.
-	sync := stepkit.RetryBusy(ctx, s, vdb.Reference, fmt.Sprintf("VDB %q", vdb.Name), time.Hour, func() (delphix.Operation, error) {
-		return s.Client.Databases.Sync(ctx, vdb)
-	})
-	if _, err := s.Do(ctx, what, sync); err != nil {
-		return nil, fmt.Errorf("the accounts of %q changed, but %s failed, so pods would not get them: %w", vdb.Name, what, err)
+	what := fmt.Sprintf("snapshot of %q after the account changes", v.name)
+	snap := platform.JobSpec{Action: cli.Action{Action: "snapshot", Object: "VDB", Name: v.name, Reference: v.ref},
+		What: what, Label: label, Targets: []string{v.ref},
+		// Someone else's job started on the VDB since (a busy answer) is waited for, as dx-refresh does.
+		BusyWait: busyWait}
+	v.startSnapshot(ctx, &snap)
+	job, err := jobs.Run(ctx, snap)
+	if err != nil {
+		return nil, fmt.Errorf("the accounts of %q changed, but %s failed, so pods would not get them: %w", v.name, what, err)
 	}
-	snaps, err := s.Client.Snapshots.List(ctx, vdb.Reference)
-	if err != nil || len(snaps) == 0 {
-		return nil, fmt.Errorf("the accounts of %q changed and it was snapshotted, but the snapshot cannot be read: %v", vdb.Name, err)
+	if job.Planned {
+		return res, nil // no snapshot to name yet
 	}
-	res.Snapshot, res.SnapshotTime = snaps[0].Reference, snaps[0].CreationTime
+	if res.Snapshot, res.SnapshotTime, err = v.latestSnapshot(ctx); err != nil {
+		return nil, fmt.Errorf("the accounts of %q changed and it was snapshotted, but the snapshot cannot be read: %w", v.name, err)
+	}
 	return res, nil
 }
 
-func execAll(ctx context.Context, s *cli.Session, o options, vdbName string, conn stepkit.Connection) error {
-	out := newPasswordSink(o, vdbName)
+// busyWait is how long the step waits for someone else's job on the VDB.
+const busyWait = time.Hour
+
+// theVDB is the VDB whose accounts change, as its platform shows it.
+type theVDB struct {
+	name, ref string // ref: the engine's reference, or DCT's id
+	conn      stepkit.Connection
+	onPlatform
+}
+
+// onPlatform is what the platforms do differently with the VDB: how its
+// snapshot starts and is read back, and how its hooks are held.
+type onPlatform interface {
+	// startSnapshot sets j's start of the VDB's snapshot.
+	startSnapshot(ctx context.Context, j *platform.JobSpec)
+	// latestSnapshot is the VDB's newest snapshot: its reference or id,
+	// and when it was taken.
+	latestSnapshot(ctx context.Context) (ref, created string, err error)
+	// installHooks makes the policy the VDB's configure-clone hooks named
+	// hookPrefix+account, keeping every other hook (in a plan: plans it).
+	installHooks(ctx context.Context, o options, v theVDB) error
+}
+
+// execAll runs the user's tool once per account, with the account's new
+// password made just before (in a plan: plans each run, and makes and
+// keeps no password).
+func execAll(ctx context.Context, s *cli.Session, o options, v theVDB) error {
+	out := newPasswordSink(o, v.name)
 	var done []string
 	for _, a := range o.policy.Accounts {
-		env := append(conn.Env(), "DX_ACCOUNT="+a.Name, "DX_ACTION="+a.Action, "DX_VDB="+vdbName)
-		var pw string
+		run := cli.Action{Action: "run", Object: "account tool", Name: program(o.exec),
+			Parameters: map[string]string{"account": a.Name, "action": a.Action}}
 		if a.Action == "reset" {
-			var err error
-			if pw, err = newPassword(a, o.environ); err != nil {
-				return err
+			run.Parameters["password"] = a.Password // generate or env:NAME, never the password
+		}
+		var pw string
+		err := s.Act(run, func() error {
+			env := append(v.conn.Env(), "DX_ACCOUNT="+a.Name, "DX_ACTION="+a.Action, "DX_VDB="+v.name)
+			if a.Action == "reset" {
+				var err error
+				if pw, err = newPassword(a, o.environ); err != nil {
+					return err
+				}
+				env = append(env, "DX_NEW_PASSWORD="+pw)
 			}
-			env = append(env, "DX_NEW_PASSWORD="+pw)
-		}
-		s.Log.Printf("account %s: %s", a.Name, a.Action)
-		code, err := stepkit.RunTool(ctx, s.Log, a.Name, o.exec, stepkit.ToolEnv(s, env...))
-		if err == nil && code != 0 {
-			err = fmt.Errorf("the tool (%s) exited %d", o.name(execKey), code)
-		}
+			s.Log.Printf("account %s: %s", a.Name, a.Action)
+			code, err := stepkit.RunTool(ctx, s.Log, a.Name, o.exec, stepkit.ToolEnv(s, env...))
+			if err == nil && code != 0 {
+				err = fmt.Errorf("the tool (%s) exited %d", o.name(execKey), code)
+			}
+			return err
+		})
 		if err != nil {
-			return fmt.Errorf("account %q (%s) on %q: %w; done before it: [%s]", a.Name, a.Action, vdbName, err, strings.Join(done, ", "))
+			return fmt.Errorf("account %q (%s) on %q: %w; done before it: [%s]", a.Name, a.Action, v.name, err, strings.Join(done, ", "))
 		}
 		if a.Password == "generate" {
 			if err := out.add(ctx, s, a.Name, pw); err != nil {
-				return fmt.Errorf("account %q on %q: its password is reset but not kept: %w", a.Name, vdbName, err)
+				return fmt.Errorf("account %q on %q: its password is reset but not kept: %w", a.Name, v.name, err)
 			}
 		}
 		done = append(done, a.Name)
@@ -182,135 +211,45 @@ func execAll(ctx context.Context, s *cli.Session, o options, vdbName string, con
 	return nil
 }
 
-func installHooks(ctx context.Context, s *cli.Session, o options, vdb *delphix.Database, conn stepkit.Connection) error {
-	v := s.Client.APIVersion()
-	for _, a := range o.policy.Accounts {
-		if a.Action == "reset" && !v.AtLeast(1, 11, 0) {
-			return cli.Usagef("%s hands passwords to hooks as engine credentials, which needs API 1.11 (Delphix 6.0); this session speaks %s: use %s", o.name(installHook), v, o.name(execKey))
-		}
+// hookAction is the install of the policy's hooks on v, as a plan lists
+// it: it names the accounts and the hooks' program, never a password.
+func hookAction(o options, v theVDB, others int) cli.Action {
+	names := make([]string, len(o.policy.Accounts))
+	for i, a := range o.policy.Accounts {
+		names[i] = a.Name
 	}
-	sources, err := s.Client.Sources.ListForDatabase(ctx, vdb.Reference)
-	if err != nil {
-		return err
-	}
-	var src *delphix.Source
-	for i := range sources {
-		if sources[i].Virtual {
-			src = &sources[i]
-		}
-	}
-	if src == nil {
-		return fmt.Errorf("VDB %q has no virtual source to hold hooks", vdb.Name)
-	}
-	hooks, err := keptHooks(src)
-	if err != nil {
-		return err
-	}
-	kept := slices.Clone(hooks)
-	// The marker makes this install's hooks differ from any before it, so
-	// that after a lost answer the client can tell whether they are in.
-	marker, err := installMarker()
-	if err != nil {
-		return err
-	}
-	var generated [][2]string // account, password: kept once the hooks may be in
-	for _, a := range o.policy.Accounts {
-		h := delphix.HookOperation{Type: "RunBashOnSourceOperation", Name: hookPrefix + a.Name,
-			Command: marker + hookScript(a, vdb.Name, conn, o.hookCommand)}
-		if a.Action == "reset" {
-			pw, err := newPassword(a, o.environ)
-			if err != nil {
-				return err
-			}
-			h.CredentialsEnvVarsList = []delphix.CredentialsEnvVars{{Type: "CredentialsEnvVars", BaseVarName: "DX_NEW",
-				Credentials: delphix.PasswordCredential{Type: "PasswordCredential", Password: pw}}}
-			if a.Password == "generate" {
-				generated = append(generated, [2]string{a.Name, pw})
-			}
-		}
-		raw, err := json.Marshal(h)
-		if err != nil {
-			return err
-		}
-		hooks = append(hooks, raw)
-	}
-	_, err = s.Do(ctx, fmt.Sprintf("installing configure-clone hooks on %q", vdb.Name), func() (delphix.Operation, error) {
-		return s.Client.Sources.SetHooks(ctx, src, "configureClone", hooks)
-	})
-	var unsure *delphix.MayHaveActedError
-	if err != nil && !errors.As(err, &unsure) {
-		return err // the engine refused the hooks, or provably never got them: no password is on it
-	}
-	// The hooks are in, or may be: every generated password is handed
-	// over, so none is on the engine that nobody has.
-	out := newPasswordSink(o, vdb.Name)
-	for _, g := range generated {
-		if aerr := out.add(ctx, s, g[0], g[1]); aerr != nil {
-			aerr = fmt.Errorf("account %q on %q: its password could not be kept: %w", g[0], vdb.Name, aerr)
-			if rerr := removeAgain(ctx, s, src, hooks, kept); rerr != nil {
-				return fmt.Errorf("%w; removing the hooks again failed too, so the engine may hold a password nobody has: run the step again: %v", aerr, rerr)
-			}
-			return fmt.Errorf("%w; the hooks were removed again, so the engine holds no password nobody has", aerr)
-		}
-	}
-	if err != nil && len(generated) > 0 {
-		return fmt.Errorf("%w (the %d generated passwords were handed over in case the hooks are in: run the step again, which replaces them)", err, len(generated))
-	}
-	if err != nil {
-		return err
-	}
-	s.Log.Printf("installed %d configure-clone hooks on %q; every refresh applies them", len(o.policy.Accounts), vdb.Name)
-	return nil
+	return cli.Action{Action: "install", Object: "configure-clone hooks of VDB", Name: v.name, Reference: v.ref,
+		Parameters: map[string]string{"accounts": strings.Join(names, ", "), "command": program(o.hookCommand),
+			"keeps": fmt.Sprintf("%d other hooks", others)}}
 }
 
-// removeAgain puts back the hooks kept, without this install's, after a
-// generated password could not be handed over.
-func removeAgain(ctx context.Context, s *cli.Session, src *delphix.Source, installed, kept []json.RawMessage) error {
-	now := *src
-	now.Operations = maps.Clone(src.Operations)
-	raw, err := json.Marshal(installed)
-	if err != nil {
-		return err
+// program is the program a shell command runs, for a plan to name: the
+// first word that is not a variable assignment, without its directory.
+// Nothing else of the command is named: its arguments and assignments may
+// hold a secret. A word that quotes or escapes (where the shell's words
+// are not the fields seen here) names no program.
+func program(command string) string {
+	for _, w := range strings.Fields(command) {
+		if strings.ContainsAny(w, "'\"\\`$") {
+			break
+		}
+		if assignment.MatchString(w) {
+			continue
+		}
+		if plainPath.MatchString(w) {
+			if name := filepath.Base(w); name != "." && name != "/" {
+				return name
+			}
+		}
+		break
 	}
-	if now.Operations == nil {
-		now.Operations = map[string]json.RawMessage{}
-	}
-	now.Operations["configureClone"] = raw
-	_, err = s.Do(ctx, "removing the configure-clone hooks just installed", func() (delphix.Operation, error) {
-		return s.Client.Sources.SetHooks(ctx, &now, "configureClone", kept)
-	})
-	return err
+	return "a shell command"
 }
 
-// installMarker is a shell comment naming one install, the first line of
-// its hooks' commands.
-func installMarker() (string, error) {
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return "# dxsteps install " + hex.EncodeToString(b) + "\n", nil
-}
-
-// keptHooks returns the VDB's configure-clone hooks that dxsteps did not
-// install, so a rerun replaces ours and leaves the others alone.
-func keptHooks(src *delphix.Source) ([]json.RawMessage, error) {
-	var current []json.RawMessage
-	if raw, ok := src.Operations["configureClone"]; ok && string(raw) != "null" {
-		if err := json.Unmarshal(raw, &current); err != nil {
-			return nil, fmt.Errorf("read the configure-clone hooks: %w", err)
-		}
-	}
-	kept := []json.RawMessage{}
-	for _, h := range current {
-		var named struct{ Name string }
-		_ = json.Unmarshal(h, &named)
-		if !strings.HasPrefix(named.Name, hookPrefix) {
-			kept = append(kept, h)
-		}
-	}
-	return kept, nil
-}
+var (
+	assignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
+	plainPath  = regexp.MustCompile(`^[A-Za-z0-9_./+-]+$`)
+)
 
 // hookScript is the hook's shell text: the account's settings exported,
 // then the user's tool. It holds no secret.

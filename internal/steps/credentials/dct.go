@@ -3,11 +3,12 @@ package credentials
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/platform"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
 )
 
@@ -15,53 +16,48 @@ import (
 // (where DCT merges hook lists and so cannot remove one); it does nothing.
 const retiredHook = hookPrefix + "(no longer in the policy)"
 
-// runDCT applies the policy to a VDB DCT shows: through the user's tool
-// now, or as configure_clone hooks set with PATCH /vdbs/{id}.
-func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
-	c := s.DCT
-	vdb, err := stepkit.FindVDBDCT(ctx, c, o.vdb, cli.Usagef("%q is a dSource: dx-credentials changes accounts on VDBs only, never on production", o.vdb))
-	if err != nil {
-		return nil, err
-	}
-	conn := stepkit.DCTConnection(vdb)
-	if conn == (stepkit.Connection{}) {
-		s.Log.Printf("warning: DCT shows no connection details for %q; DX_DB_* are empty", o.vdb)
-	}
-	res := Result{VDB: vdb.Name, Accounts: o.policy.Accounts, PasswordFile: o.passwordOut}
-	if o.hook {
-		res.Mode, res.AppliesAt = "hook", "next refresh"
-		return res, installHooksDCT(ctx, s, o, vdb, conn)
-	}
-	res.Mode, res.AppliesAt = "exec", "now"
-	if err := execAll(ctx, s, o, vdb.Name, conn); err != nil {
-		return res, err
-	}
-	// The accounts changed inside the VDB after its last snapshot: snapshot it, so that
-	// the pods get exactly this point (dx-datapod --snapshot).
-	what := fmt.Sprintf("snapshot of %q after the account changes", vdb.Name)
-	if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		// Someone else's job on the VDB (a busy answer) is waited for, as dx-refresh does.
-		return stepkit.StartAfterAbandonedDCT(ctx, s, fmt.Sprintf("VDB %q", vdb.Name), time.Hour, []string{vdb.ID}, func() (*dct.Job, error) {
-			return stepkit.StartDCT(ctx, s, vdb.ID, what, func() (*dct.Job, error) { return s.DCT.VDBs.Snapshot(ctx, vdb.ID) })
-		})
-	}); err != nil {
-		return nil, fmt.Errorf("the accounts of %q changed, but %s failed, so pods would not get them: %w", vdb.Name, what, err)
-	}
-	snap, err := s.DCT.Snapshots.Latest(ctx, vdb.ID)
-	if err != nil {
-		return nil, fmt.Errorf("the accounts of %q changed and it was snapshotted, but the snapshot cannot be read: %w", vdb.Name, err)
-	}
-	res.Snapshot, res.SnapshotTime = snap.ID, snap.CreationTime
-	return res, nil
+// dctVDB is the VDB on Data Control Tower.
+type dctVDB struct {
+	s *cli.Session
+	v *dct.VDB
 }
 
-// installHooksDCT makes the policy the VDB's configure_clone hooks named
-// hookPrefix+account, keeping every other hook. Whether DCT replaces a hook
-// list or merges into it is not documented, so the list sent works either
-// way: the other hooks go back with their element ids, ours reuse the
-// element ids of the ones they replace; where DCT merged and kept ours that
-// the policy no longer has, they are turned into no-ops.
-func installHooksDCT(ctx context.Context, s *cli.Session, o options, vdb *dct.VDB, conn stepkit.Connection) error {
+// findOnDCT finds the VDB named name, never a dSource, with the connection
+// details DCT shows of it.
+func findOnDCT(ctx context.Context, s *cli.Session, name string) (theVDB, error) {
+	v, err := stepkit.FindVDBDCT(ctx, s.DCT, name, cli.Usagef("%q is a dSource: dx-credentials changes accounts on VDBs only, never on production", name))
+	if err != nil {
+		return theVDB{}, err
+	}
+	conn := stepkit.DCTConnection(v)
+	if conn == (stepkit.Connection{}) {
+		s.Log.Printf("warning: DCT shows no connection details for %q; DX_DB_* are empty", name)
+	}
+	return theVDB{name: v.Name, ref: v.ID, conn: conn, onPlatform: dctVDB{s, v}}, nil
+}
+
+func (d dctVDB) startSnapshot(ctx context.Context, j *platform.JobSpec) {
+	j.DCT = func() (*dct.Job, error) { return d.s.DCT.VDBs.Snapshot(ctx, d.v.ID) }
+}
+
+func (d dctVDB) latestSnapshot(ctx context.Context) (string, string, error) {
+	snap, err := d.s.DCT.Snapshots.Latest(ctx, d.v.ID)
+	if err != nil {
+		return "", "", err
+	}
+	return snap.ID, snap.CreationTime, nil
+}
+
+// installHooks makes the policy the VDB's configure_clone hooks named
+// hookPrefix+account, keeping every other hook, with PATCH /vdbs/{id}.
+// Whether DCT replaces a hook list or merges into it is not documented, so
+// the list sent works either way: the other hooks go back with their
+// element ids, ours reuse the element ids of the ones they replace; where
+// DCT merged and kept ours that the policy no longer has, they are turned
+// into no-ops (which only the hooks read back after the PATCH can tell, so
+// a plan says it may happen).
+func (d dctVDB) installHooks(ctx context.Context, o options, v theVDB) error {
+	s, vdb := d.s, d.v
 	var current []dct.Hook
 	if vdb.Hooks != nil {
 		current = vdb.Hooks.ConfigureClone
@@ -76,15 +72,22 @@ func installHooksDCT(ctx context.Context, s *cli.Session, o options, vdb *dct.VD
 	}
 	list := kept
 	for i, a := range o.policy.Accounts {
-		h := dct.Hook{Name: hookPrefix + a.Name, Command: hookScript(a, vdb.Name, conn, o.hookCommand), Shell: "bash"}
+		h := dct.Hook{Name: hookPrefix + a.Name, Command: hookScript(a, v.name, v.conn, o.hookCommand), Shell: "bash"}
 		if i < len(old) {
 			h.ElementID = old[i].ElementID
 		}
 		list = append(list, h)
 	}
 	what := fmt.Sprintf("installing configure_clone hooks on %q", vdb.Name)
-	if err := setHooks(ctx, s, vdb.ID, what, list); err != nil {
+	job, err := setHooks(ctx, s, hookAction(o, v, len(kept)), vdb.ID, what, list)
+	if err != nil {
 		return err
+	}
+	if job.Planned { // no hooks to read back
+		if n := len(old) - len(o.policy.Accounts); n > 0 {
+			s.Log.Printf("plan: where DCT merges hook lists, a real run then turns the hooks of ours that no account uses any more (%d) into no-ops", n)
+		}
+		return nil
 	}
 	after, err := s.DCT.VDBs.Get(ctx, vdb.ID)
 	if err != nil {
@@ -94,7 +97,9 @@ func installHooksDCT(ctx context.Context, s *cli.Session, o options, vdb *dct.VD
 		for i := range extra {
 			extra[i] = dct.Hook{Name: retiredHook, Command: "true", Shell: "bash", ElementID: extra[i].ElementID}
 		}
-		if err := setHooks(ctx, s, vdb.ID, fmt.Sprintf("retiring %d configure_clone hooks on %q", len(extra), vdb.Name), extra); err != nil {
+		retire := cli.Action{Action: "retire", Object: "configure-clone hooks of VDB", Name: vdb.Name, Reference: vdb.ID,
+			Parameters: map[string]string{"hooks": strconv.Itoa(len(extra))}}
+		if _, err := setHooks(ctx, s, retire, vdb.ID, fmt.Sprintf("retiring %d configure_clone hooks on %q", len(extra), vdb.Name), extra); err != nil {
 			return err
 		}
 	}
@@ -132,29 +137,27 @@ func leftOver(v *dct.VDB, accounts int, gone []dct.Hook) []dct.Hook {
 	return extra
 }
 
-// setHooks PATCHes the VDB's configure_clone hooks. After a lost answer,
-// the one new job on the VDB is the PATCH's; when DCT shows none, the
-// hooks are read back: holding those sent (by name and command), the PATCH
-// took effect and there is no job to follow.
-func setHooks(ctx context.Context, s *cli.Session, vdbID, what string, list []dct.Hook) error {
-	byJob := stepkit.NewJobOn(ctx, s, vdbID)
-	look := func(ctx context.Context) (*dct.Job, bool, error) {
-		j, found, err := byJob(ctx)
-		if err != nil || found {
-			return j, found, err
+// setHooks PATCHes the VDB's configure_clone hooks (a, in a plan). After a
+// lost answer, the one new job on the VDB is the PATCH's; when DCT shows
+// none, the hooks are read back: holding those sent (by name and command),
+// the PATCH took effect and there is no job to follow.
+func setHooks(ctx context.Context, s *cli.Session, a cli.Action, vdbID, what string, list []dct.Hook) (platform.Job, error) {
+	look := func(ctx context.Context) dct.Look {
+		byJob := s.DCT.Jobs.NewOn(ctx, vdbID)
+		return func(ctx context.Context) (*dct.Job, bool, error) {
+			j, found, err := byJob(ctx)
+			if err != nil || found {
+				return j, found, err
+			}
+			v, err := s.DCT.VDBs.Get(ctx, vdbID)
+			if err != nil {
+				return nil, false, err
+			}
+			return nil, v.Hooks != nil && holds(v.Hooks.ConfigureClone, list), nil
 		}
-		v, err := s.DCT.VDBs.Get(ctx, vdbID)
-		if err != nil {
-			return nil, false, err
-		}
-		return nil, v.Hooks != nil && holds(v.Hooks.ConfigureClone, list), nil
 	}
-	_, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		return stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
-			return s.DCT.VDBs.SetHooks(ctx, vdbID, dct.Hooks{ConfigureClone: list})
-		})
-	})
-	return err
+	return platform.Of(s).Run(ctx, platform.JobSpec{Action: a, What: what, Look: look,
+		DCT: func() (*dct.Job, error) { return s.DCT.VDBs.SetHooks(ctx, vdbID, dct.Hooks{ConfigureClone: list}) }})
 }
 
 // holds reports whether hooks has each of sent's hooks, by name and

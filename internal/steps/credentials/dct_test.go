@@ -105,6 +105,17 @@ func TestOnDCTInstallHookKeepsOtherHooksAndReplacesOursOnRerun(t *testing.T) {
 			assert.Equal(t, []string{"report_ro", "dba_alice"}, mine, "a rerun replaces ours")
 			assert.Len(t, others, 1)
 
+			// A plan of the smaller policy changes no hook and says what a merging DCT would make it do.
+			e.ClearRequests()
+			r := st.RunDCT(t, credentials.Step, e, st.DCTAdmin, spec, "--vdb", "Patients Masked Master",
+				"--policy", policy(t, "accounts:\n  - {name: dba_alice, action: drop}\n"), "--install-hook", "--hook-command", "/opt/dx/apply-account.sh", "--dry-run")
+			require.Equal(t, 0, r.Code, r.Stderr)
+			assert.Empty(t, changes(e))
+			assert.Len(t, plan(t, r), 1, "the install")
+			assert.Contains(t, r.Stderr, "where DCT merges hook lists, a real run then turns the hooks of ours that no account uses any more (1) into no-ops")
+			mine, _ = active()
+			assert.Equal(t, []string{"report_ro", "dba_alice"}, mine, "the plan changed no hook")
+
 			install("accounts:\n  - {name: dba_alice, action: drop}\n")
 			mine, others = active()
 			assert.Equal(t, []string{"dba_alice"}, mine, "report_ro's hook is gone")

@@ -25,7 +25,19 @@ func newPasswordSink(o options, vdb string) *passwordSink {
 	return &passwordSink{path: o.passwordOut, command: o.passwordCmd, vdb: vdb, name: o.name}
 }
 
+// add keeps account's password (in a plan: plans it, and keeps nothing).
 func (f *passwordSink) add(ctx context.Context, s *cli.Session, account, password string) error {
+	keep := cli.Action{Action: "keep", Object: "generated password", Name: account, Parameters: map[string]string{}}
+	if f.command != "" {
+		keep.Parameters["command"] = program(f.command)
+	}
+	if f.path != "" {
+		keep.Parameters["file"] = f.path
+	}
+	return s.Act(keep, func() error { return f.keep(ctx, s, account, password) })
+}
+
+func (f *passwordSink) keep(ctx context.Context, s *cli.Session, account, password string) error {
 	if f.command != "" {
 		env := stepkit.ToolEnv(s, "DX_ACCOUNT="+account, "DX_VDB="+f.vdb, "DX_NEW_PASSWORD="+password)
 		code, err := stepkit.RunTool(ctx, s.Log, "password "+account, f.command, env)

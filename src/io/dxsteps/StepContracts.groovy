@@ -69,6 +69,9 @@ class StepContracts implements Serializable {
                 // COMMAND run with sh -c once per generated password, which it gets in DX_NEW_PASSWORD (store
                 // it in your vault) (--password-command)
                 passwordCommand: null,
+                // plan: resolve every name and check every rule as a real run does, change nothing, and print
+                // the actions a real run would take ("plan") (--dry-run)
+                dryRun: false,
             ],
         ],
         delphixDataPod: [
