@@ -92,6 +92,9 @@ class StepContracts implements Serializable {
                 allowUnmasked: false,
                 // wait at most DURATION for a job already running on the pod (--busy-wait)
                 busyWait: null,
+                // plan: resolve every name and check every rule as a real run does, change nothing, and print
+                // the actions a real run would take ("plan") (--dry-run)
+                dryRun: false,
             ],
         ],
         delphixSubset: [
@@ -236,6 +239,7 @@ class StepContracts implements Serializable {
         bookmark: '--bookmark',
         allowUnmasked: '--allow-unmasked',
         busyWait: '--busy-wait',
+        dryRun: '--dry-run',
         percent: '--percent',
         simulate: '--simulate',
         name: '--name',
@@ -246,7 +250,6 @@ class StepContracts implements Serializable {
         namePattern: '--name-pattern',
         keep: '--keep',
         olderThan: '--older-than',
-        dryRun: '--dry-run',
         sourceSnapshot: '--source-snapshot',
         sourceDataTime: '--source-data-time',
         maskedSnapshot: '--masked-snapshot',
