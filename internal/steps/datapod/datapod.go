@@ -5,6 +5,7 @@ package datapod
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dxsteps/dxsteps/dct"
@@ -181,6 +182,15 @@ func checkLock(ctx context.Context, s *cli.Session, op string, p pod) error {
 		return nil
 	}
 	return lockedError{pod: p.label(), by: holder, err: fmt.Errorf("a real run would be refused")}
+}
+
+// first says that the pod is made ready first: "enabling it first", or in
+// a plan "a real run enables it first".
+func first(s *cli.Session, verb string) string {
+	if s.DryRun() {
+		return "a real run " + verb + "s it first"
+	}
+	return strings.TrimSuffix(verb, "e") + "ing it first"
 }
 
 // action is one change to the pod, for the plan and the log.

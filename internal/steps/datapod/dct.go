@@ -161,7 +161,7 @@ func (p *dctPod) ready(ctx context.Context) error {
 	if p.pod.Enabled() || p.o.op == "enable" || p.o.op == "disable" {
 		return nil
 	}
-	p.s.Log.Printf("%s is disabled; enabling it first", p.label())
+	p.s.Log.Printf("%s is disabled; %s", p.label(), first(p.s, "enable"))
 	_, err := p.run(ctx, "enable", nil, p.enable(true))
 	return err
 }

@@ -119,7 +119,7 @@ func (p *enginePod) create(ctx context.Context) (platform.Job, error) {
 func (p *enginePod) ready(ctx context.Context) error {
 	c, ref := p.s.Client, p.pod.Reference
 	if p.pod.State == "INCONSISTENT" && p.o.op != "disable" {
-		p.s.Log.Printf("%s is INCONSISTENT; recovering it first", p.label())
+		p.s.Log.Printf("%s is INCONSISTENT; %s", p.label(), first(p.s, "recover"))
 		if _, err := p.run(ctx, "recover", nil, func() (delphix.Operation, error) { return c.Containers.Recover(ctx, ref) }); err != nil {
 			return err
 		}
@@ -132,7 +132,7 @@ func (p *enginePod) ready(ctx context.Context) error {
 		}
 	}
 	if p.pod.State == "OFFLINE" && p.o.op != "enable" && p.o.op != "disable" {
-		p.s.Log.Printf("%s is OFFLINE; enabling it first", p.label())
+		p.s.Log.Printf("%s is OFFLINE; %s", p.label(), first(p.s, "enable"))
 		if _, err := p.run(ctx, "enable", nil, func() (delphix.Operation, error) { return c.Containers.Enable(ctx, ref) }); err != nil {
 			return err
 		}
