@@ -4,6 +4,7 @@ package datapod
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -105,7 +106,8 @@ type pod interface {
 	bookmark(ctx context.Context) error
 	// lock is the pod's lock as the platform shows it: who holds it, and
 	// whether that is another account than this one (known: whether the
-	// platform can tell).
+	// credentials tell; a DCT key that is not "<account>.<secret>" does
+	// not).
 	lock(ctx context.Context) (holder string, other, known bool, err error)
 	// label names the pod for people; targets are what its jobs run on.
 	label() string
@@ -172,8 +174,8 @@ func checkLock(ctx context.Context, s *cli.Session, op string, p pod) error {
 	case holder == "":
 		return nil
 	case !known:
-		s.Log.Printf("plan: %s is locked by account %q; a real run by any other account is refused (exit 3), and %s does not say "+
-			"which account this is, so the plan goes on", p.label(), holder, platform.Of(s).Name())
+		s.Log.Printf("plan: %s is locked by account %q; a real run by any other account is refused (exit 3), and the API key "+
+			"does not say which account it is, so the plan goes on", p.label(), holder)
 		return nil
 	case !other:
 		return nil
@@ -181,7 +183,7 @@ func checkLock(ctx context.Context, s *cli.Session, op string, p pod) error {
 		s.Log.Printf("plan: %s is locked by account %q; a real run unlocks it only for an admin", p.label(), holder)
 		return nil
 	}
-	return lockedError{pod: p.label(), by: holder, err: fmt.Errorf("a real run would be refused")}
+	return lockedError{pod: p.label(), by: holder, err: errors.New("a real run is refused")}
 }
 
 // first says that the pod is made ready first: "enabling it first", or in
