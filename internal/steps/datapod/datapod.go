@@ -6,10 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
-	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/httpapi"
+	"github.com/dxsteps/dxsteps/internal/platform"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
 )
 
@@ -56,8 +58,12 @@ newest snapshot, restore to a bookmark DCT shows as compatible with the pod; a d
 is enabled first. --create provisions the pod as a VDB named --container from the template's
 master snapshot (--vdb is the engine's only).
 
+--dry-run plans: it checks the point's masking proof, the bookmark's and the pod's lock as a real
+run does (same exit code), notes a busy pod instead of waiting, and lists each action (recover or
+enable first, create or provision, the operation) without changing anything.
+
 Example: dx-datapod refresh --template Patients --container prep1`,
-	Keys: []*cli.Key{container, template, create, vdb, bookmark, snapshot, allowUnmasked, busyWait},
+	Keys: []*cli.Key{container, template, create, vdb, bookmark, snapshot, allowUnmasked, busyWait, cli.DryRun},
 	Rules: []cli.Rule{cli.Needs(create, template), cli.Needs(vdb, create),
 		cli.Needs(create, vdb).On(cli.PlatformEngine).Hint("the VDB the new pod adopts as its data source")},
 	Outputs: []cli.Output{{Value: Result{}}},
@@ -93,173 +99,127 @@ type Result struct {
 	Recovered bool   `json:"recovered,omitempty"` // a start's answer was lost; the job was found and followed
 }
 
+// pod is one data pod on one platform, as a run of dx-datapod finds,
+// checks and changes it: the engine's self-service container (enginePod),
+// or DCT's VDB group or VDB (dctPod). run is written once over it.
+type pod interface {
+	// find resolves --template and --container. missing: no pod has the
+	// name and --create makes it.
+	find(ctx context.Context) (missing bool, err error)
+	// point picks the snapshot of the template's master a refresh or a
+	// create takes the pod to, and proves it masked (unless
+	// --allow-unmasked).
+	point(ctx context.Context) error
+	// bookmark finds --bookmark for a restore and proves it masked.
+	bookmark(ctx context.Context) error
+	// lock is the pod's lock as the platform shows it: who holds it, and
+	// whether that is another account than this one (known: whether the
+	// credentials tell; a DCT key that is not "<account>.<secret>" does
+	// not).
+	lock(ctx context.Context) (holder string, other, known bool, err error)
+	// label names the pod for people; targets are what its jobs run on.
+	label() string
+	targets() []string
+	// ready makes the pod fit for the operation first: the engine recovers
+	// an INCONSISTENT pod and enables an OFFLINE one, DCT enables a
+	// disabled one.
+	ready(ctx context.Context) error
+	// create makes the missing pod at the point; operate does the operation.
+	create(ctx context.Context) (platform.Job, error)
+	operate(ctx context.Context) (platform.Job, error)
+	// describe is the result once done; in a plan, what is known.
+	describe(ctx context.Context, job platform.Job, created bool) (*Result, error)
+}
+
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
-	if s.DCT != nil {
-		return runDCT(ctx, s, o)
-	}
-	c := s.Client
-	var tmpl *delphix.Template
-	tmplRef := ""
-	if o.template != "" {
-		var err error
-		if tmpl, err = c.Templates.FindByName(ctx, o.template); err != nil {
-			return nil, err
-		}
-		tmplRef = tmpl.Reference
-	}
-	pod, err := c.Containers.FindByName(ctx, tmplRef, o.container)
-	var nameErr *delphix.NameError
-	missing := o.create && errors.As(err, &nameErr) && len(nameErr.Matches) == 0
-	if err != nil && !missing {
+	p := platform.Pick[func(*cli.Session, options) pod](s, newEnginePod, newDCTPod)(s, o)
+	missing, err := p.find(ctx)
+	if err != nil {
 		return nil, err
 	}
-	var point *masterPoint
 	if o.op == "refresh" {
-		if tmpl == nil {
-			if tmpl, err = c.Templates.Get(ctx, pod.Template); err != nil {
-				return nil, err
-			}
-		}
-		if point, err = pickPoint(ctx, s, o, tmpl); err != nil {
+		if err := p.point(ctx); err != nil {
 			return nil, err
 		}
 	}
-	var bm *delphix.Bookmark
 	if o.op == "restore" {
-		if bm, err = stepkit.FindBookmark(ctx, c, pod, o.bookmark); err != nil {
-			return nil, err
-		}
-		if err := proveBookmark(ctx, s, o, pod, bm); err != nil {
+		if err := p.bookmark(ctx); err != nil {
 			return nil, err
 		}
 	}
-	job := ""
+	var job platform.Job
 	if missing {
-		if pod, job, err = createPod(ctx, s, o, tmpl, point); err != nil {
+		if job, err = p.create(ctx); err != nil {
 			return nil, err
 		}
-	} else {
-		label := fmt.Sprintf("data pod %q", pod.Name)
-		if err := stepkit.WaitIdle(ctx, s, pod.Reference, label, o.busyWait); err != nil {
-			return nil, err
-		}
-		if err := ready(ctx, s, o.op, pod, label); err != nil {
-			return nil, err
-		}
-		if job, err = operate(ctx, s, o, pod, label, point, bm); err != nil {
+		return p.describe(ctx, job, true)
+	}
+	if s.DryRun() {
+		if err := checkLock(ctx, s, o.op, p); err != nil {
 			return nil, err
 		}
 	}
-	res, err := describe(ctx, c, o.op, pod.Reference, missing, job)
-	if res != nil {
-		res.Recovered = s.Recovered()
-		if point != nil {
-			res.Snapshot = point.snap.Reference
-		}
-	}
-	return res, err
-}
-
-// createPod creates the pod from the template, adopting --vdb, with the
-// data of the chosen point.
-func createPod(ctx context.Context, s *cli.Session, o options, tmpl *delphix.Template, p *masterPoint) (*delphix.Container, string, error) {
-	vdb, err := s.Client.Databases.FindByName(ctx, o.vdb)
-	if err != nil {
-		return nil, "", err
-	}
-	sources, err := s.Client.DataSources.List(ctx, tmpl.Reference)
-	if err != nil {
-		return nil, "", err
-	}
-	if len(sources) != 1 {
-		return nil, "", cli.Usagef("template %q has %d data sources; --create handles templates with one", tmpl.Name, len(sources))
-	}
-	me, err := s.Client.Users.Current(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	what := fmt.Sprintf("creation of data pod %q from template %q", o.container, tmpl.Name)
-	op, err := s.Do(ctx, what, func() (delphix.Operation, error) {
-		return s.Client.Containers.Create(ctx, delphix.ContainerCreate{Name: o.container, Template: tmpl.Reference,
-			DataSources: map[string]string{sources[0].Name: vdb.Reference}, Owners: []string{me.Reference}, Point: p.timeline()})
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	pod, err := s.Client.Containers.Get(ctx, op.Reference)
-	return pod, op.Job, err
-}
-
-// ready recovers an INCONSISTENT pod and enables an OFFLINE one, unless
-// the operation is about that state itself.
-func ready(ctx context.Context, s *cli.Session, op string, pod *delphix.Container, label string) error {
-	c := s.Client
-	if pod.State == "INCONSISTENT" && op != "disable" {
-		s.Log.Printf("%s is INCONSISTENT; recovering it first", label)
-		if _, err := s.Do(ctx, "recovery of "+label, func() (delphix.Operation, error) { return c.Containers.Recover(ctx, pod.Reference) }); err != nil {
-			return err
-		}
-		var err error
-		if pod, err = c.Containers.Get(ctx, pod.Reference); err != nil {
-			return err
-		}
-	}
-	if pod.State == "OFFLINE" && op != "enable" && op != "disable" {
-		s.Log.Printf("%s is OFFLINE; enabling it first", label)
-		if _, err := s.Do(ctx, "enabling "+label, func() (delphix.Operation, error) { return c.Containers.Enable(ctx, pod.Reference) }); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func operate(ctx context.Context, s *cli.Session, o options, pod *delphix.Container, label string, point *masterPoint, bm *delphix.Bookmark) (string, error) {
-	c, ref := s.Client, pod.Reference
-	op, err := s.Do(ctx, fmt.Sprintf("%s of %s", o.op, label), stepkit.RetryBusy(ctx, s, ref, label, o.busyWait, func() (delphix.Operation, error) {
-		switch o.op {
-		case "reset":
-			return c.Containers.Reset(ctx, ref)
-		case "restore":
-			return c.Containers.Restore(ctx, ref, bm.Reference)
-		case "enable":
-			return c.Containers.Enable(ctx, ref)
-		case "disable":
-			return c.Containers.Disable(ctx, ref)
-		case "lock":
-			me, err := c.Users.Current(ctx)
-			if err != nil {
-				return delphix.Operation{}, err
-			}
-			return c.Containers.Lock(ctx, ref, me.Reference)
-		case "unlock":
-			return c.Containers.Unlock(ctx, ref)
-		}
-		if point == nil { // --allow-unmasked by an account that may not read the master
-			return c.Containers.Refresh(ctx, ref)
-		}
-		return c.Containers.RestoreTo(ctx, ref, *point.timeline())
-	}))
-	return op.Job, err
-}
-
-func describe(ctx context.Context, c *delphix.Client, op, ref string, created bool, job string) (*Result, error) {
-	pod, err := c.Containers.Get(ctx, ref)
-	if err != nil {
+	if err := platform.Of(s).WaitIdle(ctx, p.label(), o.busyWait, p.targets()...); err != nil {
 		return nil, err
 	}
-	res := &Result{Container: pod.Name, ContainerReference: pod.Reference, Operation: op, Created: created,
-		State: pod.State, ActiveBranchReference: pod.ActiveBranch, DataTime: pod.LastUpdated, Job: job}
-	if tmpl, err := c.Templates.Get(ctx, pod.Template); err == nil {
-		res.Template = tmpl.Name
-	}
-	branches, err := c.Branches.List(ctx, pod.Reference)
-	if err != nil {
+	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
-	for _, b := range branches {
-		if b.Reference == pod.ActiveBranch {
-			res.ActiveBranch = b.Name
-		}
+	if job, err = p.operate(ctx); err != nil {
+		return nil, err
 	}
-	return res, nil
+	return p.describe(ctx, job, false)
 }
+
+// checkLock is, in a plan, what a real run learns from the refused start:
+// a pod another account locked is refused (exit 3), except an unlock,
+// which an admin may do.
+func checkLock(ctx context.Context, s *cli.Session, op string, p pod) error {
+	holder, other, known, err := p.lock(ctx)
+	switch {
+	case err != nil:
+		return err
+	case holder == "":
+		return nil
+	case !known:
+		s.Log.Printf("plan: %s is locked by account %q; a real run by any other account is refused (exit 3), and the API key "+
+			"does not say which account it is, so the plan goes on", p.label(), holder)
+		return nil
+	case !other:
+		return nil
+	case op == "unlock":
+		s.Log.Printf("plan: %s is locked by account %q; a real run unlocks it only for an admin", p.label(), holder)
+		return nil
+	}
+	return lockedError{pod: p.label(), by: holder, err: errors.New("a real run is refused")}
+}
+
+// first says that the pod is made ready first: "enabling it first", or in
+// a plan "a real run enables it first".
+func first(s *cli.Session, verb string) string {
+	if s.DryRun() {
+		return "a real run " + verb + "s it first"
+	}
+	return strings.TrimSuffix(verb, "e") + "ing it first"
+}
+
+// action is one change to the pod, for the plan and the log.
+func action(verb, name, ref string, params map[string]string) cli.Action {
+	return cli.Action{Action: verb, Object: "data pod", Name: name, Reference: ref, Parameters: params}
+}
+
+// lockedError is an operation refused because another account holds the
+// pod's lock: a permission refused (exit 3), on both platforms.
+type lockedError struct {
+	pod, by string
+	err     error
+}
+
+func (e lockedError) Error() string {
+	return fmt.Sprintf("%s is locked by account %q; that account (or an admin) can unlock it: %v", e.pod, e.by, e.err)
+}
+
+func (e lockedError) Is(target error) bool {
+	return httpapi.KindOf(target) == httpapi.ErrForbidden
+}
+func (e lockedError) Unwrap() error { return e.err }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -11,272 +12,306 @@ import (
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/internal/httpapi"
+	"github.com/dxsteps/dxsteps/internal/platform"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
 )
 
-// runDCT is dx-datapod on Data Control Tower: the pod is a VDB group (or a
-// VDB), the template a VDB group of the master VDB(s).
-func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
-	c := s.DCT
-	var tmpl *dct.VDBGroup
-	if o.template != "" {
-		var err error
-		if tmpl, err = c.VDBGroups.FindByName(ctx, o.template); err != nil {
-			return nil, fmt.Errorf("template: %w", err)
-		}
-	}
-	pod, err := stepkit.FindDCTPod(ctx, c, o.container)
-	var miss *dct.NameError
-	if o.create && errors.As(err, &miss) && len(miss.Matches) == 0 {
-		return createDCT(ctx, s, o, tmpl)
-	}
-	if err != nil {
-		return nil, err
-	}
-	r := &dctRun{s: s, o: o, pod: pod, tmpl: tmpl, label: fmt.Sprintf("data pod %q", pod.Name), deadline: time.Now().Add(o.busyWait)}
-	for _, v := range pod.VDBs {
-		if tmpl != nil && !slices.Contains(tmpl.VDBIDs, v.ParentID) {
-			return nil, cli.Usagef("%s: VDB %q was not provisioned from a VDB of the template's VDB group %q (its parent is %s)",
-				r.label, v.Name, tmpl.Name, v.ParentID)
-		}
-	}
-	if o.op == "restore" {
-		if r.bm, err = r.bookmark(ctx); err != nil {
-			return nil, err
-		}
-		if err := proveBookmarkDCT(ctx, s, o, pod, r.bm); err != nil {
-			return nil, err
-		}
-	}
-	if err := stepkit.WaitPodIdleDCT(ctx, s, pod, r.label, r.deadline, o.busyWait); err != nil {
-		return nil, err
-	}
-	if !pod.Enabled() && o.op != "enable" && o.op != "disable" {
-		s.Log.Printf("%s is disabled; enabling it first", r.label)
-		if _, err := r.do(ctx, "enabling "+r.label, r.enable(true)); err != nil {
-			return nil, err
-		}
-	}
-	job, err := r.operate(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if pod, err = pod.Reload(ctx, c); err != nil {
-		return nil, err
-	}
-	res := describeDCT(ctx, c, o, pod, tmpl, job)
-	res.Recovered, res.Snapshot = s.Recovered(), strings.Join(r.points, ",")
-	return res, nil
-}
-
-// createDCT provisions the pod as one VDB named --container, owned by the
-// key's account, from the newest snapshot of the template group's master
-// VDB (DCT picks a compatible environment and repository).
-func createDCT(ctx context.Context, s *cli.Session, o options, tmpl *dct.VDBGroup) (any, error) {
-	if len(tmpl.VDBIDs) != 1 {
-		return nil, cli.Usagef("template group %q holds %d VDBs; --create on DCT makes pods of one VDB: provision the others and group them in DCT",
-			tmpl.Name, len(tmpl.VDBIDs))
-	}
-	snap, err := pickPointDCT(ctx, s, o, tmpl.VDBIDs[0], fmt.Sprintf("data pod %q", o.container))
-	if err != nil {
-		return nil, fmt.Errorf("template %q: %w", tmpl.Name, err)
-	}
-	var id string
-	what := fmt.Sprintf("creation of data pod %q from template %q", o.container, tmpl.Name)
-	// No VDB had the pod's name before the start: one that has it after a
-	// lost answer is the one it made.
-	look := stepkit.NewVDBNamed(s, o.container, nil, &id)
-	job, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		j, err := stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
-			var job *dct.Job
-			var err error
-			id, job, err = s.DCT.VDBs.ProvisionBySnapshot(ctx, dct.ProvisionBySnapshot{SnapshotID: snap.ID, Name: o.container, AutoSelectRepository: true})
-			return job, err
-		})
-		return j, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	jobID := ""
-	if job != nil {
-		jobID = job.ID
-	}
-	v, err := s.DCT.VDBs.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	res := describeDCT(ctx, s.DCT, o, &stepkit.DCTPod{Name: v.Name, ID: v.ID, VDBs: []*dct.VDB{v}}, tmpl, jobID)
-	res.Created, res.Recovered, res.Snapshot = true, s.Recovered(), snap.ID
-	return res, nil
-}
-
-type dctRun struct {
+// dctPod is a data pod on Data Control Tower: a VDB group (or one VDB),
+// its template the VDB group of the master VDB(s).
+type dctPod struct {
 	s        *cli.Session
 	o        options
-	pod      *stepkit.DCTPod
 	tmpl     *dct.VDBGroup
-	label    string
-	deadline time.Time     // of the busy wait
-	points   []string      // the master snapshots a refresh took the pod's VDBs to
-	bm       *dct.Bookmark // the bookmark a restore goes to
+	pod      *stepkit.DCTPod // nil until provisioned
+	deadline time.Time       // of the busy wait
+	// points are the master snapshots a refresh takes the pod's VDBs to
+	// (nil: from each parent's latest, as DCT picks it), or the one a
+	// create provisions from.
+	points []dct.VDBSnapshot
+	bm     *dct.Bookmark // the bookmark a restore goes to
 }
 
-// start is what begins one DCT operation: a job, or nil for lock and unlock.
-type start func(ctx context.Context) (*dct.Job, error)
+func newDCTPod(s *cli.Session, o options) pod {
+	return &dctPod{s: s, o: o, deadline: time.Now().Add(o.busyWait)}
+}
 
-func (r *dctRun) operate(ctx context.Context) (string, error) {
-	var op start
-	switch r.o.op {
-	case "refresh", "reset":
-		mappings, err := r.snapshots(ctx)
+func (p *dctPod) label() string     { return fmt.Sprintf("data pod %q", p.o.container) }
+func (p *dctPod) targets() []string { return p.pod.Targets() }
+
+// find resolves the pod and checks that each of its VDBs was provisioned
+// from a VDB of the template's group, when --template is given.
+func (p *dctPod) find(ctx context.Context) (bool, error) {
+	c := p.s.DCT
+	if p.o.template != "" {
+		var err error
+		if p.tmpl, err = c.VDBGroups.FindByName(ctx, p.o.template); err != nil {
+			return false, fmt.Errorf("template: %w", err)
+		}
+	}
+	var err error
+	p.pod, err = stepkit.FindDCTPod(ctx, c, p.o.container)
+	var miss *dct.NameError
+	if p.o.create && errors.As(err, &miss) && len(miss.Matches) == 0 {
+		if len(p.tmpl.VDBIDs) != 1 {
+			return false, cli.Usagef("template group %q holds %d VDBs; --create on DCT makes pods of one VDB: provision the others and group them in DCT",
+				p.tmpl.Name, len(p.tmpl.VDBIDs))
+		}
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, v := range p.pod.VDBs {
+		if p.tmpl != nil && !slices.Contains(p.tmpl.VDBIDs, v.ParentID) {
+			return false, cli.Usagef("%s: VDB %q was not provisioned from a VDB of the template's VDB group %q (its parent is %s)",
+				p.label(), v.Name, p.tmpl.Name, v.ParentID)
+		}
+	}
+	return false, nil
+}
+
+// point maps each VDB of the pod to the snapshot of its parent a refresh
+// takes it to: --snapshot, which must be of that parent, or the parent's
+// newest, once proven masked; for a create, the template's one master.
+// points stays nil (a refresh from each parent's latest, as DCT picks it)
+// when this account sees no snapshot of a parent, no --template says which
+// the masters are, and --allow-unmasked says not to prove masking.
+func (p *dctPod) point(ctx context.Context) error {
+	if p.pod == nil {
+		snap, err := pickPointDCT(ctx, p.s, p.o, p.tmpl.VDBIDs[0], p.label())
 		if err != nil {
-			return "", err
+			return fmt.Errorf("template %q: %w", p.tmpl.Name, err)
 		}
-		if r.o.op == "refresh" {
-			for _, m := range mappings {
-				r.points = append(r.points, m.SnapshotID)
-			}
+		p.points = []dct.VDBSnapshot{{SnapshotID: snap.ID}}
+		return nil
+	}
+	for _, v := range p.pod.VDBs {
+		sn, err := pickPointDCT(ctx, p.s, p.o, v.ParentID, fmt.Sprintf("VDB %q of %s", v.Name, p.label()))
+		if errors.Is(err, errNoSnapshot) && p.tmpl == nil && p.o.allowUnmasked {
+			p.s.Log.Printf("%s: this account sees no snapshot of the parent of VDB %q; DCT refreshes it from its parent's latest", p.label(), v.Name)
+			p.points = nil
+			return nil
 		}
-		op = r.refreshBySnapshot(mappings)
-	case "restore":
-		op = r.refreshFromBookmark(r.bm.ID)
-	case "enable", "disable":
-		op = r.enable(r.o.op == "enable")
-	case "lock", "unlock":
-		op = r.lock(r.o.op == "lock")
+		if errors.Is(err, errNoSnapshot) {
+			return fmt.Errorf("%s: the template's VDB %s has no snapshot this account can refresh from", p.label(), v.ParentID)
+		}
+		if err != nil {
+			return err
+		}
+		p.points = append(p.points, dct.VDBSnapshot{VDBID: v.ID, SnapshotID: sn.ID})
 	}
-	job, err := r.do(ctx, fmt.Sprintf("%s of %s", r.o.op, r.label), op)
-	if job == nil {
-		return "", err
-	}
-	return job.ID, err
+	return nil
 }
 
-// do runs op as DoDCT does; an answer that the pod is busy (a job DCT shows
-// on it) waits for that job and tries again until the busy wait ends, and
-// one while another account holds the pod's lock is refused as on the engine.
-// A lost answer to a start is not sent again: the one new job on the pod's
-// group or VDBs is its job (stepkit.StartDCTLooking). Lock and unlock start
-// no job and change nothing when sent again; the client resends them itself.
-func (r *dctRun) do(ctx context.Context, what string, op start) (*dct.Job, error) {
-	return r.s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		for pause := time.Second; ; pause = min(2*pause, 10*time.Second) {
-			job, err := stepkit.StartDCTLooking(ctx, r.s, what, stepkit.NewJobOn(ctx, r.s, r.pod.Targets()...),
-				func() (*dct.Job, error) { return op(ctx) })
-			var api *dct.APIError
-			if err == nil || !errors.As(err, &api) || (api.HTTPStatus != 409 && api.HTTPStatus != 400) {
-				return job, err
-			}
-			running, _ := r.s.DCT.Jobs.Active(ctx, r.pod.Targets()...)
-			if len(running) == 0 {
-				if now, rerr := r.pod.Reload(ctx, r.s.DCT); rerr == nil && now.LockedBy() != "" {
-					return nil, lockedError{pod: r.label, by: now.LockedBy(), err: err}
-				}
-				if api.HTTPStatus != 409 {
-					return nil, err
-				}
-			}
-			if time.Until(r.deadline) <= 0 {
-				return nil, fmt.Errorf("%s is still busy after waiting %v; try again later or raise the busy wait: %w", r.label, r.o.busyWait, err)
-			}
-			if len(running) > 0 {
-				if err := stepkit.WaitPodIdleDCT(ctx, r.s, r.pod, r.label, r.deadline, r.o.busyWait); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			if j := stepkit.AbandonedJob(ctx, r.s, r.pod.Targets()...); j != nil {
-				r.s.Log.Printf("%s is busy with the engine work of job %s (%s), which DCT abandoned and no longer follows; "+
-					"waiting for the engine to end it (trying again in %v)", r.label, j.ID, strings.TrimSpace(j.LocalizedType), pause)
-			} else {
-				r.s.Log.Printf("%s is busy (%v); trying again in %v", r.label, api.Message, pause)
-			}
-			t := time.NewTimer(min(pause, time.Until(r.deadline)))
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return nil, ctx.Err()
-			case <-t.C:
-			}
+func (p *dctPod) bookmark(ctx context.Context) error {
+	var err error
+	if p.bm, err = p.findBookmark(ctx); err != nil {
+		return err
+	}
+	return proveBookmarkDCT(ctx, p.s, p.o, p.pod, p.bm)
+}
+
+// lock: DCT names the account holding the lock, and the API key starts
+// with its own account's number.
+func (p *dctPod) lock(context.Context) (string, bool, bool, error) {
+	holder := p.pod.LockedBy()
+	me, ok := p.s.DCT.AccountID()
+	if holder == "" || !ok {
+		return holder, false, holder == "", nil
+	}
+	id := p.pod.VDBs[0].LockedBy
+	if p.pod.Group != nil {
+		id = p.pod.Group.LockedBy
+	}
+	return holder, id != me, true, nil
+}
+
+// create provisions the pod as one VDB named --container, owned by the
+// key's account, from the template's master snapshot (DCT picks a
+// compatible environment and repository).
+func (p *dctPod) create(ctx context.Context) (platform.Job, error) {
+	c, snap := p.s.DCT, p.points[0].SnapshotID
+	var id string
+	job, err := platform.Of(p.s).Run(ctx, platform.JobSpec{
+		Action: action("provision", p.o.container, "", map[string]string{"template": p.tmpl.Name, "snapshot": snap}),
+		What:   fmt.Sprintf("creation of data pod %q from template %q", p.o.container, p.tmpl.Name),
+		// No VDB had the pod's name before the start: one that has it
+		// after a lost answer is the one it made.
+		Look: func(context.Context) dct.Look { return c.VDBs.NewNamed(p.o.container, nil, &id) },
+		DCT: func() (*dct.Job, error) {
+			var job *dct.Job
+			var err error
+			id, job, err = c.VDBs.ProvisionBySnapshot(ctx, dct.ProvisionBySnapshot{SnapshotID: snap, Name: p.o.container, AutoSelectRepository: true})
+			return job, err
+		},
+	})
+	if err != nil || job.Planned {
+		return job, err
+	}
+	v, err := c.VDBs.Get(ctx, id)
+	if err != nil {
+		return job, err
+	}
+	p.pod = &stepkit.DCTPod{Name: v.Name, ID: v.ID, VDBs: []*dct.VDB{v}}
+	return job, nil
+}
+
+// ready enables a disabled pod first, unless the operation is about that.
+func (p *dctPod) ready(ctx context.Context) error {
+	if p.pod.Enabled() || p.o.op == "enable" || p.o.op == "disable" {
+		return nil
+	}
+	p.s.Log.Printf("%s is disabled; %s", p.label(), first(p.s, "enable"))
+	_, err := p.run(ctx, "enable", nil, p.enable(true))
+	return err
+}
+
+func (p *dctPod) operate(ctx context.Context) (platform.Job, error) {
+	switch p.o.op {
+	case "refresh":
+		return p.run(ctx, "refresh", snapshotParam(p.points), p.refreshBySnapshot(p.points))
+	case "reset":
+		own, err := p.ownSnapshots(ctx)
+		if err != nil {
+			return platform.Job{}, err
 		}
+		return p.run(ctx, "reset", snapshotParam(own), p.refreshBySnapshot(own))
+	case "restore":
+		return p.run(ctx, "restore", map[string]string{"bookmark": p.bm.Name, "bookmarkReference": p.bm.ID}, p.refreshFromBookmark(p.bm.ID))
+	case "enable", "disable":
+		return p.run(ctx, p.o.op, nil, p.enable(p.o.op == "enable"))
+	}
+	// lock and unlock start no job; sent again, they change nothing, so
+	// the client resends them itself
+	return platform.Job{}, p.s.Act(action(p.o.op, p.pod.Name, p.pod.ID, nil), func() error {
+		return p.insist(ctx, func() error {
+			if err := p.lockCall(ctx, p.o.op == "lock"); err != nil {
+				return fmt.Errorf("%s of %s: %w", p.o.op, p.label(), err)
+			}
+			return nil
+		})
 	})
 }
 
-// lockedError is an operation refused because another account holds the
-// pod's lock: a permission refused (exit 3), as on the engine.
-type lockedError struct {
-	pod, by string
-	err     error
+func snapshotParam(m []dct.VDBSnapshot) map[string]string {
+	if len(m) == 0 {
+		return map[string]string{"snapshot": "each parent's latest"}
+	}
+	return map[string]string{"snapshot": joinSnapshots(m)}
 }
 
-func (e lockedError) Error() string {
-	return fmt.Sprintf("%s is locked by account %q; that account (or an admin) can unlock it: %v", e.pod, e.by, e.err)
+func joinSnapshots(m []dct.VDBSnapshot) string {
+	ids := make([]string, len(m))
+	for i, v := range m {
+		ids[i] = v.SnapshotID
+	}
+	return strings.Join(ids, ",")
 }
 
-func (e lockedError) Is(target error) bool { return target == dct.ErrForbidden }
-func (e lockedError) Unwrap() error        { return e.err }
+// run runs one job on the pod as Jobs.Run does, insisting while the pod is
+// busy. A lost answer to a start is not sent again: the one new job on the
+// pod's group or VDBs is its job.
+func (p *dctPod) run(ctx context.Context, verb string, params map[string]string, start func(context.Context) (*dct.Job, error)) (platform.Job, error) {
+	var job platform.Job
+	err := p.insist(ctx, func() error {
+		var err error
+		job, err = platform.Of(p.s).Run(ctx, platform.JobSpec{Action: action(verb, p.pod.Name, p.pod.ID, params),
+			What: fmt.Sprintf("%s of %s", verb, p.label()), Label: p.label(), Targets: p.targets(),
+			DCT: func() (*dct.Job, error) { return start(ctx) }})
+		return err
+	})
+	return job, err
+}
 
-// snapshots maps each VDB of the pod to the snapshot it goes to: for reset
-// its own newest; for refresh --snapshot, which must be of its parent (a
-// VDB of the template's group when --template is given), or else the
-// parent's newest, once proven masked. nil: refresh without mappings, from
-// each parent's latest as DCT picks it, when this account cannot read a
-// parent's snapshots and --allow-unmasked says not to prove masking.
-func (r *dctRun) snapshots(ctx context.Context) ([]dct.VDBSnapshot, error) {
-	c := r.s.DCT
-	var out []dct.VDBSnapshot
-	for _, v := range r.pod.VDBs {
-		if r.o.op == "refresh" {
-			sn, err := pickPointDCT(ctx, r.s, r.o, v.ParentID, fmt.Sprintf("VDB %q of %s", v.Name, r.label))
-			if errors.Is(err, errNoSnapshot) && r.tmpl == nil && r.o.allowUnmasked {
-				r.s.Log.Printf("%s: this account sees no snapshot of the parent of VDB %q; DCT refreshes it from its parent's latest", r.label, v.Name)
-				return nil, nil
+// insist calls try until DCT no longer refuses it as busy (409, or 400 on
+// some installations), at most until the busy wait ends: it waits for the
+// jobs DCT shows on the pod, and tries again with backoff when DCT shows
+// none (the engine work of a job DCT abandoned, or a job of an account
+// this key cannot see). A refusal while another account holds the pod's
+// lock is that, as on the engine (exit 3): DCT answers it alike, and
+// waiting does not end it. A refused start changed nothing.
+func (p *dctPod) insist(ctx context.Context, try func() error) error {
+	for pause := time.Second; ; pause = min(2*pause, 10*time.Second) {
+		err := try()
+		var api *dct.APIError
+		if err == nil || !errors.As(err, &api) || (api.HTTPStatus != http.StatusConflict && api.HTTPStatus != http.StatusBadRequest) {
+			return err
+		}
+		running, _ := p.s.DCT.Jobs.Active(ctx, p.targets()...)
+		if len(running) == 0 {
+			if now, rerr := p.pod.Reload(ctx, p.s.DCT); rerr == nil && now.LockedBy() != "" {
+				return lockedError{pod: p.label(), by: now.LockedBy(), err: err}
 			}
-			if errors.Is(err, errNoSnapshot) {
-				return nil, fmt.Errorf("%s: the template's VDB %s has no snapshot this account can refresh from", r.label, v.ParentID)
+			if api.HTTPStatus != http.StatusConflict {
+				return err
 			}
-			if err != nil {
-				return nil, err
+		}
+		if time.Until(p.deadline) <= 0 {
+			return fmt.Errorf("%s is still busy after waiting %v; try again later or raise the busy wait: %w", p.label(), p.o.busyWait, err)
+		}
+		if len(running) > 0 {
+			if err := platform.WaitIdleDCT(ctx, p.s, p.label(), p.deadline, p.o.busyWait, p.targets()...); err != nil {
+				return err
 			}
-			out = append(out, dct.VDBSnapshot{VDBID: v.ID, SnapshotID: sn.ID})
 			continue
 		}
-		sn, err := c.Snapshots.Latest(ctx, v.ID)
+		if j := platform.AbandonedJob(ctx, p.s, p.targets()...); j != nil {
+			p.s.Log.Printf("%s is busy with the engine work of job %s (%s), which DCT abandoned and no longer follows; "+
+				"waiting for the engine to end it (trying again in %v)", p.label(), j.ID, strings.TrimSpace(j.LocalizedType), pause)
+		} else {
+			p.s.Log.Printf("%s is busy (%v); trying again in %v", p.label(), api.Message, pause)
+		}
+		t := time.NewTimer(min(pause, time.Until(p.deadline)))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// ownSnapshots maps each VDB of the pod to its own newest snapshot, where
+// a reset takes it.
+func (p *dctPod) ownSnapshots(ctx context.Context) ([]dct.VDBSnapshot, error) {
+	var out []dct.VDBSnapshot
+	for _, v := range p.pod.VDBs {
+		sn, err := p.s.DCT.Snapshots.Latest(ctx, v.ID)
 		switch {
 		case err == nil:
 			out = append(out, dct.VDBSnapshot{VDBID: v.ID, SnapshotID: sn.ID})
 		case !errors.Is(err, dct.ErrNotFound):
 			return nil, err
 		default:
-			return nil, fmt.Errorf("%s: VDB %q has no snapshot of its own to reset to; refresh it first", r.label, v.Name)
+			return nil, fmt.Errorf("%s: VDB %q has no snapshot of its own to reset to; refresh it first", p.label(), v.Name)
 		}
 	}
 	return out, nil
 }
 
-func (r *dctRun) refreshBySnapshot(mappings []dct.VDBSnapshot) start {
+func (p *dctPod) refreshBySnapshot(mappings []dct.VDBSnapshot) func(context.Context) (*dct.Job, error) {
 	return func(ctx context.Context) (*dct.Job, error) {
-		if r.pod.Group != nil {
-			return r.s.DCT.VDBGroups.RefreshBySnapshot(ctx, r.pod.ID, mappings)
+		if p.pod.Group != nil {
+			return p.s.DCT.VDBGroups.RefreshBySnapshot(ctx, p.pod.ID, mappings)
 		}
 		snap := ""
 		if len(mappings) == 1 {
 			snap = mappings[0].SnapshotID
 		}
-		return r.s.DCT.VDBs.RefreshBySnapshot(ctx, r.pod.ID, snap)
+		return p.s.DCT.VDBs.RefreshBySnapshot(ctx, p.pod.ID, snap)
 	}
 }
 
-// bookmark finds --bookmark by exact name among the bookmarks DCT shows as
-// compatible with the pod (its own, and shared ones of its lineage).
-func (r *dctRun) bookmark(ctx context.Context) (*dct.Bookmark, error) {
+// findBookmark finds --bookmark by exact name among the bookmarks DCT
+// shows as compatible with the pod (its own, and shared ones of its
+// lineage).
+func (p *dctPod) findBookmark(ctx context.Context) (*dct.Bookmark, error) {
 	var all []dct.Bookmark
 	var err error
-	if r.pod.Group != nil {
-		all, err = r.s.DCT.VDBGroups.Bookmarks(ctx, r.pod.ID)
+	if p.pod.Group != nil {
+		all, err = p.s.DCT.VDBGroups.Bookmarks(ctx, p.pod.ID)
 	} else {
-		all, err = r.s.DCT.VDBs.Bookmarks(ctx, r.pod.ID)
+		all, err = p.s.DCT.VDBs.Bookmarks(ctx, p.pod.ID)
 	}
 	if err != nil {
 		return nil, err
@@ -284,7 +319,7 @@ func (r *dctRun) bookmark(ctx context.Context) (*dct.Bookmark, error) {
 	var found []*dct.Bookmark
 	var names []string
 	for i := range all {
-		if all[i].Name == r.o.bookmark {
+		if all[i].Name == p.o.bookmark {
 			found = append(found, &all[i])
 		}
 		names = append(names, all[i].Name)
@@ -293,31 +328,31 @@ func (r *dctRun) bookmark(ctx context.Context) (*dct.Bookmark, error) {
 	case 1:
 		return found[0], nil
 	case 0:
-		return nil, &dct.NameError{Kind: "bookmark usable by " + r.label, Name: r.o.bookmark, Suggestions: httpapi.Closest(r.o.bookmark, names, 3)}
+		return nil, &dct.NameError{Kind: "bookmark usable by " + p.label(), Name: p.o.bookmark, Suggestions: httpapi.Closest(p.o.bookmark, names, 3)}
 	}
 	ids := make([]string, len(found))
 	for i, b := range found {
 		ids[i] = b.ID
 	}
-	return nil, &dct.NameError{Kind: "bookmark", Name: r.o.bookmark, Matches: ids}
+	return nil, &dct.NameError{Kind: "bookmark", Name: p.o.bookmark, Matches: ids}
 }
 
-func (r *dctRun) refreshFromBookmark(id string) start {
+func (p *dctPod) refreshFromBookmark(id string) func(context.Context) (*dct.Job, error) {
 	return func(ctx context.Context) (*dct.Job, error) {
-		if r.pod.Group != nil {
-			return r.s.DCT.VDBGroups.RefreshFromBookmark(ctx, r.pod.ID, id)
+		if p.pod.Group != nil {
+			return p.s.DCT.VDBGroups.RefreshFromBookmark(ctx, p.pod.ID, id)
 		}
-		return r.s.DCT.VDBs.RefreshFromBookmark(ctx, r.pod.ID, id)
+		return p.s.DCT.VDBs.RefreshFromBookmark(ctx, p.pod.ID, id)
 	}
 }
 
-func (r *dctRun) enable(on bool) start {
+func (p *dctPod) enable(on bool) func(context.Context) (*dct.Job, error) {
 	return func(ctx context.Context) (*dct.Job, error) {
-		c, id := r.s.DCT, r.pod.ID
+		c, id := p.s.DCT, p.pod.ID
 		switch {
-		case r.pod.Group != nil && on:
+		case p.pod.Group != nil && on:
 			return c.VDBGroups.Enable(ctx, id)
-		case r.pod.Group != nil:
+		case p.pod.Group != nil:
 			return c.VDBGroups.Disable(ctx, id)
 		case on:
 			return c.VDBs.Enable(ctx, id, true)
@@ -326,38 +361,50 @@ func (r *dctRun) enable(on bool) start {
 	}
 }
 
-// lock locks or unlocks the pod for the key's account; DCT does it at once.
-func (r *dctRun) lock(on bool) start {
-	return func(ctx context.Context) (*dct.Job, error) {
-		c, id := r.s.DCT, r.pod.ID
-		var err error
-		switch {
-		case r.pod.Group != nil && on:
-			_, err = c.VDBGroups.Lock(ctx, id)
-		case r.pod.Group != nil:
-			_, err = c.VDBGroups.Unlock(ctx, id)
-		case on:
-			_, err = c.VDBs.Lock(ctx, id)
-		default:
-			_, err = c.VDBs.Unlock(ctx, id)
-		}
-		return nil, err
+// lockCall locks or unlocks the pod for the key's account; DCT does it at
+// once.
+func (p *dctPod) lockCall(ctx context.Context, on bool) error {
+	c, id := p.s.DCT, p.pod.ID
+	var err error
+	switch {
+	case p.pod.Group != nil && on:
+		_, err = c.VDBGroups.Lock(ctx, id)
+	case p.pod.Group != nil:
+		_, err = c.VDBGroups.Unlock(ctx, id)
+	case on:
+		_, err = c.VDBs.Lock(ctx, id)
+	default:
+		_, err = c.VDBs.Unlock(ctx, id)
 	}
+	return err
 }
 
-// describeDCT is the Result of the engine path from what DCT shows: state
-// ONLINE or OFFLINE (enabled), the template as the one VDB group holding
-// the pod's parent (when --template does not say), the active branch as the
+// describe is the Result of the engine from what DCT shows: state ONLINE
+// or OFFLINE (enabled), the template as the one VDB group holding the
+// pod's parent (when --template does not say), the active branch as the
 // VDBs' current timeflow ids, the data time as the last refresh.
-func describeDCT(ctx context.Context, c *dct.Client, o options, pod *stepkit.DCTPod, tmpl *dct.VDBGroup, job string) *Result {
-	res := &Result{Container: pod.Name, ContainerReference: pod.ID, Operation: o.op, State: "ONLINE", Job: job}
+func (p *dctPod) describe(ctx context.Context, job platform.Job, created bool) (*Result, error) {
+	c := p.s.DCT
+	res := &Result{Container: p.o.container, Operation: p.o.op, Created: created, Job: job.ID, Recovered: p.s.Recovered(),
+		Snapshot: joinSnapshots(p.points)}
+	if p.tmpl != nil {
+		res.Template = p.tmpl.Name
+	}
+	if p.pod == nil { // a plan's create
+		return res, nil
+	}
+	pod, err := p.pod.Reload(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	res.Container, res.ContainerReference, res.State = pod.Name, pod.ID, "ONLINE"
 	if !pod.Enabled() {
 		res.State = "OFFLINE"
 	}
-	if tmpl != nil {
-		res.Template = tmpl.Name
-	} else if gs, err := c.VDBGroups.Holding(ctx, pod.VDBs[0].ParentID); err == nil && len(gs) == 1 {
-		res.Template = gs[0].Name
+	if p.tmpl == nil {
+		if gs, err := c.VDBGroups.Holding(ctx, pod.VDBs[0].ParentID); err == nil && len(gs) == 1 {
+			res.Template = gs[0].Name
+		}
 	}
 	var timeflows []string
 	for _, v := range pod.VDBs {
@@ -368,5 +415,5 @@ func describeDCT(ctx context.Context, c *dct.Client, o options, pod *stepkit.DCT
 	if pod.Group != nil && pod.Group.LastSuccessfulRefreshTime != "" {
 		res.DataTime = pod.Group.LastSuccessfulRefreshTime
 	}
-	return res
+	return res, nil
 }

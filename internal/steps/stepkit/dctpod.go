@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/internal/httpapi"
-	"github.com/dxsteps/dxsteps/internal/platform"
 )
 
 // DCTPod is a data pod on DCT: a VDB group (several sources, or an imported
@@ -111,13 +109,6 @@ func (p *DCTPod) LockedBy() string {
 		return by
 	}
 	return "#" + strconv.FormatInt(id, 10)
-}
-
-// WaitPodIdleDCT waits until deadline for the jobs DCT shows running on
-// the pod (its group and VDBs) to end, so that a step does not start a
-// second operation on a busy pod.
-func WaitPodIdleDCT(ctx context.Context, s *cli.Session, p *DCTPod, label string, deadline time.Time, max time.Duration) error {
-	return platform.WaitIdleDCT(ctx, s, label, deadline, max, p.Targets()...)
 }
 
 // DCTConnection is how a tool reaches a VDB, from what DCT shows of it:

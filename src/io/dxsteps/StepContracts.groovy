@@ -101,6 +101,9 @@ class StepContracts implements Serializable {
                 allowUnmasked: false,
                 // wait at most DURATION for a job already running on the pod (--busy-wait)
                 busyWait: null,
+                // plan: resolve every name and check every rule as a real run does, change nothing, and print
+                // the actions a real run would take ("plan") (--dry-run)
+                dryRun: false,
             ],
         ],
         delphixSubset: [
