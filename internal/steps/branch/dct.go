@@ -187,7 +187,8 @@ func (p dctPod) restore(ctx context.Context, s *cli.Session, name string, st sta
 		b.ref = v.CurrentTimeflowID
 	}
 	_, err = jobs.Run(ctx, platform.JobSpec{
-		Action:  cli.Action{Action: "rename", Object: "timeflow", Name: name, Reference: b.ref, Parameters: map[string]string{"of": "the new timeflow of the restore"}},
+		// The timeflow is the restore's: in a plan it has no id yet.
+		Action:  cli.Action{Action: "rename", Object: "timeflow", Name: name, Reference: b.ref, Parameters: map[string]string{"vdb": p.vdb.ID}},
 		What:    "naming the new timeflow of " + label,
 		Targets: []string{b.ref},
 		DCT:     func() (*dct.Job, error) { return p.c.Timeflows.Rename(ctx, b.ref, name) },
