@@ -37,6 +37,7 @@ type dctPod struct {
 	name string // --container
 	id   string // the group's id, or the VDB's
 	vdb  *dct.VDB
+	lock string // the account holding the pod's lock, "" none
 }
 
 // findDCTPod resolves --container: a VDB group of one VDB, else a VDB.
@@ -51,14 +52,22 @@ func findDCTPod(ctx context.Context, s *cli.Session, name string) (pod, error) {
 		if err != nil {
 			return nil, err
 		}
-		return dctPod{c: c, name: name, id: g.ID, vdb: v}, nil
+		pod := dctPod{c: c, name: name, id: g.ID, vdb: v}
+		if g.IsLocked {
+			pod.lock = g.LockedByName
+		}
+		return pod, nil
 	}
 	if !errors.Is(gErr, dct.ErrNotFound) {
 		return nil, gErr
 	}
 	v, vErr := c.VDBs.FindByName(ctx, name)
 	if vErr == nil {
-		return dctPod{c: c, name: name, id: v.ID, vdb: v}, nil
+		pod := dctPod{c: c, name: name, id: v.ID, vdb: v}
+		if v.IsLocked {
+			pod.lock = v.LockedByName
+		}
+		return pod, nil
 	}
 	var ge, ve *dct.NameError
 	if errors.As(gErr, &ge) && errors.As(vErr, &ve) && len(ve.Matches) == 0 {
@@ -166,6 +175,7 @@ func (p dctPod) create(ctx context.Context, s *cli.Session, name, mode string, s
 // the data of the timeflow it leaves, and names the new timeflow.
 func (p dctPod) restore(ctx context.Context, s *cli.Session, name string, st start, label string) (branch, error) {
 	jobs := platform.Of(s)
+	p.noteLock(s)
 	if err := p.keepCurrent(ctx, s); err != nil {
 		return branch{}, err
 	}
@@ -196,6 +206,15 @@ func (p dctPod) restore(ctx context.Context, s *cli.Session, name string, st sta
 	return b, err
 }
 
+// noteLock says, in a plan, that the pod is locked: DCT does not tell an
+// API key its account, so only the real run learns whether the lock is
+// another account's (DCT then refuses the first job, 409).
+func (p dctPod) noteLock(s *cli.Session) {
+	if s.DryRun() && p.lock != "" {
+		s.Log.Printf("plan: data pod %q is locked by account %q; a real run is refused unless that is this account", p.name, p.lock)
+	}
+}
+
 // keepCurrent snapshots the pod, so that the timeflow it leaves keeps its
 // latest data for a later switch back.
 func (p dctPod) keepCurrent(ctx context.Context, s *cli.Session) error {
@@ -211,6 +230,7 @@ func (p dctPod) keepCurrent(ctx context.Context, s *cli.Session) error {
 // activate switches the pod to the timeflow, after a snapshot of the one
 // it leaves.
 func (p dctPod) activate(ctx context.Context, s *cli.Session, b branch, label string) error {
+	p.noteLock(s)
 	if err := p.keepCurrent(ctx, s); err != nil {
 		return err
 	}
@@ -227,7 +247,9 @@ func (p dctPod) activate(ctx context.Context, s *cli.Session, b branch, label st
 func (p dctPod) remove(ctx context.Context, s *cli.Session, b branch, label string) error {
 	a := cli.Action{Action: "delete", Object: "timeflow", Name: b.name, Reference: b.ref, Parameters: map[string]string{"vdb": p.vdb.ID}}
 	what, del := "deletion of "+label, func() (*dct.Job, error) { return p.c.Timeflows.Delete(ctx, b.ref) }
-	if b.copy != "" {
+	if b.copy == "" {
+		p.noteLock(s)
+	} else {
 		a = cli.Action{Action: "delete", Object: "VDB", Name: b.copy, Reference: b.ref}
 		what = fmt.Sprintf("deletion of the private copy %q (%s)", b.copy, label)
 		del = func() (*dct.Job, error) { return p.c.VDBs.Delete(ctx, b.ref, false) }

@@ -49,8 +49,40 @@ func (p enginePod) start(ctx context.Context, name string, prove bool) (start, e
 	return st, err
 }
 
+// ready refuses, before the first change to the pod, what the engine would
+// refuse at the start, so that a plan exits as the real run does: another
+// user's lock (exit 3), a pod that is not ONLINE (exit 1).
+func (p enginePod) ready(ctx context.Context) error {
+	if p.pod.LockUserReference != "" {
+		me, err := p.c.Users.Current(ctx)
+		if err != nil {
+			return err
+		}
+		if me.Reference != p.pod.LockUserReference {
+			return lockedError{pod: p.pod.Name, by: p.pod.LockUserName}
+		}
+	}
+	if p.pod.State != "" && p.pod.State != "ONLINE" {
+		return fmt.Errorf("data pod %q is %s; enable it first (dx-datapod enable)", p.pod.Name, p.pod.State)
+	}
+	return nil
+}
+
+// lockedError is a change refused because another user holds the pod's
+// lock: a permission refused (exit 3), as the engine refuses it.
+type lockedError struct{ pod, by string }
+
+func (e lockedError) Error() string {
+	return fmt.Sprintf("data pod %q is locked by user %q; that user (or an admin) can unlock it (dx-datapod unlock)", e.pod, e.by)
+}
+
+func (e lockedError) Is(target error) bool { return target == delphix.ErrForbidden }
+
 // create makes the branch, which the engine makes active when its job ends.
 func (p enginePod) create(ctx context.Context, s *cli.Session, name, _ string, st start, label string) (branch, error) {
+	if err := p.ready(ctx); err != nil {
+		return branch{}, err
+	}
 	j, err := platform.Of(s).Run(ctx, platform.JobSpec{
 		Action: cli.Action{Action: "create", Object: "branch", Name: name,
 			Parameters: map[string]string{"dataPod": p.pod.Reference, "bookmark": st.ref}},
@@ -69,6 +101,9 @@ func (p enginePod) create(ctx context.Context, s *cli.Session, name, _ string, s
 }
 
 func (p enginePod) activate(ctx context.Context, s *cli.Session, b branch, label string) error {
+	if err := p.ready(ctx); err != nil {
+		return err
+	}
 	_, err := platform.Of(s).Run(ctx, platform.JobSpec{
 		Action: cli.Action{Action: "activate", Object: "branch", Name: b.name, Reference: b.ref, Parameters: map[string]string{"dataPod": p.pod.Reference}},
 		What:   "activation of " + label,
@@ -78,6 +113,9 @@ func (p enginePod) activate(ctx context.Context, s *cli.Session, b branch, label
 }
 
 func (p enginePod) remove(ctx context.Context, s *cli.Session, b branch, label string) error {
+	if err := p.ready(ctx); err != nil {
+		return err
+	}
 	_, err := platform.Of(s).Run(ctx, platform.JobSpec{
 		Action: cli.Action{Action: "delete", Object: "branch", Name: b.name, Reference: b.ref, Parameters: map[string]string{"dataPod": p.pod.Reference}},
 		What:   "deletion of " + label,

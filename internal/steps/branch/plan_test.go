@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/internal/steps/bookmark"
 	"github.com/dxsteps/dxsteps/internal/steps/branch"
@@ -285,4 +286,41 @@ func TestAPlanRefusesWhatTheRunRefusesWithTheSameExitCode(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A pod another user locked: the engine refuses every change to it; the plan says so before
+// it lists anything, with the same exit code (3).
+func TestOnTheEngineAPlanRefusesAPodAnotherUserLockedAsTheRunDoes(t *testing.T) {
+	e := st.Engine(t)
+	st.OK(t, bookmark.Step, e, "--container", "prep1", "--name", "start here")
+	st.OK(t, branch.Step, e, "--container", "prep1", "--name", "bug-1", "--from-bookmark", "start here")
+	def := st.OK(t, branch.Step, e, "list", "--container", "prep1")["branches"].([]any)[0].(map[string]any)["branch"].(string)
+
+	qa, err := delphix.NewClient(e.URL(), delphix.WithRetryMax(0))
+	require.NoError(t, err)
+	require.NoError(t, qa.Login(t.Context(), "qa", "qa-local-pw"))
+	me, err := qa.Users.Current(t.Context())
+	require.NoError(t, err)
+	_, err = st.EngineClient(t, e).Containers.Lock(t.Context(), podRef(t, e, "prep1"), me.Reference)
+	require.NoError(t, err)
+
+	run := onEngine(t, e)
+	sameRefusal(t, e, run, 3, `data pod "prep1" is locked by user "qa"`, "--container", "prep1", "--name", "bug-2", "--from-bookmark", "start here")
+	sameRefusal(t, e, run, 3, `data pod "prep1" is locked by user "qa"`, "activate", "--container", "prep1", "--name", def)
+	sameRefusal(t, e, run, 3, `data pod "prep1" is locked by user "qa"`, "delete", "--container", "prep1", "--name", def)
+	assert.Equal(t, "bug-1", active(t, st.OK(t, branch.Step, e, "list", "--container", "prep1")))
+}
+
+// DCT does not tell an API key its account: a plan on a locked pod names the lock's holder in
+// the log, as what the real run may be refused for.
+func TestOnDCTAPlanOnALockedPodNamesTheLock(t *testing.T) {
+	e := st.Engine(t)
+	qaShares(t, e, "Bug 1234 data", "QA private")
+	g, err := st.DCTClient(t, e, st.DCTAdmin).VDBGroups.FindByName(t.Context(), "dev-pod")
+	require.NoError(t, err)
+	_, err = st.DCTClient(t, e, st.DCTAdmin).VDBGroups.Lock(t.Context(), g.ID)
+	require.NoError(t, err)
+	r := onDCT(t, e, st.DCTDev)("--mode", "in-place", "--container", "dev-pod", "--name", "bug-1234", "--from-bookmark", "Bug 1234 data", "--dry-run")
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, `data pod "dev-pod" is locked by account "delphix_admin"; a real run is refused unless that is this account`)
 }
