@@ -8,6 +8,7 @@ import (
 
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/platform"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
 )
 
@@ -46,9 +47,12 @@ activate switches the pod to the timeflow named (after a snapshot, so the timefl
 keeps its data); delete deletes a private copy, or a timeflow that is not active, never the pod;
 list shows the pod's timeflows and your private copies of it.
 
+--dry-run checks the bookmark's masking and every refusal as a real run does (same exit code),
+changes nothing, and lists in "plan" the jobs a real run would start, in order.
+
 Example: dx-branch create --container dev-pod --name bug-1234 --from-bookmark "Bug 1234 data"`,
 	Platforms: []string{cli.PlatformEngine, cli.PlatformDCT},
-	Keys:      []*cli.Key{container, name, fromBookmark, mode, allowUnmasked},
+	Keys:      []*cli.Key{container, name, fromBookmark, mode, allowUnmasked, cli.DryRun},
 	Outputs:   []cli.Output{{Operations: []string{"create", "activate", "delete"}, Value: Result{}}, {Operations: []string{"list"}, Value: ListResult{}}},
 	Parse: func(in *cli.Input) (cli.Runner, error) {
 		o := options{op: in.Op, container: in.String(container), name: in.String(name), bookmark: in.String(fromBookmark), mode: in.String(mode),
@@ -56,12 +60,7 @@ Example: dx-branch create --container dev-pod --name bug-1234 --from-bookmark "B
 		if o.mode != "" && o.mode != modeCopy && o.mode != modeInPlace {
 			return nil, cli.Usagef("%s %q must be %s or %s", in.Name(mode), o.mode, modeCopy, modeInPlace)
 		}
-		return func(ctx context.Context, s *cli.Session) (any, error) {
-			if s.DCT != nil {
-				return runDCT(ctx, s, o)
-			}
-			return run(ctx, s, o)
-		}, nil
+		return func(ctx context.Context, s *cli.Session) (any, error) { return run(ctx, s, o) }, nil
 	},
 }
 
@@ -95,76 +94,100 @@ type ListResult struct {
 	Branches  []Result `json:"branches"`
 }
 
+// pod is a data pod and its branches on one platform: self-service branches
+// on the engine; on DCT the timeflows of the pod's VDB and the caller's
+// private copies of it.
+type pod interface {
+	// branches lists the pod's branches, the engine's in its order, DCT's
+	// timeflows oldest first then the copies.
+	branches(ctx context.Context) ([]branch, error)
+	// start resolves the bookmark named name that a branch of the pod can
+	// start from and, when prove, says why its data is not proven masked.
+	start(ctx context.Context, name string, prove bool) (start, error)
+	// create makes the branch named name from st, active on the pod (a
+	// copy: enabled) once it ends, in mode (DCT; "": the default).
+	create(ctx context.Context, s *cli.Session, name, mode string, st start, label string) (branch, error)
+	// activate makes b, a branch of the pod itself, the active one.
+	activate(ctx context.Context, s *cli.Session, b branch, label string) error
+	// remove deletes b, which is not the pod's active branch.
+	remove(ctx context.Context, s *cli.Session, b branch, label string) error
+}
+
+// findPod resolves --container on the session's platform.
+func findPod(ctx context.Context, s *cli.Session, name string) (pod, error) {
+	return platform.Pick(s, findEnginePod, findDCTPod)(ctx, s, name)
+}
+
+// branch is one branch of a pod.
+type branch struct {
+	name   string
+	ref    string // the engine's branch, DCT's timeflow id or the copy's VDB id
+	active bool
+	mode   string // DCT: modeCopy or modeInPlace; "" on the engine
+	copy   string // DCT: the private copy's VDB name
+}
+
+func (b branch) result(pod string) Result {
+	return Result{Container: pod, Branch: b.name, BranchReference: b.ref, Active: b.active, Mode: b.mode, Copy: b.copy}
+}
+
+// start is the bookmark a new branch starts from.
+type start struct {
+	name, ref string
+	vdbs      int    // DCT: how many VDBs it holds
+	why       string // why its data is not proven masked; "" proven or not asked
+}
+
 func run(ctx context.Context, s *cli.Session, o options) (any, error) {
-	c := s.Client
-	pod, err := c.Containers.FindByName(ctx, "", o.container)
+	p, err := findPod(ctx, s, o.container)
 	if err != nil {
 		return nil, err
 	}
-	branches, err := c.Branches.List(ctx, pod.Reference)
+	branches, err := p.branches(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if o.op == "list" {
-		out := ListResult{Container: pod.Name, Branches: []Result{}}
+		out := ListResult{Container: o.container, Branches: []Result{}}
 		for _, b := range branches {
-			out.Branches = append(out.Branches, Result{Container: pod.Name, Branch: b.Name, BranchReference: b.Reference, Active: b.Reference == pod.ActiveBranch})
+			out.Branches = append(out.Branches, b.result(o.container))
 		}
 		return out, nil
 	}
-	kind := fmt.Sprintf("branch of data pod %q", pod.Name)
-	b, findErr := delphix.FindByName(kind, o.name, branches, func(b *delphix.Branch) string { return b.Name }, func(b *delphix.Branch) string { return b.Reference })
-	label := fmt.Sprintf("branch %q of data pod %q", o.name, pod.Name)
-	res := Result{Container: pod.Name, Branch: o.name}
+	label := fmt.Sprintf("branch %q of data pod %q", o.name, o.container)
+	kind := fmt.Sprintf("branch of data pod %q", o.container)
+	b, findErr := delphix.FindByName(kind, o.name, branches, func(b *branch) string { return b.name }, func(b *branch) string { return b.ref })
 	switch {
 	case o.op == "create" && findErr != nil:
-		bm, err := stepkit.FindBookmark(ctx, c, pod, o.bookmark)
-		if err != nil {
-			return nil, err
-		}
-		if !o.allowUnmasked {
-			if _, why, err := stepkit.ProveBookmark(ctx, c, bm); err != nil || why != "" {
-				return nil, unproven(err, pod.Name, bm.Name, why)
-			}
-		}
-		what := fmt.Sprintf("creation of %s from bookmark %q", label, o.bookmark)
-		op, err := s.Do(ctx, what, func() (delphix.Operation, error) { return c.Branches.Create(ctx, o.name, pod.Reference, bm.Reference) })
-		if err != nil {
-			return nil, err
-		}
-		created := true
-		res.Created, res.BranchReference, res.FromBookmark = &created, op.Reference, bm.Name
+		return create(ctx, s, p, o, label)
 	case findErr != nil:
 		return nil, findErr
+	case o.op == "delete" && b.active && b.copy == "":
+		return nil, cli.Usagef("%s is active: activate another branch first", label)
 	case o.op == "delete":
-		if b.Reference == pod.ActiveBranch {
-			return nil, cli.Usagef("%s is active: activate another branch first", label)
-		}
-		if _, err := s.Do(ctx, "deletion of "+label, func() (delphix.Operation, error) { return c.Branches.Delete(ctx, b.Reference) }); err != nil {
+		if err := p.remove(ctx, s, *b, label); err != nil {
 			return nil, err
 		}
-		res.BranchReference, res.Deleted, res.Recovered = b.Reference, true, s.Recovered()
+		res := b.result(o.container)
+		res.Active, res.Deleted, res.Recovered = false, true, s.Recovered()
 		return res, nil
-	default:
-		res.BranchReference = b.Reference
-		if o.op == "create" {
-			created := false
-			res.Created = &created
-			s.Log.Printf("%s already exists; activating it", label)
-		}
+	case o.op == "create" && b.mode != "" && b.mode != orCopy(o.mode):
+		return nil, cli.Usagef("%s exists as %s: create it with --mode %s, or choose another name", label, describe(*b), b.mode)
+	case o.op == "create" && b.copy != "":
+		s.Log.Printf("%s already exists as the private copy %q; reusing it", label, b.copy)
+		res := b.result(o.container)
+		res.Created = new(bool)
+		return res, nil
+	case b.copy != "":
+		return nil, cli.Usagef("%s is the private copy %q, a VDB of its own: use it directly; activate switches the pod between its timeflows", label, b.copy)
 	}
-	return activate(ctx, s, pod.Reference, res, label)
-}
-
-func activate(ctx context.Context, s *cli.Session, podRef string, res Result, label string) (any, error) {
-	pod, err := s.Client.Containers.Get(ctx, podRef)
-	if err != nil {
-		return nil, err
+	res := b.result(o.container)
+	if o.op == "create" {
+		res.Created = new(bool)
+		s.Log.Printf("%s already exists; activating it", label)
 	}
-	if pod.ActiveBranch != res.BranchReference {
-		if _, err := s.Do(ctx, "activation of "+label, func() (delphix.Operation, error) {
-			return s.Client.Branches.Activate(ctx, res.BranchReference)
-		}); err != nil {
+	if !b.active {
+		if err := p.activate(ctx, s, *b, label); err != nil {
 			return nil, err
 		}
 	}
@@ -172,10 +195,28 @@ func activate(ctx context.Context, s *cli.Session, podRef string, res Result, la
 	return res, nil
 }
 
-// unproven is err, else the refusal of a bookmark not proven masked.
-func unproven(err error, pod, bookmark, why string) error {
+// create makes the branch from the bookmark once its data is proven masked.
+func create(ctx context.Context, s *cli.Session, p pod, o options, label string) (any, error) {
+	st, err := p.start(ctx, o.bookmark, !o.allowUnmasked)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return stepkit.NotMasked(fmt.Sprintf("data pod %q", pod), fmt.Sprintf("bookmark %q", bookmark), why)
+	if st.why != "" {
+		return nil, stepkit.NotMasked(fmt.Sprintf("data pod %q", o.container), fmt.Sprintf("bookmark %q", st.name), st.why)
+	}
+	b, err := p.create(ctx, s, o.name, o.mode, st, label)
+	if err != nil {
+		return nil, err
+	}
+	created := true
+	res := b.result(o.container)
+	res.Active, res.Created, res.FromBookmark, res.Recovered = true, &created, st.name, s.Recovered()
+	return res, nil
+}
+
+func describe(b branch) string {
+	if b.copy != "" {
+		return fmt.Sprintf("the private copy %q", b.copy)
+	}
+	return "a timeflow of the pod"
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/dxsteps/dxsteps/dct"
 	"github.com/dxsteps/dxsteps/internal/cli"
 	"github.com/dxsteps/dxsteps/internal/httpapi"
+	"github.com/dxsteps/dxsteps/internal/platform"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
 )
 
@@ -22,126 +23,77 @@ const (
 	tagBranch   = "dxsteps-branch"
 )
 
-// branchDCT is one branch of a pod on DCT: a timeflow or a private copy.
-type branchDCT struct {
-	name   string
-	ref    string // timeflow id, or the copy's VDB id
-	active bool
-	copy   *dct.VDB // nil for a timeflow
-}
-
-func (b branchDCT) result(pod string) Result {
-	r := Result{Container: pod, Branch: b.name, BranchReference: b.ref, Active: b.active, Mode: modeInPlace}
-	if b.copy != nil {
-		r.Mode, r.Copy = modeCopy, b.copy.Name
-	}
-	return r
-}
-
-// podDCT is the data pod: a VDB group of one VDB, or a VDB.
-type podDCT struct {
-	id  string // the group's id, or the VDB's
-	vdb *dct.VDB
-}
-
-func runDCT(ctx context.Context, s *cli.Session, o options) (any, error) {
-	c := s.DCT
-	pod, err := findPod(ctx, c, o.container)
-	if err != nil {
-		return nil, err
-	}
-	branches, err := listDCT(ctx, c, pod)
-	if err != nil {
-		return nil, err
-	}
-	if o.op == "list" {
-		out := ListResult{Container: o.container, Branches: []Result{}}
-		for _, b := range branches {
-			out.Branches = append(out.Branches, b.result(o.container))
-		}
-		return out, nil
-	}
-	label := fmt.Sprintf("branch %q of data pod %q", o.name, o.container)
-	b, findErr := findBranch(branches, o.container, o.name)
-	mode := o.mode
+// orCopy is the mode asked, copy when none was.
+func orCopy(mode string) string {
 	if mode == "" {
-		mode = modeCopy
+		return modeCopy
 	}
-	switch {
-	case o.op == "create" && findErr != nil:
-		return createDCT(ctx, s, pod, o, mode, label)
-	case findErr != nil:
-		return nil, findErr
-	case o.op == "create" && (b.copy != nil) != (mode == modeCopy):
-		return nil, cli.Usagef("%s exists as %s: create it with --mode %s, or choose another name", label, describe(b), b.result("").Mode)
-	case o.op == "create" && b.copy != nil:
-		s.Log.Printf("%s already exists as the private copy %q; reusing it", label, b.copy.Name)
-		res := b.result(o.container)
-		res.Created = new(bool)
-		return res, nil
-	case o.op == "delete":
-		return deleteDCT(ctx, s, b, o.container, label)
-	case b.copy != nil:
-		return nil, cli.Usagef("%s is the private copy %q, a VDB of its own: use it directly; activate switches the pod between its timeflows", label, b.copy.Name)
-	}
-	res := b.result(o.container)
-	if o.op == "create" {
-		res.Created = new(bool)
-		s.Log.Printf("%s already exists; activating it", label)
-	}
-	return activateDCT(ctx, s, pod, res, label)
+	return mode
 }
 
-func describe(b branchDCT) string {
-	if b.copy != nil {
-		return fmt.Sprintf("the private copy %q", b.copy.Name)
-	}
-	return "a timeflow of the pod"
+// dctPod is the data pod: a VDB group of one VDB, or a VDB.
+type dctPod struct {
+	c    *dct.Client
+	name string // --container
+	id   string // the group's id, or the VDB's
+	vdb  *dct.VDB
+	lock string // the account holding the pod's lock, "" none
 }
 
-// findPod resolves --container: a VDB group of one VDB, else a VDB.
-func findPod(ctx context.Context, c *dct.Client, name string) (podDCT, error) {
+// findDCTPod resolves --container: a VDB group of one VDB, else a VDB.
+func findDCTPod(ctx context.Context, s *cli.Session, name string) (pod, error) {
+	c := s.DCT
 	g, gErr := c.VDBGroups.FindByName(ctx, name)
 	if gErr == nil {
 		if len(g.VDBIDs) != 1 {
-			return podDCT{}, cli.Usagef("data pod %q is a VDB group of %d VDBs; dx-branch on DCT branches a pod of one VDB", name, len(g.VDBIDs))
+			return nil, cli.Usagef("data pod %q is a VDB group of %d VDBs; dx-branch on DCT branches a pod of one VDB", name, len(g.VDBIDs))
 		}
 		v, err := c.VDBs.Get(ctx, g.VDBIDs[0])
-		return podDCT{id: g.ID, vdb: v}, err
+		if err != nil {
+			return nil, err
+		}
+		pod := dctPod{c: c, name: name, id: g.ID, vdb: v}
+		if g.IsLocked {
+			pod.lock = g.LockedByName
+		}
+		return pod, nil
 	}
 	if !errors.Is(gErr, dct.ErrNotFound) {
-		return podDCT{}, gErr
+		return nil, gErr
 	}
 	v, vErr := c.VDBs.FindByName(ctx, name)
 	if vErr == nil {
-		return podDCT{id: v.ID, vdb: v}, nil
+		pod := dctPod{c: c, name: name, id: v.ID, vdb: v}
+		if v.IsLocked {
+			pod.lock = v.LockedByName
+		}
+		return pod, nil
 	}
 	var ge, ve *dct.NameError
 	if errors.As(gErr, &ge) && errors.As(vErr, &ve) && len(ve.Matches) == 0 {
-		return podDCT{}, &dct.NameError{Kind: "VDB group or VDB", Name: name, Suggestions: append(ge.Suggestions, ve.Suggestions...)}
+		return nil, &dct.NameError{Kind: "VDB group or VDB", Name: name, Suggestions: append(ge.Suggestions, ve.Suggestions...)}
 	}
-	return podDCT{}, vErr
+	return nil, vErr
 }
 
-// listDCT lists the pod's timeflows, oldest first, then the caller's
+// branches lists the pod's timeflows, oldest first, then the caller's
 // private copies of it.
-func listDCT(ctx context.Context, c *dct.Client, pod podDCT) ([]branchDCT, error) {
-	tfs, err := c.Timeflows.OfDataset(ctx, pod.vdb.ID)
+func (p dctPod) branches(ctx context.Context) ([]branch, error) {
+	tfs, err := p.c.Timeflows.OfDataset(ctx, p.vdb.ID)
 	if err != nil {
 		return nil, err
 	}
-	var out []branchDCT
+	var out []branch
 	for _, tf := range tfs {
-		out = append(out, branchDCT{name: tf.Name, ref: tf.ID, active: tf.ID == pod.vdb.CurrentTimeflowID})
+		out = append(out, branch{name: tf.Name, ref: tf.ID, active: tf.ID == p.vdb.CurrentTimeflowID, mode: modeInPlace})
 	}
-	vdbs, err := c.VDBs.List(ctx)
+	vdbs, err := p.c.VDBs.List(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for i := range vdbs {
-		v := &vdbs[i]
-		if v.ID != pod.vdb.ID && tag(v.Tags, tagPod) == pod.id && tag(v.Tags, tagBranch) != "" {
-			out = append(out, branchDCT{name: tag(v.Tags, tagBranch), ref: v.ID, active: v.Enabled, copy: v})
+	for _, v := range vdbs {
+		if v.ID != p.vdb.ID && tag(v.Tags, tagPod) == p.id && tag(v.Tags, tagBranch) != "" {
+			out = append(out, branch{name: tag(v.Tags, tagBranch), ref: v.ID, active: v.Enabled, mode: modeCopy, copy: v.Name})
 		}
 	}
 	return out, nil
@@ -156,167 +108,152 @@ func tag(tags []dct.Tag, key string) string {
 	return ""
 }
 
-func findBranch(branches []branchDCT, pod, name string) (branchDCT, error) {
-	var names, matches []string
-	var found branchDCT
-	for _, b := range branches {
-		names = append(names, b.name)
-		if b.name == name {
-			found, matches = b, append(matches, b.ref)
-		}
-	}
-	kind := fmt.Sprintf("branch of data pod %q", pod)
-	switch len(matches) {
-	case 1:
-		return found, nil
-	case 0:
-		return found, &dct.NameError{Kind: kind, Name: name, Suggestions: httpapi.Closest(name, names, 3)}
-	}
-	return found, &dct.NameError{Kind: kind, Name: name, Matches: matches}
-}
-
-// findBookmark returns the one bookmark named name that can refresh the pod.
-func findBookmark(ctx context.Context, c *dct.Client, pod podDCT, name string) (*dct.Bookmark, error) {
-	found, err := c.Bookmarks.CompatibleWith(ctx, pod.vdb.ID, name)
+// start resolves the one bookmark named name that can refresh the pod.
+func (p dctPod) start(ctx context.Context, name string, prove bool) (start, error) {
+	found, err := p.c.Bookmarks.CompatibleWith(ctx, p.vdb.ID, name)
 	if err != nil {
-		return nil, err
+		return start{}, err
 	}
 	switch len(found) {
-	case 1:
-		return &found[0], nil
 	case 0:
 		var names []string
-		if all, err := c.Bookmarks.CompatibleWith(ctx, pod.vdb.ID, ""); err == nil {
+		if all, err := p.c.Bookmarks.CompatibleWith(ctx, p.vdb.ID, ""); err == nil {
 			for _, b := range all {
 				names = append(names, b.Name)
 			}
 		}
-		return nil, &dct.NameError{Kind: "bookmark", Name: name, Suggestions: httpapi.Closest(name, names, 3)}
+		return start{}, &dct.NameError{Kind: "bookmark", Name: name, Suggestions: httpapi.Closest(name, names, 3)}
+	case 1:
+	default:
+		ids := make([]string, len(found))
+		for i, b := range found {
+			ids[i] = b.ID
+		}
+		return start{}, &dct.NameError{Kind: "bookmark", Name: name, Matches: ids}
 	}
-	ids := make([]string, len(found))
-	for i, b := range found {
-		ids[i] = b.ID
+	bm := &found[0]
+	st := start{name: bm.Name, ref: bm.ID, vdbs: len(bm.VDBIDs)}
+	if prove {
+		_, st.why, err = stepkit.ProveBookmarkDCT(ctx, p.c, bm)
 	}
-	return nil, &dct.NameError{Kind: "bookmark", Name: name, Matches: ids}
+	return st, err
 }
 
 // copyName is the private copy's VDB name: the pod's and the branch's.
 func copyName(pod, branch string) string { return pod + "-" + branch }
 
-func createDCT(ctx context.Context, s *cli.Session, pod podDCT, o options, mode, label string) (any, error) {
-	c := s.DCT
-	bm, err := findBookmark(ctx, c, pod, o.bookmark)
-	if err != nil {
-		return nil, err
+func (p dctPod) create(ctx context.Context, s *cli.Session, name, mode string, st start, label string) (branch, error) {
+	if orCopy(mode) == modeInPlace {
+		return p.restore(ctx, s, name, st, label)
 	}
-	if !o.allowUnmasked {
-		if _, why, err := stepkit.ProveBookmarkDCT(ctx, c, bm); err != nil || why != "" {
-			return nil, unproven(err, o.container, bm.Name, why)
-		}
+	if st.vdbs != 1 {
+		return branch{}, cli.Usagef("bookmark %q holds %d VDBs; a private copy is provisioned from a bookmark of one VDB", st.name, st.vdbs)
 	}
-	created := true
-	res := Result{Container: o.container, Branch: o.name, Active: true, Created: &created, FromBookmark: bm.Name, Mode: mode}
-	if mode == modeCopy {
-		if len(bm.VDBIDs) != 1 {
-			return nil, cli.Usagef("bookmark %q holds %d VDBs; a private copy is provisioned from a bookmark of one VDB", bm.Name, len(bm.VDBIDs))
-		}
-		owner := true
-		p := dct.ProvisionFromBookmark{BookmarkID: bm.ID, Name: copyName(o.container, o.name), AutoSelectRepository: true,
-			MakeCurrentAccountOwner: &owner, Tags: []dct.Tag{{Key: tagPod, Value: pod.id}, {Key: tagBranch, Value: o.name}}}
-		what := fmt.Sprintf("provision of %s as the private copy %q from bookmark %q", label, p.Name, bm.Name)
-		var id string
-		// The branch had no copy before the start: a VDB of the copy's name
-		// and tags after a lost answer is the one it made.
-		look := stepkit.NewVDBNamed(s, p.Name, func(v *dct.VDB) bool {
-			return tag(v.Tags, tagPod) == pod.id && tag(v.Tags, tagBranch) == o.name
-		}, &id)
-		if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-			j, err := stepkit.StartDCTLooking(ctx, s, what, look, func() (*dct.Job, error) {
-				var job *dct.Job
-				var err error
-				id, job, err = c.VDBs.ProvisionFromBookmark(ctx, p)
-				return job, err
-			})
-			return j, err
-		}); err != nil {
-			return nil, err
-		}
-		res.BranchReference, res.Copy, res.Recovered = id, p.Name, s.Recovered()
-		return res, nil
-	}
-	if err := keepCurrent(ctx, s, pod, o.container); err != nil {
-		return nil, err
-	}
-	what := fmt.Sprintf("restore of data pod %q from bookmark %q", o.container, bm.Name)
-	if _, err := doDCT(ctx, s, pod, what, func() (*dct.Job, error) { return c.VDBs.RefreshFromBookmark(ctx, pod.vdb.ID, bm.ID) }); err != nil {
-		return nil, err
-	}
-	v, err := c.VDBs.Get(ctx, pod.vdb.ID)
-	if err != nil {
-		return nil, err
-	}
-	nwhat := "naming the new timeflow of " + label
-	if _, err := s.DoDCT(ctx, nwhat, func() (*dct.Job, error) {
-		return stepkit.StartDCT(ctx, s, v.CurrentTimeflowID, nwhat, func() (*dct.Job, error) { return c.Timeflows.Rename(ctx, v.CurrentTimeflowID, o.name) })
-	}); err != nil {
-		return nil, err
-	}
-	res.BranchReference, res.Recovered = v.CurrentTimeflowID, s.Recovered()
-	return res, nil
+	owner := true
+	pr := dct.ProvisionFromBookmark{BookmarkID: st.ref, Name: copyName(p.name, name), AutoSelectRepository: true,
+		MakeCurrentAccountOwner: &owner, Tags: []dct.Tag{{Key: tagPod, Value: p.id}, {Key: tagBranch, Value: name}}}
+	var id string
+	// The branch had no copy before the start: a VDB of the copy's name
+	// and tags after a lost answer is the one it made.
+	mine := func(v *dct.VDB) bool { return tag(v.Tags, tagPod) == p.id && tag(v.Tags, tagBranch) == name }
+	_, err := platform.Of(s).Run(ctx, platform.JobSpec{
+		Action: cli.Action{Action: "provision", Object: "VDB", Name: pr.Name,
+			Parameters: map[string]string{"bookmark": st.ref, "owner": "this account", "tags": tagPod + "=" + p.id + ", " + tagBranch + "=" + name}},
+		What: fmt.Sprintf("provision of %s as the private copy %q from bookmark %q", label, pr.Name, st.name),
+		Look: func(context.Context) dct.Look { return p.c.VDBs.NewNamed(pr.Name, mine, &id) },
+		DCT: func() (*dct.Job, error) {
+			var job *dct.Job
+			var err error
+			id, job, err = p.c.VDBs.ProvisionFromBookmark(ctx, pr)
+			return job, err
+		},
+	})
+	return branch{name: name, ref: id, active: true, mode: modeCopy, copy: pr.Name}, err
 }
 
-// doDCT is s.DoDCT for a job on the pod's VDB; a lost answer to its start
-// is not sent again: the one new job on the VDB is its job.
-func doDCT(ctx context.Context, s *cli.Session, pod podDCT, what string, start func() (*dct.Job, error)) (*dct.Job, error) {
-	return s.DoDCT(ctx, what, func() (*dct.Job, error) {
-		return stepkit.StartDCT(ctx, s, pod.vdb.ID, what, start)
+// restore restores the pod from the bookmark, after a snapshot that keeps
+// the data of the timeflow it leaves, and names the new timeflow.
+func (p dctPod) restore(ctx context.Context, s *cli.Session, name string, st start, label string) (branch, error) {
+	jobs := platform.Of(s)
+	p.noteLock(s)
+	if err := p.keepCurrent(ctx, s); err != nil {
+		return branch{}, err
+	}
+	j, err := jobs.Run(ctx, platform.JobSpec{
+		Action:  cli.Action{Action: "restore", Object: "VDB", Name: p.vdb.Name, Reference: p.vdb.ID, Parameters: map[string]string{"bookmark": st.ref}},
+		What:    fmt.Sprintf("restore of data pod %q from bookmark %q", p.name, st.name),
+		Targets: []string{p.vdb.ID},
+		DCT:     func() (*dct.Job, error) { return p.c.VDBs.RefreshFromBookmark(ctx, p.vdb.ID, st.ref) },
 	})
+	if err != nil {
+		return branch{}, err
+	}
+	b := branch{name: name, active: true, mode: modeInPlace}
+	if !j.Planned {
+		v, err := p.c.VDBs.Get(ctx, p.vdb.ID)
+		if err != nil {
+			return branch{}, err
+		}
+		b.ref = v.CurrentTimeflowID
+	}
+	_, err = jobs.Run(ctx, platform.JobSpec{
+		// The timeflow is the restore's: in a plan it has no id yet.
+		Action:  cli.Action{Action: "rename", Object: "timeflow", Name: name, Reference: b.ref, Parameters: map[string]string{"vdb": p.vdb.ID}},
+		What:    "naming the new timeflow of " + label,
+		Targets: []string{b.ref},
+		DCT:     func() (*dct.Job, error) { return p.c.Timeflows.Rename(ctx, b.ref, name) },
+	})
+	return b, err
+}
+
+// noteLock says, in a plan, that the pod is locked: DCT does not tell an
+// API key its account, so only the real run learns whether the lock is
+// another account's (DCT then refuses the first job, 409).
+func (p dctPod) noteLock(s *cli.Session) {
+	if s.DryRun() && p.lock != "" {
+		s.Log.Printf("plan: data pod %q is locked by account %q; a real run is refused unless that is this account", p.name, p.lock)
+	}
 }
 
 // keepCurrent snapshots the pod, so that the timeflow it leaves keeps its
 // latest data for a later switch back.
-func keepCurrent(ctx context.Context, s *cli.Session, pod podDCT, name string) error {
-	_, err := doDCT(ctx, s, pod, fmt.Sprintf("snapshot of data pod %q before it leaves its timeflow", name), func() (*dct.Job, error) {
-		return s.DCT.VDBs.Snapshot(ctx, pod.vdb.ID)
+func (p dctPod) keepCurrent(ctx context.Context, s *cli.Session) error {
+	_, err := platform.Of(s).Run(ctx, platform.JobSpec{
+		Action:  cli.Action{Action: "snapshot", Object: "VDB", Name: p.vdb.Name, Reference: p.vdb.ID},
+		What:    fmt.Sprintf("snapshot of data pod %q before it leaves its timeflow", p.name),
+		Targets: []string{p.vdb.ID},
+		DCT:     func() (*dct.Job, error) { return p.c.VDBs.Snapshot(ctx, p.vdb.ID) },
 	})
 	return err
 }
 
-func activateDCT(ctx context.Context, s *cli.Session, pod podDCT, res Result, label string) (any, error) {
-	if !res.Active {
-		if err := keepCurrent(ctx, s, pod, res.Container); err != nil {
-			return nil, err
-		}
-		if _, err := doDCT(ctx, s, pod, "activation of "+label, func() (*dct.Job, error) {
-			return s.DCT.VDBs.SwitchTimeflow(ctx, pod.vdb.ID, res.BranchReference)
-		}); err != nil {
-			return nil, err
-		}
+// activate switches the pod to the timeflow, after a snapshot of the one
+// it leaves.
+func (p dctPod) activate(ctx context.Context, s *cli.Session, b branch, label string) error {
+	p.noteLock(s)
+	if err := p.keepCurrent(ctx, s); err != nil {
+		return err
 	}
-	res.Active, res.Recovered = true, s.Recovered()
-	return res, nil
+	_, err := platform.Of(s).Run(ctx, platform.JobSpec{
+		Action:  cli.Action{Action: "switch", Object: "VDB", Name: p.vdb.Name, Reference: p.vdb.ID, Parameters: map[string]string{"timeflow": b.ref}},
+		What:    "activation of " + label,
+		Targets: []string{p.vdb.ID},
+		DCT:     func() (*dct.Job, error) { return p.c.VDBs.SwitchTimeflow(ctx, p.vdb.ID, b.ref) },
+	})
+	return err
 }
 
-func deleteDCT(ctx context.Context, s *cli.Session, b branchDCT, pod, label string) (any, error) {
-	res := b.result(pod)
-	switch {
-	case b.copy != nil:
-		what := fmt.Sprintf("deletion of the private copy %q (%s)", b.copy.Name, label)
-		if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-			return stepkit.StartDCT(ctx, s, b.ref, what, func() (*dct.Job, error) { return s.DCT.VDBs.Delete(ctx, b.ref, false) })
-		}); err != nil {
-			return nil, err
-		}
-	case b.active:
-		return nil, cli.Usagef("%s is active: activate another branch first", label)
-	default:
-		what := "deletion of " + label
-		if _, err := s.DoDCT(ctx, what, func() (*dct.Job, error) {
-			return stepkit.StartDCT(ctx, s, b.ref, what, func() (*dct.Job, error) { return s.DCT.Timeflows.Delete(ctx, b.ref) })
-		}); err != nil {
-			return nil, err
-		}
+// remove deletes a private copy, or a timeflow of the pod.
+func (p dctPod) remove(ctx context.Context, s *cli.Session, b branch, label string) error {
+	a := cli.Action{Action: "delete", Object: "timeflow", Name: b.name, Reference: b.ref, Parameters: map[string]string{"vdb": p.vdb.ID}}
+	what, del := "deletion of "+label, func() (*dct.Job, error) { return p.c.Timeflows.Delete(ctx, b.ref) }
+	if b.copy == "" {
+		p.noteLock(s)
+	} else {
+		a = cli.Action{Action: "delete", Object: "VDB", Name: b.copy, Reference: b.ref}
+		what = fmt.Sprintf("deletion of the private copy %q (%s)", b.copy, label)
+		del = func() (*dct.Job, error) { return p.c.VDBs.Delete(ctx, b.ref, false) }
 	}
-	res.Active, res.Deleted = false, true
-	return res, nil
+	_, err := platform.Of(s).Run(ctx, platform.JobSpec{Action: a, What: what, Targets: []string{b.ref}, DCT: del})
+	return err
 }

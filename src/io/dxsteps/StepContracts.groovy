@@ -206,6 +206,9 @@ class StepContracts implements Serializable {
                 // do not check that the data is proven masked before it is copied or published (for estates
                 // without masking) (--allow-unmasked)
                 allowUnmasked: false,
+                // plan: resolve every name and check every rule as a real run does, change nothing, and print
+                // the actions a real run would take ("plan") (--dry-run)
+                dryRun: false,
             ],
         ],
     ]
