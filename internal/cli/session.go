@@ -59,7 +59,7 @@ func (s *Session) Recovered() bool {
 }
 
 // SetRecovered records that an operation's start answer was lost and what
-// it started was found and followed instead (on DCT, by stepkit.StartDCT).
+// it started was found and followed instead (on DCT, by platform.StartDCTLooking).
 func (s *Session) SetRecovered() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -86,13 +86,6 @@ func WaitIdleDCT(ctx context.Context, s *cli.Session, name string, deadline time
 // Look finds what a start whose answer was lost made (dct.Look).
 type Look = dct.Look
 
-// StartDCT calls start, which starts one DCT job on target, and returns
-// that job, recovered as StartDCTLooking says: after a lost answer, the
-// one job that appeared on target since just before the start is its job.
-func StartDCT(ctx context.Context, s *cli.Session, target, what string, start func() (*dct.Job, error)) (*dct.Job, error) {
-	return StartDCTLooking(ctx, s, what, NewJobOn(ctx, s, target), start)
-}
-
 // NewJobOn is the Look for a start whose job has one of targets as its
 // target: the one job new among theirs (dct.JobsService.NewOn).
 func NewJobOn(ctx context.Context, s *cli.Session, targets ...string) Look {

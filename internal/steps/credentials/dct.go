@@ -25,10 +25,11 @@ type dctVDB struct {
 // findOnDCT finds the VDB named name, never a dSource, with the connection
 // details DCT shows of it.
 func findOnDCT(ctx context.Context, s *cli.Session, name string) (theVDB, error) {
-	v, err := stepkit.FindVDBDCT(ctx, s.DCT, name, cli.Usagef("%q is a dSource: dx-credentials changes accounts on VDBs only, never on production", name))
+	vdb, err := platform.Of(s).FindVDB(ctx, name, cli.Usagef("%q is a dSource: dx-credentials changes accounts on VDBs only, never on production", name))
 	if err != nil {
 		return theVDB{}, err
 	}
+	v := vdb.DCT
 	conn := stepkit.DCTConnection(v)
 	if conn == (stepkit.Connection{}) {
 		s.Log.Printf("warning: DCT shows no connection details for %q; DX_DB_* are empty", name)

@@ -190,17 +190,3 @@ func jdbcPort(jdbc string) int {
 	}
 	return 0
 }
-
-// FindVDBDCT finds the VDB named name. When no VDB has that name but a
-// dSource does, it returns isDSource, the step's own usage error: a step
-// that changes a VDB never acts on production.
-func FindVDBDCT(ctx context.Context, c *dct.Client, name string, isDSource error) (*dct.VDB, error) {
-	vdb, err := c.VDBs.FindByName(ctx, name)
-	var miss *dct.NameError
-	if err != nil && errors.As(err, &miss) && len(miss.Matches) == 0 {
-		if _, derr := c.DSources.FindByName(ctx, name); derr == nil {
-			return nil, isDSource
-		}
-	}
-	return vdb, err
-}

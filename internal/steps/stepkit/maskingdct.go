@@ -70,21 +70,6 @@ func ProveMaskedDCT(ctx context.Context, c *dct.Client, vdb *dct.VDB, snap *dct.
 	return nil, fmt.Sprintf("no masking job on VDB %q COMPLETED before the snapshot", vdb.Name), nil
 }
 
-// ProveTimeflowDCT applies DCT's rule to the data of a VDB's timeflow (a
-// pod's current one, or the one a bookmark is on): traced back through the
-// timeflows' parent snapshots to a snapshot of another VDB, the master,
-// proven by ProveMaskedDCT. It returns the evidence when proven, else why not.
-func ProveTimeflowDCT(ctx context.Context, c *dct.Client, timeflowID string) ([]string, string, error) {
-	evidence, why, err := proveTimeflowDCT(ctx, c, timeflowID)
-	if errors.Is(err, dct.ErrNotFound) || errors.Is(err, dct.ErrForbidden) {
-		if tf, terr := c.Timeflows.Get(ctx, timeflowID); terr == nil {
-			return flaggedMaskedDCT(ctx, c, []string{tf.DatasetID}, err)
-		}
-		return nil, unreadableWhy(err), nil
-	}
-	return evidence, why, err
-}
-
 // flaggedMaskedDCT is the evidence left to an account that may not read the
 // master's history (the full rule cannot be applied): DCT's masked flag on
 // each of the VDBs that hold the data.

@@ -13,18 +13,7 @@ import (
 
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
-	"github.com/dxsteps/dxsteps/internal/platform"
 )
-
-// WaitIdle is platform.WaitIdle, for the steps not yet on platform.Jobs.
-func WaitIdle(ctx context.Context, s *cli.Session, target, name string, max time.Duration) error {
-	return platform.WaitIdle(ctx, s, target, name, max)
-}
-
-// RetryBusy is platform.RetryBusy, for the steps not yet on platform.Jobs.
-func RetryBusy(ctx context.Context, s *cli.Session, target, name string, max time.Duration, start func() (delphix.Operation, error)) func() (delphix.Operation, error) {
-	return platform.RetryBusy(ctx, s, target, name, max, start)
-}
 
 // Connection is how the user's tools reach a dataset's database, as the
 // engine gives it: a detail the engine does not give stays empty (Port 0).
