@@ -12,6 +12,12 @@ class DryRun implements Serializable {
 
     private static final long serialVersionUID = 1L
 
+    /** Serializes the read and write of the build description across lanes. */
+    private static final Object DESCRIPTION_LOCK = new Object()
+
+    /** Where a call outside any stage runs (the pipeline's post section), as Blue Ocean names it. */
+    static final String POST_ACTIONS = 'Declarative: Post Actions'
+
     /** The description's first line in a dry-run build. */
     static final String HEADER = 'Dry run: nothing was changed. What each stage would do:'
 
@@ -61,11 +67,23 @@ class DryRun implements Serializable {
         this.script = script
     }
 
+    /**
+     * Adds lines to the build's description in one go, so parallel lanes never lose each other's lines (Jenkins
+     * runs one lane at a time; an agent-side runner may not).
+     */
+    @NonCPS
+    static void append(Object build, List<String> lines) {
+        synchronized (DESCRIPTION_LOCK) {
+            build.description = described(build.description as String, lines)
+        }
+    }
+
     /** Echoes the plan of a call of step and adds it to the build description. */
     void record(String step, Map result) {
-        List<String> planned = lines((script.env.STAGE_NAME ?: step) as String, step, result)
+        String stage = script.env.STAGE_NAME ?: POST_ACTIONS
+        List<String> planned = lines(stage, step, result)
         script.echo(planned.join('\n'))
-        script.currentBuild.description = described(script.currentBuild.description as String, planned)
+        append(script.currentBuild, planned)
     }
 
 }
