@@ -28,7 +28,7 @@ deps:
 test: build deps test-go test-groovy
 
 test-go:
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
 
 test-groovy:
 	./test/groovy/run-tests.sh
