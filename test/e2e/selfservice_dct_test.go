@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -28,15 +26,7 @@ type dctStory struct {
 
 func newDCTStory(t *testing.T) dctStory {
 	e := enginetest.Start(t)
-	h := e.Handler()
-	if s, err := dctspec.Default(); err == nil {
-		h = s.Handler("/dct/v3", h, t.Errorf)
-	} else if os.Getenv("CI") == "true" {
-		t.Fatalf("DCT OpenAPI file needed in CI: %v", err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return dctStory{t: t, e: e, url: srv.URL}
+	return dctStory{t: t, e: e, url: dctspec.Serve(t, "/dct/v3", e.Handler())}
 }
 
 // as runs a binary on DCT with a user's API key.

@@ -2,8 +2,6 @@ package bookmark_test
 
 import (
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
@@ -20,17 +18,7 @@ import (
 // OpenAPI file; runs get it as DELPHIX_ENGINE.
 func specChecked(t *testing.T, e *engine.Engine) []string {
 	t.Helper()
-	s, err := dctspec.Default()
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("DCT OpenAPI file needed in CI: %v", err)
-		}
-		t.Logf("requests not checked against the spec: %v", err)
-		return nil
-	}
-	srv := httptest.NewServer(s.Handler("/dct/v3", e.Handler(), t.Errorf))
-	t.Cleanup(srv.Close)
-	return []string{"DELPHIX_ENGINE=" + srv.URL}
+	return []string{"DELPHIX_ENGINE=" + dctspec.Serve(t, "/dct/v3", e.Handler())}
 }
 
 func okDCT(t *testing.T, e *engine.Engine, env []string, account int, args ...string) map[string]any {

@@ -3,8 +3,6 @@ package branch_test
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -22,17 +20,7 @@ import (
 // OpenAPI file; the env points a step at it.
 func checkedDCT(t *testing.T, e *engine.Engine) []string {
 	t.Helper()
-	h := e.Handler()
-	if s, err := dctspec.Default(); err == nil {
-		h = s.Handler("/dct/v3", h, t.Errorf)
-	} else if os.Getenv("CI") == "true" {
-		t.Fatalf("DCT OpenAPI file needed in CI: %v", err)
-	} else {
-		t.Logf("requests not checked against the spec: %v", err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return []string{"DELPHIX_ENGINE=" + srv.URL}
+	return []string{"DELPHIX_ENGINE=" + dctspec.Serve(t, "/dct/v3", e.Handler())}
 }
 
 // qaShares makes QA's bookmarks on its pod: one PUBLIC, one PRIVATE.

@@ -3,8 +3,6 @@ package datapod_test
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -29,15 +27,7 @@ type onDCT struct {
 
 func newDCT(t *testing.T, e *engine.Engine) *onDCT {
 	t.Helper()
-	var h http.Handler = e.Handler()
-	if s, err := dctspec.Default(); err == nil {
-		h = s.Handler("/dct/v3", h, t.Errorf)
-	} else if os.Getenv("CI") == "true" {
-		t.Fatalf("DCT OpenAPI file needed in CI: %v", err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &onDCT{t: t, e: e, url: srv.URL}
+	return &onDCT{t: t, e: e, url: dctspec.Serve(t, "/dct/v3", e.Handler())}
 }
 
 func (d *onDCT) run(account int, args ...string) st.Result {

@@ -1,8 +1,6 @@
 package subset_test
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -28,15 +26,8 @@ func TestMain(m *testing.M) {
 // runs reach e's test API.
 func runDCT(t *testing.T, e *engine.Engine, account int, args ...string) st.Result {
 	t.Helper()
-	var h http.Handler = e.Handler()
-	if s, err := dctspec.Default(); err == nil {
-		h = s.Handler("/dct/v3", h, t.Errorf)
-	} else if os.Getenv("CI") == "true" {
-		t.Fatalf("DCT OpenAPI file needed in CI: %v", err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return st.RunDCT(t, subset.Step, e, account, []string{"DELPHIX_ENGINE=" + srv.URL, "DX_ENGINE_TEST_API=" + e.TestAPIURL()}, args...)
+	url := dctspec.Serve(t, "/dct/v3", e.Handler())
+	return st.RunDCT(t, subset.Step, e, account, []string{"DELPHIX_ENGINE=" + url, "DX_ENGINE_TEST_API=" + e.TestAPIURL()}, args...)
 }
 
 func TestOnDCTTheExampleSubsetterChangesThePodsRows(t *testing.T) {
