@@ -15,6 +15,8 @@ type dctPlatform struct{ s *cli.Session }
 
 func (dctPlatform) Name() string { return cli.PlatformDCT }
 
+func (dctPlatform) Words() Words { return Words{Name: "DCT", Where: "in DCT", Ref: "id"} }
+
 // WaitIdle waits, at most max, for the jobs DCT shows running on targets
 // (dSource, VDB or group ids) to end. Jobs of other accounts that the API
 // key cannot see are not waited for; DCT refuses the operation then (409),

@@ -23,8 +23,17 @@ import (
 type Platform interface {
 	// Name is cli.PlatformEngine or cli.PlatformDCT.
 	Name() string
+	// Words are how messages name the platform and its references.
+	Words() Words
 	Jobs
 	Datasets
+}
+
+// Words are how messages name a platform for people.
+type Words struct {
+	Name  string // "the engine", "DCT"
+	Where string // "on the engine", "in DCT": where to look
+	Ref   string // what it calls a reference: "reference", "id"
 }
 
 // Of is the session's platform. It is the one place that looks at which

@@ -77,17 +77,9 @@ func run(ctx context.Context, s *cli.Session, name string) (any, error) {
 		return nil, err
 	}
 	if snap == nil || (before != nil && snap.Reference == before.Reference) {
-		return nil, fmt.Errorf("%s completed (job %s) but no new snapshot of %q appeared; look at the job %s", what, job.ID, name, where(p))
+		return nil, fmt.Errorf("%s completed (job %s) but no new snapshot of %q appeared; look at the job %s", what, job.ID, name, p.Words().Where)
 	}
 	s.Log.Printf("new snapshot %s (%s) of %q", snap.Reference, snap.Name, name)
 	res.Snapshot, res.SnapshotName, res.SnapshotTime, res.SnapshotDataTime = snap.Reference, snap.Name, snap.CreationTime, snap.DataTime
 	return res, nil
-}
-
-// where names the platform for people, as a place to look.
-func where(p platform.Platform) string {
-	if p.Name() == cli.PlatformDCT {
-		return "in DCT"
-	}
-	return "on the engine"
 }

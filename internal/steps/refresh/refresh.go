@@ -84,7 +84,7 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return nil, err
 	}
 	if vdb.Parent == "" {
-		return nil, fmt.Errorf("%s shows no parent of VDB %q: it cannot be refreshed from a snapshot", platformName(p), o.vdb)
+		return nil, fmt.Errorf("%s shows no parent of VDB %q: it cannot be refreshed from a snapshot", p.Words().Name, o.vdb)
 	}
 	parent, err := p.Get(ctx, vdb.Parent)
 	if err != nil {
@@ -120,14 +120,6 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 	return res, nil
 }
 
-// platformName names the platform for people.
-func platformName(p platform.Platform) string {
-	if p.Name() == cli.PlatformDCT {
-		return "DCT"
-	}
-	return "the engine"
-}
-
 // pickSnapshot returns the snapshot named by --snapshot, which must belong
 // to the VDB's parent, or the parent's latest.
 func pickSnapshot(ctx context.Context, p platform.Platform, o options, vdb, parent *platform.Dataset) (*platform.Snapshot, error) {
@@ -140,11 +132,7 @@ func pickSnapshot(ctx context.Context, p platform.Platform, o options, vdb, pare
 	}
 	snap, err := p.GetSnapshot(ctx, o.snapshot)
 	if errors.Is(err, httpapi.ErrNotFound) {
-		word := "reference"
-		if p.Name() == cli.PlatformDCT {
-			word = "id"
-		}
-		return nil, cli.Usagef("no snapshot %q: pass the snapshot %s dx-sync printed", o.snapshot, word)
+		return nil, cli.Usagef("no snapshot %q: pass the snapshot %s dx-sync printed", o.snapshot, p.Words().Ref)
 	}
 	if err != nil {
 		return nil, err
