@@ -111,6 +111,14 @@ test('delphixPrepareDataset refreshes, subsets then bookmarks, handing on the co
     assert result == [dataPod: [step: 'dx-datapod'], subset: [step: 'dx-subset'], bookmark: [step: 'dx-bookmark']]
 }
 
+test('delphixPrepareDataset with dryRun plans each of its three calls') {
+    StepStub stub = new StepStub()
+    stub.call('delphixPrepareDataset', login + [template: 'Patients', container: 'prep1', percent: 50,
+        bookmarkName: 'd 50', simulate: true, dryRun: true])
+    assert stub.shCalls.size() == 3
+    (0..2).each { int i -> assert ran(stub, i).contains('--dry-run') }
+}
+
 test('the binary gets the engine user and password from the credential, through its environment') {
     StepStub stub = new StepStub()
     stub.call('delphixSync', login + [database: 'Patients Prod'])

@@ -101,12 +101,13 @@ class DxStep implements Serializable {
     Map prepareDataset(Map config) {
         Map cfg = settle('delphixPrepareDataset', config)
         Map connection = Config.connection(cfg)
-        Map dataPod = run('delphixDataPod', connection +
+        Map plan = [dryRun: cfg.dryRun]
+        Map dataPod = run('delphixDataPod', connection + plan +
             [container: cfg.container, template: cfg.template, create: cfg.create, vdb: cfg.vdb,
              snapshot: cfg.snapshot, allowUnmasked: cfg.allowUnmasked])
-        Map subset = run('delphixSubset', connection +
+        Map subset = run('delphixSubset', connection + plan +
             [container: cfg.container, percent: cfg.percent, exec: cfg.subsetExec, simulate: cfg.simulate])
-        Map bookmark = run('delphixBookmark', connection +
+        Map bookmark = run('delphixBookmark', connection + plan +
             [container: cfg.container, name: cfg.bookmarkName, tags: cfg.tags, shared: cfg.shared])
         return [dataPod: dataPod, subset: subset, bookmark: bookmark]
     }

@@ -45,6 +45,7 @@ class Steps implements Serializable {
         vdb: null,                        // VDB the created data pod adopts; needs create
         snapshot: null,                   // master snapshot the pod gets (null: the build's proven point)
         allowUnmasked: false,             // skip the proven-masked check (estates without masking)
+        dryRun: false,                    // plan each of the three calls: change nothing
     ]
 
     /** What a binary's exit code means (contract of the dxsteps binaries). */
