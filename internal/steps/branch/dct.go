@@ -33,11 +33,12 @@ func orCopy(mode string) string {
 
 // dctPod is the data pod: a VDB group of one VDB, or a VDB.
 type dctPod struct {
-	c    *dct.Client
-	name string // --container
-	id   string // the group's id, or the VDB's
-	vdb  *dct.VDB
-	lock string // the account holding the pod's lock, "" none
+	c      *dct.Client
+	name   string // --container
+	id     string // the group's id, or the VDB's
+	vdb    *dct.VDB
+	lock   string // the account holding the pod's lock, "" none
+	lockID int64  // that account's number
 }
 
 // findDCTPod resolves --container: a VDB group of one VDB, else a VDB.
@@ -54,7 +55,7 @@ func findDCTPod(ctx context.Context, s *cli.Session, name string) (pod, error) {
 		}
 		pod := dctPod{c: c, name: name, id: g.ID, vdb: v}
 		if g.IsLocked {
-			pod.lock = g.LockedByName
+			pod.lock, pod.lockID = g.LockedByName, g.LockedBy
 		}
 		return pod, nil
 	}
@@ -65,7 +66,7 @@ func findDCTPod(ctx context.Context, s *cli.Session, name string) (pod, error) {
 	if vErr == nil {
 		pod := dctPod{c: c, name: name, id: v.ID, vdb: v}
 		if v.IsLocked {
-			pod.lock = v.LockedByName
+			pod.lock, pod.lockID = v.LockedByName, v.LockedBy
 		}
 		return pod, nil
 	}
@@ -175,7 +176,9 @@ func (p dctPod) create(ctx context.Context, s *cli.Session, name, mode string, s
 // the data of the timeflow it leaves, and names the new timeflow.
 func (p dctPod) restore(ctx context.Context, s *cli.Session, name string, st start, label string) (branch, error) {
 	jobs := platform.Of(s)
-	p.noteLock(s)
+	if err := p.refuseLock(s); err != nil {
+		return branch{}, err
+	}
 	if err := p.keepCurrent(ctx, s); err != nil {
 		return branch{}, err
 	}
@@ -206,13 +209,25 @@ func (p dctPod) restore(ctx context.Context, s *cli.Session, name string, st sta
 	return b, err
 }
 
-// noteLock says, in a plan, that the pod is locked: DCT does not tell an
-// API key its account, so only the real run learns whether the lock is
-// another account's (DCT then refuses the first job, 409).
-func (p dctPod) noteLock(s *cli.Session) {
-	if s.DryRun() && p.lock != "" {
+// refuseLock refuses a change to a pod another account locked, before any
+// change (exit 3, as on the engine): DCT names the account holding the
+// lock, and an API key starts with its own account's number. With a key
+// that does not, a plan notes the lock, and a real run leaves the refusal
+// to DCT (409 on the first job).
+func (p dctPod) refuseLock(s *cli.Session) error {
+	if p.lock == "" {
+		return nil
+	}
+	if me, ok := p.c.AccountID(); ok {
+		if me == p.lockID {
+			return nil
+		}
+		return lockedError{pod: p.name, by: p.lock, holder: "account"}
+	}
+	if s.DryRun() {
 		s.Log.Printf("plan: data pod %q is locked by account %q; a real run is refused unless that is this account", p.name, p.lock)
 	}
+	return nil
 }
 
 // keepCurrent snapshots the pod, so that the timeflow it leaves keeps its
@@ -230,7 +245,9 @@ func (p dctPod) keepCurrent(ctx context.Context, s *cli.Session) error {
 // activate switches the pod to the timeflow, after a snapshot of the one
 // it leaves.
 func (p dctPod) activate(ctx context.Context, s *cli.Session, b branch, label string) error {
-	p.noteLock(s)
+	if err := p.refuseLock(s); err != nil {
+		return err
+	}
 	if err := p.keepCurrent(ctx, s); err != nil {
 		return err
 	}
@@ -248,7 +265,9 @@ func (p dctPod) remove(ctx context.Context, s *cli.Session, b branch, label stri
 	a := cli.Action{Action: "delete", Object: "timeflow", Name: b.name, Reference: b.ref, Parameters: map[string]string{"vdb": p.vdb.ID}}
 	what, del := "deletion of "+label, func() (*dct.Job, error) { return p.c.Timeflows.Delete(ctx, b.ref) }
 	if b.copy == "" {
-		p.noteLock(s)
+		if err := p.refuseLock(s); err != nil {
+			return err
+		}
 	} else {
 		a = cli.Action{Action: "delete", Object: "VDB", Name: b.copy, Reference: b.ref}
 		what = fmt.Sprintf("deletion of the private copy %q (%s)", b.copy, label)

@@ -71,10 +71,14 @@ func (p enginePod) ready(ctx context.Context) error {
 
 // lockedError is a change refused because another user holds the pod's
 // lock: a permission refused (exit 3), as the engine refuses it.
-type lockedError struct{ pod, by string }
+type lockedError struct{ pod, by, holder string }
 
 func (e lockedError) Error() string {
-	return fmt.Sprintf("data pod %q is locked by user %q; that user (or an admin) can unlock it (dx-datapod unlock)", e.pod, e.by)
+	holder := e.holder
+	if holder == "" {
+		holder = "user"
+	}
+	return fmt.Sprintf("data pod %q is locked by %s %q; that %s (or an admin) can unlock it (dx-datapod unlock)", e.pod, holder, e.by, holder)
 }
 
 func (e lockedError) Is(target error) bool { return httpapi.KindOf(target) == httpapi.ErrForbidden }

@@ -311,16 +311,20 @@ func TestOnTheEngineAPlanRefusesAPodAnotherUserLockedAsTheRunDoes(t *testing.T) 
 	assert.Equal(t, "bug-1", active(t, st.OK(t, branch.Step, e, "list", "--container", "prep1")))
 }
 
-// DCT does not tell an API key its account: a plan on a locked pod names the lock's holder in
-// the log, as what the real run may be refused for.
-func TestOnDCTAPlanOnALockedPodNamesTheLock(t *testing.T) {
+// On DCT too, a pod another account locked is refused before any change, in the plan and in
+// the real run alike (exit 3): DCT names the lock's account, and the API key starts with its own.
+func TestOnDCTAPlanRefusesAPodAnotherAccountLockedAsTheRunDoes(t *testing.T) {
 	e := st.Engine(t)
 	qaShares(t, e, "Bug 1234 data", "QA private")
 	g, err := st.DCTClient(t, e, st.DCTAdmin).VDBGroups.FindByName(t.Context(), "dev-pod")
 	require.NoError(t, err)
 	_, err = st.DCTClient(t, e, st.DCTAdmin).VDBGroups.Lock(t.Context(), g.ID)
 	require.NoError(t, err)
-	r := onDCT(t, e, st.DCTDev)("--mode", "in-place", "--container", "dev-pod", "--name", "bug-1234", "--from-bookmark", "Bug 1234 data", "--dry-run")
-	require.Equal(t, 0, r.Code, r.Stderr)
-	assert.Contains(t, r.Stderr, `data pod "dev-pod" is locked by account "delphix_admin"; a real run is refused unless that is this account`)
+	run := onDCT(t, e, st.DCTDev)
+	want := `data pod "dev-pod" is locked by account "delphix_admin"`
+	sameRefusal(t, e, run, 3, want, "--mode", "in-place", "--container", "dev-pod", "--name", "bug-1234", "--from-bookmark", "Bug 1234 data")
+
+	// The lock's own account goes on.
+	admin := onDCT(t, e, st.DCTAdmin)("--mode", "in-place", "--container", "dev-pod", "--name", "bug-1234", "--from-bookmark", "Bug 1234 data", "--dry-run")
+	assert.Equal(t, 0, admin.Code, admin.Stderr)
 }
