@@ -16,7 +16,9 @@ type engine struct{ s *cli.Session }
 
 func (engine) Name() string { return cli.PlatformEngine }
 
-func (engine) Words() Words { return Words{Name: "the engine", Where: "on the engine", Ref: "reference"} }
+func (engine) Words() Words {
+	return Words{Name: "the engine", Where: "on the engine", Ref: "reference"}
+}
 
 // WaitIdle waits, at most max, for the jobs running on targets to end
 // (Jobs.WaitIdle).
