@@ -331,3 +331,21 @@ func TestBookmarkShareAndDeleteWhoseAnswerIsLostTakeEffectOnce(t *testing.T) {
 		assert.Equal(t, 1, jobsOfType(t, e, "JETSTREAM_USER_BOOKMARK_DELETE"))
 	}
 }
+
+// A lost start answer whose first look-ups meet an engine that keeps ending
+// sessions is looked for again, within the deadline, until the engine keeps
+// a session: the one job is found and followed, not left running unwatched.
+func TestLostStartAnswerIsFoundPastSessionsEndedAgainAndAgain(t *testing.T) {
+	c, e, p := behindProxy(t)
+	require.NoError(t, c.Login(t.Context(), "delphix_admin", adminPassword))
+	vdb, err := c.Databases.FindByName(t.Context(), "prep1 DB")
+	require.NoError(t, err)
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/refresh", Kind: faultproxy.ResetAfter, Then: e.ExpireSessions})
+	p.Add(faultproxy.Rule{Method: "POST", PathSuffix: "/session", Count: 6, Then: e.ExpireSessions})
+	op, err := c.Databases.Refresh(t.Context(), vdb, RefreshPoint{})
+	require.NoError(t, err)
+	assert.True(t, op.Recovered)
+	assert.True(t, p.Exhausted())
+	wait(t, c, op, nil)
+	assert.Equal(t, 1, jobsOfType(t, e, "DB_REFRESH"))
+}

@@ -117,13 +117,18 @@ func (c *Client) sendRecoverable(ctx context.Context, path string, body any, fin
 
 // lookAgain asks find until it finds something, or three looks with
 // pauses (the engine may still be acting on the request) show nothing
-// (nil, nil). A look that fails because the engine is unreachable does
-// not count: it is asked again, with backoff, until ctx ends.
+// (nil, nil). A look that fails because the engine is unreachable, or
+// because it keeps ending the sessions the look logs in with, does not
+// count: it is asked again, with backoff, until ctx ends, since a job the
+// request may have started would otherwise run unwatched.
 func (c *Client) lookAgain(ctx context.Context, find func(ctx context.Context) (*Operation, error)) (*Operation, error) {
 	pause := max(c.http.RetryWaitMin, 100*time.Millisecond)
 	for empty := 0; ; {
 		op, err := find(ctx)
-		var lost *UnreachableError
+		var (
+			lost  *UnreachableError
+			ended *SessionLostError
+		)
 		switch {
 		case err == nil && op != nil:
 			return op, nil
@@ -131,7 +136,7 @@ func (c *Client) lookAgain(ctx context.Context, find func(ctx context.Context) (
 			if empty++; empty >= 3 {
 				return nil, nil
 			}
-		case !errors.As(err, &lost) || ctx.Err() != nil:
+		case (!errors.As(err, &lost) && !errors.As(err, &ended)) || ctx.Err() != nil:
 			return nil, err
 		}
 		if serr := sleep(ctx, pause); serr != nil {
