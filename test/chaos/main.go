@@ -544,7 +544,7 @@ func report(c config, rs []result) int {
 		n, platformName(c.platform), c.rate, c.speed, total.Round(time.Second), hostname(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
 	rows := [][2]string{
 		{"runs", fmt.Sprint(n)},
-		{"succeeded", fmt.Sprintf("%d (%.0f%%; goal 98%%)", ok, 100*float64(ok)/float64(n))},
+		{"succeeded", fmt.Sprintf("%d (%.0f%%; goal 99%% at 10%%)", ok, 100*float64(ok)/float64(n))},
 		{"failed clearly (exit 1 or 2, a step's error on the console)", fmt.Sprint(failed - unclear)},
 		{"failed without a step error on the console", fmt.Sprint(unclear)},
 		{"hangs (longer than " + c.bound.String() + ")", fmt.Sprint(hangs)},
