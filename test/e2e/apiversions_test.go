@@ -34,6 +34,19 @@ func bookmarkCreate(t *testing.T, e *engine.Engine, dir, name string) []string {
 	return requestLines(e)
 }
 
+// withoutWaitReads drops the reads that follow a job (its notifications and the job itself):
+// how many there are depends on when the engine's job goroutine ends, not on the version.
+func withoutWaitReads(requests []string) []string {
+	var out []string
+	for _, r := range requests {
+		if strings.HasPrefix(r, "GET /notification") || strings.HasPrefix(r, "GET /job/") {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 // TestTheBuildsSecondStepReusesTheNegotiatedAPIVersion: the first step of a
 // build negotiates with the engine, the next ones open their session at the
 // version it settled on: no refused session, no /about, at every API version
@@ -43,8 +56,8 @@ func TestTheBuildsSecondStepReusesTheNegotiatedAPIVersion(t *testing.T) {
 		t.Run(v, func(t *testing.T) {
 			e := enginetest.Start(t, engine.Options{APIVersion: v})
 			dir := filepath.Join(t.TempDir(), ".dxsteps", "7", "api-versions")
-			first := bookmarkCreate(t, e, dir, "first")
-			second := bookmarkCreate(t, e, dir, "second")
+			first := withoutWaitReads(bookmarkCreate(t, e, dir, "first"))
+			second := withoutWaitReads(bookmarkCreate(t, e, dir, "second"))
 			t.Logf("API %s: first step %d requests, second %d", v, len(first), len(second))
 			assert.Equal(t, []string{"POST /session", "POST /login"}, second[:2], "the second step opens its session at once")
 			assert.NotContains(t, second, "GET /about")
