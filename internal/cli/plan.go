@@ -3,9 +3,10 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 )
 
 // DryRun is the key of every step that changes something: with it the step
@@ -111,22 +112,10 @@ func planned(result any, plan []Action) (any, error) {
 }
 
 // readOnly is the request guard of a plan: it lets through what only
-// reads (GET, the engine's login and logout, DCT's searches) and refuses
-// everything else.
-func readOnly(platform string) func(method, path string) string {
-	return func(method, path string) string {
-		if method == http.MethodGet || method == http.MethodHead {
-			return ""
-		}
-		if method == http.MethodPost {
-			switch {
-			case platform == PlatformDCT && strings.HasSuffix(path, "/search"):
-				return ""
-			case platform == PlatformEngine && (strings.HasSuffix(path, "/delphix/session") || strings.HasSuffix(path, "/delphix/login") ||
-				strings.HasSuffix(path, "/delphix/logout")):
-				return ""
-			}
-		}
-		return "a plan (--" + DryRun.Flag + ") sends nothing that changes anything; this step tried to, which is a bug in dxsteps: please report it"
+// reads (httpapi.ChangesNothing) and refuses everything else.
+func readOnly(method, path string) string {
+	if httpapi.ChangesNothing(method, path) {
+		return ""
 	}
+	return "a plan (--" + DryRun.Flag + ") sends nothing that changes anything; this step tried to, which is a bug in dxsteps: please report it"
 }

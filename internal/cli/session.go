@@ -94,7 +94,7 @@ func connect(ctx context.Context, in *Input, log *Log) (*Session, error) {
 	opts := []delphix.Option{delphix.WithClientName("dxsteps/" + Version), delphix.WithRetryMax(t.retryMax),
 		delphix.WithNotify(logLines(log), slowAnswerAfter)}
 	if in.Bool(DryRun) {
-		opts = append(opts, delphix.WithRequestGuard(readOnly(PlatformEngine)))
+		opts = append(opts, delphix.WithRequestGuard(readOnly))
 	}
 	if t.caPEM != nil {
 		opts = append(opts, delphix.WithCACertPEM(t.caPEM))
@@ -203,7 +203,7 @@ func connectDCT(ctx context.Context, in *Input, log *Log, url string) (*Session,
 		dct.WithWaitIntervals(250*time.Millisecond, 10*time.Second), dct.WithRetryMax(t.retryMax),
 		dct.WithNotify(logLines(log), slowAnswerAfter)}
 	if in.Bool(DryRun) {
-		opts = append(opts, dct.WithRequestGuard(readOnly(PlatformDCT)))
+		opts = append(opts, dct.WithRequestGuard(readOnly))
 	}
 	if p := in.String(DCTBasePath); p != "" {
 		opts = append(opts, dct.WithBasePath(p))

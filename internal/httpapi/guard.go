@@ -4,7 +4,26 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 )
+
+// ChangesNothing reports whether a request only reads, on either platform:
+// a GET or HEAD, the engine's session, login and logout, and DCT's searches
+// (POST .../search). A plan lets only these through, and the tests that
+// check a plan count every other request as a change.
+func ChangesNothing(method, path string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead:
+		return true
+	case http.MethodPost:
+		for _, suffix := range []string{"/search", "/delphix/session", "/delphix/login", "/delphix/logout"} {
+			if strings.HasSuffix(path, suffix) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // RefusedError is a request the client's guard refused: it was never sent.
 type RefusedError struct {

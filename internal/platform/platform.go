@@ -48,7 +48,7 @@ func Of(s *cli.Session) Platform {
 // Pick returns onEngine or onDCT, whichever is the session's platform's
 // implementation of a concept a step defines itself.
 func Pick[T any](s *cli.Session, onEngine, onDCT T) T {
-	if s.DCT != nil {
+	if Of(s).Name() == cli.PlatformDCT {
 		return onDCT
 	}
 	return onEngine
@@ -112,7 +112,7 @@ type Job struct {
 	// Reference is, on the engine, the reference of what the start made
 	// or acted on, as the engine answered it.
 	Reference string
-	// State is how the job ended: COMPLETED on the engine, COMPLETED on DCT.
+	// State is how the job ended, as the platform names it (COMPLETED).
 	State string
 	// Recovered: the start's answer was lost, and the job was found and
 	// followed instead of starting it again.

@@ -58,21 +58,8 @@ func planOf(t *testing.T, e *engine.Engine, p platform, code int, args ...string
 	return r
 }
 
-// changing is every request in e's log other than a read: GET, the
-// engine's login and logout, DCT's searches.
-func changing(e *engine.Engine) []string {
-	var out []string
-	for _, r := range e.Requests() {
-		p := r.Path
-		read := r.Method == "GET" || r.Method == "HEAD" || r.Method == "POST" && (strings.HasSuffix(p, "/delphix/session") ||
-			strings.HasSuffix(p, "/delphix/login") || strings.HasSuffix(p, "/delphix/logout") ||
-			strings.HasPrefix(p, "/dct/") && strings.HasSuffix(p, "/search"))
-		if !read {
-			out = append(out, r.Method+" "+p)
-		}
-	}
-	return out
-}
+// changing is every request in e's log other than a read (steptest.Changes).
+func changing(e *engine.Engine) []string { return st.Changes(e) }
 
 // actions is a plan's actions as "action reference name".
 func actions(t *testing.T, out map[string]any) []string {

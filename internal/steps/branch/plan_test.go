@@ -29,21 +29,13 @@ func onDCT(t *testing.T, e *engine.Engine, account int) runner {
 	return func(args ...string) st.Result { return st.RunDCT(t, branch.Step, e, account, env, args...) }
 }
 
-// changes are the requests since the last ClearRequests that may change
-// something: all but GETs, the engine's session, login and logout, and
-// DCT's searches; each "METHOD path" without the API's base path.
+// changes are the requests in e's log that may change something
+// (steptest.Changes), each "METHOD path" without the API's base path.
 func changes(e *engine.Engine) []string {
 	out := []string{}
-	for _, r := range e.Requests() {
-		if r.Method == "GET" || r.Method == "HEAD" {
-			continue
-		}
-		if r.Method == "POST" && (strings.HasSuffix(r.Path, "/search") || strings.HasSuffix(r.Path, "/delphix/session") ||
-			strings.HasSuffix(r.Path, "/delphix/login") || strings.HasSuffix(r.Path, "/delphix/logout")) {
-			continue
-		}
-		path := strings.TrimPrefix(strings.TrimPrefix(r.Path, "/resources/json/delphix"), "/dct/v3")
-		out = append(out, r.Method+" "+path)
+	for _, c := range st.Changes(e) {
+		method, path, _ := strings.Cut(c, " ")
+		out = append(out, method+" "+strings.TrimPrefix(strings.TrimPrefix(path, "/resources/json/delphix"), "/dct/v3"))
 	}
 	return out
 }

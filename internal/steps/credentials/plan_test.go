@@ -32,21 +32,8 @@ var platforms = []onPlatform{
 	}},
 }
 
-// changes are the requests in e's log that could change something: all but
-// reads, the engine's session calls and DCT's searches.
-func changes(e *engine.Engine) []string {
-	var out []string
-	for _, r := range e.Requests() {
-		switch {
-		case r.Method == "GET" || r.Method == "HEAD",
-			r.Method == "POST" && (strings.HasSuffix(r.Path, "/delphix/session") || strings.HasSuffix(r.Path, "/delphix/login") ||
-				strings.HasSuffix(r.Path, "/delphix/logout") || strings.HasSuffix(r.Path, "/search")):
-		default:
-			out = append(out, r.Method+" "+r.Path)
-		}
-	}
-	return out
-}
+// changes are the requests in e's log that could change something (steptest.Changes).
+func changes(e *engine.Engine) []string { return st.Changes(e) }
 
 // plan is a plan's actions.
 func plan(t *testing.T, r st.Result) []cli.Action {

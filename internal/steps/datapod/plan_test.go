@@ -1,7 +1,6 @@
 package datapod_test
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 
@@ -88,22 +87,8 @@ func (p side) plan(t *testing.T, code int, run func(*testing.T, ...string) st.Re
 	return r, acts
 }
 
-// changes are the requests in e's log that may change something: all but
-// reads, the engine's login and logout and DCT's searches.
-func changes(e *engine.Engine) []string {
-	var out []string
-	for _, r := range e.Requests() {
-		switch {
-		case r.Method == http.MethodGet || r.Method == http.MethodHead:
-		case r.Method == http.MethodPost && (strings.HasSuffix(r.Path, "/search") && strings.Contains(r.Path, "/v3/") ||
-			strings.HasSuffix(r.Path, "/delphix/session") || strings.HasSuffix(r.Path, "/delphix/login") ||
-			strings.HasSuffix(r.Path, "/delphix/logout")):
-		default:
-			out = append(out, r.Method+" "+r.Path)
-		}
-	}
-	return out
-}
+// changes are the requests in e's log that may change something (steptest.Changes).
+func changes(e *engine.Engine) []string { return st.Changes(e) }
 
 // sends is the request each planned action is on each platform.
 var sends = map[string]map[string]string{

@@ -8,12 +8,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
+	"github.com/dxsteps/dxsteps/internal/httpapi"
 	"github.com/dxsteps/dxsteps/test/engine"
 	"github.com/dxsteps/dxsteps/test/engine/enginetest"
 	"github.com/stretchr/testify/require"
@@ -99,18 +98,13 @@ func EngineClient(t *testing.T, e *engine.Engine) *delphix.Client {
 }
 
 // Changes are the requests in the local engine's log (both APIs) that may
-// change something: all but GETs, the engine's login and logout, and DCT's
-// searches. A plan (--dry-run) must leave it empty.
+// change something (all but what httpapi.ChangesNothing lets through in a
+// plan). A plan (--dry-run) must leave it empty.
 func Changes(e *engine.Engine) []string {
 	var out []string
 	for _, r := range e.Requests() {
-		p := r.Path
-		switch {
-		case r.Method == http.MethodGet || r.Method == http.MethodHead:
-		case r.Method == http.MethodPost && (strings.HasSuffix(p, "/search") || strings.HasSuffix(p, "/delphix/session") ||
-			strings.HasSuffix(p, "/delphix/login") || strings.HasSuffix(p, "/delphix/logout")):
-		default:
-			out = append(out, r.Method+" "+p)
+		if !httpapi.ChangesNothing(r.Method, r.Path) {
+			out = append(out, r.Method+" "+r.Path)
 		}
 	}
 	return out
