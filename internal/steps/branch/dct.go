@@ -222,7 +222,7 @@ func (p dctPod) refuseLock(s *cli.Session) error {
 		if me == p.lockID {
 			return nil
 		}
-		return lockedError{pod: p.name, by: p.lock, holder: "account"}
+		return stepkit.LockedError{Pod: p.name, By: p.lock, Holder: "account"}
 	}
 	if s.DryRun() {
 		s.Log.Printf("plan: data pod %q is locked by account %q; a real run is refused unless that is this account", p.name, p.lock)

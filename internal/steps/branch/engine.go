@@ -6,7 +6,6 @@ import (
 
 	"github.com/dxsteps/dxsteps/delphix"
 	"github.com/dxsteps/dxsteps/internal/cli"
-	"github.com/dxsteps/dxsteps/internal/httpapi"
 	"github.com/dxsteps/dxsteps/internal/platform"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
 )
@@ -60,7 +59,7 @@ func (p enginePod) ready(ctx context.Context) error {
 			return err
 		}
 		if me.Reference != p.pod.LockUserReference {
-			return lockedError{pod: p.pod.Name, by: p.pod.LockUserName}
+			return stepkit.LockedError{Pod: p.pod.Name, By: p.pod.LockUserName, Holder: "user"}
 		}
 	}
 	if p.pod.State != "" && p.pod.State != "ONLINE" {
@@ -68,20 +67,6 @@ func (p enginePod) ready(ctx context.Context) error {
 	}
 	return nil
 }
-
-// lockedError is a change refused because another user holds the pod's
-// lock: a permission refused (exit 3), as the engine refuses it.
-type lockedError struct{ pod, by, holder string }
-
-func (e lockedError) Error() string {
-	holder := e.holder
-	if holder == "" {
-		holder = "user"
-	}
-	return fmt.Sprintf("data pod %q is locked by %s %q; that %s (or an admin) can unlock it (dx-datapod unlock)", e.pod, holder, e.by, holder)
-}
-
-func (e lockedError) Is(target error) bool { return httpapi.KindOf(target) == httpapi.ErrForbidden }
 
 // create makes the branch, which the engine makes active when its job ends.
 func (p enginePod) create(ctx context.Context, s *cli.Session, name, _ string, st start, label string) (branch, error) {

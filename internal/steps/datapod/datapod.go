@@ -5,12 +5,10 @@ package datapod
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/dxsteps/dxsteps/internal/cli"
-	"github.com/dxsteps/dxsteps/internal/httpapi"
 	"github.com/dxsteps/dxsteps/internal/platform"
 	"github.com/dxsteps/dxsteps/internal/steps/stepkit"
 )
@@ -155,7 +153,7 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 		return p.describe(ctx, job, true)
 	}
 	if s.DryRun() {
-		if err := checkLock(ctx, s, o.op, p); err != nil {
+		if err := checkLock(ctx, s, o, p); err != nil {
 			return nil, err
 		}
 	}
@@ -174,7 +172,7 @@ func run(ctx context.Context, s *cli.Session, o options) (any, error) {
 // checkLock is, in a plan, what a real run learns from the refused start:
 // a pod another account locked is refused (exit 3), except an unlock,
 // which an admin may do.
-func checkLock(ctx context.Context, s *cli.Session, op string, p pod) error {
+func checkLock(ctx context.Context, s *cli.Session, o options, p pod) error {
 	holder, other, known, err := p.lock(ctx)
 	switch {
 	case err != nil:
@@ -187,11 +185,11 @@ func checkLock(ctx context.Context, s *cli.Session, op string, p pod) error {
 		return nil
 	case !other:
 		return nil
-	case op == "unlock":
+	case o.op == "unlock":
 		s.Log.Printf("plan: %s is locked by account %q; a real run unlocks it only for an admin", p.label(), holder)
 		return nil
 	}
-	return lockedError{pod: p.label(), by: holder, err: errors.New("a real run is refused")}
+	return stepkit.LockedError{Pod: o.container, By: holder, Holder: "account", Err: errors.New("a real run is refused")}
 }
 
 // first says that the pod is made ready first: "enabling it first", or in
@@ -207,19 +205,3 @@ func first(s *cli.Session, verb string) string {
 func action(verb, name, ref string, params map[string]string) cli.Action {
 	return cli.Action{Action: verb, Object: "data pod", Name: name, Reference: ref, Parameters: params}
 }
-
-// lockedError is an operation refused because another account holds the
-// pod's lock: a permission refused (exit 3), on both platforms.
-type lockedError struct {
-	pod, by string
-	err     error
-}
-
-func (e lockedError) Error() string {
-	return fmt.Sprintf("%s is locked by account %q; that account (or an admin) can unlock it: %v", e.pod, e.by, e.err)
-}
-
-func (e lockedError) Is(target error) bool {
-	return httpapi.KindOf(target) == httpapi.ErrForbidden
-}
-func (e lockedError) Unwrap() error { return e.err }

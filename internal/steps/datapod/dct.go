@@ -240,7 +240,7 @@ func (p *dctPod) insist(ctx context.Context, try func() error) error {
 		running, _ := p.s.DCT.Jobs.Active(ctx, p.targets()...)
 		if len(running) == 0 {
 			if now, rerr := p.pod.Reload(ctx, p.s.DCT); rerr == nil && now.LockedBy() != "" {
-				return lockedError{pod: p.label(), by: now.LockedBy(), err: err}
+				return stepkit.LockedError{Pod: p.o.container, By: now.LockedBy(), Holder: "account", Err: err}
 			}
 			if api.HTTPStatus != http.StatusConflict {
 				return err
